@@ -1,0 +1,91 @@
+#ifndef MSCSIM_ANALYSIS_H
+#define MSCSIM_ANALYSIS_H
+
+/**
+ * Analyses of one simulated trial, plugged in through a table of function pointers:
+ * each analysis is one sim/analysis_<name>.c file exposing one const mscsim_analysis_type,
+ * listed in sim/analysis_registry.c.
+ *
+ * Conventions shared by every analysis:
+ * - the estimate is msc minus control (mean difference, or risk difference for a 0/1
+ *   endpoint), with its standard error;
+ * - the two-sided confidence interval, used for coverage, is estimate +/- q * se, with q the
+ *   conf_level quantile of Student's t on `df` degrees of freedom (the normal when df is
+ *   infinite);
+ * - sides = 2 tests effect != 0; sides = 1 tests effect > 0 (msc better);
+ * - a trial the analysis cannot compute (too few patients, zero variance, a singular
+ *   design) sets failed = 1 and reject = 0: it is counted, never dropped.
+ */
+
+#include "mscsim/error.h"
+#include "mscsim/trial.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Outcome kinds, as bits so an analysis can accept several. */
+typedef enum {
+    MSCSIM_OUTCOME_CONTINUOUS = 1u << 0, /**< A real-valued endpoint. */
+    MSCSIM_OUTCOME_BINARY = 1u << 1      /**< A 0/1 endpoint, 1 = favourable. */
+} mscsim_outcome_kind;
+
+/**
+ * Shared, read-only analysis settings: alpha, sides and tables of t critical values so
+ * that decisions and coverage need a quantile call only in the rare ambiguous case.
+ * Built once per design, then used by any number of threads at once.
+ */
+typedef struct mscsim_analysis_settings mscsim_analysis_settings;
+
+/** What one analysis of one trial found. */
+typedef struct {
+    double estimate;  /**< msc minus control. */
+    double se;        /**< Standard error of estimate. */
+    double df;        /**< Degrees of freedom of the CI quantile; INFINITY for a normal one. */
+    double statistic; /**< The test statistic; each analysis documents which. */
+    double p_value;   /**< NaN unless the settings ask for p-values (or the test needs one). */
+    int reject;       /**< 1 when the test rejects at alpha. */
+    int failed;       /**< 1 when the analysis could not be computed; then reject = 0. */
+} mscsim_analysis_result;
+
+/** One analysis: name, the outcomes it fits and its function. */
+typedef struct {
+    const char *name;        /**< Config name, e.g. "welch". */
+    const char *description; /**< One line for --help and the README. */
+    unsigned outcomes;       /**< Mask of mscsim_outcome_kind it accepts. */
+    int uses_baseline;       /**< 1 when it reads the baseline covariate x. */
+    /** Analyses data; never allocates; thread-safe. */
+    void (*analyze)(const mscsim_trial_data *data, const mscsim_analysis_settings *settings,
+                    mscsim_analysis_result *result);
+} mscsim_analysis_type;
+
+/** The analysis called name, or NULL. */
+const mscsim_analysis_type *mscsim_analysis_find(const char *name);
+
+/** All analyses, NULL-terminated, in registry order. */
+const mscsim_analysis_type *const *mscsim_analysis_list(void);
+
+/**
+ * Builds settings for a test at level alpha (0 < alpha < 1), sides 1 or 2, intervals at
+ * conf_level (0 < conf_level < 1), for t statistics with up to max_df degrees of freedom
+ * (larger df still work, more slowly); want_p = 1 makes every analysis fill p_value.
+ * On success *out is owned by the caller (mscsim_analysis_settings_free).
+ */
+int mscsim_analysis_settings_new(double alpha, int sides, double conf_level, size_t max_df,
+                                 int want_p, mscsim_analysis_settings **out, mscsim_error *err);
+
+/** Frees settings; NULL is a no-op. */
+void mscsim_analysis_settings_free(mscsim_analysis_settings *settings);
+
+/** 1 when the result's confidence interval contains truth, 0 otherwise (and if failed). */
+int mscsim_analysis_covers(const mscsim_analysis_settings *settings,
+                           const mscsim_analysis_result *result, double truth);
+
+/** The result's confidence interval (NaN bounds if failed). */
+void mscsim_analysis_ci(const mscsim_analysis_settings *settings,
+                        const mscsim_analysis_result *result, double *lo, double *hi);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

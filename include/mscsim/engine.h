@@ -1,0 +1,98 @@
+#ifndef MSCSIM_ENGINE_H
+#define MSCSIM_ENGINE_H
+
+/**
+ * The simulation engine: for each sample size of a design it simulates `reps` trials,
+ * analyses each, and summarises power, bias, precision and coverage.
+ *
+ * Work is done step by step (mscsim_engine_step runs one chunk of replicates across the
+ * threads) so the caller can show progress between steps. Each trial draws from its own
+ * generator, mscsim_rng_for_trial(seed, scenario, n, replicate), and per-replicate results
+ * are reduced in replicate order, so summaries are identical for any thread count. Memory
+ * does not grow with reps.
+ */
+
+#include <stddef.h>
+
+#include "mscsim/analysis.h"
+#include "mscsim/config.h"
+#include "mscsim/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct mscsim_engine mscsim_engine;
+
+/** The summary of one (scenario, n) cell; the CSV writes one row per cell. */
+typedef struct {
+    long scenario;          /**< 1-based scenario number. */
+    long n_total, n_control, n_msc;
+    long reps;              /**< Simulated trials. */
+    long rejections;        /**< Trials whose test rejected. */
+    long failures;          /**< Trials whose analysis could not be computed (not rejections). */
+    double power, power_lo, power_hi; /**< Rejection rate and its 95 % Wilson interval. */
+    double true_effect;     /**< msc minus control on the analysed endpoint. */
+    double mean_estimate;   /**< Over trials that did not fail (so are the next five). */
+    double bias;            /**< mean_estimate - true_effect. */
+    double empirical_se;    /**< SD of the estimates. */
+    double mean_se;         /**< Mean of the analysis' standard errors. */
+    double rmse;            /**< Root mean squared error of the estimates. */
+    double coverage;        /**< Share of 95 % intervals that contain true_effect. */
+    double mean_n_analysed; /**< Mean patients with a primary outcome, over all trials. */
+} mscsim_cell_summary;
+
+/** The result of one simulated trial, for replicate-level output. */
+typedef struct {
+    long replicate;                    /**< 0-based replicate number within its cell. */
+    mscsim_analysis_result result;
+    int covered;                       /**< The CI contains the true effect. */
+    size_t n_analysed[MSCSIM_ARM_COUNT];
+} mscsim_replicate;
+
+/**
+ * Validates cfg and builds an engine for it (the design is copied). want_p = 1 fills
+ * p-values in replicate results (slower). On success the caller owns *out
+ * (mscsim_engine_free).
+ */
+int mscsim_engine_new(const mscsim_config *cfg, int want_p, mscsim_engine **out,
+                      mscsim_error *err);
+
+/** Frees the engine; NULL is a no-op. */
+void mscsim_engine_free(mscsim_engine *eng);
+
+/** 1 when every cell has all its replicates. */
+int mscsim_engine_done(const mscsim_engine *eng);
+
+/**
+ * Simulates and analyses the next chunk of replicates of the current cell using the
+ * configured threads. Returns MSCSIM_OK (also when already done).
+ */
+int mscsim_engine_step(mscsim_engine *eng, mscsim_error *err);
+
+/** Share of all replicates done, in [0, 1]. */
+double mscsim_engine_progress(const mscsim_engine *eng);
+
+/** Trials simulated so far, over all cells. */
+long mscsim_engine_trials_done(const mscsim_engine *eng);
+
+/** Threads the engine runs on. */
+int mscsim_engine_threads(const mscsim_engine *eng);
+
+/** Number of cells: scenarios times sample sizes. */
+size_t mscsim_engine_cell_count(const mscsim_engine *eng);
+
+/** The summary of cell (complete once the engine is done). */
+void mscsim_engine_summary(const mscsim_engine *eng, size_t cell, mscsim_cell_summary *out);
+
+/**
+ * The replicates of the last step, in replicate order: *count records at *records, owned
+ * by the engine and valid until the next step. *cell says which cell they belong to.
+ */
+void mscsim_engine_last_chunk(const mscsim_engine *eng, const mscsim_replicate **records,
+                              size_t *count, size_t *cell);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,682 @@
+/*
+ * Config loading: inih tokenises the file; each key is looked up in the key table
+ * (config_keys.c) and parsed strictly. The first problem is reported with file, line,
+ * section and key. Checks across keys run in mscsim_config_validate, before any output.
+ */
+#include "mscsim/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config_keys.h"
+#include "internal.h"
+#include "mscsim/model.h"
+#include "mscsim/output.h"
+#include "mscsim/version.h"
+
+/* Longest config line inih reads in one piece (its INI_MAX_LINE, Debian's build). */
+#define CONFIG_MAX_LINE 200
+
+/* ---- key table lookups ------------------------------------------------------------ */
+
+static const config_key *find_key(const char *section, const char *key, size_t *index)
+{
+    for (size_t i = 0; i < mscsim_config_key_count; i++) {
+        const config_key *k = &mscsim_config_keys[i];
+        if (strcmp(k->section, section) == 0 && strcmp(k->key, key) == 0) {
+            if (index)
+                *index = i;
+            return k;
+        }
+    }
+    return NULL;
+}
+
+static int section_known(const char *section)
+{
+    for (size_t i = 0; i < mscsim_config_key_count; i++)
+        if (strcmp(mscsim_config_keys[i].section, section) == 0)
+            return 1;
+    return 0;
+}
+
+/* Appends s to buf (size len) if it fits. */
+static void append(char *buf, size_t len, const char *s)
+{
+    size_t used = strlen(buf);
+    if (used < len)
+        snprintf(buf + used, len - used, "%s", s);
+}
+
+static void list_sections(char *buf, size_t len)
+{
+    buf[0] = '\0';
+    for (size_t i = 0; i < mscsim_config_key_count; i++) {
+        const char *s = mscsim_config_keys[i].section;
+        int seen = 0;
+        for (size_t j = 0; j < i; j++)
+            seen |= strcmp(mscsim_config_keys[j].section, s) == 0;
+        if (!seen) {
+            if (buf[0])
+                append(buf, len, ", ");
+            append(buf, len, s);
+        }
+    }
+}
+
+static void list_keys(const char *section, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    for (size_t i = 0; i < mscsim_config_key_count; i++) {
+        if (strcmp(mscsim_config_keys[i].section, section) != 0)
+            continue;
+        if (buf[0])
+            append(buf, len, ", ");
+        append(buf, len, mscsim_config_keys[i].key);
+    }
+}
+
+/* 1 when the space-separated list names `name` (a NULL list names every model). */
+static int models_include(const char *list, const char *name)
+{
+    if (!list)
+        return 1;
+    size_t n = strlen(name);
+    for (const char *p = list; *p;) {
+        size_t w = strcspn(p, " ");
+        if (w == n && strncmp(p, name, n) == 0)
+            return 1;
+        p += w;
+        p += strspn(p, " ");
+    }
+    return 0;
+}
+
+/* ---- strict value parsing ----------------------------------------------------------- */
+
+static void describe_range(const config_key *k, char *buf, size_t len)
+{
+    char lo[32], hi[32];
+    mscsim_format_double(lo, sizeof lo, k->min);
+    mscsim_format_double(hi, sizeof hi, k->max);
+    snprintf(buf, len, "%c%s, %s%c", (k->flags & KEY_MIN_EXCLUSIVE) ? '(' : '[', lo, hi,
+             (k->flags & KEY_MAX_EXCLUSIVE) ? ')' : ']');
+}
+
+static int check_range(const config_key *k, double v, const char *text, mscsim_error *err)
+{
+    int below = (k->flags & KEY_MIN_EXCLUSIVE) ? v <= k->min : v < k->min;
+    int above = (k->flags & KEY_MAX_EXCLUSIVE) ? v >= k->max : v > k->max;
+    if (below || above) {
+        char range[96];
+        describe_range(k, range, sizeof range);
+        return mscsim_error_set(err, MSCSIM_ERANGE, "%s is out of range %s", text, range);
+    }
+    return MSCSIM_OK;
+}
+
+static int parse_long(const config_key *k, const char *text, long *out, mscsim_error *err)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    while (isspace((unsigned char)*end))
+        end++;
+    if (end == text || *end != '\0')
+        return mscsim_error_set(err, MSCSIM_ESYNTAX, "'%s' is not a whole number", text);
+    if (errno == ERANGE)
+        return mscsim_error_set(err, MSCSIM_ERANGE, "'%s' is too large", text);
+    *out = v;
+    return check_range(k, (double)v, text, err);
+}
+
+static int parse_double(const config_key *k, const char *text, double *out, mscsim_error *err)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    while (isspace((unsigned char)*end))
+        end++;
+    if (end == text || *end != '\0' || isnan(v))
+        return mscsim_error_set(err, MSCSIM_ESYNTAX, "'%s' is not a number", text);
+    if (errno == ERANGE || isinf(v))
+        return mscsim_error_set(err, MSCSIM_ERANGE, "'%s' is not a finite number", text);
+    *out = v;
+    return check_range(k, v, text, err);
+}
+
+static int parse_u64(const char *text, uint64_t *out, mscsim_error *err)
+{
+    char *end;
+    errno = 0;
+    const char *s = text;
+    while (isspace((unsigned char)*s))
+        s++;
+    unsigned long long v = strtoull(s, &end, 10);
+    while (isspace((unsigned char)*end))
+        end++;
+    if (end == s || *end != '\0' || *s == '-' || *s == '+')
+        return mscsim_error_set(err, MSCSIM_ESYNTAX, "'%s' is not a whole number >= 0", text);
+    if (errno == ERANGE)
+        return mscsim_error_set(err, MSCSIM_ERANGE, "'%s' is larger than 2^64 - 1", text);
+    *out = (uint64_t)v;
+    return MSCSIM_OK;
+}
+
+static int parse_name(const char *text, char *out, mscsim_error *err)
+{
+    size_t len = strlen(text);
+    if (len == 0 || len >= MSCSIM_NAME_LEN)
+        return mscsim_error_set(err, MSCSIM_ESYNTAX, "a name needs 1 to %d characters",
+                                MSCSIM_NAME_LEN - 1);
+    for (size_t i = 0; i < len; i++)
+        if (!isalnum((unsigned char)text[i]) && !strchr("_-.", text[i]))
+            return mscsim_error_set(err, MSCSIM_ESYNTAX,
+                                    "'%s' may hold only letters, digits, '_', '-' and '.'", text);
+    memcpy(out, text, len + 1);
+    return MSCSIM_OK;
+}
+
+static int parse_long_list(const config_key *k, const char *text, mscsim_config *cfg,
+                           mscsim_error *err)
+{
+    long values[MSCSIM_MAX_N_VALUES];
+    int count = 0;
+    char item[64];
+    const char *p = text;
+    for (;;) {
+        size_t w = strcspn(p, ",");
+        if (w >= sizeof item)
+            return mscsim_error_set(err, MSCSIM_ESYNTAX, "'%.*s' is not a whole number", (int)w, p);
+        memcpy(item, p, w);
+        item[w] = '\0';
+        if (count == MSCSIM_MAX_N_VALUES)
+            return mscsim_error_set(err, MSCSIM_ERANGE, "more than %d values",
+                                    MSCSIM_MAX_N_VALUES);
+        const char *t = item;
+        while (isspace((unsigned char)*t))
+            t++;
+        int status = parse_long(k, t, &values[count], err);
+        if (status)
+            return status;
+        count++;
+        if (p[w] == '\0')
+            break;
+        p += w + 1;
+    }
+    memcpy(cfg->n, values, sizeof values[0] * (size_t)count);
+    cfg->n_count = count;
+    return MSCSIM_OK;
+}
+
+static int parse_ratio(const config_key *k, const char *text, int out[2], mscsim_error *err)
+{
+    const char *colon = strchr(text, ':');
+    if (!colon)
+        return mscsim_error_set(err, MSCSIM_ESYNTAX, "'%s' is not a ratio like 1:2", text);
+    char left[32];
+    size_t w = (size_t)(colon - text);
+    if (w >= sizeof left)
+        return mscsim_error_set(err, MSCSIM_ESYNTAX, "'%s' is not a ratio like 1:2", text);
+    memcpy(left, text, w);
+    left[w] = '\0';
+    long c, m;
+    int status = parse_long(k, left, &c, err);
+    if (!status)
+        status = parse_long(k, colon + 1, &m, err);
+    if (status)
+        return status;
+    out[0] = (int)c;
+    out[1] = (int)m;
+    return MSCSIM_OK;
+}
+
+static int parse_choice(const config_key *k, const char *text, int *out, mscsim_error *err)
+{
+    char known[256] = "";
+    for (int i = 0; k->choices[i]; i++) {
+        if (strcmp(k->choices[i], text) == 0) {
+            *out = i;
+            return MSCSIM_OK;
+        }
+        if (i)
+            append(known, sizeof known, ", ");
+        append(known, sizeof known, k->choices[i]);
+    }
+    return mscsim_error_set(err, MSCSIM_ERANGE, "unknown value '%s' (known: %s)", text, known);
+}
+
+static int parse_model(const char *text, char *out, mscsim_error *err)
+{
+    if (mscsim_model_find(text))
+        return parse_name(text, out, err);
+    char known[256] = "";
+    const mscsim_model_type *const *m = mscsim_model_list();
+    for (size_t i = 0; m[i]; i++) {
+        if (i)
+            append(known, sizeof known, ", ");
+        append(known, sizeof known, m[i]->name);
+    }
+    return mscsim_error_set(err, MSCSIM_ERANGE, "unknown model '%s' (known: %s)", text, known);
+}
+
+static int parse_analysis(const char *text, char *out, mscsim_error *err)
+{
+    if (mscsim_analysis_find(text))
+        return parse_name(text, out, err);
+    char known[256] = "";
+    const mscsim_analysis_type *const *a = mscsim_analysis_list();
+    for (size_t i = 0; a[i]; i++) {
+        if (i)
+            append(known, sizeof known, ", ");
+        append(known, sizeof known, a[i]->name);
+    }
+    return mscsim_error_set(err, MSCSIM_ERANGE, "unknown analysis '%s' (known: %s)", text, known);
+}
+
+/* Parses text into the field of key k; the error carries no location yet. */
+static int parse_value(const config_key *k, const char *text, mscsim_config *cfg,
+                       mscsim_error *err)
+{
+    void *field = (char *)cfg + k->offset;
+    long lv;
+    int status;
+    char why[256];
+    switch (k->type) {
+    case KEY_STRING:
+        return parse_name(text, field, err);
+    case KEY_INT:
+        status = parse_long(k, text, &lv, err);
+        if (!status)
+            *(int *)field = (int)lv;
+        return status;
+    case KEY_LONG:
+        return parse_long(k, text, field, err);
+    case KEY_U64:
+        return parse_u64(text, field, err);
+    case KEY_DOUBLE:
+        return parse_double(k, text, field, err);
+    case KEY_LONG_LIST:
+        return parse_long_list(k, text, cfg, err);
+    case KEY_RATIO:
+        return parse_ratio(k, text, field, err);
+    case KEY_ENUM: {
+        int choice = 0;
+        status = parse_choice(k, text, &choice, err);
+        if (!status)
+            *(mscsim_endpoint *)field = (mscsim_endpoint)choice;
+        return status;
+    }
+    case KEY_DIST:
+        status = mscsim_distspec_parse(text, field, why, sizeof why);
+        return status ? mscsim_error_set(err, status, "%s", why) : MSCSIM_OK;
+    case KEY_MODEL:
+        return parse_model(text, field, err);
+    case KEY_ANALYSIS:
+        return parse_analysis(text, field, err);
+    }
+    return mscsim_error_set(err, MSCSIM_EINVAL, "internal: key type %d", (int)k->type);
+}
+
+/* Sets one key from a file line (line > 0) or an override (line = -1). */
+static int apply(mscsim_config *cfg, const char *section, const char *key, const char *value,
+                 const char *file, int line, mscsim_error *err)
+{
+    size_t index;
+    char known[512];
+    const config_key *k = find_key(section, key, &index);
+    int status;
+    if (!k) {
+        if (!section_known(section)) {
+            list_sections(known, sizeof known);
+            status = mscsim_error_set(err, MSCSIM_EUNKNOWN_KEY,
+                                      "unknown section [%s] (known: %s)", section, known);
+            mscsim_error_locate(err, file, line, section, NULL);
+        } else {
+            list_keys(section, known, sizeof known);
+            status = mscsim_error_set(err, MSCSIM_EUNKNOWN_KEY,
+                                      "unknown key '%s' (known in [%s]: %s)", key, section, known);
+            mscsim_error_locate(err, file, line, section, key);
+        }
+        return status;
+    }
+    if (line > 0 && cfg->key_line[index] > 0) {
+        status = mscsim_error_set(err, MSCSIM_ESYNTAX, "set twice (first on line %d)",
+                                  cfg->key_line[index]);
+        mscsim_error_locate(err, file, line, section, key);
+        return status;
+    }
+    status = parse_value(k, value, cfg, err);
+    if (status) {
+        mscsim_error_locate(err, file, line, section, key);
+        return status;
+    }
+    cfg->key_line[index] = line;
+    return MSCSIM_OK;
+}
+
+static int set_defaults(mscsim_config *cfg, const char *path, mscsim_error *err)
+{
+    memset(cfg, 0, sizeof *cfg);
+    for (size_t i = 0; i < mscsim_config_key_count; i++) {
+        const config_key *k = &mscsim_config_keys[i];
+        if (k->default_text && parse_value(k, k->default_text, cfg, err)) {
+            int status = mscsim_error_set(err, MSCSIM_EINVAL, "internal: default '%s' does not "
+                                          "parse", k->default_text);
+            mscsim_error_locate(err, "key table", 0, k->section, k->key);
+            return status;
+        }
+    }
+    /* The default name is the config file's name without directory and extension. */
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t len = strcspn(base, ".");
+    if (len >= MSCSIM_NAME_LEN)
+        len = MSCSIM_NAME_LEN - 1;
+    memcpy(cfg->name, base, len);
+    cfg->name[len] = '\0';
+    if (parse_name(cfg->name, cfg->name, NULL) != MSCSIM_OK)
+        snprintf(cfg->name, sizeof cfg->name, "mscsim");
+    snprintf(cfg->path, sizeof cfg->path, "%s", path);
+    return MSCSIM_OK;
+}
+
+/* ---- loading ------------------------------------------------------------------------ */
+
+typedef struct {
+    FILE *fp;
+    int line;            /* Lines read so far: the line inih is handling. */
+    int too_long_line;   /* A line that did not fit inih's buffer. */
+    mscsim_config *cfg;
+    mscsim_error *err;
+    int failed;          /* An error was recorded (the first one wins). */
+} load_state;
+
+/* fgets for inih that also counts lines, so every key knows its line. */
+static char *counting_reader(char *str, int num, void *stream)
+{
+    load_state *st = stream;
+    if (st->too_long_line)
+        return NULL;
+    char *r = fgets(str, num, st->fp);
+    if (!r)
+        return NULL;
+    st->line++;
+    size_t len = strlen(r);
+    if (len == (size_t)num - 1 && r[len - 1] != '\n' && !feof(st->fp)) {
+        st->too_long_line = st->line;
+        return NULL;
+    }
+    return r;
+}
+
+static int on_ini_key(void *user, const char *section, const char *name, const char *value)
+{
+    load_state *st = user;
+    if (st->failed)
+        return 1; /* Keep only the first error. */
+    if (apply(st->cfg, section, name, value, st->cfg->path, st->line, st->err)) {
+        st->failed = 1;
+        return 0;
+    }
+    return 1;
+}
+
+MSCSIM_API int mscsim_config_load(const char *path, mscsim_config *cfg, mscsim_error *err)
+{
+    int status = set_defaults(cfg, path, err);
+    if (status)
+        return status;
+    load_state st = {.cfg = cfg, .err = err};
+    st.fp = fopen(path, "r");
+    if (!st.fp) {
+        status = mscsim_error_set(err, MSCSIM_EIO, "cannot read config: %s", strerror(errno));
+        mscsim_error_locate(err, path, 0, NULL, NULL);
+        return status;
+    }
+    int first_error_line = ini_parse_stream(counting_reader, &st, on_ini_key, &st);
+    int read_failed = ferror(st.fp);
+    fclose(st.fp);
+    if (read_failed) {
+        status = mscsim_error_set(err, MSCSIM_EIO, "cannot read config");
+        mscsim_error_locate(err, path, 0, NULL, NULL);
+        return status;
+    }
+    if (st.failed && (first_error_line <= 0 || first_error_line >= st.err->line))
+        return st.err->code;
+    if (first_error_line > 0) {
+        status = mscsim_error_set(err, MSCSIM_ESYNTAX,
+                                      "syntax error: expected '[section]' or 'key = value'");
+        mscsim_error_locate(err, path, first_error_line, NULL, NULL);
+        return status;
+    }
+    if (st.too_long_line) {
+        status = mscsim_error_set(err, MSCSIM_ESYNTAX, "line longer than %d characters",
+                                      CONFIG_MAX_LINE - 2);
+        mscsim_error_locate(err, path, st.too_long_line, NULL, NULL);
+        return status;
+    }
+    if (st.failed)
+        return st.err->code;
+    if (first_error_line < 0)
+        return mscsim_error_set(err, MSCSIM_ENOMEM, "out of memory reading %s", path);
+    return MSCSIM_OK;
+}
+
+MSCSIM_API int mscsim_config_set(mscsim_config *cfg, const char *assignment, mscsim_error *err)
+{
+    char section[64], key[64];
+    const char *dot = strchr(assignment, '.');
+    const char *eq = strchr(assignment, '=');
+    if (!dot || !eq || dot > eq || (size_t)(dot - assignment) >= sizeof section ||
+        (size_t)(eq - dot - 1) >= sizeof key) {
+        int status = mscsim_error_set(err, MSCSIM_ESYNTAX,
+                                      "'%s' is not section.key=value", assignment);
+        mscsim_error_locate(err, "--set", 0, NULL, NULL);
+        return status;
+    }
+    memcpy(section, assignment, (size_t)(dot - assignment));
+    section[dot - assignment] = '\0';
+    memcpy(key, dot + 1, (size_t)(eq - dot - 1));
+    key[eq - dot - 1] = '\0';
+    return apply(cfg, section, key, eq + 1, "--set", -1, err);
+}
+
+/* ---- checks across keys --------------------------------------------------------------- */
+
+/* Locates err at the place key (section.key) was set. */
+static int at_key(const mscsim_config *cfg, const char *section, const char *key,
+                  mscsim_error *err)
+{
+    size_t index;
+    if (find_key(section, key, &index)) {
+        int line = cfg->key_line[index];
+        mscsim_error_locate(err, line < 0 ? "--set" : cfg->path, line, section, key);
+    }
+    return err ? err->code : MSCSIM_ECONFIG;
+}
+
+MSCSIM_API void mscsim_config_arm_sizes(const mscsim_config *cfg, long n,
+                                        long sizes[MSCSIM_ARM_COUNT])
+{
+    long c = cfg->alloc[MSCSIM_ARM_CONTROL], m = cfg->alloc[MSCSIM_ARM_MSC];
+    /* round(n*m/(c+m)) in integers, halves rounded up. */
+    sizes[MSCSIM_ARM_MSC] = (2 * n * m + (c + m)) / (2 * (c + m));
+    sizes[MSCSIM_ARM_CONTROL] = n - sizes[MSCSIM_ARM_MSC];
+}
+
+MSCSIM_API int mscsim_config_validate(const mscsim_config *cfg, mscsim_error *err)
+{
+    for (size_t i = 0; i < mscsim_config_key_count; i++) {
+        const config_key *k = &mscsim_config_keys[i];
+        if ((k->flags & KEY_REQUIRED) && cfg->key_line[i] == 0) {
+            int status = mscsim_error_set(err, MSCSIM_ECONFIG, "required key is missing");
+            mscsim_error_locate(err, cfg->path, 0, k->section, k->key);
+            return status;
+        }
+    }
+    const mscsim_model_type *model = mscsim_model_find(cfg->model);
+    const mscsim_analysis_type *analysis = mscsim_analysis_find(cfg->test);
+    if (!model || !analysis)
+        return mscsim_error_set(err, MSCSIM_EINVAL, "internal: model or analysis not set");
+    for (size_t i = 0; i < mscsim_config_key_count; i++) {
+        const config_key *k = &mscsim_config_keys[i];
+        if (cfg->key_line[i] != 0 && !models_include(k->models, cfg->model)) {
+            mscsim_error_set(err, MSCSIM_ECONFIG, "does not apply to model '%s' (used by: %s)",
+                             cfg->model, k->models);
+            return at_key(cfg, k->section, k->key, err);
+        }
+    }
+    if (!(analysis->outcomes & model->outcome)) {
+        mscsim_error_set(err, MSCSIM_ECONFIG, "analysis '%s' does not fit model '%s' (%s outcome)",
+                         analysis->name, model->name,
+                         model->outcome == MSCSIM_OUTCOME_BINARY ? "binary" : "continuous");
+        return at_key(cfg, "analysis", "test", err);
+    }
+    for (int i = 0; i < cfg->n_count; i++) {
+        long sizes[MSCSIM_ARM_COUNT];
+        mscsim_config_arm_sizes(cfg, cfg->n[i], sizes);
+        if (sizes[MSCSIM_ARM_CONTROL] < 1 || sizes[MSCSIM_ARM_MSC] < 1) {
+            mscsim_error_set(err, MSCSIM_ECONFIG,
+                             "n = %ld leaves an arm empty under allocation %d:%d "
+                             "(control %ld, msc %ld)",
+                             cfg->n[i], cfg->alloc[0], cfg->alloc[1], sizes[0], sizes[1]);
+            return at_key(cfg, "trial", "n", err);
+        }
+    }
+    unsigned char params[MSCSIM_MODEL_PARAMS_MAX];
+    return model->prepare(cfg, analysis->uses_baseline, params, err);
+}
+
+/* ---- writing ---------------------------------------------------------------------------- */
+
+static void format_value(const config_key *k, const mscsim_config *cfg, char *buf, size_t len)
+{
+    const void *field = (const char *)cfg + k->offset;
+    char num[32];
+    buf[0] = '\0';
+    switch (k->type) {
+    case KEY_STRING:
+    case KEY_MODEL:
+    case KEY_ANALYSIS:
+        snprintf(buf, len, "%s", (const char *)field);
+        break;
+    case KEY_INT:
+        snprintf(buf, len, "%d", *(const int *)field);
+        break;
+    case KEY_LONG:
+        snprintf(buf, len, "%ld", *(const long *)field);
+        break;
+    case KEY_U64:
+        snprintf(buf, len, "%llu", (unsigned long long)*(const uint64_t *)field);
+        break;
+    case KEY_DOUBLE:
+        mscsim_format_double(buf, len, *(const double *)field);
+        break;
+    case KEY_LONG_LIST:
+        for (int i = 0; i < cfg->n_count; i++) {
+            snprintf(num, sizeof num, i ? ", %ld" : "%ld", cfg->n[i]);
+            append(buf, len, num);
+        }
+        break;
+    case KEY_RATIO:
+        snprintf(buf, len, "%d:%d", cfg->alloc[0], cfg->alloc[1]);
+        break;
+    case KEY_ENUM:
+        snprintf(buf, len, "%s", k->choices[*(const mscsim_endpoint *)field]);
+        break;
+    case KEY_DIST:
+        mscsim_distspec_format(field, buf, len);
+        break;
+    }
+}
+
+MSCSIM_API int mscsim_config_write(const mscsim_config *cfg, FILE *out, mscsim_error *err)
+{
+    fprintf(out, "# Resolved by mscsim %s from %s: every setting, defaults included.\n",
+            MSCSIM_VERSION_STRING, cfg->path);
+    const char *section = "";
+    for (size_t i = 0; i < mscsim_config_key_count; i++) {
+        const config_key *k = &mscsim_config_keys[i];
+        if (!models_include(k->models, cfg->model))
+            continue;
+        if (strcmp(section, k->section) != 0) {
+            fprintf(out, "\n[%s]\n", k->section);
+            section = k->section;
+        }
+        char value[1024];
+        format_value(k, cfg, value, sizeof value);
+        fprintf(out, "%s = %s%s\n", k->key, value, cfg->key_line[i] == 0 ? "  ; default" : "");
+    }
+    if (ferror(out))
+        return mscsim_error_set(err, MSCSIM_EIO, "cannot write the resolved config");
+    return MSCSIM_OK;
+}
+
+MSCSIM_API int mscsim_config_write_key_reference(FILE *out, mscsim_error *err)
+{
+    fprintf(out, "| section | key | default | allowed | models | meaning |\n");
+    fprintf(out, "|---|---|---|---|---|---|\n");
+    for (size_t i = 0; i < mscsim_config_key_count; i++) {
+        const config_key *k = &mscsim_config_keys[i];
+        char allowed[256] = "";
+        switch (k->type) {
+        case KEY_INT:
+        case KEY_LONG:
+        case KEY_DOUBLE:
+        case KEY_LONG_LIST:
+        case KEY_RATIO:
+            describe_range(k, allowed, sizeof allowed);
+            if (k->type == KEY_LONG_LIST)
+                append(allowed, sizeof allowed, " each, comma list");
+            if (k->type == KEY_RATIO)
+                append(allowed, sizeof allowed, " each side, c:m");
+            break;
+        case KEY_U64:
+            snprintf(allowed, sizeof allowed, "[0, 2^64 - 1]");
+            break;
+        case KEY_STRING:
+            snprintf(allowed, sizeof allowed, "letters, digits, _ - .");
+            break;
+        case KEY_ENUM:
+            for (int c = 0; k->choices[c]; c++) {
+                if (c)
+                    append(allowed, sizeof allowed, " \\| ");
+                append(allowed, sizeof allowed, k->choices[c]);
+            }
+            break;
+        case KEY_DIST:
+            snprintf(allowed, sizeof allowed, "normal(mean, sd) \\| uniform(lo, hi)");
+            break;
+        case KEY_MODEL: {
+            const mscsim_model_type *const *m = mscsim_model_list();
+            for (size_t j = 0; m[j]; j++) {
+                if (j)
+                    append(allowed, sizeof allowed, " \\| ");
+                append(allowed, sizeof allowed, m[j]->name);
+            }
+            break;
+        }
+        case KEY_ANALYSIS: {
+            const mscsim_analysis_type *const *a = mscsim_analysis_list();
+            for (size_t j = 0; a[j]; j++) {
+                if (j)
+                    append(allowed, sizeof allowed, " \\| ");
+                append(allowed, sizeof allowed, a[j]->name);
+            }
+            break;
+        }
+        }
+        fprintf(out, "| %s | %s | %s | %s | %s | %s |\n", k->section, k->key,
+                k->default_text ? k->default_text
+                                : ((k->flags & KEY_REQUIRED) ? "required" : "see meaning"),
+                allowed, k->models ? k->models : "all", k->help);
+    }
+    if (ferror(out))
+        return mscsim_error_set(err, MSCSIM_EIO, "cannot write the key reference");
+    return MSCSIM_OK;
+}

@@ -1,0 +1,284 @@
+/*
+ * The replicate loop. Each chunk of replicates is spread over the threads; every
+ * replicate seeds its own generator from (seed, scenario, n, replicate) and writes its
+ * record into the chunk array at its own index; the records are then folded into the
+ * cell summary serially, in replicate order. Floating-point sums therefore happen in the
+ * same order whatever the thread count, which keeps the CSV byte-identical.
+ */
+#include "mscsim/engine.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "mscsim/model.h"
+#include "mscsim/rng.h"
+#include "mscsim/stats.h"
+
+/* Replicates per step: large enough to amortise the parallel region (~10 us) over
+ * milliseconds of work, small enough for smooth progress and a small, flat buffer. */
+#define CHUNK_REPS 8192
+
+/* Confidence of the power interval and of the analysis intervals whose coverage is reported. */
+#define REPORT_CONF 0.95
+
+/* Per-thread buffers for one trial, sized once for the largest arm. */
+typedef struct {
+    double *y[MSCSIM_ARM_COUNT];
+    double *x[MSCSIM_ARM_COUNT];
+} workspace;
+
+/* Running totals of one cell, folded in replicate order. */
+typedef struct {
+    long reps_done, rejections, failures, covered;
+    long long n_analysed;
+    mscsim_welford estimate, se, squared_error;
+} cell_totals;
+
+struct mscsim_engine {
+    mscsim_config cfg;
+    const mscsim_model_type *model;
+    const mscsim_analysis_type *analysis;
+    mscsim_analysis_settings *settings;
+    unsigned char model_params[MSCSIM_MODEL_PARAMS_MAX];
+    double true_effect;
+    int fills_baseline;
+    int threads;
+    size_t cell_count, cell; /* Cells are the values of [trial] n, in order. */
+    cell_totals *totals;
+    workspace *ws;
+    mscsim_replicate *records;
+    size_t chunk_count, chunk_cell;
+};
+
+static void workspace_free(workspace *w)
+{
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
+        free(w->y[a]);
+        free(w->x[a]);
+    }
+}
+
+static int workspace_init(workspace *w, size_t capacity)
+{
+    memset(w, 0, sizeof *w);
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
+        w->y[a] = malloc(capacity * sizeof(double));
+        w->x[a] = malloc(capacity * sizeof(double));
+        if (!w->y[a] || !w->x[a])
+            return MSCSIM_ENOMEM;
+    }
+    return MSCSIM_OK;
+}
+
+MSCSIM_API void mscsim_engine_free(mscsim_engine *eng)
+{
+    if (!eng)
+        return;
+    if (eng->ws)
+        for (int t = 0; t < eng->threads; t++)
+            workspace_free(&eng->ws[t]);
+    free(eng->ws);
+    free(eng->records);
+    free(eng->totals);
+    mscsim_analysis_settings_free(eng->settings);
+    free(eng);
+}
+
+MSCSIM_API int mscsim_engine_new(const mscsim_config *cfg, int want_p, mscsim_engine **out,
+                                 mscsim_error *err)
+{
+    *out = NULL;
+    int status = mscsim_config_validate(cfg, err);
+    if (status)
+        return status;
+    mscsim_engine *eng = calloc(1, sizeof *eng);
+    if (!eng)
+        return mscsim_error_set(err, MSCSIM_ENOMEM, "out of memory");
+    eng->cfg = *cfg;
+    eng->model = mscsim_model_find(cfg->model);
+    eng->analysis = mscsim_analysis_find(cfg->test);
+    status = eng->model->prepare(cfg, eng->analysis->uses_baseline, eng->model_params, err);
+    if (status)
+        goto fail;
+    eng->true_effect = eng->model->true_effect(eng->model_params);
+    eng->fills_baseline = eng->model->fills_baseline(eng->model_params);
+    eng->threads = cfg->threads > 0 ? cfg->threads : omp_get_max_threads();
+    eng->cell_count = (size_t)cfg->n_count;
+
+    size_t max_arm = 0;
+    for (int i = 0; i < cfg->n_count; i++) {
+        long sizes[MSCSIM_ARM_COUNT];
+        mscsim_config_arm_sizes(cfg, cfg->n[i], sizes);
+        for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
+            if ((size_t)sizes[a] > max_arm)
+                max_arm = (size_t)sizes[a];
+    }
+    status = mscsim_analysis_settings_new(cfg->alpha, cfg->sides, REPORT_CONF, 2 * max_arm,
+                                          want_p, &eng->settings, err);
+    if (status)
+        goto fail;
+    eng->totals = calloc(eng->cell_count, sizeof *eng->totals);
+    eng->records = malloc(CHUNK_REPS * sizeof *eng->records);
+    eng->ws = calloc((size_t)eng->threads, sizeof *eng->ws);
+    if (!eng->totals || !eng->records || !eng->ws) {
+        status = mscsim_error_set(err, MSCSIM_ENOMEM, "out of memory");
+        goto fail;
+    }
+    for (int t = 0; t < eng->threads; t++) {
+        if (workspace_init(&eng->ws[t], max_arm)) {
+            status = mscsim_error_set(err, MSCSIM_ENOMEM,
+                                      "out of memory for %zu patients per arm", max_arm);
+            goto fail;
+        }
+    }
+    *out = eng;
+    return MSCSIM_OK;
+fail:
+    mscsim_engine_free(eng);
+    return status;
+}
+
+MSCSIM_API int mscsim_engine_done(const mscsim_engine *eng)
+{
+    return eng->cell >= eng->cell_count;
+}
+
+/* Simulates, thins and analyses one trial. */
+static void run_replicate(const mscsim_engine *eng, const long sizes[MSCSIM_ARM_COUNT],
+                          long replicate, workspace *w, mscsim_replicate *rec)
+{
+    const mscsim_config *cfg = &eng->cfg;
+    mscsim_rng rng = mscsim_rng_for_trial(cfg->seed, 1, (uint64_t)cfg->n[eng->cell],
+                                          (uint64_t)replicate);
+    mscsim_patients pts;
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
+        pts.n[a] = (size_t)sizes[a];
+        pts.y[a] = w->y[a];
+        pts.x[a] = w->x[a];
+    }
+    eng->model->simulate(eng->model_params, &rng, &pts);
+    const double *y[MSCSIM_ARM_COUNT], *x[MSCSIM_ARM_COUNT];
+    size_t kept[MSCSIM_ARM_COUNT];
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
+        double *xa = eng->fills_baseline ? w->x[a] : NULL;
+        kept[a] = mscsim_trial_apply_dropout(w->y[a], xa, pts.n[a], cfg->arm[a].dropout, &rng);
+        y[a] = w->y[a];
+        x[a] = xa;
+        rec->n_analysed[a] = kept[a];
+    }
+    mscsim_trial_data data;
+    mscsim_trial_data_set(&data, y, x, kept);
+    eng->analysis->analyze(&data, eng->settings, &rec->result);
+    rec->covered = mscsim_analysis_covers(eng->settings, &rec->result, eng->true_effect);
+    rec->replicate = replicate;
+}
+
+static void fold(cell_totals *t, const mscsim_replicate *rec, double truth)
+{
+    t->reps_done++;
+    t->n_analysed += (long long)(rec->n_analysed[0] + rec->n_analysed[1]);
+    if (rec->result.failed) {
+        t->failures++;
+        return;
+    }
+    t->rejections += rec->result.reject != 0;
+    t->covered += rec->covered != 0;
+    double e = rec->result.estimate - truth;
+    mscsim_welford_add(&t->estimate, rec->result.estimate);
+    mscsim_welford_add(&t->se, rec->result.se);
+    mscsim_welford_add(&t->squared_error, e * e);
+}
+
+MSCSIM_API int mscsim_engine_step(mscsim_engine *eng, mscsim_error *err)
+{
+    (void)err; /* Nothing in a step can fail: all memory was allocated up front. */
+    if (mscsim_engine_done(eng))
+        return MSCSIM_OK;
+    cell_totals *t = &eng->totals[eng->cell];
+    long first = t->reps_done;
+    long count = eng->cfg.reps - first;
+    if (count > CHUNK_REPS)
+        count = CHUNK_REPS;
+    long sizes[MSCSIM_ARM_COUNT];
+    mscsim_config_arm_sizes(&eng->cfg, eng->cfg.n[eng->cell], sizes);
+
+#pragma omp parallel num_threads(eng->threads)
+    {
+        workspace *w = &eng->ws[omp_get_thread_num()];
+#pragma omp for schedule(dynamic, 64)
+        for (long i = 0; i < count; i++)
+            run_replicate(eng, sizes, first + i, w, &eng->records[i]);
+    }
+
+    for (long i = 0; i < count; i++)
+        fold(t, &eng->records[i], eng->true_effect);
+    eng->chunk_count = (size_t)count;
+    eng->chunk_cell = eng->cell;
+    if (t->reps_done == eng->cfg.reps)
+        eng->cell++;
+    return MSCSIM_OK;
+}
+
+MSCSIM_API long mscsim_engine_trials_done(const mscsim_engine *eng)
+{
+    long done = 0;
+    for (size_t c = 0; c < eng->cell_count; c++)
+        done += eng->totals[c].reps_done;
+    return done;
+}
+
+MSCSIM_API double mscsim_engine_progress(const mscsim_engine *eng)
+{
+    double total = (double)eng->cfg.reps * (double)eng->cell_count;
+    return total > 0 ? (double)mscsim_engine_trials_done(eng) / total : 1.0;
+}
+
+MSCSIM_API int mscsim_engine_threads(const mscsim_engine *eng)
+{
+    return eng->threads;
+}
+
+MSCSIM_API size_t mscsim_engine_cell_count(const mscsim_engine *eng)
+{
+    return eng->cell_count;
+}
+
+MSCSIM_API void mscsim_engine_summary(const mscsim_engine *eng, size_t cell,
+                                      mscsim_cell_summary *out)
+{
+    const cell_totals *t = &eng->totals[cell];
+    long sizes[MSCSIM_ARM_COUNT];
+    mscsim_config_arm_sizes(&eng->cfg, eng->cfg.n[cell], sizes);
+    memset(out, 0, sizeof *out);
+    out->scenario = 1;
+    out->n_total = eng->cfg.n[cell];
+    out->n_control = sizes[MSCSIM_ARM_CONTROL];
+    out->n_msc = sizes[MSCSIM_ARM_MSC];
+    out->reps = t->reps_done;
+    out->rejections = t->rejections;
+    out->failures = t->failures;
+    out->power = t->reps_done ? (double)t->rejections / (double)t->reps_done : (double)NAN;
+    mscsim_wilson_interval(t->rejections, t->reps_done, REPORT_CONF, &out->power_lo,
+                           &out->power_hi);
+    out->true_effect = eng->true_effect;
+    long analysed = t->estimate.count;
+    out->mean_estimate = analysed ? t->estimate.mean : (double)NAN;
+    out->bias = out->mean_estimate - eng->true_effect;
+    out->empirical_se = mscsim_welford_sd(&t->estimate);
+    out->mean_se = analysed ? t->se.mean : (double)NAN;
+    out->rmse = analysed ? sqrt(t->squared_error.mean) : (double)NAN;
+    out->coverage = analysed ? (double)t->covered / (double)analysed : (double)NAN;
+    out->mean_n_analysed = t->reps_done ? (double)t->n_analysed / (double)t->reps_done : (double)NAN;
+}
+
+MSCSIM_API void mscsim_engine_last_chunk(const mscsim_engine *eng,
+                                         const mscsim_replicate **records, size_t *count,
+                                         size_t *cell)
+{
+    *records = eng->records;
+    *count = eng->chunk_count;
+    *cell = eng->chunk_cell;
+}

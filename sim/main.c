@@ -1,0 +1,351 @@
+/* isatty, clock_gettime: POSIX. */
+#define _POSIX_C_SOURCE 200809L
+/*
+ * The mscsim command: the only code that talks to the user. It parses arguments, turns
+ * library errors into messages (exit 2 for bad input, 1 for failures while running),
+ * shows progress on stderr when it is a terminal, and writes results all-or-nothing.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mscsim/config.h"
+#include "mscsim/engine.h"
+#include "mscsim/model.h"
+#include "mscsim/output.h"
+#include "mscsim/version.h"
+
+enum { EXIT_BAD_INPUT = 2, EXIT_RUN_FAILED = 1 };
+
+#define MAX_OVERRIDES 256
+/* Seconds between progress-bar redraws: fast enough to look live, rare enough to cost nothing. */
+#define PROGRESS_INTERVAL 0.2
+
+static const char usage_text[] =
+    "usage: mscsim run CONFIG [--set section.key=value]... [--reps N] [--seed S]\n"
+    "                         [--threads T] [--out FILE] [--quiet]\n"
+    "       mscsim check CONFIG [--set section.key=value]...\n"
+    "       mscsim keys\n"
+    "       mscsim --help | --version\n";
+
+static const char help_text[] =
+    "mscsim simulates randomized stroke trials of MSC therapy plus rehabilitation against\n"
+    "rehabilitation alone, to estimate power, bias and coverage of the planned analysis.\n"
+    "\n"
+    "Commands:\n"
+    "  run CONFIG     simulate every sample size of the design; write one CSV row per\n"
+    "                 (scenario, n) to results/<name>.csv (or --out), and the fully\n"
+    "                 resolved config beside it as <file>.config.ini\n"
+    "  check CONFIG   validate the config and print the resolved design, defaults included\n"
+    "  keys           print the reference of every config key (Markdown)\n"
+    "\n"
+    "Options:\n"
+    "  --set section.key=value   override a config key (repeatable; applied in order)\n"
+    "  --reps N                  same as --set simulation.reps=N\n"
+    "  --seed S                  same as --set simulation.seed=S\n"
+    "  --threads T               same as --set simulation.threads=T (0 = all cores)\n"
+    "  --out FILE                results CSV path (default results/<name>.csv)\n"
+    "  --quiet                   no progress bar and no timing line on stderr\n"
+    "  --help, --version\n"
+    "\n"
+    "Exit status: 0 success; 2 bad input (usage, config, values); 1 failure while running.\n";
+
+typedef struct {
+    const char *command;
+    const char *config_path;
+    const char *out_path;
+    const char *overrides[MAX_OVERRIDES];
+    char override_buf[MAX_OVERRIDES][96];
+    int override_count;
+    int quiet;
+} cli_args;
+
+static void print_error(const mscsim_error *err)
+{
+    char buf[1024];
+    fprintf(stderr, "mscsim: %s\n", mscsim_error_format(err, buf, sizeof buf));
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "mscsim: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n%s", usage_text);
+    return EXIT_BAD_INPUT;
+}
+
+static int add_override(cli_args *args, const char *prefix, const char *value)
+{
+    if (args->override_count == MAX_OVERRIDES)
+        return usage_error("too many overrides (at most %s)", "256");
+    char *slot = args->override_buf[args->override_count];
+    if (prefix) {
+        snprintf(slot, sizeof args->override_buf[0], "%s%s", prefix, value);
+        args->overrides[args->override_count++] = slot;
+    } else {
+        args->overrides[args->override_count++] = value;
+    }
+    return 0;
+}
+
+/* Returns 0, or an exit status for bad usage. */
+static int parse_args(int argc, char **argv, cli_args *args)
+{
+    memset(args, 0, sizeof *args);
+    if (argc < 2)
+        return usage_error("%s", "missing command");
+    args->command = argv[1];
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+        int takes_value = 1, status = 0;
+        if (strcmp(a, "--quiet") == 0) {
+            args->quiet = 1;
+            takes_value = 0;
+        } else if (a[0] != '-' || a[1] == '\0') {
+            if (args->config_path)
+                return usage_error("unexpected argument '%s'", a);
+            args->config_path = a;
+            takes_value = 0;
+        } else if (!value) {
+            return usage_error("option %s needs a value", a);
+        } else if (strcmp(a, "--set") == 0) {
+            status = add_override(args, NULL, value);
+        } else if (strcmp(a, "--reps") == 0) {
+            status = add_override(args, "simulation.reps=", value);
+        } else if (strcmp(a, "--seed") == 0) {
+            status = add_override(args, "simulation.seed=", value);
+        } else if (strcmp(a, "--threads") == 0) {
+            status = add_override(args, "simulation.threads=", value);
+        } else if (strcmp(a, "--out") == 0) {
+            args->out_path = value;
+        } else {
+            return usage_error("unknown option '%s'", a);
+        }
+        if (status)
+            return status;
+        i += takes_value;
+    }
+    if (!args->config_path)
+        return usage_error("%s", "missing CONFIG");
+    return 0;
+}
+
+/* Loads, overrides and validates; prints the error and returns EXIT_BAD_INPUT on failure. */
+static int load_design(const cli_args *args, mscsim_config *cfg)
+{
+    mscsim_error err;
+    int status = mscsim_config_load(args->config_path, cfg, &err);
+    for (int i = 0; !status && i < args->override_count; i++)
+        status = mscsim_config_set(cfg, args->overrides[i], &err);
+    if (!status)
+        status = mscsim_config_validate(cfg, &err);
+    if (status) {
+        print_error(&err);
+        return EXIT_BAD_INPUT;
+    }
+    return 0;
+}
+
+static int cmd_check(const cli_args *args)
+{
+    mscsim_config cfg;
+    int status = load_design(args, &cfg);
+    if (status)
+        return status;
+    mscsim_error err;
+    if (mscsim_config_write(&cfg, stdout, &err)) {
+        print_error(&err);
+        return EXIT_RUN_FAILED;
+    }
+    printf("\n# Arm sizes (control, msc) of each n:");
+    for (int i = 0; i < cfg.n_count; i++) {
+        long sizes[MSCSIM_ARM_COUNT];
+        mscsim_config_arm_sizes(&cfg, cfg.n[i], sizes);
+        printf("%s %ld = %ld + %ld", i ? "," : "", cfg.n[i], sizes[0], sizes[1]);
+    }
+    printf("\n# Config is valid.\n");
+    return 0;
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void draw_progress(double fraction, long trials, double elapsed)
+{
+    enum { WIDTH = 30 };
+    int filled = (int)(fraction * WIDTH);
+    char bar[WIDTH + 1];
+    for (int i = 0; i < WIDTH; i++)
+        bar[i] = i < filled ? '#' : '.';
+    bar[WIDTH] = '\0';
+    double rate = elapsed > 0 ? (double)trials / elapsed : 0;
+    double left = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0;
+    fprintf(stderr, "\r[%s] %5.1f%%  %.3g trials/s  %.0f s left ", bar, 100 * fraction, rate, left);
+    fflush(stderr);
+}
+
+/* Results path without ".csv", plus ".config.ini": where the resolved config goes. */
+static void config_path_for(const char *csv_path, char *buf, size_t len)
+{
+    size_t n = strlen(csv_path);
+    if (n >= 4 && strcmp(csv_path + n - 4, ".csv") == 0)
+        n -= 4;
+    snprintf(buf, len, "%.*s.config.ini", (int)n, csv_path);
+}
+
+static const char *const csv_columns[] = {
+    "scenario",     "analysis",  "n_total",      "n_control",    "n_msc",    "reps",
+    "rejections",   "power",     "power_lo",     "power_hi",     "true_effect",
+    "mean_estimate", "bias",     "empirical_se", "mean_se",      "rmse",     "coverage",
+    "mean_n_analysed", "failures",
+};
+#define CSV_COLUMN_COUNT (sizeof csv_columns / sizeof csv_columns[0])
+
+static int write_summary_row(mscsim_csv_writer *w, const mscsim_config *cfg,
+                             const mscsim_cell_summary *s, mscsim_error *err)
+{
+    char cells[CSV_COLUMN_COUNT][72];
+    snprintf(cells[0], 72, "%ld", s->scenario);
+    snprintf(cells[1], 72, "%s", cfg->test);
+    snprintf(cells[2], 72, "%ld", s->n_total);
+    snprintf(cells[3], 72, "%ld", s->n_control);
+    snprintf(cells[4], 72, "%ld", s->n_msc);
+    snprintf(cells[5], 72, "%ld", s->reps);
+    snprintf(cells[6], 72, "%ld", s->rejections);
+    const double reals[] = {s->power,         s->power_lo, s->power_hi,     s->true_effect,
+                            s->mean_estimate, s->bias,     s->empirical_se, s->mean_se,
+                            s->rmse,          s->coverage, s->mean_n_analysed};
+    for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++)
+        mscsim_format_double(cells[7 + i], 72, reals[i]);
+    snprintf(cells[18], 72, "%ld", s->failures);
+    const char *fields[CSV_COLUMN_COUNT];
+    for (size_t i = 0; i < CSV_COLUMN_COUNT; i++)
+        fields[i] = cells[i];
+    return mscsim_csv_writer_row(w, fields, CSV_COLUMN_COUNT, err);
+}
+
+static int cmd_run(const cli_args *args)
+{
+    mscsim_config cfg;
+    int status = load_design(args, &cfg);
+    if (status)
+        return status;
+    mscsim_error err;
+    mscsim_engine *eng = NULL;
+    if (mscsim_engine_new(&cfg, 0, &eng, &err)) {
+        print_error(&err);
+        return err.code == MSCSIM_ENOMEM ? EXIT_RUN_FAILED : EXIT_BAD_INPUT;
+    }
+    char csv_path[1024], ini_path[1100];
+    if (args->out_path)
+        snprintf(csv_path, sizeof csv_path, "%s", args->out_path);
+    else
+        snprintf(csv_path, sizeof csv_path, "results/%s.csv", cfg.name);
+    config_path_for(csv_path, ini_path, sizeof ini_path);
+
+    /* Open both outputs first so an unwritable path fails before the simulation. */
+    mscsim_csv_writer *csv = NULL, *ini = NULL;
+    if (mscsim_csv_writer_open(csv_path, &csv, &err) ||
+        mscsim_csv_writer_open(ini_path, &ini, &err)) {
+        print_error(&err);
+        mscsim_csv_writer_abort(csv);
+        mscsim_engine_free(eng);
+        return EXIT_RUN_FAILED;
+    }
+
+    int show_progress = !args->quiet && isatty(STDERR_FILENO);
+    double start = now_seconds(), last_draw = start;
+    while (!mscsim_engine_done(eng)) {
+        mscsim_engine_step(eng, &err);
+        double t = now_seconds();
+        if (show_progress && t - last_draw >= PROGRESS_INTERVAL) {
+            draw_progress(mscsim_engine_progress(eng), mscsim_engine_trials_done(eng), t - start);
+            last_draw = t;
+        }
+    }
+    double elapsed = now_seconds() - start;
+    if (show_progress)
+        fprintf(stderr, "\r%*s\r", 70, "");
+
+    status = mscsim_csv_writer_row(csv, csv_columns, CSV_COLUMN_COUNT, &err);
+    size_t cells = mscsim_engine_cell_count(eng);
+    printf("%-8s %7s %7s %8s  %-17s %10s %9s %8s\n", "n", "control", "msc", "power",
+           "95% CI", "bias", "coverage", "failures");
+    for (size_t c = 0; !status && c < cells; c++) {
+        mscsim_cell_summary s;
+        mscsim_engine_summary(eng, c, &s);
+        status = write_summary_row(csv, &cfg, &s, &err);
+        printf("%-8ld %7ld %7ld %8.4f  [%.4f, %.4f] %10.4g %9.4f %8ld\n", s.n_total, s.n_control,
+               s.n_msc, s.power, s.power_lo, s.power_hi, s.bias, s.coverage, s.failures);
+    }
+    if (!status)
+        status = mscsim_config_write(&cfg, mscsim_csv_writer_stream(ini), &err);
+    if (status) {
+        print_error(&err);
+        mscsim_csv_writer_abort(csv);
+        mscsim_csv_writer_abort(ini);
+        mscsim_engine_free(eng);
+        return EXIT_RUN_FAILED;
+    }
+    status = mscsim_csv_writer_commit(csv, &err);
+    if (status) {
+        mscsim_csv_writer_abort(ini);
+    } else {
+        status = mscsim_csv_writer_commit(ini, &err);
+        if (status)
+            remove(csv_path);
+    }
+    long trials = mscsim_engine_trials_done(eng);
+    int threads = mscsim_engine_threads(eng);
+    mscsim_engine_free(eng);
+    if (status) {
+        print_error(&err);
+        return EXIT_RUN_FAILED;
+    }
+    printf("wrote %s and %s\n", csv_path, ini_path);
+    if (!args->quiet)
+        fprintf(stderr, "mscsim: %ld trials in %.3f s (%.3g trials/s on %d threads)\n", trials,
+                elapsed, elapsed > 0 ? (double)trials / elapsed : 0.0, threads);
+    return 0;
+}
+
+static int cmd_keys(void)
+{
+    mscsim_error err;
+    if (mscsim_config_write_key_reference(stdout, &err)) {
+        print_error(&err);
+        return EXIT_RUN_FAILED;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        printf("%s\n%s", usage_text, help_text);
+        return 0;
+    }
+    if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
+        printf("mscsim %s\n", MSCSIM_VERSION_STRING);
+        return 0;
+    }
+    if (argc == 2 && strcmp(argv[1], "keys") == 0)
+        return cmd_keys();
+    cli_args args;
+    int status = parse_args(argc, argv, &args);
+    if (status)
+        return status;
+    if (strcmp(args.command, "run") == 0)
+        return cmd_run(&args);
+    if (strcmp(args.command, "check") == 0)
+        return cmd_check(&args);
+    return usage_error("unknown command '%s'", args.command);
+}

@@ -1,0 +1,181 @@
+/*
+ * mscsim benchmark: what one simulated patient costs the engine, against the bare
+ * random-number work it cannot avoid (one normal and one uniform per patient), measured
+ * in the same run so the ratio holds whatever the machine's speed. Also: trials per
+ * second on one thread and on all threads, and peak memory (max RSS of a child process)
+ * for 1e4 and 1e6 replicates, which must be the same: memory does not grow with reps.
+ *
+ * Design: n = 100, 1:1, normal model, Welch test, 10 % MCAR dropout in both arms.
+ * Usage: mscsim_bench [--reps N]   (N = replicates per timed engine run, default 200000)
+ */
+/* mkstemp, fork and wait4 with its resource usage: POSIX and BSD. */
+#define _DEFAULT_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <omp.h>
+
+#include "mscsim/dist.h"
+#include "mscsim/engine.h"
+
+#define PATIENTS_PER_TRIAL 100
+#define TIMING_ROUNDS 5
+
+static const char bench_config[] = "[trial]\nn = 100\n"
+                                   "[model]\ntype = normal\n"
+                                   "[control]\nmean = 0\nsd = 1\ndropout = 0.1\n"
+                                   "[msc]\nmean = 0.5\nsd = 1\ndropout = 0.1\n"
+                                   "[analysis]\ntest = welch\n"
+                                   "[simulation]\nseed = 12345\n";
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return v[n / 2];
+}
+
+static void die(const char *what, const mscsim_error *err)
+{
+    char buf[1024];
+    fprintf(stderr, "mscsim_bench: %s: %s\n", what, mscsim_error_format(err, buf, sizeof buf));
+    exit(1);
+}
+
+static void load(mscsim_config *cfg, long reps, int threads)
+{
+    char path[] = "/tmp/mscsim_benchXXXXXX";
+    int fd = mkstemp(path);
+    mscsim_error err;
+    if (fd < 0 || write(fd, bench_config, sizeof bench_config - 1) < 0) {
+        fprintf(stderr, "mscsim_bench: cannot write a temporary config\n");
+        exit(1);
+    }
+    close(fd);
+    int status = mscsim_config_load(path, cfg, &err);
+    unlink(path);
+    if (status)
+        die("config", &err);
+    char set[64];
+    snprintf(set, sizeof set, "simulation.reps=%ld", reps);
+    if (mscsim_config_set(cfg, set, &err))
+        die("reps", &err);
+    snprintf(set, sizeof set, "simulation.threads=%d", threads);
+    if (mscsim_config_set(cfg, set, &err))
+        die("threads", &err);
+}
+
+/* Seconds to run the design with reps replicates on threads threads. */
+static double time_engine(long reps, int threads, double *power)
+{
+    mscsim_config cfg;
+    load(&cfg, reps, threads);
+    mscsim_engine *eng;
+    mscsim_error err;
+    if (mscsim_engine_new(&cfg, 0, &eng, &err))
+        die("engine", &err);
+    double t0 = now();
+    while (!mscsim_engine_done(eng))
+        mscsim_engine_step(eng, &err);
+    double t = now() - t0;
+    mscsim_cell_summary s;
+    mscsim_engine_summary(eng, 0, &s);
+    *power = s.power;
+    mscsim_engine_free(eng);
+    return t;
+}
+
+/* Seconds for the bare draws of reps trials: one normal and one uniform per patient. */
+static double time_bare(long reps, double *sink)
+{
+    double t0 = now(), acc = 0;
+    for (long r = 0; r < reps; r++) {
+        mscsim_rng rng = mscsim_rng_for_trial(12345, 1, PATIENTS_PER_TRIAL, (uint64_t)r);
+        for (int i = 0; i < PATIENTS_PER_TRIAL; i++)
+            acc += mscsim_rnorm_std(&rng) + mscsim_rng_uniform(&rng);
+    }
+    *sink += acc;
+    return now() - t0;
+}
+
+/* Peak resident memory (KiB) of a fresh process that runs reps replicates. It is this
+ * program again (exec, not a bare fork: the OpenMP runtime does not survive fork). */
+static long child_peak_kib(const char *self, long reps)
+{
+    char arg[32];
+    snprintf(arg, sizeof arg, "%ld", reps);
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl(self, self, "--memory-child", arg, (char *)NULL);
+        _exit(127);
+    }
+    int status;
+    struct rusage ru;
+    if (pid < 0 || wait4(pid, &status, 0, &ru) < 0 || !WIFEXITED(status) ||
+        WEXITSTATUS(status) != 0) {
+        fprintf(stderr, "mscsim_bench: memory child failed\n");
+        exit(1);
+    }
+    return ru.ru_maxrss;
+}
+
+int main(int argc, char **argv)
+{
+    long reps = 200000;
+    if (argc == 3 && strcmp(argv[1], "--memory-child") == 0) {
+        double power;
+        time_engine(atol(argv[2]), 0, &power);
+        return 0;
+    }
+    if (argc == 3 && strcmp(argv[1], "--reps") == 0)
+        reps = atol(argv[2]);
+    if (reps < 1000) {
+        fprintf(stderr, "usage: mscsim_bench [--reps N]   (N >= 1000)\n");
+        return 2;
+    }
+    int cores = omp_get_max_threads();
+    double patients = (double)reps * PATIENTS_PER_TRIAL, sink = 0, power = 0;
+    double bare[TIMING_ROUNDS], one[TIMING_ROUNDS], all[TIMING_ROUNDS];
+    /* Interleave the measurements so drift in machine speed hits all of them alike. */
+    for (int k = 0; k < TIMING_ROUNDS; k++) {
+        bare[k] = time_bare(reps, &sink);
+        one[k] = time_engine(reps, 1, &power);
+        all[k] = time_engine(reps, cores, &power);
+    }
+    double t_bare = median(bare, TIMING_ROUNDS), t_one = median(one, TIMING_ROUNDS);
+    double t_all = median(all, TIMING_ROUNDS);
+    printf("design: n = %d, 1:1, normal model, welch, 10%% dropout; %ld reps; median of %d\n",
+           PATIENTS_PER_TRIAL, reps, TIMING_ROUNDS);
+    printf("bare rng (1 normal + 1 uniform) ns/patient  %8.2f\n", 1e9 * t_bare / patients);
+    printf("engine, 1 thread            ns/patient      %8.2f\n", 1e9 * t_one / patients);
+    printf("engine / bare rng ratio                     %8.2f   (target <= 1.5)\n",
+           t_one / t_bare);
+    printf("trials/s, 1 thread                          %8.3g\n", (double)reps / t_one);
+    printf("trials/s, %d threads                         %8.3g\n", cores, (double)reps / t_all);
+    printf("speed-up, %d threads over 1                  %8.2f   (target >= 1.8 on 2 cores)\n",
+           cores, t_one / t_all);
+    long mem_small = child_peak_kib("/proc/self/exe", 10000);
+    long mem_large = child_peak_kib("/proc/self/exe", 1000000);
+    printf("peak memory, 1e4 reps (KiB)                 %8ld\n", mem_small);
+    printf("peak memory, 1e6 reps (KiB)                 %8ld   (target: same as 1e4)\n",
+           mem_large);
+    printf("power (sanity)                              %8.4f   checksum %g\n", power, sink);
+    return 0;
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The whole test suite: a Release build and an AddressSanitizer + UBSan build, each
+# built from scratch and run with ctest. Run from the repository root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc 2>/dev/null || echo 2)
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j "$jobs"
+ctest --test-dir build --output-on-failure
+cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=Debug -DMSCSIM_SANITIZE=ON >/dev/null
+cmake --build build-sanitize -j "$jobs"
+ctest --test-dir build-sanitize --output-on-failure

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Command-line tests: every bad input gets its message (file:line: [section] key: why),
+# exit status 2 and no output file; the CSV is byte-identical for 1, 2 and 3 threads and
+# when rerun from the resolved config written beside it.
+# Usage: test_cli.sh PATH/TO/mscsim PATH/TO/tests PATH/TO/configs
+set -u
+bin=$1 tests=$2 configs=$3
+bad=$tests/configs/bad
+good=$tests/configs/good/minimal.ini
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0 failed=0
+
+ok() { passed=$((passed + 1)); echo "PASS $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL $*"; }
+
+# expect_error NAME STATUS MESSAGE ARGS...: runs mscsim ARGS --out into an empty folder.
+expect_error() {
+    local name=$1 want_status=$2 want_msg=$3
+    shift 3
+    local out=$tmp/$name
+    mkdir -p "$out"
+    "$@" --quiet --out "$out/result.csv" >"$tmp/$name.stdout" 2>"$tmp/$name.stderr"
+    local status=$?
+    local msg
+    msg=$(cat "$tmp/$name.stderr")
+    if [ "$status" -ne "$want_status" ]; then
+        fail "$name: exit status $status, want $want_status (stderr: $msg)"
+    elif [[ "$msg" != *"$want_msg"* ]]; then
+        fail "$name: stderr '$msg' lacks '$want_msg'"
+    elif [ -n "$(ls -A "$out")" ]; then
+        fail "$name: left files behind: $(ls -A "$out")"
+    else
+        ok "$name: $msg"
+    fi
+}
+
+run_bad() { # NAME MESSAGE [extra args]
+    local name=$1 msg=$2
+    shift 2
+    expect_error "$name" 2 "$bad/$name.ini:$msg" "$bin" run "$bad/$name.ini" "$@"
+}
+
+run_bad unknown_key "3: [trial] colour: unknown key 'colour' (known in [trial]: name, n,"
+run_bad unknown_section "8: [plotting]: unknown section [plotting] (known: trial, model,"
+run_bad malformed_number "3: [trial] alpha: '0.0x5' is not a number"
+run_bad allocation_zero "3: [trial] allocation: 0 is out of range [1, 100]"
+run_bad dropout_high "6: [control] dropout: 1.5 is out of range [0, 1)"
+run_bad sd_negative "6: [msc] sd: -1 is out of range [0, Inf]"
+run_bad reps_zero "8: [simulation] reps: 0 is out of range [1, 10000000000]"
+run_bad n_too_small "2: [trial] n: 1 is out of range [2, 10000000]"
+run_bad arm_empty "2: [trial] n: n = 2 leaves an arm empty under allocation 1:5"
+run_bad duplicate_key "6: [model] rho: set twice (first on line 5)"
+run_bad syntax_error "3: syntax error: expected '[section]' or 'key = value'"
+run_bad test_wrong_outcome "6: [analysis] test: analysis 'fisher' does not fit model 'normal'"
+run_bad key_wrong_model "6: [control] mean: does not apply to model 'binary' (used by: normal)"
+run_bad bad_distribution "6: [baseline] score: unknown distribution 'gamma'"
+run_bad unknown_test "6: [analysis] test: unknown analysis 'ancova2' (known: "
+run_bad alpha_one "3: [trial] alpha: 1 is out of range (0, 1)"
+expect_error missing_required 2 "missing_required.ini: [analysis] test: required key is missing" \
+    "$bin" run "$bad/missing_required.ini"
+expect_error missing_file 2 "$tmp/nope.ini: cannot read config: No such file or directory" \
+    "$bin" run "$tmp/nope.ini"
+mkdir -p "$tmp/adir.ini"
+expect_error unreadable_file 2 "$tmp/adir.ini: cannot read config" "$bin" run "$tmp/adir.ini"
+expect_error set_out_of_range 2 "--set: [trial] alpha: 2 is out of range (0, 1)" \
+    "$bin" run "$good" --set trial.alpha=2
+expect_error set_malformed 2 "--set: 'trialalpha' is not section.key=value" \
+    "$bin" run "$good" --set trialalpha
+expect_error set_unknown_key 2 "--set: [simulation] repz: unknown key 'repz'" \
+    "$bin" run "$good" --set simulation.repz=3
+expect_error reps_option_zero 2 "--set: [simulation] reps: 0 is out of range" \
+    "$bin" run "$good" --reps 0
+expect_error unknown_option 2 "unknown option '--frobnicate'" "$bin" run "$good" --frobnicate
+# An output folder that does not exist: exit 1, before any simulation, nothing written.
+msg=$("$bin" run "$good" --quiet --out "$tmp/no/such/dir/r.csv" 2>&1 >/dev/null)
+status=$?
+if [ "$status" -eq 1 ] && [[ "$msg" == *"cannot write $tmp/no/such/dir/r.csv.tmp"* ]]
+then ok "unwritable_output: $msg"; else fail "unwritable_output: status $status, '$msg'"; fi
+
+# Reproducibility: the same design and seed give byte-identical CSV on 1, 2 and 3 threads.
+for t in 1 2 3; do
+    "$bin" run "$good" --set trial.n=30,41 --set control.dropout=0.2 --threads "$t" \
+        --reps 5000 --quiet --out "$tmp/threads$t.csv" >/dev/null 2>&1
+done
+if cmp -s "$tmp/threads1.csv" "$tmp/threads2.csv" && cmp -s "$tmp/threads1.csv" "$tmp/threads3.csv"
+then ok "CSV identical for 1, 2 and 3 threads"
+else fail "CSV differs between thread counts"; fi
+
+# The resolved config written beside the CSV reruns to the same numbers.
+"$bin" run "$tmp/threads1.config.ini" --quiet --out "$tmp/rerun.csv" >/dev/null 2>&1
+if cmp -s "$tmp/threads1.csv" "$tmp/rerun.csv"; then ok "rerun from resolved config is identical"
+else fail "rerun from resolved config differs"; fi
+
+header=$(head -n 1 "$tmp/threads1.csv")
+want="scenario,analysis,n_total,n_control,n_msc,reps,rejections,power,power_lo,power_hi,\
+true_effect,mean_estimate,bias,empirical_se,mean_se,rmse,coverage,mean_n_analysed,failures"
+if [ "$header" = "$want" ]; then ok "CSV header"; else fail "CSV header: $header"; fi
+if [ "$(wc -l <"$tmp/threads1.csv")" -eq 3 ]; then ok "one row per n"
+else fail "row count $(wc -l <"$tmp/threads1.csv")"; fi
+
+# Every shipped config checks and runs.
+for c in "$configs"/*.ini; do
+    if "$bin" check "$c" >"$tmp/check.out" 2>&1 && grep -q "Config is valid" "$tmp/check.out"
+    then ok "check $(basename "$c")"; else fail "check $(basename "$c"): $(cat "$tmp/check.out")"; fi
+    if "$bin" run "$c" --reps 200 --quiet --out "$tmp/shipped.csv" >/dev/null 2>"$tmp/run.err"
+    then ok "run $(basename "$c")"; else fail "run $(basename "$c"): $(cat "$tmp/run.err")"; fi
+done
+
+if "$bin" --help | grep -q "mscsim run CONFIG"; then ok "--help"; else fail "--help"; fi
+if "$bin" --version | grep -Eq '^mscsim [0-9]+\.[0-9]+\.[0-9]+$'; then ok "--version"
+else fail "--version"; fi
+if "$bin" keys | grep -q '| trial | n | required |'; then ok "keys"; else fail "keys"; fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,147 @@
+/* mkstemp, fdopen: POSIX. */
+#define _POSIX_C_SOURCE 200809L
+/* Config loading through the library: defaults, provenance of errors, arm sizes,
+ * overrides, and the resolved config loading back to the same design. Bad-input
+ * messages through the command line are in test_cli.sh. */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "mscsim/config.h"
+
+#define GOOD MSCSIM_TEST_DIR "/configs/good/minimal.ini"
+
+static int load(mscsim_config *cfg, const char *path, mscsim_error *err)
+{
+    return mscsim_config_load(path, cfg, err);
+}
+
+static void test_defaults(void)
+{
+    mscsim_config cfg;
+    mscsim_error err;
+    INT_EQ(load(&cfg, GOOD, &err), MSCSIM_OK, "minimal config loads");
+    INT_EQ(mscsim_config_validate(&cfg, &err), MSCSIM_OK, "minimal config validates");
+    STR_EQ(cfg.name, "minimal", "name defaults to the file name");
+    INT_EQ(cfg.n_count, 1, "one n");
+    INT_EQ(cfg.n[0], 40, "n");
+    INT_EQ(cfg.alloc[0], 1, "allocation default 1:1 (control)");
+    INT_EQ(cfg.alloc[1], 1, "allocation default 1:1 (msc)");
+    ABS_EQ(cfg.alpha, 0.05, 0, "alpha default");
+    INT_EQ(cfg.sides, 2, "sides default");
+    ABS_EQ(cfg.rho, 0, 0, "rho default");
+    INT_EQ(cfg.baseline.kind, MSCSIM_DIST_NORMAL, "baseline default normal");
+    ABS_EQ(cfg.arm[1].sd, 1, 0, "sd default");
+    ABS_EQ(cfg.arm[0].dropout, 0, 0, "dropout default");
+    INT_EQ(cfg.endpoint, MSCSIM_ENDPOINT_CHANGE, "endpoint default");
+    INT_EQ(cfg.reps, 2000, "reps from file");
+    CHECK(cfg.seed == 7, "seed from file");
+    INT_EQ(cfg.threads, 0, "threads default");
+}
+
+static void test_arm_sizes(void)
+{
+    mscsim_config cfg;
+    mscsim_error err;
+    load(&cfg, GOOD, &err);
+    static const struct {
+        const char *alloc;
+        long n, control, msc;
+    } cases[] = {{"1:2", 100, 33, 67}, {"2:1", 60, 40, 20}, {"1:1", 7, 3, 4},
+                 {"1:2", 60, 20, 40}, {"3:5", 16, 6, 10}, {"1:1", 2, 1, 1}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char set[64];
+        snprintf(set, sizeof set, "trial.allocation=%s", cases[i].alloc);
+        mscsim_config_set(&cfg, set, &err);
+        long sizes[2];
+        mscsim_config_arm_sizes(&cfg, cases[i].n, sizes);
+        INT_EQ(sizes[0], cases[i].control, "n=%ld %s control", cases[i].n, cases[i].alloc);
+        INT_EQ(sizes[1], cases[i].msc, "n=%ld %s msc", cases[i].n, cases[i].alloc);
+    }
+}
+
+static void test_error_fields(void)
+{
+    mscsim_config cfg;
+    mscsim_error err;
+    INT_EQ(load(&cfg, MSCSIM_TEST_DIR "/configs/bad/dropout_high.ini", &err), MSCSIM_ERANGE,
+           "out of range is ERANGE");
+    INT_EQ(err.line, 6, "error line");
+    STR_EQ(err.section, "control", "error section");
+    STR_EQ(err.key, "dropout", "error key");
+    CHECK(strstr(err.file, "dropout_high.ini") != NULL, "error file %.200s", err.file);
+    INT_EQ(load(&cfg, MSCSIM_TEST_DIR "/configs/bad/unknown_key.ini", &err), MSCSIM_EUNKNOWN_KEY,
+           "unknown key is EUNKNOWN_KEY");
+
+    load(&cfg, GOOD, &err);
+    INT_EQ(mscsim_config_set(&cfg, "trial.n=12, 30,60", &err), MSCSIM_OK, "--set list");
+    INT_EQ(cfg.n_count, 3, "list length");
+    INT_EQ(cfg.n[2], 60, "list value");
+    INT_EQ(mscsim_config_set(&cfg, "analysis.test=chisq", &err), MSCSIM_OK, "--set test");
+    INT_EQ(mscsim_config_validate(&cfg, &err), MSCSIM_ECONFIG, "chisq does not fit normal");
+    STR_EQ(err.file, "--set", "cross-key error names --set as its source");
+    STR_EQ(err.key, "test", "cross-key error names the key");
+}
+
+/* Removes the "  ; default" marks, which say where a value came from, not what it is. */
+static void strip_default_marks(char *text)
+{
+    const char *mark = "  ; default";
+    size_t len = strlen(mark);
+    char *p;
+    while ((p = strstr(text, mark)) != NULL)
+        memmove(p, p + len, strlen(p + len) + 1);
+}
+
+static void test_resolved_round_trip(void)
+{
+    mscsim_config cfg, back;
+    mscsim_error err;
+    load(&cfg, GOOD, &err);
+    const char *sets[] = {"trial.n=30,61", "trial.allocation=1:2", "model.rho=-0.35",
+                          "baseline.score=uniform(0, 49)", "msc.mean=0.1", "control.sd=0.3",
+                          "msc.dropout=0.123456789", "analysis.endpoint=final",
+                          "simulation.seed=18446744073709551615", "trial.name=round.trip-1"};
+    for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++)
+        INT_EQ(mscsim_config_set(&cfg, sets[i], &err), MSCSIM_OK, "set %s", sets[i]);
+    char path[] = "/tmp/mscsim_resolvedXXXXXX";
+    int fd = mkstemp(path);
+    FILE *fp = fdopen(fd, "w");
+    INT_EQ(mscsim_config_write(&cfg, fp, &err), MSCSIM_OK, "write resolved");
+    fclose(fp);
+    INT_EQ(load(&back, path, &err), MSCSIM_OK, "resolved config loads: %.200s", err.msg);
+    INT_EQ(mscsim_config_validate(&back, &err), MSCSIM_OK, "resolved config validates");
+    unlink(path);
+    /* Everything but provenance must match: both write the same resolved text, and the
+     * values that text rounds (if it did) are compared bit for bit. */
+    char *text_a = NULL, *text_b = NULL;
+    size_t len_a = 0, len_b = 0;
+    FILE *ma = open_memstream(&text_a, &len_a), *mb = open_memstream(&text_b, &len_b);
+    mscsim_config_write(&cfg, ma, &err);
+    mscsim_config_write(&back, mb, &err);
+    fclose(ma);
+    fclose(mb);
+    strip_default_marks(text_a);
+    strip_default_marks(text_b);
+    const char *body_a = strchr(text_a, '\n'), *body_b = strchr(text_b, '\n');
+    CHECK(body_a && body_b && strcmp(body_a, body_b) == 0, "resolved text is a fixed point");
+    free(text_a);
+    free(text_b);
+    CHECK(back.arm[1].dropout == cfg.arm[1].dropout && back.rho == cfg.rho &&
+              back.arm[0].sd == cfg.arm[0].sd && back.baseline.b == cfg.baseline.b,
+          "doubles survive bit for bit");
+    STR_EQ(back.name, "round.trip-1", "name");
+    INT_EQ(back.n[1], 61, "n list");
+    INT_EQ(back.alloc[1], 2, "allocation");
+    INT_EQ(back.endpoint, MSCSIM_ENDPOINT_FINAL, "endpoint");
+    CHECK(back.seed == UINT64_MAX, "64-bit seed survives");
+}
+
+int main(void)
+{
+    test_defaults();
+    test_arm_sizes();
+    test_error_fields();
+    test_resolved_round_trip();
+    return TEST_DONE();
+}
