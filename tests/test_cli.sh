@@ -112,5 +112,11 @@ if "$bin" --version | grep -Eq '^mscsim [0-9]+\.[0-9]+\.[0-9]+$'; then ok "--ver
 else fail "--version"; fi
 if "$bin" keys | grep -q '| trial | n | required |'; then ok "keys"; else fail "keys"; fi
 
+# The README's key reference is the key table's own output, so it cannot drift.
+readme=$(dirname "$tests")/README.md
+"$bin" keys >"$tmp/keys.md"
+if grep -qF -f "$tmp/keys.md" "$readme" && [ "$(grep -cFx -f "$tmp/keys.md" "$readme")" -eq "$(wc -l <"$tmp/keys.md")" ]
+then ok "README key reference is current"; else fail "README key reference differs from 'mscsim keys'"; fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
