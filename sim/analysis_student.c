@@ -46,7 +46,7 @@ static void analyze(const mscsim_trial_data *data, const mscsim_analysis_setting
 const mscsim_analysis_type mscsim_analysis_student = {
     .name = "student",
     .description = "Student's two-sample t test, pooled variance (t.test var.equal = TRUE)",
-    .outcomes = MSCSIM_OUTCOME_CONTINUOUS,
+    .outcomes = MSCSIM_OUTCOME_CONTINUOUS | MSCSIM_OUTCOME_ORDINAL,
     .uses_baseline = 0,
     .analyze = analyze,
 };

@@ -51,7 +51,7 @@ static void analyze(const mscsim_trial_data *data, const mscsim_analysis_setting
 const mscsim_analysis_type mscsim_analysis_welch = {
     .name = "welch",
     .description = "Welch's two-sample t test, unequal variances (t.test default)",
-    .outcomes = MSCSIM_OUTCOME_CONTINUOUS,
+    .outcomes = MSCSIM_OUTCOME_CONTINUOUS | MSCSIM_OUTCOME_ORDINAL,
     .uses_baseline = 0,
     .analyze = analyze,
 };

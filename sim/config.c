@@ -6,6 +6,7 @@
 #include "mscsim/config.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <ini.h>
 #include <math.h>
@@ -143,7 +144,7 @@ static int parse_double(const config_key *k, const char *text, double *out, mscs
         end++;
     if (end == text || *end != '\0' || isnan(v))
         return mscsim_error_set(err, MSCSIM_ESYNTAX, "'%s' is not a number", text);
-    if (errno == ERANGE || isinf(v))
+    if ((errno == ERANGE && !isinf(v)) || (isinf(v) && !(k->flags & KEY_ALLOW_INFINITE)))
         return mscsim_error_set(err, MSCSIM_ERANGE, "'%s' is not a finite number", text);
     *out = v;
     return check_range(k, v, text, err);
@@ -181,35 +182,91 @@ static int parse_name(const char *text, char *out, mscsim_error *err)
     return MSCSIM_OK;
 }
 
-static int parse_long_list(const config_key *k, const char *text, mscsim_config *cfg,
-                           mscsim_error *err)
+/* Splits text at commas into at most max items of up to item_len - 1 characters each,
+ * calling parse_item(index, item) for each; returns the count or -1 with err set. */
+typedef int (*item_parser)(const config_key *k, int index, const char *item, void *field,
+                           mscsim_error *err);
+
+static int parse_list(const config_key *k, const char *text, void *field, item_parser parse_item,
+                      mscsim_error *err)
 {
-    long values[MSCSIM_MAX_N_VALUES];
+    char item[128];
     int count = 0;
-    char item[64];
     const char *p = text;
     for (;;) {
         size_t w = strcspn(p, ",");
+        if (count == k->max_count)
+            return mscsim_error_set(err, MSCSIM_ERANGE, "more than %d values", k->max_count), -1;
         if (w >= sizeof item)
-            return mscsim_error_set(err, MSCSIM_ESYNTAX, "'%.*s' is not a whole number", (int)w, p);
+            return mscsim_error_set(err, MSCSIM_ESYNTAX, "value too long: '%.40s...'", p), -1;
         memcpy(item, p, w);
         item[w] = '\0';
-        if (count == MSCSIM_MAX_N_VALUES)
-            return mscsim_error_set(err, MSCSIM_ERANGE, "more than %d values",
-                                    MSCSIM_MAX_N_VALUES);
         const char *t = item;
         while (isspace((unsigned char)*t))
             t++;
-        int status = parse_long(k, t, &values[count], err);
-        if (status)
-            return status;
+        if (parse_item(k, count, t, field, err))
+            return -1;
         count++;
         if (p[w] == '\0')
             break;
         p += w + 1;
     }
-    memcpy(cfg->n, values, sizeof values[0] * (size_t)count);
-    cfg->n_count = count;
+    return count;
+}
+
+static int long_item(const config_key *k, int index, const char *item, void *field,
+                     mscsim_error *err)
+{
+    return parse_long(k, item, (long *)field + index, err);
+}
+
+static int double_item(const config_key *k, int index, const char *item, void *field,
+                       mscsim_error *err)
+{
+    return parse_double(k, item, (double *)field + index, err);
+}
+
+/* One "r:tau_weeks:weight" triple; their cross-value rules are the model's to check. */
+static int subgroup_item(const config_key *k, int index, const char *item, void *field,
+                         mscsim_error *err)
+{
+    (void)k;
+    mscsim_subgroup *g = (mscsim_subgroup *)field + index;
+    double v[3];
+    const char *p = item;
+    for (int i = 0; i < 3; i++) {
+        char *end;
+        errno = 0;
+        v[i] = strtod(p, &end);
+        if (end == p || errno == ERANGE || !isfinite(v[i]))
+            break;
+        while (isspace((unsigned char)*end))
+            end++;
+        if (i < 2 && *end != ':')
+            break;
+        if (i == 2) {
+            if (*end != '\0')
+                break;
+            *g = (mscsim_subgroup){v[0], v[1], v[2]};
+            return MSCSIM_OK;
+        }
+        p = end + 1;
+    }
+    return mscsim_error_set(err, MSCSIM_ESYNTAX, "'%s' is not r:tau_weeks:weight", item);
+}
+
+/* Parses a list into a scratch copy first so a failed parse leaves the field unchanged. */
+static int parse_list_key(const config_key *k, const char *text, mscsim_config *cfg,
+                          item_parser parse_item, size_t item_size, mscsim_error *err)
+{
+    unsigned char scratch[MSCSIM_MAX_N_VALUES * sizeof(mscsim_subgroup)];
+    if ((size_t)k->max_count * item_size > sizeof scratch)
+        return mscsim_error_set(err, MSCSIM_EINVAL, "internal: list too long");
+    int count = parse_list(k, text, scratch, parse_item, err);
+    if (count < 0)
+        return err ? err->code : MSCSIM_ESYNTAX;
+    memcpy((char *)cfg + k->offset, scratch, (size_t)count * item_size);
+    *(int *)((char *)cfg + k->count_offset) = count;
     return MSCSIM_OK;
 }
 
@@ -301,14 +358,18 @@ static int parse_value(const config_key *k, const char *text, mscsim_config *cfg
     case KEY_DOUBLE:
         return parse_double(k, text, field, err);
     case KEY_LONG_LIST:
-        return parse_long_list(k, text, cfg, err);
+        return parse_list_key(k, text, cfg, long_item, sizeof(long), err);
+    case KEY_DOUBLE_LIST:
+        return parse_list_key(k, text, cfg, double_item, sizeof(double), err);
+    case KEY_SUBGROUPS:
+        return parse_list_key(k, text, cfg, subgroup_item, sizeof(mscsim_subgroup), err);
     case KEY_RATIO:
         return parse_ratio(k, text, field, err);
     case KEY_ENUM: {
         int choice = 0;
         status = parse_choice(k, text, &choice, err);
         if (!status)
-            *(mscsim_endpoint *)field = (mscsim_endpoint)choice;
+            *(int *)field = choice; /* Enum fields are int-sized. */
         return status;
     }
     case KEY_DIST:
@@ -488,14 +549,22 @@ MSCSIM_API int mscsim_config_set(mscsim_config *cfg, const char *assignment, msc
 
 /* ---- checks across keys --------------------------------------------------------------- */
 
-/* Locates err at the place key (section.key) was set. */
-static int at_key(const mscsim_config *cfg, const char *section, const char *key,
-                  mscsim_error *err)
+MSCSIM_API int mscsim_config_is_set(const mscsim_config *cfg, const char *section,
+                                    const char *key)
 {
     size_t index;
-    if (find_key(section, key, &index)) {
+    return find_key(section, key, &index) && cfg->key_line[index] != 0;
+}
+
+MSCSIM_API int mscsim_config_error_at(const mscsim_config *cfg, const char *section,
+                                      const char *key, mscsim_error *err)
+{
+    size_t index;
+    if (find_key(section, key, &index) && cfg->key_line[index] != 0) {
         int line = cfg->key_line[index];
         mscsim_error_locate(err, line < 0 ? "--set" : cfg->path, line, section, key);
+    } else {
+        mscsim_error_locate(err, cfg->path, 0, section, key);
     }
     return err ? err->code : MSCSIM_ECONFIG;
 }
@@ -507,6 +576,106 @@ MSCSIM_API void mscsim_config_arm_sizes(const mscsim_config *cfg, long n,
     /* round(n*m/(c+m)) in integers, halves rounded up. */
     sizes[MSCSIM_ARM_MSC] = (2 * n * m + (c + m)) / (2 * (c + m));
     sizes[MSCSIM_ARM_CONTROL] = n - sizes[MSCSIM_ARM_MSC];
+}
+
+MSCSIM_API mscsim_endpoint mscsim_config_endpoint(const mscsim_config *cfg)
+{
+    if (cfg->endpoint != MSCSIM_ENDPOINT_AUTO)
+        return cfg->endpoint;
+    const mscsim_model_type *model = mscsim_model_find(cfg->model);
+    return model && model->outcome == MSCSIM_OUTCOME_CONTINUOUS ? MSCSIM_ENDPOINT_CHANGE
+                                                                : MSCSIM_ENDPOINT_FINAL;
+}
+
+MSCSIM_API int mscsim_config_primary_index(const mscsim_config *cfg)
+{
+    if (cfg->primary_visit == 0)
+        return cfg->visit_count - 1;
+    for (int i = 0; i < cfg->visit_count; i++)
+        if (cfg->visits[i] == cfg->primary_visit)
+            return i;
+    return -1;
+}
+
+/* Sets err's reason and locates it at section.key; returns the code. */
+static int key_error(const mscsim_config *cfg, const char *section, const char *key,
+                     mscsim_error *err, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static int key_error(const mscsim_config *cfg, const char *section, const char *key,
+                     mscsim_error *err, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    mscsim_error_set(err, MSCSIM_ECONFIG, "%s", msg);
+    return mscsim_config_error_at(cfg, section, key, err);
+}
+
+/* The rules tying the endpoint, the analysis and the model together. */
+static int validate_endpoint(const mscsim_config *cfg, const mscsim_model_type *model,
+                             const mscsim_analysis_type *analysis, mscsim_error *err)
+{
+    mscsim_endpoint endpoint = mscsim_config_endpoint(cfg);
+    int has_baseline = model->outcome == MSCSIM_OUTCOME_CONTINUOUS;
+    const char *endpoint_name = endpoint == MSCSIM_ENDPOINT_CHANGE  ? "change"
+                                : endpoint == MSCSIM_ENDPOINT_FINAL ? "final"
+                                : endpoint == MSCSIM_ENDPOINT_RATIO ? "ratio"
+                                                                    : "responder";
+    if (model->outcome == MSCSIM_OUTCOME_BINARY && endpoint != MSCSIM_ENDPOINT_FINAL)
+        return key_error(cfg, "analysis", "endpoint", err,
+                         "the binary model's outcome is itself the endpoint: use final or auto");
+    int needs_baseline = endpoint == MSCSIM_ENDPOINT_CHANGE || endpoint == MSCSIM_ENDPOINT_RATIO ||
+                         (endpoint == MSCSIM_ENDPOINT_RESPONDER &&
+                          cfg->responder_on == MSCSIM_RESPONDER_ON_CHANGE);
+    if (needs_baseline && !has_baseline)
+        return key_error(cfg, "analysis", "endpoint", err,
+                         "endpoint %s%s needs a baseline score, which model '%s' does not have",
+                         endpoint_name,
+                         endpoint == MSCSIM_ENDPOINT_RESPONDER ? " on change" : "", model->name);
+    if (analysis->uses_baseline && !has_baseline)
+        return key_error(cfg, "analysis", "test", err,
+                         "analysis '%s' adjusts for the baseline score, which model '%s' does "
+                         "not have", analysis->name, model->name);
+    if (endpoint == MSCSIM_ENDPOINT_RESPONDER && !mscsim_config_is_set(cfg, "analysis", "threshold"))
+        return key_error(cfg, "analysis", "threshold", err,
+                         "a responder endpoint needs [analysis] threshold");
+    unsigned kind = endpoint == MSCSIM_ENDPOINT_RESPONDER ? MSCSIM_OUTCOME_BINARY : model->outcome;
+    if (!(analysis->outcomes & kind))
+        return key_error(cfg, "analysis", "test", err,
+                         "analysis '%s' does not fit model '%s' with endpoint %s (%s outcome)",
+                         analysis->name, model->name, endpoint_name,
+                         kind == MSCSIM_OUTCOME_BINARY    ? "binary"
+                         : kind == MSCSIM_OUTCOME_ORDINAL ? "ordinal"
+                                                          : "continuous");
+    return MSCSIM_OK;
+}
+
+static int validate_scale_and_visits(const mscsim_config *cfg, const mscsim_model_type *model,
+                                     mscsim_error *err)
+{
+    if (model->outcome == MSCSIM_OUTCOME_BINARY && cfg->scale != MSCSIM_SCALE_NONE)
+        return key_error(cfg, "outcome", "scale", err, "the binary model's outcome has no scale");
+    if (model->outcome == MSCSIM_OUTCOME_ORDINAL && cfg->scale != MSCSIM_SCALE_NONE &&
+        cfg->scale != MSCSIM_SCALE_MRS)
+        return key_error(cfg, "outcome", "scale", err, "the ordinal model's scale is mrs");
+    for (int i = 1; i < cfg->visit_count; i++)
+        if (!(cfg->visits[i] > cfg->visits[i - 1]))
+            return key_error(cfg, "trial", "visits", err, "visit days must increase");
+    if (cfg->visit_count > 1 && !model->multi_visit)
+        return key_error(cfg, "trial", "visits", err,
+                         "model '%s' scores the primary visit only: give one visit (several "
+                         "need the trajectory model)", model->name);
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
+        if (cfg->arm[a].mortality > 0 && cfg->death == MSCSIM_DEATH_WORST &&
+            cfg->scale == MSCSIM_SCALE_NONE && model->outcome == MSCSIM_OUTCOME_CONTINUOUS)
+            return key_error(cfg, a ? "msc" : "control", "mortality", err,
+                             "a death scored worst needs a bounded [outcome] scale "
+                             "(or [outcome] death = missing)");
+    if (mscsim_config_primary_index(cfg) < 0)
+        return key_error(cfg, "trial", "primary_visit", err, "day %g is not one of the visits",
+                         cfg->primary_visit);
+    return MSCSIM_OK;
 }
 
 MSCSIM_API int mscsim_config_validate(const mscsim_config *cfg, mscsim_error *err)
@@ -525,31 +694,31 @@ MSCSIM_API int mscsim_config_validate(const mscsim_config *cfg, mscsim_error *er
         return mscsim_error_set(err, MSCSIM_EINVAL, "internal: model or analysis not set");
     for (size_t i = 0; i < mscsim_config_key_count; i++) {
         const config_key *k = &mscsim_config_keys[i];
-        if (cfg->key_line[i] != 0 && !models_include(k->models, cfg->model)) {
-            mscsim_error_set(err, MSCSIM_ECONFIG, "does not apply to model '%s' (used by: %s)",
-                             cfg->model, k->models);
-            return at_key(cfg, k->section, k->key, err);
-        }
+        if (cfg->key_line[i] != 0 && !models_include(k->models, cfg->model))
+            return key_error(cfg, k->section, k->key, err,
+                             "does not apply to model '%s' (used by: %s)", cfg->model, k->models);
+        if (cfg->key_line[i] != 0 && k->applies && !k->applies(cfg))
+            return key_error(cfg, k->section, k->key, err, "applies only with %s",
+                             k->applies_text);
     }
-    if (!(analysis->outcomes & model->outcome)) {
-        mscsim_error_set(err, MSCSIM_ECONFIG, "analysis '%s' does not fit model '%s' (%s outcome)",
-                         analysis->name, model->name,
-                         model->outcome == MSCSIM_OUTCOME_BINARY ? "binary" : "continuous");
-        return at_key(cfg, "analysis", "test", err);
-    }
+    int status = validate_endpoint(cfg, model, analysis, err);
+    if (!status)
+        status = validate_scale_and_visits(cfg, model, err);
+    if (status)
+        return status;
+    if (model->outcome == MSCSIM_OUTCOME_ORDINAL && !mscsim_config_is_set(cfg, "control", "probs"))
+        return key_error(cfg, "control", "probs", err,
+                         "the ordinal model needs the control mRS distribution");
     for (int i = 0; i < cfg->n_count; i++) {
         long sizes[MSCSIM_ARM_COUNT];
         mscsim_config_arm_sizes(cfg, cfg->n[i], sizes);
-        if (sizes[MSCSIM_ARM_CONTROL] < 1 || sizes[MSCSIM_ARM_MSC] < 1) {
-            mscsim_error_set(err, MSCSIM_ECONFIG,
+        if (sizes[MSCSIM_ARM_CONTROL] < 1 || sizes[MSCSIM_ARM_MSC] < 1)
+            return key_error(cfg, "trial", "n", err,
                              "n = %ld leaves an arm empty under allocation %d:%d "
                              "(control %ld, msc %ld)",
                              cfg->n[i], cfg->alloc[0], cfg->alloc[1], sizes[0], sizes[1]);
-            return at_key(cfg, "trial", "n", err);
-        }
     }
-    unsigned char params[MSCSIM_MODEL_PARAMS_MAX];
-    return model->prepare(cfg, analysis->uses_baseline, params, err);
+    return MSCSIM_OK;
 }
 
 /* ---- writing ---------------------------------------------------------------------------- */
@@ -557,7 +726,7 @@ MSCSIM_API int mscsim_config_validate(const mscsim_config *cfg, mscsim_error *er
 static void format_value(const config_key *k, const mscsim_config *cfg, char *buf, size_t len)
 {
     const void *field = (const char *)cfg + k->offset;
-    char num[32];
+    char num[128];
     buf[0] = '\0';
     switch (k->type) {
     case KEY_STRING:
@@ -578,16 +747,33 @@ static void format_value(const config_key *k, const mscsim_config *cfg, char *bu
         mscsim_format_double(buf, len, *(const double *)field);
         break;
     case KEY_LONG_LIST:
-        for (int i = 0; i < cfg->n_count; i++) {
-            snprintf(num, sizeof num, i ? ", %ld" : "%ld", cfg->n[i]);
-            append(buf, len, num);
+    case KEY_DOUBLE_LIST:
+    case KEY_SUBGROUPS: {
+        int count = *(const int *)((const char *)cfg + k->count_offset);
+        for (int i = 0; i < count; i++) {
+            if (i)
+                append(buf, len, ", ");
+            if (k->type == KEY_LONG_LIST) {
+                snprintf(num, sizeof num, "%ld", ((const long *)field)[i]);
+                append(buf, len, num);
+            } else if (k->type == KEY_DOUBLE_LIST) {
+                append(buf, len, mscsim_format_double(num, sizeof num, ((const double *)field)[i]));
+            } else {
+                const mscsim_subgroup *g = (const mscsim_subgroup *)field + i;
+                char r[32], t[32], w[32];
+                snprintf(num, sizeof num, "%s:%s:%s", mscsim_format_double(r, sizeof r, g->r),
+                         mscsim_format_double(t, sizeof t, g->tau_weeks),
+                         mscsim_format_double(w, sizeof w, g->weight));
+                append(buf, len, num);
+            }
         }
         break;
+    }
     case KEY_RATIO:
         snprintf(buf, len, "%d:%d", cfg->alloc[0], cfg->alloc[1]);
         break;
     case KEY_ENUM:
-        snprintf(buf, len, "%s", k->choices[*(const mscsim_endpoint *)field]);
+        snprintf(buf, len, "%s", k->choices[*(const int *)field]);
         break;
     case KEY_DIST:
         mscsim_distspec_format(field, buf, len);
@@ -602,13 +788,13 @@ MSCSIM_API int mscsim_config_write(const mscsim_config *cfg, FILE *out, mscsim_e
     const char *section = "";
     for (size_t i = 0; i < mscsim_config_key_count; i++) {
         const config_key *k = &mscsim_config_keys[i];
-        if (!models_include(k->models, cfg->model))
+        if (!models_include(k->models, cfg->model) || (k->applies && !k->applies(cfg)))
             continue;
         if (strcmp(section, k->section) != 0) {
             fprintf(out, "\n[%s]\n", k->section);
             section = k->section;
         }
-        char value[1024];
+        char value[4096];
         format_value(k, cfg, value, sizeof value);
         fprintf(out, "%s = %s%s\n", k->key, value, cfg->key_line[i] == 0 ? "  ; default" : "");
     }
@@ -619,7 +805,7 @@ MSCSIM_API int mscsim_config_write(const mscsim_config *cfg, FILE *out, mscsim_e
 
 MSCSIM_API int mscsim_config_write_key_reference(FILE *out, mscsim_error *err)
 {
-    fprintf(out, "| section | key | default | allowed | models | meaning |\n");
+    fprintf(out, "| section | key | default | allowed | applies to | meaning |\n");
     fprintf(out, "|---|---|---|---|---|---|\n");
     for (size_t i = 0; i < mscsim_config_key_count; i++) {
         const config_key *k = &mscsim_config_keys[i];
@@ -629,9 +815,10 @@ MSCSIM_API int mscsim_config_write_key_reference(FILE *out, mscsim_error *err)
         case KEY_LONG:
         case KEY_DOUBLE:
         case KEY_LONG_LIST:
+        case KEY_DOUBLE_LIST:
         case KEY_RATIO:
             describe_range(k, allowed, sizeof allowed);
-            if (k->type == KEY_LONG_LIST)
+            if (k->type == KEY_LONG_LIST || k->type == KEY_DOUBLE_LIST)
                 append(allowed, sizeof allowed, " each, comma list");
             if (k->type == KEY_RATIO)
                 append(allowed, sizeof allowed, " each side, c:m");
@@ -650,7 +837,10 @@ MSCSIM_API int mscsim_config_write_key_reference(FILE *out, mscsim_error *err)
             }
             break;
         case KEY_DIST:
-            snprintf(allowed, sizeof allowed, "normal(mean, sd) \\| uniform(lo, hi)");
+            snprintf(allowed, sizeof allowed, "a distribution");
+            break;
+        case KEY_SUBGROUPS:
+            snprintf(allowed, sizeof allowed, "r:tau_weeks:weight, ...");
             break;
         case KEY_MODEL: {
             const mscsim_model_type *const *m = mscsim_model_list();
@@ -674,7 +864,8 @@ MSCSIM_API int mscsim_config_write_key_reference(FILE *out, mscsim_error *err)
         fprintf(out, "| %s | %s | %s | %s | %s | %s |\n", k->section, k->key,
                 k->default_text ? k->default_text
                                 : ((k->flags & KEY_REQUIRED) ? "required" : "see meaning"),
-                allowed, k->models ? k->models : "all", k->help);
+                allowed, k->applies_text ? k->applies_text : (k->models ? k->models : "all"),
+                k->help);
     }
     if (ferror(out))
         return mscsim_error_set(err, MSCSIM_EIO, "cannot write the key reference");

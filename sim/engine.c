@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "internal.h"
-#include "mscsim/model.h"
 #include "mscsim/rng.h"
 #include "mscsim/stats.h"
 
@@ -24,54 +23,26 @@
 /* Confidence of the power interval and of the analysis intervals whose coverage is reported. */
 #define REPORT_CONF 0.95
 
-/* Per-thread buffers for one trial, sized once for the largest arm. */
-typedef struct {
-    double *y[MSCSIM_ARM_COUNT];
-    double *x[MSCSIM_ARM_COUNT];
-} workspace;
-
 /* Running totals of one cell, folded in replicate order. */
 typedef struct {
     long reps_done, rejections, failures, covered;
-    long long n_analysed;
-    mscsim_welford estimate, se, squared_error;
+    long long n_analysed, deaths, at_floor, at_ceiling, scored;
+    mscsim_welford estimate, se, squared_error, slope;
 } cell_totals;
 
 struct mscsim_engine {
     mscsim_config cfg;
-    const mscsim_model_type *model;
+    mscsim_design *design;
     const mscsim_analysis_type *analysis;
     mscsim_analysis_settings *settings;
-    unsigned char model_params[MSCSIM_MODEL_PARAMS_MAX];
-    double true_effect;
-    int fills_baseline;
+    double true_effect, true_effect_mcse;
     int threads;
     size_t cell_count, cell; /* Cells are the values of [trial] n, in order. */
     cell_totals *totals;
-    workspace *ws;
+    mscsim_workspace **ws;
     mscsim_replicate *records;
     size_t chunk_count, chunk_cell;
 };
-
-static void workspace_free(workspace *w)
-{
-    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
-        free(w->y[a]);
-        free(w->x[a]);
-    }
-}
-
-static int workspace_init(workspace *w, size_t capacity)
-{
-    memset(w, 0, sizeof *w);
-    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
-        w->y[a] = malloc(capacity * sizeof(double));
-        w->x[a] = malloc(capacity * sizeof(double));
-        if (!w->y[a] || !w->x[a])
-            return MSCSIM_ENOMEM;
-    }
-    return MSCSIM_OK;
-}
 
 MSCSIM_API void mscsim_engine_free(mscsim_engine *eng)
 {
@@ -79,11 +50,12 @@ MSCSIM_API void mscsim_engine_free(mscsim_engine *eng)
         return;
     if (eng->ws)
         for (int t = 0; t < eng->threads; t++)
-            workspace_free(&eng->ws[t]);
+            mscsim_workspace_free(eng->ws[t]);
     free(eng->ws);
     free(eng->records);
     free(eng->totals);
     mscsim_analysis_settings_free(eng->settings);
+    mscsim_design_free(eng->design);
     free(eng);
 }
 
@@ -98,13 +70,11 @@ MSCSIM_API int mscsim_engine_new(const mscsim_config *cfg, int want_p, mscsim_en
     if (!eng)
         return mscsim_error_set(err, MSCSIM_ENOMEM, "out of memory");
     eng->cfg = *cfg;
-    eng->model = mscsim_model_find(cfg->model);
     eng->analysis = mscsim_analysis_find(cfg->test);
-    status = eng->model->prepare(cfg, eng->analysis->uses_baseline, eng->model_params, err);
+    status = mscsim_design_new(cfg, &eng->design, err);
     if (status)
         goto fail;
-    eng->true_effect = eng->model->true_effect(eng->model_params);
-    eng->fills_baseline = eng->model->fills_baseline(eng->model_params);
+    eng->true_effect = mscsim_design_true_effect(eng->design, &eng->true_effect_mcse);
     eng->threads = cfg->threads > 0 ? cfg->threads : omp_get_max_threads();
     eng->cell_count = (size_t)cfg->n_count;
 
@@ -127,13 +97,9 @@ MSCSIM_API int mscsim_engine_new(const mscsim_config *cfg, int want_p, mscsim_en
         status = mscsim_error_set(err, MSCSIM_ENOMEM, "out of memory");
         goto fail;
     }
-    for (int t = 0; t < eng->threads; t++) {
-        if (workspace_init(&eng->ws[t], max_arm)) {
-            status = mscsim_error_set(err, MSCSIM_ENOMEM,
-                                      "out of memory for %zu patients per arm", max_arm);
+    for (int t = 0; t < eng->threads; t++)
+        if ((status = mscsim_workspace_new(eng->design, max_arm, &eng->ws[t], err)) != MSCSIM_OK)
             goto fail;
-        }
-    }
     *out = eng;
     return MSCSIM_OK;
 fail:
@@ -146,31 +112,14 @@ MSCSIM_API int mscsim_engine_done(const mscsim_engine *eng)
     return eng->cell >= eng->cell_count;
 }
 
-/* Simulates, thins and analyses one trial. */
-static void run_replicate(const mscsim_engine *eng, const long sizes[MSCSIM_ARM_COUNT],
-                          long replicate, workspace *w, mscsim_replicate *rec)
+/* Simulates and analyses one trial. */
+static void run_replicate(const mscsim_engine *eng, const size_t sizes[MSCSIM_ARM_COUNT],
+                          long replicate, mscsim_workspace *w, mscsim_replicate *rec)
 {
-    const mscsim_config *cfg = &eng->cfg;
-    mscsim_rng rng = mscsim_rng_for_trial(cfg->seed, 1, (uint64_t)cfg->n[eng->cell],
+    mscsim_rng rng = mscsim_rng_for_trial(eng->cfg.seed, 1, (uint64_t)eng->cfg.n[eng->cell],
                                           (uint64_t)replicate);
-    mscsim_patients pts;
-    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
-        pts.n[a] = (size_t)sizes[a];
-        pts.y[a] = w->y[a];
-        pts.x[a] = w->x[a];
-    }
-    eng->model->simulate(eng->model_params, &rng, &pts);
-    const double *y[MSCSIM_ARM_COUNT], *x[MSCSIM_ARM_COUNT];
-    size_t kept[MSCSIM_ARM_COUNT];
-    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
-        double *xa = eng->fills_baseline ? w->x[a] : NULL;
-        kept[a] = mscsim_trial_apply_dropout(w->y[a], xa, pts.n[a], cfg->arm[a].dropout, &rng);
-        y[a] = w->y[a];
-        x[a] = xa;
-        rec->n_analysed[a] = kept[a];
-    }
     mscsim_trial_data data;
-    mscsim_trial_data_set(&data, y, x, kept);
+    mscsim_trial_simulate(eng->design, &rng, sizes, w, &data, &rec->diag);
     eng->analysis->analyze(&data, eng->settings, &rec->result);
     rec->covered = mscsim_analysis_covers(eng->settings, &rec->result, eng->true_effect);
     rec->replicate = replicate;
@@ -178,8 +127,15 @@ static void run_replicate(const mscsim_engine *eng, const long sizes[MSCSIM_ARM_
 
 static void fold(cell_totals *t, const mscsim_replicate *rec, double truth)
 {
+    const mscsim_trial_diag *d = &rec->diag;
     t->reps_done++;
-    t->n_analysed += (long long)(rec->n_analysed[0] + rec->n_analysed[1]);
+    t->n_analysed += (long long)(d->n_analysed[0] + d->n_analysed[1]);
+    t->deaths += (long long)d->deaths;
+    t->at_floor += (long long)d->at_floor;
+    t->at_ceiling += (long long)d->at_ceiling;
+    t->scored += (long long)d->scored;
+    if (!isnan(d->recovery_slope))
+        mscsim_welford_add(&t->slope, d->recovery_slope);
     if (rec->result.failed) {
         t->failures++;
         return;
@@ -202,12 +158,13 @@ MSCSIM_API int mscsim_engine_step(mscsim_engine *eng, mscsim_error *err)
     long count = eng->cfg.reps - first;
     if (count > CHUNK_REPS)
         count = CHUNK_REPS;
-    long sizes[MSCSIM_ARM_COUNT];
-    mscsim_config_arm_sizes(&eng->cfg, eng->cfg.n[eng->cell], sizes);
+    long arm_sizes[MSCSIM_ARM_COUNT];
+    mscsim_config_arm_sizes(&eng->cfg, eng->cfg.n[eng->cell], arm_sizes);
+    size_t sizes[MSCSIM_ARM_COUNT] = {(size_t)arm_sizes[0], (size_t)arm_sizes[1]};
 
 #pragma omp parallel num_threads(eng->threads)
     {
-        workspace *w = &eng->ws[omp_get_thread_num()];
+        mscsim_workspace *w = eng->ws[omp_get_thread_num()];
 #pragma omp for schedule(dynamic, 64)
         for (long i = 0; i < count; i++)
             run_replicate(eng, sizes, first + i, w, &eng->records[i]);
@@ -264,6 +221,7 @@ MSCSIM_API void mscsim_engine_summary(const mscsim_engine *eng, size_t cell,
     mscsim_wilson_interval(t->rejections, t->reps_done, REPORT_CONF, &out->power_lo,
                            &out->power_hi);
     out->true_effect = eng->true_effect;
+    out->true_effect_mcse = eng->true_effect_mcse;
     long analysed = t->estimate.count;
     out->mean_estimate = analysed ? t->estimate.mean : (double)NAN;
     out->bias = out->mean_estimate - eng->true_effect;
@@ -272,6 +230,11 @@ MSCSIM_API void mscsim_engine_summary(const mscsim_engine *eng, size_t cell,
     out->rmse = analysed ? sqrt(t->squared_error.mean) : (double)NAN;
     out->coverage = analysed ? (double)t->covered / (double)analysed : (double)NAN;
     out->mean_n_analysed = t->reps_done ? (double)t->n_analysed / (double)t->reps_done : (double)NAN;
+    out->mean_deaths = t->reps_done ? (double)t->deaths / (double)t->reps_done : (double)NAN;
+    int bounded = mscsim_design_scale_bounded(eng->design) && t->scored > 0;
+    out->floor_share = bounded ? (double)t->at_floor / (double)t->scored : (double)NAN;
+    out->ceiling_share = bounded ? (double)t->at_ceiling / (double)t->scored : (double)NAN;
+    out->recovery_slope = t->slope.count ? t->slope.mean : (double)NAN;
 }
 
 MSCSIM_API void mscsim_engine_last_chunk(const mscsim_engine *eng,

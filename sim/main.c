@@ -28,6 +28,7 @@ static const char usage_text[] =
     "usage: mscsim run CONFIG [--set section.key=value]... [--reps N] [--seed S]\n"
     "                         [--threads T] [--out FILE] [--quiet]\n"
     "       mscsim check CONFIG [--set section.key=value]...\n"
+    "       mscsim simulate CONFIG --n N [--seed S] [--set section.key=value]... --out FILE\n"
     "       mscsim keys\n"
     "       mscsim --help | --version\n";
 
@@ -40,6 +41,9 @@ static const char help_text[] =
     "                 (scenario, n) to results/<name>.csv (or --out), and the fully\n"
     "                 resolved config beside it as <file>.config.ini\n"
     "  check CONFIG   validate the config and print the resolved design, defaults included\n"
+    "  simulate CONFIG --n N --out FILE\n"
+    "                 simulate one trial of N patients and write it patient by patient,\n"
+    "                 one row per patient and visit (for teaching and checking a model)\n"
     "  keys           print the reference of every config key (Markdown)\n"
     "\n"
     "Options:\n"
@@ -48,6 +52,7 @@ static const char help_text[] =
     "  --seed S                  same as --set simulation.seed=S\n"
     "  --threads T               same as --set simulation.threads=T (0 = all cores)\n"
     "  --out FILE                results CSV path (default results/<name>.csv)\n"
+    "  --n N                     simulate: total patients randomized\n"
     "  --quiet                   no progress bar and no timing line on stderr\n"
     "  --help, --version\n"
     "\n"
@@ -57,6 +62,7 @@ typedef struct {
     const char *command;
     const char *config_path;
     const char *out_path;
+    const char *n_text;
     const char *overrides[MAX_OVERRIDES];
     char override_buf[MAX_OVERRIDES][96];
     int override_count;
@@ -122,6 +128,9 @@ static int parse_args(int argc, char **argv, cli_args *args)
             status = add_override(args, "simulation.threads=", value);
         } else if (strcmp(a, "--out") == 0) {
             args->out_path = value;
+        } else if (strcmp(a, "--n") == 0) {
+            args->n_text = value;
+            status = add_override(args, "trial.n=", value);
         } else {
             return usage_error("unknown option '%s'", a);
         }
@@ -156,7 +165,17 @@ static int cmd_check(const cli_args *args)
     int status = load_design(args, &cfg);
     if (status)
         return status;
+    /* Building the engine also prepares the model and the population: empirical files,
+     * eligibility that can be met, and the true effect. */
     mscsim_error err;
+    mscsim_engine *eng;
+    if (mscsim_engine_new(&cfg, 0, &eng, &err)) {
+        print_error(&err);
+        return err.code == MSCSIM_ENOMEM ? EXIT_RUN_FAILED : EXIT_BAD_INPUT;
+    }
+    mscsim_cell_summary s;
+    mscsim_engine_summary(eng, 0, &s);
+    mscsim_engine_free(eng);
     if (mscsim_config_write(&cfg, stdout, &err)) {
         print_error(&err);
         return EXIT_RUN_FAILED;
@@ -167,6 +186,11 @@ static int cmd_check(const cli_args *args)
         mscsim_config_arm_sizes(&cfg, cfg.n[i], sizes);
         printf("%s %ld = %ld + %ld", i ? "," : "", cfg.n[i], sizes[0], sizes[1]);
     }
+    if (s.true_effect_mcse > 0)
+        printf("\n# True effect (msc - control, positive = better): %.6g, estimated by simulation "
+               "(Monte Carlo SE %.2g)", s.true_effect, s.true_effect_mcse);
+    else
+        printf("\n# True effect (msc - control, positive = better): %.6g (exact)", s.true_effect);
     printf("\n# Config is valid.\n");
     return 0;
 }
@@ -205,7 +229,8 @@ static const char *const csv_columns[] = {
     "scenario",     "analysis",  "n_total",      "n_control",    "n_msc",    "reps",
     "rejections",   "power",     "power_lo",     "power_hi",     "true_effect",
     "mean_estimate", "bias",     "empirical_se", "mean_se",      "rmse",     "coverage",
-    "mean_n_analysed", "failures",
+    "mean_n_analysed", "failures", "true_effect_mcse", "mean_deaths", "floor_share",
+    "ceiling_share", "recovery_slope",
 };
 #define CSV_COLUMN_COUNT (sizeof csv_columns / sizeof csv_columns[0])
 
@@ -213,6 +238,7 @@ static int write_summary_row(mscsim_csv_writer *w, const mscsim_config *cfg,
                              const mscsim_cell_summary *s, mscsim_error *err)
 {
     char cells[CSV_COLUMN_COUNT][72];
+    _Static_assert(CSV_COLUMN_COUNT == 24, "write_summary_row fills 24 cells");
     snprintf(cells[0], 72, "%ld", s->scenario);
     snprintf(cells[1], 72, "%s", cfg->test);
     snprintf(cells[2], 72, "%ld", s->n_total);
@@ -226,6 +252,10 @@ static int write_summary_row(mscsim_csv_writer *w, const mscsim_config *cfg,
     for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++)
         mscsim_format_double(cells[7 + i], 72, reals[i]);
     snprintf(cells[18], 72, "%ld", s->failures);
+    const double extra[] = {s->true_effect_mcse, s->mean_deaths, s->floor_share,
+                            s->ceiling_share, s->recovery_slope};
+    for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
+        mscsim_format_double(cells[19 + i], 72, extra[i]);
     const char *fields[CSV_COLUMN_COUNT];
     for (size_t i = 0; i < CSV_COLUMN_COUNT; i++)
         fields[i] = cells[i];
@@ -317,6 +347,104 @@ static int cmd_run(const cli_args *args)
     return 0;
 }
 
+/* Formats v, or NA when the array is absent. */
+static const char *cell_or_na(char *buf, size_t len, const double *array, size_t i)
+{
+    return array ? mscsim_format_double(buf, len, array[i]) : "NA";
+}
+
+static int write_patients(mscsim_csv_writer *csv, const mscsim_workspace *w, int ordinal,
+                          mscsim_error *err)
+{
+    static const char *const header[] = {"patient", "arm", "nihss", "age", "onset_days",
+                                         "baseline", "visit_day", "true_score", "observed_score",
+                                         "observed", "died", "death_day"};
+    enum { COLS = sizeof header / sizeof header[0] };
+    int status = mscsim_csv_writer_row(csv, header, COLS, err);
+    long patient = 0;
+    for (int a = 0; !status && a < MSCSIM_ARM_COUNT; a++) {
+        mscsim_arm_view v;
+        mscsim_workspace_view(w, a, &v);
+        for (size_t i = 0; !status && i < v.n; i++) {
+            patient++;
+            for (int k = 0; !status && k < v.visit_count; k++) {
+                size_t c = i * (size_t)v.visit_count + (size_t)k;
+                char cells[COLS][40];
+                const char *f[COLS];
+                snprintf(cells[0], 40, "%ld", patient);
+                f[0] = cells[0];
+                f[1] = a == MSCSIM_ARM_MSC ? "msc" : "control";
+                f[2] = cell_or_na(cells[2], 40, v.nihss, i);
+                f[3] = cell_or_na(cells[3], 40, v.age, i);
+                f[4] = cell_or_na(cells[4], 40, v.onset, i);
+                f[5] = cell_or_na(cells[5], 40, v.baseline, i);
+                f[6] = mscsim_format_double(cells[6], 40, v.visit_days[k]);
+                f[7] = mscsim_format_double(cells[7], 40, v.true_score[c]);
+                f[8] = v.observed[c] ? mscsim_format_double(cells[8], 40, v.score[c]) : "NA";
+                f[9] = v.observed[c] ? "1" : "0";
+                f[10] = v.died[i] ? "1" : "0";
+                f[11] = v.died[i] && !ordinal ? mscsim_format_double(cells[11], 40, v.death_day[i])
+                                              : "NA";
+                status = mscsim_csv_writer_row(csv, f, COLS, err);
+            }
+        }
+    }
+    return status;
+}
+
+static int cmd_simulate(const cli_args *args)
+{
+    if (!args->n_text || !args->out_path) {
+        fprintf(stderr, "mscsim: simulate needs --n N and --out FILE\n%s", usage_text);
+        return EXIT_BAD_INPUT;
+    }
+    mscsim_config cfg;
+    int status = load_design(args, &cfg);
+    if (status)
+        return status;
+    if (cfg.n_count != 1) {
+        fprintf(stderr, "mscsim: simulate takes one --n value\n");
+        return EXIT_BAD_INPUT;
+    }
+    mscsim_error err;
+    mscsim_design *design = NULL;
+    mscsim_workspace *w = NULL;
+    long sizes[MSCSIM_ARM_COUNT];
+    mscsim_config_arm_sizes(&cfg, cfg.n[0], sizes);
+    size_t n[MSCSIM_ARM_COUNT] = {(size_t)sizes[0], (size_t)sizes[1]};
+    size_t capacity = n[0] > n[1] ? n[0] : n[1];
+    if (mscsim_design_new(&cfg, &design, &err) ||
+        mscsim_workspace_new(design, capacity, &w, &err)) {
+        print_error(&err);
+        mscsim_design_free(design);
+        return err.code == MSCSIM_ENOMEM ? EXIT_RUN_FAILED : EXIT_BAD_INPUT;
+    }
+    /* Replicate 0 of the run with the same seed and n: the first trial `run` simulates. */
+    mscsim_rng rng = mscsim_rng_for_trial(cfg.seed, 1, (uint64_t)cfg.n[0], 0);
+    mscsim_trial_data data;
+    mscsim_trial_diag diag;
+    mscsim_trial_simulate(design, &rng, n, w, &data, &diag);
+    mscsim_csv_writer *csv;
+    status = mscsim_csv_writer_open(args->out_path, &csv, &err);
+    if (!status) {
+        const mscsim_model_type *model = mscsim_model_find(cfg.model);
+        status = write_patients(csv, w, model->outcome == MSCSIM_OUTCOME_ORDINAL, &err);
+        if (status)
+            mscsim_csv_writer_abort(csv);
+        else
+            status = mscsim_csv_writer_commit(csv, &err);
+    }
+    mscsim_workspace_free(w);
+    mscsim_design_free(design);
+    if (status) {
+        print_error(&err);
+        return EXIT_RUN_FAILED;
+    }
+    printf("wrote %s: %zu + %zu patients, %zu analysed, %zu deaths\n", args->out_path, n[0], n[1],
+           diag.n_analysed[0] + diag.n_analysed[1], diag.deaths);
+    return 0;
+}
+
 static int cmd_keys(void)
 {
     mscsim_error err;
@@ -347,5 +475,7 @@ int main(int argc, char **argv)
         return cmd_run(&args);
     if (strcmp(args.command, "check") == 0)
         return cmd_check(&args);
+    if (strcmp(args.command, "simulate") == 0)
+        return cmd_simulate(&args);
     return usage_error("unknown command '%s'", args.command);
 }

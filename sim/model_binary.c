@@ -1,49 +1,62 @@
 /*
- * Binary outcome model: each patient has the favourable outcome (y = 1) with the arm's
- * probability p, independently. The effect is the risk difference p_msc - p_control.
+ * Binary outcome model: each patient has the favourable outcome (score 1) with the arm's
+ * probability p, independently; heterogeneity scales the risk difference per patient
+ * (clipped to a probability). Its scale is {0, 1}, higher is better, so a death scored
+ * worst is an unfavourable outcome. The effect is the risk difference.
  */
+#include <math.h>
 #include <string.h>
 
 #include "internal.h"
+#include "model_util.h"
 #include "mscsim/dist.h"
 #include "mscsim/model.h"
 
 typedef struct {
     double p[MSCSIM_ARM_COUNT];
+    mscsim_arm_config msc;
 } binary_params;
 
-static int binary_prepare(const mscsim_config *cfg, int uses_baseline, void *out,
-                          mscsim_error *err)
+static unsigned binary_needs(const mscsim_config *cfg)
 {
-    (void)uses_baseline; /* No binary analysis reads a baseline (outcome masks ensure it). */
-    (void)err;
+    return mscsim_effect_needs(cfg);
+}
+
+static int binary_prepare(const mscsim_config *cfg, void *out, mscsim_error *err)
+{
+    (void)err; /* p is fully checked by its range. */
     binary_params p;
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
         p.p[a] = cfg->arm[a].p;
+    p.msc = cfg->arm[MSCSIM_ARM_MSC];
     memcpy(out, &p, sizeof p);
     return MSCSIM_OK;
 }
 
-static double binary_true_effect(const void *params)
+static double binary_true_effect(const void *params, const mscsim_config *cfg)
 {
     const binary_params *p = params;
-    return p->p[MSCSIM_ARM_MSC] - p->p[MSCSIM_ARM_CONTROL];
+    if (cfg->arm[1].effect_slope != 0.0)
+        return NAN;
+    /* Deaths scored worst are failures; deaths left missing do not change the survivors'
+     * probability of success, which is independent of death. */
+    double alive[MSCSIM_ARM_COUNT];
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
+        alive[a] = cfg->death == MSCSIM_DEATH_WORST ? 1.0 - cfg->arm[a].mortality : 1.0;
+    return p->p[1] * alive[1] - p->p[0] * alive[0];
 }
 
-static int binary_fills_baseline(const void *params)
-{
-    (void)params;
-    return 0;
-}
-
-static void binary_simulate(const void *params, mscsim_rng *rng, mscsim_patients *pts)
+static void binary_simulate(const void *params, mscsim_rng *rng, mscsim_arm_sim *arm)
 {
     const binary_params *p = params;
-    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
+    int a = arm->arm;
+    int hetero = a == MSCSIM_ARM_MSC && p->msc.effect_slope != 0.0;
+    double diff = p->p[1] - p->p[0];
+    for (size_t i = 0; i < arm->n; i++) {
         double prob = p->p[a];
-        double *y = pts->y[a];
-        for (size_t i = 0; i < pts->n[a]; i++)
-            y[i] = mscsim_rbernoulli(rng, prob);
+        if (hetero)
+            prob = fmin(1.0, fmax(0.0, p->p[0] + mscsim_effect_multiplier(&p->msc, arm->cov, i) * diff));
+        arm->score[i] = arm->true_score[i] = mscsim_rbernoulli(rng, prob);
     }
 }
 
@@ -51,8 +64,9 @@ const mscsim_model_type mscsim_model_binary = {
     .name = "binary",
     .description = "Favourable binary outcome with probability p per arm.",
     .outcome = MSCSIM_OUTCOME_BINARY,
+    .multi_visit = 0,
+    .needs = binary_needs,
     .prepare = binary_prepare,
     .true_effect = binary_true_effect,
-    .fills_baseline = binary_fills_baseline,
     .simulate = binary_simulate,
 };

@@ -6,10 +6,18 @@
 
 extern const mscsim_model_type mscsim_model_normal;
 extern const mscsim_model_type mscsim_model_binary;
+extern const mscsim_model_type mscsim_model_proportional;
+extern const mscsim_model_type mscsim_model_random_recovery;
+extern const mscsim_model_type mscsim_model_trajectory;
+extern const mscsim_model_type mscsim_model_ordinal;
 
 static const mscsim_model_type *const models[] = {
     &mscsim_model_normal,
     &mscsim_model_binary,
+    &mscsim_model_proportional,
+    &mscsim_model_random_recovery,
+    &mscsim_model_trajectory,
+    &mscsim_model_ordinal,
     NULL,
 };
 

@@ -5,7 +5,16 @@
  * second on one thread and on all threads, and peak memory (max RSS of a child process)
  * for 1e4 and 1e6 replicates, which must be the same: memory does not grow with reps.
  *
- * Design: n = 100, 1:1, normal model, Welch test, 10 % MCAR dropout in both arms.
+ * Designs (n = 100, 1:1, Welch test, 10 % MCAR dropout), each against the bare draws its
+ * model cannot avoid, per patient:
+ *   normal      1 normal (the change) + 1 uniform (dropout)                   target 1.5x
+ *   trajectory  3 visits, FMA motor, randomized 20 days after onset: 3 uniforms
+ *               (baseline, subgroup, dropout) + 5 normals (r, tau, measurement error at
+ *               each visit)                                                 target 2x
+ *               (the courses redrawn to fit the baseline are not in the bare count)
+ *   traj-onset0 the same randomized at onset, where every course fits       target 2x
+ *   ordinal     mRS by alias table: 2 uniforms (category, dropout)
+ * Thread speed-up and peak memory are measured on the normal design.
  * Usage: mscsim_bench [--reps N]   (N = replicates per timed engine run, default 200000)
  */
 /* mkstemp, fork and wait4 with its resource usage: POSIX and BSD. */
@@ -26,12 +35,41 @@
 #define PATIENTS_PER_TRIAL 100
 #define TIMING_ROUNDS 5
 
-static const char bench_config[] = "[trial]\nn = 100\n"
-                                   "[model]\ntype = normal\n"
-                                   "[control]\nmean = 0\nsd = 1\ndropout = 0.1\n"
-                                   "[msc]\nmean = 0.5\nsd = 1\ndropout = 0.1\n"
-                                   "[analysis]\ntest = welch\n"
-                                   "[simulation]\nseed = 12345\n";
+typedef struct {
+    const char *name;
+    const char *config;   /* The design, as an INI file. */
+    int uniforms, normals; /* Bare draws per patient. */
+    int visits;
+    double target;        /* Largest acceptable engine / bare ratio (0 = none set). */
+} bench_design;
+
+static const bench_design designs[] = {
+    {"normal",
+     "[trial]\nn = 100\n[model]\ntype = normal\n"
+     "[control]\nmean = 0\nsd = 1\ndropout = 0.1\n[msc]\nmean = 0.5\nsd = 1\ndropout = 0.1\n"
+     "[analysis]\ntest = welch\n[simulation]\nseed = 12345\n",
+     1, 1, 1, 1.5},
+    {"trajectory",
+     "[trial]\nn = 100\nvisits = 7, 30, 90\n[outcome]\nscale = fma_motor\n"
+     "[model]\ntype = trajectory\n[baseline]\nscore = uniform(0, 49)\nonset_days = fixed(20)\n"
+     "[control]\ndropout = 0.1\n[msc]\nr_gain = 0.1\ndropout = 0.1\n"
+     "[analysis]\ntest = welch\n[simulation]\nseed = 12345\n",
+     3, 5, 3, 2.0},
+    {"traj-onset0",
+     "[trial]\nn = 100\nvisits = 7, 30, 90\n[outcome]\nscale = fma_motor\n"
+     "[model]\ntype = trajectory\n[baseline]\nscore = uniform(0, 49)\n"
+     "[control]\ndropout = 0.1\n[msc]\nr_gain = 0.1\ndropout = 0.1\n"
+     "[analysis]\ntest = welch\n[simulation]\nseed = 12345\n",
+     3, 5, 3, 2.0},
+    {"ordinal",
+     "[trial]\nn = 100\n[model]\ntype = ordinal\n"
+     "[control]\nprobs = 0.029029029029029, 0.078078078078078, 0.118118118118118, "
+     "0.167167167167167, 0.382382382382382, 0.196196196196196, 0.029029029029029\n"
+     "dropout = 0.1\n[msc]\nodds_ratio = 1.67\ndropout = 0.1\n"
+     "[analysis]\ntest = welch\n[simulation]\nseed = 12345\n",
+     2, 0, 1, 0},
+};
+#define DESIGN_COUNT (sizeof designs / sizeof designs[0])
 
 static double now(void)
 {
@@ -59,12 +97,12 @@ static void die(const char *what, const mscsim_error *err)
     exit(1);
 }
 
-static void load(mscsim_config *cfg, long reps, int threads)
+static void load(const bench_design *design, mscsim_config *cfg, long reps, int threads)
 {
     char path[] = "/tmp/mscsim_benchXXXXXX";
     int fd = mkstemp(path);
     mscsim_error err;
-    if (fd < 0 || write(fd, bench_config, sizeof bench_config - 1) < 0) {
+    if (fd < 0 || write(fd, design->config, strlen(design->config)) < 0) {
         fprintf(stderr, "mscsim_bench: cannot write a temporary config\n");
         exit(1);
     }
@@ -83,15 +121,15 @@ static void load(mscsim_config *cfg, long reps, int threads)
 }
 
 /* Seconds to run the design with reps replicates on threads threads. */
-static double time_engine(long reps, int threads, double *power)
+static double time_engine(const bench_design *design, long reps, int threads, double *power)
 {
     mscsim_config cfg;
-    load(&cfg, reps, threads);
+    load(design, &cfg, reps, threads);
     mscsim_engine *eng;
     mscsim_error err;
     if (mscsim_engine_new(&cfg, 0, &eng, &err))
         die("engine", &err);
-    double t0 = now();
+    double t0 = now(); /* After engine_new: a true effect estimated by simulation is set-up. */
     while (!mscsim_engine_done(eng))
         mscsim_engine_step(eng, &err);
     double t = now() - t0;
@@ -102,14 +140,18 @@ static double time_engine(long reps, int threads, double *power)
     return t;
 }
 
-/* Seconds for the bare draws of reps trials: one normal and one uniform per patient. */
-static double time_bare(long reps, double *sink)
+/* Seconds for the bare draws of reps trials of a design. */
+static double time_bare(const bench_design *design, long reps, double *sink)
 {
     double t0 = now(), acc = 0;
     for (long r = 0; r < reps; r++) {
         mscsim_rng rng = mscsim_rng_for_trial(12345, 1, PATIENTS_PER_TRIAL, (uint64_t)r);
-        for (int i = 0; i < PATIENTS_PER_TRIAL; i++)
-            acc += mscsim_rnorm_std(&rng) + mscsim_rng_uniform(&rng);
+        for (int i = 0; i < PATIENTS_PER_TRIAL; i++) {
+            for (int k = 0; k < design->normals; k++)
+                acc += mscsim_rnorm_std(&rng);
+            for (int k = 0; k < design->uniforms; k++)
+                acc += mscsim_rng_uniform(&rng);
+        }
     }
     *sink += acc;
     return now() - t0;
@@ -141,7 +183,7 @@ int main(int argc, char **argv)
     long reps = 200000;
     if (argc == 3 && strcmp(argv[1], "--memory-child") == 0) {
         double power;
-        time_engine(atol(argv[2]), 0, &power);
+        time_engine(&designs[0], atol(argv[2]), 0, &power);
         return 0;
     }
     if (argc == 3 && strcmp(argv[1], "--reps") == 0)
@@ -152,25 +194,35 @@ int main(int argc, char **argv)
     }
     int cores = omp_get_max_threads();
     double patients = (double)reps * PATIENTS_PER_TRIAL, sink = 0, power = 0;
-    double bare[TIMING_ROUNDS], one[TIMING_ROUNDS], all[TIMING_ROUNDS];
-    /* Interleave the measurements so drift in machine speed hits all of them alike. */
-    for (int k = 0; k < TIMING_ROUNDS; k++) {
-        bare[k] = time_bare(reps, &sink);
-        one[k] = time_engine(reps, 1, &power);
-        all[k] = time_engine(reps, cores, &power);
+    printf("n = %d per trial, 1:1, welch, 10%% dropout; %ld reps; medians of %d interleaved "
+           "rounds\n", PATIENTS_PER_TRIAL, reps, TIMING_ROUNDS);
+    printf("%-11s %12s %12s %14s %7s %7s\n", "design", "bare ns/pt", "engine ns/pt",
+           "engine ns/pt-v", "ratio", "target");
+    double t_one_normal = 0;
+    for (size_t d = 0; d < DESIGN_COUNT; d++) {
+        double bare[TIMING_ROUNDS], one[TIMING_ROUNDS];
+        for (int k = 0; k < TIMING_ROUNDS; k++) {
+            bare[k] = time_bare(&designs[d], reps, &sink);
+            one[k] = time_engine(&designs[d], reps, 1, &power);
+        }
+        double t_bare = median(bare, TIMING_ROUNDS), t_one = median(one, TIMING_ROUNDS);
+        if (d == 0)
+            t_one_normal = t_one;
+        char target[16] = "-";
+        if (designs[d].target > 0)
+            snprintf(target, sizeof target, "<= %.1f", designs[d].target);
+        printf("%-11s %12.2f %12.2f %14.2f %7.2f %7s\n", designs[d].name,
+               1e9 * t_bare / patients, 1e9 * t_one / patients,
+               1e9 * t_one / patients / designs[d].visits, t_one / t_bare, target);
     }
-    double t_bare = median(bare, TIMING_ROUNDS), t_one = median(one, TIMING_ROUNDS);
+    double all[TIMING_ROUNDS];
+    for (int k = 0; k < TIMING_ROUNDS; k++)
+        all[k] = time_engine(&designs[0], reps, cores, &power);
     double t_all = median(all, TIMING_ROUNDS);
-    printf("design: n = %d, 1:1, normal model, welch, 10%% dropout; %ld reps; median of %d\n",
-           PATIENTS_PER_TRIAL, reps, TIMING_ROUNDS);
-    printf("bare rng (1 normal + 1 uniform) ns/patient  %8.2f\n", 1e9 * t_bare / patients);
-    printf("engine, 1 thread            ns/patient      %8.2f\n", 1e9 * t_one / patients);
-    printf("engine / bare rng ratio                     %8.2f   (target <= 1.5)\n",
-           t_one / t_bare);
-    printf("trials/s, 1 thread                          %8.3g\n", (double)reps / t_one);
-    printf("trials/s, %d threads                         %8.3g\n", cores, (double)reps / t_all);
-    printf("speed-up, %d threads over 1                  %8.2f   (target >= 1.8 on 2 cores)\n",
-           cores, t_one / t_all);
+    printf("normal: trials/s, 1 thread                  %8.3g\n", (double)reps / t_one_normal);
+    printf("normal: trials/s, %d threads                 %8.3g\n", cores, (double)reps / t_all);
+    printf("normal: speed-up, %d threads over 1          %8.2f   (target >= 1.8 on 2 cores)\n",
+           cores, t_one_normal / t_all);
     long mem_small = child_peak_kib("/proc/self/exe", 10000);
     long mem_large = child_peak_kib("/proc/self/exe", 1000000);
     printf("peak memory, 1e4 reps (KiB)                 %8ld\n", mem_small);

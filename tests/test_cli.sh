@@ -42,7 +42,7 @@ run_bad() { # NAME MESSAGE [extra args]
 }
 
 run_bad unknown_key "3: [trial] colour: unknown key 'colour' (known in [trial]: name, n,"
-run_bad unknown_section "8: [plotting]: unknown section [plotting] (known: trial, model,"
+run_bad unknown_section "8: [plotting]: unknown section [plotting] (known: trial, outcome, model,"
 run_bad malformed_number "3: [trial] alpha: '0.0x5' is not a number"
 run_bad allocation_zero "3: [trial] allocation: 0 is out of range [1, 100]"
 run_bad dropout_high "6: [control] dropout: 1.5 is out of range [0, 1)"
@@ -57,6 +57,21 @@ run_bad key_wrong_model "6: [control] mean: does not apply to model 'binary' (us
 run_bad bad_distribution "6: [baseline] score: unknown distribution 'gamma'"
 run_bad unknown_test "6: [analysis] test: unknown analysis 'ancova2' (known: "
 run_bad alpha_one "3: [trial] alpha: 1 is out of range (0, 1)"
+# Stroke-recovery models, population and endpoints.
+run_bad r_out_of_range "10: [control] r: 1.2 is out of range [0, 1]"
+run_bad probs_not_one "6: [control] probs: probabilities sum to 0.9; they must sum to 1"
+run_bad tau_zero "7: [model] subgroups: subgroup 1 has tau = 0 weeks; tau must be > 0"
+run_bad empirical_missing_file "6: [baseline] nihss: cannot open empirical file no_such_pilot.csv"
+run_bad empirical_missing_column "6: [baseline] nihss: no column 'severity' in the header row of"
+run_bad eligibility_impossible "8: [eligibility] age_min: no patient can meet the eligibility window"
+run_bad visits_unsorted "3: [trial] visits: visit days must increase"
+run_bad visits_single_visit_model "3: [trial] visits: model 'normal' scores the primary visit only"
+run_bad custom_key_without_custom "5: [outcome] max: applies only with scale = custom"
+run_bad ratio_ordinal "9: [analysis] endpoint: endpoint ratio needs a baseline score, which model 'ordinal' does not have"
+run_bad death_without_scale "6: [control] mortality: a death scored worst needs a bounded [outcome] scale"
+expect_error responder_no_threshold 2 \
+    "responder_no_threshold.ini: [analysis] threshold: a responder endpoint needs [analysis] threshold" \
+    "$bin" run "$bad/responder_no_threshold.ini"
 expect_error missing_required 2 "missing_required.ini: [analysis] test: required key is missing" \
     "$bin" run "$bad/missing_required.ini"
 expect_error missing_file 2 "$tmp/nope.ini: cannot read config: No such file or directory" \
@@ -86,6 +101,15 @@ done
 if cmp -s "$tmp/threads1.csv" "$tmp/threads2.csv" && cmp -s "$tmp/threads1.csv" "$tmp/threads3.csv"
 then ok "CSV identical for 1, 2 and 3 threads"
 else fail "CSV differs between thread counts"; fi
+# The same for the stroke models, whose patients have covariates, visits and deaths.
+for preset in lee2022_fma_motor starting2_mrs_shift invest_barthel; do
+    for t in 1 2; do
+        "$bin" run "$configs/$preset.ini" --threads "$t" --reps 3000 --quiet \
+            --out "$tmp/$preset$t.csv" >/dev/null 2>&1
+    done
+    if cmp -s "$tmp/${preset}1.csv" "$tmp/${preset}2.csv"; then ok "$preset identical on 1 and 2 threads"
+    else fail "$preset differs between 1 and 2 threads"; fi
+done
 
 # The resolved config written beside the CSV reruns to the same numbers.
 "$bin" run "$tmp/threads1.config.ini" --quiet --out "$tmp/rerun.csv" >/dev/null 2>&1
@@ -94,7 +118,8 @@ else fail "rerun from resolved config differs"; fi
 
 header=$(head -n 1 "$tmp/threads1.csv")
 want="scenario,analysis,n_total,n_control,n_msc,reps,rejections,power,power_lo,power_hi,\
-true_effect,mean_estimate,bias,empirical_se,mean_se,rmse,coverage,mean_n_analysed,failures"
+true_effect,mean_estimate,bias,empirical_se,mean_se,rmse,coverage,mean_n_analysed,failures,\
+true_effect_mcse,mean_deaths,floor_share,ceiling_share,recovery_slope"
 if [ "$header" = "$want" ]; then ok "CSV header"; else fail "CSV header: $header"; fi
 if [ "$(wc -l <"$tmp/threads1.csv")" -eq 3 ]; then ok "one row per n"
 else fail "row count $(wc -l <"$tmp/threads1.csv")"; fi
@@ -103,9 +128,23 @@ else fail "row count $(wc -l <"$tmp/threads1.csv")"; fi
 for c in "$configs"/*.ini; do
     if "$bin" check "$c" >"$tmp/check.out" 2>&1 && grep -q "Config is valid" "$tmp/check.out"
     then ok "check $(basename "$c")"; else fail "check $(basename "$c"): $(cat "$tmp/check.out")"; fi
-    if "$bin" run "$c" --reps 200 --quiet --out "$tmp/shipped.csv" >/dev/null 2>"$tmp/run.err"
-    then ok "run $(basename "$c")"; else fail "run $(basename "$c"): $(cat "$tmp/run.err")"; fi
+    if "$bin" run "$c" --reps 200 --quiet --out "$tmp/shipped.csv" >/dev/null 2>"$tmp/run.err" &&
+        [ "$(head -n 1 "$tmp/shipped.csv")" = "$want" ]
+    then ok "run $(basename "$c"), documented columns"
+    else fail "run $(basename "$c"): $(cat "$tmp/run.err") $(head -n 1 "$tmp/shipped.csv")"; fi
 done
+
+# simulate: one trial, patient by patient, one row per patient and visit.
+"$bin" simulate "$configs/lee2022_fma_motor.ini" --n 30 --out "$tmp/patients.csv" >/dev/null 2>&1
+if [ "$(head -n 1 "$tmp/patients.csv")" = \
+    "patient,arm,nihss,age,onset_days,baseline,visit_day,true_score,observed_score,observed,died,death_day" ] &&
+    [ "$(wc -l <"$tmp/patients.csv")" -eq $((30 * 3 + 1)) ]
+then ok "simulate writes 30 patients x 3 visits"; else fail "simulate output"; fi
+# Every observed FMA motor score is a whole number in 0..100.
+if awk -F, 'NR > 1 && $10 == 1 && ($9 < 0 || $9 > 100 || $9 != int($9)) { bad = 1 } END { exit bad }' \
+    "$tmp/patients.csv"; then ok "simulated scores on the scale"; else fail "score off the scale"; fi
+expect_error simulate_without_n 2 "simulate needs --n N and --out FILE" \
+    "$bin" simulate "$configs/lee2022_fma_motor.ini"
 
 if "$bin" --help | grep -q "mscsim run CONFIG"; then ok "--help"; else fail "--help"; fi
 if "$bin" --version | grep -Eq '^mscsim [0-9]+\.[0-9]+\.[0-9]+$'; then ok "--version"

@@ -33,7 +33,8 @@ static void test_defaults(void)
     INT_EQ(cfg.baseline.kind, MSCSIM_DIST_NORMAL, "baseline default normal");
     ABS_EQ(cfg.arm[1].sd, 1, 0, "sd default");
     ABS_EQ(cfg.arm[0].dropout, 0, 0, "dropout default");
-    INT_EQ(cfg.endpoint, MSCSIM_ENDPOINT_CHANGE, "endpoint default");
+    INT_EQ(cfg.endpoint, MSCSIM_ENDPOINT_AUTO, "endpoint default auto");
+    INT_EQ(mscsim_config_endpoint(&cfg), MSCSIM_ENDPOINT_CHANGE, "auto is change for normal");
     INT_EQ(cfg.reps, 2000, "reps from file");
     CHECK(cfg.seed == 7, "seed from file");
     INT_EQ(cfg.threads, 0, "threads default");

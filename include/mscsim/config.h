@@ -23,36 +23,111 @@ extern "C" {
 
 #define MSCSIM_MAX_N_VALUES 64 /**< Sample sizes in one [trial] n list. */
 #define MSCSIM_NAME_LEN 64     /**< Room for names, including the NUL. */
-#define MSCSIM_MAX_KEYS 64     /**< Upper bound on the number of config keys. */
+#define MSCSIM_MAX_KEYS 128    /**< Upper bound on the number of config keys. */
+#define MSCSIM_MAX_VISITS 16   /**< Visits per patient. */
+#define MSCSIM_MAX_SUBGROUPS 8 /**< Recovery subgroups of the trajectory model. */
+#define MSCSIM_MRS_LEVELS 7    /**< mRS 0..6. */
 
-/** Endpoint of a continuous outcome. */
+/** Endpoint analysed, derived from the baseline and the primary-visit score. */
 typedef enum {
-    MSCSIM_ENDPOINT_CHANGE = 0, /**< Outcome minus baseline. */
-    MSCSIM_ENDPOINT_FINAL       /**< Outcome at the primary visit. */
+    MSCSIM_ENDPOINT_CHANGE = 0, /**< Score minus baseline (oriented: positive = better). */
+    MSCSIM_ENDPOINT_FINAL,      /**< Score at the primary visit (oriented). */
+    MSCSIM_ENDPOINT_RATIO,      /**< Improvement rate (post - pre) / pre (oriented). */
+    MSCSIM_ENDPOINT_RESPONDER,  /**< 1 when change or final reaches the threshold. */
+    MSCSIM_ENDPOINT_AUTO        /**< change for continuous models, final otherwise. */
 } mscsim_endpoint;
 
-/** Per-arm outcome parameters ([control] and [msc]). */
+/** What a responder endpoint dichotomises. */
+typedef enum { MSCSIM_RESPONDER_ON_CHANGE = 0, MSCSIM_RESPONDER_ON_FINAL } mscsim_responder_on;
+
+/** Clinical scales ([outcome] scale); see scale.h for their ranges. */
+typedef enum {
+    MSCSIM_SCALE_NONE = 0, /**< Unbounded, unrounded (normal and binary models' default). */
+    MSCSIM_SCALE_FMA_UE,
+    MSCSIM_SCALE_FMA_LE,
+    MSCSIM_SCALE_FMA_MOTOR,
+    MSCSIM_SCALE_BARTHEL,
+    MSCSIM_SCALE_NIHSS,
+    MSCSIM_SCALE_MRS,
+    MSCSIM_SCALE_CUSTOM
+} mscsim_scale_id;
+
+/** How a death is scored on a scale other than mRS (where death is 6). */
+typedef enum { MSCSIM_DEATH_WORST = 0, MSCSIM_DEATH_MISSING } mscsim_death_rule;
+
+/** One recovery subgroup of the trajectory model. */
 typedef struct {
-    double mean;    /**< Normal model: mean change from baseline. */
-    double sd;      /**< Normal model: sd of the change. */
-    double p;       /**< Binary model: probability of the favourable outcome. */
-    double dropout; /**< Probability that a randomized patient has no primary outcome (MCAR). */
+    double r;         /**< Share of the lost function regained at the plateau, [0, 1]. */
+    double tau_weeks; /**< Time constant in weeks, > 0. */
+    double weight;    /**< Mixing weight; weights sum to 1. */
+} mscsim_subgroup;
+
+/** Per-arm parameters ([control] and [msc]). Keys of the other arm are not used. */
+typedef struct {
+    double mean;            /**< normal: mean change from baseline. */
+    double sd;              /**< normal: sd of the change. */
+    double p;               /**< binary: probability of the favourable outcome. */
+    double dropout;         /**< Probability of no primary outcome (MCAR). */
+    double mortality;       /**< Probability of death by the primary visit. */
+    double r;               /**< proportional: fitters' share of lost function regained. */
+    double nonfitter_share; /**< proportional: non-fitter probability at mean impairment. */
+    double probs[MSCSIM_MRS_LEVELS]; /**< ordinal (control): P(mRS = 0..6). */
+    int probs_count;
+    double odds_ratio;      /**< ordinal (msc): common odds ratio of a better mRS. */
+    double r_gain;          /**< trajectory (msc): added to each patient's r. */
+    double tau_ratio;       /**< trajectory (msc): multiplies tau (< 1 = faster). */
+    double delay_days;      /**< trajectory (msc): days after randomization before it acts. */
+    double gain_shift;      /**< random_recovery (msc): points added to the random gain. */
+    double effect_slope;    /**< msc: relative change of the effect per NIHSS point. */
+    double effect_center;   /**< msc: NIHSS at which the effect is as configured. */
 } mscsim_arm_config;
 
 /** The whole design. Field comments name the config key. */
-typedef struct {
+typedef struct mscsim_config {
     char name[MSCSIM_NAME_LEN];             /**< [trial] name (default: config file name). */
     long n[MSCSIM_MAX_N_VALUES];            /**< [trial] n: total randomized, each value run. */
     int n_count;                            /**< How many values n holds. */
     int alloc[MSCSIM_ARM_COUNT];            /**< [trial] allocation control:msc. */
     double alpha;                           /**< [trial] alpha. */
     int sides;                              /**< [trial] sides: 2, or 1 (msc better). */
+    double visits[MSCSIM_MAX_VISITS];       /**< [trial] visits: days from randomization. */
+    int visit_count;
+    double primary_visit;                   /**< [trial] primary_visit (0 = the last visit). */
+
+    mscsim_scale_id scale;                  /**< [outcome] scale. */
+    double scale_min, scale_max, scale_step; /**< [outcome] min, max, step (custom scale). */
+    int higher_is_better;                   /**< [outcome] higher_is_better (custom scale). */
+    mscsim_death_rule death;                /**< [outcome] death. */
+
     char model[MSCSIM_NAME_LEN];            /**< [model] type. */
-    double rho;                             /**< [model] rho. */
+    double rho;                             /**< [model] rho (normal). */
+    double nonfitter_slope;                 /**< [model] nonfitter_slope (proportional). */
+    double nonfitter_r;                     /**< [model] nonfitter_r (proportional). */
+    double r_sd;                            /**< [model] r_sd (proportional, trajectory). */
+    double noise_sd;                        /**< [model] noise_sd (proportional). */
+    mscsim_subgroup subgroups[MSCSIM_MAX_SUBGROUPS]; /**< [model] subgroups (trajectory). */
+    int subgroup_count;
+    double tau_cv;                          /**< [model] tau_cv (trajectory). */
+    double measurement_sd;                  /**< [model] measurement_sd (trajectory). */
+    mscsim_dist_spec gain;                  /**< [model] gain (random_recovery). */
+    double latent_corr;                     /**< [model] latent_corr (ordinal). */
+
     mscsim_dist_spec baseline;              /**< [baseline] score. */
+    mscsim_dist_spec nihss;                 /**< [baseline] nihss. */
+    mscsim_dist_spec age;                   /**< [baseline] age. */
+    mscsim_dist_spec onset_days;            /**< [baseline] onset_days. */
+    double severity_corr;                   /**< [baseline] severity_corr (NIHSS vs score). */
+    double age_min, age_max;                /**< [eligibility] age_min, age_max. */
+    double nihss_min, nihss_max;            /**< [eligibility] nihss_min, nihss_max. */
+    double onset_min, onset_max;            /**< [eligibility] onset_min, onset_max. */
+
     mscsim_arm_config arm[MSCSIM_ARM_COUNT]; /**< [control] and [msc]. */
+
     char test[MSCSIM_NAME_LEN];             /**< [analysis] test. */
     mscsim_endpoint endpoint;               /**< [analysis] endpoint. */
+    mscsim_responder_on responder_on;       /**< [analysis] responder_on. */
+    double threshold;                       /**< [analysis] threshold (responder). */
+
     long reps;                              /**< [simulation] reps. */
     uint64_t seed;                          /**< [simulation] seed. */
     int threads;                            /**< [simulation] threads (0 = all cores). */
@@ -61,6 +136,24 @@ typedef struct {
     char path[256];                         /**< The file loaded. */
     int key_line[MSCSIM_MAX_KEYS];          /**< Line that set each key; 0 = default; -1 = --set. */
 } mscsim_config;
+
+/** The endpoint analysed, with auto resolved for cfg's model. */
+mscsim_endpoint mscsim_config_endpoint(const mscsim_config *cfg);
+
+/** The primary visit's index in cfg's visits. */
+int mscsim_config_primary_index(const mscsim_config *cfg);
+
+/**
+ * 1 when the key section.key was set by the file or an override (not left at its default).
+ */
+int mscsim_config_is_set(const mscsim_config *cfg, const char *section, const char *key);
+
+/**
+ * Locates err (already filled with the reason) at the place section.key was set, or at the
+ * file when it was not set; returns err->code. For checks made outside config.c (models).
+ */
+int mscsim_config_error_at(const mscsim_config *cfg, const char *section, const char *key,
+                           mscsim_error *err);
 
 /**
  * Loads path into cfg: defaults first, then the file. Any unknown section or key, a key

@@ -2,8 +2,10 @@
 #define MSCSIM_DISTSPEC_H
 
 /**
- * Distribution specifications written in configs, e.g. "normal(40, 15)" or
- * "uniform(0, 49)": parsed once, then drawn from in the hot loop.
+ * Distribution specifications written in configs, e.g. "normal(40, 15)",
+ * "truncnormal(12, 5, 6, 21)" or "empirical(pilot.csv, nihss)": parsed once, then drawn
+ * from in the hot loop. A spec is a plain value (copyable); discrete and empirical specs
+ * are drawn through a prepared mscsim_population, which owns their tables and data.
  */
 
 #include "mscsim/rng.h"
@@ -13,31 +15,55 @@ extern "C" {
 #endif
 
 typedef enum {
-    MSCSIM_DIST_NORMAL = 1, /**< normal(mean, sd), sd > 0. */
-    MSCSIM_DIST_UNIFORM     /**< uniform(lo, hi), lo < hi. */
+    MSCSIM_DIST_NONE = 0,    /**< "none": the variable is not simulated. */
+    MSCSIM_DIST_NORMAL,      /**< normal(mean, sd), sd > 0. */
+    MSCSIM_DIST_UNIFORM,     /**< uniform(lo, hi), lo < hi. */
+    MSCSIM_DIST_TRUNCNORMAL, /**< truncnormal(mean, sd, lo, hi): normal restricted to [lo, hi]. */
+    MSCSIM_DIST_LOGNORMAL,   /**< lognormal(meanlog, sdlog), sdlog > 0. */
+    MSCSIM_DIST_FIXED,       /**< fixed(value): every patient has value. */
+    MSCSIM_DIST_DISCRETE,    /**< discrete(v1:p1, v2:p2, ...): probabilities summing to 1. */
+    MSCSIM_DIST_EMPIRICAL    /**< empirical(FILE, column): rows resampled from a CSV file. */
 } mscsim_dist_kind;
+
+#define MSCSIM_DIST_MAX_VALUES 64 /**< Values of a discrete distribution. */
+#define MSCSIM_DIST_PATH_LEN 192  /**< Room for an empirical file path. */
 
 /** A parsed distribution: plain value, copyable. */
 typedef struct {
     mscsim_dist_kind kind;
-    double a; /**< normal: mean; uniform: lo. */
-    double b; /**< normal: sd; uniform: hi. */
+    double a; /**< normal, truncnormal: mean; uniform: lo; lognormal: meanlog; fixed: value. */
+    double b; /**< normal, truncnormal: sd; uniform: hi; lognormal: sdlog. */
+    double lo, hi; /**< truncnormal: bounds (either may be infinite). */
+    int count;                              /**< discrete: number of values. */
+    double values[MSCSIM_DIST_MAX_VALUES];  /**< discrete: values. */
+    double probs[MSCSIM_DIST_MAX_VALUES];   /**< discrete: their probabilities. */
+    char file[MSCSIM_DIST_PATH_LEN];        /**< empirical: CSV path as written. */
+    char column[64];                        /**< empirical: column name (header row). */
 } mscsim_dist_spec;
 
 /**
  * Parses text into spec. On failure returns a non-zero status and writes the reason
- * (naming the accepted forms) into why (size why_len). Thread-safe.
+ * (naming the accepted forms) into why (size why_len). Does not open empirical files.
  */
 int mscsim_distspec_parse(const char *text, mscsim_dist_spec *spec, char *why, unsigned long why_len);
 
-/** Writes spec in the form the parser reads back ("normal(40, 15)"). Returns buf. */
+/** Writes spec in the form the parser reads back. Returns buf. */
 char *mscsim_distspec_format(const mscsim_dist_spec *spec, char *buf, unsigned long len);
 
-/** Theoretical mean and standard deviation of spec. */
+/** Theoretical mean and standard deviation (NaN for none and empirical). */
 double mscsim_distspec_mean(const mscsim_dist_spec *spec);
 double mscsim_distspec_sd(const mscsim_dist_spec *spec);
 
-/** One draw from spec. */
+/**
+ * Quantile function for p in (0, 1) (NaN for none and empirical): used to give two
+ * variables a Gaussian-copula correlation.
+ */
+double mscsim_distspec_quantile(const mscsim_dist_spec *spec, double p);
+
+/**
+ * One draw from a normal, uniform, truncnormal, lognormal or fixed spec (NaN for the
+ * other kinds, which are drawn through mscsim_population).
+ */
 double mscsim_distspec_draw(const mscsim_dist_spec *spec, mscsim_rng *rng);
 
 #ifdef __cplusplus

@@ -17,6 +17,7 @@
 #include "mscsim/analysis.h"
 #include "mscsim/config.h"
 #include "mscsim/error.h"
+#include "mscsim/trial.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -32,7 +33,8 @@ typedef struct {
     long rejections;        /**< Trials whose test rejected. */
     long failures;          /**< Trials whose analysis could not be computed (not rejections). */
     double power, power_lo, power_hi; /**< Rejection rate and its 95 % Wilson interval. */
-    double true_effect;     /**< msc minus control on the analysed endpoint. */
+    double true_effect;     /**< msc minus control on the analysed endpoint (positive = better). */
+    double true_effect_mcse; /**< Its Monte Carlo error when estimated by simulation, else 0. */
     double mean_estimate;   /**< Over trials that did not fail (so are the next five). */
     double bias;            /**< mean_estimate - true_effect. */
     double empirical_se;    /**< SD of the estimates. */
@@ -40,6 +42,10 @@ typedef struct {
     double rmse;            /**< Root mean squared error of the estimates. */
     double coverage;        /**< Share of 95 % intervals that contain true_effect. */
     double mean_n_analysed; /**< Mean patients with a primary outcome, over all trials. */
+    double mean_deaths;     /**< Mean deaths by the primary visit per trial. */
+    double floor_share;     /**< Share of observed primary scores at the scale's minimum (NaN if unbounded). */
+    double ceiling_share;   /**< The same at the maximum. */
+    double recovery_slope;  /**< Mean within-trial slope of gain on lost function (NaN if n/a). */
 } mscsim_cell_summary;
 
 /** The result of one simulated trial, for replicate-level output. */
@@ -47,7 +53,7 @@ typedef struct {
     long replicate;                    /**< 0-based replicate number within its cell. */
     mscsim_analysis_result result;
     int covered;                       /**< The CI contains the true effect. */
-    size_t n_analysed[MSCSIM_ARM_COUNT];
+    mscsim_trial_diag diag;            /**< Patients analysed, deaths, floor and ceiling. */
 } mscsim_replicate;
 
 /**

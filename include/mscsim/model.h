@@ -4,45 +4,60 @@
 /**
  * Outcome models, plugged in through a table of function pointers: each model is one
  * sim/model_<name>.c file exposing one const mscsim_model_type, listed in
- * sim/model_registry.c. A model turns a design into prepared parameters once, then
- * fills one trial's patients from a generator, as often as the engine asks.
+ * sim/model_registry.c.
+ *
+ * A model turns a design into prepared parameters once, then, for each arm of each
+ * simulated trial, gives every patient a score at every visit from the patients'
+ * covariates (drawn beforehand by the population, see population.h). Everything after
+ * that is shared by all models and lives in trial.c: deaths, rounding and clipping to the
+ * scale (scale.h), the endpoint, dropout and the analysis. Scores a model writes are on
+ * the scale's units but need not be rounded or clipped.
  */
 
 #include <stddef.h>
 
 #include "mscsim/analysis.h"
 #include "mscsim/config.h"
+#include "mscsim/population.h"
 #include "mscsim/rng.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/** Largest prepared-parameter block a model may use (the engine stores it inline). */
-#define MSCSIM_MODEL_PARAMS_MAX 512
+/** Largest prepared-parameter block a model may use (stored inline by the design). */
+#define MSCSIM_MODEL_PARAMS_MAX 1024
 
-/** Where a model writes one trial: every randomized patient, in arm order. */
+/** One arm of one trial, as a model sees it. */
 typedef struct {
-    size_t n[MSCSIM_ARM_COUNT]; /**< Randomized patients per arm (input). */
-    double *y[MSCSIM_ARM_COUNT]; /**< Endpoint per patient, n[a] slots (output). */
-    double *x[MSCSIM_ARM_COUNT]; /**< Baseline covariate per patient (output when used). */
-} mscsim_patients;
+    size_t n;                      /**< Patients in the arm. */
+    int arm;                       /**< MSCSIM_ARM_CONTROL or MSCSIM_ARM_MSC. */
+    const mscsim_covariates *cov;  /**< Their covariates (variables not drawn are NULL). */
+    int visit_count;               /**< Visits per patient (1 for single-visit models). */
+    const double *visit_days;      /**< Days from randomization, increasing. */
+    double *true_score;            /**< Out: n * visit_count, patient-major, noiseless. */
+    double *score;                 /**< Out: the same plus measurement error, if any. */
+} mscsim_arm_sim;
 
 typedef struct {
-    const char *name;        /**< Config name ([model] type). */
-    const char *description; /**< One line for --help and the README. */
-    mscsim_outcome_kind outcome;
+    const char *name;             /**< Config name ([model] type). */
+    const char *description;      /**< One line for the README. */
+    mscsim_outcome_kind outcome;  /**< Kind of the primary-visit score. */
+    int multi_visit;              /**< 1 when it simulates every visit; else only the primary. */
+    /** Covariates the model reads (MSCSIM_NEED_* bits) under cfg. */
+    unsigned (*needs)(const mscsim_config *cfg);
     /**
-     * Validates cfg's model keys beyond their ranges and fills params (at most
-     * MSCSIM_MODEL_PARAMS_MAX bytes). uses_baseline says whether the analysis reads x.
+     * Checks cfg's model keys beyond their single ranges (errors name the key through
+     * mscsim_config_error_at) and fills params (at most MSCSIM_MODEL_PARAMS_MAX bytes).
      */
-    int (*prepare)(const mscsim_config *cfg, int uses_baseline, void *params, mscsim_error *err);
-    /** The true effect (msc minus control) on the analysed endpoint. */
-    double (*true_effect)(const void *params);
-    /** 1 when simulate fills x. */
-    int (*fills_baseline)(const void *params);
-    /** Simulates every patient of one trial; never allocates; thread-safe. */
-    void (*simulate)(const void *params, mscsim_rng *rng, mscsim_patients *patients);
+    int (*prepare)(const mscsim_config *cfg, void *params, mscsim_error *err);
+    /**
+     * The true effect on cfg's endpoint in closed form, oriented so positive = msc better,
+     * or NaN when there is none (the engine then estimates it by simulation).
+     */
+    double (*true_effect)(const void *params, const mscsim_config *cfg);
+    /** Scores one arm's patients; never allocates; thread-safe. */
+    void (*simulate)(const void *params, mscsim_rng *rng, mscsim_arm_sim *arm);
 } mscsim_model_type;
 
 /** The model called name, or NULL. */

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "mscsim/error.h"
 #include "mscsim/rng.h"
 
 #ifdef __cplusplus
@@ -46,12 +47,84 @@ void mscsim_trial_data_set(mscsim_trial_data *data, const double *const y[MSCSIM
                            const double *const x[MSCSIM_ARM_COUNT],
                            const size_t n[MSCSIM_ARM_COUNT]);
 
+/* ---- the trial pipeline ------------------------------------------------------------ */
+
+struct mscsim_config;
+
 /**
- * Hides the primary outcome of each of n patients with probability dropout (missing
- * completely at random), one uniform draw per patient when dropout > 0: the kept values
- * of y (and x, if not NULL) are moved to the front in order. Returns how many are kept.
+ * A prepared design: the population, the model and its parameters, the scale, the
+ * endpoint, deaths and dropout. Built once, shared read-only by every thread. Opaque.
  */
-size_t mscsim_trial_apply_dropout(double *y, double *x, size_t n, double dropout, mscsim_rng *rng);
+typedef struct mscsim_design mscsim_design;
+
+/** Per-thread buffers for one trial, sized once; reused by every trial. Opaque. */
+typedef struct mscsim_workspace mscsim_workspace;
+
+/** What one trial showed beyond its analysable data. */
+typedef struct {
+    size_t n_analysed[MSCSIM_ARM_COUNT]; /**< Patients with a primary endpoint. */
+    size_t deaths;          /**< Patients dead by the primary visit. */
+    size_t at_floor;        /**< Observed primary scores at the scale's minimum. */
+    size_t at_ceiling;      /**< Observed primary scores at the scale's maximum. */
+    size_t scored;          /**< Observed primary scores (the denominator of the two above). */
+    double recovery_slope;  /**< Within-arm OLS slope of change on lost function (NaN if n/a). */
+} mscsim_trial_diag;
+
+/**
+ * Prepares cfg (which must have passed mscsim_config_validate): prepares the model,
+ * builds the population (reading empirical files, checking eligibility can be met) and,
+ * when the model has no closed-form true effect, estimates it by simulating
+ * MSCSIM_TRUTH_PATIENTS patients per arm without dropout. Errors name the config key.
+ * On success the caller owns *out (mscsim_design_free).
+ */
+int mscsim_design_new(const struct mscsim_config *cfg, mscsim_design **out, mscsim_error *err);
+
+/** Patients per arm used to estimate a true effect that has no closed form. */
+#define MSCSIM_TRUTH_PATIENTS 1000000
+
+/** Frees d; NULL is a no-op. */
+void mscsim_design_free(mscsim_design *d);
+
+/** True effect on the analysed endpoint (positive = msc better), and its Monte Carlo
+ * standard error (0 when exact). */
+double mscsim_design_true_effect(const mscsim_design *d, double *mcse);
+
+/** 1 when the design's scores have a floor and a ceiling worth reporting (a clinical scale;
+ * not the binary model's {0, 1}, whose shares would only restate p). */
+int mscsim_design_scale_bounded(const mscsim_design *d);
+
+/** Allocates buffers for trials of up to capacity patients per arm. Caller frees. */
+int mscsim_workspace_new(const mscsim_design *d, size_t capacity, mscsim_workspace **out,
+                         mscsim_error *err);
+
+/** Frees w; NULL is a no-op. */
+void mscsim_workspace_free(mscsim_workspace *w);
+
+/**
+ * Simulates one trial with n[a] randomized patients per arm (n[a] <= capacity) from rng,
+ * and points data at its analysable patients (arrays owned by w, valid until the next
+ * call). Never allocates; thread-safe with one workspace per thread.
+ */
+void mscsim_trial_simulate(const mscsim_design *d, mscsim_rng *rng, const size_t n[MSCSIM_ARM_COUNT],
+                           mscsim_workspace *w, mscsim_trial_data *data, mscsim_trial_diag *diag);
+
+/** One arm of the last simulated trial, patient by patient (for `mscsim simulate`). */
+typedef struct {
+    size_t n;
+    int visit_count;
+    const double *visit_days;
+    const double *nihss, *age, *onset, *baseline; /**< NULL when not simulated. */
+    const double *true_score;     /**< n * visit_count: noiseless score, clipped to the scale. */
+    const double *score;          /**< n * visit_count: measured score, rounded and clipped. */
+    const unsigned char *observed; /**< n * visit_count: 1 when the score was observed. */
+    const unsigned char *died;    /**< n: 1 when dead by the primary visit. */
+    const double *death_day;      /**< n: day of death after randomization; valid only where
+                                       died is 1 and the death was drawn (not the ordinal
+                                       model's mRS 6, whose day is unknown). */
+} mscsim_arm_view;
+
+/** The patients of arm a of the last trial simulated in w. */
+void mscsim_workspace_view(const mscsim_workspace *w, int arm, mscsim_arm_view *out);
 
 #ifdef __cplusplus
 }

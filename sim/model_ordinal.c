@@ -1,0 +1,444 @@
+/*
+ * Ordinal outcome model: the modified Rankin Scale (mRS 0..6, 6 = dead, lower is better)
+ * at the primary visit, with a proportional-odds treatment effect.
+ *
+ * DESCRIPTION
+ *   [control] probs gives P(mRS = 0..6) in the control arm (e.g. TREASURE placebo at day 90,
+ *   shared/domain.md section 4). [msc] odds_ratio is the common odds ratio OR of a better
+ *   mRS: for every cut k = 0..5,
+ *       odds(mRS <= k | msc) = OR * odds(mRS <= k | control),
+ *   so OR > 1 means msc patients do better. Deaths are mRS 6 drawn from the distribution:
+ *   the model owns death, and the config layer rejects the mortality keys for it.
+ *
+ * METHOD
+ *   Latent logistic variable (McCullagh 1980, section 2): thresholds
+ *       theta_k = logit P_control(mRS <= k), k = 0..5 (-Inf / +Inf where that is 0 / 1),
+ *   a standard logistic latent U_i per patient, and
+ *       mRS_i = smallest k with U_i - delta_i <= theta_k (6 if none)
+ *             = #{k : theta_k < U_i - delta_i},
+ *   with delta_i = log(OR) * m_i for msc (m_i the effect multiplier of [msc] effect_slope,
+ *   sim/model_util.h) and 0 for control. Then P(mRS <= k) = plogis(theta_k + delta_i): the
+ *   odds of mRS <= k are exp(delta_i) times the control odds, so delta > 0 lowers
+ *   (improves) the mRS.
+ *
+ *   Three ways to draw, all from this one distribution (tests/test_model_ordinal.c checks
+ *   each against the exact category probabilities and against each other):
+ *   1. Alias table (latent_corr = 0 and no effect heterogeneity in the arm): the arm's
+ *      category probabilities are fixed, so one 64-bit draw per patient through the
+ *      alias method (mscsim_categorical, sim/dist.c).
+ *   2. Independent latent (latent_corr = 0, msc arm with effect_slope != 0): U = logit(u)
+ *      by inversion of one uniform, no Rmath call.
+ *   3. Correlated latent (latent_corr = c != 0): a Gaussian copula between the latent and
+ *      baseline NIHSS. Z_i = c s_i + sqrt(1 - c^2) e_i with e_i standard normal and s_i the
+ *      patient's normal score of NIHSS (below); U_i = logit(Phi(Z_i)). Positive c means
+ *      more severe patients (higher NIHSS) have a higher latent, i.e. a worse mRS. Without
+ *      heterogeneity the comparison is made on the Z scale against Phi^-1(P(mRS <= k)),
+ *      so the loop calls Rmath only for the normal score.
+ *
+ *   The normal score must be exactly N(0, 1) for the control marginal to stay exactly
+ *   [control] probs. NIHSS is a whole number, so Phi^-1 of its CDF cannot be normal, and
+ *   standardising NIHSS by the spec's mean and sd is not normal either: the control
+ *   marginal then drifts, for NIHSS truncnormal(12, 4, 6, 21) by 0.05, 0.26 and 1.3
+ *   percentage points on P(mRS <= 3) at c = 0.3, 0.5 and 0.8 (tests/test_model_ordinal.c).
+ *   Instead the score is the randomized probability integral transform (Dunn and Smyth
+ *   1996; Brockwell 2007):
+ *       s_i = Phi^-1(G(v_i - 1) + w_i (G(v_i) - G(v_i - 1))),  w_i ~ U(0, 1),
+ *   with v_i the patient's NIHSS and G the CDF of the NIHSS distribution. If NIHSS ~ G,
+ *   s_i is exactly standard normal, so both arms' marginals are exactly what they are
+ *   without the correlation, and so is the true effect (below). The price:
+ *   s_i is spread within each NIHSS value, so c is the copula correlation between the
+ *   latent and a continuous severity behind NIHSS; corr(s, NIHSS) is 0.99 for the
+ *   example above, so the latent's correlation with NIHSS itself is 0.99 c.
+ *
+ *   The odds ratio stays the marginal (population-averaged) one. An analysis that adjusts
+ *   for NIHSS estimates the conditional odds ratio, which is larger, as odds ratios are not
+ *   collapsible: with c = 0.5, OR 1.67 and NIHSS truncnormal(12, 4, 6, 21), MASS::polr
+ *   with NIHSS as a covariate gives about 1.8 on a large simulated sample.
+ *
+ *   G is computed at prepare from [baseline] nihss with the population's rule
+ *   (sim/population.c, DRAW ORDER step 5): NIHSS = the spec's draw rounded half up to a
+ *   whole number and clipped to 0..42, kept only when inside the [eligibility]
+ *   nihss_min..nihss_max window (inclusive). Windows on age or onset do not change it (those
+ *   variables are drawn independently of NIHSS), nor does [baseline] severity_corr (its
+ *   copula keeps the NIHSS marginal). The spec's CDF comes from bisection on its quantile
+ *   function. Should the population's rule change, the marginal is off by about the change
+ *   in NIHSS probabilities. An empirical NIHSS (its file is read only by the population)
+ *   has no G here: latent_corr != 0 with it is an error.
+ *
+ * TRUE EFFECT
+ *   Closed form from the category probabilities when effect_slope = 0, whatever
+ *   latent_corr (the marginals do not depend on it, see above); NaN with heterogeneity,
+ *   whose marginal depends on the NIHSS distribution (the engine then estimates it by
+ *   simulation). Oriented positive = msc
+ *   better: endpoint final gives E[mRS | control] - E[mRS | msc]; a responder on the final
+ *   value with threshold t gives P(mRS <= t | msc) - P(mRS <= t | control). Change and
+ *   improvement-rate endpoints need a baseline mRS, which does not exist: prepare rejects
+ *   them.
+ *
+ * REFERENCES
+ *   P. McCullagh (1980), "Regression models for ordinal data", JRSS B 42(2), 109-142.
+ *   P. K. Dunn and G. K. Smyth (1996), "Randomized quantile residuals", Journal of
+ *     Computational and Graphical Statistics 5(3), 236-244.
+ *   A. E. Brockwell (2007), "Universal residuals: a multivariate transformation",
+ *     Statistics & Probability Letters 77(14), 1473-1478.
+ */
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "internal.h"
+#include "mathlib.h"
+#include "model_util.h"
+#include "mscsim/dist.h"
+#include "mscsim/model.h"
+
+#define LEVELS MSCSIM_MRS_LEVELS /* mRS 0..6 */
+#define CUTS (LEVELS - 1)        /* cut points k = 0..5 between them */
+
+/* [control] probs must sum to 1 within this (then they are renormalised), as the alias
+ * table set-up requires. */
+#define PROBS_SUM_TOL 1e-9
+
+/* NIHSS scale range (shared/domain.md section 2): the normal-score table has one cell per
+ * whole value 0..42. */
+#define NIHSS_MAX 42
+#define NIHSS_CELLS (NIHSS_MAX + 1)
+
+/* Halvings of [0, 1] when inverting a quantile function: 2^-60 is below the spacing of
+ * doubles near 1, so more would change nothing. */
+#define CDF_BISECTIONS 60
+
+typedef enum { DRAW_ALIAS, DRAW_LATENT, DRAW_CORRELATED } draw_method;
+
+/* Alias table for 7 categories: the first LEVELS entries of the mscsim_categorical that
+ * mscsim_categorical_init sets up (the full struct is sized for 64 categories, and two of
+ * them would not fit in MSCSIM_MODEL_PARAMS_MAX). */
+typedef struct {
+    double threshold[LEVELS];
+    int alias[LEVELS];
+} alias7;
+
+typedef struct {
+    double cum[MSCSIM_ARM_COUNT][CUTS];  /* P(mRS <= k) without heterogeneity */
+    double zthr[MSCSIM_ARM_COUNT][CUTS]; /* Phi^-1(cum): cuts on the copula's Z scale */
+    double theta[CUTS];                  /* control thresholds on the logistic scale */
+    alias7 alias[MSCSIM_ARM_COUNT];
+    double log_or;
+    double corr, resid;                  /* c and sqrt(1 - c^2) */
+    double slope, center;                /* [msc] effect_slope, effect_center */
+    /* NIHSS normal-score table: gcum[v] = P(NIHSS < v), v = 0..NIHSS_CELLS. */
+    double gcum[NIHSS_CELLS + 1];
+} ordinal_params;
+
+_Static_assert(sizeof(ordinal_params) <= MSCSIM_MODEL_PARAMS_MAX, "params too large");
+
+/* {==================================================================================
+ * Preparation
+ * =================================================================================== */
+
+static int fail_at(const mscsim_config *cfg, const char *section, const char *key,
+                   mscsim_error *err, int code, const char *fmt, double value)
+{
+    mscsim_error_set(err, code, fmt, value);
+    return mscsim_config_error_at(cfg, section, key, err);
+}
+
+/* P(X < x) for the spec, from its quantile function Q: Q(p) < x exactly when p <= P(X < x)
+ * (strictly below x, so that a discrete value at v + 1/2 falls in the cell of v + 1, as
+ * rounding half up puts it). */
+static double spec_cdf_below(const mscsim_dist_spec *spec, double x)
+{
+    double lo = 0.0, hi = 1.0;
+    for (int i = 0; i < CDF_BISECTIONS; i++) {
+        double mid = 0.5 * (lo + hi);
+        if (mscsim_distspec_quantile(spec, mid) < x)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return 0.5 * (lo + hi);
+}
+
+/* Whole-number window bound, kept within -1..NIHSS_CELLS so that a window beyond the scale
+ * stays empty; NaN or infinite means none. */
+static int window_bound(double bound, int lower)
+{
+    if (!isfinite(bound))
+        return lower ? 0 : NIHSS_MAX;
+    double v = lower ? ceil(bound) : floor(bound);
+    return v < -1 ? -1 : (v > NIHSS_CELLS ? NIHSS_CELLS : (int)v);
+}
+
+/* Fills p->gcum with the NIHSS distribution the population is assumed to produce (see the
+ * file header). */
+static int prepare_nihss_table(const mscsim_config *cfg, ordinal_params *p, mscsim_error *err)
+{
+    const mscsim_dist_spec *spec = &cfg->nihss;
+    if (isnan(mscsim_distspec_quantile(spec, 0.5))) {
+        mscsim_error_set(err, MSCSIM_ECONFIG,
+                         "latent_corr = %g needs a [baseline] nihss distribution with a "
+                         "quantile function (normal, truncnormal, uniform, lognormal, fixed "
+                         "or discrete; not none or empirical)",
+                         cfg->latent_corr);
+        return mscsim_config_error_at(cfg, "model", "latent_corr", err);
+    }
+    int lo = window_bound(cfg->nihss_min, 1), hi = window_bound(cfg->nihss_max, 0);
+    double mass[NIHSS_CELLS], total = 0.0;
+    /* F at the cell edges v - 1/2; the first and last cells reach to -Inf and +Inf. */
+    double below = 0.0;
+    for (int v = 0; v < NIHSS_CELLS; v++) {
+        double upto = v == NIHSS_MAX ? 1.0 : spec_cdf_below(spec, v + 0.5);
+        mass[v] = (v >= lo && v <= hi) ? fmax(upto - below, 0.0) : 0.0;
+        total += mass[v];
+        below = upto;
+    }
+    if (!(total > 0.0)) {
+        mscsim_error_set(err, MSCSIM_ECONFIG,
+                         "gives no whole NIHSS value 0..42 inside the eligibility window "
+                         "[%g, %g], so latent_corr = %g has nothing to correlate with",
+                         cfg->nihss_min, cfg->nihss_max, cfg->latent_corr);
+        return mscsim_config_error_at(cfg, "baseline", "nihss", err);
+    }
+    double acc = 0.0;
+    p->gcum[0] = 0.0;
+    for (int v = 0; v < NIHSS_CELLS; v++) {
+        acc += mass[v];
+        p->gcum[v + 1] = acc / total;
+    }
+    p->gcum[NIHSS_CELLS] = 1.0;
+    return MSCSIM_OK;
+}
+
+static int ordinal_prepare(const mscsim_config *cfg, void *out, mscsim_error *err)
+{
+    if (cfg->endpoint == MSCSIM_ENDPOINT_CHANGE || cfg->endpoint == MSCSIM_ENDPOINT_RATIO) {
+        mscsim_error_set(err, MSCSIM_ECONFIG,
+                         "model 'ordinal' has no baseline mRS, so only the final and "
+                         "responder (on final) endpoints apply");
+        return mscsim_config_error_at(cfg, "analysis", "endpoint", err);
+    }
+    if (cfg->endpoint == MSCSIM_ENDPOINT_RESPONDER &&
+        cfg->responder_on != MSCSIM_RESPONDER_ON_FINAL) {
+        mscsim_error_set(err, MSCSIM_ECONFIG,
+                         "model 'ordinal' has no baseline mRS: a responder must be defined on "
+                         "the final value");
+        return mscsim_config_error_at(cfg, "analysis", "responder_on", err);
+    }
+
+    const mscsim_arm_config *ctl = &cfg->arm[MSCSIM_ARM_CONTROL];
+    if (ctl->probs_count != LEVELS)
+        return fail_at(cfg, "control", "probs", err, MSCSIM_ECONFIG,
+                       "needs 7 probabilities, of mRS 0..6 (got %g)", ctl->probs_count);
+    double sum = 0.0;
+    for (int k = 0; k < LEVELS; k++) {
+        if (!(ctl->probs[k] >= 0.0) || !isfinite(ctl->probs[k])) {
+            mscsim_error_set(err, MSCSIM_ERANGE,
+                             "P(mRS = %d) = %g; each probability must be a finite number >= 0",
+                             k, ctl->probs[k]);
+            return mscsim_config_error_at(cfg, "control", "probs", err);
+        }
+        sum += ctl->probs[k];
+    }
+    if (!(fabs(sum - 1.0) <= PROBS_SUM_TOL))
+        return fail_at(cfg, "control", "probs", err, MSCSIM_ECONFIG,
+                       "probabilities sum to %.15g; they must sum to 1 (within 1e-9)", sum);
+    double odds_ratio = cfg->arm[MSCSIM_ARM_MSC].odds_ratio;
+    if (!(odds_ratio > 0.0) || !isfinite(odds_ratio))
+        return fail_at(cfg, "msc", "odds_ratio", err, MSCSIM_ERANGE,
+                       "common odds ratio %g must be a finite number > 0", odds_ratio);
+    double c = cfg->latent_corr;
+    if (!(fabs(c) < 1.0))
+        return fail_at(cfg, "model", "latent_corr", err, MSCSIM_ERANGE,
+                       "%g must lie strictly between -1 and 1", c);
+
+    ordinal_params p;
+    memset(&p, 0, sizeof p);
+    p.log_or = log(odds_ratio);
+    p.corr = c;
+    p.resid = sqrt(1.0 - c * c);
+    p.slope = cfg->arm[MSCSIM_ARM_MSC].effect_slope;
+    p.center = cfg->arm[MSCSIM_ARM_MSC].effect_center;
+
+    /* Head and tail sums separately, so a cut next to an empty end is exactly 0 or 1 and its
+     * threshold exactly -Inf or +Inf (1 - head would leave a rounding residue). */
+    for (int k = 0; k < CUTS; k++) {
+        double head = 0.0, tail = 0.0;
+        for (int j = 0; j <= k; j++)
+            head += ctl->probs[j];
+        for (int j = k + 1; j < LEVELS; j++)
+            tail += ctl->probs[j];
+        p.theta[k] = head == 0.0 ? -HUGE_VAL : (tail == 0.0 ? HUGE_VAL : log(head / tail));
+        p.cum[MSCSIM_ARM_CONTROL][k] = head / (head + tail);
+        p.cum[MSCSIM_ARM_MSC][k] = plogis(p.theta[k] + p.log_or, 0.0, 1.0, 1, 0);
+    }
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
+        /* Control: the configured probabilities themselves (the set-up renormalises them),
+         * so the table is the one mscsim_categorical_init makes from [control] probs. */
+        double prob[LEVELS];
+        for (int k = 0; k < LEVELS; k++) {
+            double upto = k < CUTS ? p.cum[a][k] : 1.0, before = k > 0 ? p.cum[a][k - 1] : 0.0;
+            prob[k] = a == MSCSIM_ARM_CONTROL ? ctl->probs[k] : fmax(upto - before, 0.0);
+        }
+        for (int k = 0; k < CUTS; k++)
+            p.zthr[a][k] = qnorm(p.cum[a][k], 0.0, 1.0, 1, 0);
+        mscsim_categorical table;
+        int status = mscsim_categorical_init(&table, prob, LEVELS, err);
+        if (status != MSCSIM_OK) /* not expected after the checks above */
+            return mscsim_config_error_at(cfg, "control", "probs", err);
+        memcpy(p.alias[a].threshold, table.threshold, sizeof p.alias[a].threshold);
+        memcpy(p.alias[a].alias, table.alias, sizeof p.alias[a].alias);
+    }
+    if (c != 0.0) {
+        int status = prepare_nihss_table(cfg, &p, err);
+        if (status != MSCSIM_OK)
+            return status;
+    }
+    memcpy(out, &p, sizeof p);
+    return MSCSIM_OK;
+}
+
+static unsigned ordinal_needs(const mscsim_config *cfg)
+{
+    return (cfg->latent_corr != 0.0 ? MSCSIM_NEED_NIHSS : 0u) | mscsim_effect_needs(cfg);
+}
+
+/* {==================================================================================
+ * True effect
+ * =================================================================================== */
+
+static double ordinal_true_effect(const void *params, const mscsim_config *cfg)
+{
+    const ordinal_params *p = params;
+    if (p->slope != 0.0)
+        return NAN;
+    const double *ctl = p->cum[MSCSIM_ARM_CONTROL], *msc = p->cum[MSCSIM_ARM_MSC];
+    if (cfg->endpoint == MSCSIM_ENDPOINT_FINAL) {
+        /* E[mRS] = sum over k of P(mRS > k), so the difference is a sum of cum differences. */
+        double diff = 0.0;
+        for (int k = 0; k < CUTS; k++)
+            diff += msc[k] - ctl[k];
+        return diff;
+    }
+    if (cfg->endpoint == MSCSIM_ENDPOINT_RESPONDER &&
+        cfg->responder_on == MSCSIM_RESPONDER_ON_FINAL) {
+        double t = floor(cfg->threshold);
+        if (isnan(t))
+            return NAN;
+        if (t < 0.0 || t >= CUTS) /* nobody or everybody responds in both arms */
+            return 0.0;
+        return msc[(int)t] - ctl[(int)t];
+    }
+    return NAN;
+}
+
+/* {==================================================================================
+ * Simulation
+ * =================================================================================== */
+
+/* Number of cuts strictly below x: the mRS whose category x falls in. NaN gives 0, so
+ * callers check NaN themselves. */
+static inline int cuts_below(const double cut[CUTS], double x)
+{
+    int m = 0;
+    for (int k = 0; k < CUTS; k++)
+        m += x > cut[k];
+    return m;
+}
+
+/*
+ * One alias-table draw, bit for bit what mscsim_rcategorical returns for the same table and
+ * generator (the rule is documented in dist.h; the test checks the two agree draw by
+ * draw), but inline and branch-free: whether a column keeps its own category is random, so
+ * a branch is mispredicted often. Measured (gcc 12 -O2, arms of 60): 3.7 ns per patient
+ * against 10.4 ns through mscsim_rcategorical and 5.1 ns for inversion by six comparisons.
+ */
+static inline int alias_draw(mscsim_rng *rng, const alias7 *t)
+{
+    uint64_t j = mscsim_rng_next_u64(rng) >> 11; /* the top 53 bits: u = j 2^-53 */
+    uint64_t x = j * (uint64_t)LEVELS;           /* u * 7 in units of 2^-53, exact */
+    int column = (int)(x >> 53);
+    double frac = (double)(int64_t)(x & ((UINT64_C(1) << 53) - 1u)) * 0x1.0p-53;
+    int keep = -(frac < t->threshold[column]);
+    int other = t->alias[column];
+    return other ^ ((column ^ other) & keep);
+}
+
+/* The patient's NIHSS normal score (file header), from one uniform. NaN for a NaN NIHSS. */
+static inline double normal_score(const ordinal_params *p, double nihss, mscsim_rng *rng)
+{
+    double w = mscsim_rng_uniform_pos(rng);
+    if (isnan(nihss))
+        return NAN;
+    int v = nihss < 0.5 ? 0 : (nihss >= NIHSS_MAX - 0.5 ? NIHSS_MAX : (int)(nihss + 0.5));
+    double lo = p->gcum[v], hi = p->gcum[v + 1];
+    return qnorm(lo + w * (hi - lo), 0.0, 1.0, 1, 0);
+}
+
+/* logit(Phi(z)) through the smaller tail, so the logit keeps its precision for large |z|. */
+static inline double logit_pnorm(double z)
+{
+    double t = pnorm(-fabs(z), 0.0, 1.0, 1, 0);
+    double l = log(t) - log1p(-t);
+    return z > 0 ? -l : l;
+}
+
+static void ordinal_simulate(const void *params, mscsim_rng *rng, mscsim_arm_sim *arm)
+{
+    const ordinal_params *p = params;
+    int a = arm->arm == MSCSIM_ARM_MSC ? MSCSIM_ARM_MSC : MSCSIM_ARM_CONTROL;
+    int hetero = a == MSCSIM_ARM_MSC && p->slope != 0.0;
+    draw_method method = p->corr != 0.0 ? DRAW_CORRELATED : (hetero ? DRAW_LATENT : DRAW_ALIAS);
+    const double *nihss = arm->cov ? arm->cov->nihss : NULL;
+    /* The shared multiplier helper reads only these two fields. */
+    mscsim_arm_config msc;
+    memset(&msc, 0, sizeof msc);
+    msc.effect_slope = p->slope;
+    msc.effect_center = p->center;
+    mscsim_covariates none = {0};
+    const mscsim_covariates *cov = arm->cov ? arm->cov : &none;
+    double *score = arm->score, *true_score = arm->true_score;
+
+    switch (method) {
+    case DRAW_ALIAS:
+        for (size_t i = 0; i < arm->n; i++)
+            score[i] = true_score[i] = alias_draw(rng, &p->alias[a]);
+        break;
+    case DRAW_LATENT:
+        for (size_t i = 0; i < arm->n; i++) {
+            /* u in (0, 1) on a grid where 1 - u is exact: logit(u) is finite. */
+            double u = mscsim_rng_uniform_pos(rng);
+            double x = log(u / (1.0 - u)) - p->log_or * mscsim_effect_multiplier(&msc, cov, i);
+            score[i] = true_score[i] = isnan(x) ? (double)NAN : cuts_below(p->theta, x);
+        }
+        break;
+    case DRAW_CORRELATED:
+        for (size_t i = 0; i < arm->n; i++) {
+            /* Without NIHSS (not expected: needs() asks for it) the score is an independent
+             * normal, which keeps the marginal exact. */
+            double s = nihss ? normal_score(p, nihss[i], rng) : mscsim_rnorm_std(rng);
+            double z = p->corr * s + p->resid * mscsim_rnorm_std(rng);
+            double m;
+            if (!hetero)
+                m = isnan(z) ? (double)NAN : cuts_below(p->zthr[a], z);
+            else {
+                double x = logit_pnorm(z) - p->log_or * mscsim_effect_multiplier(&msc, cov, i);
+                m = isnan(x) ? (double)NAN : cuts_below(p->theta, x);
+            }
+            score[i] = true_score[i] = m;
+        }
+        break;
+    }
+}
+
+const mscsim_model_type mscsim_model_ordinal = {
+    .name = "ordinal",
+    .description = "mRS 0-6 with a proportional-odds (common odds ratio) effect; optional "
+                   "latent correlation with baseline NIHSS.",
+    .outcome = MSCSIM_OUTCOME_ORDINAL,
+    .multi_visit = 0,
+    .needs = ordinal_needs,
+    .prepare = ordinal_prepare,
+    .true_effect = ordinal_true_effect,
+    .simulate = ordinal_simulate,
+};

@@ -1,0 +1,431 @@
+/*
+ * Exponential recovery trajectories ([model] type = trajectory).
+ *
+ * DESCRIPTION
+ *   Upper-limb recovery after stroke follows a mixture of exponential curves (van der
+ *   Vliet 2020, Ann Neurol, n = 412; shared/domain.md section 3):
+ *       FMA(t) = FMA0 + r (66 - FMA0) (1 - exp(-t / tau)),  t from stroke onset,
+ *   with subgroups (r, tau in weeks) (0.09, 5.3), (0.46, 10.1), (0.86, 9.8), (0.89, 2.7),
+ *   (0.93, 1.2). Their mixing weights are not published (domain.md marks them U), so
+ *   [model] subgroups carries them. The model scores every visit (multi_visit = 1), so
+ *   trials randomizing ~20 days after onset (STARTING-2, domain.md section 1) see the part
+ *   of the curve that is left after randomization.
+ *
+ * METHOD
+ *   Direction. "best" is the scale's better end (max when higher is better, min
+ *   otherwise) and dir = +1 or -1; the deficit D = dir (best - score) >= 0 is the function
+ *   still missing. In deficits the curve above reads, with S0 the score at onset,
+ *       D(s) = D(0) g(s),   g(s) = 1 - r + r exp(-s / tau),  s = days since onset.
+ *   Conditioning on the baseline. The patient is randomized s0 = onset days after the
+ *   stroke (0 when onset was not drawn or is negative) with observed baseline B (clamped
+ *   into the scale's range), so D(0) = D_B / g(s0), D_B = dir (best - B), and at visit
+ *   day v (s = s0 + v):
+ *       score(v) = best - dir D_B g(s0 + v) / g(s0)
+ *                = best - (best - B) (1 - r + r e^{-s/tau}) / (1 - r + r e^{-s0/tau}).
+ *   Numerics. For r < 1 the denominator is >= 1 - r > 0 and an underflowing e^{-s0/tau}
+ *   is harmless (1 - r dominates it). For r = 1 the ratio is e^{-v/tau}, computed in that
+ *   form, because both exponentials underflow to 0 (0/0) once s0/tau > ~745. g(s0) is
+ *   computed once per patient, so a visit costs one exponential.
+ *
+ *   Between patients. Subgroup k from the weights (alias table built at prepare); then
+ *       r_i   = N(r_k, r_sd) truncated to [0, 1]
+ *       tau_i = tau_k exp(tau_cv z - tau_cv^2 / 2),   z ~ N(0, 1)
+ *   a lognormal with mean tau_k exactly; tau_cv is the sd of log tau, which is close to
+ *   the coefficient of variation when small (CV = sqrt(exp(tau_cv^2) - 1): 0.2 -> 0.202).
+ *   tau is configured in weeks and used in days (x 7).
+ *
+ *   MSC effect. From s1 = s0 + d (d = [msc] delay_days after randomization) an msc
+ *   patient recovers with r' = clamp(r_i + m_i r_gain, 0, 1) and
+ *   tau' = tau_i tau_ratio^{m_i} (m_i the heterogeneity multiplier of sim/model_util.h,
+ *   acting on the log of tau); before s1 it follows the control curve. The onset deficit
+ *   D(0) = D_B / g(s0) is a fact about the patient, not changed by treatment: from the
+ *   deficit D(s1) reached on the control curve, the deficit moves exponentially, with time
+ *   constant tau', toward the new plateau D(0) (1 - r'):
+ *       D(s) = D(0)(1 - r') + (D(s1) - D(0)(1 - r')) e^{-(s - s1)/tau'},   s >= s1,
+ *       score(s) = best - dir D(s).
+ *   This is continuous at s1 (a visit at exactly v = d scores the control value X1), is
+ *   the control curve again when r' = r and tau' = tau, and is D(0) g'(s) when s1 = 0. So
+ *   r_gain moves the plateau and tau_ratio only the speed: with r_gain = 0 the plateau
+ *   D(0)(1 - r) is the control one, and r' >= r with tau' <= tau never leaves a larger
+ *   deficit than the control curve at any visit.
+ *   Not chosen: re-anchoring the curve at (s1, X1), D(s) = D(s1) g'(s) / g'(s1) with
+ *   g' = 1 - r' + r' e^{-s/tau'}. It implies an onset deficit D(s1) / g'(s1) that
+ *   changes with r' and tau': a faster tau' then means a larger onset deficit and a worse
+ *   plateau (r = 0.93, tau = 1.2 weeks, s0 = 20 days, tau_ratio = 0.7: plateau deficit
+ *   x 1.54, i.e. 11 FMA-UE points lost from a baseline of 20), and once the control curve
+ *   has levelled off (chronic patients, domain.md section 1, Levy 2019) r_gain has almost
+ *   no effect (r 0.46 -> 0.56, tau 10.1 weeks, s0 = 365 days: 0.1 point instead of 8.5
+ *   for a 46-point deficit).
+ *   Numerics: D(s1) = D_B g(s1) / g(s0) as above; a treated visit costs one expm1. D(0)
+ *   is needed only when r' < 1; for r = 1 it is D_B e^{s0/tau}, which overflows for
+ *   s0/tau > ~709 (a patient with full recovery left and still impaired long after
+ *   onset). The treated deficit can exceed the scale only when r' < r (a harmful effect),
+ *   so it is capped at the scale's range: the score stops at the worst end, where the
+ *   pipeline would clip it anyway.
+ *
+ *   Scores. true_score is the curve; score = true_score + measurement_sd e at each visit,
+ *   independently. The pipeline rounds and clips to the scale.
+ *
+ *   Conditioning. A course (k, r_i, tau_i) whose implied onset deficit D_B / g(s0) exceeds
+ *   the scale's range would need a score below the floor at the stroke; it cannot have
+ *   produced the observed baseline, so the course is redrawn (up to MAX_COURSE_DRAWS
+ *   times, keeping the most plausible if none fits). Subgroup shares are therefore those
+ *   of the weights only among patients randomized at onset; later, fast subgroups are
+ *   rarer among patients still severe. (Without this, half the lee2022 preset's patients
+ *   had an implied onset FMA below 0.) A baseline at the floor after onset fits only r = 0
+ *   (the limit of the conditional r), which is taken at once with the subgroup and tau
+ *   drawn as usual.
+ *
+ *   Draw order per patient (fixed, identical in both arms, so equal seeds and covariates
+ *   give an msc patient the control patient's draws): for each course drawn, one 64-bit draw for the subgroup
+ *   (alias method); the truncated normal of r_i (skipped when r_sd = 0; rejection, so a
+ *   variable number of draws); one standard normal for tau_i (skipped when tau_cv = 0);
+ *   then one standard normal per visit, in visit order, for the measurement error
+ *   (skipped when measurement_sd = 0).
+ *
+ *   true_effect is NaN: rounding and clipping leave no closed form.
+ *
+ * REFERENCE
+ *   van der Vliet R et al. (2020) Predicting upper limb motor impairment recovery after
+ *   stroke: a mixture model. Ann Neurol 87:383-393.
+ */
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#include "internal.h"
+#include "model_util.h"
+#include "mscsim/dist.h"
+#include "mscsim/model.h"
+#include "mscsim/scale.h"
+
+/* Subgroup weights must sum to 1 within this much, as mscsim_categorical_init requires:
+ * room for weights typed with 9+ decimals, tight enough to catch a missing entry. */
+#define WEIGHT_SUM_TOL 1e-9
+
+#define DAYS_PER_WEEK 7.0
+
+typedef struct {
+    mscsim_categorical subgroup;           /* alias table of the subgroup weights */
+    double r[MSCSIM_MAX_SUBGROUPS];        /* r_k */
+    double tau[MSCSIM_MAX_SUBGROUPS];      /* tau_k in days */
+    double lo, hi;                         /* scale range */
+    double best;                           /* the scale's better end */
+    double dir;                            /* +1 when higher is better, else -1 */
+    double r_sd, tau_cv, tau_shift;        /* tau_shift = -tau_cv^2 / 2 */
+    double measurement_sd;
+    double r_gain, log_tau_ratio, delay;   /* [msc] effect; delay in days */
+    double effect_slope, effect_center;
+} trajectory_params;
+
+_Static_assert(sizeof(trajectory_params) <= MSCSIM_MODEL_PARAMS_MAX, "params too large");
+
+static unsigned trajectory_needs(const mscsim_config *cfg)
+{
+    /* Without an onset distribution patients are randomized at onset (s0 = 0). */
+    unsigned onset = cfg->onset_days.kind != MSCSIM_DIST_NONE ? MSCSIM_NEED_ONSET : 0u;
+    return MSCSIM_NEED_BASELINE | onset | mscsim_effect_needs(cfg);
+}
+
+/* {==================================================================================
+ * Preparation
+ * =================================================================================== */
+
+/* Fails unless value is a finite number in [lo, hi]; the error names section.key. */
+static int check_range(const mscsim_config *cfg, const char *section, const char *key,
+                       double value, double lo, double hi, mscsim_error *err)
+{
+    if (isfinite(value) && value >= lo && value <= hi)
+        return MSCSIM_OK;
+    mscsim_error_set(err, MSCSIM_ERANGE, "must be a finite number in [%g, %g] (got %g)", lo, hi,
+                     value);
+    return mscsim_config_error_at(cfg, section, key, err);
+}
+
+static int subgroup_error(const mscsim_config *cfg, mscsim_error *err)
+{
+    return mscsim_config_error_at(cfg, "model", "subgroups", err);
+}
+
+static int check_subgroups(const mscsim_config *cfg, mscsim_error *err)
+{
+    int count = cfg->subgroup_count;
+    if (count < 1 || count > MSCSIM_MAX_SUBGROUPS) {
+        mscsim_error_set(err, MSCSIM_ECONFIG,
+                         "the trajectory model needs 1 to %d recovery subgroups "
+                         "r:tau_weeks:weight (got %d)",
+                         MSCSIM_MAX_SUBGROUPS, count);
+        return subgroup_error(cfg, err);
+    }
+    double sum = 0.0;
+    for (int k = 0; k < count; k++) {
+        const mscsim_subgroup *g = &cfg->subgroups[k];
+        if (!(g->r >= 0.0 && g->r <= 1.0)) {
+            mscsim_error_set(err, MSCSIM_ERANGE, "subgroup %d has r = %g; r must be "
+                             "in [0, 1]", k + 1, g->r);
+            return subgroup_error(cfg, err);
+        }
+        if (!(g->tau_weeks > 0.0) || !isfinite(g->tau_weeks)) {
+            mscsim_error_set(err, MSCSIM_ERANGE, "subgroup %d has tau = %g weeks; "
+                             "tau must be > 0", k + 1, g->tau_weeks);
+            return subgroup_error(cfg, err);
+        }
+        if (!(g->weight >= 0.0) || !isfinite(g->weight)) {
+            mscsim_error_set(err, MSCSIM_ERANGE, "subgroup %d has weight %g; weights "
+                             "must be >= 0", k + 1, g->weight);
+            return subgroup_error(cfg, err);
+        }
+        sum += g->weight;
+    }
+    if (!(fabs(sum - 1.0) <= WEIGHT_SUM_TOL)) {
+        mscsim_error_set(err, MSCSIM_ECONFIG, "the weights sum to %.15g; they must "
+                         "sum to 1 (within %g)", sum, WEIGHT_SUM_TOL);
+        return subgroup_error(cfg, err);
+    }
+    return MSCSIM_OK;
+}
+
+static int check_visits(const mscsim_config *cfg, mscsim_error *err)
+{
+    if (cfg->visit_count < 1 || cfg->visit_count > MSCSIM_MAX_VISITS) {
+        mscsim_error_set(err, MSCSIM_ECONFIG, "the trajectory model needs 1 to %d visit "
+                         "days (got %d)", MSCSIM_MAX_VISITS, cfg->visit_count);
+        return mscsim_config_error_at(cfg, "trial", "visits", err);
+    }
+    for (int v = 0; v < cfg->visit_count; v++) {
+        double day = cfg->visits[v];
+        if (!(day > 0.0) || !isfinite(day)) {
+            mscsim_error_set(err, MSCSIM_ERANGE, "visit %d is on day %g; visit days "
+                             "must be > 0 (days after randomization)", v + 1, day);
+            return mscsim_config_error_at(cfg, "trial", "visits", err);
+        }
+        if (v > 0 && !(day > cfg->visits[v - 1])) {
+            mscsim_error_set(err, MSCSIM_ECONFIG, "day %g follows day %g; visit days "
+                             "must be strictly increasing", day, cfg->visits[v - 1]);
+            return mscsim_config_error_at(cfg, "trial", "visits", err);
+        }
+    }
+    return MSCSIM_OK;
+}
+
+static int trajectory_prepare(const mscsim_config *cfg, void *out, mscsim_error *err)
+{
+    mscsim_scale scale;
+    int status = mscsim_scale_from_config(cfg, &scale, err);
+    if (status)
+        return status;
+    if (!mscsim_scale_bounded(&scale) || !isfinite(scale.min) || !isfinite(scale.max)) {
+        mscsim_error_set(err, MSCSIM_ECONFIG,
+                         "the trajectory model needs a bounded scale (fma_ue, fma_le, "
+                         "fma_motor, barthel, nihss or custom): recovery is a share of the "
+                         "function lost");
+        return mscsim_config_error_at(cfg, "outcome", "scale", err);
+    }
+    const mscsim_arm_config *msc = &cfg->arm[MSCSIM_ARM_MSC];
+    if ((status = check_range(cfg, "control", "r", cfg->arm[MSCSIM_ARM_CONTROL].r, 0, 1, err)) ||
+        (status = check_range(cfg, "msc", "r", msc->r, 0, 1, err)) ||
+        (status = check_subgroups(cfg, err)) || (status = check_visits(cfg, err)) ||
+        (status = check_range(cfg, "model", "r_sd", cfg->r_sd, 0, HUGE_VAL, err)) ||
+        (status = check_range(cfg, "model", "tau_cv", cfg->tau_cv, 0, HUGE_VAL, err)) ||
+        (status = check_range(cfg, "model", "measurement_sd", cfg->measurement_sd, 0, HUGE_VAL,
+                              err)) ||
+        (status = check_range(cfg, "msc", "r_gain", msc->r_gain, -1, 1, err)))
+        return status;
+    if (!(msc->tau_ratio > 0.0) || !isfinite(msc->tau_ratio)) {
+        mscsim_error_set(err, MSCSIM_ERANGE, "must be > 0: it multiplies tau, < 1 = faster recovery "
+                         "(got %g)", msc->tau_ratio);
+        return mscsim_config_error_at(cfg, "msc", "tau_ratio", err);
+    }
+    if (!(msc->delay_days >= 0.0) || !isfinite(msc->delay_days)) {
+        mscsim_error_set(err, MSCSIM_ERANGE, "must be >= 0: days after randomization before the MSC "
+                         "effect starts (got %g)", msc->delay_days);
+        return mscsim_config_error_at(cfg, "msc", "delay_days", err);
+    }
+
+    trajectory_params p;
+    memset(&p, 0, sizeof p);
+    double w[MSCSIM_MAX_SUBGROUPS];
+    for (int k = 0; k < cfg->subgroup_count; k++) {
+        p.r[k] = cfg->subgroups[k].r;
+        p.tau[k] = DAYS_PER_WEEK * cfg->subgroups[k].tau_weeks;
+        w[k] = cfg->subgroups[k].weight;
+    }
+    if ((status = mscsim_categorical_init(&p.subgroup, w, cfg->subgroup_count, err)))
+        return subgroup_error(cfg, err);
+    p.lo = scale.min;
+    p.hi = scale.max;
+    p.best = scale.higher_is_better ? scale.max : scale.min;
+    p.dir = mscsim_scale_orientation(&scale);
+    p.r_sd = cfg->r_sd;
+    p.tau_cv = cfg->tau_cv;
+    p.tau_shift = -0.5 * cfg->tau_cv * cfg->tau_cv;
+    p.measurement_sd = cfg->measurement_sd;
+    p.r_gain = msc->r_gain;
+    p.log_tau_ratio = log(msc->tau_ratio);
+    p.delay = msc->delay_days;
+    p.effect_slope = msc->effect_slope;
+    p.effect_center = msc->effect_center;
+    memcpy(out, &p, sizeof p);
+    return MSCSIM_OK;
+}
+
+static double trajectory_true_effect(const void *params, const mscsim_config *cfg)
+{
+    (void)params;
+    (void)cfg;
+    return NAN; /* rounding and clipping leave no closed form */
+}
+
+/* {==================================================================================
+ * Simulation
+ * =================================================================================== */
+
+/* One patient's control curve after randomization, set up once per patient so that a
+ * visit costs one exponential. */
+typedef struct {
+    double r, inv_tau, s0;
+    double keep; /* 1 - r */
+    double den;  /* g(s0) = 1 - r + r e^{-s0/tau}; unused when r = 1 */
+} curve;
+
+static inline curve curve_make(double r, double tau, double s0)
+{
+    curve c = {r, 1.0 / tau, s0, 1.0 - r, 0.0};
+    if (r < 1.0)
+        c.den = c.keep + r * exp(-s0 * c.inv_tau);
+    return c;
+}
+
+/*
+ * g(s0 + v) / g(s0): the share of the deficit at randomization still missing v days
+ * later. See the header for the r = 1 form. Both arms call it for their control part,
+ * so an msc patient matches the control patient bit for bit up to the delay.
+ */
+static inline double curve_share(const curve *c, double v)
+{
+    if (c->r >= 1.0)
+        return exp(-v * c->inv_tau);
+    return (c->keep + c->r * exp(-(c->s0 + v) * c->inv_tau)) / c->den;
+}
+
+/*
+ * D_B / g(s0): the deficit at onset implied by the deficit D_B at day s0. For r = 1 it is
+ * D_B e^{s0/tau} (inf on overflow); 0 when D_B = 0 whatever r.
+ */
+static inline double onset_deficit(double deficit_b, const curve *c)
+{
+    if (deficit_b == 0.0)
+        return 0.0;
+    if (c->r >= 1.0)
+        return deficit_b * exp(c->s0 * c->inv_tau);
+    return deficit_b / c->den;
+}
+
+/* Courses drawn for one patient before the most plausible one is kept: no course is
+ * compatible only for a baseline within a few percent of the floor long after onset. */
+#define MAX_COURSE_DRAWS 1000
+/* Relative slack on "deficit at onset <= range", for rounding in D_B / g(s0). */
+#define COURSE_TOLERANCE 1e-12
+
+static inline double clamp01(double x)
+{
+    return x < 0.0 ? 0.0 : (x > 1.0 ? 1.0 : x);
+}
+
+static void trajectory_simulate(const void *params, mscsim_rng *rng, mscsim_arm_sim *arm)
+{
+    const trajectory_params *p = params;
+    const int msc = arm->arm == MSCSIM_ARM_MSC;
+    const double range = p->hi - p->lo;
+    /* mscsim_effect_multiplier reads only the slope and centre of an arm config. */
+    mscsim_arm_config het;
+    memset(&het, 0, sizeof het);
+    het.effect_slope = p->effect_slope;
+    het.effect_center = p->effect_center;
+    const double *base = arm->cov->baseline; /* declared in needs(), so drawn */
+    const double *onset = arm->cov->onset;   /* NULL: randomized at onset */
+    const double *days = arm->visit_days;
+    const size_t nv = (size_t)arm->visit_count;
+    for (size_t i = 0; i < arm->n; i++) {
+        /* Clamp into the range; comparisons keep a NaN NaN. */
+        double b = base[i] < p->lo ? p->lo : (base[i] > p->hi ? p->hi : base[i]);
+        double deficit_b = p->dir * (p->best - b);
+        /* A negative onset (possible from an unbounded spec) means randomized at onset. */
+        double s0 = onset ? (onset[i] < 0.0 ? 0.0 : onset[i]) : 0.0;
+
+        /* The course given the observed baseline: one that implies a deficit at onset
+         * larger than the whole range (a score below the floor at the stroke) cannot have
+         * produced this baseline, so it is redrawn. This is rejection sampling from the
+         * courses conditional on (baseline, onset); fast-recovering subgroups thus become
+         * rarer among patients still severe weeks after onset. */
+        double r = 0.0, tau = 1.0, best_excess = HUGE_VAL;
+        curve control = curve_make(1.0, 1.0, 0.0);
+        /* At the floor after onset only r = 0 fits (D_B / g(s0) <= range needs g(s0) = 1):
+         * that limit of the conditional r is taken at once, with the subgroup and tau drawn
+         * as usual, instead of drawing courses that can never fit. */
+        int at_floor = s0 > 0.0 && deficit_b >= range * (1.0 - COURSE_TOLERANCE);
+        for (int attempt = 0; attempt < MAX_COURSE_DRAWS; attempt++) {
+            int k_try = mscsim_rcategorical(rng, &p->subgroup);
+            double r_try = at_floor       ? 0.0
+                           : p->r_sd > 0.0 ? mscsim_rtruncnorm(rng, p->r[k_try], p->r_sd, 0.0, 1.0)
+                                           : p->r[k_try];
+            double tau_try = p->tau[k_try];
+            if (p->tau_cv > 0.0)
+                tau_try *= exp(p->tau_cv * mscsim_rnorm_std(rng) + p->tau_shift);
+            curve c = curve_make(r_try, tau_try, s0);
+            double excess = onset_deficit(deficit_b, &c) - range;
+            if (attempt == 0 || excess < best_excess) {
+                best_excess = excess;
+                r = r_try;
+                tau = tau_try;
+                control = c;
+            }
+            /* A NaN baseline or onset gives a NaN score whatever the course. */
+            if (at_floor || excess <= range * COURSE_TOLERANCE || isnan(excess))
+                break;
+        }
+
+        /* The msc curve from s1 = s0 + delay: 1 / tau', deficit at s1, new plateau. */
+        double inv_tau1 = 0.0, deficit1 = 0.0, plateau1 = 0.0;
+        if (msc) {
+            double m = mscsim_effect_multiplier(&het, arm->cov, i);
+            double r1 = clamp01(r + m * p->r_gain);
+            /* DBL_MIN floor: an extreme m must not turn tau' into 0 (0/0 at s = s1). */
+            inv_tau1 = 1.0 / fmax(tau * exp(m * p->log_tau_ratio), DBL_MIN);
+            deficit1 = deficit_b * curve_share(&control, p->delay);
+            /* 0 * inf guarded: r' = 1 has no plateau whatever the onset deficit. */
+            plateau1 = r1 >= 1.0 ? 0.0 : onset_deficit(deficit_b, &control) * (1.0 - r1);
+        }
+        double *t_out = arm->true_score + i * nv, *y_out = arm->score + i * nv;
+        for (size_t v = 0; v < nv; v++) {
+            double deficit;
+            if (msc && days[v] >= p->delay) {
+                /* D(s1) e^x + D(0)(1 - r')(1 - e^x), x = -(s - s1)/tau' <= 0, with one
+                 * expm1; at x = 0 exactly D(s1) (continuity), and no inf * 0 there. */
+                double x = -(days[v] - p->delay) * inv_tau1;
+                double em = expm1(x);
+                deficit = deficit1 + deficit1 * em;
+                if (plateau1 > 0.0 && x < 0.0)
+                    deficit -= plateau1 * em;
+                deficit = deficit > range ? range : deficit;
+            } else {
+                deficit = deficit_b * curve_share(&control, days[v]);
+            }
+            double t = p->best - p->dir * deficit;
+            t_out[v] = t;
+            y_out[v] = p->measurement_sd > 0.0 ? t + p->measurement_sd * mscsim_rnorm_std(rng) : t;
+        }
+    }
+}
+
+const mscsim_model_type mscsim_model_trajectory = {
+    .name = "trajectory",
+    .description = "Mixture of exponential recovery curves from stroke onset, scored at every "
+                   "visit (van der Vliet 2020).",
+    .outcome = MSCSIM_OUTCOME_CONTINUOUS,
+    .multi_visit = 1,
+    .needs = trajectory_needs,
+    .prepare = trajectory_prepare,
+    .true_effect = trajectory_true_effect,
+    .simulate = trajectory_simulate,
+};

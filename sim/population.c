@@ -1,0 +1,672 @@
+/*
+ * The enrolled population: baseline covariates drawn patient by patient.
+ *
+ * DESCRIPTION
+ *   Four variables, each from its [baseline] spec: NIHSS (key nihss), age (age), days
+ *   from onset to randomization (onset_days) and the baseline score (score). A variable
+ *   is drawn when the model or analysis needs it or when it has an eligibility window.
+ *
+ * DRAW ORDER (fixed; part of the reproducibility contract)
+ *   For each candidate patient:
+ *   1. one row per distinct empirical file, uniform over its rows (mscsim_rng_bounded),
+ *      files in order of first mention in nihss, age, onset_days, score; every
+ *      empirical variable naming that file takes its column from the same row, so the
+ *      pilot data's joint distribution is kept;
+ *   2. NIHSS and baseline score: with the copula, two standard normals z1 then e;
+ *      otherwise NIHSS, then the score, each from its own spec;
+ *   3. age; 4. onset;
+ *   5. NIHSS is rounded to a whole number and clipped to 0-42 by the NIHSS scale's rule
+ *      (mscsim_scale_apply), then every eligibility window is checked, bounds inclusive.
+ *   An ineligible candidate is discarded whole and the next one starts again at 1.
+ *   Fixed specs and undrawn variables consume no random numbers; a discrete spec takes
+ *   one 64-bit draw (alias table), the parametric kinds as mscsim_distspec_draw.
+ *
+ * COPULA
+ *   [baseline] severity_corr = rho is a Gaussian-copula (normal-scores) correlation:
+ *   z1 ~ N(0, 1), z2 = rho z1 + sqrt(1 - rho^2) e, NIHSS = F1^-1(Phi(z1)) and
+ *   score = F2^-1(Phi(z2)) with each spec's quantile function, so both marginals are
+ *   exactly their specs and the correlation of the normal scores Phi^-1(F(x)) is rho.
+ *   The Pearson correlation of the values themselves differs for non-normal specs and
+ *   NIHSS rounding attenuates it slightly. Normal and lognormal specs map z directly
+ *   (mean + sd z, exp(meanlog + sdlog z)), which is exact and cheaper. Phi(z) is kept
+ *   inside [DBL_MIN, 1 - 2^-53] so that |z| > 8.2 (probability 1e-16) cannot map to an
+ *   infinite bound. Empirical specs have no quantile here: they keep the pilot data's
+ *   correlation, and severity_corr must then be 0.
+ *
+ * EMPIRICAL FILES
+ *   Read once, at mscsim_population_new, with libcsv: a header row of column names (a
+ *   leading UTF-8 byte-order mark is ignored), then data rows whose used cells must all
+ *   be finite numbers (other columns are not read; rows are numbered from the header,
+ *   row 1, which is the line number unless a quoted cell spans lines). A
+ *   relative file name is taken relative to the directory of the config file
+ *   (cfg->path), or to the working directory when cfg->path has no directory part; an
+ *   absolute name is used as is. Two specs name the same file when their file texts are
+ *   identical.
+ *
+ * ELIGIBILITY
+ *   A window is active when its bound is finite (the config defaults are -inf and +inf).
+ *   new() runs ACCEPT_CHECK_DRAWS candidates from a fixed seed and refuses windows that
+ *   accept fewer than ACCEPT_MIN_RATE of them, naming the key that rejects the most, so
+ *   the redraw loop in draw() never runs away.
+ */
+#include "mscsim/population.h"
+
+#include <errno.h>
+#include <float.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <csv.h>
+
+#include "internal.h"
+#include "mathlib.h"
+#include "mscsim/dist.h"
+#include "mscsim/distspec.h"
+#include "mscsim/scale.h"
+
+/* Candidates drawn at new() to measure the eligible share. */
+#define ACCEPT_CHECK_DRAWS 100000L
+/* Smallest eligible share accepted: below it a patient would take over 10^4 candidates. */
+#define ACCEPT_MIN_RATE 1e-4
+/* Seed of the acceptance check (any constant: the check must not depend on the run). */
+#define ACCEPT_CHECK_SEED UINT64_C(0x6d736373696d2d65)
+
+/* Phi(z) fed to a quantile function stays inside (0, 1): 1 - 2^-53 is the largest
+ * double below 1. */
+#define COPULA_P_MIN DBL_MIN
+#define COPULA_P_MAX (1.0 - DBL_EPSILON / 2.0)
+
+/* Bytes read from an empirical file per fread. */
+#define READ_CHUNK 16384
+/* Longest numeric cell read (longer cells are reported as not numbers). */
+#define CELL_MAX 128
+/* Room for a resolved empirical path: config directory + '/' + file as written. */
+#define RESOLVED_LEN (sizeof(((mscsim_config *)0)->path) + MSCSIM_DIST_PATH_LEN + 2)
+
+enum { V_NIHSS = 0, V_AGE, V_ONSET, V_BASELINE, V_COUNT };
+
+/* How a variable is produced. */
+typedef enum {
+    MODE_SKIP = 0,  /* not drawn */
+    MODE_EMPIRICAL, /* column of the patient's resampled row */
+    MODE_COPULA,    /* from a correlated normal score */
+    MODE_DISCRETE,  /* alias table */
+    MODE_DIRECT     /* mscsim_distspec_draw (fixed: no random numbers) */
+} var_mode;
+
+static const char *const var_key[V_COUNT] = {"nihss", "age", "onset_days", "score"};
+static const char *const var_what[V_COUNT] = {"baseline NIHSS", "age",
+                                              "days from onset to randomization",
+                                              "a baseline score"};
+static const char *const min_key[V_COUNT] = {"nihss_min", "age_min", "onset_min", NULL};
+static const char *const max_key[V_COUNT] = {"nihss_max", "age_max", "onset_max", NULL};
+
+typedef struct {
+    char path[RESOLVED_LEN];            /* resolved path, for reading and messages */
+    const char *written;                /* the file as the spec wrote it */
+    int ncols;                          /* columns kept */
+    const char *colname[V_COUNT];       /* their names */
+    int colvar[V_COUNT];                /* first variable using each column (messages) */
+    double *data;                       /* nrows x ncols, row-major */
+    size_t nrows;
+} emp_file;
+
+struct mscsim_population {
+    unsigned drawn;
+    var_mode mode[V_COUNT];
+    mscsim_dist_spec spec[V_COUNT];
+    mscsim_categorical cat[V_COUNT];  /* discrete specs' alias tables */
+    int windowed[V_COUNT];
+    double lo[V_COUNT], hi[V_COUNT];  /* eligibility windows, -inf/+inf when inactive */
+    double rho, rho_c;                /* copula correlation and sqrt(1 - rho^2) */
+    mscsim_scale nihss_scale;
+    int nfiles;
+    emp_file file[V_COUNT];
+    int var_file[V_COUNT], var_col[V_COUNT];
+};
+
+/* {==================================================================================
+ * Drawing
+ * =================================================================================== */
+
+/* The value of spec s at normal score z (copula): F^-1(Phi(z)). */
+static double from_score(const mscsim_dist_spec *s, double z)
+{
+    switch (s->kind) {
+    case MSCSIM_DIST_NORMAL:
+        return s->a + s->b * z;
+    case MSCSIM_DIST_LOGNORMAL:
+        return exp(s->a + s->b * z);
+    case MSCSIM_DIST_FIXED:
+        return s->a;
+    default: {
+        double p = pnorm(z, 0.0, 1.0, 1, 0);
+        return mscsim_distspec_quantile(s, fmin(fmax(p, COPULA_P_MIN), COPULA_P_MAX));
+    }
+    }
+}
+
+static double draw_var(const mscsim_population *pop, int v, mscsim_rng *rng)
+{
+    if (pop->mode[v] == MODE_DISCRETE)
+        return pop->spec[v].values[mscsim_rcategorical(rng, &pop->cat[v])];
+    return mscsim_distspec_draw(&pop->spec[v], rng);
+}
+
+/* One candidate patient in the documented order (steps 1-4 and NIHSS rounding). */
+static void draw_candidate(const mscsim_population *pop, mscsim_rng *rng, double x[V_COUNT])
+{
+    for (int f = 0; f < pop->nfiles; f++) {
+        const emp_file *ef = &pop->file[f];
+        const double *row = ef->data + (size_t)mscsim_rng_bounded(rng, (uint32_t)ef->nrows) *
+                                           (size_t)ef->ncols;
+        for (int v = 0; v < V_COUNT; v++)
+            if (pop->mode[v] == MODE_EMPIRICAL && pop->var_file[v] == f)
+                x[v] = row[pop->var_col[v]];
+    }
+    if (pop->mode[V_NIHSS] == MODE_COPULA) {
+        double z1 = mscsim_rnorm_std(rng);
+        double z2 = pop->rho * z1 + pop->rho_c * mscsim_rnorm_std(rng);
+        x[V_NIHSS] = from_score(&pop->spec[V_NIHSS], z1);
+        x[V_BASELINE] = from_score(&pop->spec[V_BASELINE], z2);
+    }
+    static const int order[] = {V_NIHSS, V_BASELINE, V_AGE, V_ONSET};
+    for (size_t i = 0; i < MSCSIM_ARRAY_LEN(order); i++) {
+        int v = order[i];
+        if (pop->mode[v] == MODE_DISCRETE || pop->mode[v] == MODE_DIRECT)
+            x[v] = draw_var(pop, v, rng);
+    }
+    if (pop->mode[V_NIHSS] != MODE_SKIP)
+        x[V_NIHSS] = mscsim_scale_apply(&pop->nihss_scale, x[V_NIHSS]);
+}
+
+static int eligible(const mscsim_population *pop, const double x[V_COUNT])
+{
+    for (int v = 0; v < V_COUNT; v++)
+        if (pop->windowed[v] && !(x[v] >= pop->lo[v] && x[v] <= pop->hi[v]))
+            return 0;
+    return 1;
+}
+
+MSCSIM_API void mscsim_population_draw(const mscsim_population *pop, mscsim_rng *rng, size_t n,
+                                       mscsim_covariates *out)
+{
+    if (pop->drawn == 0)
+        return; /* Nothing to draw: the common case of the normal and binary models. */
+    double *dst[V_COUNT] = {out->nihss, out->age, out->onset, out->baseline};
+    double x[V_COUNT] = {0.0, 0.0, 0.0, 0.0};
+    for (size_t i = 0; i < n; i++) {
+        do
+            draw_candidate(pop, rng, x);
+        while (!eligible(pop, x));
+        for (int v = 0; v < V_COUNT; v++)
+            if (pop->mode[v] != MODE_SKIP)
+                dst[v][i] = x[v];
+    }
+}
+
+MSCSIM_API unsigned mscsim_population_drawn(const mscsim_population *pop)
+{
+    return pop->drawn;
+}
+
+/* {==================================================================================
+ * Empirical files
+ * =================================================================================== */
+
+typedef struct {
+    emp_file *f;
+    int header_col[V_COUNT]; /* field index of each kept column in the header, -1 unknown */
+    size_t record;           /* 1-based record being read: 1 is the header */
+    size_t field;            /* field index within the record */
+    double row[V_COUNT];
+    int seen[V_COUNT];
+    size_t cap;              /* rows allocated in f->data */
+    int status;              /* first error, MSCSIM_OK so far */
+    int status_col;          /* column the error is about, -1 for none */
+    char msg[400];
+} csv_reader;
+
+static void reader_fail(csv_reader *r, int status, int col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void reader_fail(csv_reader *r, int status, int col, const char *fmt, ...)
+{
+    if (r->status)
+        return;
+    r->status = status;
+    r->status_col = col;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->msg, sizeof r->msg, fmt, ap);
+    va_end(ap);
+}
+
+static void on_field(void *s, size_t len, void *data)
+{
+    csv_reader *r = data;
+    emp_file *f = r->f;
+    const char *cell = s ? (const char *)s : "";
+    if (r->status)
+        return;
+    if (r->record == 1) {
+        for (int c = 0; c < f->ncols; c++) {
+            if (strlen(f->colname[c]) != len || memcmp(cell, f->colname[c], len) != 0)
+                continue;
+            if (r->header_col[c] >= 0)
+                reader_fail(r, MSCSIM_ECONFIG, c, "column '%s' appears twice in the header of %s",
+                            f->colname[c], f->path);
+            r->header_col[c] = (int)r->field;
+        }
+    } else {
+        for (int c = 0; c < f->ncols; c++) {
+            if (r->header_col[c] != (int)r->field)
+                continue;
+            char buf[CELL_MAX], *end;
+            double v = (double)NAN;
+            if (len > 0 && len < sizeof buf) {
+                memcpy(buf, cell, len);
+                buf[len] = '\0';
+                errno = 0;
+                v = strtod(buf, &end);
+                if (end != buf + len || errno == ERANGE)
+                    v = (double)NAN;
+            }
+            if (!isfinite(v))
+                reader_fail(r, MSCSIM_ECONFIG, c,
+                            "%s: row %zu, column '%s': '%.*s' is not a finite number",
+                            f->path, r->record, f->colname[c], (int)(len < 40 ? len : 40), cell);
+            r->row[c] = v;
+            r->seen[c] = 1;
+        }
+    }
+    r->field++;
+}
+
+static void on_record(int terminator, void *data)
+{
+    csv_reader *r = data;
+    emp_file *f = r->f;
+    (void)terminator;
+    if (r->status)
+        return;
+    if (r->record == 1) {
+        for (int c = 0; c < f->ncols; c++)
+            if (r->header_col[c] < 0)
+                reader_fail(r, MSCSIM_ECONFIG, c, "no column '%s' in the header row of %s",
+                            f->colname[c], f->path);
+    } else {
+        for (int c = 0; c < f->ncols; c++)
+            if (!r->seen[c])
+                reader_fail(r, MSCSIM_ECONFIG, c, "%s: row %zu has no cell in column '%s'",
+                            f->path, r->record, f->colname[c]);
+        if (r->status)
+            return;
+        if (f->nrows == UINT32_MAX) {
+            reader_fail(r, MSCSIM_ECONFIG, -1, "%s has more than %lu rows", f->path,
+                        (unsigned long)UINT32_MAX - 1);
+            return;
+        }
+        if (f->nrows == r->cap) {
+            size_t cap = r->cap ? 2 * r->cap : 256;
+            double *d = realloc(f->data, cap * (size_t)f->ncols * sizeof *d);
+            if (!d) {
+                reader_fail(r, MSCSIM_ENOMEM, -1, "out of memory reading %s", f->path);
+                return;
+            }
+            f->data = d;
+            r->cap = cap;
+        }
+        memcpy(f->data + f->nrows * (size_t)f->ncols, r->row, (size_t)f->ncols * sizeof r->row[0]);
+        f->nrows++;
+    }
+    r->record++;
+    r->field = 0;
+    memset(r->seen, 0, sizeof r->seen);
+}
+
+/* Reads f->path; on failure fills err with the reason and sets *col to the column the
+ * error concerns (-1 for the file as a whole). */
+static int read_empirical(emp_file *f, int *col, mscsim_error *err)
+{
+    csv_reader r;
+    memset(&r, 0, sizeof r);
+    r.f = f;
+    r.record = 1;
+    r.status_col = -1;
+    for (int c = 0; c < V_COUNT; c++)
+        r.header_col[c] = -1;
+    *col = -1;
+
+    FILE *fp = fopen(f->path, "rb");
+    if (!fp) {
+        if (strcmp(f->written, f->path) == 0)
+            return mscsim_error_set(err, MSCSIM_EIO, "cannot open empirical file %s: %s",
+                                    f->path, strerror(errno));
+        return mscsim_error_set(err, MSCSIM_EIO,
+                                "cannot open empirical file %s (relative to the config file's "
+                                "directory: %s): %s",
+                                f->written, f->path, strerror(errno));
+    }
+    struct csv_parser p;
+    if (csv_init(&p, CSV_APPEND_NULL) != 0) {
+        fclose(fp);
+        return mscsim_error_set(err, MSCSIM_ENOMEM, "out of memory reading %s", f->path);
+    }
+    char buf[READ_CHUNK];
+    size_t got;
+    int parse_failed = 0;
+    int first = 1;
+    while (!r.status && (got = fread(buf, 1, sizeof buf, fp)) > 0) {
+        /* A UTF-8 byte-order mark, as spreadsheet programs write, is not data. */
+        size_t skip = first && got >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+        first = 0;
+        if (csv_parse(&p, buf + skip, got - skip, on_field, on_record, &r) != got - skip) {
+            parse_failed = 1;
+            break;
+        }
+    }
+    int io_failed = ferror(fp);
+    if (!r.status && !parse_failed && !io_failed)
+        csv_fini(&p, on_field, on_record, &r);
+    int csv_status = csv_error(&p);
+    csv_free(&p);
+    fclose(fp);
+
+    int status;
+    if (io_failed)
+        status = mscsim_error_set(err, MSCSIM_EIO, "cannot read empirical file %s", f->path);
+    else if (r.status)
+        status = mscsim_error_set(err, r.status, "%s", r.msg);
+    else if (parse_failed)
+        status = mscsim_error_set(err, MSCSIM_ECONFIG, "%s: malformed CSV near row %zu: %s",
+                                  f->path, r.record, csv_strerror(csv_status));
+    else if (r.record == 1)
+        status = mscsim_error_set(err, MSCSIM_ECONFIG, "%s is empty: expected a header row "
+                                  "naming column '%s'", f->path, f->colname[0]);
+    else if (f->nrows == 0)
+        status = mscsim_error_set(err, MSCSIM_ECONFIG, "%s has a header but no data rows",
+                                  f->path);
+    else
+        status = MSCSIM_OK;
+    if (status) {
+        *col = r.status ? r.status_col : -1;
+        free(f->data);
+        f->data = NULL;
+        f->nrows = 0;
+    }
+    return status;
+}
+
+/* The path of an empirical file as read: relative names are relative to the directory
+ * of the config file. */
+static int resolve_path(const mscsim_config *cfg, const char *file, char *out, size_t len)
+{
+    const char *slash = strrchr(cfg->path, '/');
+    size_t dir = (file[0] == '/' || !slash) ? 0 : (size_t)(slash - cfg->path) + 1;
+    size_t n = strlen(file);
+    if (dir + n >= len)
+        return 1;
+    memcpy(out, cfg->path, dir); /* the directory with its '/' */
+    memcpy(out + dir, file, n + 1);
+    return 0;
+}
+
+/* Groups the empirical variables by file and reads each file once. */
+static int prepare_empirical(mscsim_population *pop, const mscsim_config *cfg,
+                             mscsim_error *err)
+{
+    for (int v = 0; v < V_COUNT; v++) {
+        pop->var_file[v] = -1;
+        if (pop->mode[v] != MODE_EMPIRICAL)
+            continue;
+        const mscsim_dist_spec *s = &pop->spec[v];
+        int f = 0;
+        while (f < pop->nfiles && strcmp(pop->file[f].written, s->file) != 0)
+            f++;
+        emp_file *ef = &pop->file[f];
+        if (f == pop->nfiles) {
+            pop->nfiles++;
+            ef->written = s->file;
+            if (resolve_path(cfg, s->file, ef->path, sizeof ef->path)) {
+                mscsim_error_set(err, MSCSIM_ERANGE, "path of empirical file %s is too long",
+                                 s->file);
+                return mscsim_config_error_at(cfg, "baseline", var_key[v], err);
+            }
+        }
+        int c = 0;
+        while (c < ef->ncols && strcmp(ef->colname[c], s->column) != 0)
+            c++;
+        if (c == ef->ncols) {
+            ef->colname[c] = s->column;
+            ef->colvar[c] = v;
+            ef->ncols++;
+        }
+        pop->var_file[v] = f;
+        pop->var_col[v] = c;
+    }
+    for (int f = 0; f < pop->nfiles; f++) {
+        emp_file *ef = &pop->file[f];
+        int col;
+        int status = read_empirical(ef, &col, err);
+        if (status)
+            return mscsim_config_error_at(cfg, "baseline", var_key[ef->colvar[col < 0 ? 0 : col]],
+                                          err);
+    }
+    return MSCSIM_OK;
+}
+
+/* {==================================================================================
+ * Set-up
+ * =================================================================================== */
+
+static const mscsim_dist_spec *spec_of(const mscsim_config *cfg, int v)
+{
+    switch (v) {
+    case V_NIHSS:
+        return &cfg->nihss;
+    case V_AGE:
+        return &cfg->age;
+    case V_ONSET:
+        return &cfg->onset_days;
+    default:
+        return &cfg->baseline;
+    }
+}
+
+/* Eligibility windows: checks and stores them; marks windowed variables as drawn. A
+ * window on a variable that is not simulated is reported here unless the variable is also
+ * needed, in which case prepare_modes names the [baseline] key. */
+static int prepare_windows(mscsim_population *pop, const mscsim_config *cfg, unsigned needs,
+                           mscsim_error *err)
+{
+    const double lo[V_COUNT] = {cfg->nihss_min, cfg->age_min, cfg->onset_min, -HUGE_VAL};
+    const double hi[V_COUNT] = {cfg->nihss_max, cfg->age_max, cfg->onset_max, HUGE_VAL};
+    for (int v = 0; v < V_COUNT; v++) {
+        pop->lo[v] = lo[v];
+        pop->hi[v] = hi[v];
+        if (!min_key[v])
+            continue;
+        if (isnan(lo[v]) || isnan(hi[v])) {
+            mscsim_error_set(err, MSCSIM_ERANGE, "eligibility bound is not a number");
+            return mscsim_config_error_at(cfg, "eligibility", isnan(lo[v]) ? min_key[v]
+                                                                            : max_key[v], err);
+        }
+        if (lo[v] > hi[v]) {
+            mscsim_error_set(err, MSCSIM_ECONFIG, "%s = %g is above %s = %g: no patient fits",
+                             min_key[v], lo[v], max_key[v], hi[v]);
+            return mscsim_config_error_at(cfg, "eligibility", min_key[v], err);
+        }
+        int has_lo = isfinite(lo[v]), has_hi = isfinite(hi[v]);
+        if (!has_lo && !has_hi)
+            continue;
+        pop->windowed[v] = 1;
+        pop->drawn |= 1u << v;
+        if (spec_of(cfg, v)->kind == MSCSIM_DIST_NONE && !(needs & (1u << v))) {
+            const char *key = has_lo ? min_key[v] : max_key[v];
+            mscsim_error_set(err, MSCSIM_ECONFIG,
+                             "%s sets an eligibility window on %s, which is not simulated: "
+                             "set [baseline] %s",
+                             key, var_what[v], var_key[v]);
+            return mscsim_config_error_at(cfg, "eligibility", key, err);
+        }
+    }
+    return MSCSIM_OK;
+}
+
+/* Chooses how each drawn variable is produced and sets up its tables. */
+static int prepare_modes(mscsim_population *pop, const mscsim_config *cfg, mscsim_error *err)
+{
+    for (int v = 0; v < V_COUNT; v++) {
+        pop->spec[v] = *spec_of(cfg, v);
+        if (!(pop->drawn & (1u << v)))
+            continue;
+        const mscsim_dist_spec *s = &pop->spec[v];
+        switch (s->kind) {
+        case MSCSIM_DIST_NONE:
+            mscsim_error_set(err, MSCSIM_ECONFIG, "the model needs %s: set [baseline] %s",
+                             var_what[v], var_key[v]);
+            return mscsim_config_error_at(cfg, "baseline", var_key[v], err);
+        case MSCSIM_DIST_EMPIRICAL:
+            pop->mode[v] = MODE_EMPIRICAL;
+            break;
+        case MSCSIM_DIST_DISCRETE:
+            pop->mode[v] = MODE_DISCRETE;
+            if (mscsim_categorical_init(&pop->cat[v], s->probs, s->count, err))
+                return mscsim_config_error_at(cfg, "baseline", var_key[v], err);
+            break;
+        default:
+            pop->mode[v] = MODE_DIRECT;
+            break;
+        }
+    }
+
+    double rho = cfg->severity_corr;
+    if (!(rho >= -1.0 && rho <= 1.0)) {
+        mscsim_error_set(err, MSCSIM_ERANGE, "severity_corr must be in [-1, 1], got %g", rho);
+        return mscsim_config_error_at(cfg, "baseline", "severity_corr", err);
+    }
+    int both = pop->mode[V_NIHSS] != MODE_SKIP && pop->mode[V_BASELINE] != MODE_SKIP;
+    if (both && rho != 0.0) {
+        for (int i = 0; i < 2; i++) {
+            int v = i ? V_BASELINE : V_NIHSS;
+            if (pop->mode[v] == MODE_EMPIRICAL) {
+                mscsim_error_set(err, MSCSIM_ECONFIG,
+                                 "severity_corr needs parametric or discrete NIHSS and score "
+                                 "distributions; [baseline] %s is empirical (empirical "
+                                 "variables keep the pilot data's correlation): set "
+                                 "severity_corr = 0",
+                                 var_key[v]);
+                return mscsim_config_error_at(cfg, "baseline", "severity_corr", err);
+            }
+        }
+        pop->mode[V_NIHSS] = pop->mode[V_BASELINE] = MODE_COPULA;
+        pop->rho = rho;
+        pop->rho_c = sqrt((1.0 - rho) * (1.0 + rho));
+    }
+    return MSCSIM_OK;
+}
+
+/* Measures the eligible share over a fixed-seed run of candidates and refuses windows
+ * that (nearly) no patient meets, naming the key that rejects the most candidates. */
+static int check_acceptance(const mscsim_population *pop, const mscsim_config *cfg,
+                            mscsim_error *err)
+{
+    int any = 0;
+    for (int v = 0; v < V_COUNT; v++)
+        any |= pop->windowed[v];
+    if (!any)
+        return MSCSIM_OK;
+    mscsim_rng rng;
+    mscsim_rng_seed(&rng, ACCEPT_CHECK_SEED, 0u);
+    long accepted = 0, below[V_COUNT] = {0}, above[V_COUNT] = {0};
+    double x[V_COUNT] = {0.0, 0.0, 0.0, 0.0};
+    for (long i = 0; i < ACCEPT_CHECK_DRAWS; i++) {
+        draw_candidate(pop, &rng, x);
+        accepted += eligible(pop, x);
+        for (int v = 0; v < V_COUNT; v++) {
+            if (!pop->windowed[v])
+                continue;
+            below[v] += !(x[v] >= pop->lo[v]);
+            above[v] += !(x[v] <= pop->hi[v]);
+        }
+    }
+    if ((double)accepted >= ACCEPT_MIN_RATE * (double)ACCEPT_CHECK_DRAWS)
+        return MSCSIM_OK;
+    const char *key = NULL;
+    long most = -1;
+    double bound = 0.0;
+    for (int v = 0; v < V_COUNT; v++) {
+        if (!pop->windowed[v])
+            continue;
+        if (below[v] > most) {
+            most = below[v];
+            key = min_key[v];
+            bound = pop->lo[v];
+        }
+        if (above[v] > most) {
+            most = above[v];
+            key = max_key[v];
+            bound = pop->hi[v];
+        }
+    }
+    if (accepted == 0)
+        mscsim_error_set(err, MSCSIM_ECONFIG,
+                         "no patient can meet the eligibility window: none of %ld candidates "
+                         "drawn from the [baseline] distributions was eligible; %s = %g "
+                         "rejects %.1f%% of them",
+                         ACCEPT_CHECK_DRAWS, key, bound,
+                         100.0 * (double)most / (double)ACCEPT_CHECK_DRAWS);
+    else
+        mscsim_error_set(err, MSCSIM_ECONFIG,
+                         "no patient can meet the eligibility window in practice: only %ld of "
+                         "%ld candidates drawn from the [baseline] distributions were eligible "
+                         "(less than %g); %s = %g rejects %.1f%% of them",
+                         accepted, ACCEPT_CHECK_DRAWS, ACCEPT_MIN_RATE, key, bound,
+                         100.0 * (double)most / (double)ACCEPT_CHECK_DRAWS);
+    return mscsim_config_error_at(cfg, "eligibility", key, err);
+}
+
+MSCSIM_API void mscsim_population_free(mscsim_population *pop)
+{
+    if (!pop)
+        return;
+    for (int f = 0; f < pop->nfiles; f++)
+        free(pop->file[f].data);
+    free(pop);
+}
+
+MSCSIM_API int mscsim_population_new(const mscsim_config *cfg, unsigned needs,
+                                     mscsim_population **out, mscsim_error *err)
+{
+    *out = NULL;
+    const unsigned all = MSCSIM_NEED_NIHSS | MSCSIM_NEED_AGE | MSCSIM_NEED_ONSET |
+                         MSCSIM_NEED_BASELINE;
+    if (needs & ~all)
+        return mscsim_error_set(err, MSCSIM_EINVAL, "unknown population needs 0x%x", needs);
+    const mscsim_scale *nihss = mscsim_scale_find(MSCSIM_SCALE_NIHSS);
+    if (!nihss)
+        return mscsim_error_set(err, MSCSIM_EINVAL, "internal: no NIHSS scale");
+    mscsim_population *pop = calloc(1, sizeof *pop);
+    if (!pop)
+        return mscsim_error_set(err, MSCSIM_ENOMEM, "out of memory preparing the population");
+    pop->drawn = needs;
+    pop->nihss_scale = *nihss;
+    int status = prepare_windows(pop, cfg, needs, err);
+    if (!status)
+        status = prepare_modes(pop, cfg, err);
+    if (!status)
+        status = prepare_empirical(pop, cfg, err);
+    if (!status)
+        status = check_acceptance(pop, cfg, err);
+    if (status) {
+        mscsim_population_free(pop);
+        return status;
+    }
+    *out = pop;
+    return MSCSIM_OK;
+}
