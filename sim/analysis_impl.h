@@ -102,5 +102,16 @@ extern const mscsim_analysis_type mscsim_analysis_welch;
 extern const mscsim_analysis_type mscsim_analysis_ancova;
 extern const mscsim_analysis_type mscsim_analysis_chisq;
 extern const mscsim_analysis_type mscsim_analysis_fisher;
+extern const mscsim_analysis_type mscsim_analysis_rd_z;
+extern const mscsim_analysis_type mscsim_analysis_po;
+extern const mscsim_analysis_type mscsim_analysis_po_lr;
+extern const mscsim_analysis_type mscsim_analysis_wilcoxon;
+extern const mscsim_analysis_type mscsim_analysis_worst_rank;
+
+/* The Wilcoxon-Mann-Whitney analysis shared by wilcoxon and worst_rank (worst_rank = 1 ranks
+ * deaths below every survivor); analysis_wilcoxon.c. */
+void mscsim_analysis_rank_sum(const mscsim_trial_data *data, int worst_rank,
+                              const mscsim_analysis_settings *settings,
+                              mscsim_analysis_result *result);
 
 #endif

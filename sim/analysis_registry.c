@@ -15,6 +15,11 @@ static const mscsim_analysis_type *const registry[] = {
     &mscsim_analysis_ancova,
     &mscsim_analysis_chisq,
     &mscsim_analysis_fisher,
+    &mscsim_analysis_rd_z,
+    &mscsim_analysis_po,
+    &mscsim_analysis_po_lr,
+    &mscsim_analysis_wilcoxon,
+    &mscsim_analysis_worst_rank,
     NULL,
 };
 

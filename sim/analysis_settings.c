@@ -289,3 +289,15 @@ void mscsim_analysis_risk_difference(const double n[2], const double x[2],
     result->se = sqrt(v1 + v0);
     result->df = INFINITY;
 }
+
+MSCSIM_API void mscsim_analysis_decide_t(const mscsim_analysis_settings *settings, double estimate,
+                                         double se, double df, mscsim_analysis_result *result)
+{
+    if (!(se > 0) || !isfinite(estimate) || !(df > 0)) {
+        mscsim_analysis_fail(result);
+        return;
+    }
+    result->estimate = estimate;
+    result->se = se;
+    mscsim_analysis_t_finish(settings, estimate / se, df, result);
+}

@@ -226,6 +226,31 @@ static int double_item(const config_key *k, int index, const char *item, void *f
     return parse_double(k, item, (double *)field + index, err);
 }
 
+static int parse_analysis(const char *text, char *out, mscsim_error *err);
+
+static int analysis_item(const config_key *k, int index, const char *item, void *field,
+                         mscsim_error *err)
+{
+    (void)k;
+    char name[MSCSIM_NAME_LEN];
+    size_t len = strlen(item);
+    while (len > 0 && isspace((unsigned char)item[len - 1]))
+        len--;
+    if (len >= sizeof name)
+        return mscsim_error_set(err, MSCSIM_ESYNTAX, "analysis name too long");
+    memcpy(name, item, len);
+    name[len] = '\0';
+    return parse_analysis(name, (char *)field + (size_t)index * MSCSIM_NAME_LEN, err);
+}
+
+static int parse_choice(const config_key *k, const char *text, int *out, mscsim_error *err);
+
+static int choice_item(const config_key *k, int index, const char *item, void *field,
+                       mscsim_error *err)
+{
+    return parse_choice(k, item, (int *)field + index, err);
+}
+
 /* One "r:tau_weeks:weight" triple; their cross-value rules are the model's to check. */
 static int subgroup_item(const config_key *k, int index, const char *item, void *field,
                          mscsim_error *err)
@@ -363,6 +388,10 @@ static int parse_value(const config_key *k, const char *text, mscsim_config *cfg
         return parse_list_key(k, text, cfg, double_item, sizeof(double), err);
     case KEY_SUBGROUPS:
         return parse_list_key(k, text, cfg, subgroup_item, sizeof(mscsim_subgroup), err);
+    case KEY_ANALYSIS_LIST:
+        return parse_list_key(k, text, cfg, analysis_item, MSCSIM_NAME_LEN, err);
+    case KEY_ENUM_LIST:
+        return parse_list_key(k, text, cfg, choice_item, sizeof(int), err);
     case KEY_RATIO:
         return parse_ratio(k, text, field, err);
     case KEY_ENUM: {
@@ -578,6 +607,18 @@ MSCSIM_API void mscsim_config_arm_sizes(const mscsim_config *cfg, long n,
     sizes[MSCSIM_ARM_CONTROL] = n - sizes[MSCSIM_ARM_MSC];
 }
 
+MSCSIM_API int mscsim_config_analyses(const mscsim_config *cfg,
+                                      const char *names[MSCSIM_MAX_ANALYSES])
+{
+    if (cfg->test_count > 0) {
+        for (int i = 0; i < cfg->test_count; i++)
+            names[i] = cfg->tests[i];
+        return cfg->test_count;
+    }
+    names[0] = cfg->test;
+    return cfg->test[0] ? 1 : 0;
+}
+
 MSCSIM_API mscsim_endpoint mscsim_config_endpoint(const mscsim_config *cfg)
 {
     if (cfg->endpoint != MSCSIM_ENDPOINT_AUTO)
@@ -612,6 +653,12 @@ static int key_error(const mscsim_config *cfg, const char *section, const char *
     return mscsim_config_error_at(cfg, section, key, err);
 }
 
+/* The key that names the analyses: "tests" when set, else "test". */
+static const char *analysis_key(const mscsim_config *cfg)
+{
+    return cfg->test_count > 0 ? "tests" : "test";
+}
+
 /* The rules tying the endpoint, the analysis and the model together. */
 static int validate_endpoint(const mscsim_config *cfg, const mscsim_model_type *model,
                              const mscsim_analysis_type *analysis, mscsim_error *err)
@@ -634,7 +681,7 @@ static int validate_endpoint(const mscsim_config *cfg, const mscsim_model_type *
                          endpoint_name,
                          endpoint == MSCSIM_ENDPOINT_RESPONDER ? " on change" : "", model->name);
     if (analysis->uses_baseline && !has_baseline)
-        return key_error(cfg, "analysis", "test", err,
+        return key_error(cfg, "analysis", analysis_key(cfg), err,
                          "analysis '%s' adjusts for the baseline score, which model '%s' does "
                          "not have", analysis->name, model->name);
     if (endpoint == MSCSIM_ENDPOINT_RESPONDER && !mscsim_config_is_set(cfg, "analysis", "threshold"))
@@ -642,7 +689,7 @@ static int validate_endpoint(const mscsim_config *cfg, const mscsim_model_type *
                          "a responder endpoint needs [analysis] threshold");
     unsigned kind = endpoint == MSCSIM_ENDPOINT_RESPONDER ? MSCSIM_OUTCOME_BINARY : model->outcome;
     if (!(analysis->outcomes & kind))
-        return key_error(cfg, "analysis", "test", err,
+        return key_error(cfg, "analysis", analysis_key(cfg), err,
                          "analysis '%s' does not fit model '%s' with endpoint %s (%s outcome)",
                          analysis->name, model->name, endpoint_name,
                          kind == MSCSIM_OUTCOME_BINARY    ? "binary"
@@ -666,6 +713,28 @@ static int validate_scale_and_visits(const mscsim_config *cfg, const mscsim_mode
         return key_error(cfg, "trial", "visits", err,
                          "model '%s' scores the primary visit only: give one visit (several "
                          "need the trajectory model)", model->name);
+    if (cfg->dropout_weight_count > 0) {
+        double total = 0;
+        for (int v = 0; v < cfg->dropout_weight_count; v++)
+            total += cfg->dropout_weights[v];
+        if (cfg->dropout_weight_count != mscsim_config_primary_index(cfg) + 1 || !(total > 0))
+            return key_error(cfg, "dropout", "visit_weights", err,
+                             "give one weight per visit up to the primary visit (%d), not all 0",
+                             mscsim_config_primary_index(cfg) + 1);
+    }
+    int continuous = model->outcome == MSCSIM_OUTCOME_CONTINUOUS;
+    if (!continuous && (cfg->missing == MSCSIM_MISSING_LOCF || cfg->missing == MSCSIM_MISSING_BOCF ||
+                        cfg->missing == MSCSIM_MISSING_MI))
+        return key_error(cfg, "analysis", "missing", err,
+                         "locf, bocf and mi need baseline and visit scores, which model '%s' "
+                         "does not have", model->name);
+    if (cfg->missing == MSCSIM_MISSING_WORST && continuous && cfg->scale == MSCSIM_SCALE_NONE)
+        return key_error(cfg, "analysis", "missing", err,
+                         "worst needs a bounded [outcome] scale");
+    if (!continuous && cfg->dropout_mechanism == MSCSIM_DROPOUT_MAR)
+        return key_error(cfg, "dropout", "mechanism", err,
+                         "mar needs an observed baseline score or earlier visit, which model "
+                         "'%s' does not have", model->name);
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
         if (cfg->arm[a].mortality > 0 && cfg->death == MSCSIM_DEATH_WORST &&
             cfg->scale == MSCSIM_SCALE_NONE && model->outcome == MSCSIM_OUTCOME_CONTINUOUS)
@@ -688,10 +757,16 @@ MSCSIM_API int mscsim_config_validate(const mscsim_config *cfg, mscsim_error *er
             return status;
         }
     }
+    int has_test = mscsim_config_is_set(cfg, "analysis", "test");
+    int has_tests = mscsim_config_is_set(cfg, "analysis", "tests");
+    if (!has_test && !has_tests) {
+        int status = mscsim_error_set(err, MSCSIM_ECONFIG, "required key is missing (or tests)");
+        mscsim_error_locate(err, cfg->path, 0, "analysis", "test");
+        return status;
+    }
     const mscsim_model_type *model = mscsim_model_find(cfg->model);
-    const mscsim_analysis_type *analysis = mscsim_analysis_find(cfg->test);
-    if (!model || !analysis)
-        return mscsim_error_set(err, MSCSIM_EINVAL, "internal: model or analysis not set");
+    if (!model)
+        return mscsim_error_set(err, MSCSIM_EINVAL, "internal: model not set");
     for (size_t i = 0; i < mscsim_config_key_count; i++) {
         const config_key *k = &mscsim_config_keys[i];
         if (cfg->key_line[i] != 0 && !models_include(k->models, cfg->model))
@@ -701,7 +776,15 @@ MSCSIM_API int mscsim_config_validate(const mscsim_config *cfg, mscsim_error *er
             return key_error(cfg, k->section, k->key, err, "applies only with %s",
                              k->applies_text);
     }
-    int status = validate_endpoint(cfg, model, analysis, err);
+    const char *names[MSCSIM_MAX_ANALYSES];
+    int count = mscsim_config_analyses(cfg, names);
+    int status = MSCSIM_OK;
+    for (int i = 0; i < count && !status; i++) {
+        for (int j = 0; j < i; j++)
+            if (strcmp(names[i], names[j]) == 0)
+                return key_error(cfg, "analysis", "tests", err, "'%s' is listed twice", names[i]);
+        status = validate_endpoint(cfg, model, mscsim_analysis_find(names[i]), err);
+    }
     if (!status)
         status = validate_scale_and_visits(cfg, model, err);
     if (status)
@@ -746,6 +829,18 @@ static void format_value(const config_key *k, const mscsim_config *cfg, char *bu
     case KEY_DOUBLE:
         mscsim_format_double(buf, len, *(const double *)field);
         break;
+    case KEY_ANALYSIS_LIST:
+    case KEY_ENUM_LIST: {
+        int count = *(const int *)((const char *)cfg + k->count_offset);
+        for (int i = 0; i < count; i++) {
+            if (i)
+                append(buf, len, ", ");
+            append(buf, len, k->type == KEY_ENUM_LIST
+                                 ? k->choices[((const int *)field)[i]]
+                                 : (const char *)field + (size_t)i * MSCSIM_NAME_LEN);
+        }
+        break;
+    }
     case KEY_LONG_LIST:
     case KEY_DOUBLE_LIST:
     case KEY_SUBGROUPS: {
@@ -796,6 +891,8 @@ MSCSIM_API int mscsim_config_write(const mscsim_config *cfg, FILE *out, mscsim_e
         }
         char value[4096];
         format_value(k, cfg, value, sizeof value);
+        if (!value[0])
+            continue; /* Unset, with no default (test when tests is used, and the reverse). */
         fprintf(out, "%s = %s%s\n", k->key, value, cfg->key_line[i] == 0 ? "  ; default" : "");
     }
     if (ferror(out))
@@ -830,6 +927,7 @@ MSCSIM_API int mscsim_config_write_key_reference(FILE *out, mscsim_error *err)
             snprintf(allowed, sizeof allowed, "letters, digits, _ - .");
             break;
         case KEY_ENUM:
+        case KEY_ENUM_LIST:
             for (int c = 0; k->choices[c]; c++) {
                 if (c)
                     append(allowed, sizeof allowed, " \\| ");
@@ -851,7 +949,8 @@ MSCSIM_API int mscsim_config_write_key_reference(FILE *out, mscsim_error *err)
             }
             break;
         }
-        case KEY_ANALYSIS: {
+        case KEY_ANALYSIS:
+        case KEY_ANALYSIS_LIST: {
             const mscsim_analysis_type *const *a = mscsim_analysis_list();
             for (size_t j = 0; a[j]; j++) {
                 if (j)

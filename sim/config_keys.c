@@ -17,6 +17,11 @@ static const char *const responder_on_names[] = {"change", "final", NULL};
 static const char *const scale_names[] = {"none",    "fma_ue", "fma_le", "fma_motor", "barthel",
                                           "nihss",   "mrs",    "custom", NULL};
 static const char *const death_names[] = {"worst", "missing", NULL};
+static const char *const covariate_names[] = {"baseline", "nihss", "age", "onset_days", NULL};
+static const char *const mechanism_names[] = {"mcar", "mar", "mnar", NULL};
+static const char *const mar_on_names[] = {"baseline", "previous_visit", NULL};
+static const char *const missing_names[] = {"complete_case", "locf", "bocf", "worst", "mi",
+                                            NULL};
 
 /* Upper limits that keep a run within memory and time on an ordinary machine. */
 #define MAX_TOTAL_N 10000000.0
@@ -169,18 +174,46 @@ const config_key mscsim_config_keys[] = {
      "[baseline] nihss; the seed trial suggests larger gains in severe patients)."},
     {"msc", "effect_center", KEY_DOUBLE, ARM(1, effect_center), 0, 0, 0, 42, 0, "13.5", NULL,
      NULL, "NIHSS at which the MSC effect is as configured (13.5: middle of NIHSS 6-21)."},
-    {"analysis", "test", KEY_ANALYSIS, OFF(test), 0, 0, 0, 0, KEY_REQUIRED, NULL, NULL, NULL,
-     "Analysis of each simulated trial (see Analyses)."},
+    {"dropout", "mechanism", KEY_ENUM, OFF(dropout_mechanism), 0, 0, 0, 0, 0, "mcar",
+     mechanism_names, NULL,
+     "mcar: at random; mar: on an observed value; mnar: on the unobserved score at "
+     "dropout. Each arm's rate stays its [control]/[msc] dropout."},
+    {"dropout", "mar_on", KEY_ENUM, OFF(mar_on), 0, 0, 0, 0, 0, "baseline", mar_on_names, NULL,
+     "What MAR dropout depends on: the baseline score or the visit before the dropout visit."},
+    {"dropout", "odds_ratio", KEY_DOUBLE, OFF(dropout_odds_ratio), 0, 0, 0, HUGE_VAL,
+     KEY_MIN_EXCLUSIVE, "1", NULL, NULL,
+     "Odds ratio of dropping out per standard deviation of a worse value (> 1: worse "
+     "patients drop out more)."},
+    {"dropout", "visit_weights", KEY_DOUBLE_LIST, OFF(dropout_weights), OFF(dropout_weight_count),
+     MSCSIM_MAX_VISITS, 0, HUGE_VAL, 0, NULL, NULL, NULL,
+     "Relative chance of dropping out at each visit up to the primary one (default equal); "
+     "from that visit on, the patient is missing."},
+    {"analysis", "test", KEY_ANALYSIS, OFF(test), 0, 0, 0, 0, 0, NULL, NULL, NULL,
+     "Analysis of each simulated trial (see Analyses); test or tests is required."},
+    {"analysis", "tests", KEY_ANALYSIS_LIST, OFF(tests), OFF(test_count), MSCSIM_MAX_ANALYSES,
+     0, 0, 0, NULL, NULL, NULL,
+     "Several analyses, comma-separated, each applied to the very same simulated trials "
+     "(one output row each); when set it replaces test."},
     {"analysis", "endpoint", KEY_ENUM, OFF(endpoint), 0, 0, 0, 0, 0, "auto", endpoint_names,
      NULL,
-     "change | final | ratio (improvement rate) | responder; auto = change for continuous "
-     "models, final for binary and ordinal."},
+     "change, final, ratio (improvement rate) or responder; auto = change for "
+     "continuous models, final for binary and ordinal."},
     {"analysis", "responder_on", KEY_ENUM, OFF(responder_on), 0, 0, 0, 0, 0, "change",
      responder_on_names, NULL, "What a responder endpoint dichotomises."},
     {"analysis", "threshold", KEY_DOUBLE, OFF(threshold), 0, 0, -HUGE_VAL, HUGE_VAL, 0, "0",
      NULL, NULL,
      "Responder threshold: improvement >= threshold (change), or a final score at least as "
      "good as threshold (final). Required for responder."},
+    {"analysis", "missing", KEY_ENUM, OFF(missing), 0, 0, 0, 0, 0, "complete_case",
+     missing_names, NULL,
+     "Handling of a missing primary outcome: complete_case | locf | bocf | worst | mi."},
+    {"analysis", "covariates", KEY_ENUM_LIST, OFF(covariates), OFF(covariate_count),
+     MSCSIM_MAX_COVARIATES, 0, 0, 0, "baseline", covariate_names, NULL,
+     "Covariates ancova adjusts for: baseline, nihss, age, onset_days (each needs its "
+     "[baseline] distribution)."},
+    {"analysis", "imputations", KEY_INT, OFF(imputations), 0, 0, 2, MSCSIM_MAX_IMPUTATIONS, 0,
+     "20", NULL, NULL,
+     "Imputations per trial with missing = mi."},
     {"simulation", "reps", KEY_LONG, OFF(reps), 0, 0, 1, MAX_REPS, 0, "10000", NULL, NULL,
      "Simulated trials per sample size."},
     {"simulation", "seed", KEY_U64, OFF(seed), 0, 0, 0, 0, 0, "1", NULL, NULL,

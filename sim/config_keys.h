@@ -19,7 +19,9 @@ typedef enum {
     KEY_ENUM,     /* One of the row's choices; stored as its index (int). */
     KEY_DIST,     /* A distribution spec, see distspec.h. */
     KEY_MODEL,    /* A model name from the model registry. */
-    KEY_ANALYSIS  /* An analysis name from the analysis registry. */
+    KEY_ANALYSIS, /* An analysis name from the analysis registry. */
+    KEY_ANALYSIS_LIST, /* Comma-separated analysis names, count at count_offset. */
+    KEY_ENUM_LIST /* Comma-separated choices (ints), count at count_offset. */
 } config_key_type;
 
 enum {

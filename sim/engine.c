@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "impute.h"
 #include "internal.h"
 #include "mscsim/rng.h"
 #include "mscsim/stats.h"
@@ -27,18 +28,20 @@
 typedef struct {
     long reps_done, rejections, failures, covered;
     long long n_analysed, deaths, at_floor, at_ceiling, scored;
+    long long missing_arm[MSCSIM_ARM_COUNT];
     mscsim_welford estimate, se, squared_error, slope;
 } cell_totals;
 
 struct mscsim_engine {
     mscsim_config cfg;
     mscsim_design *design;
-    const mscsim_analysis_type *analysis;
+    const mscsim_analysis_type *analysis[MSCSIM_MAX_ANALYSES];
+    int analysis_count;
     mscsim_analysis_settings *settings;
-    double true_effect, true_effect_mcse;
+    double truth[MSCSIM_MAX_ANALYSES], truth_mcse[MSCSIM_MAX_ANALYSES];
     int threads;
     size_t cell_count, cell; /* Cells are the values of [trial] n, in order. */
-    cell_totals *totals;
+    cell_totals *totals; /* cell_count x analysis_count, analysis fastest */
     mscsim_workspace **ws;
     mscsim_replicate *records;
     size_t chunk_count, chunk_cell;
@@ -70,11 +73,15 @@ MSCSIM_API int mscsim_engine_new(const mscsim_config *cfg, int want_p, mscsim_en
     if (!eng)
         return mscsim_error_set(err, MSCSIM_ENOMEM, "out of memory");
     eng->cfg = *cfg;
-    eng->analysis = mscsim_analysis_find(cfg->test);
+    const char *names[MSCSIM_MAX_ANALYSES];
+    eng->analysis_count = mscsim_config_analyses(cfg, names);
+    for (int k = 0; k < eng->analysis_count; k++)
+        eng->analysis[k] = mscsim_analysis_find(names[k]);
     status = mscsim_design_new(cfg, &eng->design, err);
     if (status)
         goto fail;
-    eng->true_effect = mscsim_design_true_effect(eng->design, &eng->true_effect_mcse);
+    for (int k = 0; k < eng->analysis_count; k++)
+        eng->truth[k] = mscsim_design_analysis_truth(eng->design, k, &eng->truth_mcse[k]);
     eng->threads = cfg->threads > 0 ? cfg->threads : omp_get_max_threads();
     eng->cell_count = (size_t)cfg->n_count;
 
@@ -90,7 +97,7 @@ MSCSIM_API int mscsim_engine_new(const mscsim_config *cfg, int want_p, mscsim_en
                                           want_p, &eng->settings, err);
     if (status)
         goto fail;
-    eng->totals = calloc(eng->cell_count, sizeof *eng->totals);
+    eng->totals = calloc(eng->cell_count * (size_t)eng->analysis_count, sizeof *eng->totals);
     eng->records = malloc(CHUNK_REPS * sizeof *eng->records);
     eng->ws = calloc((size_t)eng->threads, sizeof *eng->ws);
     if (!eng->totals || !eng->records || !eng->ws) {
@@ -112,7 +119,44 @@ MSCSIM_API int mscsim_engine_done(const mscsim_engine *eng)
     return eng->cell >= eng->cell_count;
 }
 
-/* Simulates and analyses one trial. */
+/* Multiple imputation: each analysis on every completed data set, pooled by Rubin's rules
+ * with Barnard-Rubin degrees of freedom, then decided by the analyses' own rule. A failed
+ * imputation or analysis fails the trial's analysis. */
+static void analyse_imputed(const mscsim_engine *eng, mscsim_rng *rng, mscsim_workspace *w,
+                            mscsim_replicate *rec)
+{
+    int m = eng->cfg.imputations, A = eng->analysis_count, failed[MSCSIM_MAX_ANALYSES] = {0};
+    double est[MSCSIM_MAX_ANALYSES][MSCSIM_MAX_IMPUTATIONS];
+    double var[MSCSIM_MAX_ANALYSES][MSCSIM_MAX_IMPUTATIONS];
+    double df_com[MSCSIM_MAX_ANALYSES];
+    for (int j = 0; j < m; j++) {
+        mscsim_trial_data data;
+        int status = mscsim_trial_impute(eng->design, w, rng, &data);
+        for (int k = 0; k < A; k++) {
+            mscsim_analysis_result r;
+            if (status == MSCSIM_OK)
+                eng->analysis[k]->analyze(&data, eng->settings, &r);
+            if (status != MSCSIM_OK || r.failed) {
+                failed[k] = 1;
+                continue;
+            }
+            est[k][j] = r.estimate;
+            var[k][j] = r.se * r.se;
+            df_com[k] = r.df; /* The completed data all have the same size. */
+        }
+    }
+    for (int k = 0; k < A; k++) {
+        if (failed[k]) {
+            mscsim_analysis_decide_t(eng->settings, NAN, NAN, NAN, &rec->result[k]);
+            continue;
+        }
+        double qbar, total, df;
+        mscsim_rubin_pool(est[k], var[k], m, df_com[k], &qbar, &total, &df);
+        mscsim_analysis_decide_t(eng->settings, qbar, sqrt(total), df, &rec->result[k]);
+    }
+}
+
+/* Simulates one trial and applies every analysis to it. */
 static void run_replicate(const mscsim_engine *eng, const size_t sizes[MSCSIM_ARM_COUNT],
                           long replicate, mscsim_workspace *w, mscsim_replicate *rec)
 {
@@ -120,31 +164,39 @@ static void run_replicate(const mscsim_engine *eng, const size_t sizes[MSCSIM_AR
                                           (uint64_t)replicate);
     mscsim_trial_data data;
     mscsim_trial_simulate(eng->design, &rng, sizes, w, &data, &rec->diag);
-    eng->analysis->analyze(&data, eng->settings, &rec->result);
-    rec->covered = mscsim_analysis_covers(eng->settings, &rec->result, eng->true_effect);
+    if (eng->cfg.missing == MSCSIM_MISSING_MI)
+        analyse_imputed(eng, &rng, w, rec);
+    else
+        for (int k = 0; k < eng->analysis_count; k++)
+            eng->analysis[k]->analyze(&data, eng->settings, &rec->result[k]);
+    for (int k = 0; k < eng->analysis_count; k++)
+        rec->covered[k] = mscsim_analysis_covers(eng->settings, &rec->result[k], eng->truth[k]);
     rec->replicate = replicate;
 }
 
-static void fold(cell_totals *t, const mscsim_replicate *rec, double truth)
+static void fold(cell_totals *t, const mscsim_replicate *rec, int k, double truth)
 {
     const mscsim_trial_diag *d = &rec->diag;
+    const mscsim_analysis_result *res = &rec->result[k];
     t->reps_done++;
     t->n_analysed += (long long)(d->n_analysed[0] + d->n_analysed[1]);
+    t->missing_arm[0] += (long long)d->missing[0];
+    t->missing_arm[1] += (long long)d->missing[1];
     t->deaths += (long long)d->deaths;
     t->at_floor += (long long)d->at_floor;
     t->at_ceiling += (long long)d->at_ceiling;
     t->scored += (long long)d->scored;
     if (!isnan(d->recovery_slope))
         mscsim_welford_add(&t->slope, d->recovery_slope);
-    if (rec->result.failed) {
+    if (res->failed) {
         t->failures++;
         return;
     }
-    t->rejections += rec->result.reject != 0;
-    t->covered += rec->covered != 0;
-    double e = rec->result.estimate - truth;
-    mscsim_welford_add(&t->estimate, rec->result.estimate);
-    mscsim_welford_add(&t->se, rec->result.se);
+    t->rejections += res->reject != 0;
+    t->covered += rec->covered[k] != 0;
+    double e = res->estimate - truth;
+    mscsim_welford_add(&t->estimate, res->estimate);
+    mscsim_welford_add(&t->se, res->se);
     mscsim_welford_add(&t->squared_error, e * e);
 }
 
@@ -153,7 +205,7 @@ MSCSIM_API int mscsim_engine_step(mscsim_engine *eng, mscsim_error *err)
     (void)err; /* Nothing in a step can fail: all memory was allocated up front. */
     if (mscsim_engine_done(eng))
         return MSCSIM_OK;
-    cell_totals *t = &eng->totals[eng->cell];
+    cell_totals *t = &eng->totals[eng->cell * (size_t)eng->analysis_count];
     long first = t->reps_done;
     long count = eng->cfg.reps - first;
     if (count > CHUNK_REPS)
@@ -171,7 +223,8 @@ MSCSIM_API int mscsim_engine_step(mscsim_engine *eng, mscsim_error *err)
     }
 
     for (long i = 0; i < count; i++)
-        fold(t, &eng->records[i], eng->true_effect);
+        for (int k = 0; k < eng->analysis_count; k++)
+            fold(&t[k], &eng->records[i], k, eng->truth[k]);
     eng->chunk_count = (size_t)count;
     eng->chunk_cell = eng->cell;
     if (t->reps_done == eng->cfg.reps)
@@ -183,7 +236,7 @@ MSCSIM_API long mscsim_engine_trials_done(const mscsim_engine *eng)
 {
     long done = 0;
     for (size_t c = 0; c < eng->cell_count; c++)
-        done += eng->totals[c].reps_done;
+        done += eng->totals[c * (size_t)eng->analysis_count].reps_done;
     return done;
 }
 
@@ -203,14 +256,20 @@ MSCSIM_API size_t mscsim_engine_cell_count(const mscsim_engine *eng)
     return eng->cell_count;
 }
 
-MSCSIM_API void mscsim_engine_summary(const mscsim_engine *eng, size_t cell,
+MSCSIM_API int mscsim_engine_analysis_count(const mscsim_engine *eng)
+{
+    return eng->analysis_count;
+}
+
+MSCSIM_API void mscsim_engine_summary(const mscsim_engine *eng, size_t cell, int analysis,
                                       mscsim_cell_summary *out)
 {
-    const cell_totals *t = &eng->totals[cell];
+    const cell_totals *t = &eng->totals[cell * (size_t)eng->analysis_count + (size_t)analysis];
     long sizes[MSCSIM_ARM_COUNT];
     mscsim_config_arm_sizes(&eng->cfg, eng->cfg.n[cell], sizes);
     memset(out, 0, sizeof *out);
     out->scenario = 1;
+    out->analysis = eng->analysis[analysis]->name;
     out->n_total = eng->cfg.n[cell];
     out->n_control = sizes[MSCSIM_ARM_CONTROL];
     out->n_msc = sizes[MSCSIM_ARM_MSC];
@@ -220,11 +279,11 @@ MSCSIM_API void mscsim_engine_summary(const mscsim_engine *eng, size_t cell,
     out->power = t->reps_done ? (double)t->rejections / (double)t->reps_done : (double)NAN;
     mscsim_wilson_interval(t->rejections, t->reps_done, REPORT_CONF, &out->power_lo,
                            &out->power_hi);
-    out->true_effect = eng->true_effect;
-    out->true_effect_mcse = eng->true_effect_mcse;
+    out->true_effect = eng->truth[analysis];
+    out->true_effect_mcse = eng->truth_mcse[analysis];
     long analysed = t->estimate.count;
     out->mean_estimate = analysed ? t->estimate.mean : (double)NAN;
-    out->bias = out->mean_estimate - eng->true_effect;
+    out->bias = out->mean_estimate - eng->truth[analysis];
     out->empirical_se = mscsim_welford_sd(&t->estimate);
     out->mean_se = analysed ? t->se.mean : (double)NAN;
     out->rmse = analysed ? sqrt(t->squared_error.mean) : (double)NAN;
@@ -235,6 +294,9 @@ MSCSIM_API void mscsim_engine_summary(const mscsim_engine *eng, size_t cell,
     out->floor_share = bounded ? (double)t->at_floor / (double)t->scored : (double)NAN;
     out->ceiling_share = bounded ? (double)t->at_ceiling / (double)t->scored : (double)NAN;
     out->recovery_slope = t->slope.count ? t->slope.mean : (double)NAN;
+    double reps = (double)t->reps_done;
+    out->missing_control = reps > 0 ? (double)t->missing_arm[0] / (reps * (double)sizes[0]) : (double)NAN;
+    out->missing_msc = reps > 0 ? (double)t->missing_arm[1] / (reps * (double)sizes[1]) : (double)NAN;
 }
 
 MSCSIM_API void mscsim_engine_last_chunk(const mscsim_engine *eng,

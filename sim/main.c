@@ -173,8 +173,10 @@ static int cmd_check(const cli_args *args)
         print_error(&err);
         return err.code == MSCSIM_ENOMEM ? EXIT_RUN_FAILED : EXIT_BAD_INPUT;
     }
-    mscsim_cell_summary s;
-    mscsim_engine_summary(eng, 0, &s);
+    int analyses = mscsim_engine_analysis_count(eng);
+    mscsim_cell_summary s[MSCSIM_MAX_ANALYSES];
+    for (int k = 0; k < analyses; k++)
+        mscsim_engine_summary(eng, 0, k, &s[k]);
     mscsim_engine_free(eng);
     if (mscsim_config_write(&cfg, stdout, &err)) {
         print_error(&err);
@@ -186,11 +188,14 @@ static int cmd_check(const cli_args *args)
         mscsim_config_arm_sizes(&cfg, cfg.n[i], sizes);
         printf("%s %ld = %ld + %ld", i ? "," : "", cfg.n[i], sizes[0], sizes[1]);
     }
-    if (s.true_effect_mcse > 0)
-        printf("\n# True effect (msc - control, positive = better): %.6g, estimated by simulation "
-               "(Monte Carlo SE %.2g)", s.true_effect, s.true_effect_mcse);
-    else
-        printf("\n# True effect (msc - control, positive = better): %.6g (exact)", s.true_effect);
+    for (int k = 0; k < analyses; k++) {
+        printf("\n# True effect for %s (positive = msc better): %.6g", s[k].analysis,
+               s[k].true_effect);
+        if (s[k].true_effect_mcse > 0)
+            printf(", estimated by simulation (Monte Carlo SE %.2g)", s[k].true_effect_mcse);
+        else
+            printf(" (exact)");
+    }
     printf("\n# Config is valid.\n");
     return 0;
 }
@@ -230,17 +235,17 @@ static const char *const csv_columns[] = {
     "rejections",   "power",     "power_lo",     "power_hi",     "true_effect",
     "mean_estimate", "bias",     "empirical_se", "mean_se",      "rmse",     "coverage",
     "mean_n_analysed", "failures", "true_effect_mcse", "mean_deaths", "floor_share",
-    "ceiling_share", "recovery_slope",
+    "ceiling_share", "recovery_slope", "missing_control", "missing_msc", "rejection_kind",
 };
 #define CSV_COLUMN_COUNT (sizeof csv_columns / sizeof csv_columns[0])
 
-static int write_summary_row(mscsim_csv_writer *w, const mscsim_config *cfg,
-                             const mscsim_cell_summary *s, mscsim_error *err)
+static int write_summary_row(mscsim_csv_writer *w, const mscsim_cell_summary *s,
+                             mscsim_error *err)
 {
     char cells[CSV_COLUMN_COUNT][72];
-    _Static_assert(CSV_COLUMN_COUNT == 24, "write_summary_row fills 24 cells");
+    _Static_assert(CSV_COLUMN_COUNT == 27, "write_summary_row fills 27 cells");
     snprintf(cells[0], 72, "%ld", s->scenario);
-    snprintf(cells[1], 72, "%s", cfg->test);
+    snprintf(cells[1], 72, "%s", s->analysis);
     snprintf(cells[2], 72, "%ld", s->n_total);
     snprintf(cells[3], 72, "%ld", s->n_control);
     snprintf(cells[4], 72, "%ld", s->n_msc);
@@ -252,10 +257,13 @@ static int write_summary_row(mscsim_csv_writer *w, const mscsim_config *cfg,
     for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++)
         mscsim_format_double(cells[7 + i], 72, reals[i]);
     snprintf(cells[18], 72, "%ld", s->failures);
-    const double extra[] = {s->true_effect_mcse, s->mean_deaths, s->floor_share,
-                            s->ceiling_share, s->recovery_slope};
+    const double extra[] = {s->true_effect_mcse, s->mean_deaths,     s->floor_share,
+                            s->ceiling_share,    s->recovery_slope,  s->missing_control,
+                            s->missing_msc};
     for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
         mscsim_format_double(cells[19 + i], 72, extra[i]);
+    /* With no true effect every rejection is a false one: the rate is the type I error. */
+    snprintf(cells[26], 72, "%s", s->true_effect == 0 ? "type_i_error" : "power");
     const char *fields[CSV_COLUMN_COUNT];
     for (size_t i = 0; i < CSV_COLUMN_COUNT; i++)
         fields[i] = cells[i];
@@ -307,14 +315,18 @@ static int cmd_run(const cli_args *args)
 
     status = mscsim_csv_writer_row(csv, csv_columns, CSV_COLUMN_COUNT, &err);
     size_t cells = mscsim_engine_cell_count(eng);
-    printf("%-8s %7s %7s %8s  %-17s %10s %9s %8s\n", "n", "control", "msc", "power",
-           "95% CI", "bias", "coverage", "failures");
+    int analyses = mscsim_engine_analysis_count(eng);
+    printf("%-8s %-11s %7s %7s %8s  %-17s %10s %9s %8s\n", "n", "analysis", "control", "msc",
+           "power", "95% CI", "bias", "coverage", "failures");
     for (size_t c = 0; !status && c < cells; c++) {
-        mscsim_cell_summary s;
-        mscsim_engine_summary(eng, c, &s);
-        status = write_summary_row(csv, &cfg, &s, &err);
-        printf("%-8ld %7ld %7ld %8.4f  [%.4f, %.4f] %10.4g %9.4f %8ld\n", s.n_total, s.n_control,
-               s.n_msc, s.power, s.power_lo, s.power_hi, s.bias, s.coverage, s.failures);
+        for (int k = 0; !status && k < analyses; k++) {
+            mscsim_cell_summary s;
+            mscsim_engine_summary(eng, c, k, &s);
+            status = write_summary_row(csv, &s, &err);
+            printf("%-8ld %-11s %7ld %7ld %8.4f  [%.4f, %.4f] %10.4g %9.4f %8ld\n", s.n_total,
+                   s.analysis, s.n_control, s.n_msc, s.power, s.power_lo, s.power_hi, s.bias,
+                   s.coverage, s.failures);
+        }
     }
     if (!status)
         status = mscsim_config_write(&cfg, mscsim_csv_writer_stream(ini), &err);

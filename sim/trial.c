@@ -5,10 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "impute.h"
 #include "internal.h"
 #include "mscsim/dist.h"
 #include "mscsim/model.h"
 #include "mscsim/population.h"
+#include "mscsim/stats.h"
 #include "mscsim/scale.h"
 
 /*
@@ -103,8 +105,11 @@ MSCSIM_API void mscsim_trial_data_set(mscsim_trial_data *data,
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
         data->y[a] = y[a];
         data->x[a] = x[a];
+        data->died[a] = NULL;
+        data->scratch = NULL;
         mscsim_arm_stats_compute(&data->arm[a], y[a], x[a], n[a]);
     }
+    data->cov_count = 0;
 }
 
 /* ==== the trial pipeline =================================================================
@@ -124,6 +129,9 @@ MSCSIM_API void mscsim_trial_data_set(mscsim_trial_data *data,
  * A step whose probability is 0 draws nothing.
  */
 
+_Static_assert(MSCSIM_MAX_COVARIATES == sizeof(((mscsim_trial_data *)0)->cov[0]) / sizeof(double *),
+               "trial.h's covariate slots must match MSCSIM_MAX_COVARIATES");
+
 struct mscsim_design {
     mscsim_config cfg;
     const mscsim_model_type *model;
@@ -136,9 +144,17 @@ struct mscsim_design {
     int fill_x;            /* The analysis reads the baseline. */
     int visit_count, primary;
     int ordinal_deaths;    /* Deaths are mRS 6 from the model, not drawn here. */
+    int deaths_possible;   /* Some mortality, or ordinal deaths. */
     int death_missing;     /* [outcome] death = missing (never for mRS). */
     int slope_diagnostic;  /* Report the recovery slope (bounded scale with a baseline). */
     double true_effect, true_effect_mcse;
+    int analysis_count;
+    double analysis_truth[MSCSIM_MAX_ANALYSES], analysis_mcse[MSCSIM_MAX_ANALYSES];
+    /* Dropout: visit of dropping out, and for MAR/MNAR the logistic model
+     * P(drop) = logistic(alpha[arm] + log(odds_ratio) * z), z the standardised worse value. */
+    mscsim_categorical dropout_visit;
+    double dropout_alpha[MSCSIM_ARM_COUNT], dropout_beta, dropout_mean, dropout_sd;
+    int fill_missing;      /* locf, bocf or worst: every patient is analysed. */
 };
 
 typedef struct {
@@ -147,11 +163,16 @@ typedef struct {
     unsigned char *observed, *died;
     double *death_day;
     double *y, *x;
+    unsigned char *died_kept; /* died, for the analysed patients, in y's order */
+    double *cov_kept[MSCSIM_MAX_COVARIATES]; /* covariates of the analysed patients */
+    double *imputed;          /* n * visits: scores completed by one imputation (mi) */
+    double *impute_work;      /* mscsim_impute_work_size doubles (mi) */
     size_t n;
 } arm_buffers;
 
 struct mscsim_workspace {
     size_t capacity;
+    double *scratch; /* 2 * capacity doubles for analyses that rank */
     int visit_count;
     const double *visit_days;
     arm_buffers arm[MSCSIM_ARM_COUNT];
@@ -163,6 +184,13 @@ MSCSIM_API void mscsim_design_free(mscsim_design *d)
         return;
     mscsim_population_free(d->pop);
     free(d);
+}
+
+MSCSIM_API double mscsim_design_analysis_truth(const mscsim_design *d, int index, double *mcse)
+{
+    if (mcse)
+        *mcse = d->analysis_mcse[index];
+    return d->analysis_truth[index];
 }
 
 MSCSIM_API double mscsim_design_true_effect(const mscsim_design *d, double *mcse)
@@ -191,6 +219,11 @@ static void arm_free(arm_buffers *b)
     free(b->death_day);
     free(b->y);
     free(b->x);
+    free(b->died_kept);
+    free(b->imputed);
+    free(b->impute_work);
+    for (int k = 0; k < MSCSIM_MAX_COVARIATES; k++)
+        free(b->cov_kept[k]);
 }
 
 MSCSIM_API void mscsim_workspace_free(mscsim_workspace *w)
@@ -199,6 +232,7 @@ MSCSIM_API void mscsim_workspace_free(mscsim_workspace *w)
         return;
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
         arm_free(&w->arm[a]);
+    free(w->scratch);
     free(w);
 }
 
@@ -214,7 +248,7 @@ MSCSIM_API int mscsim_workspace_new(const mscsim_design *d, size_t capacity,
     w->visit_days = d->cfg.visits;
     size_t cells = capacity * (size_t)d->visit_count, c = capacity ? capacity : 1;
     unsigned drawn = mscsim_population_drawn(d->pop);
-    int ok = 1;
+    int ok = (w->scratch = malloc(2 * c * sizeof(double))) != NULL;
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
         arm_buffers *b = &w->arm[a];
         if (drawn & MSCSIM_NEED_NIHSS)
@@ -232,6 +266,14 @@ MSCSIM_API int mscsim_workspace_new(const mscsim_design *d, size_t capacity,
         ok &= (b->death_day = malloc(c * sizeof(double))) != NULL;
         ok &= (b->y = malloc(c * sizeof(double))) != NULL;
         ok &= (b->x = malloc(c * sizeof(double))) != NULL;
+        ok &= (b->died_kept = malloc(c)) != NULL;
+        for (int k = 0; d->fill_x && k < d->cfg.covariate_count; k++)
+            ok &= (b->cov_kept[k] = malloc(c * sizeof(double))) != NULL;
+        if (d->cfg.missing == MSCSIM_MISSING_MI) {
+            ok &= (b->imputed = malloc((cells ? cells : 1) * sizeof(double))) != NULL;
+            ok &= (b->impute_work =
+                       malloc(mscsim_impute_work_size(c, d->visit_count) * sizeof(double))) != NULL;
+        }
     }
     if (!ok) {
         mscsim_workspace_free(w);
@@ -288,8 +330,9 @@ static void deaths_and_scale(const mscsim_design *d, int a, arm_buffers *b, mscs
 
 /* Step 7: turns the kept primary scores in b->y into oriented endpoints, in place. The
  * baselines of the kept patients are needed for all but final; with fill_x they are in
- * b->x already, otherwise they are gathered again from the observed flags. */
-static void endpoints(const mscsim_design *d, arm_buffers *b, size_t kept)
+ * b->x already, otherwise they are gathered again (every patient when all_kept, else the
+ * observed ones). */
+static void endpoints(const mscsim_design *d, arm_buffers *b, size_t kept, int all_kept)
 {
     double o = d->orientation, *y = b->y;
     if (d->endpoint == MSCSIM_ENDPOINT_FINAL) {
@@ -319,7 +362,7 @@ static void endpoints(const mscsim_design *d, arm_buffers *b, size_t kept)
         size_t V = (size_t)d->visit_count, j = 0;
         for (size_t i = 0; i < b->n; i++) {
             b->x[j] = b->baseline[i];
-            j += b->observed[i * V + (size_t)d->primary];
+            j += all_kept || b->observed[i * V + (size_t)d->primary];
         }
     }
     switch (d->endpoint) {
@@ -372,6 +415,100 @@ static double recovery_slope(const mscsim_design *d, const mscsim_workspace *w)
     return ss > 0 ? sp / ss : (double)NAN;
 }
 
+/* The source array of configured covariate k (drawn by the population). */
+static const double *covariate_source(const mscsim_design *d, const arm_buffers *b, int k)
+{
+    switch (d->cfg.covariates[k]) {
+    case MSCSIM_COVARIATE_NIHSS:
+        return b->nihss;
+    case MSCSIM_COVARIATE_AGE:
+        return b->age;
+    case MSCSIM_COVARIATE_ONSET:
+        return b->onset;
+    default:
+        return b->baseline;
+    }
+}
+
+/* Copies patient i's adjusted-analysis covariates (baseline and the configured ones) to slot j. */
+static void keep_covariates(const mscsim_design *d, arm_buffers *b, size_t i, size_t j)
+{
+    b->x[j] = b->baseline ? b->baseline[i] : 0.0;
+    for (int k = 0; k < d->cfg.covariate_count; k++) {
+        const double *src = covariate_source(d, b, k);
+        b->cov_kept[k][j] = src ? src[i] : 0.0;
+    }
+}
+
+/* The value MAR or MNAR dropout at visit v depends on, oriented so larger is worse. */
+static double dropout_driver(const mscsim_design *d, const arm_buffers *b, size_t i, int v)
+{
+    size_t V = (size_t)d->visit_count;
+    double value;
+    if (d->cfg.dropout_mechanism == MSCSIM_DROPOUT_MNAR)
+        value = b->score[i * V + (size_t)v];
+    else if (d->cfg.mar_on == MSCSIM_MAR_ON_PREVIOUS_VISIT && v > 0)
+        value = b->score[i * V + (size_t)v - 1];
+    else
+        value = b->baseline ? b->baseline[i] : 0.0;
+    return -d->orientation * value;
+}
+
+/* The visit a dropout happens at, up to the primary one. */
+static int dropout_visit(const mscsim_design *d, mscsim_rng *rng)
+{
+    return d->primary > 0 ? mscsim_rcategorical(rng, &d->dropout_visit) : 0;
+}
+
+/* Step 6: dropout, monotone: from the dropout visit on, nothing is observed. */
+static void dropout(const mscsim_design *d, int a, arm_buffers *b, mscsim_rng *rng)
+{
+    double rate = d->cfg.arm[a].dropout;
+    size_t V = (size_t)d->visit_count, p = (size_t)d->primary;
+    if (rate <= 0)
+        return;
+    if (d->cfg.dropout_mechanism == MSCSIM_DROPOUT_MCAR && V == 1) {
+        /* The common case, branch-free: a 10 % branch would mispredict often. */
+        for (size_t i = 0; i < b->n; i++)
+            b->observed[i * V + p] &= mscsim_rng_uniform(rng) >= rate;
+        return;
+    }
+    for (size_t i = 0; i < b->n; i++) {
+        int v;
+        if (d->cfg.dropout_mechanism == MSCSIM_DROPOUT_MCAR) {
+            if (mscsim_rng_uniform(rng) >= rate)
+                continue;
+            v = dropout_visit(d, rng);
+        } else {
+            v = dropout_visit(d, rng);
+            double z = (dropout_driver(d, b, i, v) - d->dropout_mean) / d->dropout_sd;
+            double prob = 1.0 / (1.0 + exp(-(d->dropout_alpha[a] + d->dropout_beta * z)));
+            if (mscsim_rng_uniform(rng) >= prob)
+                continue;
+        }
+        for (size_t k = (size_t)v; k < V; k++)
+            b->observed[i * V + k] = 0;
+    }
+}
+
+/* A missing primary score under locf, bocf or worst. */
+static double fill_value(const mscsim_design *d, const arm_buffers *b, size_t i)
+{
+    size_t V = (size_t)d->visit_count;
+    switch (d->cfg.missing) {
+    case MSCSIM_MISSING_WORST:
+        return mscsim_scale_worst(&d->scale);
+    case MSCSIM_MISSING_LOCF:
+        for (int v = d->primary - 1; v >= 0; v--)
+            if (b->observed[i * V + (size_t)v])
+                return b->score[i * V + (size_t)v];
+        break; /* No visit observed: the baseline, as bocf. */
+    default:
+        break;
+    }
+    return b->baseline ? b->baseline[i] : 0.0;
+}
+
 /* Steps 1 to 7 for one arm; returns the number of analysable patients. */
 static size_t simulate_arm(const mscsim_design *d, int a, size_t n, mscsim_rng *rng,
                            mscsim_workspace *w, mscsim_trial_diag *diag, int apply_dropout)
@@ -388,40 +525,64 @@ static size_t simulate_arm(const mscsim_design *d, int a, size_t n, mscsim_rng *
     deaths_and_scale(d, a, b, rng);
 
     int V = d->visit_count, p = d->primary;
-    double dropout = apply_dropout ? d->cfg.arm[a].dropout : 0.0;
-    if (dropout > 0) /* Branch-free: a 10 % branch would mispredict often. */
-        for (size_t i = 0; i < n; i++)
-            b->observed[i * (size_t)V + (size_t)p] &= mscsim_rng_uniform(rng) >= dropout;
+    if (apply_dropout)
+        dropout(d, a, b, rng);
 
-    if (d->cfg.arm[a].mortality > 0 || d->ordinal_deaths)
+    size_t observed = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = i * (size_t)V + (size_t)p;
+        if (!b->observed[k])
+            continue;
+        observed++;
+        diag->at_floor += b->score[k] == d->scale.min;
+        diag->at_ceiling += b->score[k] == d->scale.max;
+    }
+    diag->scored += observed;
+    diag->missing[a] = n - observed;
+    if (d->deaths_possible)
         for (size_t i = 0; i < n; i++)
             diag->deaths += b->died[i];
-    /* Branch-free compaction: written always, kept only when observed. */
+
     size_t kept = 0;
-    const double *base = b->baseline;
-    if (d->fill_x) {
+    if (d->fill_missing && apply_dropout) {
+        /* Every patient is analysed: a missing primary score is filled by the rule (not
+         * when estimating the truth, which is about patients with the outcome). */
         for (size_t i = 0; i < n; i++) {
             size_t k = i * (size_t)V + (size_t)p;
-            b->y[kept] = b->score[k];
-            b->x[kept] = base ? base[i] : 0.0;
-            kept += b->observed[k];
+            b->y[i] = b->observed[k] ? b->score[k] : fill_value(d, b, i);
+            if (d->fill_x)
+                keep_covariates(d, b, i, i);
+            if (d->deaths_possible)
+                b->died_kept[i] = b->died[i];
         }
+        kept = n;
     } else {
+        /* Branch-free compaction: written always, kept only when observed. */
         for (size_t i = 0; i < n; i++) {
             size_t k = i * (size_t)V + (size_t)p;
             b->y[kept] = b->score[k];
+            if (d->fill_x)
+                keep_covariates(d, b, i, kept);
+            if (d->deaths_possible)
+                b->died_kept[kept] = b->died[i];
             kept += b->observed[k];
         }
     }
-    diag->scored += kept;
-    if (mscsim_scale_bounded(&d->scale))
-        for (size_t i = 0; i < kept; i++) {
-            diag->at_floor += b->y[i] == d->scale.min;
-            diag->at_ceiling += b->y[i] == d->scale.max;
-        }
-    endpoints(d, b, kept);
+    endpoints(d, b, kept, d->fill_missing && apply_dropout);
     diag->n_analysed[a] = kept;
     return kept;
+}
+
+/* Death flags, covariates and scratch of the analysed patients, beside y and x. */
+static void set_data_extras(const mscsim_design *d, mscsim_workspace *w, mscsim_trial_data *data)
+{
+    data->cov_count = d->fill_x ? d->cfg.covariate_count : 0;
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
+        data->died[a] = d->deaths_possible ? w->arm[a].died_kept : NULL;
+        for (int k = 0; k < data->cov_count; k++)
+            data->cov[a][k] = w->arm[a].cov_kept[k];
+    }
+    data->scratch = w->scratch;
 }
 
 MSCSIM_API void mscsim_trial_simulate(const mscsim_design *d, mscsim_rng *rng,
@@ -437,7 +598,38 @@ MSCSIM_API void mscsim_trial_simulate(const mscsim_design *d, mscsim_rng *rng,
         x[a] = d->fill_x ? w->arm[a].x : NULL;
     }
     mscsim_trial_data_set(data, y, x, kept);
+    set_data_extras(d, w, data);
     diag->recovery_slope = d->slope_diagnostic ? recovery_slope(d, w) : (double)NAN;
+}
+
+MSCSIM_API int mscsim_trial_impute(const mscsim_design *d, mscsim_workspace *w, mscsim_rng *rng,
+                                   mscsim_trial_data *data)
+{
+    const double *y[MSCSIM_ARM_COUNT], *x[MSCSIM_ARM_COUNT];
+    size_t n[MSCSIM_ARM_COUNT];
+    size_t V = (size_t)d->visit_count, p = (size_t)d->primary;
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
+        arm_buffers *b = &w->arm[a];
+        memcpy(b->imputed, b->score, b->n * V * sizeof(double));
+        int status = mscsim_impute_monotone(b->baseline, b->imputed, b->observed, b->n,
+                                            d->visit_count, d->primary, rng, b->impute_work);
+        if (status)
+            return status;
+        for (size_t i = 0; i < b->n; i++) {
+            b->y[i] = b->imputed[i * V + p];
+            if (d->fill_x)
+                keep_covariates(d, b, i, i);
+            if (d->deaths_possible)
+                b->died_kept[i] = b->died[i];
+        }
+        endpoints(d, b, b->n, 1);
+        y[a] = b->y;
+        x[a] = d->fill_x ? b->x : NULL;
+        n[a] = b->n;
+    }
+    mscsim_trial_data_set(data, y, x, n);
+    set_data_extras(d, w, data);
+    return MSCSIM_OK;
 }
 
 /* The true effect by simulation: the difference of mean endpoints over
@@ -448,39 +640,229 @@ MSCSIM_API void mscsim_trial_simulate(const mscsim_design *d, mscsim_rng *rng,
 #define TRUTH_BATCH 10000
 #define TRUTH_BATCHES (MSCSIM_TRUTH_PATIENTS / TRUTH_BATCH)
 
-static int estimate_truth(mscsim_design *d, mscsim_error *err)
+/* Monte Carlo SE of the mean of batch values. */
+static double batch_se(const mscsim_welford *b)
+{
+    return mscsim_welford_sd(b) / sqrt((double)b->count);
+}
+
+/* Analysis data over n[a] values of y (and died) per arm, with scratch. */
+static void truth_data(mscsim_trial_data *data, double *const y[MSCSIM_ARM_COUNT],
+                       unsigned char *const died[MSCSIM_ARM_COUNT], const size_t n[MSCSIM_ARM_COUNT],
+                       double *scratch)
+{
+    const double *cy[MSCSIM_ARM_COUNT] = {y[0], y[1]}, *cx[MSCSIM_ARM_COUNT] = {NULL, NULL};
+    mscsim_trial_data_set(data, cy, cx, n);
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
+        data->died[a] = died[a];
+    data->scratch = scratch;
+}
+
+/* Estimands other than the mean difference: the analysis applied to a large sample. */
+typedef struct {
+    const mscsim_analysis_type *analysis[MSCSIM_MAX_ANALYSES];
+    int index[MSCSIM_MAX_ANALYSES];
+    int count;
+    mscsim_analysis_settings *settings;
+    double *y[MSCSIM_ARM_COUNT];
+    unsigned char *died[MSCSIM_ARM_COUNT];
+    double *scratch;
+    size_t n[MSCSIM_ARM_COUNT];
+    mscsim_welford batch[MSCSIM_MAX_ANALYSES];
+} truth_sample;
+
+static void truth_sample_free(truth_sample *t)
+{
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
+        free(t->y[a]);
+        free(t->died[a]);
+    }
+    free(t->scratch);
+    mscsim_analysis_settings_free(t->settings);
+}
+
+/* The true mean difference by simulation, and the sample for the other estimands: both
+ * arms of a batch use the same stream (common random numbers), so arms that do not differ
+ * give exactly 0 and similar arms a precise difference; Monte Carlo errors come from the
+ * spread of independent batch values, valid when the arms' draws fall out of step. */
+static int estimate_truth(mscsim_design *d, int need_mean, truth_sample *t, mscsim_error *err)
 {
     mscsim_workspace *w;
     int status = mscsim_workspace_new(d, TRUTH_BATCH, &w, err);
     if (status)
         return status;
     double sum[MSCSIM_ARM_COUNT] = {0}, count[MSCSIM_ARM_COUNT] = {0};
-    double diff_mean = 0, diff_m2 = 0;
+    mscsim_welford diff = {0};
     for (long batch = 0; batch < TRUTH_BATCHES; batch++) {
         double mean[MSCSIM_ARM_COUNT];
+        size_t kept[MSCSIM_ARM_COUNT];
         for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
             /* Scenario UINT64_MAX is never a real scenario: these streams are the truth's. */
             mscsim_rng rng = mscsim_rng_for_trial(d->cfg.seed, UINT64_MAX, 0, (uint64_t)batch);
             mscsim_trial_diag diag;
             memset(&diag, 0, sizeof diag);
-            size_t kept = simulate_arm(d, a, TRUTH_BATCH, &rng, w, &diag, 0);
+            kept[a] = simulate_arm(d, a, TRUTH_BATCH, &rng, w, &diag, 0);
             double s = 0;
-            for (size_t i = 0; i < kept; i++)
+            for (size_t i = 0; i < kept[a]; i++)
                 s += w->arm[a].y[i];
             sum[a] += s;
-            count[a] += (double)kept;
-            mean[a] = kept ? s / (double)kept : 0;
+            count[a] += (double)kept[a];
+            mean[a] = kept[a] ? s / (double)kept[a] : 0;
+            if (t->count > 0) {
+                memcpy(t->y[a] + t->n[a], w->arm[a].y, kept[a] * sizeof(double));
+                for (size_t i = 0; i < kept[a]; i++)
+                    t->died[a][t->n[a] + i] = d->deaths_possible ? w->arm[a].died_kept[i] : 0;
+            }
         }
-        double delta = (mean[1] - mean[0]) - diff_mean;
-        diff_mean += delta / (double)(batch + 1);
-        diff_m2 += delta * ((mean[1] - mean[0]) - diff_mean);
+        mscsim_welford_add(&diff, mean[1] - mean[0]);
+        if (t->count > 0) {
+            double *y[MSCSIM_ARM_COUNT] = {t->y[0] + t->n[0], t->y[1] + t->n[1]};
+            unsigned char *died[MSCSIM_ARM_COUNT] = {t->died[0] + t->n[0], t->died[1] + t->n[1]};
+            mscsim_trial_data data;
+            truth_data(&data, y, died, kept, t->scratch);
+            for (int k = 0; k < t->count; k++) {
+                mscsim_analysis_result r;
+                t->analysis[k]->analyze(&data, t->settings, &r);
+                if (!r.failed)
+                    mscsim_welford_add(&t->batch[k], r.estimate);
+            }
+            t->n[0] += kept[0];
+            t->n[1] += kept[1];
+        }
     }
     mscsim_workspace_free(w);
     if (count[0] == 0 || count[1] == 0)
         return mscsim_error_set(err, MSCSIM_ECONFIG,
                                 "no simulated patient has the endpoint (every death missing?)");
-    d->true_effect = sum[1] / count[1] - sum[0] / count[0];
-    d->true_effect_mcse = sqrt(diff_m2 / (TRUTH_BATCHES - 1) / TRUTH_BATCHES);
+    if (need_mean) {
+        d->true_effect = sum[1] / count[1] - sum[0] / count[0];
+        d->true_effect_mcse = batch_se(&diff);
+    }
+    for (int k = 0; k < t->count; k++) {
+        mscsim_trial_data data;
+        truth_data(&data, t->y, t->died, t->n, t->scratch);
+        mscsim_analysis_result r;
+        t->analysis[k]->analyze(&data, t->settings, &r);
+        d->analysis_truth[t->index[k]] = r.failed ? (double)NAN : r.estimate;
+        d->analysis_mcse[t->index[k]] = batch_se(&t->batch[k]);
+    }
+    return MSCSIM_OK;
+}
+
+/* Sets every analysis' truth: the mean difference, or a sample for other estimands. */
+static int analysis_truths(mscsim_design *d, mscsim_error *err)
+{
+    const char *names[MSCSIM_MAX_ANALYSES];
+    d->analysis_count = mscsim_config_analyses(&d->cfg, names);
+    truth_sample t;
+    memset(&t, 0, sizeof t);
+    for (int k = 0; k < d->analysis_count; k++) {
+        const mscsim_analysis_type *an = mscsim_analysis_find(names[k]);
+        if (an->estimand != MSCSIM_ESTIMAND_MEAN_DIFFERENCE) {
+            t.analysis[t.count] = an;
+            t.index[t.count++] = k;
+        }
+    }
+    int need_mean = isnan(d->true_effect), status = MSCSIM_OK;
+    if (t.count > 0) {
+        status = mscsim_analysis_settings_new(d->cfg.alpha, d->cfg.sides, 0.95, 2 * TRUTH_BATCH, 0,
+                                              &t.settings, err);
+        for (int a = 0; !status && a < MSCSIM_ARM_COUNT; a++) {
+            t.y[a] = malloc(MSCSIM_TRUTH_PATIENTS * sizeof(double));
+            t.died[a] = calloc(MSCSIM_TRUTH_PATIENTS, 1);
+            if (!t.y[a] || !t.died[a])
+                status = mscsim_error_set(err, MSCSIM_ENOMEM, "out of memory for the truth sample");
+        }
+        if (!status && !(t.scratch = malloc(2 * MSCSIM_TRUTH_PATIENTS * sizeof(double))))
+            status = mscsim_error_set(err, MSCSIM_ENOMEM, "out of memory for the truth sample");
+    }
+    if (!status && (need_mean || t.count > 0))
+        status = estimate_truth(d, need_mean, &t, err);
+    truth_sample_free(&t);
+    for (int k = 0; !status && k < d->analysis_count; k++) {
+        if (mscsim_analysis_find(names[k])->estimand == MSCSIM_ESTIMAND_MEAN_DIFFERENCE) {
+            d->analysis_truth[k] = d->true_effect;
+            d->analysis_mcse[k] = d->true_effect_mcse;
+        }
+    }
+    return status;
+}
+
+/* Patients per arm used to calibrate MAR/MNAR dropout to the configured rate. */
+#define DROPOUT_CALIBRATION_PATIENTS 100000
+/* Bisection steps for the intercept: the bracket [-60, 60] shrinks below 1e-15. */
+#define DROPOUT_BISECTIONS 60
+
+/* Sets up dropout: the visit weights and, for MAR and MNAR, the standardisation of the
+ * driving value (pooled over arms) and each arm's intercept, found by bisection so that the
+ * mean dropout probability over simulated patients equals the arm's configured rate. */
+static int calibrate_dropout(mscsim_design *d, mscsim_error *err)
+{
+    const mscsim_config *cfg = &d->cfg;
+    double weights[MSCSIM_MAX_VISITS];
+    int nv = d->primary + 1;
+    for (int v = 0; v < nv; v++)
+        weights[v] = cfg->dropout_weight_count ? cfg->dropout_weights[v] : 1.0;
+    double total = 0;
+    for (int v = 0; v < nv; v++)
+        total += weights[v];
+    for (int v = 0; v < nv; v++)
+        weights[v] /= total;
+    int status = mscsim_categorical_init(&d->dropout_visit, weights, nv, err);
+    if (status || cfg->dropout_mechanism == MSCSIM_DROPOUT_MCAR)
+        return status;
+    d->dropout_beta = log(cfg->dropout_odds_ratio);
+    mscsim_workspace *w;
+    if ((status = mscsim_workspace_new(d, TRUTH_BATCH, &w, err)) != MSCSIM_OK)
+        return status;
+    size_t per_arm = DROPOUT_CALIBRATION_PATIENTS;
+    double *z = malloc(2 * per_arm * sizeof(double));
+    if (!z) {
+        mscsim_workspace_free(w);
+        return mscsim_error_set(err, MSCSIM_ENOMEM, "out of memory calibrating dropout");
+    }
+    double sum = 0, sum2 = 0;
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
+        for (size_t batch = 0; batch * TRUTH_BATCH < per_arm; batch++) {
+            /* Scenario UINT64_MAX - 1 is never a real scenario: calibration's own streams. */
+            mscsim_rng rng = mscsim_rng_for_trial(cfg->seed, UINT64_MAX - 1, (uint64_t)a, batch);
+            mscsim_trial_diag diag;
+            memset(&diag, 0, sizeof diag);
+            simulate_arm(d, a, TRUTH_BATCH, &rng, w, &diag, 0);
+            for (size_t i = 0; i < TRUTH_BATCH; i++) {
+                double v = dropout_driver(d, &w->arm[a], i, dropout_visit(d, &rng));
+                z[(size_t)a * per_arm + batch * TRUTH_BATCH + i] = v;
+                sum += v;
+                sum2 += v * v;
+            }
+        }
+    }
+    mscsim_workspace_free(w);
+    double count = 2.0 * (double)per_arm;
+    d->dropout_mean = sum / count;
+    d->dropout_sd = sqrt(fmax(0.0, sum2 / count - d->dropout_mean * d->dropout_mean));
+    if (!(d->dropout_sd > 0)) {
+        free(z);
+        mscsim_error_set(err, MSCSIM_ECONFIG,
+                         "the value dropout depends on does not vary, so it cannot drive dropout");
+        return mscsim_config_error_at(cfg, "dropout", "mechanism", err);
+    }
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
+        const double *za = z + (size_t)a * per_arm;
+        double lo = -60, hi = 60, rate = cfg->arm[a].dropout;
+        for (int it = 0; it < DROPOUT_BISECTIONS; it++) {
+            double mid = 0.5 * (lo + hi), mean = 0;
+            for (size_t i = 0; i < per_arm; i++)
+                mean += 1.0 / (1.0 + exp(-(mid + d->dropout_beta * (za[i] - d->dropout_mean) /
+                                                      d->dropout_sd)));
+            if (mean / (double)per_arm < rate)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        d->dropout_alpha[a] = 0.5 * (lo + hi);
+    }
+    free(z);
     return MSCSIM_OK;
 }
 
@@ -492,9 +874,12 @@ MSCSIM_API int mscsim_design_new(const mscsim_config *cfg, mscsim_design **out, 
         return mscsim_error_set(err, MSCSIM_ENOMEM, "out of memory");
     d->cfg = *cfg;
     d->model = mscsim_model_find(cfg->model);
-    const mscsim_analysis_type *analysis = mscsim_analysis_find(cfg->test);
+    const char *names[MSCSIM_MAX_ANALYSES];
+    int analyses = mscsim_config_analyses(cfg, names), uses_baseline = 0;
+    for (int k = 0; k < analyses; k++)
+        uses_baseline |= mscsim_analysis_find(names[k])->uses_baseline;
     int status = MSCSIM_EINVAL;
-    if (!d->model || !analysis) {
+    if (!d->model || analyses == 0) {
         mscsim_error_set(err, MSCSIM_EINVAL, "internal: unvalidated config");
         goto fail;
     }
@@ -511,11 +896,12 @@ MSCSIM_API int mscsim_design_new(const mscsim_config *cfg, mscsim_design **out, 
     d->orientation = mscsim_scale_orientation(&d->scale);
     d->ratio_floor = d->scale.step > 0 ? d->scale.step : 1.0;
     d->endpoint = mscsim_config_endpoint(cfg);
-    d->fill_x = analysis->uses_baseline;
+    d->fill_x = uses_baseline;
     d->visit_count = cfg->visit_count;
     d->primary = mscsim_config_primary_index(cfg);
     d->ordinal_deaths = d->model->outcome == MSCSIM_OUTCOME_ORDINAL;
     d->death_missing = cfg->death == MSCSIM_DEATH_MISSING && d->scale.id != MSCSIM_SCALE_MRS;
+    d->deaths_possible = d->ordinal_deaths || cfg->arm[0].mortality > 0 || cfg->arm[1].mortality > 0;
 
     unsigned needs = d->model->needs(&d->cfg);
     int continuous = d->model->outcome == MSCSIM_OUTCOME_CONTINUOUS;
@@ -524,16 +910,29 @@ MSCSIM_API int mscsim_design_new(const mscsim_config *cfg, mscsim_design **out, 
                         cfg->responder_on == MSCSIM_RESPONDER_ON_FINAL);
     /* A continuous model's score is baseline + change: without a baseline drawn the
      * change is exact, but a level (final, ratio) or an adjusted analysis needs it. */
-    if (continuous && (level_needed || d->fill_x))
+    int missing_needs_baseline = cfg->missing == MSCSIM_MISSING_LOCF ||
+                                 cfg->missing == MSCSIM_MISSING_BOCF ||
+                                 cfg->missing == MSCSIM_MISSING_MI;
+    int dropout_needs_baseline = cfg->dropout_mechanism == MSCSIM_DROPOUT_MAR &&
+                                 (cfg->mar_on == MSCSIM_MAR_ON_BASELINE || cfg->visit_count == 1);
+    if (continuous && (level_needed || d->fill_x || missing_needs_baseline || dropout_needs_baseline))
         needs |= MSCSIM_NEED_BASELINE;
+    static const unsigned covariate_need[] = {MSCSIM_NEED_BASELINE, MSCSIM_NEED_NIHSS,
+                                              MSCSIM_NEED_AGE, MSCSIM_NEED_ONSET};
+    for (int k = 0; d->fill_x && k < cfg->covariate_count; k++)
+        needs |= covariate_need[cfg->covariates[k]];
+    d->fill_missing = cfg->missing == MSCSIM_MISSING_LOCF || cfg->missing == MSCSIM_MISSING_BOCF ||
+                      cfg->missing == MSCSIM_MISSING_WORST;
     status = mscsim_population_new(&d->cfg, needs, &d->pop, err);
     if (status)
         goto fail;
     d->slope_diagnostic = continuous && mscsim_scale_bounded(&d->scale) &&
                           (mscsim_population_drawn(d->pop) & MSCSIM_NEED_BASELINE);
+    if ((status = calibrate_dropout(d, err)) != MSCSIM_OK)
+        goto fail;
     d->true_effect = d->model->true_effect(d->params, &d->cfg);
     d->true_effect_mcse = 0;
-    if (isnan(d->true_effect) && (status = estimate_truth(d, err)) != MSCSIM_OK)
+    if ((status = analysis_truths(d, err)) != MSCSIM_OK)
         goto fail;
     *out = d;
     return MSCSIM_OK;

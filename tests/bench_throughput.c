@@ -13,7 +13,10 @@
  *               each visit)                                                 target 2x
  *               (the courses redrawn to fit the baseline are not in the bare count)
  *   traj-onset0 the same randomized at onset, where every course fits       target 2x
- *   ordinal     mRS by alias table: 2 uniforms (category, dropout)
+ *   ordinal     mRS by alias table: 2 uniforms (category, dropout), Welch
+ *   ordinal-po+wx  the same analysed by proportional odds and Wilcoxon (issue: shift analyses)
+ *   traj-mar-mi    trajectory randomized at onset, 20 % MAR dropout on the previous visit,
+ *                  multiple imputation with m = 20 (the bare count has no imputation draws)
  * Thread speed-up and peak memory are measured on the normal design.
  * Usage: mscsim_bench [--reps N]   (N = replicates per timed engine run, default 200000)
  */
@@ -68,6 +71,21 @@ static const bench_design designs[] = {
      "dropout = 0.1\n[msc]\nodds_ratio = 1.67\ndropout = 0.1\n"
      "[analysis]\ntest = welch\n[simulation]\nseed = 12345\n",
      2, 0, 1, 0},
+    {"ordinal-po+wx",
+     "[trial]\nn = 100\n[model]\ntype = ordinal\n"
+     "[control]\nprobs = 0.029029029029029, 0.078078078078078, 0.118118118118118, "
+     "0.167167167167167, 0.382382382382382, 0.196196196196196, 0.029029029029029\n"
+     "dropout = 0.1\n[msc]\nodds_ratio = 1.67\ndropout = 0.1\n"
+     "[analysis]\ntests = po, wilcoxon\n[simulation]\nseed = 12345\n",
+     2, 0, 1, 0},
+    {"traj-mar-mi",
+     "[trial]\nn = 100\nvisits = 7, 30, 90\n[outcome]\nscale = fma_motor\n"
+     "[model]\ntype = trajectory\n[baseline]\nscore = uniform(0, 49)\n"
+     "[control]\ndropout = 0.2\n[msc]\nr_gain = 0.1\ndropout = 0.2\n"
+     "[dropout]\nmechanism = mar\nmar_on = previous_visit\nodds_ratio = 2\n"
+     "[analysis]\ntest = welch\nmissing = mi\nimputations = 20\n"
+     "[simulation]\nseed = 12345\n",
+     3, 5, 3, 0},
 };
 #define DESIGN_COUNT (sizeof designs / sizeof designs[0])
 
@@ -134,7 +152,7 @@ static double time_engine(const bench_design *design, long reps, int threads, do
         mscsim_engine_step(eng, &err);
     double t = now() - t0;
     mscsim_cell_summary s;
-    mscsim_engine_summary(eng, 0, &s);
+    mscsim_engine_summary(eng, 0, 0, &s);
     *power = s.power;
     mscsim_engine_free(eng);
     return t;

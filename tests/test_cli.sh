@@ -69,6 +69,13 @@ run_bad visits_single_visit_model "3: [trial] visits: model 'normal' scores the 
 run_bad custom_key_without_custom "5: [outcome] max: applies only with scale = custom"
 run_bad ratio_ordinal "9: [analysis] endpoint: endpoint ratio needs a baseline score, which model 'ordinal' does not have"
 run_bad death_without_scale "6: [control] mortality: a death scored worst needs a bounded [outcome] scale"
+# Analyses and missing data.
+run_bad mi_ordinal "10: [analysis] missing: locf, bocf and mi need baseline and visit scores, which model 'ordinal' does not have"
+run_bad po_continuous "6: [analysis] tests: analysis 'po' does not fit model 'normal' with endpoint change"
+run_bad worst_without_scale "7: [analysis] missing: worst needs a bounded [outcome] scale"
+run_bad visit_weights_count "11: [dropout] visit_weights: give one weight per visit up to the primary visit (3)"
+run_bad mar_binary "6: [dropout] mechanism: mar needs an observed baseline score or earlier visit"
+run_bad unknown_mechanism "6: [dropout] mechanism: unknown value 'informative' (known: mcar, mar, mnar)"
 expect_error responder_no_threshold 2 \
     "responder_no_threshold.ini: [analysis] threshold: a responder endpoint needs [analysis] threshold" \
     "$bin" run "$bad/responder_no_threshold.ini"
@@ -119,7 +126,8 @@ else fail "rerun from resolved config differs"; fi
 header=$(head -n 1 "$tmp/threads1.csv")
 want="scenario,analysis,n_total,n_control,n_msc,reps,rejections,power,power_lo,power_hi,\
 true_effect,mean_estimate,bias,empirical_se,mean_se,rmse,coverage,mean_n_analysed,failures,\
-true_effect_mcse,mean_deaths,floor_share,ceiling_share,recovery_slope"
+true_effect_mcse,mean_deaths,floor_share,ceiling_share,recovery_slope,missing_control,missing_msc,\
+rejection_kind"
 if [ "$header" = "$want" ]; then ok "CSV header"; else fail "CSV header: $header"; fi
 if [ "$(wc -l <"$tmp/threads1.csv")" -eq 3 ]; then ok "one row per n"
 else fail "row count $(wc -l <"$tmp/threads1.csv")"; fi
@@ -133,6 +141,11 @@ for c in "$configs"/*.ini; do
     then ok "run $(basename "$c"), documented columns"
     else fail "run $(basename "$c"): $(cat "$tmp/run.err") $(head -n 1 "$tmp/shipped.csv")"; fi
 done
+
+# Under a null effect the rejection rate is reported as the type I error.
+"$bin" run "$good" --reps 500 --quiet --out "$tmp/null.csv" >/dev/null 2>&1
+if [ "$(tail -n 1 "$tmp/null.csv" | awk -F, '{ print $NF }')" = type_i_error ]
+then ok "null design reports type_i_error"; else fail "null design: $(tail -n 1 "$tmp/null.csv")"; fi
 
 # simulate: one trial, patient by patient, one row per patient and visit.
 "$bin" simulate "$configs/lee2022_fma_motor.ini" --n 30 --out "$tmp/patients.csv" >/dev/null 2>&1

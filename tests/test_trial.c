@@ -209,6 +209,56 @@ static void test_endpoints(void)
     }
 }
 
+/* Filled primaries: bocf gives a change of exactly 0, worst the scale's floor, locf the
+ * last observed visit; every patient is analysed and the missing count is kept. */
+static void test_fill_rules(void)
+{
+    sim_run run;
+    if (SIM(&run, 31, "outcome.scale=fma_ue", "model.type=trajectory",
+            "baseline.score=uniform(10, 50)", "trial.visits=30, 60, 90",
+            "control.dropout=0.4", "msc.dropout=0.4", "analysis.missing=locf")) {
+        mscsim_arm_view v;
+        mscsim_workspace_view(run.w, 0, &v);
+        size_t wrong = 0, filled = 0;
+        for (size_t i = 0; i < v.n; i++) {
+            if (v.observed[i * 3 + 2])
+                continue;
+            filled++;
+            double want = v.baseline[i];
+            for (int k = 1; k >= 0; k--)
+                if (v.observed[i * 3 + (size_t)k]) {
+                    want = v.score[i * 3 + (size_t)k];
+                    break;
+                }
+            wrong += run.data.y[0][i] != want - v.baseline[i];
+        }
+        INT_EQ(run.data.arm[0].n, ARM_N, "locf: every patient analysed");
+        INT_EQ(run.diag.missing[0], filled, "locf: missing count kept");
+        CHECK(filled > ARM_N / 4, "locf: many filled (%zu)", filled);
+        INT_EQ(wrong, 0, "locf: change from the last observed visit (baseline if none)");
+        finish(&run);
+    }
+    if (SIM(&run, 32, "outcome.scale=fma_ue", "model.type=proportional",
+            "baseline.score=uniform(10, 50)", "control.dropout=0.4", "analysis.missing=bocf")) {
+        size_t zeros = 0;
+        for (size_t j = 0; j < run.data.arm[0].n; j++)
+            zeros += run.data.y[0][j] == 0;
+        CHECK(zeros >= run.diag.missing[0], "bocf: each missing patient has change 0 (%zu >= %zu)",
+              zeros, run.diag.missing[0]);
+        finish(&run);
+    }
+    if (SIM(&run, 33, "outcome.scale=fma_ue", "model.type=proportional",
+            "baseline.score=uniform(10, 50)", "control.dropout=0.4", "analysis.missing=worst",
+            "analysis.endpoint=final")) {
+        size_t floor = 0;
+        for (size_t j = 0; j < run.data.arm[0].n; j++)
+            floor += run.data.y[0][j] == 0;
+        CHECK(floor >= run.diag.missing[0], "worst: each missing patient scores 0 (%zu >= %zu)",
+              floor, run.diag.missing[0]);
+        finish(&run);
+    }
+}
+
 static void test_truth(void)
 {
     mscsim_config cfg;
@@ -245,5 +295,6 @@ int main(void)
     test_scale_and_deaths();
     test_endpoints();
     test_truth();
+    test_fill_rules();
     return TEST_DONE();
 }

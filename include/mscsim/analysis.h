@@ -49,12 +49,23 @@ typedef struct {
     int failed;       /**< 1 when the analysis could not be computed; then reject = 0. */
 } mscsim_analysis_result;
 
+/**
+ * What an analysis estimates. The true effect an estimate is compared with (bias,
+ * coverage) is the same estimand in the population.
+ */
+typedef enum {
+    MSCSIM_ESTIMAND_MEAN_DIFFERENCE = 0, /**< msc minus control mean (risk difference for 0/1). */
+    MSCSIM_ESTIMAND_LOG_ODDS_RATIO,      /**< log common odds ratio of a better outcome. */
+    MSCSIM_ESTIMAND_SUPERIORITY          /**< P(msc better) + P(tie)/2 - 1/2, in [-1/2, 1/2]. */
+} mscsim_estimand;
+
 /** One analysis: name, the outcomes it fits and its function. */
 typedef struct {
     const char *name;        /**< Config name, e.g. "welch". */
     const char *description; /**< One line for --help and the README. */
     unsigned outcomes;       /**< Mask of mscsim_outcome_kind it accepts. */
     int uses_baseline;       /**< 1 when it reads the baseline covariate x. */
+    mscsim_estimand estimand; /**< What estimate estimates. */
     /** Analyses data; never allocates; thread-safe. */
     void (*analyze)(const mscsim_trial_data *data, const mscsim_analysis_settings *settings,
                     mscsim_analysis_result *result);
@@ -77,6 +88,14 @@ int mscsim_analysis_settings_new(double alpha, int sides, double conf_level, siz
 
 /** Frees settings; NULL is a no-op. */
 void mscsim_analysis_settings_free(mscsim_analysis_settings *settings);
+
+/**
+ * Fills result from an estimate, its standard error and degrees of freedom (INFINITY for a
+ * normal reference), with the analyses' own decision rule: statistic = estimate / se,
+ * reject when its p-value is below alpha. For estimates pooled across imputations.
+ */
+void mscsim_analysis_decide_t(const mscsim_analysis_settings *settings, double estimate,
+                              double se, double df, mscsim_analysis_result *result);
 
 /** 1 when the result's confidence interval contains truth, 0 otherwise (and if failed). */
 int mscsim_analysis_covers(const mscsim_analysis_settings *settings,

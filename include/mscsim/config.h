@@ -27,6 +27,17 @@ extern "C" {
 #define MSCSIM_MAX_VISITS 16   /**< Visits per patient. */
 #define MSCSIM_MAX_SUBGROUPS 8 /**< Recovery subgroups of the trajectory model. */
 #define MSCSIM_MRS_LEVELS 7    /**< mRS 0..6. */
+#define MSCSIM_MAX_ANALYSES 8  /**< Analyses run on the same trials ([analysis] tests). */
+#define MSCSIM_MAX_IMPUTATIONS 200 /**< [analysis] imputations. */
+#define MSCSIM_MAX_COVARIATES 4 /**< [analysis] covariates. */
+
+/** Baseline covariates an adjusted analysis can use ([analysis] covariates). */
+typedef enum {
+    MSCSIM_COVARIATE_BASELINE = 0, /**< The baseline score. */
+    MSCSIM_COVARIATE_NIHSS,        /**< Baseline NIHSS. */
+    MSCSIM_COVARIATE_AGE,          /**< Age. */
+    MSCSIM_COVARIATE_ONSET         /**< Days from onset to randomization. */
+} mscsim_covariate;
 
 /** Endpoint analysed, derived from the baseline and the primary-visit score. */
 typedef enum {
@@ -54,6 +65,25 @@ typedef enum {
 
 /** How a death is scored on a scale other than mRS (where death is 6). */
 typedef enum { MSCSIM_DEATH_WORST = 0, MSCSIM_DEATH_MISSING } mscsim_death_rule;
+
+/** How dropout depends on the patient ([dropout] mechanism). */
+typedef enum {
+    MSCSIM_DROPOUT_MCAR = 0, /**< Completely at random. */
+    MSCSIM_DROPOUT_MAR,      /**< On an observed value: the baseline or the visit before. */
+    MSCSIM_DROPOUT_MNAR      /**< On the patient's unobserved score at the dropout visit. */
+} mscsim_dropout_mechanism;
+
+/** What MAR dropout depends on ([dropout] mar_on). */
+typedef enum { MSCSIM_MAR_ON_BASELINE = 0, MSCSIM_MAR_ON_PREVIOUS_VISIT } mscsim_mar_on;
+
+/** How a missing primary outcome is handled ([analysis] missing). */
+typedef enum {
+    MSCSIM_MISSING_COMPLETE_CASE = 0, /**< Analyse only patients with the outcome. */
+    MSCSIM_MISSING_LOCF,  /**< Last observed visit carried forward (baseline if none). */
+    MSCSIM_MISSING_BOCF,  /**< Baseline carried forward. */
+    MSCSIM_MISSING_WORST, /**< The scale's worst score. */
+    MSCSIM_MISSING_MI     /**< Multiple imputation by regression, pooled by Rubin's rules. */
+} mscsim_missing_rule;
 
 /** One recovery subgroup of the trajectory model. */
 typedef struct {
@@ -123,10 +153,22 @@ typedef struct mscsim_config {
 
     mscsim_arm_config arm[MSCSIM_ARM_COUNT]; /**< [control] and [msc]. */
 
-    char test[MSCSIM_NAME_LEN];             /**< [analysis] test. */
+    mscsim_dropout_mechanism dropout_mechanism; /**< [dropout] mechanism. */
+    mscsim_mar_on mar_on;                   /**< [dropout] mar_on. */
+    double dropout_odds_ratio;              /**< [dropout] odds_ratio (per SD of a worse value). */
+    double dropout_weights[MSCSIM_MAX_VISITS]; /**< [dropout] visit_weights. */
+    int dropout_weight_count;
+
+    char test[MSCSIM_NAME_LEN];             /**< [analysis] test (one analysis). */
+    char tests[MSCSIM_MAX_ANALYSES][MSCSIM_NAME_LEN]; /**< [analysis] tests (several). */
+    int test_count;
     mscsim_endpoint endpoint;               /**< [analysis] endpoint. */
     mscsim_responder_on responder_on;       /**< [analysis] responder_on. */
     double threshold;                       /**< [analysis] threshold (responder). */
+    mscsim_missing_rule missing;            /**< [analysis] missing. */
+    int covariates[MSCSIM_MAX_COVARIATES];  /**< [analysis] covariates (mscsim_covariate). */
+    int covariate_count;
+    int imputations;                        /**< [analysis] imputations (mi). */
 
     long reps;                              /**< [simulation] reps. */
     uint64_t seed;                          /**< [simulation] seed. */
@@ -136,6 +178,12 @@ typedef struct mscsim_config {
     char path[256];                         /**< The file loaded. */
     int key_line[MSCSIM_MAX_KEYS];          /**< Line that set each key; 0 = default; -1 = --set. */
 } mscsim_config;
+
+/**
+ * The analyses to run, in order: [analysis] tests when set, else the single [analysis]
+ * test. Returns their number (at least 1 once validated); names point into cfg.
+ */
+int mscsim_config_analyses(const mscsim_config *cfg, const char *names[MSCSIM_MAX_ANALYSES]);
 
 /** The endpoint analysed, with auto resolved for cfg's model. */
 mscsim_endpoint mscsim_config_endpoint(const mscsim_config *cfg);

@@ -28,6 +28,7 @@ typedef struct mscsim_engine mscsim_engine;
 /** The summary of one (scenario, n) cell; the CSV writes one row per cell. */
 typedef struct {
     long scenario;          /**< 1-based scenario number. */
+    const char *analysis;   /**< The analysis' name. */
     long n_total, n_control, n_msc;
     long reps;              /**< Simulated trials. */
     long rejections;        /**< Trials whose test rejected. */
@@ -46,13 +47,15 @@ typedef struct {
     double floor_share;     /**< Share of observed primary scores at the scale's minimum (NaN if unbounded). */
     double ceiling_share;   /**< The same at the maximum. */
     double recovery_slope;  /**< Mean within-trial slope of gain on lost function (NaN if n/a). */
+    double missing_control; /**< Share of randomized control patients without an endpoint. */
+    double missing_msc;     /**< The same in the msc arm. */
 } mscsim_cell_summary;
 
 /** The result of one simulated trial, for replicate-level output. */
 typedef struct {
     long replicate;                    /**< 0-based replicate number within its cell. */
-    mscsim_analysis_result result;
-    int covered;                       /**< The CI contains the true effect. */
+    mscsim_analysis_result result[MSCSIM_MAX_ANALYSES]; /**< One per analysis, in order. */
+    int covered[MSCSIM_MAX_ANALYSES];  /**< Each CI contains its true effect. */
     mscsim_trial_diag diag;            /**< Patients analysed, deaths, floor and ceiling. */
 } mscsim_replicate;
 
@@ -88,8 +91,12 @@ int mscsim_engine_threads(const mscsim_engine *eng);
 /** Number of cells: scenarios times sample sizes. */
 size_t mscsim_engine_cell_count(const mscsim_engine *eng);
 
-/** The summary of cell (complete once the engine is done). */
-void mscsim_engine_summary(const mscsim_engine *eng, size_t cell, mscsim_cell_summary *out);
+/** Number of analyses run on every trial ([analysis] test or tests). */
+int mscsim_engine_analysis_count(const mscsim_engine *eng);
+
+/** The summary of analysis number `analysis` in cell (complete once the engine is done). */
+void mscsim_engine_summary(const mscsim_engine *eng, size_t cell, int analysis,
+                           mscsim_cell_summary *out);
 
 /**
  * The replicates of the last step, in replicate order: *count records at *records, owned

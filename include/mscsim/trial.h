@@ -37,6 +37,16 @@ typedef struct {
     mscsim_arm_stats arm[MSCSIM_ARM_COUNT];
     const double *y[MSCSIM_ARM_COUNT];  /**< Endpoint values, arm[a].n of them. */
     const double *x[MSCSIM_ARM_COUNT];  /**< Baseline covariate of the same patients. */
+    /** 1 for an analysed patient who died by the primary visit (scored, not missing), or
+     * NULL when nobody in the design can die. For analyses that rank deaths apart. */
+    const unsigned char *died[MSCSIM_ARM_COUNT];
+    /** [analysis] covariates of the same patients, in the configured order (cov_count of
+     * them; NULL arrays when no analysis adjusts). */
+    const double *cov[MSCSIM_ARM_COUNT][4]; /* 4 = MSCSIM_MAX_COVARIATES (config.h) */
+    int cov_count;
+    /** Per-thread scratch with room for arm[0].n + arm[1].n doubles, which an analysis may
+     * overwrite (ranking); NULL when the caller provides none. */
+    double *scratch;
 } mscsim_trial_data;
 
 /** Computes the statistics of n paired values (x may be NULL: its fields are then 0). */
@@ -62,7 +72,8 @@ typedef struct mscsim_workspace mscsim_workspace;
 
 /** What one trial showed beyond its analysable data. */
 typedef struct {
-    size_t n_analysed[MSCSIM_ARM_COUNT]; /**< Patients with a primary endpoint. */
+    size_t n_analysed[MSCSIM_ARM_COUNT]; /**< Patients analysed (with an endpoint, observed or filled). */
+    size_t missing[MSCSIM_ARM_COUNT];    /**< Patients without an observed primary score. */
     size_t deaths;          /**< Patients dead by the primary visit. */
     size_t at_floor;        /**< Observed primary scores at the scale's minimum. */
     size_t at_ceiling;      /**< Observed primary scores at the scale's maximum. */
@@ -85,9 +96,17 @@ int mscsim_design_new(const struct mscsim_config *cfg, mscsim_design **out, mscs
 /** Frees d; NULL is a no-op. */
 void mscsim_design_free(mscsim_design *d);
 
-/** True effect on the analysed endpoint (positive = msc better), and its Monte Carlo
- * standard error (0 when exact). */
+/** True mean difference of the analysed endpoint (positive = msc better), and its Monte
+ * Carlo standard error (0 when exact). */
 double mscsim_design_true_effect(const mscsim_design *d, double *mcse);
+
+/**
+ * The true value of what analysis number `index` of cfg's analyses estimates: the mean
+ * difference for mean-difference analyses; otherwise the analysis' own estimate on
+ * MSCSIM_TRUTH_PATIENTS simulated patients per arm without dropout, with the Monte Carlo
+ * error from 100 batches.
+ */
+double mscsim_design_analysis_truth(const mscsim_design *d, int index, double *mcse);
 
 /** 1 when the design's scores have a floor and a ceiling worth reporting (a clinical scale;
  * not the binary model's {0, 1}, whose shares would only restate p). */
@@ -107,6 +126,16 @@ void mscsim_workspace_free(mscsim_workspace *w);
  */
 void mscsim_trial_simulate(const mscsim_design *d, mscsim_rng *rng, const size_t n[MSCSIM_ARM_COUNT],
                            mscsim_workspace *w, mscsim_trial_data *data, mscsim_trial_diag *diag);
+
+/**
+ * One proper multiple imputation of the last trial simulated in w ([analysis] missing =
+ * mi): every missing visit score up to the primary visit is drawn by sequential Bayesian
+ * regression on the baseline and earlier visits, within each arm (sim/impute.h), and data
+ * points at all randomized patients' endpoints. Returns MSCSIM_OK, or MSCSIM_ERANGE when a
+ * visit has too few observed patients to fit (the trial's analysis then fails).
+ */
+int mscsim_trial_impute(const mscsim_design *d, mscsim_workspace *w, mscsim_rng *rng,
+                        mscsim_trial_data *data);
 
 /** One arm of the last simulated trial, patient by patient (for `mscsim simulate`). */
 typedef struct {

@@ -1,0 +1,103 @@
+#ifndef MSCSIM_IMPUTE_H
+#define MSCSIM_IMPUTE_H
+/*
+ * Private to sim/ (and tests/test_impute.c): multiple imputation of monotone missing
+ * visit scores by sequential Bayesian linear regression, and Rubin's rules. Method,
+ * numerics and references: sim/impute.c.
+ *
+ * Data layout shared by every function below: n patients, `visits` visits per patient.
+ *   baseline[i]                 baseline score of patient i (always observed);
+ *   score[i * visits + v]       score of patient i at visit v (patient-major);
+ *   observed[i * visits + v]    nonzero when that score is observed, 0 when missing.
+ * Visit v's imputation model regresses score[., v] on p = 2 + v coefficients: an
+ * intercept, the baseline and the scores at visits 0..v-1, in that order.
+ *
+ * All functions are thread-safe as long as each thread has its own rng and work; none
+ * allocates or keeps state.
+ */
+
+#include <stddef.h>
+
+#include "mscsim/rng.h"
+
+/*
+ * Number of doubles of scratch that mscsim_impute_monotone (and the fit/draw helpers)
+ * need for n patients and `visits` visits: visits^2 + 5 visits + n (visits + 1). It is
+ * nondecreasing in both arguments, so one buffer sized for the largest trial serves every
+ * smaller call. 0 when visits < 1. The caller owns the buffer.
+ */
+size_t mscsim_impute_work_size(size_t n, int visits);
+
+/*
+ * Proper multiple imputation (one draw) of a monotone missing pattern, by sequential
+ * Bayesian linear regression (Rubin 1987; van Buuren, Flexible Imputation of Missing Data,
+ * 2nd ed., sec. 3.2 "Bayesian linear regression", algorithm 3.1). For v = 0..last, among
+ * the patients observed at v, regress score[., v] on an intercept, baseline[.] and
+ * score[., 0..v-1]; draw sigma^2 = SSE / chi^2(n_obs - p) and
+ * beta ~ N(beta_hat, sigma^2 (X'X)^-1); fill each unobserved score[i, v] with
+ * x_i' beta + sigma N(0, 1), where x_i holds patient i's earlier visits, observed or
+ * imputed at an earlier step.
+ *
+ * DRAW ORDER (fixed; reproducible from rng): per imputed visit, one chi-square
+ * (mscsim_rchisq), then p standard normals z for beta (intercept first), where
+ * beta = beta_hat + sigma L^-T z with X'X = L L^T (Cholesky), then one standard normal
+ * per missing patient in patient order. A visit with no missing score draws nothing and
+ * is not fitted (nothing to impute; its observed-patient count is then not checked).
+ *
+ * Arguments: observed has the shape of score. Only visits 0..last (0 <= last < visits)
+ * are imputed. Patterns must be monotone over all visits (once missing, missing at every
+ * later visit). Every baseline and every observed score at visits 0..last must be finite;
+ * unobserved cells may hold anything (NaN included). work has
+ * mscsim_impute_work_size(n, visits) doubles. n = 0 is valid (nothing to do).
+ *
+ * Writes only unobserved cells of score at visits 0..last; never allocates.
+ * Returns MSCSIM_OK; MSCSIM_EINVAL (nothing written) for NULL pointers, visits < 1, last
+ * outside [0, visits), a non-monotone pattern or non-finite data; MSCSIM_ERANGE when a
+ * visit to impute has too few observed patients (n_obs < p + 2) or a singular design (a
+ * predictor within lm's rank tolerance 1e-7 of the span of the earlier ones): visits
+ * before it are imputed, it and later visits are left unchanged, and the caller counts
+ * the trial as failed.
+ */
+int mscsim_impute_monotone(const double *baseline, double *score, const unsigned char *observed,
+                           size_t n, int visits, int last, mscsim_rng *rng, double *work);
+
+/*
+ * The least-squares fit of visit v's imputation model alone (deterministic; exposed for
+ * the tests against R's lm): beta_hat[0..p-1] (p = 2 + v; intercept, baseline, visits
+ * 0..v-1), sigma_hat = sqrt(SSE / (n_obs - p)) and n_obs (any may be NULL). It uses the
+ * patients observed at v, whose predictors must be observed (or already filled in).
+ * Returns MSCSIM_OK, MSCSIM_EINVAL for bad arguments (v outside [0, visits), NULL data)
+ * or MSCSIM_ERANGE as mscsim_impute_monotone; outputs are untouched unless MSCSIM_OK.
+ */
+int mscsim_impute_fit(const double *baseline, const double *score, const unsigned char *observed,
+                      size_t n, int visits, int v, double *work, double *beta_hat,
+                      double *sigma_hat, size_t *n_obs);
+
+/*
+ * One posterior draw of visit v's model parameters, as mscsim_impute_monotone makes it
+ * (the fit, the chi-square, then p normals): beta[0..p-1] in the parametrisation of
+ * mscsim_impute_fit and sigma (either may be NULL). Exposed for the distribution tests.
+ * Status codes as mscsim_impute_fit; draws nothing unless MSCSIM_OK.
+ */
+int mscsim_impute_draw(const double *baseline, const double *score, const unsigned char *observed,
+                       size_t n, int visits, int v, mscsim_rng *rng, double *work, double *beta,
+                       double *sigma);
+
+/*
+ * Rubin's rules for m >= 2 completed-data estimates est[] with variances var[] (squared
+ * SEs, >= 0) and complete-data degrees of freedom df_com > 0 (INFINITY for normal-theory
+ * estimates). Sets the pooled estimate qbar = mean(est), the total variance
+ * T = ubar + (1 + 1/m) b (ubar = mean(var), b = sample variance of est) and the
+ * Barnard-Rubin (1999) degrees of freedom df = 1 / (1/nu_old + 1/nu_obs) with
+ * lambda = (1 + 1/m) b / T, nu_old = (m - 1) / lambda^2,
+ * nu_obs = (df_com + 1) / (df_com + 3) df_com (1 - lambda) (as mice::pool, without its
+ * floor lambda >= 1e-4); for df_com = INFINITY the classic Rubin
+ * nu = nu_old = (m - 1) (1 + ubar / ((1 + 1/m) b))^2. b = 0 gives df = df_com. The
+ * combination never exceeds min(nu_old, nu_obs). Invalid input (m < 2, a non-finite
+ * estimate, a negative or NaN variance, df_com <= 0 or NaN) sets all three to NaN.
+ * Output pointers must not be NULL.
+ */
+void mscsim_rubin_pool(const double *est, const double *var, int m, double df_com,
+                       double *qbar, double *total_var, double *df);
+
+#endif
