@@ -66,3 +66,11 @@ MSCSIM_API mscsim_rng mscsim_rng_for_trial(uint64_t seed, uint64_t scenario, uin
     mscsim_rng_seed(&rng, h, mix64(h + MIX_GAMMA));
     return rng;
 }
+
+MSCSIM_API mscsim_rng mscsim_rng_substream(const mscsim_rng *parent, uint64_t key)
+{
+    uint64_t h = mix64(parent->state ^ mix64(key + MIX_GAMMA));
+    mscsim_rng rng;
+    mscsim_rng_seed(&rng, h, (parent->inc >> 1) ^ mix64(h + MIX_GAMMA));
+    return rng;
+}

@@ -510,23 +510,31 @@ static double fill_value(const mscsim_design *d, const arm_buffers *b, size_t i)
 }
 
 /* Steps 1 to 7 for one arm; returns the number of analysable patients. */
-static size_t simulate_arm(const mscsim_design *d, int a, size_t n, mscsim_rng *rng,
-                           mscsim_workspace *w, mscsim_trial_diag *diag, int apply_dropout)
+static size_t simulate_arm(const mscsim_design *d, int a, size_t n, const mscsim_rng *rng,
+                           int stream, mscsim_workspace *w, mscsim_trial_diag *diag,
+                           int apply_dropout)
 {
+    /* One substream per step (and per stream, i.e. arm in a trial): every step walks the
+     * patients in order, so patient i's draws do not depend on n (nested trials across
+     * sizes, see mscsim_rng_substream). */
+    enum { STEP_POPULATION, STEP_MODEL, STEP_DEATHS, STEP_DROPOUT, STEPS };
+    mscsim_rng step_rng[STEPS];
+    for (int s = 0; s < STEPS; s++)
+        step_rng[s] = mscsim_rng_substream(rng, (uint64_t)(stream * STEPS + s));
     arm_buffers *b = &w->arm[a];
     b->n = n;
     mscsim_covariates cov = {b->nihss, b->age, b->onset, b->baseline};
-    mscsim_population_draw(d->pop, rng, n, &cov);
+    mscsim_population_draw(d->pop, &step_rng[STEP_POPULATION], n, &cov);
     if (b->baseline && mscsim_scale_bounded(&d->scale))
         for (size_t i = 0; i < n; i++)
             b->baseline[i] = mscsim_scale_apply(&d->scale, b->baseline[i]);
     mscsim_arm_sim sim = {n, a, &cov, d->visit_count, d->cfg.visits, b->true_score, b->score};
-    d->model->simulate(d->params, rng, &sim);
-    deaths_and_scale(d, a, b, rng);
+    d->model->simulate(d->params, &step_rng[STEP_MODEL], &sim);
+    deaths_and_scale(d, a, b, &step_rng[STEP_DEATHS]);
 
     int V = d->visit_count, p = d->primary;
     if (apply_dropout)
-        dropout(d, a, b, rng);
+        dropout(d, a, b, &step_rng[STEP_DROPOUT]);
 
     size_t observed = 0;
     for (size_t i = 0; i < n; i++) {
@@ -593,7 +601,7 @@ MSCSIM_API void mscsim_trial_simulate(const mscsim_design *d, mscsim_rng *rng,
     const double *y[MSCSIM_ARM_COUNT], *x[MSCSIM_ARM_COUNT];
     size_t kept[MSCSIM_ARM_COUNT];
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
-        kept[a] = simulate_arm(d, a, n[a], rng, w, diag, 1);
+        kept[a] = simulate_arm(d, a, n[a], rng, a, w, diag, 1);
         y[a] = w->arm[a].y;
         x[a] = d->fill_x ? w->arm[a].x : NULL;
     }
@@ -697,11 +705,12 @@ static int estimate_truth(mscsim_design *d, int need_mean, truth_sample *t, mscs
         double mean[MSCSIM_ARM_COUNT];
         size_t kept[MSCSIM_ARM_COUNT];
         for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
-            /* Scenario UINT64_MAX is never a real scenario: these streams are the truth's. */
+            /* Scenario UINT64_MAX is never a real scenario: these streams are the truth's.
+             * Both arms use the same streams: identical arms give exactly 0. */
             mscsim_rng rng = mscsim_rng_for_trial(d->cfg.seed, UINT64_MAX, 0, (uint64_t)batch);
             mscsim_trial_diag diag;
             memset(&diag, 0, sizeof diag);
-            kept[a] = simulate_arm(d, a, TRUTH_BATCH, &rng, w, &diag, 0);
+            kept[a] = simulate_arm(d, a, TRUTH_BATCH, &rng, 0, w, &diag, 0);
             double s = 0;
             for (size_t i = 0; i < kept[a]; i++)
                 s += w->arm[a].y[i];
@@ -828,7 +837,7 @@ static int calibrate_dropout(mscsim_design *d, mscsim_error *err)
             mscsim_rng rng = mscsim_rng_for_trial(cfg->seed, UINT64_MAX - 1, (uint64_t)a, batch);
             mscsim_trial_diag diag;
             memset(&diag, 0, sizeof diag);
-            simulate_arm(d, a, TRUTH_BATCH, &rng, w, &diag, 0);
+            simulate_arm(d, a, TRUTH_BATCH, &rng, a, w, &diag, 0);
             for (size_t i = 0; i < TRUTH_BATCH; i++) {
                 double v = dropout_driver(d, &w->arm[a], i, dropout_visit(d, &rng));
                 z[(size_t)a * per_arm + batch * TRUTH_BATCH + i] = v;

@@ -290,11 +290,90 @@ static void test_truth(void)
     }
 }
 
+/* Patients are drawn arm by arm and step by step from substreams, so a trial of sizes
+ * (n0, n1) is the first n0 and n1 patients of a larger trial from the same stream: what
+ * makes the sample-size search use common random numbers across candidate sizes. */
+static void nested_check(const char *name, const mscsim_config *cfg)
+{
+    enum { SMALL0 = 23, SMALL1 = 41, LARGE0 = 60, LARGE1 = 67 };
+    mscsim_design *d;
+    mscsim_workspace *w;
+    mscsim_error err;
+    if (mscsim_design_new(cfg, &d, &err) || mscsim_workspace_new(d, LARGE1, &w, &err)) {
+        CHECK(0, "%s: design builds: %.200s", name, err.msg);
+        return;
+    }
+    static double score[2][SMALL1 * MSCSIM_MAX_VISITS], base[2][SMALL1];
+    static unsigned char obs[2][SMALL1 * MSCSIM_MAX_VISITS], died[2][SMALL1];
+    size_t small[2] = {SMALL0, SMALL1}, large[2] = {LARGE0, LARGE1};
+    mscsim_trial_data data;
+    mscsim_trial_diag diag;
+    mscsim_rng rng = mscsim_rng_for_trial(77, 1, 0, 5);
+    mscsim_trial_simulate(d, &rng, small, w, &data, &diag);
+    int V = 0;
+    for (int a = 0; a < 2; a++) {
+        mscsim_arm_view v;
+        mscsim_workspace_view(w, a, &v);
+        V = v.visit_count;
+        memcpy(score[a], v.score, small[a] * (size_t)V * sizeof(double));
+        memcpy(obs[a], v.observed, small[a] * (size_t)V);
+        memcpy(died[a], v.died, small[a]);
+        for (size_t i = 0; i < small[a]; i++)
+            base[a][i] = v.baseline ? v.baseline[i] : 0;
+    }
+    rng = mscsim_rng_for_trial(77, 1, 0, 5);
+    mscsim_trial_simulate(d, &rng, large, w, &data, &diag);
+    size_t differ = 0, missing = 0;
+    for (int a = 0; a < 2; a++) {
+        mscsim_arm_view v;
+        mscsim_workspace_view(w, a, &v);
+        for (size_t i = 0; i < small[a]; i++) {
+            differ += died[a][i] != v.died[i] || base[a][i] != (v.baseline ? v.baseline[i] : 0);
+            for (int k = 0; k < V; k++) {
+                size_t j = i * (size_t)V + (size_t)k;
+                differ += obs[a][j] != v.observed[j] || score[a][j] != v.score[j];
+                missing += !obs[a][j];
+            }
+        }
+    }
+    INT_EQ(differ, 0, "%s: the smaller trial is a prefix of the larger in both arms", name);
+    CHECK(missing > 0, "%s: dropout is exercised (%zu missing scores)", name, missing);
+    mscsim_workspace_free(w);
+    mscsim_design_free(d);
+}
+
+static void test_nested_sizes(void)
+{
+    mscsim_config cfg;
+    load(&cfg, (const char *const[]){"outcome.scale=barthel", "baseline.score=normal(40, 30)",
+                                     "model.rho=-0.3", "msc.mean=5", "control.mortality=0.2",
+                                     "control.dropout=0.3", "msc.dropout=0.2"},
+         7);
+    nested_check("normal", &cfg);
+    const char *presets[] = {"lee2022_fma_motor", "starting2_mrs_shift", "invest_barthel"};
+    const char *mechanism[] = {"dropout.mechanism=mar", "dropout.mechanism=mcar",
+                               "dropout.mechanism=mnar"};
+    for (size_t k = 0; k < sizeof presets / sizeof presets[0]; k++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/../configs/%s.ini", MSCSIM_TEST_DIR, presets[k]);
+        mscsim_error err;
+        if (mscsim_config_load(path, &cfg, &err) ||
+            mscsim_config_set(&cfg, mechanism[k], &err) ||
+            mscsim_config_set(&cfg, "dropout.odds_ratio=2", &err) ||
+            mscsim_config_set(&cfg, "control.dropout=0.25", &err)) {
+            CHECK(0, "%s loads: %.200s", presets[k], err.msg);
+            continue;
+        }
+        nested_check(presets[k], &cfg);
+    }
+}
+
 int main(void)
 {
     test_scale_and_deaths();
     test_endpoints();
     test_truth();
     test_fill_rules();
+    test_nested_sizes();
     return TEST_DONE();
 }

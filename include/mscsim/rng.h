@@ -79,6 +79,14 @@ void mscsim_rng_advance(mscsim_rng *rng, uint64_t delta);
  */
 mscsim_rng mscsim_rng_for_trial(uint64_t seed, uint64_t scenario, uint64_t n, uint64_t replicate);
 
+/**
+ * An independent generator derived from parent (which is not advanced) and key. A trial
+ * draws each arm's population, recovery, deaths and dropout from their own substreams,
+ * patient after patient, so the first k patients of an arm are the same whatever the arm's
+ * size: trials of different sizes from one stream are nested (common random numbers).
+ */
+mscsim_rng mscsim_rng_substream(const mscsim_rng *parent, uint64_t key);
+
 #ifdef __cplusplus
 }
 #endif
