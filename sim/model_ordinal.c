@@ -270,7 +270,9 @@ static int ordinal_prepare(const mscsim_config *cfg, void *out, mscsim_error *er
             tail += ctl->probs[j];
         p.theta[k] = head == 0.0 ? -HUGE_VAL : (tail == 0.0 ? HUGE_VAL : log(head / tail));
         p.cum[MSCSIM_ARM_CONTROL][k] = head / (head + tail);
-        p.cum[MSCSIM_ARM_MSC][k] = plogis(p.theta[k] + p.log_or, 0.0, 1.0, 1, 0);
+        /* OR = 1 copies the control arm exactly, so a null design's truth is exactly 0. */
+        p.cum[MSCSIM_ARM_MSC][k] = p.log_or == 0.0 ? p.cum[MSCSIM_ARM_CONTROL][k]
+                                                   : plogis(p.theta[k] + p.log_or, 0.0, 1.0, 1, 0);
     }
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
         /* Control: the configured probabilities themselves (the set-up renormalises them),
@@ -278,7 +280,8 @@ static int ordinal_prepare(const mscsim_config *cfg, void *out, mscsim_error *er
         double prob[LEVELS];
         for (int k = 0; k < LEVELS; k++) {
             double upto = k < CUTS ? p.cum[a][k] : 1.0, before = k > 0 ? p.cum[a][k - 1] : 0.0;
-            prob[k] = a == MSCSIM_ARM_CONTROL ? ctl->probs[k] : fmax(upto - before, 0.0);
+            prob[k] = a == MSCSIM_ARM_CONTROL || p.log_or == 0.0 ? ctl->probs[k]
+                                                                 : fmax(upto - before, 0.0);
         }
         for (int k = 0; k < CUTS; k++)
             p.zthr[a][k] = qnorm(p.cum[a][k], 0.0, 1.0, 1, 0);

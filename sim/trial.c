@@ -747,7 +747,16 @@ static int estimate_truth(mscsim_design *d, int need_mean, truth_sample *t, mscs
         d->true_effect = sum[1] / count[1] - sum[0] / count[0];
         d->true_effect_mcse = batch_se(&diff);
     }
+    /* Arms that drew identical samples (a null design: both share the streams) have every
+     * estimand exactly 0, as each changes sign when the arms swap; a fit would leave a
+     * rounding residue and the row would not be reported as a type I error. */
+    int identical = t->n[0] == t->n[1] && memcmp(t->y[0], t->y[1], t->n[0] * sizeof(double)) == 0 &&
+                    memcmp(t->died[0], t->died[1], t->n[0]) == 0;
     for (int k = 0; k < t->count; k++) {
+        if (identical) {
+            d->analysis_truth[t->index[k]] = d->analysis_mcse[t->index[k]] = 0.0;
+            continue;
+        }
         mscsim_trial_data data;
         truth_data(&data, t->y, t->died, t->n, t->scratch);
         mscsim_analysis_result r;

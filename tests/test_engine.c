@@ -5,13 +5,13 @@
  * sqrt(p(1-p)/reps) with a fixed seed; unbiasedness and coverage; failure accounting
  * against its exact probability; identities; and thread-count independence.
  */
-#include <csv.h>
 #include <stdarg.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
+#include "ref_table.h"
 #include "mathlib.h"
 #include "mscsim/engine.h"
 
@@ -75,60 +75,6 @@ static int run_analysis(const mscsim_config *cfg, mscsim_cell_summary *out, size
 
 /* ---- power references ------------------------------------------------------------ */
 
-#define REF_COLS 16
-#define REF_MAX_ROWS 64
-typedef struct {
-    char field[REF_MAX_ROWS + 1][REF_COLS][48];
-    int row, col, rows;
-} ref_table;
-
-static void on_field(void *s, size_t len, void *data)
-{
-    ref_table *t = data;
-    if (t->row <= REF_MAX_ROWS && t->col < REF_COLS) {
-        size_t n = len < 47 ? len : 47;
-        memcpy(t->field[t->row][t->col], s, n);
-        t->field[t->row][t->col][n] = '\0';
-    }
-    t->col++;
-}
-
-static void on_row(int c, void *data)
-{
-    (void)c;
-    ref_table *t = data;
-    t->row++;
-    t->col = 0;
-}
-
-static int read_refs(const char *path, ref_table *t)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return 0;
-    struct csv_parser p;
-    csv_init(&p, CSV_STRICT | CSV_APPEND_NULL);
-    char buf[4096];
-    size_t got;
-    memset(t, 0, sizeof *t);
-    while ((got = fread(buf, 1, sizeof buf, fp)) > 0)
-        csv_parse(&p, buf, got, on_field, on_row, t);
-    csv_fini(&p, on_field, on_row, t);
-    csv_free(&p);
-    fclose(fp);
-    t->rows = t->row - 1; /* Without the header. */
-    return t->rows > 0;
-}
-
-static int column(const ref_table *t, const char *name)
-{
-    for (int c = 0; c < REF_COLS; c++)
-        if (strcmp(t->field[0][c], name) == 0)
-            return c;
-    printf("power_ref.csv lacks column %s\n", name);
-    exit(1);
-}
-
 static long gcd(long a, long b)
 {
     while (b) {
@@ -141,56 +87,54 @@ static long gcd(long a, long b)
 
 static void test_power_references(void)
 {
-    ref_table *t = malloc(sizeof *t);
-    CHECK(t && read_refs(MSCSIM_TEST_DIR "/ref/power_ref.csv", t), "read power_ref.csv");
-    if (!t || t->rows <= 0) {
-        free(t);
-        return;
-    }
-    int c_id = column(t, "id"), c_test = column(t, "test"), c_model = column(t, "model");
-    int c_n0 = column(t, "n_control"), c_n1 = column(t, "n_msc");
-    int c_m0 = column(t, "mean_control"), c_m1 = column(t, "mean_msc"), c_sd = column(t, "sd");
-    int c_rho = column(t, "rho"), c_p0 = column(t, "p_control"), c_p1 = column(t, "p_msc");
-    int c_drop = column(t, "dropout"), c_alpha = column(t, "alpha"), c_sides = column(t, "sides");
-    int c_power = column(t, "power");
-    for (int r = 1; r <= t->rows; r++) {
-        char(*f)[48] = t->field[r];
+    table t;
+    CHECK(table_read(&t, "power_ref.csv") && t.nrow > 0, "read power_ref.csv");
+    size_t c_id = table_col(&t, "id"), c_test = table_col(&t, "test");
+    size_t c_model = table_col(&t, "model"), c_n0 = table_col(&t, "n_control");
+    size_t c_n1 = table_col(&t, "n_msc"), c_m0 = table_col(&t, "mean_control");
+    size_t c_m1 = table_col(&t, "mean_msc"), c_sd = table_col(&t, "sd"), c_rho = table_col(&t, "rho");
+    size_t c_p0 = table_col(&t, "p_control"), c_p1 = table_col(&t, "p_msc");
+    size_t c_drop = table_col(&t, "dropout"), c_alpha = table_col(&t, "alpha");
+    size_t c_sides = table_col(&t, "sides"), c_power = table_col(&t, "power");
+    for (size_t r = 0; r < t.nrow; r++) {
+#define F(c) table_get(&t, r, c)
         mscsim_config cfg;
         load_base(&cfg);
-        long n0 = atol(f[c_n0]), n1 = atol(f[c_n1]), g = gcd(n0, n1);
-        set(&cfg, "model.type=%s", f[c_model]);
-        set(&cfg, "analysis.test=%s", f[c_test]);
+        long n0 = atol(F(c_n0)), n1 = atol(F(c_n1)), g = gcd(n0, n1);
+        set(&cfg, "model.type=%s", F(c_model));
+        set(&cfg, "analysis.test=%s", F(c_test));
         set(&cfg, "trial.n=%ld", n0 + n1);
         set(&cfg, "trial.allocation=%ld:%ld", n0 / g, n1 / g);
-        set(&cfg, "trial.alpha=%s", f[c_alpha]);
-        set(&cfg, "trial.sides=%s", f[c_sides]);
-        set(&cfg, "control.dropout=%s", f[c_drop]);
-        set(&cfg, "msc.dropout=%s", f[c_drop]);
-        if (strcmp(f[c_model], "normal") == 0) {
-            set(&cfg, "control.mean=%s", f[c_m0]);
-            set(&cfg, "msc.mean=%s", f[c_m1]);
-            set(&cfg, "control.sd=%s", f[c_sd]);
-            set(&cfg, "msc.sd=%s", f[c_sd]);
-            set(&cfg, "model.rho=%s", f[c_rho]);
+        set(&cfg, "trial.alpha=%s", F(c_alpha));
+        set(&cfg, "trial.sides=%s", F(c_sides));
+        set(&cfg, "control.dropout=%s", F(c_drop));
+        set(&cfg, "msc.dropout=%s", F(c_drop));
+        if (strcmp(F(c_model), "normal") == 0) {
+            set(&cfg, "control.mean=%s", F(c_m0));
+            set(&cfg, "msc.mean=%s", F(c_m1));
+            set(&cfg, "control.sd=%s", F(c_sd));
+            set(&cfg, "msc.sd=%s", F(c_sd));
+            set(&cfg, "model.rho=%s", F(c_rho));
         } else {
-            set(&cfg, "control.p=%s", f[c_p0]);
-            set(&cfg, "msc.p=%s", f[c_p1]);
+            set(&cfg, "control.p=%s", F(c_p0));
+            set(&cfg, "msc.p=%s", F(c_p1));
         }
         set(&cfg, "simulation.reps=%d", POWER_REPS);
-        set(&cfg, "simulation.seed=%d", 1000 + r);
+        set(&cfg, "simulation.seed=%zu", 1001 + r);
         mscsim_cell_summary s;
         if (!run(&cfg, &s, 0)) {
-            CHECK(0, "case %s runs", f[c_id]);
+            CHECK(0, "case %s runs", F(c_id));
             continue;
         }
-        double exact = atof(f[c_power]);
+        double exact = num(F(c_power));
         double mcse = sqrt(fmax(exact * (1 - exact), 1.0 / POWER_REPS) / POWER_REPS);
-        ABS_EQ(s.power, exact, K_MCSE * mcse, "power %s: %s n=%ld+%ld", f[c_id], f[c_test], n0,
+        ABS_EQ(s.power, exact, K_MCSE * mcse, "power %s: %s n=%ld+%ld", F(c_id), F(c_test), n0,
                n1);
-        INT_EQ(s.n_control, n0, "case %s control size", f[c_id]);
-        INT_EQ(s.n_msc, n1, "case %s msc size", f[c_id]);
+        INT_EQ(s.n_control, n0, "case %s control size", F(c_id));
+        INT_EQ(s.n_msc, n1, "case %s msc size", F(c_id));
+#undef F
     }
-    free(t);
+    table_free(&t);
 }
 
 /* ---- estimates, coverage, identities ------------------------------------------------ */
@@ -413,6 +357,103 @@ static void test_multiple_imputation(void)
     REL_EQ(s.mean_se, s.empirical_se, 0.1, "mi: Rubin's SE tracks the spread of estimates");
 }
 
+/* Type I error of every analysis at the null, each on the outcome it fits, all analyses of
+ * a design on the same trials. Tolerance: 4 MCSE of 0.05 at these reps, plus for the
+ * large-sample tests (chisq, rd_z, po, po_lr, wilcoxon, worst_rank, and MI whose df are
+ * approximate) an allowance of 0.005 for their approximation error at 150 per arm; Fisher's
+ * exact test is conservative, so only its upper side is checked. The rows say they are a
+ * type I error (rejection_kind): their true effect is exactly 0. */
+static void check_size(const mscsim_config *cfg, const char *design)
+{
+    const char *exact[] = {"student", "welch", "ancova"};
+    const char *names[MSCSIM_MAX_ANALYSES];
+    int count = mscsim_config_analyses(cfg, names);
+    for (int k = 0; k < count; k++) {
+        mscsim_cell_summary s;
+        if (!run_analysis(cfg, &s, 0, k)) {
+            CHECK(0, "%s %s runs", design, names[k]);
+            continue;
+        }
+        double tol = K_MCSE * sqrt(0.05 * 0.95 / (double)s.reps);
+        int is_exact = cfg->missing != MSCSIM_MISSING_MI;
+        if (is_exact) {
+            is_exact = 0;
+            for (size_t e = 0; e < sizeof exact / sizeof exact[0]; e++)
+                is_exact |= strcmp(names[k], exact[e]) == 0;
+        }
+        if (strcmp(names[k], "fisher") == 0)
+            CHECK(s.power <= 0.05 + tol && s.power > 0.01, "%s %s: size %.4f <= 0.05 + %.4f",
+                  design, names[k], s.power, tol);
+        else
+            ABS_EQ(s.power, 0.05, tol + (is_exact ? 0 : 0.005), "%s %s: type I error", design,
+                   names[k]);
+        CHECK(s.true_effect == 0, "%s %s: true effect exactly 0 (a type_i_error row)", design,
+              names[k]);
+        CHECK(s.failures * 1000 <= s.reps, "%s %s: failures %ld", design, names[k], s.failures);
+    }
+}
+
+static void test_type_i_error(void)
+{
+    mscsim_config cfg;
+    load_base(&cfg);
+    set(&cfg, "trial.n=300");
+    set(&cfg, "outcome.scale=fma_motor");
+    set(&cfg, "control.mean=50");
+    set(&cfg, "msc.mean=50");
+    set(&cfg, "control.sd=20");
+    set(&cfg, "msc.sd=20");
+    set(&cfg, "model.rho=0.5");
+    set(&cfg, "control.mortality=0.1");
+    set(&cfg, "msc.mortality=0.1");
+    set(&cfg, "control.dropout=0.1");
+    set(&cfg, "msc.dropout=0.1");
+    set(&cfg, "analysis.tests=student, welch, ancova, wilcoxon, worst_rank");
+    set(&cfg, "simulation.reps=20000");
+    check_size(&cfg, "normal");
+
+    load_base(&cfg);
+    set(&cfg, "model.type=binary");
+    set(&cfg, "trial.n=300");
+    set(&cfg, "control.p=0.3");
+    set(&cfg, "msc.p=0.3");
+    set(&cfg, "analysis.tests=chisq, fisher, rd_z, po, po_lr, wilcoxon");
+    set(&cfg, "simulation.reps=20000");
+    check_size(&cfg, "binary");
+
+    mscsim_error err;
+    char msg[1024];
+    if (mscsim_config_load(MSCSIM_TEST_DIR "/../configs/starting2_mrs_shift.ini", &cfg, &err)) {
+        CHECK(0, "starting2 preset: %s", mscsim_error_format(&err, msg, sizeof msg));
+        return;
+    }
+    set(&cfg, "trial.n=300");
+    set(&cfg, "trial.allocation=1:1");
+    set(&cfg, "msc.odds_ratio=1");
+    set(&cfg, "analysis.tests=po, po_lr, wilcoxon, worst_rank, welch");
+    set(&cfg, "simulation.reps=20000");
+    check_size(&cfg, "ordinal");
+
+    if (mscsim_config_load(MSCSIM_TEST_DIR "/../configs/lee2022_fma_motor.ini", &cfg, &err)) {
+        CHECK(0, "lee2022 preset: %s", mscsim_error_format(&err, msg, sizeof msg));
+        return;
+    }
+    set(&cfg, "trial.n=200");
+    set(&cfg, "msc.r_gain=0");
+    set(&cfg, "msc.effect_slope=0");
+    set(&cfg, "control.dropout=0.25");
+    set(&cfg, "msc.dropout=0.25");
+    set(&cfg, "dropout.mechanism=mar");
+    set(&cfg, "dropout.mar_on=previous_visit");
+    set(&cfg, "dropout.odds_ratio=3");
+    set(&cfg, "analysis.endpoint=change");
+    set(&cfg, "analysis.tests=welch, ancova");
+    set(&cfg, "analysis.missing=mi");
+    set(&cfg, "analysis.imputations=5");
+    set(&cfg, "simulation.reps=3000");
+    check_size(&cfg, "trajectory MAR + mi");
+}
+
 int main(void)
 {
     test_power_references();
@@ -426,5 +467,6 @@ int main(void)
     test_analyses_share_trials();
     test_missing_mechanisms();
     test_multiple_imputation();
+    test_type_i_error();
     return TEST_DONE();
 }
