@@ -67,6 +67,7 @@ static void list_sections(char *buf, size_t len)
             append(buf, len, s);
         }
     }
+    append(buf, len, ", sweep");
 }
 
 static void list_keys(const char *section, char *buf, size_t len)
@@ -412,12 +413,154 @@ static int parse_value(const config_key *k, const char *text, mscsim_config *cfg
     return mscsim_error_set(err, MSCSIM_EINVAL, "internal: key type %d", (int)k->type);
 }
 
+/* ---- [sweep] ------------------------------------------------------------------------ */
+
+/* A [sweep] line "section.key = v1, v2, ...": the key must exist and take one value (a
+ * list-valued key cannot be told apart from its sweep), and every value must parse. */
+static int apply_sweep(mscsim_config *cfg, const char *name, const char *value, const char *file,
+                       int line, mscsim_error *err)
+{
+    int status = MSCSIM_OK;
+    char section[64], key[64];
+    const char *dot = strchr(name, '.');
+    size_t index;
+    const config_key *k = NULL;
+    if (dot && (size_t)(dot - name) < sizeof section && strlen(dot + 1) < sizeof key) {
+        memcpy(section, name, (size_t)(dot - name));
+        section[dot - name] = '\0';
+        snprintf(key, sizeof key, "%s", dot + 1);
+        k = find_key(section, key, &index);
+    }
+    if (!k)
+        status = mscsim_error_set(err, MSCSIM_EUNKNOWN_KEY,
+                                  "'%s' is not a config key written section.key", name);
+    else if (k->type == KEY_LONG_LIST || k->type == KEY_DOUBLE_LIST || k->type == KEY_SUBGROUPS ||
+             k->type == KEY_ANALYSIS_LIST || k->type == KEY_ENUM_LIST)
+        status = mscsim_error_set(err, MSCSIM_EINVAL, "%s takes a list, so it cannot be swept%s",
+                                  name, strcmp(name, "trial.n") == 0
+                                            ? " (its own list of sizes is crossed with the sweep)"
+                                            : "");
+    else if (strcmp(section, "simulation") == 0)
+        status = mscsim_error_set(err, MSCSIM_EINVAL, "[simulation] keys cannot be swept");
+    for (int i = 0; !status && i < cfg->sweep_count; i++)
+        if (strcmp(cfg->sweep[i].name, name) == 0)
+            status = mscsim_error_set(err, MSCSIM_ESYNTAX, "swept twice");
+    if (!status && cfg->sweep_count == MSCSIM_MAX_SWEEP_KEYS)
+        status = mscsim_error_set(err, MSCSIM_EINVAL, "at most %d keys can be swept",
+                                  MSCSIM_MAX_SWEEP_KEYS);
+    mscsim_sweep_key *sw = &cfg->sweep[cfg->sweep_count];
+    if (!status) {
+        memset(sw, 0, sizeof *sw);
+        snprintf(sw->name, sizeof sw->name, "%s", name);
+        sw->line = line;
+    }
+    for (const char *p = value; !status;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        while (len && isspace((unsigned char)*p))
+            p++, len--;
+        while (len && isspace((unsigned char)p[len - 1]))
+            len--;
+        if (len == 0)
+            status = mscsim_error_set(err, MSCSIM_ESYNTAX, "empty value in the sweep list");
+        else if (len >= MSCSIM_SWEEP_VALUE_LEN)
+            status = mscsim_error_set(err, MSCSIM_ESYNTAX, "value '%.*s...' is too long", 20, p);
+        else if (sw->value_count == MSCSIM_MAX_SWEEP_VALUES)
+            status = mscsim_error_set(err, MSCSIM_EINVAL, "at most %d values per swept key",
+                                      MSCSIM_MAX_SWEEP_VALUES);
+        if (status)
+            break;
+        char *v = sw->values[sw->value_count++];
+        memcpy(v, p, len);
+        v[len] = '\0';
+        mscsim_config scratch = *cfg;
+        if ((status = parse_value(k, v, &scratch, err)) != MSCSIM_OK) {
+            char why[sizeof err->msg];
+            snprintf(why, sizeof why, "%s", err->msg);
+            mscsim_error_set(err, status, "value '%s': %s", v, why);
+        }
+        if (!end)
+            break;
+        p = end + 1;
+    }
+    if (status) {
+        mscsim_error_locate(err, file, line, "sweep", name);
+        return status;
+    }
+    cfg->sweep_count++;
+    return MSCSIM_OK;
+}
+
+MSCSIM_API size_t mscsim_sweep_points(const mscsim_config *cfg)
+{
+    size_t points = 1;
+    for (int i = 0; i < cfg->sweep_count; i++)
+        points *= (size_t)cfg->sweep[i].value_count;
+    return points;
+}
+
+MSCSIM_API const char *mscsim_sweep_value(const mscsim_config *cfg, int key, size_t point)
+{
+    size_t stride = 1;
+    for (int i = cfg->sweep_count - 1; i > key; i--)
+        stride *= (size_t)cfg->sweep[i].value_count;
+    return cfg->sweep[key].values[(point / stride) % (size_t)cfg->sweep[key].value_count];
+}
+
+MSCSIM_API int mscsim_sweep_point(const mscsim_config *cfg, size_t point, mscsim_config *out,
+                                  mscsim_error *err)
+{
+    *out = *cfg;
+    out->sweep_count = 0;
+    out->scenario = (long)point + 1;
+    for (int i = 0; i < cfg->sweep_count; i++) {
+        const mscsim_sweep_key *sw = &cfg->sweep[i];
+        const char *v = mscsim_sweep_value(cfg, i, point);
+        char assignment[sizeof sw->name + MSCSIM_SWEEP_VALUE_LEN + 2];
+        snprintf(assignment, sizeof assignment, "%s=%s", sw->name, v);
+        int status = mscsim_config_set(out, assignment, err);
+        if (status) /* Parsed when the sweep was read: not expected. */
+            return status;
+        /* Keep the key's provenance at the [sweep] line, for messages. */
+        size_t index;
+        const char *dot = strchr(sw->name, '.');
+        char section[64];
+        snprintf(section, sizeof section, "%.*s", (int)(dot - sw->name), sw->name);
+        if (find_key(section, dot + 1, &index))
+            out->key_line[index] = sw->line;
+    }
+    int status = mscsim_config_validate(out, err);
+    if (status) {
+        char why[sizeof err->msg + 300];
+        mscsim_error_format(err, why, sizeof why);
+        char at[256] = "";
+        for (int i = 0; i < cfg->sweep_count; i++) {
+            size_t used = strlen(at);
+            snprintf(at + used, sizeof at - used, "%s%s = %s", i ? ", " : "", cfg->sweep[i].name,
+                     mscsim_sweep_value(cfg, i, point));
+        }
+        /* Point at the swept key the reason names, else at the sweep's first line. */
+        const mscsim_sweep_key *culprit = &cfg->sweep[0];
+        char inner[2 * MSCSIM_NAME_LEN];
+        snprintf(inner, sizeof inner, "%s.%s", err->section, err->key);
+        for (int i = 0; i < cfg->sweep_count; i++)
+            if (strcmp(cfg->sweep[i].name, inner) == 0)
+                culprit = &cfg->sweep[i];
+        mscsim_error_set(err, status, "grid point %zu (%s): %.300s", point + 1, at, why);
+        mscsim_error_locate(err, culprit->line < 0 ? "--set" : cfg->path, culprit->line, "sweep",
+                            culprit->name);
+    }
+    return status;
+}
+
 /* Sets one key from a file line (line > 0) or an override (line = -1). */
 static int apply(mscsim_config *cfg, const char *section, const char *key, const char *value,
                  const char *file, int line, mscsim_error *err)
 {
     size_t index;
     char known[512];
+    if (strcmp(section, "sweep") == 0)
+        return apply_sweep(cfg, key, value, file, line, err);
     const config_key *k = find_key(section, key, &index);
     int status;
     if (!k) {
@@ -472,6 +615,7 @@ static int set_defaults(mscsim_config *cfg, const char *path, mscsim_error *err)
     if (parse_name(cfg->name, cfg->name, NULL) != MSCSIM_OK)
         snprintf(cfg->name, sizeof cfg->name, "mscsim");
     snprintf(cfg->path, sizeof cfg->path, "%s", path);
+    cfg->scenario = 1;
     return MSCSIM_OK;
 }
 
@@ -747,7 +891,35 @@ static int validate_scale_and_visits(const mscsim_config *cfg, const mscsim_mode
     return MSCSIM_OK;
 }
 
+static int validate_design(const mscsim_config *cfg, mscsim_error *err);
+
+/* The design, then every grid point of its sweep, so a bad combination stops before any
+ * simulation or output. */
 MSCSIM_API int mscsim_config_validate(const mscsim_config *cfg, mscsim_error *err)
+{
+    int status = validate_design(cfg, err);
+    if (status || cfg->sweep_count == 0)
+        return status;
+    size_t points = 1;
+    for (int i = 0; i < cfg->sweep_count; i++) {
+        points *= (size_t)cfg->sweep[i].value_count;
+        if (points > MSCSIM_MAX_SWEEP_POINTS) {
+            status = mscsim_error_set(err, MSCSIM_EINVAL, "the grid has more than %d points",
+                                      MSCSIM_MAX_SWEEP_POINTS);
+            mscsim_error_locate(err, cfg->path, cfg->sweep[i].line, "sweep", cfg->sweep[i].name);
+            return status;
+        }
+    }
+    mscsim_config *point = malloc(sizeof *point);
+    if (!point)
+        return mscsim_error_set(err, MSCSIM_ENOMEM, "out of memory");
+    for (size_t g = 0; !status && g < points; g++)
+        status = mscsim_sweep_point(cfg, g, point, err);
+    free(point);
+    return status;
+}
+
+static int validate_design(const mscsim_config *cfg, mscsim_error *err)
 {
     for (size_t i = 0; i < mscsim_config_key_count; i++) {
         const config_key *k = &mscsim_config_keys[i];
@@ -876,6 +1048,19 @@ static void format_value(const config_key *k, const mscsim_config *cfg, char *bu
     }
 }
 
+MSCSIM_API int mscsim_config_format(const mscsim_config *cfg, const char *section,
+                                    const char *key, char *buf, size_t len)
+{
+    size_t index;
+    const config_key *k = find_key(section, key, &index);
+    if (!k)
+        return -1;
+    mscsim_config resolved = *cfg;
+    resolved.endpoint = mscsim_config_endpoint(cfg);
+    format_value(k, &resolved, buf, len);
+    return 0;
+}
+
 MSCSIM_API int mscsim_config_write(const mscsim_config *cfg, FILE *out, mscsim_error *err)
 {
     fprintf(out, "# Resolved by mscsim %s from %s: every setting, defaults included.\n",
@@ -894,6 +1079,14 @@ MSCSIM_API int mscsim_config_write(const mscsim_config *cfg, FILE *out, mscsim_e
         if (!value[0])
             continue; /* Unset, with no default (test when tests is used, and the reverse). */
         fprintf(out, "%s = %s%s\n", k->key, value, cfg->key_line[i] == 0 ? "  ; default" : "");
+    }
+    if (cfg->sweep_count)
+        fprintf(out, "\n[sweep]\n");
+    for (int i = 0; i < cfg->sweep_count; i++) {
+        fprintf(out, "%s = ", cfg->sweep[i].name);
+        for (int v = 0; v < cfg->sweep[i].value_count; v++)
+            fprintf(out, "%s%s", v ? ", " : "", cfg->sweep[i].values[v]);
+        fprintf(out, "\n");
     }
     if (ferror(out))
         return mscsim_error_set(err, MSCSIM_EIO, "cannot write the resolved config");

@@ -20,6 +20,7 @@ static const char *const death_names[] = {"worst", "missing", NULL};
 static const char *const covariate_names[] = {"baseline", "nihss", "age", "onset_days", NULL};
 static const char *const mechanism_names[] = {"mcar", "mar", "mnar", NULL};
 static const char *const mar_on_names[] = {"baseline", "previous_visit", NULL};
+static const char *const yes_no_names[] = {"no", "yes", NULL};
 static const char *const missing_names[] = {"complete_case", "locf", "bocf", "worst", "mi",
                                             NULL};
 
@@ -220,6 +221,10 @@ const config_key mscsim_config_keys[] = {
      "Seed; with the design it fixes every simulated trial."},
     {"simulation", "threads", KEY_INT, OFF(threads), 0, 0, 0, MAX_THREADS, 0, "0", NULL, NULL,
      "Worker threads; 0 = all cores. Results do not depend on it."},
+    {"simulation", "common_random_numbers", KEY_ENUM, OFF(common_random_numbers), 0, 0, 0, 0, 0,
+     "yes", yes_no_names, NULL,
+     "yes: every grid point of a [sweep] simulates the same trials (its rows differ only by "
+     "the swept values, and equal separate runs); no: each grid point has its own streams."},
 };
 
 const size_t mscsim_config_key_count = sizeof mscsim_config_keys / sizeof mscsim_config_keys[0];

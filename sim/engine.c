@@ -160,8 +160,10 @@ static void analyse_imputed(const mscsim_engine *eng, mscsim_rng *rng, mscsim_wo
 static void run_replicate(const mscsim_engine *eng, const size_t sizes[MSCSIM_ARM_COUNT],
                           long replicate, mscsim_workspace *w, mscsim_replicate *rec)
 {
-    mscsim_rng rng = mscsim_rng_for_trial(eng->cfg.seed, 1, (uint64_t)eng->cfg.n[eng->cell],
-                                          (uint64_t)replicate);
+    const mscsim_config *cfg = &eng->cfg;
+    uint64_t scenario = cfg->common_random_numbers ? 1 : (uint64_t)cfg->scenario;
+    uint64_t n = cfg->nested_sizes ? 0 : (uint64_t)cfg->n[eng->cell];
+    mscsim_rng rng = mscsim_rng_for_trial(cfg->seed, scenario, n, (uint64_t)replicate);
     mscsim_trial_data data;
     mscsim_trial_simulate(eng->design, &rng, sizes, w, &data, &rec->diag);
     if (eng->cfg.missing == MSCSIM_MISSING_MI)
@@ -268,7 +270,7 @@ MSCSIM_API void mscsim_engine_summary(const mscsim_engine *eng, size_t cell, int
     long sizes[MSCSIM_ARM_COUNT];
     mscsim_config_arm_sizes(&eng->cfg, eng->cfg.n[cell], sizes);
     memset(out, 0, sizeof *out);
-    out->scenario = 1;
+    out->scenario = eng->cfg.scenario;
     out->analysis = eng->analysis[analysis]->name;
     out->n_total = eng->cfg.n[cell];
     out->n_control = sizes[MSCSIM_ARM_CONTROL];

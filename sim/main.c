@@ -6,6 +6,7 @@
  * shows progress on stderr when it is a terminal, and writes results all-or-nothing.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,7 @@ typedef struct {
     const char *config_path;
     const char *out_path;
     const char *n_text;
+    const char *replicates_path;
     const char *overrides[MAX_OVERRIDES];
     char override_buf[MAX_OVERRIDES][96];
     int override_count;
@@ -128,6 +130,8 @@ static int parse_args(int argc, char **argv, cli_args *args)
             status = add_override(args, "simulation.threads=", value);
         } else if (strcmp(a, "--out") == 0) {
             args->out_path = value;
+        } else if (strcmp(a, "--replicates") == 0) {
+            args->replicates_path = value;
         } else if (strcmp(a, "--n") == 0) {
             args->n_text = value;
             status = add_override(args, "trial.n=", value);
@@ -207,18 +211,43 @@ static double now_seconds(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static void draw_progress(double fraction, long trials, double elapsed)
+/* A progress bar over a known number of trials, drawn on stderr when it is a terminal. */
+typedef struct {
+    int show;
+    double start, last_draw, total;
+} progress;
+
+static void progress_start(progress *p, int quiet, double total_trials)
 {
+    p->show = !quiet && isatty(STDERR_FILENO);
+    p->start = p->last_draw = now_seconds();
+    p->total = total_trials;
+}
+
+static void progress_update(progress *p, double trials_done)
+{
+    double t = now_seconds();
+    if (!p->show || t - p->last_draw < PROGRESS_INTERVAL)
+        return;
+    p->last_draw = t;
     enum { WIDTH = 30 };
-    int filled = (int)(fraction * WIDTH);
+    double fraction = p->total > 0 ? fmin(trials_done / p->total, 1.0) : 1.0, elapsed = t - p->start;
     char bar[WIDTH + 1];
     for (int i = 0; i < WIDTH; i++)
-        bar[i] = i < filled ? '#' : '.';
+        bar[i] = i < (int)(fraction * WIDTH) ? '#' : '.';
     bar[WIDTH] = '\0';
-    double rate = elapsed > 0 ? (double)trials / elapsed : 0;
+    double rate = elapsed > 0 ? trials_done / elapsed : 0;
     double left = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0;
     fprintf(stderr, "\r[%s] %5.1f%%  %.3g trials/s  %.0f s left ", bar, 100 * fraction, rate, left);
     fflush(stderr);
+}
+
+/* Clears the bar; returns the seconds since progress_start. */
+static double progress_end(const progress *p)
+{
+    if (p->show)
+        fprintf(stderr, "\r%*s\r", 70, "");
+    return now_seconds() - p->start;
 }
 
 /* Results path without ".csv", plus ".config.ini": where the resolved config goes. */
@@ -230,44 +259,223 @@ static void config_path_for(const char *csv_path, char *buf, size_t len)
     snprintf(buf, len, "%.*s.config.ini", (int)n, csv_path);
 }
 
-static const char *const csv_columns[] = {
-    "scenario",     "analysis",  "n_total",      "n_control",    "n_msc",    "reps",
+/* A CSV row assembled cell by cell. */
+#define ROW_MAX 64
+#define CELL_LEN 72
+typedef struct {
+    char cell[ROW_MAX][CELL_LEN];
+    size_t count;
+} csv_row;
+
+static void row_text(csv_row *r, const char *text)
+{
+    snprintf(r->cell[r->count++], CELL_LEN, "%s", text);
+}
+
+static void row_long(csv_row *r, long v)
+{
+    snprintf(r->cell[r->count++], CELL_LEN, "%ld", v);
+}
+
+static void row_double(csv_row *r, double v)
+{
+    mscsim_format_double(r->cell[r->count++], CELL_LEN, v);
+}
+
+static int row_write(mscsim_csv_writer *w, const csv_row *r, mscsim_error *err)
+{
+    const char *fields[ROW_MAX];
+    for (size_t i = 0; i < r->count; i++)
+        fields[i] = r->cell[i];
+    return mscsim_csv_writer_row(w, fields, r->count, err);
+}
+
+/* The columns every output starts with: the scenario and one per swept key. */
+static void row_scenario_header(csv_row *r, const mscsim_config *base)
+{
+    row_text(r, "scenario");
+    for (int i = 0; i < base->sweep_count; i++)
+        row_text(r, base->sweep[i].name);
+}
+
+static void row_scenario(csv_row *r, const mscsim_config *base, size_t point)
+{
+    row_long(r, (long)point + 1);
+    for (int i = 0; i < base->sweep_count; i++)
+        row_text(r, mscsim_sweep_value(base, i, point));
+}
+
+/* The design's clinical labels, for plots: model, scale, endpoint, missing-data rule. */
+static const char *const design_keys[][2] = {
+    {"model", "type"}, {"outcome", "scale"}, {"analysis", "endpoint"}, {"analysis", "missing"}};
+static const char *const design_columns[] = {"model", "scale", "endpoint", "missing"};
+#define DESIGN_COLUMN_COUNT (sizeof design_columns / sizeof design_columns[0])
+
+static void row_design(csv_row *r, const mscsim_config *point)
+{
+    for (size_t i = 0; i < DESIGN_COLUMN_COUNT; i++) {
+        char value[CELL_LEN];
+        mscsim_config_format(point, design_keys[i][0], design_keys[i][1], value, sizeof value);
+        row_text(r, value);
+    }
+}
+
+static const char *const summary_columns[] = {
+    "analysis",     "n_total",   "n_control",    "n_msc",        "reps",
     "rejections",   "power",     "power_lo",     "power_hi",     "true_effect",
     "mean_estimate", "bias",     "empirical_se", "mean_se",      "rmse",     "coverage",
     "mean_n_analysed", "failures", "true_effect_mcse", "mean_deaths", "floor_share",
     "ceiling_share", "recovery_slope", "missing_control", "missing_msc", "rejection_kind",
 };
-#define CSV_COLUMN_COUNT (sizeof csv_columns / sizeof csv_columns[0])
+#define SUMMARY_COLUMN_COUNT (sizeof summary_columns / sizeof summary_columns[0])
 
-static int write_summary_row(mscsim_csv_writer *w, const mscsim_cell_summary *s,
-                             mscsim_error *err)
+static void summary_header(csv_row *r, const mscsim_config *base)
 {
-    char cells[CSV_COLUMN_COUNT][72];
-    _Static_assert(CSV_COLUMN_COUNT == 27, "write_summary_row fills 27 cells");
-    snprintf(cells[0], 72, "%ld", s->scenario);
-    snprintf(cells[1], 72, "%s", s->analysis);
-    snprintf(cells[2], 72, "%ld", s->n_total);
-    snprintf(cells[3], 72, "%ld", s->n_control);
-    snprintf(cells[4], 72, "%ld", s->n_msc);
-    snprintf(cells[5], 72, "%ld", s->reps);
-    snprintf(cells[6], 72, "%ld", s->rejections);
+    row_scenario_header(r, base);
+    for (size_t i = 0; i < SUMMARY_COLUMN_COUNT; i++)
+        row_text(r, summary_columns[i]);
+    for (size_t i = 0; i < DESIGN_COLUMN_COUNT; i++)
+        row_text(r, design_columns[i]);
+}
+
+static void summary_row(csv_row *r, const mscsim_config *base, size_t point,
+                        const mscsim_config *design, const mscsim_cell_summary *s)
+{
+    row_scenario(r, base, point);
+    row_text(r, s->analysis);
+    const long counts[] = {s->n_total, s->n_control, s->n_msc, s->reps, s->rejections};
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
+        row_long(r, counts[i]);
     const double reals[] = {s->power,         s->power_lo, s->power_hi,     s->true_effect,
                             s->mean_estimate, s->bias,     s->empirical_se, s->mean_se,
                             s->rmse,          s->coverage, s->mean_n_analysed};
     for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++)
-        mscsim_format_double(cells[7 + i], 72, reals[i]);
-    snprintf(cells[18], 72, "%ld", s->failures);
+        row_double(r, reals[i]);
+    row_long(r, s->failures);
     const double extra[] = {s->true_effect_mcse, s->mean_deaths,     s->floor_share,
                             s->ceiling_share,    s->recovery_slope,  s->missing_control,
                             s->missing_msc};
     for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
-        mscsim_format_double(cells[19 + i], 72, extra[i]);
+        row_double(r, extra[i]);
     /* With no true effect every rejection is a false one: the rate is the type I error. */
-    snprintf(cells[26], 72, "%s", s->true_effect == 0 ? "type_i_error" : "power");
-    const char *fields[CSV_COLUMN_COUNT];
-    for (size_t i = 0; i < CSV_COLUMN_COUNT; i++)
-        fields[i] = cells[i];
-    return mscsim_csv_writer_row(w, fields, CSV_COLUMN_COUNT, err);
+    row_text(r, s->true_effect == 0 ? "type_i_error" : "power");
+    row_design(r, design);
+}
+
+static const char *const replicate_columns[] = {
+    "analysis", "n_total", "n_control", "n_msc", "replicate", "estimate", "se", "p_value",
+    "reject", "failed", "n_analysed_control", "n_analysed_msc", "true_effect"};
+#define REPLICATE_COLUMN_COUNT (sizeof replicate_columns / sizeof replicate_columns[0])
+
+static void replicate_header(csv_row *r, const mscsim_config *base)
+{
+    row_scenario_header(r, base);
+    for (size_t i = 0; i < REPLICATE_COLUMN_COUNT; i++)
+        row_text(r, replicate_columns[i]);
+    for (size_t i = 0; i < DESIGN_COLUMN_COUNT; i++)
+        row_text(r, design_columns[i]);
+}
+
+/* One row per trial and analysis of the engine's last step. */
+static int write_replicates(mscsim_csv_writer *w, const mscsim_config *base, size_t point,
+                            const mscsim_config *design, const mscsim_engine *eng,
+                            mscsim_error *err)
+{
+    const mscsim_replicate *records;
+    size_t count, cell;
+    mscsim_engine_last_chunk(eng, &records, &count, &cell);
+    int analyses = mscsim_engine_analysis_count(eng);
+    mscsim_cell_summary s; /* For the analysis names, sizes and true effects. */
+    int status = MSCSIM_OK;
+    for (int k = 0; !status && k < analyses; k++) {
+        mscsim_engine_summary(eng, cell, k, &s);
+        for (size_t i = 0; !status && i < count; i++) {
+            const mscsim_replicate *rec = &records[i];
+            const mscsim_analysis_result *res = &rec->result[k];
+            csv_row r = {.count = 0};
+            row_scenario(&r, base, point);
+            row_text(&r, s.analysis);
+            row_long(&r, s.n_total);
+            row_long(&r, s.n_control);
+            row_long(&r, s.n_msc);
+            row_long(&r, rec->replicate + 1);
+            row_double(&r, res->failed ? (double)NAN : res->estimate);
+            row_double(&r, res->failed ? (double)NAN : res->se);
+            row_double(&r, res->failed ? (double)NAN : res->p_value);
+            row_long(&r, res->reject != 0);
+            row_long(&r, res->failed != 0);
+            row_long(&r, (long)rec->diag.n_analysed[0]);
+            row_long(&r, (long)rec->diag.n_analysed[1]);
+            row_double(&r, s.true_effect);
+            row_design(&r, design);
+            status = row_write(w, &r, err);
+        }
+    }
+    return status;
+}
+
+/* The outputs of a run, written all-or-nothing. */
+typedef struct {
+    char csv_path[1024], ini_path[1100];
+    mscsim_csv_writer *csv, *ini, *replicates;
+} run_outputs;
+
+static void outputs_abort(run_outputs *o)
+{
+    mscsim_csv_writer_abort(o->csv);
+    mscsim_csv_writer_abort(o->ini);
+    mscsim_csv_writer_abort(o->replicates);
+    o->csv = o->ini = o->replicates = NULL;
+}
+
+/* Opens the results CSV (out_path or results/<name><suffix>.csv), the resolved config beside
+ * it and, when asked, the replicates file, before any simulation: an unwritable path fails
+ * first. */
+static int outputs_open(run_outputs *o, const char *out_path, const char *suffix,
+                        const char *replicates_path, const mscsim_config *cfg, mscsim_error *err)
+{
+    memset(o, 0, sizeof *o);
+    if (out_path)
+        snprintf(o->csv_path, sizeof o->csv_path, "%s", out_path);
+    else
+        snprintf(o->csv_path, sizeof o->csv_path, "results/%s%s.csv", cfg->name, suffix);
+    config_path_for(o->csv_path, o->ini_path, sizeof o->ini_path);
+    int status = mscsim_csv_writer_open(o->csv_path, &o->csv, err);
+    if (!status)
+        status = mscsim_csv_writer_open(o->ini_path, &o->ini, err);
+    if (!status && replicates_path)
+        status = mscsim_csv_writer_open(replicates_path, &o->replicates, err);
+    if (status)
+        outputs_abort(o);
+    return status;
+}
+
+/* Writes the resolved config and commits every file; on failure none is left behind. */
+static int outputs_commit(run_outputs *o, const mscsim_config *cfg, mscsim_error *err)
+{
+    int status = mscsim_config_write(cfg, mscsim_csv_writer_stream(o->ini), err);
+    if (status) {
+        outputs_abort(o);
+        return status;
+    }
+    status = mscsim_csv_writer_commit(o->csv, err);
+    o->csv = NULL;
+    if (!status) {
+        status = mscsim_csv_writer_commit(o->ini, err);
+        o->ini = NULL;
+        if (status)
+            remove(o->csv_path);
+    }
+    if (!status && o->replicates) {
+        status = mscsim_csv_writer_commit(o->replicates, err);
+        o->replicates = NULL;
+        if (status) {
+            remove(o->csv_path);
+            remove(o->ini_path);
+        }
+    }
+    outputs_abort(o);
+    return status;
 }
 
 static int cmd_run(const cli_args *args)
@@ -277,82 +485,79 @@ static int cmd_run(const cli_args *args)
     if (status)
         return status;
     mscsim_error err;
-    mscsim_engine *eng = NULL;
-    if (mscsim_engine_new(&cfg, 0, &eng, &err)) {
+    run_outputs out;
+    if (outputs_open(&out, args->out_path, "", args->replicates_path, &cfg, &err)) {
         print_error(&err);
-        return err.code == MSCSIM_ENOMEM ? EXIT_RUN_FAILED : EXIT_BAD_INPUT;
-    }
-    char csv_path[1024], ini_path[1100];
-    if (args->out_path)
-        snprintf(csv_path, sizeof csv_path, "%s", args->out_path);
-    else
-        snprintf(csv_path, sizeof csv_path, "results/%s.csv", cfg.name);
-    config_path_for(csv_path, ini_path, sizeof ini_path);
-
-    /* Open both outputs first so an unwritable path fails before the simulation. */
-    mscsim_csv_writer *csv = NULL, *ini = NULL;
-    if (mscsim_csv_writer_open(csv_path, &csv, &err) ||
-        mscsim_csv_writer_open(ini_path, &ini, &err)) {
-        print_error(&err);
-        mscsim_csv_writer_abort(csv);
-        mscsim_engine_free(eng);
         return EXIT_RUN_FAILED;
     }
-
-    int show_progress = !args->quiet && isatty(STDERR_FILENO);
-    double start = now_seconds(), last_draw = start;
-    while (!mscsim_engine_done(eng)) {
-        mscsim_engine_step(eng, &err);
-        double t = now_seconds();
-        if (show_progress && t - last_draw >= PROGRESS_INTERVAL) {
-            draw_progress(mscsim_engine_progress(eng), mscsim_engine_trials_done(eng), t - start);
-            last_draw = t;
-        }
+    csv_row header = {.count = 0};
+    summary_header(&header, &cfg);
+    status = row_write(out.csv, &header, &err);
+    if (!status && out.replicates) {
+        header.count = 0;
+        replicate_header(&header, &cfg);
+        status = row_write(out.replicates, &header, &err);
     }
-    double elapsed = now_seconds() - start;
-    if (show_progress)
-        fprintf(stderr, "\r%*s\r", 70, "");
 
-    status = mscsim_csv_writer_row(csv, csv_columns, CSV_COLUMN_COUNT, &err);
-    size_t cells = mscsim_engine_cell_count(eng);
-    int analyses = mscsim_engine_analysis_count(eng);
+    size_t points = mscsim_sweep_points(&cfg);
+    progress bar;
+    progress_start(&bar, args->quiet, (double)points * cfg.n_count * (double)cfg.reps);
+    double trials_before = 0;
+    long trials = 0;
+    int threads = 0, exit_code = EXIT_RUN_FAILED;
+    if (points > 1)
+        printf("%-8s ", "scenario");
     printf("%-8s %-11s %7s %7s %8s  %-17s %10s %9s %8s\n", "n", "analysis", "control", "msc",
            "power", "95% CI", "bias", "coverage", "failures");
-    for (size_t c = 0; !status && c < cells; c++) {
-        for (int k = 0; !status && k < analyses; k++) {
-            mscsim_cell_summary s;
-            mscsim_engine_summary(eng, c, k, &s);
-            status = write_summary_row(csv, &s, &err);
-            printf("%-8ld %-11s %7ld %7ld %8.4f  [%.4f, %.4f] %10.4g %9.4f %8ld\n", s.n_total,
-                   s.analysis, s.n_control, s.n_msc, s.power, s.power_lo, s.power_hi, s.bias,
-                   s.coverage, s.failures);
+    for (size_t g = 0; !status && g < points; g++) {
+        mscsim_config point;
+        mscsim_engine *eng = NULL;
+        status = mscsim_sweep_point(&cfg, g, &point, &err);
+        if (!status)
+            status = mscsim_engine_new(&point, out.replicates != NULL, &eng, &err);
+        if (status) {
+            exit_code = err.code == MSCSIM_ENOMEM ? EXIT_RUN_FAILED : EXIT_BAD_INPUT;
+            break;
         }
-    }
-    if (!status)
-        status = mscsim_config_write(&cfg, mscsim_csv_writer_stream(ini), &err);
-    if (status) {
-        print_error(&err);
-        mscsim_csv_writer_abort(csv);
-        mscsim_csv_writer_abort(ini);
+        while (!status && !mscsim_engine_done(eng)) {
+            status = mscsim_engine_step(eng, &err);
+            if (!status && out.replicates)
+                status = write_replicates(out.replicates, &cfg, g, &point, eng, &err);
+            progress_update(&bar, trials_before + (double)mscsim_engine_trials_done(eng));
+        }
+        size_t cells = mscsim_engine_cell_count(eng);
+        int analyses = mscsim_engine_analysis_count(eng);
+        for (size_t c = 0; !status && c < cells; c++) {
+            for (int k = 0; !status && k < analyses; k++) {
+                mscsim_cell_summary s;
+                mscsim_engine_summary(eng, c, k, &s);
+                csv_row r = {.count = 0};
+                summary_row(&r, &cfg, g, &point, &s);
+                status = row_write(out.csv, &r, &err);
+                if (points > 1)
+                    printf("%-8zu ", g + 1);
+                printf("%-8ld %-11s %7ld %7ld %8.4f  [%.4f, %.4f] %10.4g %9.4f %8ld\n",
+                       s.n_total, s.analysis, s.n_control, s.n_msc, s.power, s.power_lo,
+                       s.power_hi, s.bias, s.coverage, s.failures);
+            }
+        }
+        trials_before += (double)mscsim_engine_trials_done(eng);
+        trials += mscsim_engine_trials_done(eng);
+        threads = mscsim_engine_threads(eng);
         mscsim_engine_free(eng);
-        return EXIT_RUN_FAILED;
     }
-    status = mscsim_csv_writer_commit(csv, &err);
+    double elapsed = progress_end(&bar);
+    if (!status)
+        status = outputs_commit(&out, &cfg, &err);
     if (status) {
-        mscsim_csv_writer_abort(ini);
-    } else {
-        status = mscsim_csv_writer_commit(ini, &err);
-        if (status)
-            remove(csv_path);
-    }
-    long trials = mscsim_engine_trials_done(eng);
-    int threads = mscsim_engine_threads(eng);
-    mscsim_engine_free(eng);
-    if (status) {
+        outputs_abort(&out);
         print_error(&err);
-        return EXIT_RUN_FAILED;
+        return exit_code;
     }
-    printf("wrote %s and %s\n", csv_path, ini_path);
+    printf("wrote %s and %s", out.csv_path, out.ini_path);
+    if (args->replicates_path)
+        printf(" and %s", args->replicates_path);
+    printf("\n");
     if (!args->quiet)
         fprintf(stderr, "mscsim: %ld trials in %.3f s (%.3g trials/s on %d threads)\n", trials,
                 elapsed, elapsed > 0 ? (double)trials / elapsed : 0.0, threads);

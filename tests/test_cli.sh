@@ -76,6 +76,12 @@ run_bad worst_without_scale "7: [analysis] missing: worst needs a bounded [outco
 run_bad visit_weights_count "11: [dropout] visit_weights: give one weight per visit up to the primary visit (3)"
 run_bad mar_binary "6: [dropout] mechanism: mar needs an observed baseline score or earlier visit"
 run_bad unknown_mechanism "6: [dropout] mechanism: unknown value 'informative' (known: mcar, mar, mnar)"
+# Sweeps: every grid point is checked before anything runs.
+run_bad sweep_unknown_key "8: [sweep] msc.effect_size: 'msc.effect_size' is not a config key"
+run_bad sweep_value_out_of_range "9: [sweep] control.dropout: value '1.2': 1.2 is out of range [0, 1)"
+run_bad sweep_point_invalid "9: [sweep] analysis.test: grid point 2 (msc.mean = 0.2, analysis.test = fisher):"
+expect_error sweep_list_key 2 "--set: [sweep] trial.n: trial.n takes a list, so it cannot be swept" \
+    "$bin" run "$good" --set "sweep.trial.n=20, 40"
 expect_error responder_no_threshold 2 \
     "responder_no_threshold.ini: [analysis] threshold: a responder endpoint needs [analysis] threshold" \
     "$bin" run "$bad/responder_no_threshold.ini"
@@ -127,7 +133,7 @@ header=$(head -n 1 "$tmp/threads1.csv")
 want="scenario,analysis,n_total,n_control,n_msc,reps,rejections,power,power_lo,power_hi,\
 true_effect,mean_estimate,bias,empirical_se,mean_se,rmse,coverage,mean_n_analysed,failures,\
 true_effect_mcse,mean_deaths,floor_share,ceiling_share,recovery_slope,missing_control,missing_msc,\
-rejection_kind"
+rejection_kind,model,scale,endpoint,missing"
 if [ "$header" = "$want" ]; then ok "CSV header"; else fail "CSV header: $header"; fi
 if [ "$(wc -l <"$tmp/threads1.csv")" -eq 3 ]; then ok "one row per n"
 else fail "row count $(wc -l <"$tmp/threads1.csv")"; fi
@@ -144,8 +150,45 @@ done
 
 # Under a null effect the rejection rate is reported as the type I error.
 "$bin" run "$good" --reps 500 --quiet --out "$tmp/null.csv" >/dev/null 2>&1
-if [ "$(tail -n 1 "$tmp/null.csv" | awk -F, '{ print $NF }')" = type_i_error ]
+if [ "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "rejection_kind") c = i }
+                 NR == 2 { print $c }' "$tmp/null.csv")" = type_i_error ]
 then ok "null design reports type_i_error"; else fail "null design: $(tail -n 1 "$tmp/null.csv")"; fi
+
+# A sweep's rows equal separate runs of each grid point: same trials, same numbers.
+"$bin" run "$good" --set trial.n=30,50 --set "sweep.msc.mean=0, 0.6" \
+    --set "sweep.control.dropout=0, 0.25" --reps 2000 --quiet --out "$tmp/sweep.csv" >/dev/null 2>&1
+if [ "$(head -n 1 "$tmp/sweep.csv" | cut -d, -f1-4)" = "scenario,msc.mean,control.dropout,analysis" ] &&
+    [ "$(wc -l <"$tmp/sweep.csv")" -eq 9 ]
+then ok "sweep: one column per swept key, 4 points x 2 n"; else fail "sweep layout: $(head -n 1 "$tmp/sweep.csv")"; fi
+same=1
+for mean in 0 0.6; do
+    for drop in 0 0.25; do
+        "$bin" run "$good" --set trial.n=30,50 --set msc.mean=$mean --set control.dropout=$drop \
+            --reps 2000 --quiet --out "$tmp/point.csv" >/dev/null 2>&1
+        tail -n +2 "$tmp/point.csv" | cut -d, -f2- >"$tmp/point.rows"
+        awk -F, -v m=$mean -v d=$drop '$2 == m && $3 == d' "$tmp/sweep.csv" | cut -d, -f4- >"$tmp/sweep.rows"
+        cmp -s "$tmp/point.rows" "$tmp/sweep.rows" || same=0
+    done
+done
+if [ "$same" = 1 ]; then ok "sweep rows equal separate runs of each grid point"
+else fail "sweep rows differ from separate runs"; fi
+
+# --replicates: one row per trial and analysis, consistent with the summary rows.
+"$bin" run "$good" --set trial.n=30,50 --set "analysis.tests=welch, student" --reps 700 --quiet \
+    --out "$tmp/sum.csv" --replicates "$tmp/reps.csv" >/dev/null 2>&1
+if [ "$(wc -l <"$tmp/reps.csv")" -eq $((700 * 2 * 2 + 1)) ] &&
+    [ "$(head -n 1 "$tmp/reps.csv")" = "scenario,analysis,n_total,n_control,n_msc,replicate,estimate,\
+se,p_value,reject,failed,n_analysed_control,n_analysed_msc,true_effect,model,scale,endpoint,missing" ]
+then ok "replicates: 700 trials x 2 n x 2 analyses"; else fail "replicates layout: $(head -n 1 "$tmp/reps.csv")"; fi
+# Rejections per (analysis, n) add up to the summary's.
+awk -F, 'NR > 1 { r[$2 "," $3] += $10 } END { for (k in r) print k "," r[k] }' "$tmp/reps.csv" | sort >"$tmp/rej.a"
+awk -F, 'NR > 1 { print $2 "," $3 "," $7 }' "$tmp/sum.csv" | sort >"$tmp/rej.b"
+if cmp -s "$tmp/rej.a" "$tmp/rej.b"; then ok "replicates' rejections add up to the summary"
+else fail "replicates' rejections differ: $(cat "$tmp/rej.a") vs $(cat "$tmp/rej.b")"; fi
+mkdir -p "$tmp/noreps"
+msg=$("$bin" run "$good" --quiet --out "$tmp/noreps/r.csv" --replicates "$tmp/no/such/reps.csv" 2>&1 >/dev/null)
+if [ $? -eq 1 ] && [ -z "$(ls -A "$tmp/noreps")" ]; then ok "unwritable replicates: nothing written ($msg)"
+else fail "unwritable replicates: $(ls -A "$tmp/noreps") $msg"; fi
 
 # simulate: one trial, patient by patient, one row per patient and visit.
 "$bin" simulate "$configs/lee2022_fma_motor.ini" --n 30 --out "$tmp/patients.csv" >/dev/null 2>&1

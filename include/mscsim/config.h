@@ -30,6 +30,18 @@ extern "C" {
 #define MSCSIM_MAX_ANALYSES 8  /**< Analyses run on the same trials ([analysis] tests). */
 #define MSCSIM_MAX_IMPUTATIONS 200 /**< [analysis] imputations. */
 #define MSCSIM_MAX_COVARIATES 4 /**< [analysis] covariates. */
+#define MSCSIM_MAX_SWEEP_KEYS 4 /**< Keys in a [sweep]. */
+#define MSCSIM_MAX_SWEEP_VALUES 32 /**< Values per swept key. */
+#define MSCSIM_MAX_SWEEP_POINTS 4096 /**< Grid points of a [sweep] (the product of its counts). */
+#define MSCSIM_SWEEP_VALUE_LEN 48 /**< Room for one swept value, including the NUL. */
+
+/** One [sweep] line: a config key and the values it takes across the grid. */
+typedef struct {
+    char name[2 * MSCSIM_NAME_LEN]; /**< "section.key". */
+    char values[MSCSIM_MAX_SWEEP_VALUES][MSCSIM_SWEEP_VALUE_LEN];
+    int value_count;
+    int line; /**< Where it was set (-1 = --set). */
+} mscsim_sweep_key;
 
 /** Baseline covariates an adjusted analysis can use ([analysis] covariates). */
 typedef enum {
@@ -170,14 +182,35 @@ typedef struct mscsim_config {
     int covariate_count;
     int imputations;                        /**< [analysis] imputations (mi). */
 
+    mscsim_sweep_key sweep[MSCSIM_MAX_SWEEP_KEYS]; /**< [sweep]: the grid, first key slowest. */
+    int sweep_count;
+    long scenario;      /**< Grid point of a sweep, from 1 (not a key: set by mscsim_sweep_point). */
+    int nested_sizes;   /**< 1: every n draws trial r from one stream, so smaller trials are
+                             prefixes of larger ones (the sample-size search; not a key). */
+
     long reps;                              /**< [simulation] reps. */
     uint64_t seed;                          /**< [simulation] seed. */
     int threads;                            /**< [simulation] threads (0 = all cores). */
+    int common_random_numbers;              /**< [simulation] common_random_numbers (1 = yes). */
 
     /* Provenance, for messages: where each key (by key-table index) was set. */
     char path[256];                         /**< The file loaded. */
     int key_line[MSCSIM_MAX_KEYS];          /**< Line that set each key; 0 = default; -1 = --set. */
 } mscsim_config;
+
+/** Grid points of cfg's [sweep]: the product of its value counts (1 without a sweep). */
+size_t mscsim_sweep_points(const mscsim_config *cfg);
+
+/**
+ * Grid point `point` (0-based; the first key varies slowest): cfg with the point's values
+ * applied, scenario = point + 1, validated. A value that does not fit the design fails
+ * with the [sweep] line and the value named.
+ */
+int mscsim_sweep_point(const mscsim_config *cfg, size_t point, mscsim_config *out,
+                       mscsim_error *err);
+
+/** The value swept key `key` takes at grid point `point`. */
+const char *mscsim_sweep_value(const mscsim_config *cfg, int key, size_t point);
 
 /**
  * The analyses to run, in order: [analysis] tests when set, else the single [analysis]
@@ -230,6 +263,13 @@ void mscsim_config_arm_sizes(const mscsim_config *cfg, long n, long sizes[MSCSIM
  * writing fails.
  */
 int mscsim_config_write(const mscsim_config *cfg, FILE *out, mscsim_error *err);
+
+/**
+ * The value of section.key as the resolved config writes it (e.g. "fma_motor" for
+ * outcome.scale; [analysis] endpoint with auto resolved). Returns 0, or -1 for an unknown key.
+ */
+int mscsim_config_format(const mscsim_config *cfg, const char *section, const char *key,
+                         char *buf, size_t len);
 
 /**
  * Writes the key reference as a Markdown table (section, key, type, default, range,
