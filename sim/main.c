@@ -17,6 +17,7 @@
 #include "mscsim/engine.h"
 #include "mscsim/model.h"
 #include "mscsim/output.h"
+#include "mscsim/samplesize.h"
 #include "mscsim/version.h"
 
 enum { EXIT_BAD_INPUT = 2, EXIT_RUN_FAILED = 1 };
@@ -65,6 +66,10 @@ typedef struct {
     const char *out_path;
     const char *n_text;
     const char *replicates_path;
+    const char *trace_path;
+    const char *analysis_name;
+    double target;
+    long confirm_reps;
     const char *overrides[MAX_OVERRIDES];
     char override_buf[MAX_OVERRIDES][96];
     int override_count;
@@ -103,6 +108,7 @@ static int add_override(cli_args *args, const char *prefix, const char *value)
 static int parse_args(int argc, char **argv, cli_args *args)
 {
     memset(args, 0, sizeof *args);
+    args->target = 0.8;
     if (argc < 2)
         return usage_error("%s", "missing command");
     args->command = argv[1];
@@ -132,6 +138,20 @@ static int parse_args(int argc, char **argv, cli_args *args)
             args->out_path = value;
         } else if (strcmp(a, "--replicates") == 0) {
             args->replicates_path = value;
+        } else if (strcmp(a, "--trace") == 0) {
+            args->trace_path = value;
+        } else if (strcmp(a, "--analysis") == 0) {
+            args->analysis_name = value;
+        } else if (strcmp(a, "--target") == 0) {
+            char *end;
+            args->target = strtod(value, &end);
+            if (*end || !(args->target > 0 && args->target < 1))
+                return usage_error("--target must be a power in (0, 1), not '%s'", value);
+        } else if (strcmp(a, "--confirm-reps") == 0) {
+            char *end;
+            args->confirm_reps = strtol(value, &end, 10);
+            if (*end || args->confirm_reps < 1)
+                return usage_error("--confirm-reps must be a whole number >= 1, not '%s'", value);
         } else if (strcmp(a, "--n") == 0) {
             args->n_text = value;
             status = add_override(args, "trial.n=", value);
@@ -564,6 +584,188 @@ static int cmd_run(const cli_args *args)
     return 0;
 }
 
+/* ---- samplesize ----------------------------------------------------------------------- */
+
+static const char *const answer_columns[] = {
+    "analysis", "n_total", "n_control", "n_msc", "power", "power_lo", "power_hi", "target",
+    "reps", "n_total_below", "power_below", "power_below_lo", "power_below_hi",
+    "gain_per_block", "start_n", "trials"};
+#define ANSWER_COLUMN_COUNT (sizeof answer_columns / sizeof answer_columns[0])
+
+static const char *const trace_columns[] = {"analysis", "stage",   "n_total", "n_control",
+                                            "n_msc",    "reps",    "rejections", "power",
+                                            "power_lo", "power_hi", "target"};
+#define TRACE_COLUMN_COUNT (sizeof trace_columns / sizeof trace_columns[0])
+
+typedef struct {
+    progress bar;
+    long shown_n;
+} ss_progress;
+
+/* The bar of the candidate being simulated: its share done, the rate, its time left. */
+static void ss_on_progress(void *user, long trials, long in_candidate, const mscsim_ss_eval *running)
+{
+    (void)trials;
+    ss_progress *p = user;
+    if (in_candidate <= 8192 || running->n_total != p->shown_n) {
+        p->bar.start = now_seconds() - 1e-9;
+        p->bar.total = (double)running->reps;
+        p->shown_n = running->n_total;
+    }
+    progress_update(&p->bar, (double)in_candidate);
+}
+
+static int cmd_samplesize(const cli_args *args)
+{
+    mscsim_config cfg;
+    int status = load_design(args, &cfg);
+    if (status)
+        return status;
+    const char *names[MSCSIM_MAX_ANALYSES];
+    int analyses = mscsim_config_analyses(&cfg, names), analysis = 0;
+    if (args->analysis_name) {
+        for (analysis = 0; analysis < analyses; analysis++)
+            if (strcmp(names[analysis], args->analysis_name) == 0)
+                break;
+        if (analysis == analyses)
+            return usage_error("--analysis '%s' is not one of the config's analyses",
+                               args->analysis_name);
+    }
+    mscsim_error err;
+    run_outputs out;
+    if (outputs_open(&out, args->out_path, "_samplesize", NULL, &cfg, &err)) {
+        print_error(&err);
+        return EXIT_RUN_FAILED;
+    }
+    char trace_path[1100];
+    if (args->trace_path) {
+        snprintf(trace_path, sizeof trace_path, "%s", args->trace_path);
+    } else {
+        size_t n = strlen(out.csv_path);
+        if (n >= 4 && strcmp(out.csv_path + n - 4, ".csv") == 0)
+            n -= 4;
+        snprintf(trace_path, sizeof trace_path, "%.*s_trace.csv", (int)n, out.csv_path);
+    }
+    mscsim_csv_writer *trace = NULL;
+    if (mscsim_csv_writer_open(trace_path, &trace, &err)) {
+        outputs_abort(&out);
+        print_error(&err);
+        return EXIT_RUN_FAILED;
+    }
+    csv_row header = {.count = 0};
+    row_scenario_header(&header, &cfg);
+    for (size_t i = 0; i < ANSWER_COLUMN_COUNT; i++)
+        row_text(&header, answer_columns[i]);
+    for (size_t i = 0; i < DESIGN_COLUMN_COUNT; i++)
+        row_text(&header, design_columns[i]);
+    status = row_write(out.csv, &header, &err);
+    header.count = 0;
+    row_scenario_header(&header, &cfg);
+    for (size_t i = 0; !status && i < TRACE_COLUMN_COUNT; i++)
+        row_text(&header, trace_columns[i]);
+    if (!status)
+        status = row_write(trace, &header, &err);
+
+    ss_progress prog = {.shown_n = -1};
+    progress_start(&prog.bar, args->quiet, 1);
+    double start = now_seconds();
+    size_t points = mscsim_sweep_points(&cfg);
+    long trials = 0;
+    for (size_t g = 0; !status && g < points; g++) {
+        mscsim_config point;
+        status = mscsim_sweep_point(&cfg, g, &point, &err);
+        mscsim_ss_options opt = {.target = args->target, .analysis = analysis,
+                                 .confirm_reps = args->confirm_reps,
+                                 .on_progress = ss_on_progress, .user = &prog};
+        mscsim_ss_result res;
+        if (!status)
+            status = mscsim_samplesize(&point, &opt, &res, &err);
+        if (status)
+            break;
+        trials += res.trials;
+        csv_row r = {.count = 0};
+        row_scenario(&r, &cfg, g);
+        row_text(&r, names[analysis]);
+        const long counts[] = {res.n_total, res.n_control, res.n_msc};
+        for (size_t i = 0; i < 3; i++)
+            row_long(&r, counts[i]);
+        row_double(&r, res.at.power);
+        row_double(&r, res.at.power_lo);
+        row_double(&r, res.at.power_hi);
+        row_double(&r, args->target);
+        row_long(&r, res.confirm_reps);
+        int has_below = res.below.reps > 0;
+        if (has_below)
+            row_long(&r, res.below.n_total);
+        else
+            row_text(&r, "NA");
+        row_double(&r, has_below ? res.below.power : (double)NAN);
+        row_double(&r, has_below ? res.below.power_lo : (double)NAN);
+        row_double(&r, has_below ? res.below.power_hi : (double)NAN);
+        row_double(&r, res.gain_per_block);
+        row_long(&r, point.n[0]);
+        row_long(&r, res.trials);
+        row_design(&r, &point);
+        status = row_write(out.csv, &r, &err);
+        for (int e = 0; !status && e < res.trace_count; e++) {
+            const mscsim_ss_eval *ev = &res.trace[e];
+            csv_row t = {.count = 0};
+            row_scenario(&t, &cfg, g);
+            row_text(&t, names[analysis]);
+            row_text(&t, ev->stage == MSCSIM_SS_SEARCH ? "search" : "confirm");
+            const long evc[] = {ev->n_total, ev->n_control, ev->n_msc, ev->reps, ev->rejections};
+            for (size_t i = 0; i < 5; i++)
+                row_long(&t, evc[i]);
+            row_double(&t, ev->power);
+            row_double(&t, ev->power_lo);
+            row_double(&t, ev->power_hi);
+            row_double(&t, args->target);
+            status = row_write(trace, &t, &err);
+        }
+        progress_end(&prog.bar);
+        if (points > 1)
+            printf("scenario %zu: ", g + 1);
+        printf("n = %ld (%ld control + %ld msc): power %.4f [%.4f, %.4f] for %s, target %g\n",
+               res.n_total, res.n_control, res.n_msc, res.at.power, res.at.power_lo,
+               res.at.power_hi, names[analysis], args->target);
+        if (has_below)
+            printf("  n = %ld: power %.4f [%.4f, %.4f]\n", res.below.n_total, res.below.power,
+                   res.below.power_lo, res.below.power_hi);
+        int searched = 0;
+        for (int e = 0; e < res.trace_count; e++)
+            searched += res.trace[e].stage == MSCSIM_SS_SEARCH;
+        printf("  %ld trials: %d search candidates of %ld nested trials from n = %ld, then %ld "
+               "independent trials per confirmation\n  (one block of %ld patients gained %.4f "
+               "power in the search: 4 Monte Carlo SEs at %ld trials)\n",
+               res.trials, searched, res.trace_count ? res.trace[0].reps : 0, point.n[0],
+               res.confirm_reps, res.block, res.gain_per_block,
+               mscsim_ss_confirm_reps(args->target, res.gain_per_block, 1));
+        if (res.at.power < args->target)
+            printf("  warning: the confirmation did not reach the target within its steps\n");
+    }
+    progress_end(&prog.bar);
+    if (!status)
+        status = outputs_commit(&out, &cfg, &err);
+    if (!status) {
+        status = mscsim_csv_writer_commit(trace, &err);
+        trace = NULL;
+        if (status) {
+            remove(out.csv_path);
+            remove(out.ini_path);
+        }
+    }
+    if (status) {
+        mscsim_csv_writer_abort(trace);
+        outputs_abort(&out);
+        print_error(&err);
+        return err.code == MSCSIM_ERANGE ? EXIT_BAD_INPUT : EXIT_RUN_FAILED;
+    }
+    printf("wrote %s, %s and %s\n", out.csv_path, trace_path, out.ini_path);
+    if (!args->quiet)
+        fprintf(stderr, "mscsim: %ld trials in %.3f s\n", trials, now_seconds() - start);
+    return 0;
+}
+
 /* Formats v, or NA when the array is absent. */
 static const char *cell_or_na(char *buf, size_t len, const double *array, size_t i)
 {
@@ -690,6 +892,8 @@ int main(int argc, char **argv)
         return status;
     if (strcmp(args.command, "run") == 0)
         return cmd_run(&args);
+    if (strcmp(args.command, "samplesize") == 0)
+        return cmd_samplesize(&args);
     if (strcmp(args.command, "check") == 0)
         return cmd_check(&args);
     if (strcmp(args.command, "simulate") == 0)

@@ -190,6 +190,28 @@ msg=$("$bin" run "$good" --quiet --out "$tmp/noreps/r.csv" --replicates "$tmp/no
 if [ $? -eq 1 ] && [ -z "$(ls -A "$tmp/noreps")" ]; then ok "unwritable replicates: nothing written ($msg)"
 else fail "unwritable replicates: $(ls -A "$tmp/noreps") $msg"; fi
 
+# samplesize: answer and trace files, bad options rejected before anything is written.
+"$bin" samplesize "$good" --set msc.mean=0.5 --set analysis.test=student --reps 4000 --quiet \
+    --out "$tmp/ss.csv" >"$tmp/ss.stdout" 2>&1
+if [ "$(head -n 1 "$tmp/ss.csv" | cut -d, -f1-9)" = "scenario,analysis,n_total,n_control,n_msc,power,power_lo,power_hi,target" ] &&
+    [ "$(wc -l <"$tmp/ss.csv")" -eq 2 ] && grep -q '^1,student,confirm,' "$tmp/ss_trace.csv" &&
+    grep -q '^1,student,search,' "$tmp/ss_trace.csv" && [ -f "$tmp/ss.config.ini" ]
+then ok "samplesize writes the answer, its trace and the resolved config"
+else fail "samplesize output: $(cat "$tmp/ss.stdout")"; fi
+n=$(awk -F, 'NR == 2 { print $3 }' "$tmp/ss.csv")
+if [ "$n" -ge 126 ] && [ "$n" -le 130 ]; then ok "samplesize d = 0.5: n = $n (exact 128)"
+else fail "samplesize d = 0.5: n = $n, exact 128"; fi
+"$bin" samplesize "$good" --set msc.mean=0.5 --set "sweep.msc.sd=1, 2" --reps 2000 --quiet \
+    --out "$tmp/ss2.csv" >/dev/null 2>&1
+if [ "$(wc -l <"$tmp/ss2.csv")" -eq 3 ] && [ "$(head -n 1 "$tmp/ss2.csv" | cut -d, -f1-3)" = "scenario,msc.sd,analysis" ]
+then ok "samplesize with a sweep: one answer per grid point"; else fail "samplesize sweep: $(cat "$tmp/ss2.csv")"; fi
+expect_error samplesize_target 2 "--target must be a power in (0, 1), not '1.5'" \
+    "$bin" samplesize "$good" --target 1.5
+expect_error samplesize_analysis 2 "--analysis 'fisher' is not one of the config's analyses" \
+    "$bin" samplesize "$good" --analysis fisher
+expect_error samplesize_unreachable 2 "the target power 0.8 is not reached by n = 200000" \
+    "$bin" samplesize "$good" --reps 200
+
 # simulate: one trial, patient by patient, one row per patient and visit.
 "$bin" simulate "$configs/lee2022_fma_motor.ini" --n 30 --out "$tmp/patients.csv" >/dev/null 2>&1
 if [ "$(head -n 1 "$tmp/patients.csv")" = \
