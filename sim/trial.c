@@ -518,9 +518,12 @@ static size_t simulate_arm(const mscsim_design *d, int a, size_t n, const mscsim
      * patients in order, so patient i's draws do not depend on n (nested trials across
      * sizes, see mscsim_rng_substream). */
     enum { STEP_POPULATION, STEP_MODEL, STEP_DEATHS, STEP_DROPOUT, STEPS };
-    mscsim_rng step_rng[STEPS];
+    mscsim_rng step_rng[STEPS] = {{0, 0}};
+    /* Deriving a stream costs about as much as 5 patients' draws: only the steps that draw. */
+    int draws[STEPS] = {1, 1, d->cfg.arm[a].mortality > 0, apply_dropout && d->cfg.arm[a].dropout > 0};
     for (int s = 0; s < STEPS; s++)
-        step_rng[s] = mscsim_rng_substream(rng, (uint64_t)(stream * STEPS + s));
+        if (draws[s])
+            step_rng[s] = mscsim_rng_substream(rng, (uint64_t)(stream * STEPS + s));
     arm_buffers *b = &w->arm[a];
     b->n = n;
     mscsim_covariates cov = {b->nihss, b->age, b->onset, b->baseline};
@@ -536,15 +539,19 @@ static size_t simulate_arm(const mscsim_design *d, int a, size_t n, const mscsim
     if (apply_dropout)
         dropout(d, a, b, &step_rng[STEP_DROPOUT]);
 
-    size_t observed = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t k = i * (size_t)V + (size_t)p;
-        if (!b->observed[k])
-            continue;
-        observed++;
-        diag->at_floor += b->score[k] == d->scale.min;
-        diag->at_ceiling += b->score[k] == d->scale.max;
+    /* Local counters: through diag the compiler would store on every patient. */
+    size_t observed = 0, at_floor = 0, at_ceiling = 0;
+    for (size_t i = 0; i < n; i++)
+        observed += b->observed[i * (size_t)V + (size_t)p];
+    if (mscsim_scale_bounded(&d->scale)) {
+        for (size_t i = 0; i < n; i++) {
+            size_t k = i * (size_t)V + (size_t)p;
+            at_floor += b->observed[k] & (b->score[k] == d->scale.min);
+            at_ceiling += b->observed[k] & (b->score[k] == d->scale.max);
+        }
     }
+    diag->at_floor += at_floor;
+    diag->at_ceiling += at_ceiling;
     diag->scored += observed;
     diag->missing[a] = n - observed;
     if (d->deaths_possible)
