@@ -13,10 +13,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mscsim/analytic.h"
 #include "mscsim/config.h"
 #include "mscsim/engine.h"
 #include "mscsim/model.h"
 #include "mscsim/output.h"
+#include "mscsim/plot.h"
 #include "mscsim/samplesize.h"
 #include "mscsim/version.h"
 
@@ -28,7 +30,10 @@ enum { EXIT_BAD_INPUT = 2, EXIT_RUN_FAILED = 1 };
 
 static const char usage_text[] =
     "usage: mscsim run CONFIG [--set section.key=value]... [--reps N] [--seed S]\n"
-    "                         [--threads T] [--out FILE] [--quiet]\n"
+    "                         [--threads T] [--out FILE] [--replicates FILE] [--quiet]\n"
+    "       mscsim samplesize CONFIG [--target P] [--analysis NAME] [--out FILE]\n"
+    "                         [--trace FILE] [--confirm-reps N] [run options]\n"
+    "       mscsim plot CSV [--out FILE.png|FILE.svg] [--target P] [--analysis NAME]\n"
     "       mscsim check CONFIG [--set section.key=value]...\n"
     "       mscsim simulate CONFIG --n N [--seed S] [--set section.key=value]... --out FILE\n"
     "       mscsim keys\n"
@@ -42,6 +47,12 @@ static const char help_text[] =
     "  run CONFIG     simulate every sample size of the design; write one CSV row per\n"
     "                 (scenario, n) to results/<name>.csv (or --out), and the fully\n"
     "                 resolved config beside it as <file>.config.ini\n"
+    "  samplesize CONFIG\n"
+    "                 the smallest total n (whole allocation blocks) whose power reaches\n"
+    "                 --target (0.8): a nested-trial search, then an independent\n"
+    "                 confirmation at n and one block below; answer and trace CSVs\n"
+    "  plot CSV       draw a results, sample-size trace or replicates CSV with gnuplot\n"
+    "                 (PNG or SVG by --out's extension; default CSV path with .png)\n"
     "  check CONFIG   validate the config and print the resolved design, defaults included\n"
     "  simulate CONFIG --n N --out FILE\n"
     "                 simulate one trial of N patients and write it patient by patient,\n"
@@ -54,6 +65,11 @@ static const char help_text[] =
     "  --seed S                  same as --set simulation.seed=S\n"
     "  --threads T               same as --set simulation.threads=T (0 = all cores)\n"
     "  --out FILE                results CSV path (default results/<name>.csv)\n"
+    "  --replicates FILE         run: also one row per simulated trial and analysis\n"
+    "  --target P                samplesize, plot: target power (default 0.8)\n"
+    "  --analysis NAME           samplesize, plot: the analysis to use (default the first)\n"
+    "  --trace FILE              samplesize: the search trace CSV\n"
+    "  --confirm-reps N          samplesize: trials per confirmation (default: automatic)\n"
     "  --n N                     simulate: total patients randomized\n"
     "  --quiet                   no progress bar and no timing line on stderr\n"
     "  --help, --version\n"
@@ -69,6 +85,7 @@ typedef struct {
     const char *trace_path;
     const char *analysis_name;
     double target;
+    int target_set;
     long confirm_reps;
     const char *overrides[MAX_OVERRIDES];
     char override_buf[MAX_OVERRIDES][96];
@@ -147,6 +164,7 @@ static int parse_args(int argc, char **argv, cli_args *args)
             args->target = strtod(value, &end);
             if (*end || !(args->target > 0 && args->target < 1))
                 return usage_error("--target must be a power in (0, 1), not '%s'", value);
+            args->target_set = 1;
         } else if (strcmp(a, "--confirm-reps") == 0) {
             char *end;
             args->confirm_reps = strtol(value, &end, 10);
@@ -219,7 +237,19 @@ static int cmd_check(const cli_args *args)
             printf(", estimated by simulation (Monte Carlo SE %.2g)", s[k].true_effect_mcse);
         else
             printf(" (exact)");
+        mscsim_analytic_design design;
+        char why[256];
+        if (mscsim_analytic_design_from_config(&cfg, k, &design, why, sizeof why)) {
+            printf("\n# Analytic power for %s:", s[k].analysis);
+            for (int i = 0; i < cfg.n_count; i++)
+                printf("%s n = %ld: %.4f", i ? "," : "", cfg.n[i],
+                       mscsim_analytic_power(&cfg, k, cfg.n[i]));
+        } else {
+            printf("\n# Analytic power for %s: none (%s)", s[k].analysis, why);
+        }
     }
+    if (cfg.sweep_count)
+        printf("\n# Sweep: %zu grid points, each crossed with the n list", mscsim_sweep_points(&cfg));
     printf("\n# Config is valid.\n");
     return 0;
 }
@@ -336,6 +366,11 @@ static void row_design(csv_row *r, const mscsim_config *point)
     for (size_t i = 0; i < DESIGN_COLUMN_COUNT; i++) {
         char value[CELL_LEN];
         mscsim_config_format(point, design_keys[i][0], design_keys[i][1], value, sizeof value);
+        /* The ordinal model always scores the mRS, whatever [outcome] scale says. */
+        const mscsim_model_type *model = mscsim_model_find(point->model);
+        if (strcmp(design_columns[i], "scale") == 0 && model &&
+            model->outcome == MSCSIM_OUTCOME_ORDINAL)
+            snprintf(value, sizeof value, "mrs");
         row_text(r, value);
     }
 }
@@ -346,6 +381,7 @@ static const char *const summary_columns[] = {
     "mean_estimate", "bias",     "empirical_se", "mean_se",      "rmse",     "coverage",
     "mean_n_analysed", "failures", "true_effect_mcse", "mean_deaths", "floor_share",
     "ceiling_share", "recovery_slope", "missing_control", "missing_msc", "rejection_kind",
+    "analytic_power",
 };
 #define SUMMARY_COLUMN_COUNT (sizeof summary_columns / sizeof summary_columns[0])
 
@@ -359,7 +395,7 @@ static void summary_header(csv_row *r, const mscsim_config *base)
 }
 
 static void summary_row(csv_row *r, const mscsim_config *base, size_t point,
-                        const mscsim_config *design, const mscsim_cell_summary *s)
+                        const mscsim_config *design, int analysis, const mscsim_cell_summary *s)
 {
     row_scenario(r, base, point);
     row_text(r, s->analysis);
@@ -379,6 +415,7 @@ static void summary_row(csv_row *r, const mscsim_config *base, size_t point,
         row_double(r, extra[i]);
     /* With no true effect every rejection is a false one: the rate is the type I error. */
     row_text(r, s->true_effect == 0 ? "type_i_error" : "power");
+    row_double(r, mscsim_analytic_power(design, analysis, s->n_total));
     row_design(r, design);
 }
 
@@ -552,7 +589,7 @@ static int cmd_run(const cli_args *args)
                 mscsim_cell_summary s;
                 mscsim_engine_summary(eng, c, k, &s);
                 csv_row r = {.count = 0};
-                summary_row(&r, &cfg, g, &point, &s);
+                summary_row(&r, &cfg, g, &point, k, &s);
                 status = row_write(out.csv, &r, &err);
                 if (points > 1)
                     printf("%-8zu ", g + 1);
@@ -589,7 +626,7 @@ static int cmd_run(const cli_args *args)
 static const char *const answer_columns[] = {
     "analysis", "n_total", "n_control", "n_msc", "power", "power_lo", "power_hi", "target",
     "reps", "n_total_below", "power_below", "power_below_lo", "power_below_hi",
-    "gain_per_block", "start_n", "trials"};
+    "gain_per_block", "start_n", "analytic_n", "trials"};
 #define ANSWER_COLUMN_COUNT (sizeof answer_columns / sizeof answer_columns[0])
 
 static const char *const trace_columns[] = {"analysis", "stage",   "n_total", "n_control",
@@ -674,8 +711,14 @@ static int cmd_samplesize(const cli_args *args)
     for (size_t g = 0; !status && g < points; g++) {
         mscsim_config point;
         status = mscsim_sweep_point(&cfg, g, &point, &err);
+        /* Start from the formula's answer where the design has one. */
+        long analytic_n = 0;
+        mscsim_error no_formula;
+        if (!status && mscsim_analytic_sample_size(&point, analysis, args->target,
+                                                   MSCSIM_SS_MAX_N, &analytic_n, &no_formula))
+            analytic_n = 0;
         mscsim_ss_options opt = {.target = args->target, .analysis = analysis,
-                                 .confirm_reps = args->confirm_reps,
+                                 .start_n = analytic_n, .confirm_reps = args->confirm_reps,
                                  .on_progress = ss_on_progress, .user = &prog};
         mscsim_ss_result res;
         if (!status)
@@ -703,7 +746,11 @@ static int cmd_samplesize(const cli_args *args)
         row_double(&r, has_below ? res.below.power_lo : (double)NAN);
         row_double(&r, has_below ? res.below.power_hi : (double)NAN);
         row_double(&r, res.gain_per_block);
-        row_long(&r, point.n[0]);
+        row_long(&r, analytic_n ? analytic_n : point.n[0]);
+        if (analytic_n)
+            row_long(&r, analytic_n);
+        else
+            row_text(&r, "NA");
         row_long(&r, res.trials);
         row_design(&r, &point);
         status = row_write(out.csv, &r, &err);
@@ -731,13 +778,17 @@ static int cmd_samplesize(const cli_args *args)
         if (has_below)
             printf("  n = %ld: power %.4f [%.4f, %.4f]\n", res.below.n_total, res.below.power,
                    res.below.power_lo, res.below.power_hi);
+        if (analytic_n)
+            printf("  the formula's answer: n = %ld (analytic power %.4f there)\n", analytic_n,
+                   mscsim_analytic_power(&point, analysis, analytic_n));
         int searched = 0;
         for (int e = 0; e < res.trace_count; e++)
             searched += res.trace[e].stage == MSCSIM_SS_SEARCH;
         printf("  %ld trials: %d search candidates of %ld nested trials from n = %ld, then %ld "
                "independent trials per confirmation\n  (one block of %ld patients gained %.4f "
                "power in the search: 4 Monte Carlo SEs at %ld trials)\n",
-               res.trials, searched, res.trace_count ? res.trace[0].reps : 0, point.n[0],
+               res.trials, searched, res.trace_count ? res.trace[0].reps : 0,
+               analytic_n ? analytic_n : point.n[0],
                res.confirm_reps, res.block, res.gain_per_block,
                mscsim_ss_confirm_reps(args->target, res.gain_per_block, 1));
         if (res.at.power < args->target)
@@ -763,6 +814,31 @@ static int cmd_samplesize(const cli_args *args)
     printf("wrote %s, %s and %s\n", out.csv_path, trace_path, out.ini_path);
     if (!args->quiet)
         fprintf(stderr, "mscsim: %ld trials in %.3f s\n", trials, now_seconds() - start);
+    return 0;
+}
+
+/* ---- plot ----------------------------------------------------------------------------- */
+
+static int cmd_plot(const cli_args *args)
+{
+    char out_path[1100];
+    if (args->out_path) {
+        snprintf(out_path, sizeof out_path, "%s", args->out_path);
+    } else {
+        size_t n = strlen(args->config_path);
+        if (n >= 4 && strcmp(args->config_path + n - 4, ".csv") == 0)
+            n -= 4;
+        snprintf(out_path, sizeof out_path, "%.*s.png", (int)n, args->config_path);
+    }
+    mscsim_plot_options opt = {.target = args->target_set ? args->target : 0,
+                               .analysis = args->analysis_name};
+    mscsim_error err;
+    if (mscsim_plot(args->config_path, out_path, &opt, &err)) {
+        print_error(&err);
+        return err.code == MSCSIM_EIO || err.code == MSCSIM_ENOMEM ? EXIT_RUN_FAILED
+                                                                   : EXIT_BAD_INPUT;
+    }
+    printf("wrote %s\n", out_path);
     return 0;
 }
 
@@ -894,6 +970,8 @@ int main(int argc, char **argv)
         return cmd_run(&args);
     if (strcmp(args.command, "samplesize") == 0)
         return cmd_samplesize(&args);
+    if (strcmp(args.command, "plot") == 0)
+        return cmd_plot(&args);
     if (strcmp(args.command, "check") == 0)
         return cmd_check(&args);
     if (strcmp(args.command, "simulate") == 0)

@@ -99,19 +99,21 @@ static int search_power(search *s, long blocks, double *power, mscsim_error *err
     return status;
 }
 
-/* Bracket from the start, then bisect: the smallest block count whose search power reaches
- * the target (with nested trials the estimates are nearly monotone in n). */
+/* Bracket from the start with steps growing from a sixteenth of it (a good start, such as
+ * the formula's answer, is bracketed in one or two steps), then bisect: the smallest block
+ * count whose search power reaches the target (with nested trials the estimates are nearly
+ * monotone in n). */
 static int run_search(search *s, long k_min, long start, long *answer, mscsim_error *err)
 {
     double t = s->opt->target, p;
     long lo = k_min - 1, hi; /* lo: below the target (k_min - 1: nothing smaller exists). */
+    long step = start / 16 > 1 ? start / 16 : 1;
     int status = search_power(s, start, &p, err);
     if (status)
         return status;
     if (p >= t) {
-        hi = start;
-        while (hi > k_min) {
-            long probe = hi / 2 >= k_min ? hi / 2 : k_min;
+        for (hi = start; hi > k_min; step *= 2) {
+            long probe = hi - step >= k_min ? hi - step : k_min;
             if ((status = search_power(s, probe, &p, err)) != MSCSIM_OK)
                 return status;
             if (p < t) {
@@ -121,10 +123,8 @@ static int run_search(search *s, long k_min, long start, long *answer, mscsim_er
             hi = probe;
         }
     } else {
-        lo = start;
-        for (hi = 2 * start;; hi *= 2) {
-            if (hi > s->max_blocks)
-                hi = s->max_blocks;
+        for (lo = start;; step *= 2) {
+            hi = lo + step < s->max_blocks ? lo + step : s->max_blocks;
             if ((status = search_power(s, hi, &p, err)) != MSCSIM_OK)
                 return status;
             if (p >= t)

@@ -757,7 +757,8 @@ static int estimate_truth(mscsim_design *d, int need_mean, truth_sample *t, mscs
     /* Arms that drew identical samples (a null design: both share the streams) have every
      * estimand exactly 0, as each changes sign when the arms swap; a fit would leave a
      * rounding residue and the row would not be reported as a type I error. */
-    int identical = t->n[0] == t->n[1] && memcmp(t->y[0], t->y[1], t->n[0] * sizeof(double)) == 0 &&
+    int identical = t->count > 0 && t->n[0] == t->n[1] &&
+                    memcmp(t->y[0], t->y[1], t->n[0] * sizeof(double)) == 0 &&
                     memcmp(t->died[0], t->died[1], t->n[0]) == 0;
     for (int k = 0; k < t->count; k++) {
         if (identical) {

@@ -133,7 +133,7 @@ header=$(head -n 1 "$tmp/threads1.csv")
 want="scenario,analysis,n_total,n_control,n_msc,reps,rejections,power,power_lo,power_hi,\
 true_effect,mean_estimate,bias,empirical_se,mean_se,rmse,coverage,mean_n_analysed,failures,\
 true_effect_mcse,mean_deaths,floor_share,ceiling_share,recovery_slope,missing_control,missing_msc,\
-rejection_kind,model,scale,endpoint,missing"
+rejection_kind,analytic_power,model,scale,endpoint,missing"
 if [ "$header" = "$want" ]; then ok "CSV header"; else fail "CSV header: $header"; fi
 if [ "$(wc -l <"$tmp/threads1.csv")" -eq 3 ]; then ok "one row per n"
 else fail "row count $(wc -l <"$tmp/threads1.csv")"; fi
@@ -211,6 +211,19 @@ expect_error samplesize_analysis 2 "--analysis 'fisher' is not one of the config
     "$bin" samplesize "$good" --analysis fisher
 expect_error samplesize_unreachable 2 "the target power 0.8 is not reached by n = 200000" \
     "$bin" samplesize "$good" --reps 200
+
+# plot: the figure of a results CSV; a bad extension or CSV writes nothing.
+if "$bin" plot "$tmp/sweep.csv" --out "$tmp/sweep.svg" >/dev/null 2>&1 && grep -q "<svg" "$tmp/sweep.svg" &&
+    "$bin" plot "$tmp/reps.csv" >/dev/null 2>&1 && [ -s "$tmp/reps.png" ]
+then ok "plot draws a sweep (SVG) and replicates (PNG, default name)"; else fail "plot"; fi
+mkdir -p "$tmp/noplot"
+msg=$("$bin" plot "$tmp/sweep.csv" --out "$tmp/noplot/x.pdf" 2>&1)
+if [ $? -eq 2 ] && [[ "$msg" == *"x.pdf: unknown image format"* ]] && [ -z "$(ls -A "$tmp/noplot")" ]
+then ok "plot: unknown format ($msg)"; else fail "plot unknown format: $msg"; fi
+printf 'scenario,analysis,n_total,power,power_lo,power_hi\n1,welch,40,abc,0.1,0.2\n' >"$tmp/bad.csv"
+msg=$("$bin" plot "$tmp/bad.csv" --out "$tmp/noplot/bad.png" 2>&1)
+if [ $? -eq 2 ] && [[ "$msg" == *"bad.csv:2: column power: 'abc' is not a number"* ]] && [ -z "$(ls -A "$tmp/noplot")" ]
+then ok "plot: malformed CSV ($msg)"; else fail "plot malformed CSV: $msg"; fi
 
 # simulate: one trial, patient by patient, one row per patient and visit.
 "$bin" simulate "$configs/lee2022_fma_motor.ini" --n 30 --out "$tmp/patients.csv" >/dev/null 2>&1

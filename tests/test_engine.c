@@ -5,11 +5,11 @@
  * sqrt(p(1-p)/reps) with a fixed seed; unbiasedness and coverage; failure accounting
  * against its exact probability; identities; and thread-count independence.
  */
-#include <stdarg.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "config_util.h"
 #include "harness.h"
 #include "ref_table.h"
 #include "mathlib.h"
@@ -19,58 +19,10 @@
 #define K_MCSE 4.0
 #define POWER_REPS 40000
 
-static void load_base(mscsim_config *cfg)
-{
-    mscsim_error err;
-    int status = mscsim_config_load(MSCSIM_TEST_DIR "/configs/good/minimal.ini", cfg, &err);
-    if (status) {
-        char buf[1024];
-        printf("cannot load base config: %s\n", mscsim_error_format(&err, buf, sizeof buf));
-        exit(1);
-    }
-}
-
-static void set(mscsim_config *cfg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void set(mscsim_config *cfg, const char *fmt, ...)
-{
-    char buf[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    mscsim_error err;
-    if (mscsim_config_set(cfg, buf, &err)) {
-        char msg[1024];
-        printf("FAIL --set %s: %s\n", buf, mscsim_error_format(&err, msg, sizeof msg));
-        exit(1);
-    }
-}
-
-/* Runs cfg to the end and returns the summary of analysis `analysis` in cell. */
-static int run_analysis(const mscsim_config *cfg, mscsim_cell_summary *out, size_t cell,
-                        int analysis);
-
 /* Runs cfg to the end and returns the summary of its first analysis in cell. */
 static int run(const mscsim_config *cfg, mscsim_cell_summary *out, size_t cell)
 {
     return run_analysis(cfg, out, cell, 0);
-}
-
-static int run_analysis(const mscsim_config *cfg, mscsim_cell_summary *out, size_t cell,
-                        int analysis)
-{
-    mscsim_engine *eng;
-    mscsim_error err;
-    if (mscsim_engine_new(cfg, 0, &eng, &err)) {
-        char msg[1024];
-        printf("engine_new: %s\n", mscsim_error_format(&err, msg, sizeof msg));
-        return 0;
-    }
-    while (!mscsim_engine_done(eng))
-        mscsim_engine_step(eng, &err);
-    mscsim_engine_summary(eng, cell, analysis, out);
-    mscsim_engine_free(eng);
-    return 1;
 }
 
 /* ---- power references ------------------------------------------------------------ */

@@ -16,29 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config_util.h"
 #include "harness.h"
 #include "ref_table.h"
 #include "mscsim/engine.h"
 #include "mscsim/samplesize.h"
-
-static void set(mscsim_config *cfg, const char *assignment)
-{
-    mscsim_error err;
-    if (mscsim_config_set(cfg, assignment, &err)) {
-        char msg[1024];
-        printf("FAIL --set %s: %s\n", assignment, mscsim_error_format(&err, msg, sizeof msg));
-        exit(1);
-    }
-}
-
-static void base(mscsim_config *cfg)
-{
-    mscsim_error err;
-    if (mscsim_config_load(MSCSIM_TEST_DIR "/configs/good/minimal.ini", cfg, &err)) {
-        printf("FAIL cannot load minimal.ini\n");
-        exit(1);
-    }
-}
 
 static void test_confirm_reps(void)
 {
@@ -63,27 +45,27 @@ static void test_against_exact(void)
         if (!is_t && strcmp(design, "chisq_exact") != 0)
             continue; /* chisq_fleiss is the formula's answer, not the test's. */
         mscsim_config cfg;
-        base(&cfg);
+        load_base(&cfg);
         char buf[1200];
         snprintf(buf, sizeof buf, "trial.allocation=%s:%s", table_get(&t, r, c_a0),
                  table_get(&t, r, c_a1));
-        set(&cfg, buf);
+        set(&cfg, "%s", buf);
         snprintf(buf, sizeof buf, "trial.sides=%s", table_get(&t, r, c_sides));
-        set(&cfg, buf);
+        set(&cfg, "%s", buf);
         if (is_t) {
             snprintf(buf, sizeof buf, "msc.mean=%s", table_get(&t, r, c_delta));
-            set(&cfg, buf);
+            set(&cfg, "%s", buf);
         } else {
             set(&cfg, "model.type=binary");
             set(&cfg, "analysis.test=chisq");
             snprintf(buf, sizeof buf, "control.p=%s", table_get(&t, r, c_p0));
-            set(&cfg, buf);
+            set(&cfg, "%s", buf);
             snprintf(buf, sizeof buf, "msc.p=%s", table_get(&t, r, c_p1));
-            set(&cfg, buf);
+            set(&cfg, "%s", buf);
         }
         set(&cfg, "simulation.reps=10000");
         snprintf(buf, sizeof buf, "simulation.seed=%zu", 500 + r);
-        set(&cfg, buf);
+        set(&cfg, "%s", buf);
         double target = num(table_get(&t, r, c_target));
         long exact = atol(table_get(&t, r, c_n));
         mscsim_ss_options opt = {.target = target};
@@ -113,7 +95,7 @@ static void test_against_exact(void)
 static void test_confirmation_is_a_run(void)
 {
     mscsim_config cfg;
-    base(&cfg);
+    load_base(&cfg);
     set(&cfg, "msc.mean=0.8");
     set(&cfg, "trial.allocation=1:2");
     set(&cfg, "simulation.reps=2000");
@@ -127,18 +109,13 @@ static void test_confirmation_is_a_run(void)
     INT_EQ(res.block, 3, "block of 1:2 is 3 patients");
     char buf[64];
     snprintf(buf, sizeof buf, "trial.n=%ld", res.n_total);
-    set(&cfg, buf);
+    set(&cfg, "%s", buf);
     set(&cfg, "simulation.reps=5000");
-    mscsim_engine *eng;
-    if (mscsim_engine_new(&cfg, 0, &eng, &err)) {
-        CHECK(0, "engine: %.200s", err.msg);
+    mscsim_cell_summary s;
+    if (!run_analysis(&cfg, &s, 0, 0)) {
+        CHECK(0, "run at the answer");
         return;
     }
-    while (!mscsim_engine_done(eng))
-        mscsim_engine_step(eng, &err);
-    mscsim_cell_summary s;
-    mscsim_engine_summary(eng, 0, 0, &s);
-    mscsim_engine_free(eng);
     INT_EQ(res.at.rejections, s.rejections, "confirmation at n = %ld equals a run there",
            res.n_total);
     int searched = 0, confirmed = 0;

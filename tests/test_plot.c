@@ -1,0 +1,321 @@
+/* mkdtemp, setenv, strdup, access, mkdir, chmod: POSIX. */
+#define _POSIX_C_SOURCE 200809L
+/*
+ * Plots of mscsim's CSV files (fixtures in tests/data/plot/): every kind renders to PNG and
+ * SVG, labels are clinical, text from the CSV cannot inject gnuplot commands, and every bad
+ * input gives an error naming the file (and line) while leaving no output file and an
+ * existing one untouched.
+ *
+ * gnuplot must be on PATH (CI installs the Debian package gnuplot-nox); without it the
+ * render checks fail rather than skip.
+ *
+ * Fixtures, in the column layout `mscsim run`, `samplesize --trace` and `--replicates`
+ * write: power_by_n, sweep_one, heatmap and trace hold powers of a two-sample normal test
+ * with their 95 % Wilson intervals; replicates holds pseudo-random estimates (Python's
+ * random.Random(20261128)); the numbers only need to look like mscsim's.
+ */
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "mscsim/plot.h"
+
+#define DATA MSCSIM_TEST_DIR "/data/plot/"
+/* The fixture names.csv holds a swept value `touch mscsim_plot_pwned`: gnuplot must never
+ * run it (it would create this file in the current directory). */
+#define PWNED "mscsim_plot_pwned"
+
+static char dir[] = "/tmp/mscsim_plotXXXXXX";
+
+static int exists(const char *path)
+{
+    return access(path, F_OK) == 0;
+}
+
+/* The first len - 1 bytes of path, NUL-terminated; returns how many were read. */
+static size_t head(const char *path, char *buf, size_t len)
+{
+    FILE *fp = fopen(path, "rb");
+    size_t got = fp ? fread(buf, 1, len - 1, fp) : 0;
+    buf[got] = '\0';
+    if (fp)
+        fclose(fp);
+    return got;
+}
+
+static void out_path(char *buf, size_t len, const char *name)
+{
+    snprintf(buf, len, "%s/%s", dir, name);
+}
+
+static int tmp_left(const char *path)
+{
+    char tmp[600];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    return exists(tmp);
+}
+
+static int no_output(const char *path)
+{
+    return !exists(path) && !tmp_left(path);
+}
+
+/* Renders DATA/<name>.csv to <name><suffix>.png and .svg, checks both files, and that
+ * the SVG shows every string of want (NULL-terminated). */
+static void check_renders(const char *name, const char *suffix, const mscsim_plot_options *opt,
+                          const char *const *want)
+{
+    char csv[512], png[512], svg[512], file[256], msg[1100];
+    static char text[1 << 20];
+    mscsim_error err;
+    snprintf(csv, sizeof csv, DATA "%s.csv", name);
+    snprintf(file, sizeof file, "%s%s.png", name, suffix);
+    out_path(png, sizeof png, file);
+    snprintf(file, sizeof file, "%s%s.svg", name, suffix);
+    out_path(svg, sizeof svg, file);
+
+    int rc = mscsim_plot(csv, png, opt, &err);
+    CHECK(rc == MSCSIM_OK, "%s%s renders to PNG: %s", name, suffix,
+          rc ? mscsim_error_format(&err, msg, sizeof msg) : "ok");
+    size_t got = head(png, text, 9);
+    CHECK(got == 8 && memcmp(text, "\x89PNG\r\n\x1a\n", 8) == 0, "%s%s: PNG signature", name,
+          suffix);
+    CHECK(!tmp_left(png), "%s%s: no temporary file left", name, suffix);
+
+    rc = mscsim_plot(csv, svg, opt, &err);
+    CHECK(rc == MSCSIM_OK, "%s%s renders to SVG: %s", name, suffix,
+          rc ? mscsim_error_format(&err, msg, sizeof msg) : "ok");
+    head(svg, text, sizeof text);
+    CHECK(strncmp(text, "<?xml", 5) == 0 && strstr(text, "<svg") != NULL, "%s%s: an SVG file",
+          name, suffix);
+    for (size_t i = 0; want && want[i]; i++)
+        CHECK(strstr(text, want[i]) != NULL, "%s%s: the SVG shows \"%s\"", name, suffix,
+              want[i]);
+    CHECK(!tmp_left(svg), "%s%s: no temporary file left", name, suffix);
+}
+
+/* mscsim_plot(csv, <dir>/<out>) fails with code and a message containing want, leaving no
+ * output file. */
+static void check_fails(const char *csv, const char *out, const mscsim_plot_options *opt,
+                        int code, const char *want)
+{
+    char path[512], msg[1100];
+    mscsim_error err;
+    out_path(path, sizeof path, out);
+    int rc = mscsim_plot(csv, path, opt, &err);
+    mscsim_error_format(&err, msg, sizeof msg);
+    INT_EQ(rc, code, "%s: status", want);
+    CHECK(rc != MSCSIM_OK && strstr(msg, want) != NULL, "message \"%.200s\" contains \"%.200s\"",
+          msg, want);
+    CHECK(no_output(path), "%s: no output file", want);
+}
+
+static void test_kinds(void)
+{
+    const char *const by_n[] = {"Power by total sample size", "Total sample size (patients)",
+                                "change from baseline in Fugl-Meyer motor", "welch (analytic)",
+                                "ancova", "target power 0.8", NULL};
+    check_renders("power_by_n", "", NULL, by_n);
+    const char *const sweep[] = {"Power by MSC effect (points)", "n = 60", "n = 120",
+                                 "control dropout = 0.1", "Barthel Index", NULL};
+    check_renders("sweep_one", "", NULL, sweep);
+    const char *const heat[] = {"MSC effect (points)", "dropout mechanism", "mnar", "0.90",
+                                "target 0.8", "Fugl-Meyer upper extremity", NULL};
+    check_renders("heatmap", "", NULL, heat);
+    /* Two scenarios: only the first (msc.effect 6.5) is drawn. */
+    const char *const trace[] = {"Sample-size search", "confirm", "n = 214", "target power 0.8",
+                                 "scenario 1 (first of 2)", "MSC effect (points) = 6.5",
+                                 "smallest confirmed n with power \xe2\x89\xa5 0.8: 214", NULL};
+    check_renders("trace", "", NULL, trace);
+    /* 150 welch trials at n = 100, one NA estimate; 95 rejections. */
+    const char *const reps[] = {
+        "Estimated MSC effect: change from baseline in Fugl-Meyer motor (points)",
+        "150 simulated trials: 63.3 % rejected", "analysis welch (first of 2)",
+        "n = 100 (first of 2)", "NA estimates left out: 1", "true effect 6.5",
+        "MSC effect (points) = 6.5", NULL};
+    check_renders("replicates", "", NULL, reps);
+}
+
+static void test_options(void)
+{
+    mscsim_plot_options opt = {.analysis = "wilcoxon"};
+    const char *const wilcoxon[] = {"P(superiority) \xe2\x88\x92 1/2", "analysis wilcoxon;",
+                                    NULL};
+    check_renders("replicates", "_wilcoxon", &opt, wilcoxon);
+
+    opt = (mscsim_plot_options){.analysis = "ancova", .target = 0.9,
+                                .title = "Patients' power"};
+    const char *const ancova[] = {"Patients' power", "target power 0.9", NULL};
+    check_renders("power_by_n", "_ancova", &opt, ancova);
+    /* The one line left is ancova's: welch's analytic curve is gone. */
+    char svg[512], text[1 << 16];
+    out_path(svg, sizeof svg, "power_by_n_ancova.svg");
+    head(svg, text, sizeof text);
+    CHECK(strstr(text, "welch") == NULL, "analysis filter drops welch");
+
+    opt = (mscsim_plot_options){.target = 0.9};
+    const char *const trace[] = {"target power 0.9", "no confirmed n reaches power 0.9", NULL};
+    check_renders("trace", "_target", &opt, trace);
+
+    /* Quotes, backquotes, @macros, backslashes and markup from the CSV are shown as they
+     * are and never run. */
+    remove(PWNED);
+    const char *const names[] = {"it's", "`touch " PWNED "`", "wel'ch \"q\"",
+                                 "@x \\n \\\\ {a}_b^c &amp;amp;", NULL};
+    check_renders("names", "", NULL, names);
+    CHECK(!exists(PWNED), "a backquoted command in the CSV is not run");
+    remove(PWNED);
+}
+
+static void test_errors(void)
+{
+    check_fails(DATA "bad_power.csv", "bad.png", NULL, MSCSIM_ESYNTAX,
+                DATA "bad_power.csv:3: column power: 'abc' is not a number");
+    check_fails(DATA "ragged.csv", "bad.png", NULL, MSCSIM_ESYNTAX,
+                DATA "ragged.csv:4: 9 fields where the header has 10");
+    check_fails(DATA "no_n_total.csv", "bad.svg", NULL, MSCSIM_ECONFIG,
+                DATA "no_n_total.csv:1: no column n_total (a results, sample-size trace or "
+                     "replicates CSV is expected)");
+    check_fails(DATA "trace_no_target.csv", "bad.png", NULL, MSCSIM_ECONFIG,
+                DATA "trace_no_target.csv:1: no column target, which a sample-size trace CSV "
+                     "needs");
+    check_fails(DATA "empty.csv", "bad.png", NULL, MSCSIM_ESYNTAX,
+                DATA "empty.csv: empty file");
+    check_fails(DATA "no_such_file.csv", "bad.png", NULL, MSCSIM_EIO,
+                DATA "no_such_file.csv: cannot open: No such file or directory");
+    check_fails(DATA "bad_quote.csv", "bad.png", NULL, MSCSIM_ESYNTAX,
+                DATA "bad_quote.csv:2: malformed CSV");
+    check_fails(DATA "duplicate.csv", "bad.png", NULL, MSCSIM_ECONFIG,
+                DATA "duplicate.csv:4: the same point as line 2 (analysis welch, n_total 60)");
+    check_fails(DATA "three_keys.csv", "bad.png", NULL, MSCSIM_ECONFIG,
+                DATA "three_keys.csv: 3 swept keys take several values (msc.effect, "
+                     "control.dropout, msc.dropout)");
+
+    char path[512];
+    out_path(path, sizeof path, "bad.pdf");
+    char want[600];
+    snprintf(want, sizeof want, "%s: unknown image format: name the file .png or .svg", path);
+    check_fails(DATA "power_by_n.csv", "bad.pdf", NULL, MSCSIM_EINVAL, want);
+    check_fails(DATA "power_by_n.csv", "missing_dir/bad.png", NULL, MSCSIM_EIO,
+                "missing_dir/bad.png.tmp: No such file or directory");
+
+    mscsim_plot_options opt = {.analysis = "po"};
+    check_fails(DATA "power_by_n.csv", "bad.png", &opt, MSCSIM_EINVAL,
+                DATA "power_by_n.csv: no rows of analysis 'po' (the file has: welch, ancova)");
+    opt = (mscsim_plot_options){.target = 1.5};
+    check_fails(DATA "power_by_n.csv", "bad.png", &opt, MSCSIM_EINVAL,
+                "target power 1.5 is out of range (0, 1)");
+}
+
+/* mscsim_plot with PATH set to path_env (restored afterwards). */
+static int plot_with_path(const char *path_env, const char *csv, const char *out,
+                          mscsim_error *err)
+{
+    const char *saved = getenv("PATH");
+    char *old_path = saved ? strdup(saved) : NULL;
+    setenv("PATH", path_env, 1);
+    int rc = mscsim_plot(csv, out, NULL, err);
+    if (old_path)
+        setenv("PATH", old_path, 1);
+    else
+        unsetenv("PATH");
+    free(old_path);
+    return rc;
+}
+
+/* Writes <dir>/fake/gnuplot, a shell script standing in for gnuplot. */
+static void fake_gnuplot(const char *body)
+{
+    char path[512];
+    out_path(path, sizeof path, "fake");
+    mkdir(path, 0755);
+    out_path(path, sizeof path, "fake/gnuplot");
+    FILE *fp = fopen(path, "w");
+    CHECK(fp != NULL, "write a fake gnuplot");
+    if (!fp)
+        return;
+    fprintf(fp, "#!/bin/sh\n%s\n", body);
+    fclose(fp);
+    chmod(path, 0755);
+}
+
+/* A failure, whether in the CSV or in running gnuplot, leaves an existing file as it was. */
+static void test_existing_file_kept(void)
+{
+    char path[512], fake_dir[512], text[64], msg[1100];
+    out_path(path, sizeof path, "keep.png");
+    out_path(fake_dir, sizeof fake_dir, "fake");
+    FILE *fp = fopen(path, "w");
+    CHECK(fp != NULL, "create keep.png");
+    if (!fp)
+        return;
+    fputs("previous figure", fp);
+    fclose(fp);
+    mscsim_error err;
+    CHECK(mscsim_plot(DATA "ragged.csv", path, NULL, &err) == MSCSIM_ESYNTAX, "bad CSV fails");
+    head(path, text, sizeof text);
+    STR_EQ(text, "previous figure", "existing file untouched by a bad CSV");
+
+    /* No gnuplot on PATH: a clear error, and still nothing changed. */
+    int rc = plot_with_path(dir, DATA "power_by_n.csv", path, &err);
+    INT_EQ(rc, MSCSIM_EIO, "no gnuplot on PATH");
+    CHECK(strstr(err.msg, "install the Debian package gnuplot-nox") != NULL,
+          "the message says what to install: %.200s", err.msg);
+    head(path, text, sizeof text);
+    STR_EQ(text, "previous figure", "existing file untouched without gnuplot");
+    CHECK(!tmp_left(path), "no temporary file");
+
+    /* gnuplot fails: its message is passed on. */
+    fake_gnuplot("echo '         line 12: boom' >&2; exit 3");
+    rc = plot_with_path(fake_dir, DATA "power_by_n.csv", path, &err);
+    INT_EQ(rc, MSCSIM_EIO, "failing gnuplot");
+    mscsim_error_format(&err, msg, sizeof msg);
+    char want[600];
+    snprintf(want, sizeof want, "%s: gnuplot failed (exit status 3): line 12: boom", path);
+    STR_EQ(msg, want, "gnuplot's message");
+    head(path, text, sizeof text);
+    STR_EQ(text, "previous figure", "existing file untouched when gnuplot fails");
+    CHECK(!tmp_left(path), "no temporary file");
+
+    /* gnuplot succeeds but draws nothing. */
+    fake_gnuplot("exit 0");
+    rc = plot_with_path(fake_dir, DATA "power_by_n.csv", path, &err);
+    INT_EQ(rc, MSCSIM_EIO, "silent gnuplot");
+    CHECK(strstr(err.msg, "gnuplot wrote nothing to") != NULL, "message: %.200s", err.msg);
+    head(path, text, sizeof text);
+    STR_EQ(text, "previous figure", "existing file untouched when gnuplot draws nothing");
+    CHECK(!tmp_left(path), "no temporary file");
+    out_path(fake_dir, sizeof fake_dir, "fake/gnuplot");
+    remove(fake_dir);
+    out_path(fake_dir, sizeof fake_dir, "fake");
+    rmdir(fake_dir);
+
+    CHECK(mscsim_plot(DATA "power_by_n.csv", path, NULL, &err) == MSCSIM_OK,
+          "then a good CSV replaces it");
+    head(path, text, 9);
+    CHECK(memcmp(text, "\x89PNG", 4) == 0, "with a PNG");
+    remove(path);
+}
+
+int main(void)
+{
+    CHECK(mkdtemp(dir) != NULL, "temp dir %s", dir);
+    test_kinds();
+    test_options();
+    test_errors();
+    test_existing_file_kept();
+    /* Every figure was written to dir; remove them so the directory can go. */
+    const char *const left[] = {"power_by_n", "sweep_one", "heatmap", "trace", "replicates",
+                                "replicates_wilcoxon", "power_by_n_ancova", "trace_target",
+                                "names"};
+    for (size_t i = 0; i < sizeof left / sizeof left[0]; i++) {
+        char path[600];
+        snprintf(path, sizeof path, "%s/%s.png", dir, left[i]);
+        remove(path);
+        snprintf(path, sizeof path, "%s/%s.svg", dir, left[i]);
+        remove(path);
+    }
+    CHECK(rmdir(dir) == 0, "temp dir left empty");
+    return TEST_DONE();
+}
