@@ -69,8 +69,10 @@ MSCSIM_API mscsim_rng mscsim_rng_for_trial(uint64_t seed, uint64_t scenario, uin
 
 MSCSIM_API mscsim_rng mscsim_rng_substream(const mscsim_rng *parent, uint64_t key)
 {
-    uint64_t h = mix64(parent->state ^ mix64(key + MIX_GAMMA));
+    /* One finaliser suffices: the parent's state is already a hash of the trial's
+     * coordinates, and the key moves it by a multiple of the golden gamma. */
+    uint64_t h = mix64(parent->state + (key + 1) * MIX_GAMMA);
     mscsim_rng rng;
-    mscsim_rng_seed(&rng, h, (parent->inc >> 1) ^ mix64(h + MIX_GAMMA));
+    mscsim_rng_seed(&rng, h, h ^ (parent->inc >> 1));
     return rng;
 }

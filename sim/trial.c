@@ -468,9 +468,14 @@ static void dropout(const mscsim_design *d, int a, arm_buffers *b, mscsim_rng *r
     if (rate <= 0)
         return;
     if (d->cfg.dropout_mechanism == MSCSIM_DROPOUT_MCAR && V == 1) {
-        /* The common case, branch-free: a 10 % branch would mispredict often. */
+        /* The common case, branch-free: a 10 % branch would mispredict often. The generator
+         * is copied to a local: the byte stores could alias *rng, which would keep its state
+         * in memory, a store and a load on every draw's dependency chain. */
+        mscsim_rng r = *rng;
+        unsigned char *observed = b->observed + p;
         for (size_t i = 0; i < b->n; i++)
-            b->observed[i * V + p] &= mscsim_rng_uniform(rng) >= rate;
+            observed[i * V] &= mscsim_rng_uniform(&r) >= rate;
+        *rng = r;
         return;
     }
     for (size_t i = 0; i < b->n; i++) {
@@ -520,7 +525,8 @@ static size_t simulate_arm(const mscsim_design *d, int a, size_t n, const mscsim
     enum { STEP_POPULATION, STEP_MODEL, STEP_DEATHS, STEP_DROPOUT, STEPS };
     mscsim_rng step_rng[STEPS] = {{0, 0}};
     /* Deriving a stream costs about as much as 5 patients' draws: only the steps that draw. */
-    int draws[STEPS] = {1, 1, d->cfg.arm[a].mortality > 0, apply_dropout && d->cfg.arm[a].dropout > 0};
+    int draws[STEPS] = {mscsim_population_drawn(d->pop) != 0, 1, d->cfg.arm[a].mortality > 0,
+                        apply_dropout && d->cfg.arm[a].dropout > 0};
     for (int s = 0; s < STEPS; s++)
         if (draws[s])
             step_rng[s] = mscsim_rng_substream(rng, (uint64_t)(stream * STEPS + s));
@@ -539,31 +545,13 @@ static size_t simulate_arm(const mscsim_design *d, int a, size_t n, const mscsim
     if (apply_dropout)
         dropout(d, a, b, &step_rng[STEP_DROPOUT]);
 
-    /* Local counters: through diag the compiler would store on every patient. */
-    size_t observed = 0, at_floor = 0, at_ceiling = 0;
-    for (size_t i = 0; i < n; i++)
-        observed += b->observed[i * (size_t)V + (size_t)p];
-    if (mscsim_scale_bounded(&d->scale)) {
-        for (size_t i = 0; i < n; i++) {
-            size_t k = i * (size_t)V + (size_t)p;
-            at_floor += b->observed[k] & (b->score[k] == d->scale.min);
-            at_ceiling += b->observed[k] & (b->score[k] == d->scale.max);
-        }
-    }
-    diag->at_floor += at_floor;
-    diag->at_ceiling += at_ceiling;
-    diag->scored += observed;
-    diag->missing[a] = n - observed;
-    if (d->deaths_possible)
-        for (size_t i = 0; i < n; i++)
-            diag->deaths += b->died[i];
-
-    size_t kept = 0;
+    size_t kept = 0, observed = 0;
     if (d->fill_missing && apply_dropout) {
         /* Every patient is analysed: a missing primary score is filled by the rule (not
          * when estimating the truth, which is about patients with the outcome). */
         for (size_t i = 0; i < n; i++) {
             size_t k = i * (size_t)V + (size_t)p;
+            observed += b->observed[k];
             b->y[i] = b->observed[k] ? b->score[k] : fill_value(d, b, i);
             if (d->fill_x)
                 keep_covariates(d, b, i, i);
@@ -582,7 +570,24 @@ static size_t simulate_arm(const mscsim_design *d, int a, size_t n, const mscsim
                 b->died_kept[kept] = b->died[i];
             kept += b->observed[k];
         }
+        observed = kept;
     }
+    if (mscsim_scale_bounded(&d->scale)) {
+        /* Local counters: through diag the compiler would store on every patient. */
+        size_t at_floor = 0, at_ceiling = 0;
+        for (size_t i = 0; i < n; i++) {
+            size_t k = i * (size_t)V + (size_t)p;
+            at_floor += b->observed[k] & (b->score[k] == d->scale.min);
+            at_ceiling += b->observed[k] & (b->score[k] == d->scale.max);
+        }
+        diag->at_floor += at_floor;
+        diag->at_ceiling += at_ceiling;
+    }
+    diag->scored += observed;
+    diag->missing[a] = n - observed;
+    if (d->deaths_possible)
+        for (size_t i = 0; i < n; i++)
+            diag->deaths += b->died[i];
     endpoints(d, b, kept, d->fill_missing && apply_dropout);
     diag->n_analysed[a] = kept;
     return kept;
