@@ -108,6 +108,13 @@ extern const mscsim_analysis_type mscsim_analysis_po_lr;
 extern const mscsim_analysis_type mscsim_analysis_wilcoxon;
 extern const mscsim_analysis_type mscsim_analysis_worst_rank;
 
+/* The proportional-odds fit behind po and po_lr, for the tests (the analysis result has no
+ * room for the cutpoints). Returns 1 and fills the number of categories *k, the *k - 1
+ * cutpoints (zeta needs room for 63), beta, its SE, the maximised log-likelihood and the LR
+ * statistic; returns 0 where the analyses fail. */
+int mscsim_analysis_po_fit(const mscsim_trial_data *data, int *k, double *zeta, double *beta,
+                           double *se, double *loglik, double *lr);
+
 /* The Wilcoxon-Mann-Whitney analysis shared by wilcoxon and worst_rank (worst_rank = 1 ranks
  * deaths below every survivor); analysis_wilcoxon.c. */
 void mscsim_analysis_rank_sum(const mscsim_trial_data *data, int worst_rank,

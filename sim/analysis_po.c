@@ -526,14 +526,6 @@ static int po_analyze(const mscsim_trial_data *data, int want_loglik, po_fit *ou
     return fit(&t, want_loglik, out);
 }
 
-/* Test hook, declared again in tests/test_analysis_po.c (the analysis result has no room
- * for the cutpoints): the fit behind both analyses. Returns 1 and fills the number of
- * categories *k, the *k - 1 cutpoints (zeta needs room for MAX_CATEGORIES - 1), beta, its
- * SE, the maximised log-likelihood and the LR statistic; returns 0 where the analyses
- * fail. */
-int mscsim_analysis_po_fit(const mscsim_trial_data *data, int *k, double *zeta, double *beta,
-                           double *se, double *loglik, double *lr);
-
 int mscsim_analysis_po_fit(const mscsim_trial_data *data, int *k, double *zeta, double *beta,
                            double *se, double *loglik, double *lr)
 {

@@ -36,11 +36,6 @@
 #error "define MSCSIM_TEST_DIR as the absolute path of tests/"
 #endif
 
-/* Not in the registry's header yet: declared where they are defined (sim/analysis_po.c). */
-extern const mscsim_analysis_type mscsim_analysis_po;
-extern const mscsim_analysis_type mscsim_analysis_po_lr;
-int mscsim_analysis_po_fit(const mscsim_trial_data *data, int *k, double *zeta, double *beta,
-                           double *se, double *loglik, double *lr);
 
 /* Agreement with the exact rows (R's Newton on the analytic likelihood, converged to a step
  * below 1e-15), relative (absolute below 1). Both sides sit at the MLE to rounding: the C

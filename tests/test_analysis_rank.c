@@ -45,8 +45,6 @@
 #error "define MSCSIM_TEST_DIR as the absolute path of tests/"
 #endif
 
-extern const mscsim_analysis_type mscsim_analysis_wilcoxon;
-extern const mscsim_analysis_type mscsim_analysis_worst_rank;
 
 /* Agreement with R (1e-10): W is exact in both, z and the SE are the same
  * formulas summed in another order (a few ulps), p inherits z's error times |z|. */
