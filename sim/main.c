@@ -836,8 +836,10 @@ static int cmd_plot(const cli_args *args)
     mscsim_error err;
     if (mscsim_plot(args->config_path, out_path, &opt, &err)) {
         print_error(&err);
-        return err.code == MSCSIM_EIO || err.code == MSCSIM_ENOMEM ? EXIT_RUN_FAILED
-                                                                   : EXIT_BAD_INPUT;
+        /* An unreadable CSV is bad input; an unwritable figure or no gnuplot is not. */
+        int input = strcmp(err.file, args->config_path) == 0;
+        return err.code == MSCSIM_ENOMEM || (err.code == MSCSIM_EIO && !input) ? EXIT_RUN_FAILED
+                                                                               : EXIT_BAD_INPUT;
     }
     printf("wrote %s\n", out_path);
     return 0;

@@ -209,6 +209,14 @@ expect_error samplesize_target 2 "--target must be a power in (0, 1), not '1.5'"
     "$bin" samplesize "$good" --target 1.5
 expect_error samplesize_analysis 2 "--analysis 'fisher' is not one of the config's analyses" \
     "$bin" samplesize "$good" --analysis fisher
+expect_error samplesize_confirm_reps 2 "--confirm-reps must be a whole number >= 1, not '0'" \
+    "$bin" samplesize "$good" --confirm-reps 0
+expect_error samplesize_missing_config 2 "$tmp/nope.ini: cannot read config: No such file or directory" \
+    "$bin" samplesize "$tmp/nope.ini"
+expect_error samplesize_unwritable_trace 1 "cannot write $tmp/no/such/t.csv.tmp" \
+    "$bin" samplesize "$good" --set msc.mean=0.5 --reps 500 --trace "$tmp/no/such/t.csv"
+expect_error sweep_empty_value 2 "--set: [sweep] msc.mean: empty value in the sweep list" \
+    "$bin" run "$good" --set "sweep.msc.mean=0, , 1"
 expect_error samplesize_unreachable 2 "the target power 0.8 is not reached by n = 200000" \
     "$bin" samplesize "$good" --reps 200
 
@@ -220,6 +228,13 @@ mkdir -p "$tmp/noplot"
 msg=$("$bin" plot "$tmp/sweep.csv" --out "$tmp/noplot/x.pdf" 2>&1)
 if [ $? -eq 2 ] && [[ "$msg" == *"x.pdf: unknown image format"* ]] && [ -z "$(ls -A "$tmp/noplot")" ]
 then ok "plot: unknown format ($msg)"; else fail "plot unknown format: $msg"; fi
+msg=$("$bin" plot "$tmp/nope.csv" --out "$tmp/noplot/nope.png" 2>&1)
+if [ $? -eq 2 ] && [[ "$msg" == *"$tmp/nope.csv: cannot open: No such file or directory"* ]] &&
+    [ -z "$(ls -A "$tmp/noplot")" ]
+then ok "plot: missing CSV ($msg)"; else fail "plot missing CSV: $msg"; fi
+msg=$("$bin" plot "$tmp/sweep.csv" --analysis fisher --out "$tmp/noplot/f.png" 2>&1)
+if [ $? -eq 2 ] && [[ "$msg" == *"no rows of analysis 'fisher'"* ]] && [ -z "$(ls -A "$tmp/noplot")" ]
+then ok "plot: unknown analysis ($msg)"; else fail "plot unknown analysis: $msg"; fi
 printf 'scenario,analysis,n_total,power,power_lo,power_hi\n1,welch,40,abc,0.1,0.2\n' >"$tmp/bad.csv"
 msg=$("$bin" plot "$tmp/bad.csv" --out "$tmp/noplot/bad.png" 2>&1)
 if [ $? -eq 2 ] && [[ "$msg" == *"bad.csv:2: column power: 'abc' is not a number"* ]] && [ -z "$(ls -A "$tmp/noplot")" ]
