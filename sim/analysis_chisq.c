@@ -32,7 +32,7 @@ static void analyze(const mscsim_trial_data *data, const mscsim_analysis_setting
                     mscsim_analysis_result *result)
 {
     double n[2], x[2];
-    if (!mscsim_analysis_binary_counts(data, n, x) || n[0] == 0.0 || n[1] == 0.0) {
+    if (!mscsim_analysis_binary_counts(data, n, x)) {
         mscsim_analysis_fail(result);
         return;
     }

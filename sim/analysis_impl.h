@@ -87,8 +87,8 @@ void mscsim_analysis_t_finish(const mscsim_analysis_settings *s, double t, doubl
 void mscsim_analysis_fail(mscsim_analysis_result *result);
 
 /* For the binary analyses: reads the event counts of both arms from the sufficient
- * statistics. Returns 0 (and leaves the counts unset) when sum_y is not an integer in
- * [0, n], i.e. the endpoint was not 0/1. Counts are exact in double below 2^53. */
+ * statistics. Returns 0 (the analysis fails) when an arm is empty or its sum_y is not an
+ * integer in [0, n], i.e. the endpoint was not 0/1. Counts are exact in double below 2^53. */
 int mscsim_analysis_binary_counts(const mscsim_trial_data *data, double n[2], double x[2]);
 
 /* Risk difference p1 - p0 with the unpooled Wald SE sqrt(p1 q1 / n1 + p0 q0 / n0) and

@@ -545,33 +545,32 @@ int mscsim_analysis_po_fit(const mscsim_trial_data *data, int *k, double *zeta, 
  * The two analysis types
  * ====================================================================================== */
 
-static void fill_estimate(const po_fit *f, mscsim_analysis_result *result)
+/* Fits and fills the estimate, or marks the result failed; returns 1 when fitted. */
+static int fit_estimate(const mscsim_trial_data *data, po_fit *f, mscsim_analysis_result *result)
 {
+    if (!po_analyze(data, 0, f)) {
+        mscsim_analysis_fail(result);
+        return 0;
+    }
     result->estimate = f->beta;
     result->se = f->se;
+    return 1;
 }
 
 static void analyze_wald(const mscsim_trial_data *data, const mscsim_analysis_settings *settings,
                          mscsim_analysis_result *result)
 {
     po_fit f;
-    if (!po_analyze(data, 0, &f)) {
-        mscsim_analysis_fail(result);
-        return;
-    }
-    fill_estimate(&f, result);
-    mscsim_analysis_t_finish(settings, f.beta / f.se, INFINITY, result);
+    if (fit_estimate(data, &f, result))
+        mscsim_analysis_t_finish(settings, f.beta / f.se, INFINITY, result);
 }
 
 static void analyze_lr(const mscsim_trial_data *data, const mscsim_analysis_settings *settings,
                        mscsim_analysis_result *result)
 {
     po_fit f;
-    if (!po_analyze(data, 0, &f)) {
-        mscsim_analysis_fail(result);
+    if (!fit_estimate(data, &f, result))
         return;
-    }
-    fill_estimate(&f, result);
     double root = copysign(sqrt(f.lr), f.beta);
     result->df = INFINITY;
     result->statistic = root;

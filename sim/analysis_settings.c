@@ -268,7 +268,7 @@ int mscsim_analysis_binary_counts(const mscsim_trial_data *data, double n[2], do
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
         double na = (double)data->arm[a].n, xa = data->arm[a].sum_y;
         /* Sums of 0/1 doubles are exact integers; anything else is not a 0/1 endpoint. */
-        if (!(xa >= 0.0 && xa <= na) || xa != floor(xa))
+        if (na == 0.0 || !(xa >= 0.0 && xa <= na) || xa != floor(xa))
             return 0;
         n[a] = na;
         x[a] = xa;
