@@ -376,6 +376,17 @@ static void row_design(csv_row *r, const mscsim_config *point)
     }
 }
 
+/* A header row: the scenario columns, then columns, then the design's label columns. */
+static void row_header(csv_row *r, const mscsim_config *base, const char *const *columns,
+                       size_t count)
+{
+    row_scenario_header(r, base);
+    for (size_t i = 0; i < count; i++)
+        row_text(r, columns[i]);
+    for (size_t i = 0; i < DESIGN_COLUMN_COUNT; i++)
+        row_text(r, design_columns[i]);
+}
+
 static const char *const summary_columns[] = {
     "analysis",     "n_total",   "n_control",    "n_msc",        "reps",
     "rejections",   "power",     "power_lo",     "power_hi",     "true_effect",
@@ -385,15 +396,6 @@ static const char *const summary_columns[] = {
     "analytic_power",
 };
 #define SUMMARY_COLUMN_COUNT (sizeof summary_columns / sizeof summary_columns[0])
-
-static void summary_header(csv_row *r, const mscsim_config *base)
-{
-    row_scenario_header(r, base);
-    for (size_t i = 0; i < SUMMARY_COLUMN_COUNT; i++)
-        row_text(r, summary_columns[i]);
-    for (size_t i = 0; i < DESIGN_COLUMN_COUNT; i++)
-        row_text(r, design_columns[i]);
-}
 
 static void summary_row(csv_row *r, const mscsim_config *base, size_t point,
                         const mscsim_config *design, int analysis, const mscsim_cell_summary *s)
@@ -424,15 +426,6 @@ static const char *const replicate_columns[] = {
     "analysis", "n_total", "n_control", "n_msc", "replicate", "estimate", "se", "p_value",
     "reject", "failed", "n_analysed_control", "n_analysed_msc", "true_effect"};
 #define REPLICATE_COLUMN_COUNT (sizeof replicate_columns / sizeof replicate_columns[0])
-
-static void replicate_header(csv_row *r, const mscsim_config *base)
-{
-    row_scenario_header(r, base);
-    for (size_t i = 0; i < REPLICATE_COLUMN_COUNT; i++)
-        row_text(r, replicate_columns[i]);
-    for (size_t i = 0; i < DESIGN_COLUMN_COUNT; i++)
-        row_text(r, design_columns[i]);
-}
 
 /* One row per trial and analysis of the engine's last step. */
 static int write_replicates(mscsim_csv_writer *w, const mscsim_config *base, size_t point,
@@ -549,11 +542,11 @@ static int cmd_run(const cli_args *args)
         return EXIT_RUN_FAILED;
     }
     csv_row header = {.count = 0};
-    summary_header(&header, &cfg);
+    row_header(&header, &cfg, summary_columns, SUMMARY_COLUMN_COUNT);
     status = row_write(out.csv, &header, &err);
     if (!status && out.replicates) {
         header.count = 0;
-        replicate_header(&header, &cfg);
+        row_header(&header, &cfg, replicate_columns, REPLICATE_COLUMN_COUNT);
         status = row_write(out.replicates, &header, &err);
     }
 
@@ -691,11 +684,7 @@ static int cmd_samplesize(const cli_args *args)
         return EXIT_RUN_FAILED;
     }
     csv_row header = {.count = 0};
-    row_scenario_header(&header, &cfg);
-    for (size_t i = 0; i < ANSWER_COLUMN_COUNT; i++)
-        row_text(&header, answer_columns[i]);
-    for (size_t i = 0; i < DESIGN_COLUMN_COUNT; i++)
-        row_text(&header, design_columns[i]);
+    row_header(&header, &cfg, answer_columns, ANSWER_COLUMN_COUNT);
     status = row_write(out.csv, &header, &err);
     header.count = 0;
     row_scenario_header(&header, &cfg);
