@@ -24,24 +24,32 @@
 /* Confidence of the power interval and of the analysis intervals whose coverage is reported. */
 #define REPORT_CONF 0.95
 
-/* Running totals of one cell, folded in replicate order. */
+/* Running totals of one cell, folded in replicate order: what the trials were (once per
+ * cell), and what each analysis made of them. */
 typedef struct {
-    long reps_done, rejections, failures, covered;
+    long reps_done;
     long long n_analysed, deaths, at_floor, at_ceiling, scored;
     long long missing_arm[MSCSIM_ARM_COUNT];
-    mscsim_welford estimate, se, squared_error, slope;
-} cell_totals;
+    mscsim_welford slope;
+} trial_totals;
+
+typedef struct {
+    long rejections, failures, covered;
+    mscsim_welford estimate, se, squared_error;
+} analysis_totals;
 
 struct mscsim_engine {
     mscsim_config cfg;
     mscsim_design *design;
+    int owns_design;
     const mscsim_analysis_type *analysis[MSCSIM_MAX_ANALYSES];
     int analysis_count;
     mscsim_analysis_settings *settings;
     double truth[MSCSIM_MAX_ANALYSES], truth_mcse[MSCSIM_MAX_ANALYSES];
     int threads;
     size_t cell_count, cell; /* Cells are the values of [trial] n, in order. */
-    cell_totals *totals; /* cell_count x analysis_count, analysis fastest */
+    trial_totals *trials;      /* one per cell */
+    analysis_totals *totals;   /* cell_count x analysis_count, analysis fastest */
     mscsim_workspace **ws;
     mscsim_replicate *records;
     size_t chunk_count, chunk_cell;
@@ -56,14 +64,22 @@ MSCSIM_API void mscsim_engine_free(mscsim_engine *eng)
             mscsim_workspace_free(eng->ws[t]);
     free(eng->ws);
     free(eng->records);
+    free(eng->trials);
     free(eng->totals);
     mscsim_analysis_settings_free(eng->settings);
-    mscsim_design_free(eng->design);
+    if (eng->owns_design)
+        mscsim_design_free(eng->design);
     free(eng);
 }
 
 MSCSIM_API int mscsim_engine_new(const mscsim_config *cfg, int want_p, mscsim_engine **out,
                                  mscsim_error *err)
+{
+    return mscsim_engine_new_with_design(cfg, NULL, want_p, out, err);
+}
+
+MSCSIM_API int mscsim_engine_new_with_design(const mscsim_config *cfg, mscsim_design *design,
+                                             int want_p, mscsim_engine **out, mscsim_error *err)
 {
     *out = NULL;
     int status = mscsim_config_validate(cfg, err);
@@ -77,9 +93,12 @@ MSCSIM_API int mscsim_engine_new(const mscsim_config *cfg, int want_p, mscsim_en
     eng->analysis_count = mscsim_config_analyses(cfg, names);
     for (int k = 0; k < eng->analysis_count; k++)
         eng->analysis[k] = mscsim_analysis_find(names[k]);
-    status = mscsim_design_new(cfg, &eng->design, err);
-    if (status)
-        goto fail;
+    eng->design = design;
+    if (!design) {
+        eng->owns_design = 1;
+        if ((status = mscsim_design_new(cfg, &eng->design, err)) != MSCSIM_OK)
+            goto fail;
+    }
     for (int k = 0; k < eng->analysis_count; k++)
         eng->truth[k] = mscsim_design_analysis_truth(eng->design, k, &eng->truth_mcse[k]);
     eng->threads = cfg->threads > 0 ? cfg->threads : omp_get_max_threads();
@@ -97,10 +116,11 @@ MSCSIM_API int mscsim_engine_new(const mscsim_config *cfg, int want_p, mscsim_en
                                           want_p, &eng->settings, err);
     if (status)
         goto fail;
+    eng->trials = calloc(eng->cell_count, sizeof *eng->trials);
     eng->totals = calloc(eng->cell_count * (size_t)eng->analysis_count, sizeof *eng->totals);
     eng->records = malloc(CHUNK_REPS * sizeof *eng->records);
     eng->ws = calloc((size_t)eng->threads, sizeof *eng->ws);
-    if (!eng->totals || !eng->records || !eng->ws) {
+    if (!eng->trials || !eng->totals || !eng->records || !eng->ws) {
         status = mscsim_error_set(err, MSCSIM_ENOMEM, "out of memory");
         goto fail;
     }
@@ -176,10 +196,8 @@ static void run_replicate(const mscsim_engine *eng, const size_t sizes[MSCSIM_AR
     rec->replicate = replicate;
 }
 
-static void fold(cell_totals *t, const mscsim_replicate *rec, int k, double truth)
+static void fold_trial(trial_totals *t, const mscsim_trial_diag *d)
 {
-    const mscsim_trial_diag *d = &rec->diag;
-    const mscsim_analysis_result *res = &rec->result[k];
     t->reps_done++;
     t->n_analysed += (long long)(d->n_analysed[0] + d->n_analysed[1]);
     t->missing_arm[0] += (long long)d->missing[0];
@@ -190,6 +208,11 @@ static void fold(cell_totals *t, const mscsim_replicate *rec, int k, double trut
     t->scored += (long long)d->scored;
     if (!isnan(d->recovery_slope))
         mscsim_welford_add(&t->slope, d->recovery_slope);
+}
+
+static void fold_analysis(analysis_totals *t, const mscsim_replicate *rec, int k, double truth)
+{
+    const mscsim_analysis_result *res = &rec->result[k];
     if (res->failed) {
         t->failures++;
         return;
@@ -207,8 +230,9 @@ MSCSIM_API int mscsim_engine_step(mscsim_engine *eng, mscsim_error *err)
     (void)err; /* Nothing in a step can fail: all memory was allocated up front. */
     if (mscsim_engine_done(eng))
         return MSCSIM_OK;
-    cell_totals *t = &eng->totals[eng->cell * (size_t)eng->analysis_count];
-    long first = t->reps_done;
+    trial_totals *trials = &eng->trials[eng->cell];
+    analysis_totals *t = &eng->totals[eng->cell * (size_t)eng->analysis_count];
+    long first = trials->reps_done;
     long count = eng->cfg.reps - first;
     if (count > CHUNK_REPS)
         count = CHUNK_REPS;
@@ -224,12 +248,14 @@ MSCSIM_API int mscsim_engine_step(mscsim_engine *eng, mscsim_error *err)
             run_replicate(eng, sizes, first + i, w, &eng->records[i]);
     }
 
-    for (long i = 0; i < count; i++)
+    for (long i = 0; i < count; i++) {
+        fold_trial(trials, &eng->records[i].diag);
         for (int k = 0; k < eng->analysis_count; k++)
-            fold(&t[k], &eng->records[i], k, eng->truth[k]);
+            fold_analysis(&t[k], &eng->records[i], k, eng->truth[k]);
+    }
     eng->chunk_count = (size_t)count;
     eng->chunk_cell = eng->cell;
-    if (t->reps_done == eng->cfg.reps)
+    if (trials->reps_done == eng->cfg.reps)
         eng->cell++;
     return MSCSIM_OK;
 }
@@ -238,7 +264,7 @@ MSCSIM_API long mscsim_engine_trials_done(const mscsim_engine *eng)
 {
     long done = 0;
     for (size_t c = 0; c < eng->cell_count; c++)
-        done += eng->totals[c * (size_t)eng->analysis_count].reps_done;
+        done += eng->trials[c].reps_done;
     return done;
 }
 
@@ -266,7 +292,8 @@ MSCSIM_API int mscsim_engine_analysis_count(const mscsim_engine *eng)
 MSCSIM_API void mscsim_engine_summary(const mscsim_engine *eng, size_t cell, int analysis,
                                       mscsim_cell_summary *out)
 {
-    const cell_totals *t = &eng->totals[cell * (size_t)eng->analysis_count + (size_t)analysis];
+    const trial_totals *tr = &eng->trials[cell];
+    const analysis_totals *t = &eng->totals[cell * (size_t)eng->analysis_count + (size_t)analysis];
     long sizes[MSCSIM_ARM_COUNT];
     mscsim_config_arm_sizes(&eng->cfg, eng->cfg.n[cell], sizes);
     memset(out, 0, sizeof *out);
@@ -275,11 +302,11 @@ MSCSIM_API void mscsim_engine_summary(const mscsim_engine *eng, size_t cell, int
     out->n_total = eng->cfg.n[cell];
     out->n_control = sizes[MSCSIM_ARM_CONTROL];
     out->n_msc = sizes[MSCSIM_ARM_MSC];
-    out->reps = t->reps_done;
+    out->reps = tr->reps_done;
     out->rejections = t->rejections;
     out->failures = t->failures;
-    out->power = t->reps_done ? (double)t->rejections / (double)t->reps_done : (double)NAN;
-    mscsim_wilson_interval(t->rejections, t->reps_done, REPORT_CONF, &out->power_lo,
+    out->power = tr->reps_done ? (double)t->rejections / (double)tr->reps_done : (double)NAN;
+    mscsim_wilson_interval(t->rejections, tr->reps_done, REPORT_CONF, &out->power_lo,
                            &out->power_hi);
     out->true_effect = eng->truth[analysis];
     out->true_effect_mcse = eng->truth_mcse[analysis];
@@ -290,15 +317,15 @@ MSCSIM_API void mscsim_engine_summary(const mscsim_engine *eng, size_t cell, int
     out->mean_se = analysed ? t->se.mean : (double)NAN;
     out->rmse = analysed ? sqrt(t->squared_error.mean) : (double)NAN;
     out->coverage = analysed ? (double)t->covered / (double)analysed : (double)NAN;
-    out->mean_n_analysed = t->reps_done ? (double)t->n_analysed / (double)t->reps_done : (double)NAN;
-    out->mean_deaths = t->reps_done ? (double)t->deaths / (double)t->reps_done : (double)NAN;
-    int bounded = mscsim_design_scale_bounded(eng->design) && t->scored > 0;
-    out->floor_share = bounded ? (double)t->at_floor / (double)t->scored : (double)NAN;
-    out->ceiling_share = bounded ? (double)t->at_ceiling / (double)t->scored : (double)NAN;
-    out->recovery_slope = t->slope.count ? t->slope.mean : (double)NAN;
-    double reps = (double)t->reps_done;
-    out->missing_control = reps > 0 ? (double)t->missing_arm[0] / (reps * (double)sizes[0]) : (double)NAN;
-    out->missing_msc = reps > 0 ? (double)t->missing_arm[1] / (reps * (double)sizes[1]) : (double)NAN;
+    out->mean_n_analysed = tr->reps_done ? (double)tr->n_analysed / (double)tr->reps_done : (double)NAN;
+    out->mean_deaths = tr->reps_done ? (double)tr->deaths / (double)tr->reps_done : (double)NAN;
+    int bounded = mscsim_design_scale_bounded(eng->design) && tr->scored > 0;
+    out->floor_share = bounded ? (double)tr->at_floor / (double)tr->scored : (double)NAN;
+    out->ceiling_share = bounded ? (double)tr->at_ceiling / (double)tr->scored : (double)NAN;
+    out->recovery_slope = tr->slope.count ? tr->slope.mean : (double)NAN;
+    double reps = (double)tr->reps_done;
+    out->missing_control = reps > 0 ? (double)tr->missing_arm[0] / (reps * (double)sizes[0]) : (double)NAN;
+    out->missing_msc = reps > 0 ? (double)tr->missing_arm[1] / (reps * (double)sizes[1]) : (double)NAN;
 }
 
 MSCSIM_API void mscsim_engine_last_chunk(const mscsim_engine *eng,

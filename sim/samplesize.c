@@ -20,6 +20,7 @@
 
 typedef struct {
     const mscsim_config *cfg;
+    mscsim_design *design; /* Built once: it does not depend on n or reps. */
     const mscsim_ss_options *opt;
     mscsim_ss_result *out;
     long block, block_control, block_msc;
@@ -60,7 +61,7 @@ static int evaluate(search *s, long blocks, long reps, mscsim_ss_stage stage,
     mscsim_ss_eval e = {stage, cfg.n[0], blocks * s->block_control, blocks * s->block_msc, reps,
                         0, NAN, NAN, NAN};
     mscsim_engine *eng;
-    int status = mscsim_engine_new(&cfg, 0, &eng, err);
+    int status = mscsim_engine_new_with_design(&cfg, s->design, 0, &eng, err);
     if (status)
         return status;
     while (!status && !mscsim_engine_done(eng)) {
@@ -216,13 +217,18 @@ MSCSIM_API int mscsim_samplesize(const mscsim_config *cfg, const mscsim_ss_optio
         start = k_min;
     if (start > s.max_blocks)
         start = s.max_blocks;
+    int status = mscsim_config_validate(cfg, err);
+    if (status || (status = mscsim_design_new(cfg, &s.design, err)) != MSCSIM_OK)
+        return status;
     s.search_power = malloc((size_t)(s.max_blocks + 1) * sizeof *s.search_power);
-    if (!s.search_power)
+    if (!s.search_power) {
+        mscsim_design_free(s.design);
         return mscsim_error_set(err, MSCSIM_ENOMEM, "out of memory");
+    }
     for (long k = 0; k <= s.max_blocks; k++)
         s.search_power[k] = NAN;
     long k = 0;
-    int status = run_search(&s, k_min, start, &k, err);
+    status = run_search(&s, k_min, start, &k, err);
     if (!status) {
         out->confirm_reps = opt->confirm_reps > 0
                                 ? opt->confirm_reps
@@ -231,5 +237,6 @@ MSCSIM_API int mscsim_samplesize(const mscsim_config *cfg, const mscsim_ss_optio
         status = confirm(&s, k_min, k, err);
     }
     free(s.search_power);
+    mscsim_design_free(s.design);
     return status;
 }

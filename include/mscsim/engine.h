@@ -67,6 +67,16 @@ typedef struct {
 int mscsim_engine_new(const mscsim_config *cfg, int want_p, mscsim_engine **out,
                       mscsim_error *err);
 
+/**
+ * mscsim_engine_new on a design the caller built with mscsim_design_new from a config that
+ * differs from cfg at most in [trial] n and [simulation] reps (the design depends on
+ * neither): the sample-size search builds its design, truth and dropout calibration once
+ * for all candidate sizes. NULL builds one, as mscsim_engine_new. The caller keeps the
+ * design and frees it after the engine.
+ */
+int mscsim_engine_new_with_design(const mscsim_config *cfg, mscsim_design *design, int want_p,
+                                  mscsim_engine **out, mscsim_error *err);
+
 /** Frees the engine; NULL is a no-op. */
 void mscsim_engine_free(mscsim_engine *eng);
 
