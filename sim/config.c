@@ -763,6 +763,12 @@ MSCSIM_API int mscsim_config_analyses(const mscsim_config *cfg,
     return cfg->test[0] ? 1 : 0;
 }
 
+MSCSIM_API mscsim_scale_id mscsim_config_scale(const mscsim_config *cfg)
+{
+    const mscsim_model_type *model = mscsim_model_find(cfg->model);
+    return model && model->outcome == MSCSIM_OUTCOME_ORDINAL ? MSCSIM_SCALE_MRS : cfg->scale;
+}
+
 MSCSIM_API mscsim_endpoint mscsim_config_endpoint(const mscsim_config *cfg)
 {
     if (cfg->endpoint != MSCSIM_ENDPOINT_AUTO)
@@ -1057,6 +1063,7 @@ MSCSIM_API int mscsim_config_format(const mscsim_config *cfg, const char *sectio
         return -1;
     mscsim_config resolved = *cfg;
     resolved.endpoint = mscsim_config_endpoint(cfg);
+    resolved.scale = mscsim_config_scale(cfg);
     format_value(k, &resolved, buf, len);
     return 0;
 }

@@ -242,9 +242,12 @@ static int cmd_check(const cli_args *args)
         char why[256];
         if (mscsim_analytic_design_from_config(&cfg, k, &design, why, sizeof why)) {
             printf("\n# Analytic power for %s:", s[k].analysis);
-            for (int i = 0; i < cfg.n_count; i++)
+            for (int i = 0; i < cfg.n_count; i++) {
+                long sizes[MSCSIM_ARM_COUNT];
+                mscsim_config_arm_sizes(&cfg, cfg.n[i], sizes);
                 printf("%s n = %ld: %.4f", i ? "," : "", cfg.n[i],
-                       mscsim_analytic_power(&cfg, k, cfg.n[i]));
+                       mscsim_analytic_design_power(&design, sizes[0], sizes[1]));
+            }
         } else {
             printf("\n# Analytic power for %s: none (%s)", s[k].analysis, why);
         }
@@ -301,13 +304,13 @@ static double progress_end(const progress *p)
     return now_seconds() - p->start;
 }
 
-/* Results path without ".csv", plus ".config.ini": where the resolved config goes. */
-static void config_path_for(const char *csv_path, char *buf, size_t len)
+/* A file beside a CSV: its path without ".csv", plus suffix (".config.ini", ".png"). */
+static void path_beside(const char *csv_path, const char *suffix, char *buf, size_t len)
 {
     size_t n = strlen(csv_path);
     if (n >= 4 && strcmp(csv_path + n - 4, ".csv") == 0)
         n -= 4;
-    snprintf(buf, len, "%.*s.config.ini", (int)n, csv_path);
+    snprintf(buf, len, "%.*s%s", (int)n, csv_path, suffix);
 }
 
 /* A CSV row assembled cell by cell. */
@@ -367,11 +370,6 @@ static void row_design(csv_row *r, const mscsim_config *point)
     for (size_t i = 0; i < DESIGN_COLUMN_COUNT; i++) {
         char value[CELL_LEN];
         mscsim_config_format(point, design_keys[i][0], design_keys[i][1], value, sizeof value);
-        /* The ordinal model always scores the mRS, whatever [outcome] scale says. */
-        const mscsim_model_type *model = mscsim_model_find(point->model);
-        if (strcmp(design_columns[i], "scale") == 0 && model &&
-            model->outcome == MSCSIM_OUTCOME_ORDINAL)
-            snprintf(value, sizeof value, "mrs");
         row_text(r, value);
     }
 }
@@ -436,19 +434,25 @@ static int write_replicates(mscsim_csv_writer *w, const mscsim_config *base, siz
     size_t count, cell;
     mscsim_engine_last_chunk(eng, &records, &count, &cell);
     int analyses = mscsim_engine_analysis_count(eng);
-    mscsim_cell_summary s; /* For the analysis names, sizes and true effects. */
     int status = MSCSIM_OK;
     for (int k = 0; !status && k < analyses; k++) {
+        /* The cells every row of this analysis shares, formatted once: the leading ones
+         * (scenario to n_msc), then the trailing ones (true effect and design labels). */
+        mscsim_cell_summary s;
         mscsim_engine_summary(eng, cell, k, &s);
+        csv_row fixed = {.count = 0};
+        row_scenario(&fixed, base, point);
+        row_text(&fixed, s.analysis);
+        row_long(&fixed, s.n_total);
+        row_long(&fixed, s.n_control);
+        row_long(&fixed, s.n_msc);
+        size_t lead = fixed.count;
+        row_double(&fixed, s.true_effect);
+        row_design(&fixed, design);
         for (size_t i = 0; !status && i < count; i++) {
             const mscsim_replicate *rec = &records[i];
             const mscsim_analysis_result *res = &rec->result[k];
             csv_row r = {.count = 0};
-            row_scenario(&r, base, point);
-            row_text(&r, s.analysis);
-            row_long(&r, s.n_total);
-            row_long(&r, s.n_control);
-            row_long(&r, s.n_msc);
             row_long(&r, rec->replicate + 1);
             row_double(&r, res->failed ? (double)NAN : res->estimate);
             row_double(&r, res->failed ? (double)NAN : res->se);
@@ -457,9 +461,15 @@ static int write_replicates(mscsim_csv_writer *w, const mscsim_config *base, siz
             row_long(&r, res->failed != 0);
             row_long(&r, (long)rec->diag.n_analysed[0]);
             row_long(&r, (long)rec->diag.n_analysed[1]);
-            row_double(&r, s.true_effect);
-            row_design(&r, design);
-            status = row_write(w, &r, err);
+            const char *fields[ROW_MAX];
+            size_t n = 0;
+            for (size_t j = 0; j < lead; j++)
+                fields[n++] = fixed.cell[j];
+            for (size_t j = 0; j < r.count; j++)
+                fields[n++] = r.cell[j];
+            for (size_t j = lead; j < fixed.count; j++)
+                fields[n++] = fixed.cell[j];
+            status = mscsim_csv_writer_row(w, fields, n, err);
         }
     }
     return status;
@@ -468,34 +478,40 @@ static int write_replicates(mscsim_csv_writer *w, const mscsim_config *base, siz
 /* The outputs of a run, written all-or-nothing. */
 typedef struct {
     char csv_path[1024], ini_path[1100];
-    mscsim_csv_writer *csv, *ini, *replicates;
+    char side_path[1100];
+    mscsim_csv_writer *csv, *ini, *side; /* side: replicates or sample-size trace, optional */
 } run_outputs;
 
 static void outputs_abort(run_outputs *o)
 {
     mscsim_csv_writer_abort(o->csv);
     mscsim_csv_writer_abort(o->ini);
-    mscsim_csv_writer_abort(o->replicates);
-    o->csv = o->ini = o->replicates = NULL;
+    mscsim_csv_writer_abort(o->side);
+    o->csv = o->ini = o->side = NULL;
 }
 
 /* Opens the results CSV (out_path or results/<name><suffix>.csv), the resolved config beside
- * it and, when asked, the replicates file, before any simulation: an unwritable path fails
- * first. */
+ * it and the side file (side_path, else the results path with side_suffix; none when both
+ * are NULL), before any simulation: an unwritable path fails first. */
 static int outputs_open(run_outputs *o, const char *out_path, const char *suffix,
-                        const char *replicates_path, const mscsim_config *cfg, mscsim_error *err)
+                        const char *side_path, const char *side_suffix, const mscsim_config *cfg,
+                        mscsim_error *err)
 {
     memset(o, 0, sizeof *o);
     if (out_path)
         snprintf(o->csv_path, sizeof o->csv_path, "%s", out_path);
     else
         snprintf(o->csv_path, sizeof o->csv_path, "results/%s%s.csv", cfg->name, suffix);
-    config_path_for(o->csv_path, o->ini_path, sizeof o->ini_path);
+    path_beside(o->csv_path, ".config.ini", o->ini_path, sizeof o->ini_path);
+    if (side_path)
+        snprintf(o->side_path, sizeof o->side_path, "%s", side_path);
+    else if (side_suffix)
+        path_beside(o->csv_path, side_suffix, o->side_path, sizeof o->side_path);
     int status = mscsim_csv_writer_open(o->csv_path, &o->csv, err);
     if (!status)
         status = mscsim_csv_writer_open(o->ini_path, &o->ini, err);
-    if (!status && replicates_path)
-        status = mscsim_csv_writer_open(replicates_path, &o->replicates, err);
+    if (!status && o->side_path[0])
+        status = mscsim_csv_writer_open(o->side_path, &o->side, err);
     if (status)
         outputs_abort(o);
     return status;
@@ -517,9 +533,9 @@ static int outputs_commit(run_outputs *o, const mscsim_config *cfg, mscsim_error
         if (status)
             remove(o->csv_path);
     }
-    if (!status && o->replicates) {
-        status = mscsim_csv_writer_commit(o->replicates, err);
-        o->replicates = NULL;
+    if (!status && o->side) {
+        status = mscsim_csv_writer_commit(o->side, err);
+        o->side = NULL;
         if (status) {
             remove(o->csv_path);
             remove(o->ini_path);
@@ -537,23 +553,22 @@ static int cmd_run(const cli_args *args)
         return status;
     mscsim_error err;
     run_outputs out;
-    if (outputs_open(&out, args->out_path, "", args->replicates_path, &cfg, &err)) {
+    if (outputs_open(&out, args->out_path, "", args->replicates_path, NULL, &cfg, &err)) {
         print_error(&err);
         return EXIT_RUN_FAILED;
     }
     csv_row header = {.count = 0};
     row_header(&header, &cfg, summary_columns, SUMMARY_COLUMN_COUNT);
     status = row_write(out.csv, &header, &err);
-    if (!status && out.replicates) {
+    if (!status && out.side) {
         header.count = 0;
         row_header(&header, &cfg, replicate_columns, REPLICATE_COLUMN_COUNT);
-        status = row_write(out.replicates, &header, &err);
+        status = row_write(out.side, &header, &err);
     }
 
     size_t points = mscsim_sweep_points(&cfg);
     progress bar;
     progress_start(&bar, args->quiet, (double)points * cfg.n_count * (double)cfg.reps);
-    double trials_before = 0;
     long trials = 0;
     int threads = 0, exit_code = EXIT_RUN_FAILED;
     if (points > 1)
@@ -565,16 +580,16 @@ static int cmd_run(const cli_args *args)
         mscsim_engine *eng = NULL;
         status = mscsim_sweep_point(&cfg, g, &point, &err);
         if (!status)
-            status = mscsim_engine_new(&point, out.replicates != NULL, &eng, &err);
+            status = mscsim_engine_new(&point, out.side != NULL, &eng, &err);
         if (status) {
             exit_code = err.code == MSCSIM_ENOMEM ? EXIT_RUN_FAILED : EXIT_BAD_INPUT;
             break;
         }
         while (!status && !mscsim_engine_done(eng)) {
             status = mscsim_engine_step(eng, &err);
-            if (!status && out.replicates)
-                status = write_replicates(out.replicates, &cfg, g, &point, eng, &err);
-            progress_update(&bar, trials_before + (double)mscsim_engine_trials_done(eng));
+            if (!status && out.side)
+                status = write_replicates(out.side, &cfg, g, &point, eng, &err);
+            progress_update(&bar, (double)(trials + mscsim_engine_trials_done(eng)));
         }
         size_t cells = mscsim_engine_cell_count(eng);
         int analyses = mscsim_engine_analysis_count(eng);
@@ -592,7 +607,6 @@ static int cmd_run(const cli_args *args)
                        s.power_hi, s.bias, s.coverage, s.failures);
             }
         }
-        trials_before += (double)mscsim_engine_trials_done(eng);
         trials += mscsim_engine_trials_done(eng);
         threads = mscsim_engine_threads(eng);
         mscsim_engine_free(eng);
@@ -606,8 +620,8 @@ static int cmd_run(const cli_args *args)
         return exit_code;
     }
     printf("wrote %s and %s", out.csv_path, out.ini_path);
-    if (args->replicates_path)
-        printf(" and %s", args->replicates_path);
+    if (out.side_path[0])
+        printf(" and %s", out.side_path);
     printf("\n");
     if (!args->quiet)
         fprintf(stderr, "mscsim: %ld trials in %.3f s (%.3g trials/s on %d threads)\n", trials,
@@ -630,18 +644,17 @@ static const char *const trace_columns[] = {"analysis", "stage",   "n_total", "n
 
 typedef struct {
     progress bar;
-    long shown_n;
+    long candidate_start; /* Trials done before the candidate on the bar. */
 } ss_progress;
 
 /* The bar of the candidate being simulated: its share done, the rate, its time left. */
 static void ss_on_progress(void *user, long trials, long in_candidate, const mscsim_ss_eval *running)
 {
-    (void)trials;
     ss_progress *p = user;
-    if (in_candidate <= 8192 || running->n_total != p->shown_n) {
+    if (trials - in_candidate != p->candidate_start) {
+        p->candidate_start = trials - in_candidate;
         p->bar.start = now_seconds() - 1e-9;
         p->bar.total = (double)running->reps;
-        p->shown_n = running->n_total;
     }
     progress_update(&p->bar, (double)in_candidate);
 }
@@ -664,22 +677,8 @@ static int cmd_samplesize(const cli_args *args)
     }
     mscsim_error err;
     run_outputs out;
-    if (outputs_open(&out, args->out_path, "_samplesize", NULL, &cfg, &err)) {
-        print_error(&err);
-        return EXIT_RUN_FAILED;
-    }
-    char trace_path[1100];
-    if (args->trace_path) {
-        snprintf(trace_path, sizeof trace_path, "%s", args->trace_path);
-    } else {
-        size_t n = strlen(out.csv_path);
-        if (n >= 4 && strcmp(out.csv_path + n - 4, ".csv") == 0)
-            n -= 4;
-        snprintf(trace_path, sizeof trace_path, "%.*s_trace.csv", (int)n, out.csv_path);
-    }
-    mscsim_csv_writer *trace = NULL;
-    if (mscsim_csv_writer_open(trace_path, &trace, &err)) {
-        outputs_abort(&out);
+    if (outputs_open(&out, args->out_path, "_samplesize", args->trace_path, "_trace.csv", &cfg,
+                     &err)) {
         print_error(&err);
         return EXIT_RUN_FAILED;
     }
@@ -691,9 +690,9 @@ static int cmd_samplesize(const cli_args *args)
     for (size_t i = 0; !status && i < TRACE_COLUMN_COUNT; i++)
         row_text(&header, trace_columns[i]);
     if (!status)
-        status = row_write(trace, &header, &err);
+        status = row_write(out.side, &header, &err);
 
-    ss_progress prog = {.shown_n = -1};
+    ss_progress prog = {.candidate_start = -1};
     progress_start(&prog.bar, args->quiet, 1);
     double start = now_seconds();
     size_t points = mscsim_sweep_points(&cfg);
@@ -716,31 +715,26 @@ static int cmd_samplesize(const cli_args *args)
         if (status)
             break;
         trials += res.trials;
+        long start_n = analytic_n ? analytic_n : point.n[0];
+        int has_below = res.below.reps > 0;
         csv_row r = {.count = 0};
         row_scenario(&r, &cfg, g);
         row_text(&r, names[analysis]);
         const long counts[] = {res.n_total, res.n_control, res.n_msc};
-        for (size_t i = 0; i < 3; i++)
+        for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
             row_long(&r, counts[i]);
-        row_double(&r, res.at.power);
-        row_double(&r, res.at.power_lo);
-        row_double(&r, res.at.power_hi);
-        row_double(&r, args->target);
+        const double reals[] = {res.at.power, res.at.power_lo, res.at.power_hi, args->target};
+        for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++)
+            row_double(&r, reals[i]);
         row_long(&r, res.confirm_reps);
-        int has_below = res.below.reps > 0;
-        if (has_below)
-            row_long(&r, res.below.n_total);
-        else
-            row_text(&r, "NA");
-        row_double(&r, has_below ? res.below.power : (double)NAN);
-        row_double(&r, has_below ? res.below.power_lo : (double)NAN);
-        row_double(&r, has_below ? res.below.power_hi : (double)NAN);
+        /* NA without a size below (the answer is the smallest possible) or a formula. */
+        const double below[] = {(double)res.below.n_total, res.below.power, res.below.power_lo,
+                                res.below.power_hi};
+        for (size_t i = 0; i < sizeof below / sizeof below[0]; i++)
+            row_double(&r, has_below ? below[i] : (double)NAN);
         row_double(&r, res.gain_per_block);
-        row_long(&r, analytic_n ? analytic_n : point.n[0]);
-        if (analytic_n)
-            row_long(&r, analytic_n);
-        else
-            row_text(&r, "NA");
+        row_long(&r, start_n);
+        row_double(&r, analytic_n ? (double)analytic_n : (double)NAN);
         row_long(&r, res.trials);
         row_design(&r, &point);
         status = row_write(out.csv, &r, &err);
@@ -751,13 +745,13 @@ static int cmd_samplesize(const cli_args *args)
             row_text(&t, names[analysis]);
             row_text(&t, ev->stage == MSCSIM_SS_SEARCH ? "search" : "confirm");
             const long evc[] = {ev->n_total, ev->n_control, ev->n_msc, ev->reps, ev->rejections};
-            for (size_t i = 0; i < 5; i++)
+            for (size_t i = 0; i < sizeof evc / sizeof evc[0]; i++)
                 row_long(&t, evc[i]);
             row_double(&t, ev->power);
             row_double(&t, ev->power_lo);
             row_double(&t, ev->power_hi);
             row_double(&t, args->target);
-            status = row_write(trace, &t, &err);
+            status = row_write(out.side, &t, &err);
         }
         progress_end(&prog.bar);
         if (points > 1)
@@ -777,8 +771,7 @@ static int cmd_samplesize(const cli_args *args)
         printf("  %ld trials: %d search candidates of %ld nested trials from n = %ld, then %ld "
                "independent trials per confirmation\n  (one block of %ld patients gained %.4f "
                "power in the search: 4 Monte Carlo SEs at %ld trials)\n",
-               res.trials, searched, res.trace_count ? res.trace[0].reps : 0,
-               analytic_n ? analytic_n : point.n[0],
+               res.trials, searched, res.trace_count ? res.trace[0].reps : 0, start_n,
                res.confirm_reps, res.block, res.gain_per_block,
                mscsim_ss_confirm_reps(args->target, res.gain_per_block, 1));
         if (res.at.power < args->target)
@@ -787,21 +780,12 @@ static int cmd_samplesize(const cli_args *args)
     progress_end(&prog.bar);
     if (!status)
         status = outputs_commit(&out, &cfg, &err);
-    if (!status) {
-        status = mscsim_csv_writer_commit(trace, &err);
-        trace = NULL;
-        if (status) {
-            remove(out.csv_path);
-            remove(out.ini_path);
-        }
-    }
     if (status) {
-        mscsim_csv_writer_abort(trace);
         outputs_abort(&out);
         print_error(&err);
         return err.code == MSCSIM_ERANGE ? EXIT_BAD_INPUT : EXIT_RUN_FAILED;
     }
-    printf("wrote %s, %s and %s\n", out.csv_path, trace_path, out.ini_path);
+    printf("wrote %s, %s and %s\n", out.csv_path, out.side_path, out.ini_path);
     if (!args->quiet)
         fprintf(stderr, "mscsim: %ld trials in %.3f s\n", trials, now_seconds() - start);
     return 0;
@@ -812,14 +796,10 @@ static int cmd_samplesize(const cli_args *args)
 static int cmd_plot(const cli_args *args)
 {
     char out_path[1100];
-    if (args->out_path) {
+    if (args->out_path)
         snprintf(out_path, sizeof out_path, "%s", args->out_path);
-    } else {
-        size_t n = strlen(args->config_path);
-        if (n >= 4 && strcmp(args->config_path + n - 4, ".csv") == 0)
-            n -= 4;
-        snprintf(out_path, sizeof out_path, "%.*s.png", (int)n, args->config_path);
-    }
+    else
+        path_beside(args->config_path, ".png", out_path, sizeof out_path);
     mscsim_plot_options opt = {.target = args->target_set ? args->target : 0,
                                .analysis = args->analysis_name};
     mscsim_error err;

@@ -915,8 +915,7 @@ MSCSIM_API int mscsim_design_new(const mscsim_config *cfg, mscsim_design **out, 
         goto fail;
     }
     /* The ordinal model's scale is mRS; the binary model's is {0, 1}, higher is better. */
-    if (d->model->outcome == MSCSIM_OUTCOME_ORDINAL)
-        d->cfg.scale = MSCSIM_SCALE_MRS;
+    d->cfg.scale = mscsim_config_scale(cfg);
     if (d->model->outcome == MSCSIM_OUTCOME_BINARY)
         d->scale = (mscsim_scale){MSCSIM_SCALE_CUSTOM, "binary", 0, 1, 1, 1};
     else if ((status = mscsim_scale_from_config(&d->cfg, &d->scale, err)) != MSCSIM_OK)

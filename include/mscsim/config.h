@@ -218,6 +218,9 @@ const char *mscsim_sweep_value(const mscsim_config *cfg, int key, size_t point);
  */
 int mscsim_config_analyses(const mscsim_config *cfg, const char *names[MSCSIM_MAX_ANALYSES]);
 
+/** The clinical scale scored: [outcome] scale, except the ordinal model's, always the mRS. */
+mscsim_scale_id mscsim_config_scale(const mscsim_config *cfg);
+
 /** The endpoint analysed, with auto resolved for cfg's model. */
 mscsim_endpoint mscsim_config_endpoint(const mscsim_config *cfg);
 
@@ -266,7 +269,8 @@ int mscsim_config_write(const mscsim_config *cfg, FILE *out, mscsim_error *err);
 
 /**
  * The value of section.key as the resolved config writes it (e.g. "fma_motor" for
- * outcome.scale; [analysis] endpoint with auto resolved). Returns 0, or -1 for an unknown key.
+ * outcome.scale; the scale and [analysis] endpoint resolved as mscsim_config_scale and
+ * mscsim_config_endpoint resolve them). Returns 0, or -1 for an unknown key.
  */
 int mscsim_config_format(const mscsim_config *cfg, const char *section, const char *key,
                          char *buf, size_t len);
