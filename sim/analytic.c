@@ -76,6 +76,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "model_util.h"
 #include "mathlib.h"
 #include "mscsim/analysis.h"
 #include "mscsim/analytic.h"
@@ -196,34 +197,38 @@ static double se_unpooled(long n0, long n1, double p0, double p1)
     return sqrt(p0 * (1.0 - p0) / (double)n0 + p1 * (1.0 - p1) / (double)n1);
 }
 
-MSCSIM_API double mscsim_analytic_fleiss_power(long n0, long n1, double p0, double p1,
-                                               double alpha, int sides)
+/* Power of a test of p1 - p0 whose SE under H0 is pooled (Fleiss: the chisq test) or the
+ * unpooled H1 SE itself (Wald: rd_z). With s1 = 0 (both p in {0, 1}) the tables are
+ * fixed: power 1 when the statistic is infinite in the tested direction, else 0 (rd_z also
+ * fails when p0 = p1: d = 0 there). */
+static double proportions_power(long n0, long n1, double p0, double p1, double alpha, int sides,
+                                int pooled)
 {
     if (!valid_proportions(n0, n1, p0, p1, alpha, sides))
         return NAN;
     if (n0 < 1 || n1 < 1)
         return 0.0;
-    double total = (double)(n0 + n1);
-    double pbar = ((double)n0 * p0 + (double)n1 * p1) / total;
-    double s0 = sqrt(pbar * (1.0 - pbar) * (1.0 / (double)n0 + 1.0 / (double)n1));
-    double s1 = se_unpooled(n0, n1, p0, p1), d = p1 - p0, z = z_crit(alpha, sides);
+    double s1 = se_unpooled(n0, n1, p0, p1), d = p1 - p0, z = z_crit(alpha, sides), s0 = s1;
+    if (pooled) {
+        double pbar = ((double)n0 * p0 + (double)n1 * p1) / (double)(n0 + n1);
+        s0 = sqrt(pbar * (1.0 - pbar) * (1.0 / (double)n0 + 1.0 / (double)n1));
+    }
     double near = sides == 1 ? d - z * s0 : fabs(d) - z * s0;
     if (!(s1 > 0.0))
         return near > 0.0 ? 1.0 : 0.0;
     return sides == 1 ? phi(near / s1) : phi(near / s1) + phi((-fabs(d) - z * s0) / s1);
 }
 
+MSCSIM_API double mscsim_analytic_fleiss_power(long n0, long n1, double p0, double p1,
+                                               double alpha, int sides)
+{
+    return proportions_power(n0, n1, p0, p1, alpha, sides, 1);
+}
+
 MSCSIM_API double mscsim_analytic_wald_power(long n0, long n1, double p0, double p1,
                                              double alpha, int sides)
 {
-    if (!valid_proportions(n0, n1, p0, p1, alpha, sides))
-        return NAN;
-    if (n0 < 1 || n1 < 1)
-        return 0.0;
-    double s1 = se_unpooled(n0, n1, p0, p1), d = p1 - p0, z = z_crit(alpha, sides);
-    if (!(s1 > 0.0)) /* Fixed tables: rd_z fails when p0 = p1 (SE 0), else |z| = Inf. */
-        return d != 0.0 && (sides == 2 || d > 0.0) ? 1.0 : 0.0;
-    return sides == 1 ? phi(d / s1 - z) : phi(fabs(d) / s1 - z) + phi(-fabs(d) / s1 - z);
+    return proportions_power(n0, n1, p0, p1, alpha, sides, 0);
 }
 
 /* ======================================================================================
@@ -251,17 +256,9 @@ MSCSIM_API double mscsim_analytic_whitehead_power(long n0, long n1, const double
     const double total = (double)(n0 + n1), b = log(odds_ratio);
     double cubes = 0.0, msc_before = 0.0;
     for (int k = 0; k < categories; k++) {
-        double msc_upto = 1.0;
-        if (k < categories - 1) {
-            /* Head and tail sums apart, as sim/model_ordinal.c: an empty end gives a cut of
-             * exactly -Inf or +Inf, hence a msc probability of exactly 0 or 1. */
-            double head = 0.0, tail = 0.0;
-            for (int j = 0; j <= k; j++)
-                head += probs[j];
-            for (int j = k + 1; j < categories; j++)
-                tail += probs[j];
-            msc_upto = plogis(log(head / tail) + b, 0.0, 1.0, 1, 0);
-        }
+        double msc_upto = 1.0, control, theta;
+        if (k < categories - 1)
+            msc_upto = mscsim_po_cut(probs, categories, k, b, &control, &theta);
         double p1 = fmax(msc_upto - msc_before, 0.0);
         msc_before = msc_upto;
         double pbar = ((double)n0 * (probs[k] / sum) + (double)n1 * p1) / total;
@@ -640,16 +637,10 @@ static double ordinal_cum(const mscsim_config *cfg, int a, double t)
         return 0.0;
     if (t >= levels - 1)
         return 1.0;
-    double head = 0.0, tail = 0.0;
-    for (int j = 0; j < levels; j++) {
-        if (j <= t)
-            head += probs[j];
-        else
-            tail += probs[j];
-    }
-    if (a == MSCSIM_ARM_CONTROL)
-        return head / (head + tail);
-    return plogis(log(head / tail) + log(cfg->arm[MSCSIM_ARM_MSC].odds_ratio), 0.0, 1.0, 1, 0);
+    double control, theta;
+    double msc = mscsim_po_cut(probs, levels, (int)t, log(cfg->arm[MSCSIM_ARM_MSC].odds_ratio),
+                               &control, &theta);
+    return a == MSCSIM_ARM_CONTROL ? control : msc;
 }
 
 static int ordinal_design(const mscsim_config *cfg, const char *name, int dropout,
@@ -737,7 +728,9 @@ MSCSIM_API int mscsim_analytic_sample_size(const mscsim_config *cfg, int analysi
     char why[256];
     if (!mscsim_analytic_design_from_config(cfg, analysis, &d, why, sizeof why))
         return mscsim_error_set(err, MSCSIM_EINVAL, "no analytic power: %s", why);
-    return mscsim_analytic_design_sample_size(&d, cfg->alloc[MSCSIM_ARM_CONTROL],
-                                              cfg->alloc[MSCSIM_ARM_MSC], target, max_n,
+    long block[MSCSIM_ARM_COUNT];
+    mscsim_config_block(cfg, block); /* The blocks the simulation search uses. */
+    return mscsim_analytic_design_sample_size(&d, (int)block[MSCSIM_ARM_CONTROL],
+                                              (int)block[MSCSIM_ARM_MSC], target, max_n,
                                               n_total, err);
 }

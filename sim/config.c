@@ -763,6 +763,13 @@ MSCSIM_API int mscsim_config_analyses(const mscsim_config *cfg,
     return cfg->test[0] ? 1 : 0;
 }
 
+MSCSIM_API void mscsim_config_block(const mscsim_config *cfg, long block[MSCSIM_ARM_COUNT])
+{
+    long c = cfg->alloc[MSCSIM_ARM_CONTROL], m = cfg->alloc[MSCSIM_ARM_MSC], g = mscsim_gcd(c, m);
+    block[MSCSIM_ARM_CONTROL] = c / g;
+    block[MSCSIM_ARM_MSC] = m / g;
+}
+
 MSCSIM_API mscsim_scale_id mscsim_config_scale(const mscsim_config *cfg)
 {
     const mscsim_model_type *model = mscsim_model_find(cfg->model);

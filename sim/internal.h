@@ -8,6 +8,17 @@
 
 #define MSCSIM_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Greatest common divisor of a, b >= 0 (Euclid). */
+static inline long mscsim_gcd(long a, long b)
+{
+    while (b) {
+        long r = a % b;
+        a = b;
+        b = r;
+    }
+    return a;
+}
+
 /* Fills err (if not NULL) with code and a printf-style message; returns code so callers
  * can write `return mscsim_error_set(err, MSCSIM_EINVAL, "...")`. Location fields are
  * cleared; use mscsim_error_locate to add them. */

@@ -260,20 +260,10 @@ static int ordinal_prepare(const mscsim_config *cfg, void *out, mscsim_error *er
     p.slope = cfg->arm[MSCSIM_ARM_MSC].effect_slope;
     p.center = cfg->arm[MSCSIM_ARM_MSC].effect_center;
 
-    /* Head and tail sums separately, so a cut next to an empty end is exactly 0 or 1 and its
-     * threshold exactly -Inf or +Inf (1 - head would leave a rounding residue). */
-    for (int k = 0; k < CUTS; k++) {
-        double head = 0.0, tail = 0.0;
-        for (int j = 0; j <= k; j++)
-            head += ctl->probs[j];
-        for (int j = k + 1; j < LEVELS; j++)
-            tail += ctl->probs[j];
-        p.theta[k] = head == 0.0 ? -HUGE_VAL : (tail == 0.0 ? HUGE_VAL : log(head / tail));
-        p.cum[MSCSIM_ARM_CONTROL][k] = head / (head + tail);
-        /* OR = 1 copies the control arm exactly, so a null design's truth is exactly 0. */
-        p.cum[MSCSIM_ARM_MSC][k] = p.log_or == 0.0 ? p.cum[MSCSIM_ARM_CONTROL][k]
-                                                   : plogis(p.theta[k] + p.log_or, 0.0, 1.0, 1, 0);
-    }
+    /* OR = 1 copies the control arm exactly, so a null design's truth is exactly 0. */
+    for (int k = 0; k < CUTS; k++)
+        p.cum[MSCSIM_ARM_MSC][k] = mscsim_po_cut(ctl->probs, LEVELS, k, p.log_or,
+                                                 &p.cum[MSCSIM_ARM_CONTROL][k], &p.theta[k]);
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
         /* Control: the configured probabilities themselves (the set-up renormalises them),
          * so the table is the one mscsim_categorical_init makes from [control] probs. */

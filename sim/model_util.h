@@ -1,8 +1,11 @@
 #ifndef MSCSIM_MODEL_UTIL_H
 #define MSCSIM_MODEL_UTIL_H
-/* Private helpers shared by the model files. */
+/* Private helpers shared by the model files (and by analytic.c, for what a model implies). */
 
+#include <math.h>
 #include <stddef.h>
+
+#include "mathlib.h"
 
 #include "mscsim/config.h"
 #include "mscsim/population.h"
@@ -26,6 +29,26 @@ static inline double mscsim_effect_multiplier(const mscsim_arm_config *msc,
 static inline unsigned mscsim_effect_needs(const mscsim_config *cfg)
 {
     return cfg->arm[1].effect_slope != 0.0 ? MSCSIM_NEED_NIHSS : 0u;
+}
+
+/*
+ * The proportional-odds cut after category k (k < levels - 1) of the control probabilities
+ * probs (best first): returns P(Y <= k) in an arm with log odds ratio log_or over control,
+ * and sets *control to the control arm's P(Y <= k) and *theta to its logit. Head and tail
+ * are summed apart, so a cut next to an empty end is exactly 0 or 1 and theta exactly -Inf
+ * or +Inf (1 - head would leave a rounding residue); log_or = 0 returns control exactly.
+ */
+static inline double mscsim_po_cut(const double *probs, int levels, int k, double log_or,
+                                   double *control, double *theta)
+{
+    double head = 0.0, tail = 0.0;
+    for (int j = 0; j <= k; j++)
+        head += probs[j];
+    for (int j = k + 1; j < levels; j++)
+        tail += probs[j];
+    *theta = log(head / tail);
+    *control = head / (head + tail);
+    return log_or == 0.0 ? *control : plogis(*theta + log_or, 0.0, 1.0, 1, 0);
 }
 
 #endif

@@ -30,16 +30,6 @@ typedef struct {
     long max_blocks;
 } search;
 
-static long gcd(long a, long b)
-{
-    while (b) {
-        long r = a % b;
-        a = b;
-        b = r;
-    }
-    return a;
-}
-
 MSCSIM_API long mscsim_ss_confirm_reps(double target, double gain, long min_reps)
 {
     double g = fmax(fabs(gain), MIN_GAIN);
@@ -203,9 +193,10 @@ MSCSIM_API int mscsim_samplesize(const mscsim_config *cfg, const mscsim_ss_optio
     if (opt->analysis < 0 || opt->analysis >= mscsim_config_analyses(cfg, names))
         return mscsim_error_set(err, MSCSIM_EINVAL, "analysis %d is not configured", opt->analysis);
     search s = {.cfg = cfg, .opt = opt, .out = out};
-    long c = cfg->alloc[MSCSIM_ARM_CONTROL], m = cfg->alloc[MSCSIM_ARM_MSC], g = gcd(c, m);
-    s.block_control = c / g;
-    s.block_msc = m / g;
+    long block[MSCSIM_ARM_COUNT];
+    mscsim_config_block(cfg, block);
+    s.block_control = block[MSCSIM_ARM_CONTROL];
+    s.block_msc = block[MSCSIM_ARM_MSC];
     s.block = out->block = s.block_control + s.block_msc;
     long smaller = s.block_control < s.block_msc ? s.block_control : s.block_msc;
     long k_min = (2 + smaller - 1) / smaller; /* Two patients in the smaller arm. */

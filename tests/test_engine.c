@@ -11,6 +11,7 @@
 
 #include "config_util.h"
 #include "harness.h"
+#include "internal.h"
 #include "ref_table.h"
 #include "mathlib.h"
 #include "mscsim/engine.h"
@@ -27,16 +28,6 @@ static int run(const mscsim_config *cfg, mscsim_cell_summary *out, size_t cell)
 
 /* ---- power references ------------------------------------------------------------ */
 
-static long gcd(long a, long b)
-{
-    while (b) {
-        long r = a % b;
-        a = b;
-        b = r;
-    }
-    return a;
-}
-
 static void test_power_references(void)
 {
     table t;
@@ -52,7 +43,7 @@ static void test_power_references(void)
 #define F(c) table_get(&t, r, c)
         mscsim_config cfg;
         load_base(&cfg);
-        long n0 = atol(F(c_n0)), n1 = atol(F(c_n1)), g = gcd(n0, n1);
+        long n0 = atol(F(c_n0)), n1 = atol(F(c_n1)), g = mscsim_gcd(n0, n1);
         set(&cfg, "model.type=%s", F(c_model));
         set(&cfg, "analysis.test=%s", F(c_test));
         set(&cfg, "trial.n=%ld", n0 + n1);

@@ -203,8 +203,8 @@ int mscsim_analytic_design_from_config(const mscsim_config *cfg, int analysis,
 double mscsim_analytic_power(const mscsim_config *cfg, int analysis, long n_total);
 
 /**
- * mscsim_analytic_design_sample_size for analysis number `analysis` of cfg with cfg's
- * [trial] allocation; MSCSIM_EINVAL (with the reason in err) when it has no analytic power.
+ * mscsim_analytic_design_sample_size for analysis number `analysis` of cfg, in the
+ * allocation blocks of mscsim_config_block (those the simulation search uses); MSCSIM_EINVAL (with the reason in err) when it has no analytic power.
  */
 int mscsim_analytic_sample_size(const mscsim_config *cfg, int analysis, double target,
                                 long max_n, long *n_total, mscsim_error *err);

@@ -218,6 +218,12 @@ const char *mscsim_sweep_value(const mscsim_config *cfg, int key, size_t point);
  */
 int mscsim_config_analyses(const mscsim_config *cfg, const char *names[MSCSIM_MAX_ANALYSES]);
 
+/**
+ * Patients per arm in one allocation block: [trial] allocation in lowest terms (2:4 gives
+ * 1 + 2), so whole blocks are the sizes that keep the allocation exact.
+ */
+void mscsim_config_block(const mscsim_config *cfg, long block[MSCSIM_ARM_COUNT]);
+
 /** The clinical scale scored: [outcome] scale, except the ordinal model's, always the mRS. */
 mscsim_scale_id mscsim_config_scale(const mscsim_config *cfg);
 
