@@ -256,25 +256,36 @@ static int check_visit_args(const double *baseline, const double *score,
     return MSCSIM_OK;
 }
 
+/* The argument checks, then the least-squares fit of visit v. */
+static int checked_fit(const double *baseline, const double *score, const unsigned char *observed,
+                       size_t n, int visits, int v, double *work, fit_state *f)
+{
+    int rc = check_visit_args(baseline, score, observed, visits, v, work);
+    return rc != MSCSIM_OK ? rc : fit_visit(baseline, score, observed, n, visits, v, work, f);
+}
+
+/* Regression coefficients on the original (uncentred) predictors: beta[0] the intercept,
+ * given the centred fit's slopes and its value c0 at the predictor means. */
+static void uncentre(const fit_state *f, const double *slopes, double c0, double *beta)
+{
+    double icpt = c0;
+    for (int j = 0; j < f->k; j++) {
+        icpt -= slopes[j] * f->xbar[j];
+        beta[j + 1] = slopes[j];
+    }
+    beta[0] = icpt;
+}
+
 int mscsim_impute_fit(const double *baseline, const double *score,
                       const unsigned char *observed, size_t n, int visits, int v,
                       double *work, double *beta_hat, double *sigma_hat, size_t *n_obs)
 {
-    int rc = check_visit_args(baseline, score, observed, visits, v, work);
-    if (rc != MSCSIM_OK)
-        return rc;
     fit_state f;
-    rc = fit_visit(baseline, score, observed, n, visits, v, work, &f);
+    int rc = checked_fit(baseline, score, observed, n, visits, v, work, &f);
     if (rc != MSCSIM_OK)
         return rc;
-    if (beta_hat) {
-        double icpt = f.ybar;
-        for (int j = 0; j < f.k; j++) {
-            icpt -= f.slope[j] * f.xbar[j];
-            beta_hat[j + 1] = f.slope[j];
-        }
-        beta_hat[0] = icpt;
-    }
+    if (beta_hat)
+        uncentre(&f, f.slope, f.ybar, beta_hat);
     if (sigma_hat)
         *sigma_hat = sqrt(f.sse / (double)(f.m - (size_t)f.k - 1));
     if (n_obs)
@@ -288,22 +299,13 @@ int mscsim_impute_draw(const double *baseline, const double *score,
 {
     if (!rng)
         return MSCSIM_EINVAL;
-    int rc = check_visit_args(baseline, score, observed, visits, v, work);
-    if (rc != MSCSIM_OK)
-        return rc;
     fit_state f;
-    rc = fit_visit(baseline, score, observed, n, visits, v, work, &f);
+    int rc = checked_fit(baseline, score, observed, n, visits, v, work, &f);
     if (rc != MSCSIM_OK)
         return rc;
     double c0, s = draw_params(&f, rng, &c0);
-    if (beta) {
-        double icpt = c0;
-        for (int j = 0; j < f.k; j++) {
-            icpt -= f.coef[j] * f.xbar[j];
-            beta[j + 1] = f.coef[j];
-        }
-        beta[0] = icpt;
-    }
+    if (beta)
+        uncentre(&f, f.coef, c0, beta);
     if (sigma)
         *sigma = s;
     return MSCSIM_OK;

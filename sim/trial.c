@@ -165,6 +165,7 @@ typedef struct {
     double *y, *x;
     unsigned char *died_kept; /* died, for the analysed patients, in y's order */
     double *cov_kept[MSCSIM_MAX_COVARIATES]; /* covariates of the analysed patients */
+    const double *cov_src[MSCSIM_MAX_COVARIATES]; /* where each covariate is drawn (or NULL) */
     double *imputed;          /* n * visits: scores completed by one imputation (mi) */
     double *impute_work;      /* mscsim_impute_work_size doubles (mi) */
     size_t n;
@@ -267,8 +268,14 @@ MSCSIM_API int mscsim_workspace_new(const mscsim_design *d, size_t capacity,
         ok &= (b->y = malloc(c * sizeof(double))) != NULL;
         ok &= (b->x = malloc(c * sizeof(double))) != NULL;
         ok &= (b->died_kept = malloc(c)) != NULL;
-        for (int k = 0; d->fill_x && k < d->cfg.covariate_count; k++)
+        for (int k = 0; d->fill_x && k < d->cfg.covariate_count; k++) {
             ok &= (b->cov_kept[k] = malloc(c * sizeof(double))) != NULL;
+            const mscsim_covariate which = (mscsim_covariate)d->cfg.covariates[k];
+            b->cov_src[k] = which == MSCSIM_COVARIATE_NIHSS   ? b->nihss
+                            : which == MSCSIM_COVARIATE_AGE   ? b->age
+                            : which == MSCSIM_COVARIATE_ONSET ? b->onset
+                                                              : b->baseline;
+        }
         if (d->cfg.missing == MSCSIM_MISSING_MI) {
             ok &= (b->imputed = malloc((cells ? cells : 1) * sizeof(double))) != NULL;
             ok &= (b->impute_work =
@@ -416,28 +423,16 @@ static double recovery_slope(const mscsim_design *d, const mscsim_workspace *w)
 }
 
 /* The source array of configured covariate k (drawn by the population). */
-static const double *covariate_source(const mscsim_design *d, const arm_buffers *b, int k)
+/* Copies patient i's covariates and death flag to analysed slot j (j <= i). */
+static void keep_patient(const mscsim_design *d, arm_buffers *b, size_t i, size_t j)
 {
-    switch (d->cfg.covariates[k]) {
-    case MSCSIM_COVARIATE_NIHSS:
-        return b->nihss;
-    case MSCSIM_COVARIATE_AGE:
-        return b->age;
-    case MSCSIM_COVARIATE_ONSET:
-        return b->onset;
-    default:
-        return b->baseline;
+    if (d->fill_x) {
+        b->x[j] = b->baseline ? b->baseline[i] : 0.0;
+        for (int k = 0; k < d->cfg.covariate_count; k++)
+            b->cov_kept[k][j] = b->cov_src[k] ? b->cov_src[k][i] : 0.0;
     }
-}
-
-/* Copies patient i's adjusted-analysis covariates (baseline and the configured ones) to slot j. */
-static void keep_covariates(const mscsim_design *d, arm_buffers *b, size_t i, size_t j)
-{
-    b->x[j] = b->baseline ? b->baseline[i] : 0.0;
-    for (int k = 0; k < d->cfg.covariate_count; k++) {
-        const double *src = covariate_source(d, b, k);
-        b->cov_kept[k][j] = src ? src[i] : 0.0;
-    }
+    if (d->deaths_possible)
+        b->died_kept[j] = b->died[i];
 }
 
 /* The value MAR or MNAR dropout at visit v depends on, oriented so larger is worse. */
@@ -553,10 +548,7 @@ static size_t simulate_arm(const mscsim_design *d, int a, size_t n, const mscsim
             size_t k = i * (size_t)V + (size_t)p;
             observed += b->observed[k];
             b->y[i] = b->observed[k] ? b->score[k] : fill_value(d, b, i);
-            if (d->fill_x)
-                keep_covariates(d, b, i, i);
-            if (d->deaths_possible)
-                b->died_kept[i] = b->died[i];
+            keep_patient(d, b, i, i);
         }
         kept = n;
     } else {
@@ -564,10 +556,7 @@ static size_t simulate_arm(const mscsim_design *d, int a, size_t n, const mscsim
         for (size_t i = 0; i < n; i++) {
             size_t k = i * (size_t)V + (size_t)p;
             b->y[kept] = b->score[k];
-            if (d->fill_x)
-                keep_covariates(d, b, i, kept);
-            if (d->deaths_possible)
-                b->died_kept[kept] = b->died[i];
+            keep_patient(d, b, i, kept);
             kept += b->observed[k];
         }
         observed = kept;
@@ -637,10 +626,7 @@ MSCSIM_API int mscsim_trial_impute(const mscsim_design *d, mscsim_workspace *w, 
             return status;
         for (size_t i = 0; i < b->n; i++) {
             b->y[i] = b->imputed[i * V + p];
-            if (d->fill_x)
-                keep_covariates(d, b, i, i);
-            if (d->deaths_possible)
-                b->died_kept[i] = b->died[i];
+            keep_patient(d, b, i, i);
         }
         endpoints(d, b, b->n, 1);
         y[a] = b->y;
@@ -731,8 +717,8 @@ static int estimate_truth(mscsim_design *d, int need_mean, truth_sample *t, mscs
             mean[a] = kept[a] ? s / (double)kept[a] : 0;
             if (t->count > 0) {
                 memcpy(t->y[a] + t->n[a], w->arm[a].y, kept[a] * sizeof(double));
-                for (size_t i = 0; i < kept[a]; i++)
-                    t->died[a][t->n[a] + i] = d->deaths_possible ? w->arm[a].died_kept[i] : 0;
+                if (d->deaths_possible) /* calloc'd: no deaths otherwise */
+                    memcpy(t->died[a] + t->n[a], w->arm[a].died_kept, kept[a]);
             }
         }
         mscsim_welford_add(&diff, mean[1] - mean[0]);
@@ -765,13 +751,14 @@ static int estimate_truth(mscsim_design *d, int need_mean, truth_sample *t, mscs
     int identical = t->count > 0 && t->n[0] == t->n[1] &&
                     memcmp(t->y[0], t->y[1], t->n[0] * sizeof(double)) == 0 &&
                     memcmp(t->died[0], t->died[1], t->n[0]) == 0;
+    mscsim_trial_data data;
+    if (t->count > 0 && !identical)
+        truth_data(&data, t->y, t->died, t->n, t->scratch);
     for (int k = 0; k < t->count; k++) {
         if (identical) {
             d->analysis_truth[t->index[k]] = d->analysis_mcse[t->index[k]] = 0.0;
             continue;
         }
-        mscsim_trial_data data;
-        truth_data(&data, t->y, t->died, t->n, t->scratch);
         mscsim_analysis_result r;
         t->analysis[k]->analyze(&data, t->settings, &r);
         d->analysis_truth[t->index[k]] = r.failed ? (double)NAN : r.estimate;
