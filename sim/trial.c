@@ -269,12 +269,13 @@ MSCSIM_API int mscsim_workspace_new(const mscsim_design *d, size_t capacity,
         ok &= (b->x = malloc(c * sizeof(double))) != NULL;
         ok &= (b->died_kept = malloc(c)) != NULL;
         for (int k = 0; d->fill_x && k < d->cfg.covariate_count; k++) {
-            ok &= (b->cov_kept[k] = malloc(c * sizeof(double))) != NULL;
             const mscsim_covariate which = (mscsim_covariate)d->cfg.covariates[k];
-            b->cov_src[k] = which == MSCSIM_COVARIATE_NIHSS   ? b->nihss
-                            : which == MSCSIM_COVARIATE_AGE   ? b->age
-                            : which == MSCSIM_COVARIATE_ONSET ? b->onset
-                                                              : b->baseline;
+            if (which == MSCSIM_COVARIATE_BASELINE)
+                continue; /* Kept in x already: no copy. */
+            ok &= (b->cov_kept[k] = malloc(c * sizeof(double))) != NULL;
+            b->cov_src[k] = which == MSCSIM_COVARIATE_NIHSS ? b->nihss
+                            : which == MSCSIM_COVARIATE_AGE ? b->age
+                                                            : b->onset;
         }
         if (d->cfg.missing == MSCSIM_MISSING_MI) {
             ok &= (b->imputed = malloc((cells ? cells : 1) * sizeof(double))) != NULL;
@@ -429,7 +430,8 @@ static void keep_patient(const mscsim_design *d, arm_buffers *b, size_t i, size_
     if (d->fill_x) {
         b->x[j] = b->baseline ? b->baseline[i] : 0.0;
         for (int k = 0; k < d->cfg.covariate_count; k++)
-            b->cov_kept[k][j] = b->cov_src[k] ? b->cov_src[k][i] : 0.0;
+            if (b->cov_kept[k])
+                b->cov_kept[k][j] = b->cov_src[k] ? b->cov_src[k][i] : 0.0;
     }
     if (d->deaths_possible)
         b->died_kept[j] = b->died[i];
@@ -583,13 +585,16 @@ static size_t simulate_arm(const mscsim_design *d, int a, size_t n, const mscsim
 }
 
 /* Death flags, covariates and scratch of the analysed patients, beside y and x. */
+/* The adjusted analyses read the covariates (data->cov, at least the baseline by default),
+ * so the trial data carry no x: its sums would be three passes per arm nobody reads. */
 static void set_data_extras(const mscsim_design *d, mscsim_workspace *w, mscsim_trial_data *data)
 {
     data->cov_count = d->fill_x ? d->cfg.covariate_count : 0;
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
-        data->died[a] = d->deaths_possible ? w->arm[a].died_kept : NULL;
-        for (int k = 0; k < data->cov_count; k++)
-            data->cov[a][k] = w->arm[a].cov_kept[k];
+        const arm_buffers *b = &w->arm[a];
+        data->died[a] = d->deaths_possible ? b->died_kept : NULL;
+        for (int k = 0; k < data->cov_count; k++) /* The baseline is x itself. */
+            data->cov[a][k] = b->cov_kept[k] ? b->cov_kept[k] : b->x;
     }
     data->scratch = w->scratch;
 }
@@ -599,14 +604,13 @@ MSCSIM_API void mscsim_trial_simulate(const mscsim_design *d, mscsim_rng *rng,
                                       mscsim_trial_data *data, mscsim_trial_diag *diag)
 {
     memset(diag, 0, sizeof *diag);
-    const double *y[MSCSIM_ARM_COUNT], *x[MSCSIM_ARM_COUNT];
+    const double *y[MSCSIM_ARM_COUNT], *const no_x[MSCSIM_ARM_COUNT] = {NULL, NULL};
     size_t kept[MSCSIM_ARM_COUNT];
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
         kept[a] = simulate_arm(d, a, n[a], rng, a, w, diag, 1);
         y[a] = w->arm[a].y;
-        x[a] = d->fill_x ? w->arm[a].x : NULL;
     }
-    mscsim_trial_data_set(data, y, x, kept);
+    mscsim_trial_data_set(data, y, no_x, kept);
     set_data_extras(d, w, data);
     diag->recovery_slope = d->slope_diagnostic ? recovery_slope(d, w) : (double)NAN;
 }
@@ -614,7 +618,7 @@ MSCSIM_API void mscsim_trial_simulate(const mscsim_design *d, mscsim_rng *rng,
 MSCSIM_API int mscsim_trial_impute(const mscsim_design *d, mscsim_workspace *w, mscsim_rng *rng,
                                    mscsim_trial_data *data)
 {
-    const double *y[MSCSIM_ARM_COUNT], *x[MSCSIM_ARM_COUNT];
+    const double *y[MSCSIM_ARM_COUNT], *const no_x[MSCSIM_ARM_COUNT] = {NULL, NULL};
     size_t n[MSCSIM_ARM_COUNT];
     size_t V = (size_t)d->visit_count, p = (size_t)d->primary;
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
@@ -630,10 +634,9 @@ MSCSIM_API int mscsim_trial_impute(const mscsim_design *d, mscsim_workspace *w, 
         }
         endpoints(d, b, b->n, 1);
         y[a] = b->y;
-        x[a] = d->fill_x ? b->x : NULL;
         n[a] = b->n;
     }
-    mscsim_trial_data_set(data, y, x, n);
+    mscsim_trial_data_set(data, y, no_x, n);
     set_data_extras(d, w, data);
     return MSCSIM_OK;
 }
