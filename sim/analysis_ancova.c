@@ -48,21 +48,18 @@
 #include <math.h>
 
 #include "analysis_impl.h"
+#include "mscsim/config.h"
 
 /* lm.fit's default rank tolerance (qr(x, tol = 1e-7), LINPACK dqrdc2): a column whose
  * norm after removing the earlier columns is below tol x its original norm is aliased. */
 #define LM_QR_TOL 1e-7
-
-/* t.test's "data are essentially constant" threshold, applied to the arm coefficient's SE
- * relative to the larger |arm mean of y|: below it the SE is rounding noise. */
-#define CONSTANT_TOL (10.0 * DBL_EPSILON)
 
 /* The subtraction Syy - Sxy^2 / Sxx loses ~ a few eps x Syy; an SSE below this floor is
  * indistinguishable from an exact fit, where the t statistic would be rounding noise. */
 #define SSE_TOL (64.0 * DBL_EPSILON)
 
 /* Columns of the general fit: the arm and up to this many covariates. */
-#define MAX_COV ((int)(sizeof(((mscsim_trial_data *)0)->cov[0]) / sizeof(const double *)))
+#define MAX_COV MSCSIM_MAX_COVARIATES
 #define MAX_COL (1 + MAX_COV)
 
 /* lm(y ~ arm + cov_1 + ... + cov_K) for K = data->cov_count >= 1; see the file header. */
@@ -172,8 +169,7 @@ static void analyze_covariates(const mscsim_trial_data *data,
     }
     double df = N - 2.0 - (double)K;
     double se = sqrt(sse / df * uu);
-    if (!(se > 0.0) || !isfinite(estimate) ||
-        se < CONSTANT_TOL * fmax(fabs(c->mean_y), fabs(m->mean_y))) {
+    if (mscsim_analysis_se_degenerate(data, se) || !isfinite(estimate)) {
         mscsim_analysis_fail(result);
         return;
     }
@@ -209,7 +205,7 @@ static void analyze(const mscsim_trial_data *data, const mscsim_analysis_setting
     double dx = m->mean_x - c->mean_x;
     double s2 = sse / df;
     double se = sqrt(s2 * (1.0 / n0 + 1.0 / n1 + dx * dx / sxx));
-    if (!(se > 0.0) || se < CONSTANT_TOL * fmax(fabs(c->mean_y), fabs(m->mean_y))) {
+    if (mscsim_analysis_se_degenerate(data, se)) {
         mscsim_analysis_fail(result);
         return;
     }

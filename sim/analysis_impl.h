@@ -28,6 +28,7 @@
  */
 
 #include <float.h>
+#include <math.h>
 #include <stddef.h>
 
 #include "mscsim/analysis.h"
@@ -85,6 +86,15 @@ void mscsim_analysis_t_finish(const mscsim_analysis_settings *s, double t, doubl
 
 /* Marks result failed: reject 0, every number NaN. */
 void mscsim_analysis_fail(mscsim_analysis_result *result);
+
+/* The t tests' "essentially constant" rule, as t.test's: an SE that is not positive, or
+ * below 10 eps times the larger arm mean, is rounding noise and the analysis fails. */
+static inline int mscsim_analysis_se_degenerate(const mscsim_trial_data *data, double se)
+{
+    double scale = fmax(fabs(data->arm[MSCSIM_ARM_CONTROL].mean_y),
+                        fabs(data->arm[MSCSIM_ARM_MSC].mean_y));
+    return !(se > 0.0) || se < 10.0 * DBL_EPSILON * scale;
+}
 
 /* For the binary analyses: reads the event counts of both arms from the sufficient
  * statistics. Returns 0 (the analysis fails) when an arm is empty or its sum_y is not an

@@ -571,17 +571,12 @@ static void analyze_lr(const mscsim_trial_data *data, const mscsim_analysis_sett
     po_fit f;
     if (!fit_estimate(data, &f, result))
         return;
+    /* The signed root of the LR statistic: one-sided, a normal test like Wald's. */
     double root = copysign(sqrt(f.lr), f.beta);
-    result->df = INFINITY;
-    result->statistic = root;
-    result->failed = 0;
+    mscsim_analysis_t_finish(settings, root, INFINITY, result);
     if (settings->sides == 2) {
         result->reject = mscsim_analysis_chisq1_reject(settings, f.lr);
         result->p_value = settings->want_p ? pchisq(f.lr, 1.0, 0, 0) : (double)NAN;
-    } else {
-        result->reject = mscsim_analysis_t_reject(settings, root, INFINITY);
-        result->p_value =
-            settings->want_p ? mscsim_analysis_t_pvalue(root, INFINITY, 1) : (double)NAN;
     }
 }
 

@@ -32,12 +32,8 @@ static void analyze(const mscsim_trial_data *data, const mscsim_analysis_setting
         return;
     }
     mscsim_analysis_risk_difference(n, x, result);
-    if (!(result->se > 0.0)) {
-        mscsim_analysis_fail(result);
-        return;
-    }
-    /* t_finish with df = INFINITY is the normal test: pt(z, Inf) is pnorm (nmath/pt.c). */
-    mscsim_analysis_t_finish(settings, result->estimate / result->se, INFINITY, result);
+    /* df = INFINITY is the normal test: pt(z, Inf) is pnorm (nmath/pt.c); SE 0 fails. */
+    mscsim_analysis_decide_t(settings, result->estimate, result->se, INFINITY, result);
 }
 
 const mscsim_analysis_type mscsim_analysis_rd_z = {

@@ -19,10 +19,6 @@
 
 #include "analysis_impl.h"
 
-/* t.test's "data are essentially constant" threshold, relative to the larger |mean|: below
- * it the SE is rounding noise of the two-pass sums of squares. */
-#define CONSTANT_TOL (10.0 * DBL_EPSILON)
-
 static void analyze(const mscsim_trial_data *data, const mscsim_analysis_settings *settings,
                     mscsim_analysis_result *result)
 {
@@ -34,7 +30,7 @@ static void analyze(const mscsim_trial_data *data, const mscsim_analysis_setting
     double n0 = (double)c->n, n1 = (double)m->n, df = n0 + n1 - 2.0;
     double var = (c->ss_y + m->ss_y) / df;
     double se = sqrt(var * (1.0 / n0 + 1.0 / n1));
-    if (!(se > 0.0) || se < CONSTANT_TOL * fmax(fabs(c->mean_y), fabs(m->mean_y))) {
+    if (mscsim_analysis_se_degenerate(data, se)) {
         mscsim_analysis_fail(result);
         return;
     }

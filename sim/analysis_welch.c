@@ -24,9 +24,6 @@
 
 #include "analysis_impl.h"
 
-/* t.test's "data are essentially constant" threshold, relative to the larger |mean|. */
-#define CONSTANT_TOL (10.0 * DBL_EPSILON)
-
 static void analyze(const mscsim_trial_data *data, const mscsim_analysis_settings *settings,
                     mscsim_analysis_result *result)
 {
@@ -38,7 +35,7 @@ static void analyze(const mscsim_trial_data *data, const mscsim_analysis_setting
     double n0 = (double)c->n, n1 = (double)m->n;
     double v0 = c->ss_y / (n0 - 1.0) / n0, v1 = m->ss_y / (n1 - 1.0) / n1;
     double v = v0 + v1, se = sqrt(v);
-    if (!(se > 0.0) || se < CONSTANT_TOL * fmax(fabs(c->mean_y), fabs(m->mean_y))) {
+    if (mscsim_analysis_se_degenerate(data, se)) {
         mscsim_analysis_fail(result);
         return;
     }

@@ -219,7 +219,7 @@ static int sums_by_counting(const mscsim_trial_data *data, const unsigned char *
         r->below0 = r->below1 = 0.0;
         if (dead[0] + dead[1] > 0)
             add_group(r, pass, (double)dead[0], (double)dead[1]);
-        for (size_t k = lo; k <= hi && lo <= hi; k++)
+        for (size_t k = lo; k <= hi; k++)
             if (cnt[k][0] + cnt[k][1] > 0)
                 add_group(r, pass, (double)cnt[k][0], (double)cnt[k][1]);
     }
@@ -448,8 +448,8 @@ static int sorted_passes(const double *x0, size_t m0, const double *x1, size_t m
             add_group(r, pass, dead0, dead1);
         if (!fast)
             merge_groups(x0, m0, x1, m1, r, pass);
-        else if (!(pass == 1 ? merge_distinct(x0, m0, x1, m1, r, 1)
-                             : merge_distinct(x0, m0, x1, m1, r, 2)))
+        else if (!(pass == 1 ? merge_distinct(x0, m0, x1, m1, r, 1) /* constant passes: */
+                             : merge_distinct(x0, m0, x1, m1, r, 2))) /* specialised inline */
             return 0;
     }
     return 1;
@@ -497,8 +497,7 @@ void mscsim_analysis_rank_sum(const mscsim_trial_data *data, int worst_rank,
     const unsigned char *const died[2] = {worst_rank ? data->died[0] : NULL,
                                           worst_rank ? data->died[1] : NULL};
     rank_sums r = {.n0 = (double)n0, .n1 = (double)n1};
-    if (!sums_by_counting(data, died, &r)) {
-        r = (rank_sums){.n0 = (double)n0, .n1 = (double)n1};
+    if (!sums_by_counting(data, died, &r)) { /* It leaves r untouched when it declines. */
         if (!sums_by_sorting(data, died, &r)) {
             mscsim_analysis_fail(result);
             return;
