@@ -200,8 +200,12 @@ static int parse_list(const config_key *k, const char *text, void *field, item_p
             return mscsim_error_set(err, MSCSIM_ERANGE, "more than %d values", k->max_count), -1;
         if (w >= sizeof item)
             return mscsim_error_set(err, MSCSIM_ESYNTAX, "value too long: '%.40s...'", p), -1;
-        memcpy(item, p, w);
-        item[w] = '\0';
+        /* Items are trimmed on both sides: "welch , ancova" lists welch and ancova. */
+        size_t len = w;
+        while (len > 0 && isspace((unsigned char)p[len - 1]))
+            len--;
+        memcpy(item, p, len);
+        item[len] = '\0';
         const char *t = item;
         while (isspace((unsigned char)*t))
             t++;
@@ -233,15 +237,7 @@ static int analysis_item(const config_key *k, int index, const char *item, void 
                          mscsim_error *err)
 {
     (void)k;
-    char name[MSCSIM_NAME_LEN];
-    size_t len = strlen(item);
-    while (len > 0 && isspace((unsigned char)item[len - 1]))
-        len--;
-    if (len >= sizeof name)
-        return mscsim_error_set(err, MSCSIM_ESYNTAX, "analysis name too long");
-    memcpy(name, item, len);
-    name[len] = '\0';
-    return parse_analysis(name, (char *)field + (size_t)index * MSCSIM_NAME_LEN, err);
+    return parse_analysis(item, (char *)field + (size_t)index * MSCSIM_NAME_LEN, err);
 }
 
 static int parse_choice(const config_key *k, const char *text, int *out, mscsim_error *err);
@@ -423,7 +419,7 @@ static int apply_sweep(mscsim_config *cfg, const char *name, const char *value, 
     int status = MSCSIM_OK;
     char section[64], key[64];
     const char *dot = strchr(name, '.');
-    size_t index;
+    size_t index = 0;
     const config_key *k = NULL;
     if (dot && (size_t)(dot - name) < sizeof section && strlen(dot + 1) < sizeof key) {
         memcpy(section, name, (size_t)(dot - name));
@@ -452,6 +448,7 @@ static int apply_sweep(mscsim_config *cfg, const char *name, const char *value, 
     if (!status) {
         memset(sw, 0, sizeof *sw);
         snprintf(sw->name, sizeof sw->name, "%s", name);
+        sw->key = (int)index;
         sw->line = line;
     }
     for (const char *p = value; !status;) {
@@ -515,19 +512,11 @@ MSCSIM_API int mscsim_sweep_point(const mscsim_config *cfg, size_t point, mscsim
     out->scenario = (long)point + 1;
     for (int i = 0; i < cfg->sweep_count; i++) {
         const mscsim_sweep_key *sw = &cfg->sweep[i];
-        const char *v = mscsim_sweep_value(cfg, i, point);
-        char assignment[sizeof sw->name + MSCSIM_SWEEP_VALUE_LEN + 2];
-        snprintf(assignment, sizeof assignment, "%s=%s", sw->name, v);
-        int status = mscsim_config_set(out, assignment, err);
+        int status = parse_value(&mscsim_config_keys[sw->key], mscsim_sweep_value(cfg, i, point),
+                                 out, err);
         if (status) /* Parsed when the sweep was read: not expected. */
             return status;
-        /* Keep the key's provenance at the [sweep] line, for messages. */
-        size_t index;
-        const char *dot = strchr(sw->name, '.');
-        char section[64];
-        snprintf(section, sizeof section, "%.*s", (int)(dot - sw->name), sw->name);
-        if (find_key(section, dot + 1, &index))
-            out->key_line[index] = sw->line;
+        out->key_line[sw->key] = sw->line; /* Provenance at the [sweep] line, for messages. */
     }
     int status = mscsim_config_validate(out, err);
     if (status) {
@@ -1015,17 +1004,7 @@ static void format_value(const config_key *k, const mscsim_config *cfg, char *bu
         mscsim_format_double(buf, len, *(const double *)field);
         break;
     case KEY_ANALYSIS_LIST:
-    case KEY_ENUM_LIST: {
-        int count = *(const int *)((const char *)cfg + k->count_offset);
-        for (int i = 0; i < count; i++) {
-            if (i)
-                append(buf, len, ", ");
-            append(buf, len, k->type == KEY_ENUM_LIST
-                                 ? k->choices[((const int *)field)[i]]
-                                 : (const char *)field + (size_t)i * MSCSIM_NAME_LEN);
-        }
-        break;
-    }
+    case KEY_ENUM_LIST:
     case KEY_LONG_LIST:
     case KEY_DOUBLE_LIST:
     case KEY_SUBGROUPS: {
@@ -1033,7 +1012,11 @@ static void format_value(const config_key *k, const mscsim_config *cfg, char *bu
         for (int i = 0; i < count; i++) {
             if (i)
                 append(buf, len, ", ");
-            if (k->type == KEY_LONG_LIST) {
+            if (k->type == KEY_ANALYSIS_LIST) {
+                append(buf, len, (const char *)field + (size_t)i * MSCSIM_NAME_LEN);
+            } else if (k->type == KEY_ENUM_LIST) {
+                append(buf, len, k->choices[((const int *)field)[i]]);
+            } else if (k->type == KEY_LONG_LIST) {
                 snprintf(num, sizeof num, "%ld", ((const long *)field)[i]);
                 append(buf, len, num);
             } else if (k->type == KEY_DOUBLE_LIST) {

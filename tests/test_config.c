@@ -138,11 +138,29 @@ static void test_resolved_round_trip(void)
     CHECK(back.seed == UINT64_MAX, "64-bit seed survives");
 }
 
+/* List items are trimmed on both sides, whatever the list's type. */
+static void test_list_items_trimmed(void)
+{
+    mscsim_config cfg;
+    mscsim_error err;
+    load(&cfg, GOOD, &err);
+    INT_EQ(mscsim_config_set(&cfg, "analysis.covariates= baseline , nihss ", &err), MSCSIM_OK,
+           "covariates with spaces around the items");
+    INT_EQ(cfg.covariate_count, 2, "two covariates");
+    INT_EQ(cfg.covariates[1], MSCSIM_COVARIATE_NIHSS, "second covariate nihss");
+    INT_EQ(mscsim_config_set(&cfg, "analysis.tests=welch ,ancova", &err), MSCSIM_OK,
+           "analyses with a space before the comma");
+    STR_EQ(cfg.tests[0], "welch", "first analysis");
+    INT_EQ(mscsim_config_set(&cfg, "trial.n= 30 , 60", &err), MSCSIM_OK, "n with spaces");
+    INT_EQ(cfg.n[1], 60, "second n");
+}
+
 int main(void)
 {
     test_defaults();
     test_arm_sizes();
     test_error_fields();
     test_resolved_round_trip();
+    test_list_items_trimmed();
     return TEST_DONE();
 }

@@ -40,6 +40,7 @@ typedef struct {
     char name[2 * MSCSIM_NAME_LEN]; /**< "section.key". */
     char values[MSCSIM_MAX_SWEEP_VALUES][MSCSIM_SWEEP_VALUE_LEN];
     int value_count;
+    int key;  /**< The key's index in the key table. */
     int line; /**< Where it was set (-1 = --set). */
 } mscsim_sweep_key;
 
