@@ -151,12 +151,17 @@ static void analyse_imputed(const mscsim_engine *eng, mscsim_rng *rng, mscsim_wo
     double df_com[MSCSIM_MAX_ANALYSES];
     for (int j = 0; j < m; j++) {
         mscsim_trial_data data;
-        int status = mscsim_trial_impute(eng->design, w, rng, &data);
+        if (mscsim_trial_impute(eng->design, w, rng, &data) != MSCSIM_OK) {
+            for (int k = 0; k < A; k++) /* Nothing to pool: every analysis fails. */
+                failed[k] = 1;
+            break;
+        }
         for (int k = 0; k < A; k++) {
+            if (failed[k]) /* Already lost for this trial: no need to analyse. */
+                continue;
             mscsim_analysis_result r;
-            if (status == MSCSIM_OK)
-                eng->analysis[k]->analyze(&data, eng->settings, &r);
-            if (status != MSCSIM_OK || r.failed) {
+            eng->analysis[k]->analyze(&data, eng->settings, &r);
+            if (r.failed) {
                 failed[k] = 1;
                 continue;
             }

@@ -106,9 +106,9 @@ MSCSIM_API void mscsim_trial_data_set(mscsim_trial_data *data,
         data->y[a] = y[a];
         data->x[a] = x[a];
         data->died[a] = NULL;
-        data->scratch = NULL;
         mscsim_arm_stats_compute(&data->arm[a], y[a], x[a], n[a]);
     }
+    data->scratch = NULL;
     data->cov_count = 0;
 }
 
@@ -868,14 +868,16 @@ static int calibrate_dropout(mscsim_design *d, mscsim_error *err)
                          "the value dropout depends on does not vary, so it cannot drive dropout");
         return mscsim_config_error_at(cfg, "dropout", "mechanism", err);
     }
+    /* Each patient's slope term, once: the bisection only moves the intercept. */
+    for (size_t i = 0; i < 2 * per_arm; i++)
+        z[i] = d->dropout_beta * (z[i] - d->dropout_mean) / d->dropout_sd;
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
-        const double *za = z + (size_t)a * per_arm;
+        const double *slope_term = z + (size_t)a * per_arm;
         double lo = -60, hi = 60, rate = cfg->arm[a].dropout;
         for (int it = 0; it < DROPOUT_BISECTIONS; it++) {
             double mid = 0.5 * (lo + hi), mean = 0;
             for (size_t i = 0; i < per_arm; i++)
-                mean += 1.0 / (1.0 + exp(-(mid + d->dropout_beta * (za[i] - d->dropout_mean) /
-                                                      d->dropout_sd)));
+                mean += 1.0 / (1.0 + exp(-(mid + slope_term[i])));
             if (mean / (double)per_arm < rate)
                 lo = mid;
             else
