@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "mscsim/analysis.h"
 
 extern char **environ; /* POSIX: the application declares it; passed on to gnuplot. */
 
@@ -100,19 +101,24 @@ static const label key_names[] = {
     {"trial.allocation", "allocation control:MSC"},
 };
 
-/* What each analysis estimates (README, Analyses). */
+/* What an analysis estimates, from the analysis registry; a mean difference of a 0/1
+ * endpoint (the binary-only analyses) is a risk difference. -1 for an unknown name. */
 typedef enum { EST_MEAN_DIFF, EST_LOG_OR, EST_SUPERIORITY, EST_RISK_DIFF } estimand;
 
-static const struct {
-    const char *analysis;
-    estimand est;
-} estimands[] = {
-    {"student", EST_MEAN_DIFF},    {"welch", EST_MEAN_DIFF},
-    {"ancova", EST_MEAN_DIFF},     {"po", EST_LOG_OR},
-    {"po_lr", EST_LOG_OR},         {"wilcoxon", EST_SUPERIORITY},
-    {"worst_rank", EST_SUPERIORITY}, {"chisq", EST_RISK_DIFF},
-    {"fisher", EST_RISK_DIFF},     {"rd_z", EST_RISK_DIFF},
-};
+static int estimand_of(const char *analysis)
+{
+    const mscsim_analysis_type *a = mscsim_analysis_find(analysis);
+    if (!a)
+        return -1;
+    switch (a->estimand) {
+    case MSCSIM_ESTIMAND_LOG_ODDS_RATIO:
+        return EST_LOG_OR;
+    case MSCSIM_ESTIMAND_SUPERIORITY:
+        return EST_SUPERIORITY;
+    default:
+        return a->outcomes == MSCSIM_OUTCOME_BINARY ? EST_RISK_DIFF : EST_MEAN_DIFF;
+    }
+}
 
 static const char *words_for(const label *table, size_t count, const char *code)
 {
@@ -577,16 +583,24 @@ static void narrow_to_first(const table *t, selection *s, int c, const char *wha
 }
 
 /* Names the swept keys that have one value over the selection ("control dropout = 0.1")
- * in details; returns how many keys take several values. */
-static int describe_swept(const table *t, const selection *s, double *scratch, text *details)
+ * in details; returns how many keys take several values. When vary is not NULL, it gets
+ * the first two of those columns and names all of them, comma-separated. */
+static int describe_swept(const table *t, const selection *s, double *scratch, text *details,
+                          int vary[2], text *names)
 {
     int varying = 0;
     for (size_t c = t->first_swept; c < t->ncol; c++) {
-        if (distinct(t, s, (int)c, scratch) > 1)
+        if (distinct(t, s, (int)c, scratch) > 1) {
+            if (vary) {
+                if (varying < 2)
+                    vary[varying] = (int)c;
+                text_add(names, "%s%.60s", names->len ? ", " : "", t->col[c].name);
+            }
             varying++;
-        else
+        } else {
             text_item(details, "%.60s = %.40s", key_words(t->col[c].name),
                       level_text(t, (int)c, s->row[0]));
+        }
     }
     return varying;
 }
@@ -873,13 +887,8 @@ static int plot_results(table *t, FILE *gp, selection *s, const mscsim_plot_opti
 {
     text details = {0}, varying = {0}, heading = {0};
     outcome_words(t, s, &details, NULL);
-    int nvary = describe_swept(t, s, scratch, &details), vary[2] = {-1, -1}, k = 0;
-    for (size_t c = t->first_swept; c < t->ncol; c++)
-        if (distinct(t, s, (int)c, scratch) > 1) {
-            if (k < 2)
-                vary[k++] = (int)c;
-            text_add(&varying, "%s%.60s", varying.len ? ", " : "", t->col[c].name);
-        }
+    int vary[2] = {-1, -1};
+    int nvary = describe_swept(t, s, scratch, &details, vary, &varying);
     if (nvary > 2)
         return fail(t, MSCSIM_ECONFIG, 0,
                     "%d swept keys take several values (%s); a plot shows at most two", nvary,
@@ -959,7 +968,7 @@ static int plot_trace(table *t, FILE *gp, selection *s, const mscsim_plot_option
     outcome_words(t, s, &details, NULL);
     narrow_to_first(t, s, t->at[COL_ANALYSIS], "analysis ", 1, scratch, &details);
     narrow_to_first(t, s, t->at[COL_SCENARIO], "scenario ", 0, scratch, &details);
-    describe_swept(t, s, scratch, &details);
+    describe_swept(t, s, scratch, &details, NULL, NULL);
     int st = t->at[COL_STAGE], nt = t->at[COL_N_TOTAL], pw = t->at[COL_POWER];
     double target = opt->target > 0 ? opt->target : value(t, t->at[COL_TARGET], s->row[0]);
     /* The smallest confirmed n whose power reaches the target is labelled (a search may
@@ -1063,10 +1072,7 @@ static void estimate_label(const table *t, const selection *s, text *out)
     int points = 0;
     int known = outcome_words(t, s, &outcome, &points);
     const char *analysis = level_text(t, t->at[COL_ANALYSIS], s->row[0]);
-    int est = -1;
-    for (size_t i = 0; i < MSCSIM_ARRAY_LEN(estimands); i++)
-        if (strcmp(estimands[i].analysis, analysis) == 0)
-            est = (int)estimands[i].est;
+    int est = estimand_of(analysis);
     text_add(out, "Estimated MSC effect");
     if (est == EST_MEAN_DIFF && known)
         text_add(out, ": %s%s", outcome.s, points ? " (points)" : "");
@@ -1083,7 +1089,7 @@ static int plot_replicates(table *t, FILE *gp, selection *s, const mscsim_plot_o
     narrow_to_first(t, s, t->at[COL_ANALYSIS], "analysis ", 1, scratch, &details);
     narrow_to_first(t, s, t->at[COL_N_TOTAL], "n = ", 1, scratch, &details);
     narrow_to_first(t, s, t->at[COL_SCENARIO], "scenario ", 0, scratch, &details);
-    describe_swept(t, s, scratch, &details);
+    describe_swept(t, s, scratch, &details, NULL, NULL);
 
     /* Failed analyses (NA estimates) are not drawn but count as not rejecting. */
     size_t n = 0, rejected = 0;
