@@ -424,7 +424,9 @@ static double recovery_slope(const mscsim_design *d, const mscsim_workspace *w)
 }
 
 /* The source array of configured covariate k (drawn by the population). */
-/* Copies patient i's covariates and death flag to analysed slot j (j <= i). */
+/* Copies patient i's covariates and death flag to analysed slot j (j <= i). Called only
+ * when the analysis reads covariates or deaths: otherwise there is nothing to keep, and the
+ * call costs as much as a patient's draw. */
 static void keep_patient(const mscsim_design *d, arm_buffers *b, size_t i, size_t j)
 {
     if (d->fill_x) {
@@ -542,24 +544,31 @@ static size_t simulate_arm(const mscsim_design *d, int a, size_t n, const mscsim
     if (apply_dropout)
         dropout(d, a, b, &step_rng[STEP_DROPOUT]);
 
+    /* Locals: through b and d, the call in the loop would force reloads on every patient. */
+    const int keep = d->fill_x || d->deaths_possible;
+    const unsigned char *obs = b->observed;
+    const double *score = b->score;
+    double *y = b->y;
     size_t kept = 0, observed = 0;
     if (d->fill_missing && apply_dropout) {
         /* Every patient is analysed: a missing primary score is filled by the rule (not
          * when estimating the truth, which is about patients with the outcome). */
         for (size_t i = 0; i < n; i++) {
             size_t k = i * (size_t)V + (size_t)p;
-            observed += b->observed[k];
-            b->y[i] = b->observed[k] ? b->score[k] : fill_value(d, b, i);
-            keep_patient(d, b, i, i);
+            observed += obs[k];
+            y[i] = obs[k] ? score[k] : fill_value(d, b, i);
+            if (keep)
+                keep_patient(d, b, i, i);
         }
         kept = n;
     } else {
         /* Branch-free compaction: written always, kept only when observed. */
         for (size_t i = 0; i < n; i++) {
             size_t k = i * (size_t)V + (size_t)p;
-            b->y[kept] = b->score[k];
-            keep_patient(d, b, i, kept);
-            kept += b->observed[k];
+            y[kept] = score[k];
+            if (keep)
+                keep_patient(d, b, i, kept);
+            kept += obs[k];
         }
         observed = kept;
     }
@@ -630,7 +639,8 @@ MSCSIM_API int mscsim_trial_impute(const mscsim_design *d, mscsim_workspace *w, 
             return status;
         for (size_t i = 0; i < b->n; i++) {
             b->y[i] = b->imputed[i * V + p];
-            keep_patient(d, b, i, i);
+            if (d->fill_x || d->deaths_possible)
+                keep_patient(d, b, i, i);
         }
         endpoints(d, b, b->n, 1);
         y[a] = b->y;
