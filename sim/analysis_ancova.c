@@ -71,13 +71,13 @@ static void analyze_covariates(const mscsim_trial_data *data,
     int K = data->cov_count, p = K + 1;
     size_t nn[MSCSIM_ARM_COUNT] = {c->n, m->n};
     if (K > MAX_COV || c->n < 1 || m->n < 1 || c->n + m->n <= (size_t)K + 2) {
-        mscsim_analysis_fail(result);
+        sim_analysis_fail(result);
         return;
     }
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
         for (int k = 0; k < K; k++)
             if (!data->cov[a][k]) {
-                mscsim_analysis_fail(result);
+                sim_analysis_fail(result);
                 return;
             }
     double n0 = (double)c->n, n1 = (double)m->n, N = n0 + n1;
@@ -116,7 +116,7 @@ static void analyze_covariates(const mscsim_trial_data *data,
         for (int l = 0; l < j; l++)
             d -= A[j][l] * A[j][l];
         if (!(d > LM_QR_TOL * LM_QR_TOL * norm2)) {
-            mscsim_analysis_fail(result);
+            sim_analysis_fail(result);
             return;
         }
         double ljj = sqrt(d);
@@ -164,18 +164,18 @@ static void analyze_covariates(const mscsim_trial_data *data,
         }
     }
     if (!(sse > SSE_TOL * (c->ss_y + m->ss_y))) {
-        mscsim_analysis_fail(result);
+        sim_analysis_fail(result);
         return;
     }
     double df = N - 2.0 - (double)K;
     double se = sqrt(sse / df * uu);
-    if (mscsim_analysis_se_degenerate(data, se) || !isfinite(estimate)) {
-        mscsim_analysis_fail(result);
+    if (sim_analysis_se_degenerate(data, se) || !isfinite(estimate)) {
+        sim_analysis_fail(result);
         return;
     }
     result->estimate = estimate;
     result->se = se;
-    mscsim_analysis_t_finish(settings, estimate / se, df, result);
+    sim_analysis_t_finish(settings, estimate / se, df, result);
 }
 
 static void analyze(const mscsim_trial_data *data, const mscsim_analysis_settings *settings,
@@ -187,34 +187,34 @@ static void analyze(const mscsim_trial_data *data, const mscsim_analysis_setting
     }
     const mscsim_arm_stats *c = &data->arm[MSCSIM_ARM_CONTROL], *m = &data->arm[MSCSIM_ARM_MSC];
     if (c->n < 1 || m->n < 1 || c->n + m->n < 4) {
-        mscsim_analysis_fail(result);
+        sim_analysis_fail(result);
         return;
     }
     double n0 = (double)c->n, n1 = (double)m->n, df = n0 + n1 - 3.0;
     double sxx = c->ss_x + m->ss_x, sxy = c->sp_xy + m->sp_xy, syy = c->ss_y + m->ss_y;
     double x_norm2 = sxx + n0 * c->mean_x * c->mean_x + n1 * m->mean_x * m->mean_x;
     if (!(sxx > LM_QR_TOL * LM_QR_TOL * x_norm2)) {
-        mscsim_analysis_fail(result);
+        sim_analysis_fail(result);
         return;
     }
     double sse = syy - sxy * sxy / sxx;
     if (!(sse > SSE_TOL * syy)) {
-        mscsim_analysis_fail(result);
+        sim_analysis_fail(result);
         return;
     }
     double dx = m->mean_x - c->mean_x;
     double s2 = sse / df;
     double se = sqrt(s2 * (1.0 / n0 + 1.0 / n1 + dx * dx / sxx));
-    if (mscsim_analysis_se_degenerate(data, se)) {
-        mscsim_analysis_fail(result);
+    if (sim_analysis_se_degenerate(data, se)) {
+        sim_analysis_fail(result);
         return;
     }
     result->estimate = (m->mean_y - c->mean_y) - sxy / sxx * dx;
     result->se = se;
-    mscsim_analysis_t_finish(settings, result->estimate / se, df, result);
+    sim_analysis_t_finish(settings, result->estimate / se, df, result);
 }
 
-const mscsim_analysis_type mscsim_analysis_ancova = {
+const mscsim_analysis_type sim_analysis_ancova = {
     .name = "ancova",
     .description = "ANCOVA, lm(y ~ arm + baseline) or on the [analysis] covariates, arm t test",
     .outcomes = MSCSIM_OUTCOME_CONTINUOUS,

@@ -32,34 +32,34 @@ static void analyze(const mscsim_trial_data *data, const mscsim_analysis_setting
                     mscsim_analysis_result *result)
 {
     double n[2], x[2];
-    if (!mscsim_analysis_binary_counts(data, n, x)) {
-        mscsim_analysis_fail(result);
+    if (!sim_analysis_binary_counts(data, n, x)) {
+        sim_analysis_fail(result);
         return;
     }
     double total = n[0] + n[1], events = x[0] + x[1], nonevents = total - events;
     if (events == 0.0 || nonevents == 0.0) {
-        mscsim_analysis_fail(result);
+        sim_analysis_fail(result);
         return;
     }
     /* Integer arithmetic in doubles: exact while the products stay below 2^53. */
     double cross = x[1] * (n[0] - x[0]) - x[0] * (n[1] - x[1]);
     double x2 = total * (cross * cross) / (n[0] * n[1] * events * nonevents);
-    mscsim_analysis_risk_difference(n, x, result);
+    sim_analysis_risk_difference(n, x, result);
     result->failed = 0;
     if (settings->sides == 2) {
         result->statistic = x2;
-        result->reject = mscsim_analysis_chisq1_reject(settings, x2);
+        result->reject = sim_analysis_chisq1_reject(settings, x2);
         result->p_value = settings->want_p ? pchisq(x2, 1.0, 0, 0) : (double)NAN;
     } else {
         /* sign(cross) = sign(p1 - p0) exactly; 0 when the proportions are equal. */
         double z = cross > 0.0 ? sqrt(x2) : cross < 0.0 ? -sqrt(x2) : 0.0;
         result->statistic = z;
-        result->reject = mscsim_analysis_t_reject(settings, z, INFINITY);
+        result->reject = sim_analysis_t_reject(settings, z, INFINITY);
         result->p_value = settings->want_p ? pnorm(z, 0.0, 1.0, 0, 0) : (double)NAN;
     }
 }
 
-const mscsim_analysis_type mscsim_analysis_chisq = {
+const mscsim_analysis_type sim_analysis_chisq = {
     .name = "chisq",
     .description = "Pearson chi-square test of the 2x2 table, no continuity correction",
     .outcomes = MSCSIM_OUTCOME_BINARY,

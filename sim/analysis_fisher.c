@@ -153,8 +153,8 @@ static void analyze(const mscsim_trial_data *data, const mscsim_analysis_setting
                     mscsim_analysis_result *result)
 {
     double n[2], x[2];
-    if (!mscsim_analysis_binary_counts(data, n, x)) {
-        mscsim_analysis_fail(result);
+    if (!sim_analysis_binary_counts(data, n, x)) {
+        sim_analysis_fail(result);
         return;
     }
     const double total = n[0] + n[1];
@@ -167,14 +167,14 @@ static void analyze(const mscsim_trial_data *data, const mscsim_analysis_setting
 
     double p = settings->sides == 2 ? p_two_sided(&h, lo, hi, mode, x[1])
                                     : p_greater(&h, lo, hi, mode, x[1]);
-    mscsim_analysis_risk_difference(n, x, result);
+    sim_analysis_risk_difference(n, x, result);
     result->statistic = x[1];
     result->p_value = p;
     result->reject = p < settings->alpha;
     result->failed = 0;
 }
 
-const mscsim_analysis_type mscsim_analysis_fisher = {
+const mscsim_analysis_type sim_analysis_fisher = {
     .name = "fisher",
     .description = "Fisher's exact test of the 2x2 table (fisher.test)",
     .outcomes = MSCSIM_OUTCOME_BINARY,

@@ -1,5 +1,5 @@
-#ifndef MSCSIM_ANALYSIS_IMPL_H
-#define MSCSIM_ANALYSIS_IMPL_H
+#ifndef SIM_ANALYSIS_IMPL_H
+#define SIM_ANALYSIS_IMPL_H
 /*
  * Private to sim/analysis_*.c (and tests/test_analysis.c): the settings struct behind the
  * opaque mscsim_analysis_settings handle and the decision helpers every analysis shares.
@@ -14,7 +14,7 @@
  *   crit[k]    qt(alpha / sides, k, upper), the test's critical value;
  *   ci_q[k]    qt((1 + conf_level) / 2, k), the confidence-interval quantile, computed as
  *              qt((1 - conf_level) / 2, k, upper) (no rounding of 1 + conf) and exactly as
- *              mscsim_analysis_ci_quantile computes it for untabulated df, so tabulated and
+ *              sim_analysis_ci_quantile computes it for untabulated df, so tabulated and
  *              directly computed intervals are identical.
  * A statistic clearly beyond or below crit[k] (by more than 1024 eps max(|crit[k]|, 1)) is decided
  * at once; in the thin band around it, p is computed and compared with alpha, because a
@@ -38,7 +38,7 @@
  * width there is below 1e-5 (q(k) - z ~ (z^3 + z) / (4k), Abramowitz & Stegun 26.7.5). It also
  * keeps every tabulated df far below 4e5, where Rmath's pt switches to a normal
  * approximation (nmath/pt.c) and monotonicity in df is only approximate. */
-#define MSCSIM_ANALYSIS_MAX_DF_TABLE ((size_t)100000)
+#define SIM_ANALYSIS_MAX_DF_TABLE ((size_t)100000)
 
 /* Half-width of the band around a tabulated quantile q (or bracket end) inside which the
  * p-value is computed, relative to max(|q|, 1). It must exceed the rounding of Rmath's qt
@@ -48,7 +48,7 @@
  * absolute band moves p by >= f(1) x 1024 eps >= 160 eps. Either way p moves by far more
  * than its rounding across the band. It costs one pt call when hit (probability ~1e-12 per
  * trial). tests/test_analysis.c probes both of its edges. */
-#define MSCSIM_ANALYSIS_BRACKET_MARGIN (1024.0 * DBL_EPSILON)
+#define SIM_ANALYSIS_BRACKET_MARGIN (1024.0 * DBL_EPSILON)
 
 struct mscsim_analysis_settings {
     double alpha;      /* Test level, 0 < alpha < 1. */
@@ -65,31 +65,31 @@ struct mscsim_analysis_settings {
 
 /* p-value of a t statistic on df degrees of freedom (df may be INFINITY), as R's t.test
  * computes it: 2 pt(-|t|, df) for sides = 2, pt(t, df, upper) for sides = 1. */
-double mscsim_analysis_t_pvalue(double t, double df, int sides);
+double sim_analysis_t_pvalue(double t, double df, int sides);
 
 /* 1 when a t statistic on df degrees of freedom (df >= 1 or INFINITY, not NaN) rejects,
- * i.e. when mscsim_analysis_t_pvalue(t, df, sides) < alpha; usually without calling pt. */
-int mscsim_analysis_t_reject(const mscsim_analysis_settings *s, double t, double df);
+ * i.e. when sim_analysis_t_pvalue(t, df, sides) < alpha; usually without calling pt. */
+int sim_analysis_t_reject(const mscsim_analysis_settings *s, double t, double df);
 
 /* 1 when a chi-square statistic on 1 df rejects: pchisq(x2, 1, upper) < alpha, usually
  * without calling pchisq. */
-int mscsim_analysis_chisq1_reject(const mscsim_analysis_settings *s, double x2);
+int sim_analysis_chisq1_reject(const mscsim_analysis_settings *s, double x2);
 
 /* The CI quantile for df: the table for integer df <= max_df, z_ci for infinite df, else
  * qt((1 + conf_level) / 2, df). mscsim_analysis_ci uses exactly this value. */
-double mscsim_analysis_ci_quantile(const mscsim_analysis_settings *s, double df);
+double sim_analysis_ci_quantile(const mscsim_analysis_settings *s, double df);
 
 /* Fills result for a t statistic: statistic, df, reject and (if wanted) p_value; the caller
  * has already set estimate and se. */
-void mscsim_analysis_t_finish(const mscsim_analysis_settings *s, double t, double df,
+void sim_analysis_t_finish(const mscsim_analysis_settings *s, double t, double df,
                               mscsim_analysis_result *result);
 
 /* Marks result failed: reject 0, every number NaN. */
-void mscsim_analysis_fail(mscsim_analysis_result *result);
+void sim_analysis_fail(mscsim_analysis_result *result);
 
 /* The t tests' "essentially constant" rule, as t.test's: an SE that is not positive, or
  * below 10 eps times the larger arm mean, is rounding noise and the analysis fails. */
-static inline int mscsim_analysis_se_degenerate(const mscsim_trial_data *data, double se)
+static inline int sim_analysis_se_degenerate(const mscsim_trial_data *data, double se)
 {
     double scale = fmax(fabs(data->arm[MSCSIM_ARM_CONTROL].mean_y),
                         fabs(data->arm[MSCSIM_ARM_MSC].mean_y));
@@ -99,35 +99,35 @@ static inline int mscsim_analysis_se_degenerate(const mscsim_trial_data *data, d
 /* For the binary analyses: reads the event counts of both arms from the sufficient
  * statistics. Returns 0 (the analysis fails) when an arm is empty or its sum_y is not an
  * integer in [0, n], i.e. the endpoint was not 0/1. Counts are exact in double below 2^53. */
-int mscsim_analysis_binary_counts(const mscsim_trial_data *data, double n[2], double x[2]);
+int sim_analysis_binary_counts(const mscsim_trial_data *data, double n[2], double x[2]);
 
 /* Risk difference p1 - p0 with the unpooled Wald SE sqrt(p1 q1 / n1 + p0 q0 / n0) and
  * df = INFINITY, into result (both arms non-empty). */
-void mscsim_analysis_risk_difference(const double n[2], const double x[2],
+void sim_analysis_risk_difference(const double n[2], const double x[2],
                                      mscsim_analysis_result *result);
 
 /* The analysis types, defined one per sim/analysis_<name>.c file. */
-extern const mscsim_analysis_type mscsim_analysis_student;
-extern const mscsim_analysis_type mscsim_analysis_welch;
-extern const mscsim_analysis_type mscsim_analysis_ancova;
-extern const mscsim_analysis_type mscsim_analysis_chisq;
-extern const mscsim_analysis_type mscsim_analysis_fisher;
-extern const mscsim_analysis_type mscsim_analysis_rd_z;
-extern const mscsim_analysis_type mscsim_analysis_po;
-extern const mscsim_analysis_type mscsim_analysis_po_lr;
-extern const mscsim_analysis_type mscsim_analysis_wilcoxon;
-extern const mscsim_analysis_type mscsim_analysis_worst_rank;
+extern const mscsim_analysis_type sim_analysis_student;
+extern const mscsim_analysis_type sim_analysis_welch;
+extern const mscsim_analysis_type sim_analysis_ancova;
+extern const mscsim_analysis_type sim_analysis_chisq;
+extern const mscsim_analysis_type sim_analysis_fisher;
+extern const mscsim_analysis_type sim_analysis_rd_z;
+extern const mscsim_analysis_type sim_analysis_po;
+extern const mscsim_analysis_type sim_analysis_po_lr;
+extern const mscsim_analysis_type sim_analysis_wilcoxon;
+extern const mscsim_analysis_type sim_analysis_worst_rank;
 
 /* The proportional-odds fit behind po and po_lr, for the tests (the analysis result has no
  * room for the cutpoints). Returns 1 and fills the number of categories *k, the *k - 1
  * cutpoints (zeta needs room for 63), beta, its SE, the maximised log-likelihood and the LR
  * statistic; returns 0 where the analyses fail. */
-int mscsim_analysis_po_fit(const mscsim_trial_data *data, int *k, double *zeta, double *beta,
+int sim_analysis_po_fit(const mscsim_trial_data *data, int *k, double *zeta, double *beta,
                            double *se, double *loglik, double *lr);
 
 /* The Wilcoxon-Mann-Whitney analysis shared by wilcoxon and worst_rank (worst_rank = 1 ranks
  * deaths below every survivor); analysis_wilcoxon.c. */
-void mscsim_analysis_rank_sum(const mscsim_trial_data *data, int worst_rank,
+void sim_analysis_rank_sum(const mscsim_trial_data *data, int worst_rank,
                               const mscsim_analysis_settings *settings,
                               mscsim_analysis_result *result);
 

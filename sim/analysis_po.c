@@ -526,7 +526,7 @@ static int po_analyze(const mscsim_trial_data *data, int want_loglik, po_fit *ou
     return fit(&t, want_loglik, out);
 }
 
-int mscsim_analysis_po_fit(const mscsim_trial_data *data, int *k, double *zeta, double *beta,
+int sim_analysis_po_fit(const mscsim_trial_data *data, int *k, double *zeta, double *beta,
                            double *se, double *loglik, double *lr)
 {
     po_fit f;
@@ -549,7 +549,7 @@ int mscsim_analysis_po_fit(const mscsim_trial_data *data, int *k, double *zeta, 
 static int fit_estimate(const mscsim_trial_data *data, po_fit *f, mscsim_analysis_result *result)
 {
     if (!po_analyze(data, 0, f)) {
-        mscsim_analysis_fail(result);
+        sim_analysis_fail(result);
         return 0;
     }
     result->estimate = f->beta;
@@ -562,7 +562,7 @@ static void analyze_wald(const mscsim_trial_data *data, const mscsim_analysis_se
 {
     po_fit f;
     if (fit_estimate(data, &f, result))
-        mscsim_analysis_t_finish(settings, f.beta / f.se, INFINITY, result);
+        sim_analysis_t_finish(settings, f.beta / f.se, INFINITY, result);
 }
 
 static void analyze_lr(const mscsim_trial_data *data, const mscsim_analysis_settings *settings,
@@ -573,14 +573,14 @@ static void analyze_lr(const mscsim_trial_data *data, const mscsim_analysis_sett
         return;
     /* The signed root of the LR statistic: one-sided, a normal test like Wald's. */
     double root = copysign(sqrt(f.lr), f.beta);
-    mscsim_analysis_t_finish(settings, root, INFINITY, result);
+    sim_analysis_t_finish(settings, root, INFINITY, result);
     if (settings->sides == 2) {
-        result->reject = mscsim_analysis_chisq1_reject(settings, f.lr);
+        result->reject = sim_analysis_chisq1_reject(settings, f.lr);
         result->p_value = settings->want_p ? pchisq(f.lr, 1.0, 0, 0) : (double)NAN;
     }
 }
 
-const mscsim_analysis_type mscsim_analysis_po = {
+const mscsim_analysis_type sim_analysis_po = {
     .name = "po",
     .description = "proportional-odds (cumulative logit) model on arm, Wald test (MASS::polr)",
     .outcomes = MSCSIM_OUTCOME_ORDINAL | MSCSIM_OUTCOME_BINARY,
@@ -589,7 +589,7 @@ const mscsim_analysis_type mscsim_analysis_po = {
     .analyze = analyze_wald,
 };
 
-const mscsim_analysis_type mscsim_analysis_po_lr = {
+const mscsim_analysis_type sim_analysis_po_lr = {
     .name = "po_lr",
     .description = "proportional-odds model on arm, likelihood-ratio test (polr + anova)",
     .outcomes = MSCSIM_OUTCOME_ORDINAL | MSCSIM_OUTCOME_BINARY,

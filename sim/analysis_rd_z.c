@@ -27,16 +27,16 @@ static void analyze(const mscsim_trial_data *data, const mscsim_analysis_setting
                     mscsim_analysis_result *result)
 {
     double n[2], x[2];
-    if (!mscsim_analysis_binary_counts(data, n, x)) {
-        mscsim_analysis_fail(result);
+    if (!sim_analysis_binary_counts(data, n, x)) {
+        sim_analysis_fail(result);
         return;
     }
-    mscsim_analysis_risk_difference(n, x, result);
+    sim_analysis_risk_difference(n, x, result);
     /* df = INFINITY is the normal test: pt(z, Inf) is pnorm (nmath/pt.c); SE 0 fails. */
     mscsim_analysis_decide_t(settings, result->estimate, result->se, INFINITY, result);
 }
 
-const mscsim_analysis_type mscsim_analysis_rd_z = {
+const mscsim_analysis_type sim_analysis_rd_z = {
     .name = "rd_z",
     .description = "risk-difference z test, unpooled Wald SE, normal reference",
     .outcomes = MSCSIM_OUTCOME_BINARY,

@@ -10,20 +10,20 @@
 #include "internal.h"
 
 static const mscsim_analysis_type *const registry[] = {
-    &mscsim_analysis_student,
-    &mscsim_analysis_welch,
-    &mscsim_analysis_ancova,
-    &mscsim_analysis_chisq,
-    &mscsim_analysis_fisher,
-    &mscsim_analysis_rd_z,
-    &mscsim_analysis_po,
-    &mscsim_analysis_po_lr,
-    &mscsim_analysis_wilcoxon,
-    &mscsim_analysis_worst_rank,
+    &sim_analysis_student,
+    &sim_analysis_welch,
+    &sim_analysis_ancova,
+    &sim_analysis_chisq,
+    &sim_analysis_fisher,
+    &sim_analysis_rd_z,
+    &sim_analysis_po,
+    &sim_analysis_po_lr,
+    &sim_analysis_wilcoxon,
+    &sim_analysis_worst_rank,
     NULL,
 };
 
-MSCSIM_API const mscsim_analysis_type *mscsim_analysis_find(const char *name)
+SIM_API const mscsim_analysis_type *mscsim_analysis_find(const char *name)
 {
     if (!name)
         return NULL;
@@ -33,7 +33,7 @@ MSCSIM_API const mscsim_analysis_type *mscsim_analysis_find(const char *name)
     return NULL;
 }
 
-MSCSIM_API const mscsim_analysis_type *const *mscsim_analysis_list(void)
+SIM_API const mscsim_analysis_type *const *mscsim_analysis_list(void)
 {
     return registry;
 }

@@ -13,7 +13,7 @@
  *   so no single threshold reproduces "p < alpha" bit for bit. The decision is therefore
  *   made in three zones around the tabulated quantile c = qt(alpha / sides, k, upper):
  *   beyond c + b reject, at or below c - b accept, and in the band between
- *   (b = 1024 eps max(|c|, 1), see MSCSIM_ANALYSIS_BRACKET_MARGIN; hit with probability
+ *   (b = 1024 eps max(|c|, 1), see SIM_ANALYSIS_BRACKET_MARGIN; hit with probability
  *   ~1e-12 per trial) compute p and compare it with alpha. Outside the band the rounding
  *   of pt and qt cannot reverse the order, so every decision equals "computed p < alpha"
  *   exactly. For non-integer df the
@@ -36,17 +36,17 @@
 #include "mathlib.h"
 
 /* Half-width of the band around a quantile v inside which p is computed: relative for
- * |v| >= 1, absolute below (see MSCSIM_ANALYSIS_BRACKET_MARGIN). */
+ * |v| >= 1, absolute below (see SIM_ANALYSIS_BRACKET_MARGIN). */
 static double band(double v)
 {
-    return MSCSIM_ANALYSIS_BRACKET_MARGIN * fmax(fabs(v), 1.0);
+    return SIM_ANALYSIS_BRACKET_MARGIN * fmax(fabs(v), 1.0);
 }
 
 /* ======================================================================================
  * p-values
  * ====================================================================================== */
 
-double mscsim_analysis_t_pvalue(double t, double df, int sides)
+double sim_analysis_t_pvalue(double t, double df, int sides)
 {
     if (isnan(t) || !(df > 0.0))
         return NAN;
@@ -61,28 +61,28 @@ double mscsim_analysis_t_pvalue(double t, double df, int sides)
  * Settings
  * ====================================================================================== */
 
-MSCSIM_API int mscsim_analysis_settings_new(double alpha, int sides, double conf_level,
+SIM_API int mscsim_analysis_settings_new(double alpha, int sides, double conf_level,
                                             size_t max_df, int want_p,
                                             mscsim_analysis_settings **out, mscsim_error *err)
 {
     if (!out)
-        return mscsim_error_set(err, MSCSIM_EINVAL, "analysis settings: out is NULL");
+        return sim_error_set(err, MSCSIM_EINVAL, "analysis settings: out is NULL");
     *out = NULL;
     if (!(alpha > 0.0 && alpha < 1.0))
-        return mscsim_error_set(err, MSCSIM_ERANGE, "alpha must be in (0, 1), got %g", alpha);
+        return sim_error_set(err, MSCSIM_ERANGE, "alpha must be in (0, 1), got %g", alpha);
     if (sides != 1 && sides != 2)
-        return mscsim_error_set(err, MSCSIM_ERANGE, "sides must be 1 or 2, got %d", sides);
+        return sim_error_set(err, MSCSIM_ERANGE, "sides must be 1 or 2, got %d", sides);
     if (!(conf_level > 0.0 && conf_level < 1.0))
-        return mscsim_error_set(err, MSCSIM_ERANGE, "conf_level must be in (0, 1), got %g",
+        return sim_error_set(err, MSCSIM_ERANGE, "conf_level must be in (0, 1), got %g",
                                 conf_level);
     if (want_p != 0 && want_p != 1)
-        return mscsim_error_set(err, MSCSIM_EINVAL, "want_p must be 0 or 1, got %d", want_p);
-    if (max_df > MSCSIM_ANALYSIS_MAX_DF_TABLE)
-        max_df = MSCSIM_ANALYSIS_MAX_DF_TABLE; /* larger df use the normal bracket */
+        return sim_error_set(err, MSCSIM_EINVAL, "want_p must be 0 or 1, got %d", want_p);
+    if (max_df > SIM_ANALYSIS_MAX_DF_TABLE)
+        max_df = SIM_ANALYSIS_MAX_DF_TABLE; /* larger df use the normal bracket */
 
     mscsim_analysis_settings *s = calloc(1, sizeof *s);
     if (!s)
-        return mscsim_error_set(err, MSCSIM_ENOMEM, "analysis settings: out of memory");
+        return sim_error_set(err, MSCSIM_ENOMEM, "analysis settings: out of memory");
     s->alpha = alpha;
     s->sides = sides;
     s->conf_level = conf_level;
@@ -93,7 +93,7 @@ MSCSIM_API int mscsim_analysis_settings_new(double alpha, int sides, double conf
         s->ci_q = malloc((max_df + 1) * sizeof *s->ci_q);
         if (!s->crit || !s->ci_q) {
             mscsim_analysis_settings_free(s);
-            return mscsim_error_set(err, MSCSIM_ENOMEM,
+            return sim_error_set(err, MSCSIM_ENOMEM,
                                     "analysis settings: out of memory for %zu df", max_df);
         }
         s->crit[0] = s->ci_q[0] = NAN; /* df 0 is never valid */
@@ -114,7 +114,7 @@ MSCSIM_API int mscsim_analysis_settings_new(double alpha, int sides, double conf
     return MSCSIM_OK;
 }
 
-MSCSIM_API void mscsim_analysis_settings_free(mscsim_analysis_settings *settings)
+SIM_API void mscsim_analysis_settings_free(mscsim_analysis_settings *settings)
 {
     if (!settings)
         return;
@@ -158,7 +158,7 @@ static int bracket(const mscsim_analysis_settings *s, const double *table, doubl
     return 1;
 }
 
-int mscsim_analysis_t_reject(const mscsim_analysis_settings *s, double t, double df)
+int sim_analysis_t_reject(const mscsim_analysis_settings *s, double t, double df)
 {
     double a = s->sides == 2 ? fabs(t) : t, lo, hi;
     if (isnan(t) || isnan(df))
@@ -167,16 +167,16 @@ int mscsim_analysis_t_reject(const mscsim_analysis_settings *s, double t, double
         lo = s->z_crit - band(s->z_crit);
         hi = s->z_crit + band(s->z_crit);
     } else if (!bracket(s, s->crit, s->z_crit, df, &lo, &hi)) {
-        return mscsim_analysis_t_pvalue(t, df, s->sides) < s->alpha;
+        return sim_analysis_t_pvalue(t, df, s->sides) < s->alpha;
     }
     if (a > hi)
         return 1;
     if (a <= lo)
         return 0;
-    return mscsim_analysis_t_pvalue(t, df, s->sides) < s->alpha;
+    return sim_analysis_t_pvalue(t, df, s->sides) < s->alpha;
 }
 
-int mscsim_analysis_chisq1_reject(const mscsim_analysis_settings *s, double x2)
+int sim_analysis_chisq1_reject(const mscsim_analysis_settings *s, double x2)
 {
     double c = s->chisq_crit;
     if (x2 > c + band(c))
@@ -186,7 +186,7 @@ int mscsim_analysis_chisq1_reject(const mscsim_analysis_settings *s, double x2)
     return pchisq(x2, 1.0, 0, 0) < s->alpha; /* also NaN: not rejected */
 }
 
-double mscsim_analysis_ci_quantile(const mscsim_analysis_settings *s, double df)
+double sim_analysis_ci_quantile(const mscsim_analysis_settings *s, double df)
 {
     if (isinf(df) && df > 0.0)
         return s->z_ci;
@@ -197,17 +197,17 @@ double mscsim_analysis_ci_quantile(const mscsim_analysis_settings *s, double df)
     return qt(0.5 * (1.0 - s->conf_level), df, 0, 0);
 }
 
-void mscsim_analysis_t_finish(const mscsim_analysis_settings *s, double t, double df,
+void sim_analysis_t_finish(const mscsim_analysis_settings *s, double t, double df,
                               mscsim_analysis_result *result)
 {
     result->statistic = t;
     result->df = df;
-    result->reject = mscsim_analysis_t_reject(s, t, df);
-    result->p_value = s->want_p ? mscsim_analysis_t_pvalue(t, df, s->sides) : (double)NAN;
+    result->reject = sim_analysis_t_reject(s, t, df);
+    result->p_value = s->want_p ? sim_analysis_t_pvalue(t, df, s->sides) : (double)NAN;
     result->failed = 0;
 }
 
-void mscsim_analysis_fail(mscsim_analysis_result *result)
+void sim_analysis_fail(mscsim_analysis_result *result)
 {
     result->estimate = NAN;
     result->se = NAN;
@@ -228,7 +228,7 @@ static int inside(double est, double se, double q, double truth)
     return est - q * se <= truth && truth <= est + q * se;
 }
 
-MSCSIM_API int mscsim_analysis_covers(const mscsim_analysis_settings *settings,
+SIM_API int mscsim_analysis_covers(const mscsim_analysis_settings *settings,
                                       const mscsim_analysis_result *result, double truth)
 {
     const double est = result->estimate, se = result->se, df = result->df;
@@ -244,17 +244,17 @@ MSCSIM_API int mscsim_analysis_covers(const mscsim_analysis_settings *settings,
         if (!inside(est, se, hi, truth))
             return 0;
     }
-    return inside(est, se, mscsim_analysis_ci_quantile(settings, df), truth);
+    return inside(est, se, sim_analysis_ci_quantile(settings, df), truth);
 }
 
-MSCSIM_API void mscsim_analysis_ci(const mscsim_analysis_settings *settings,
+SIM_API void mscsim_analysis_ci(const mscsim_analysis_settings *settings,
                                    const mscsim_analysis_result *result, double *lo, double *hi)
 {
     if (result->failed) {
         *lo = *hi = NAN;
         return;
     }
-    double q = mscsim_analysis_ci_quantile(settings, result->df);
+    double q = sim_analysis_ci_quantile(settings, result->df);
     *lo = result->estimate - q * result->se;
     *hi = result->estimate + q * result->se;
 }
@@ -263,7 +263,7 @@ MSCSIM_API void mscsim_analysis_ci(const mscsim_analysis_settings *settings,
  * Binary endpoints
  * ====================================================================================== */
 
-int mscsim_analysis_binary_counts(const mscsim_trial_data *data, double n[2], double x[2])
+int sim_analysis_binary_counts(const mscsim_trial_data *data, double n[2], double x[2])
 {
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
         double na = (double)data->arm[a].n, xa = data->arm[a].sum_y;
@@ -276,7 +276,7 @@ int mscsim_analysis_binary_counts(const mscsim_trial_data *data, double n[2], do
     return 1;
 }
 
-void mscsim_analysis_risk_difference(const double n[2], const double x[2],
+void sim_analysis_risk_difference(const double n[2], const double x[2],
                                      mscsim_analysis_result *result)
 {
     double p0 = x[0] / n[0], p1 = x[1] / n[1];
@@ -290,14 +290,14 @@ void mscsim_analysis_risk_difference(const double n[2], const double x[2],
     result->df = INFINITY;
 }
 
-MSCSIM_API void mscsim_analysis_decide_t(const mscsim_analysis_settings *settings, double estimate,
+SIM_API void mscsim_analysis_decide_t(const mscsim_analysis_settings *settings, double estimate,
                                          double se, double df, mscsim_analysis_result *result)
 {
     if (!(se > 0) || !isfinite(estimate) || !(df > 0)) {
-        mscsim_analysis_fail(result);
+        sim_analysis_fail(result);
         return;
     }
     result->estimate = estimate;
     result->se = se;
-    mscsim_analysis_t_finish(settings, estimate / se, df, result);
+    sim_analysis_t_finish(settings, estimate / se, df, result);
 }

@@ -24,22 +24,22 @@ static void analyze(const mscsim_trial_data *data, const mscsim_analysis_setting
 {
     const mscsim_arm_stats *c = &data->arm[MSCSIM_ARM_CONTROL], *m = &data->arm[MSCSIM_ARM_MSC];
     if (c->n < 2 || m->n < 2) {
-        mscsim_analysis_fail(result);
+        sim_analysis_fail(result);
         return;
     }
     double n0 = (double)c->n, n1 = (double)m->n, df = n0 + n1 - 2.0;
     double var = (c->ss_y + m->ss_y) / df;
     double se = sqrt(var * (1.0 / n0 + 1.0 / n1));
-    if (mscsim_analysis_se_degenerate(data, se)) {
-        mscsim_analysis_fail(result);
+    if (sim_analysis_se_degenerate(data, se)) {
+        sim_analysis_fail(result);
         return;
     }
     result->estimate = m->mean_y - c->mean_y;
     result->se = se;
-    mscsim_analysis_t_finish(settings, result->estimate / se, df, result);
+    sim_analysis_t_finish(settings, result->estimate / se, df, result);
 }
 
-const mscsim_analysis_type mscsim_analysis_student = {
+const mscsim_analysis_type sim_analysis_student = {
     .name = "student",
     .description = "Student's two-sample t test, pooled variance (t.test var.equal = TRUE)",
     .outcomes = MSCSIM_OUTCOME_CONTINUOUS | MSCSIM_OUTCOME_ORDINAL,

@@ -29,23 +29,23 @@ static void analyze(const mscsim_trial_data *data, const mscsim_analysis_setting
 {
     const mscsim_arm_stats *c = &data->arm[MSCSIM_ARM_CONTROL], *m = &data->arm[MSCSIM_ARM_MSC];
     if (c->n < 2 || m->n < 2) {
-        mscsim_analysis_fail(result);
+        sim_analysis_fail(result);
         return;
     }
     double n0 = (double)c->n, n1 = (double)m->n;
     double v0 = c->ss_y / (n0 - 1.0) / n0, v1 = m->ss_y / (n1 - 1.0) / n1;
     double v = v0 + v1, se = sqrt(v);
-    if (mscsim_analysis_se_degenerate(data, se)) {
-        mscsim_analysis_fail(result);
+    if (sim_analysis_se_degenerate(data, se)) {
+        sim_analysis_fail(result);
         return;
     }
     double df = v * v / (v0 * v0 / (n0 - 1.0) + v1 * v1 / (n1 - 1.0));
     result->estimate = m->mean_y - c->mean_y;
     result->se = se;
-    mscsim_analysis_t_finish(settings, result->estimate / se, df, result);
+    sim_analysis_t_finish(settings, result->estimate / se, df, result);
 }
 
-const mscsim_analysis_type mscsim_analysis_welch = {
+const mscsim_analysis_type sim_analysis_welch = {
     .name = "welch",
     .description = "Welch's two-sample t test, unequal variances (t.test default)",
     .outcomes = MSCSIM_OUTCOME_CONTINUOUS | MSCSIM_OUTCOME_ORDINAL,

@@ -57,7 +57,7 @@
  *   results either way (tests/test_analysis_rank.c shifts them out of the counting range).
  *
  * WORST RANK
- *   mscsim_analysis_rank_sum(..., worst_rank = 1, ...) (analysis_worst_rank.c) ranks the
+ *   sim_analysis_rank_sum(..., worst_rank = 1, ...) (analysis_worst_rank.c) ranks the
  *   patients flagged in data->died below every survivor, tied with each other, whatever
  *   their y: they form one group below all others (Lachin 1999).
  *
@@ -485,13 +485,13 @@ static int sums_by_sorting(const mscsim_trial_data *data, const unsigned char *c
  * The analysis
  * ====================================================================================== */
 
-void mscsim_analysis_rank_sum(const mscsim_trial_data *data, int worst_rank,
+void sim_analysis_rank_sum(const mscsim_trial_data *data, int worst_rank,
                               const mscsim_analysis_settings *settings,
                               mscsim_analysis_result *result)
 {
     const size_t n0 = data->arm[MSCSIM_ARM_CONTROL].n, n1 = data->arm[MSCSIM_ARM_MSC].n;
     if (n0 == 0 || n1 == 0) {
-        mscsim_analysis_fail(result);
+        sim_analysis_fail(result);
         return;
     }
     const unsigned char *const died[2] = {worst_rank ? data->died[0] : NULL,
@@ -499,12 +499,12 @@ void mscsim_analysis_rank_sum(const mscsim_trial_data *data, int worst_rank,
     rank_sums r = {.n0 = (double)n0, .n1 = (double)n1};
     if (!sums_by_counting(data, died, &r)) { /* It leaves r untouched when it declines. */
         if (!sums_by_sorting(data, died, &r)) {
-            mscsim_analysis_fail(result);
+            sim_analysis_fail(result);
             return;
         }
     }
     if (r.groups < 2.0) { /* all tied: sigma = 0 */
-        mscsim_analysis_fail(result);
+        sim_analysis_fail(result);
         return;
     }
 
@@ -513,7 +513,7 @@ void mscsim_analysis_rank_sum(const mscsim_trial_data *data, int worst_rank,
     const double u = 0.5 * r.w2 - nx * ny / 2.0; /* exact: W - n1 n0 / 2 */
     const double sigma = sqrt((nx * ny / 12.0) * ((N + 1.0) - r.ties / (N * (N - 1.0))));
     if (!(sigma > 0.0)) {
-        mscsim_analysis_fail(result);
+        sim_analysis_fail(result);
         return;
     }
     double correction = 0.5;
@@ -530,16 +530,16 @@ void mscsim_analysis_rank_sum(const mscsim_trial_data *data, int worst_rank,
     } else {
         result->se = sigma / nn;
     }
-    mscsim_analysis_t_finish(settings, z, INFINITY, result);
+    sim_analysis_t_finish(settings, z, INFINITY, result);
 }
 
 static void analyze(const mscsim_trial_data *data, const mscsim_analysis_settings *settings,
                     mscsim_analysis_result *result)
 {
-    mscsim_analysis_rank_sum(data, 0, settings, result);
+    sim_analysis_rank_sum(data, 0, settings, result);
 }
 
-const mscsim_analysis_type mscsim_analysis_wilcoxon = {
+const mscsim_analysis_type sim_analysis_wilcoxon = {
     .name = "wilcoxon",
     .description = "Wilcoxon-Mann-Whitney rank-sum test, normal approximation with continuity "
                    "correction (wilcox.test); estimate P(msc better) + P(tie)/2 - 1/2",

@@ -24,10 +24,10 @@
 static void analyze(const mscsim_trial_data *data, const mscsim_analysis_settings *settings,
                     mscsim_analysis_result *result)
 {
-    mscsim_analysis_rank_sum(data, 1, settings, result);
+    sim_analysis_rank_sum(data, 1, settings, result);
 }
 
-const mscsim_analysis_type mscsim_analysis_worst_rank = {
+const mscsim_analysis_type sim_analysis_worst_rank = {
     .name = "worst_rank",
     .description = "Wilcoxon-Mann-Whitney test with deaths ranked worst (tied); estimate "
                    "P(msc better) + P(tie)/2 - 1/2",

@@ -134,7 +134,7 @@ static void binom_range(long n, double p, long *lo, long *hi)
  * t tests
  * ====================================================================================== */
 
-MSCSIM_API double mscsim_analytic_nct_power(double ncp, double df, double alpha, int sides)
+SIM_API double mscsim_analytic_nct_power(double ncp, double df, double alpha, int sides)
 {
     if (!valid_level(alpha, sides) || !(df > 0.0) || !isfinite(ncp))
         return NAN;
@@ -143,7 +143,7 @@ MSCSIM_API double mscsim_analytic_nct_power(double ncp, double df, double alpha,
     return sides == 1 ? up : up + pnt(-q, df, ncp, 1, 0);
 }
 
-MSCSIM_API double mscsim_analytic_student_power(long n0, long n1, double delta, double sd,
+SIM_API double mscsim_analytic_student_power(long n0, long n1, double delta, double sd,
                                                 double alpha, int sides)
 {
     if (n0 < 0 || n1 < 0 || !isfinite(delta) || !(sd > 0.0) || !isfinite(sd) ||
@@ -155,7 +155,7 @@ MSCSIM_API double mscsim_analytic_student_power(long n0, long n1, double delta, 
     return mscsim_analytic_nct_power(ncp, (double)(n0 + n1 - 2), alpha, sides);
 }
 
-MSCSIM_API double mscsim_analytic_welch_power(long n0, long n1, double delta, double sd0,
+SIM_API double mscsim_analytic_welch_power(long n0, long n1, double delta, double sd0,
                                               double sd1, double alpha, int sides)
 {
     if (n0 < 0 || n1 < 0 || !isfinite(delta) || !(sd0 >= 0.0) || !(sd1 >= 0.0) ||
@@ -169,7 +169,7 @@ MSCSIM_API double mscsim_analytic_welch_power(long n0, long n1, double delta, do
     return mscsim_analytic_nct_power(delta / sqrt(v), df, alpha, sides);
 }
 
-MSCSIM_API double mscsim_analytic_ancova_power(long n0, long n1, double delta,
+SIM_API double mscsim_analytic_ancova_power(long n0, long n1, double delta,
                                                double sd_residual, int covariates, double alpha,
                                                int sides)
 {
@@ -219,13 +219,13 @@ static double proportions_power(long n0, long n1, double p0, double p1, double a
     return sides == 1 ? phi(near / s1) : phi(near / s1) + phi((-fabs(d) - z * s0) / s1);
 }
 
-MSCSIM_API double mscsim_analytic_fleiss_power(long n0, long n1, double p0, double p1,
+SIM_API double mscsim_analytic_fleiss_power(long n0, long n1, double p0, double p1,
                                                double alpha, int sides)
 {
     return proportions_power(n0, n1, p0, p1, alpha, sides, 1);
 }
 
-MSCSIM_API double mscsim_analytic_wald_power(long n0, long n1, double p0, double p1,
+SIM_API double mscsim_analytic_wald_power(long n0, long n1, double p0, double p1,
                                              double alpha, int sides)
 {
     return proportions_power(n0, n1, p0, p1, alpha, sides, 0);
@@ -235,7 +235,7 @@ MSCSIM_API double mscsim_analytic_wald_power(long n0, long n1, double p0, double
  * Ordinal outcomes: Whitehead (1993)
  * ====================================================================================== */
 
-MSCSIM_API double mscsim_analytic_whitehead_power(long n0, long n1, const double *probs,
+SIM_API double mscsim_analytic_whitehead_power(long n0, long n1, const double *probs,
                                                   int categories, double odds_ratio,
                                                   double alpha, int sides)
 {
@@ -258,7 +258,7 @@ MSCSIM_API double mscsim_analytic_whitehead_power(long n0, long n1, const double
     for (int k = 0; k < categories; k++) {
         double msc_upto = 1.0, control, theta;
         if (k < categories - 1)
-            msc_upto = mscsim_po_cut(probs, categories, k, b, &control, &theta);
+            msc_upto = sim_po_cut(probs, categories, k, b, &control, &theta);
         double p1 = fmax(msc_upto - msc_before, 0.0);
         msc_before = msc_upto;
         double pbar = ((double)n0 * (probs[k] / sum) + (double)n1 * p1) / total;
@@ -298,7 +298,7 @@ static int exact_open(exact_ctx *ctx, const char *analysis, double alpha, int si
 {
     memset(ctx, 0, sizeof *ctx);
     if (!counts_only(analysis))
-        return mscsim_error_set(err, MSCSIM_EINVAL,
+        return sim_error_set(err, MSCSIM_EINVAL,
                                 "exact power: analysis '%s' is not chisq, rd_z or fisher",
                                 analysis ? analysis : "(null)");
     ctx->type = mscsim_analysis_find(analysis);
@@ -309,7 +309,7 @@ static int exact_open(exact_ctx *ctx, const char *analysis, double alpha, int si
     ctx->pmf = malloc(((size_t)max_n1 + 1) * sizeof *ctx->pmf);
     if (!ctx->pmf) {
         mscsim_analysis_settings_free(ctx->settings);
-        return mscsim_error_set(err, MSCSIM_ENOMEM, "exact power: out of memory for n = %ld",
+        return sim_error_set(err, MSCSIM_ENOMEM, "exact power: out of memory for n = %ld",
                                 max_n1);
     }
     return MSCSIM_OK;
@@ -356,15 +356,15 @@ static double exact_power(const exact_ctx *ctx, long n0, long n1, double p0, dou
     return power;
 }
 
-MSCSIM_API int mscsim_analytic_exact_binary_power(const char *analysis, long n0, long n1,
+SIM_API int mscsim_analytic_exact_binary_power(const char *analysis, long n0, long n1,
                                                   double p0, double p1, double alpha, int sides,
                                                   double *power, mscsim_error *err)
 {
     if (!power)
-        return mscsim_error_set(err, MSCSIM_EINVAL, "exact power: power is NULL");
+        return sim_error_set(err, MSCSIM_EINVAL, "exact power: power is NULL");
     *power = NAN;
     if (!valid_proportions(n0, n1, p0, p1, alpha, sides))
-        return mscsim_error_set(err, MSCSIM_EINVAL,
+        return sim_error_set(err, MSCSIM_EINVAL,
                                 "exact power: invalid n0 = %ld, n1 = %ld, p0 = %g, p1 = %g, "
                                 "alpha = %g or sides = %d", n0, n1, p0, p1, alpha, sides);
     exact_ctx ctx;
@@ -425,7 +425,7 @@ static double analysed_power(const mscsim_analytic_design *d, const exact_ctx *c
     return NAN;
 }
 
-MSCSIM_API double mscsim_analytic_design_power(const mscsim_analytic_design *d, long n0, long n1)
+SIM_API double mscsim_analytic_design_power(const mscsim_analytic_design *d, long n0, long n1)
 {
     if (!d || n0 < 0 || n1 < 0)
         return NAN;
@@ -456,20 +456,20 @@ MSCSIM_API double mscsim_analytic_design_power(const mscsim_analytic_design *d, 
     return power;
 }
 
-MSCSIM_API int mscsim_analytic_design_sample_size(const mscsim_analytic_design *d,
+SIM_API int mscsim_analytic_design_sample_size(const mscsim_analytic_design *d,
                                                   int alloc_control, int alloc_msc,
                                                   double target, long max_n, long *n_total,
                                                   mscsim_error *err)
 {
     if (!d || !n_total)
-        return mscsim_error_set(err, MSCSIM_EINVAL, "sample size: NULL argument");
+        return sim_error_set(err, MSCSIM_EINVAL, "sample size: NULL argument");
     if (alloc_control < 1 || alloc_msc < 1 || !(target > 0.0 && target < 1.0))
-        return mscsim_error_set(err, MSCSIM_EINVAL,
+        return sim_error_set(err, MSCSIM_EINVAL,
                                 "sample size: allocation %d:%d or target %g out of range",
                                 alloc_control, alloc_msc, target);
     const long block = (long)alloc_control + alloc_msc, kmax = max_n / block;
     if (kmax < 1)
-        return mscsim_error_set(err, MSCSIM_ERANGE,
+        return sim_error_set(err, MSCSIM_ERANGE,
                                 "sample size: max_n = %ld is below one allocation block (%ld)",
                                 max_n, block);
     long lo = 0, hi = 1; /* power(lo) < target (k = 0: no trial); hi is the next probe */
@@ -477,13 +477,13 @@ MSCSIM_API int mscsim_analytic_design_sample_size(const mscsim_analytic_design *
     for (;;) {
         p = mscsim_analytic_design_power(d, hi * alloc_control, hi * alloc_msc);
         if (isnan(p))
-            return mscsim_error_set(err, MSCSIM_EINVAL,
+            return sim_error_set(err, MSCSIM_EINVAL,
                                     "sample size: the power cannot be computed at n = %ld",
                                     hi * block);
         if (p >= target)
             break;
         if (hi == kmax)
-            return mscsim_error_set(err, MSCSIM_ERANGE,
+            return sim_error_set(err, MSCSIM_ERANGE,
                                     "sample size: power %.4f < %g at the largest n = %ld", p,
                                     target, hi * block);
         lo = hi;
@@ -494,7 +494,7 @@ MSCSIM_API int mscsim_analytic_design_sample_size(const mscsim_analytic_design *
         long mid = lo + (hi - lo) / 2;
         p = mscsim_analytic_design_power(d, mid * alloc_control, mid * alloc_msc);
         if (isnan(p))
-            return mscsim_error_set(err, MSCSIM_EINVAL,
+            return sim_error_set(err, MSCSIM_EINVAL,
                                     "sample size: the power cannot be computed at n = %ld",
                                     mid * block);
         if (p >= target)
@@ -638,7 +638,7 @@ static double ordinal_cum(const mscsim_config *cfg, int a, double t)
     if (t >= levels - 1)
         return 1.0;
     double control, theta;
-    double msc = mscsim_po_cut(probs, levels, (int)t, log(cfg->arm[MSCSIM_ARM_MSC].odds_ratio),
+    double msc = sim_po_cut(probs, levels, (int)t, log(cfg->arm[MSCSIM_ARM_MSC].odds_ratio),
                                &control, &theta);
     return a == MSCSIM_ARM_CONTROL ? control : msc;
 }
@@ -666,7 +666,7 @@ static int ordinal_design(const mscsim_config *cfg, const char *name, int dropou
     return 1;
 }
 
-MSCSIM_API int mscsim_analytic_design_from_config(const mscsim_config *cfg, int analysis,
+SIM_API int mscsim_analytic_design_from_config(const mscsim_config *cfg, int analysis,
                                                   mscsim_analytic_design *out, char *why,
                                                   size_t why_len)
 {
@@ -711,7 +711,7 @@ MSCSIM_API int mscsim_analytic_design_from_config(const mscsim_config *cfg, int 
     return ok;
 }
 
-MSCSIM_API double mscsim_analytic_power(const mscsim_config *cfg, int analysis, long n_total)
+SIM_API double mscsim_analytic_power(const mscsim_config *cfg, int analysis, long n_total)
 {
     mscsim_analytic_design d;
     if (n_total < 0 || !mscsim_analytic_design_from_config(cfg, analysis, &d, NULL, 0))
@@ -721,13 +721,13 @@ MSCSIM_API double mscsim_analytic_power(const mscsim_config *cfg, int analysis, 
     return mscsim_analytic_design_power(&d, sizes[MSCSIM_ARM_CONTROL], sizes[MSCSIM_ARM_MSC]);
 }
 
-MSCSIM_API int mscsim_analytic_sample_size(const mscsim_config *cfg, int analysis, double target,
+SIM_API int mscsim_analytic_sample_size(const mscsim_config *cfg, int analysis, double target,
                                            long max_n, long *n_total, mscsim_error *err)
 {
     mscsim_analytic_design d;
     char why[256];
     if (!mscsim_analytic_design_from_config(cfg, analysis, &d, why, sizeof why))
-        return mscsim_error_set(err, MSCSIM_EINVAL, "no analytic power: %s", why);
+        return sim_error_set(err, MSCSIM_EINVAL, "no analytic power: %s", why);
     long block[MSCSIM_ARM_COUNT];
     mscsim_config_block(cfg, block); /* The blocks the simulation search uses. */
     return mscsim_analytic_design_sample_size(&d, (int)block[MSCSIM_ARM_CONTROL],

@@ -26,8 +26,8 @@
 
 static const config_key *find_key(const char *section, const char *key, size_t *index)
 {
-    for (size_t i = 0; i < mscsim_config_key_count; i++) {
-        const config_key *k = &mscsim_config_keys[i];
+    for (size_t i = 0; i < sim_config_key_count; i++) {
+        const config_key *k = &sim_config_keys[i];
         if (strcmp(k->section, section) == 0 && strcmp(k->key, key) == 0) {
             if (index)
                 *index = i;
@@ -39,8 +39,8 @@ static const config_key *find_key(const char *section, const char *key, size_t *
 
 static int section_known(const char *section)
 {
-    for (size_t i = 0; i < mscsim_config_key_count; i++)
-        if (strcmp(mscsim_config_keys[i].section, section) == 0)
+    for (size_t i = 0; i < sim_config_key_count; i++)
+        if (strcmp(sim_config_keys[i].section, section) == 0)
             return 1;
     return 0;
 }
@@ -56,11 +56,11 @@ static void append(char *buf, size_t len, const char *s)
 static void list_sections(char *buf, size_t len)
 {
     buf[0] = '\0';
-    for (size_t i = 0; i < mscsim_config_key_count; i++) {
-        const char *s = mscsim_config_keys[i].section;
+    for (size_t i = 0; i < sim_config_key_count; i++) {
+        const char *s = sim_config_keys[i].section;
         int seen = 0;
         for (size_t j = 0; j < i; j++)
-            seen |= strcmp(mscsim_config_keys[j].section, s) == 0;
+            seen |= strcmp(sim_config_keys[j].section, s) == 0;
         if (!seen) {
             if (buf[0])
                 append(buf, len, ", ");
@@ -73,12 +73,12 @@ static void list_sections(char *buf, size_t len)
 static void list_keys(const char *section, char *buf, size_t len)
 {
     buf[0] = '\0';
-    for (size_t i = 0; i < mscsim_config_key_count; i++) {
-        if (strcmp(mscsim_config_keys[i].section, section) != 0)
+    for (size_t i = 0; i < sim_config_key_count; i++) {
+        if (strcmp(sim_config_keys[i].section, section) != 0)
             continue;
         if (buf[0])
             append(buf, len, ", ");
-        append(buf, len, mscsim_config_keys[i].key);
+        append(buf, len, sim_config_keys[i].key);
     }
 }
 
@@ -116,7 +116,7 @@ static int check_range(const config_key *k, double v, const char *text, mscsim_e
     if (below || above) {
         char range[96];
         describe_range(k, range, sizeof range);
-        return mscsim_error_set(err, MSCSIM_ERANGE, "%s is out of range %s", text, range);
+        return sim_error_set(err, MSCSIM_ERANGE, "%s is out of range %s", text, range);
     }
     return MSCSIM_OK;
 }
@@ -129,9 +129,9 @@ static int parse_long(const config_key *k, const char *text, long *out, mscsim_e
     while (isspace((unsigned char)*end))
         end++;
     if (end == text || *end != '\0')
-        return mscsim_error_set(err, MSCSIM_ESYNTAX, "'%s' is not a whole number", text);
+        return sim_error_set(err, MSCSIM_ESYNTAX, "'%s' is not a whole number", text);
     if (errno == ERANGE)
-        return mscsim_error_set(err, MSCSIM_ERANGE, "'%s' is too large", text);
+        return sim_error_set(err, MSCSIM_ERANGE, "'%s' is too large", text);
     *out = v;
     return check_range(k, (double)v, text, err);
 }
@@ -144,9 +144,9 @@ static int parse_double(const config_key *k, const char *text, double *out, mscs
     while (isspace((unsigned char)*end))
         end++;
     if (end == text || *end != '\0' || isnan(v))
-        return mscsim_error_set(err, MSCSIM_ESYNTAX, "'%s' is not a number", text);
+        return sim_error_set(err, MSCSIM_ESYNTAX, "'%s' is not a number", text);
     if ((errno == ERANGE && !isinf(v)) || (isinf(v) && !(k->flags & KEY_ALLOW_INFINITE)))
-        return mscsim_error_set(err, MSCSIM_ERANGE, "'%s' is not a finite number", text);
+        return sim_error_set(err, MSCSIM_ERANGE, "'%s' is not a finite number", text);
     *out = v;
     return check_range(k, v, text, err);
 }
@@ -162,9 +162,9 @@ static int parse_u64(const char *text, uint64_t *out, mscsim_error *err)
     while (isspace((unsigned char)*end))
         end++;
     if (end == s || *end != '\0' || *s == '-' || *s == '+')
-        return mscsim_error_set(err, MSCSIM_ESYNTAX, "'%s' is not a whole number >= 0", text);
+        return sim_error_set(err, MSCSIM_ESYNTAX, "'%s' is not a whole number >= 0", text);
     if (errno == ERANGE)
-        return mscsim_error_set(err, MSCSIM_ERANGE, "'%s' is larger than 2^64 - 1", text);
+        return sim_error_set(err, MSCSIM_ERANGE, "'%s' is larger than 2^64 - 1", text);
     *out = (uint64_t)v;
     return MSCSIM_OK;
 }
@@ -173,11 +173,11 @@ static int parse_name(const char *text, char *out, mscsim_error *err)
 {
     size_t len = strlen(text);
     if (len == 0 || len >= MSCSIM_NAME_LEN)
-        return mscsim_error_set(err, MSCSIM_ESYNTAX, "a name needs 1 to %d characters",
+        return sim_error_set(err, MSCSIM_ESYNTAX, "a name needs 1 to %d characters",
                                 MSCSIM_NAME_LEN - 1);
     for (size_t i = 0; i < len; i++)
         if (!isalnum((unsigned char)text[i]) && !strchr("_-.", text[i]))
-            return mscsim_error_set(err, MSCSIM_ESYNTAX,
+            return sim_error_set(err, MSCSIM_ESYNTAX,
                                     "'%s' may hold only letters, digits, '_', '-' and '.'", text);
     memcpy(out, text, len + 1);
     return MSCSIM_OK;
@@ -197,9 +197,9 @@ static int parse_list(const config_key *k, const char *text, void *field, item_p
     for (;;) {
         size_t w = strcspn(p, ",");
         if (count == k->max_count)
-            return mscsim_error_set(err, MSCSIM_ERANGE, "more than %d values", k->max_count), -1;
+            return sim_error_set(err, MSCSIM_ERANGE, "more than %d values", k->max_count), -1;
         if (w >= sizeof item)
-            return mscsim_error_set(err, MSCSIM_ESYNTAX, "value too long: '%.40s...'", p), -1;
+            return sim_error_set(err, MSCSIM_ESYNTAX, "value too long: '%.40s...'", p), -1;
         /* Items are trimmed on both sides: "welch , ancova" lists welch and ancova. */
         size_t len = w;
         while (len > 0 && isspace((unsigned char)p[len - 1]))
@@ -274,7 +274,7 @@ static int subgroup_item(const config_key *k, int index, const char *item, void 
         }
         p = end + 1;
     }
-    return mscsim_error_set(err, MSCSIM_ESYNTAX, "'%s' is not r:tau_weeks:weight", item);
+    return sim_error_set(err, MSCSIM_ESYNTAX, "'%s' is not r:tau_weeks:weight", item);
 }
 
 /* Parses a list into a scratch copy first so a failed parse leaves the field unchanged. */
@@ -283,7 +283,7 @@ static int parse_list_key(const config_key *k, const char *text, mscsim_config *
 {
     unsigned char scratch[MSCSIM_MAX_N_VALUES * sizeof(mscsim_subgroup)];
     if ((size_t)k->max_count * item_size > sizeof scratch)
-        return mscsim_error_set(err, MSCSIM_EINVAL, "internal: list too long");
+        return sim_error_set(err, MSCSIM_EINVAL, "internal: list too long");
     int count = parse_list(k, text, scratch, parse_item, err);
     if (count < 0)
         return err ? err->code : MSCSIM_ESYNTAX;
@@ -296,11 +296,11 @@ static int parse_ratio(const config_key *k, const char *text, int out[2], mscsim
 {
     const char *colon = strchr(text, ':');
     if (!colon)
-        return mscsim_error_set(err, MSCSIM_ESYNTAX, "'%s' is not a ratio like 1:2", text);
+        return sim_error_set(err, MSCSIM_ESYNTAX, "'%s' is not a ratio like 1:2", text);
     char left[32];
     size_t w = (size_t)(colon - text);
     if (w >= sizeof left)
-        return mscsim_error_set(err, MSCSIM_ESYNTAX, "'%s' is not a ratio like 1:2", text);
+        return sim_error_set(err, MSCSIM_ESYNTAX, "'%s' is not a ratio like 1:2", text);
     memcpy(left, text, w);
     left[w] = '\0';
     long c, m;
@@ -326,7 +326,7 @@ static int parse_choice(const config_key *k, const char *text, int *out, mscsim_
             append(known, sizeof known, ", ");
         append(known, sizeof known, k->choices[i]);
     }
-    return mscsim_error_set(err, MSCSIM_ERANGE, "unknown value '%s' (known: %s)", text, known);
+    return sim_error_set(err, MSCSIM_ERANGE, "unknown value '%s' (known: %s)", text, known);
 }
 
 static int parse_model(const char *text, char *out, mscsim_error *err)
@@ -340,7 +340,7 @@ static int parse_model(const char *text, char *out, mscsim_error *err)
             append(known, sizeof known, ", ");
         append(known, sizeof known, m[i]->name);
     }
-    return mscsim_error_set(err, MSCSIM_ERANGE, "unknown model '%s' (known: %s)", text, known);
+    return sim_error_set(err, MSCSIM_ERANGE, "unknown model '%s' (known: %s)", text, known);
 }
 
 static int parse_analysis(const char *text, char *out, mscsim_error *err)
@@ -354,7 +354,7 @@ static int parse_analysis(const char *text, char *out, mscsim_error *err)
             append(known, sizeof known, ", ");
         append(known, sizeof known, a[i]->name);
     }
-    return mscsim_error_set(err, MSCSIM_ERANGE, "unknown analysis '%s' (known: %s)", text, known);
+    return sim_error_set(err, MSCSIM_ERANGE, "unknown analysis '%s' (known: %s)", text, known);
 }
 
 /* Parses text into the field of key k; the error carries no location yet. */
@@ -400,13 +400,13 @@ static int parse_value(const config_key *k, const char *text, mscsim_config *cfg
     }
     case KEY_DIST:
         status = mscsim_distspec_parse(text, field, why, sizeof why);
-        return status ? mscsim_error_set(err, status, "%s", why) : MSCSIM_OK;
+        return status ? sim_error_set(err, status, "%s", why) : MSCSIM_OK;
     case KEY_MODEL:
         return parse_model(text, field, err);
     case KEY_ANALYSIS:
         return parse_analysis(text, field, err);
     }
-    return mscsim_error_set(err, MSCSIM_EINVAL, "internal: key type %d", (int)k->type);
+    return sim_error_set(err, MSCSIM_EINVAL, "internal: key type %d", (int)k->type);
 }
 
 /* ---- [sweep] ------------------------------------------------------------------------ */
@@ -428,21 +428,21 @@ static int apply_sweep(mscsim_config *cfg, const char *name, const char *value, 
         k = find_key(section, key, &index);
     }
     if (!k)
-        status = mscsim_error_set(err, MSCSIM_EUNKNOWN_KEY,
+        status = sim_error_set(err, MSCSIM_EUNKNOWN_KEY,
                                   "'%s' is not a config key written section.key", name);
     else if (k->type == KEY_LONG_LIST || k->type == KEY_DOUBLE_LIST || k->type == KEY_SUBGROUPS ||
              k->type == KEY_ANALYSIS_LIST || k->type == KEY_ENUM_LIST)
-        status = mscsim_error_set(err, MSCSIM_EINVAL, "%s takes a list, so it cannot be swept%s",
+        status = sim_error_set(err, MSCSIM_EINVAL, "%s takes a list, so it cannot be swept%s",
                                   name, strcmp(name, "trial.n") == 0
                                             ? " (its own list of sizes is crossed with the sweep)"
                                             : "");
     else if (strcmp(section, "simulation") == 0)
-        status = mscsim_error_set(err, MSCSIM_EINVAL, "[simulation] keys cannot be swept");
+        status = sim_error_set(err, MSCSIM_EINVAL, "[simulation] keys cannot be swept");
     for (int i = 0; !status && i < cfg->sweep_count; i++)
         if (strcmp(cfg->sweep[i].name, name) == 0)
-            status = mscsim_error_set(err, MSCSIM_ESYNTAX, "swept twice");
+            status = sim_error_set(err, MSCSIM_ESYNTAX, "swept twice");
     if (!status && cfg->sweep_count == MSCSIM_MAX_SWEEP_KEYS)
-        status = mscsim_error_set(err, MSCSIM_EINVAL, "at most %d keys can be swept",
+        status = sim_error_set(err, MSCSIM_EINVAL, "at most %d keys can be swept",
                                   MSCSIM_MAX_SWEEP_KEYS);
     mscsim_sweep_key *sw = &cfg->sweep[cfg->sweep_count];
     if (!status) {
@@ -459,11 +459,11 @@ static int apply_sweep(mscsim_config *cfg, const char *name, const char *value, 
         while (len && isspace((unsigned char)p[len - 1]))
             len--;
         if (len == 0)
-            status = mscsim_error_set(err, MSCSIM_ESYNTAX, "empty value in the sweep list");
+            status = sim_error_set(err, MSCSIM_ESYNTAX, "empty value in the sweep list");
         else if (len >= MSCSIM_SWEEP_VALUE_LEN)
-            status = mscsim_error_set(err, MSCSIM_ESYNTAX, "value '%.*s...' is too long", 20, p);
+            status = sim_error_set(err, MSCSIM_ESYNTAX, "value '%.*s...' is too long", 20, p);
         else if (sw->value_count == MSCSIM_MAX_SWEEP_VALUES)
-            status = mscsim_error_set(err, MSCSIM_EINVAL, "at most %d values per swept key",
+            status = sim_error_set(err, MSCSIM_EINVAL, "at most %d values per swept key",
                                       MSCSIM_MAX_SWEEP_VALUES);
         if (status)
             break;
@@ -474,21 +474,21 @@ static int apply_sweep(mscsim_config *cfg, const char *name, const char *value, 
         if ((status = parse_value(k, v, &scratch, err)) != MSCSIM_OK) {
             char why[sizeof err->msg];
             snprintf(why, sizeof why, "%s", err->msg);
-            mscsim_error_set(err, status, "value '%s': %s", v, why);
+            sim_error_set(err, status, "value '%s': %s", v, why);
         }
         if (!end)
             break;
         p = end + 1;
     }
     if (status) {
-        mscsim_error_locate(err, file, line, "sweep", name);
+        sim_error_locate(err, file, line, "sweep", name);
         return status;
     }
     cfg->sweep_count++;
     return MSCSIM_OK;
 }
 
-MSCSIM_API size_t mscsim_sweep_points(const mscsim_config *cfg)
+SIM_API size_t mscsim_sweep_points(const mscsim_config *cfg)
 {
     size_t points = 1;
     for (int i = 0; i < cfg->sweep_count; i++)
@@ -496,7 +496,7 @@ MSCSIM_API size_t mscsim_sweep_points(const mscsim_config *cfg)
     return points;
 }
 
-MSCSIM_API const char *mscsim_sweep_value(const mscsim_config *cfg, int key, size_t point)
+SIM_API const char *mscsim_sweep_value(const mscsim_config *cfg, int key, size_t point)
 {
     size_t stride = 1;
     for (int i = cfg->sweep_count - 1; i > key; i--)
@@ -504,7 +504,7 @@ MSCSIM_API const char *mscsim_sweep_value(const mscsim_config *cfg, int key, siz
     return cfg->sweep[key].values[(point / stride) % (size_t)cfg->sweep[key].value_count];
 }
 
-MSCSIM_API int mscsim_sweep_point(const mscsim_config *cfg, size_t point, mscsim_config *out,
+SIM_API int mscsim_sweep_point(const mscsim_config *cfg, size_t point, mscsim_config *out,
                                   mscsim_error *err)
 {
     *out = *cfg;
@@ -512,7 +512,7 @@ MSCSIM_API int mscsim_sweep_point(const mscsim_config *cfg, size_t point, mscsim
     out->scenario = (long)point + 1;
     for (int i = 0; i < cfg->sweep_count; i++) {
         const mscsim_sweep_key *sw = &cfg->sweep[i];
-        int status = parse_value(&mscsim_config_keys[sw->key], mscsim_sweep_value(cfg, i, point),
+        int status = parse_value(&sim_config_keys[sw->key], mscsim_sweep_value(cfg, i, point),
                                  out, err);
         if (status) /* Parsed when the sweep was read: not expected. */
             return status;
@@ -535,8 +535,8 @@ MSCSIM_API int mscsim_sweep_point(const mscsim_config *cfg, size_t point, mscsim
         for (int i = 0; i < cfg->sweep_count; i++)
             if (strcmp(cfg->sweep[i].name, inner) == 0)
                 culprit = &cfg->sweep[i];
-        mscsim_error_set(err, status, "grid point %zu (%s): %.300s", point + 1, at, why);
-        mscsim_error_locate(err, culprit->line < 0 ? "--set" : cfg->path, culprit->line, "sweep",
+        sim_error_set(err, status, "grid point %zu (%s): %.300s", point + 1, at, why);
+        sim_error_locate(err, culprit->line < 0 ? "--set" : cfg->path, culprit->line, "sweep",
                             culprit->name);
     }
     return status;
@@ -555,26 +555,26 @@ static int apply(mscsim_config *cfg, const char *section, const char *key, const
     if (!k) {
         if (!section_known(section)) {
             list_sections(known, sizeof known);
-            status = mscsim_error_set(err, MSCSIM_EUNKNOWN_KEY,
+            status = sim_error_set(err, MSCSIM_EUNKNOWN_KEY,
                                       "unknown section [%s] (known: %s)", section, known);
-            mscsim_error_locate(err, file, line, section, NULL);
+            sim_error_locate(err, file, line, section, NULL);
         } else {
             list_keys(section, known, sizeof known);
-            status = mscsim_error_set(err, MSCSIM_EUNKNOWN_KEY,
+            status = sim_error_set(err, MSCSIM_EUNKNOWN_KEY,
                                       "unknown key '%s' (known in [%s]: %s)", key, section, known);
-            mscsim_error_locate(err, file, line, section, key);
+            sim_error_locate(err, file, line, section, key);
         }
         return status;
     }
     if (line > 0 && cfg->key_line[index] > 0) {
-        status = mscsim_error_set(err, MSCSIM_ESYNTAX, "set twice (first on line %d)",
+        status = sim_error_set(err, MSCSIM_ESYNTAX, "set twice (first on line %d)",
                                   cfg->key_line[index]);
-        mscsim_error_locate(err, file, line, section, key);
+        sim_error_locate(err, file, line, section, key);
         return status;
     }
     status = parse_value(k, value, cfg, err);
     if (status) {
-        mscsim_error_locate(err, file, line, section, key);
+        sim_error_locate(err, file, line, section, key);
         return status;
     }
     cfg->key_line[index] = line;
@@ -584,12 +584,12 @@ static int apply(mscsim_config *cfg, const char *section, const char *key, const
 static int set_defaults(mscsim_config *cfg, const char *path, mscsim_error *err)
 {
     memset(cfg, 0, sizeof *cfg);
-    for (size_t i = 0; i < mscsim_config_key_count; i++) {
-        const config_key *k = &mscsim_config_keys[i];
+    for (size_t i = 0; i < sim_config_key_count; i++) {
+        const config_key *k = &sim_config_keys[i];
         if (k->default_text && parse_value(k, k->default_text, cfg, err)) {
-            int status = mscsim_error_set(err, MSCSIM_EINVAL, "internal: default '%s' does not "
+            int status = sim_error_set(err, MSCSIM_EINVAL, "internal: default '%s' does not "
                                           "parse", k->default_text);
-            mscsim_error_locate(err, "key table", 0, k->section, k->key);
+            sim_error_locate(err, "key table", 0, k->section, k->key);
             return status;
         }
     }
@@ -649,7 +649,7 @@ static int on_ini_key(void *user, const char *section, const char *name, const c
     return 1;
 }
 
-MSCSIM_API int mscsim_config_load(const char *path, mscsim_config *cfg, mscsim_error *err)
+SIM_API int mscsim_config_load(const char *path, mscsim_config *cfg, mscsim_error *err)
 {
     int status = set_defaults(cfg, path, err);
     if (status)
@@ -657,49 +657,49 @@ MSCSIM_API int mscsim_config_load(const char *path, mscsim_config *cfg, mscsim_e
     load_state st = {.cfg = cfg, .err = err};
     st.fp = fopen(path, "r");
     if (!st.fp) {
-        status = mscsim_error_set(err, MSCSIM_EIO, "cannot read config: %s", strerror(errno));
-        mscsim_error_locate(err, path, 0, NULL, NULL);
+        status = sim_error_set(err, MSCSIM_EIO, "cannot read config: %s", strerror(errno));
+        sim_error_locate(err, path, 0, NULL, NULL);
         return status;
     }
     int first_error_line = ini_parse_stream(counting_reader, &st, on_ini_key, &st);
     int read_failed = ferror(st.fp);
     fclose(st.fp);
     if (read_failed) {
-        status = mscsim_error_set(err, MSCSIM_EIO, "cannot read config");
-        mscsim_error_locate(err, path, 0, NULL, NULL);
+        status = sim_error_set(err, MSCSIM_EIO, "cannot read config");
+        sim_error_locate(err, path, 0, NULL, NULL);
         return status;
     }
     if (st.failed && (first_error_line <= 0 || first_error_line >= st.err->line))
         return st.err->code;
     if (first_error_line > 0) {
-        status = mscsim_error_set(err, MSCSIM_ESYNTAX,
+        status = sim_error_set(err, MSCSIM_ESYNTAX,
                                       "syntax error: expected '[section]' or 'key = value'");
-        mscsim_error_locate(err, path, first_error_line, NULL, NULL);
+        sim_error_locate(err, path, first_error_line, NULL, NULL);
         return status;
     }
     if (st.too_long_line) {
-        status = mscsim_error_set(err, MSCSIM_ESYNTAX, "line longer than %d characters",
+        status = sim_error_set(err, MSCSIM_ESYNTAX, "line longer than %d characters",
                                       CONFIG_MAX_LINE - 2);
-        mscsim_error_locate(err, path, st.too_long_line, NULL, NULL);
+        sim_error_locate(err, path, st.too_long_line, NULL, NULL);
         return status;
     }
     if (st.failed)
         return st.err->code;
     if (first_error_line < 0)
-        return mscsim_error_set(err, MSCSIM_ENOMEM, "out of memory reading %s", path);
+        return sim_error_set(err, MSCSIM_ENOMEM, "out of memory reading %s", path);
     return MSCSIM_OK;
 }
 
-MSCSIM_API int mscsim_config_set(mscsim_config *cfg, const char *assignment, mscsim_error *err)
+SIM_API int mscsim_config_set(mscsim_config *cfg, const char *assignment, mscsim_error *err)
 {
     char section[64], key[64];
     const char *dot = strchr(assignment, '.');
     const char *eq = strchr(assignment, '=');
     if (!dot || !eq || dot > eq || (size_t)(dot - assignment) >= sizeof section ||
         (size_t)(eq - dot - 1) >= sizeof key) {
-        int status = mscsim_error_set(err, MSCSIM_ESYNTAX,
+        int status = sim_error_set(err, MSCSIM_ESYNTAX,
                                       "'%s' is not section.key=value", assignment);
-        mscsim_error_locate(err, "--set", 0, NULL, NULL);
+        sim_error_locate(err, "--set", 0, NULL, NULL);
         return status;
     }
     memcpy(section, assignment, (size_t)(dot - assignment));
@@ -711,27 +711,27 @@ MSCSIM_API int mscsim_config_set(mscsim_config *cfg, const char *assignment, msc
 
 /* ---- checks across keys --------------------------------------------------------------- */
 
-MSCSIM_API int mscsim_config_is_set(const mscsim_config *cfg, const char *section,
+SIM_API int mscsim_config_is_set(const mscsim_config *cfg, const char *section,
                                     const char *key)
 {
     size_t index;
     return find_key(section, key, &index) && cfg->key_line[index] != 0;
 }
 
-MSCSIM_API int mscsim_config_error_at(const mscsim_config *cfg, const char *section,
+SIM_API int mscsim_config_error_at(const mscsim_config *cfg, const char *section,
                                       const char *key, mscsim_error *err)
 {
     size_t index;
     if (find_key(section, key, &index) && cfg->key_line[index] != 0) {
         int line = cfg->key_line[index];
-        mscsim_error_locate(err, line < 0 ? "--set" : cfg->path, line, section, key);
+        sim_error_locate(err, line < 0 ? "--set" : cfg->path, line, section, key);
     } else {
-        mscsim_error_locate(err, cfg->path, 0, section, key);
+        sim_error_locate(err, cfg->path, 0, section, key);
     }
     return err ? err->code : MSCSIM_ECONFIG;
 }
 
-MSCSIM_API void mscsim_config_arm_sizes(const mscsim_config *cfg, long n,
+SIM_API void mscsim_config_arm_sizes(const mscsim_config *cfg, long n,
                                         long sizes[MSCSIM_ARM_COUNT])
 {
     long c = cfg->alloc[MSCSIM_ARM_CONTROL], m = cfg->alloc[MSCSIM_ARM_MSC];
@@ -740,7 +740,7 @@ MSCSIM_API void mscsim_config_arm_sizes(const mscsim_config *cfg, long n,
     sizes[MSCSIM_ARM_CONTROL] = n - sizes[MSCSIM_ARM_MSC];
 }
 
-MSCSIM_API int mscsim_config_analyses(const mscsim_config *cfg,
+SIM_API int mscsim_config_analyses(const mscsim_config *cfg,
                                       const char *names[MSCSIM_MAX_ANALYSES])
 {
     if (cfg->test_count > 0) {
@@ -752,20 +752,20 @@ MSCSIM_API int mscsim_config_analyses(const mscsim_config *cfg,
     return cfg->test[0] ? 1 : 0;
 }
 
-MSCSIM_API void mscsim_config_block(const mscsim_config *cfg, long block[MSCSIM_ARM_COUNT])
+SIM_API void mscsim_config_block(const mscsim_config *cfg, long block[MSCSIM_ARM_COUNT])
 {
-    long c = cfg->alloc[MSCSIM_ARM_CONTROL], m = cfg->alloc[MSCSIM_ARM_MSC], g = mscsim_gcd(c, m);
+    long c = cfg->alloc[MSCSIM_ARM_CONTROL], m = cfg->alloc[MSCSIM_ARM_MSC], g = sim_gcd(c, m);
     block[MSCSIM_ARM_CONTROL] = c / g;
     block[MSCSIM_ARM_MSC] = m / g;
 }
 
-MSCSIM_API mscsim_scale_id mscsim_config_scale(const mscsim_config *cfg)
+SIM_API mscsim_scale_id mscsim_config_scale(const mscsim_config *cfg)
 {
     const mscsim_model_type *model = mscsim_model_find(cfg->model);
     return model && model->outcome == MSCSIM_OUTCOME_ORDINAL ? MSCSIM_SCALE_MRS : cfg->scale;
 }
 
-MSCSIM_API mscsim_endpoint mscsim_config_endpoint(const mscsim_config *cfg)
+SIM_API mscsim_endpoint mscsim_config_endpoint(const mscsim_config *cfg)
 {
     if (cfg->endpoint != MSCSIM_ENDPOINT_AUTO)
         return cfg->endpoint;
@@ -774,7 +774,7 @@ MSCSIM_API mscsim_endpoint mscsim_config_endpoint(const mscsim_config *cfg)
                                                                 : MSCSIM_ENDPOINT_FINAL;
 }
 
-MSCSIM_API int mscsim_config_primary_index(const mscsim_config *cfg)
+SIM_API int mscsim_config_primary_index(const mscsim_config *cfg)
 {
     if (cfg->primary_visit == 0)
         return cfg->visit_count - 1;
@@ -795,7 +795,7 @@ static int key_error(const mscsim_config *cfg, const char *section, const char *
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    mscsim_error_set(err, MSCSIM_ECONFIG, "%s", msg);
+    sim_error_set(err, MSCSIM_ECONFIG, "%s", msg);
     return mscsim_config_error_at(cfg, section, key, err);
 }
 
@@ -897,7 +897,7 @@ static int validate_design(const mscsim_config *cfg, mscsim_error *err);
 
 /* The design, then every grid point of its sweep, so a bad combination stops before any
  * simulation or output. */
-MSCSIM_API int mscsim_config_validate(const mscsim_config *cfg, mscsim_error *err)
+SIM_API int mscsim_config_validate(const mscsim_config *cfg, mscsim_error *err)
 {
     int status = validate_design(cfg, err);
     if (status || cfg->sweep_count == 0)
@@ -906,15 +906,15 @@ MSCSIM_API int mscsim_config_validate(const mscsim_config *cfg, mscsim_error *er
     for (int i = 0; i < cfg->sweep_count; i++) {
         points *= (size_t)cfg->sweep[i].value_count;
         if (points > MSCSIM_MAX_SWEEP_POINTS) {
-            status = mscsim_error_set(err, MSCSIM_EINVAL, "the grid has more than %d points",
+            status = sim_error_set(err, MSCSIM_EINVAL, "the grid has more than %d points",
                                       MSCSIM_MAX_SWEEP_POINTS);
-            mscsim_error_locate(err, cfg->path, cfg->sweep[i].line, "sweep", cfg->sweep[i].name);
+            sim_error_locate(err, cfg->path, cfg->sweep[i].line, "sweep", cfg->sweep[i].name);
             return status;
         }
     }
     mscsim_config *point = malloc(sizeof *point);
     if (!point)
-        return mscsim_error_set(err, MSCSIM_ENOMEM, "out of memory");
+        return sim_error_set(err, MSCSIM_ENOMEM, "out of memory");
     for (size_t g = 0; !status && g < points; g++)
         status = mscsim_sweep_point(cfg, g, point, err);
     free(point);
@@ -923,26 +923,26 @@ MSCSIM_API int mscsim_config_validate(const mscsim_config *cfg, mscsim_error *er
 
 static int validate_design(const mscsim_config *cfg, mscsim_error *err)
 {
-    for (size_t i = 0; i < mscsim_config_key_count; i++) {
-        const config_key *k = &mscsim_config_keys[i];
+    for (size_t i = 0; i < sim_config_key_count; i++) {
+        const config_key *k = &sim_config_keys[i];
         if ((k->flags & KEY_REQUIRED) && cfg->key_line[i] == 0) {
-            int status = mscsim_error_set(err, MSCSIM_ECONFIG, "required key is missing");
-            mscsim_error_locate(err, cfg->path, 0, k->section, k->key);
+            int status = sim_error_set(err, MSCSIM_ECONFIG, "required key is missing");
+            sim_error_locate(err, cfg->path, 0, k->section, k->key);
             return status;
         }
     }
     int has_test = mscsim_config_is_set(cfg, "analysis", "test");
     int has_tests = mscsim_config_is_set(cfg, "analysis", "tests");
     if (!has_test && !has_tests) {
-        int status = mscsim_error_set(err, MSCSIM_ECONFIG, "required key is missing (or tests)");
-        mscsim_error_locate(err, cfg->path, 0, "analysis", "test");
+        int status = sim_error_set(err, MSCSIM_ECONFIG, "required key is missing (or tests)");
+        sim_error_locate(err, cfg->path, 0, "analysis", "test");
         return status;
     }
     const mscsim_model_type *model = mscsim_model_find(cfg->model);
     if (!model)
-        return mscsim_error_set(err, MSCSIM_EINVAL, "internal: model not set");
-    for (size_t i = 0; i < mscsim_config_key_count; i++) {
-        const config_key *k = &mscsim_config_keys[i];
+        return sim_error_set(err, MSCSIM_EINVAL, "internal: model not set");
+    for (size_t i = 0; i < sim_config_key_count; i++) {
+        const config_key *k = &sim_config_keys[i];
         if (cfg->key_line[i] != 0 && !models_include(k->models, cfg->model))
             return key_error(cfg, k->section, k->key, err,
                              "does not apply to model '%s' (used by: %s)", cfg->model, k->models);
@@ -1044,7 +1044,7 @@ static void format_value(const config_key *k, const mscsim_config *cfg, char *bu
     }
 }
 
-MSCSIM_API int mscsim_config_format(const mscsim_config *cfg, const char *section,
+SIM_API int mscsim_config_format(const mscsim_config *cfg, const char *section,
                                     const char *key, char *buf, size_t len)
 {
     size_t index;
@@ -1058,13 +1058,13 @@ MSCSIM_API int mscsim_config_format(const mscsim_config *cfg, const char *sectio
     return 0;
 }
 
-MSCSIM_API int mscsim_config_write(const mscsim_config *cfg, FILE *out, mscsim_error *err)
+SIM_API int mscsim_config_write(const mscsim_config *cfg, FILE *out, mscsim_error *err)
 {
     fprintf(out, "# Resolved by mscsim %s from %s: every setting, defaults included.\n",
             MSCSIM_VERSION_STRING, cfg->path);
     const char *section = "";
-    for (size_t i = 0; i < mscsim_config_key_count; i++) {
-        const config_key *k = &mscsim_config_keys[i];
+    for (size_t i = 0; i < sim_config_key_count; i++) {
+        const config_key *k = &sim_config_keys[i];
         if (!models_include(k->models, cfg->model) || (k->applies && !k->applies(cfg)))
             continue;
         if (strcmp(section, k->section) != 0) {
@@ -1086,16 +1086,16 @@ MSCSIM_API int mscsim_config_write(const mscsim_config *cfg, FILE *out, mscsim_e
         fprintf(out, "\n");
     }
     if (ferror(out))
-        return mscsim_error_set(err, MSCSIM_EIO, "cannot write the resolved config");
+        return sim_error_set(err, MSCSIM_EIO, "cannot write the resolved config");
     return MSCSIM_OK;
 }
 
-MSCSIM_API int mscsim_config_write_key_reference(FILE *out, mscsim_error *err)
+SIM_API int mscsim_config_write_key_reference(FILE *out, mscsim_error *err)
 {
     fprintf(out, "| section | key | default | allowed | applies to | meaning |\n");
     fprintf(out, "|---|---|---|---|---|---|\n");
-    for (size_t i = 0; i < mscsim_config_key_count; i++) {
-        const config_key *k = &mscsim_config_keys[i];
+    for (size_t i = 0; i < sim_config_key_count; i++) {
+        const config_key *k = &sim_config_keys[i];
         char allowed[256] = "";
         switch (k->type) {
         case KEY_INT:
@@ -1157,6 +1157,6 @@ MSCSIM_API int mscsim_config_write_key_reference(FILE *out, mscsim_error *err)
                 k->help);
     }
     if (ferror(out))
-        return mscsim_error_set(err, MSCSIM_EIO, "cannot write the key reference");
+        return sim_error_set(err, MSCSIM_EIO, "cannot write the key reference");
     return MSCSIM_OK;
 }

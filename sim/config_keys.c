@@ -66,7 +66,7 @@ static int custom_scale(const mscsim_config *cfg)
      "Probability that a randomized patient has no primary outcome (missing completely "   \
      "at random)."}
 
-const config_key mscsim_config_keys[] = {
+const config_key sim_config_keys[] = {
     {"trial", "name", KEY_STRING, OFF(name), 0, 0, 0, 0, 0, NULL, NULL, NULL,
      "Design name; names the results file results/<name>.csv (default: the config file's "
      "name)."},
@@ -227,7 +227,7 @@ const config_key mscsim_config_keys[] = {
      "the swept values, and equal separate runs); no: each grid point has its own streams."},
 };
 
-const size_t mscsim_config_key_count = sizeof mscsim_config_keys / sizeof mscsim_config_keys[0];
+const size_t sim_config_key_count = sizeof sim_config_keys / sizeof sim_config_keys[0];
 
-_Static_assert(sizeof mscsim_config_keys / sizeof mscsim_config_keys[0] <= MSCSIM_MAX_KEYS,
+_Static_assert(sizeof sim_config_keys / sizeof sim_config_keys[0] <= MSCSIM_MAX_KEYS,
                "raise MSCSIM_MAX_KEYS");

@@ -1,5 +1,5 @@
-#ifndef MSCSIM_CONFIG_KEYS_H
-#define MSCSIM_CONFIG_KEYS_H
+#ifndef SIM_CONFIG_KEYS_H
+#define SIM_CONFIG_KEYS_H
 /* The declarative key table (private): one row per config key. */
 
 #include <stddef.h>
@@ -49,7 +49,7 @@ typedef struct {
     const char *applies_text;   /* What applies() requires, for messages and the README. */
 } config_key;
 
-extern const config_key mscsim_config_keys[];
-extern const size_t mscsim_config_key_count;
+extern const config_key sim_config_keys[];
+extern const size_t sim_config_key_count;
 
 #endif

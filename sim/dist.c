@@ -84,9 +84,9 @@
  *   emit <- function(decl, s) cat(decl, " = {\n", paste0("    ", sapply(split(s,
  *     ceiling(seq_along(s) / 3)), paste, collapse = ", "), collapse = ",\n"), "\n};\n", sep = "")
  *   cat(sprintf("#define ZIG_R %a // %.17g\n#define ZIG_V %a // %.17g\n", r, r, v, v))
- *   emit("MSCSIM_API const uint64_t mscsim_zig_norm_k[256]",
+ *   emit("SIM_API const uint64_t mscsim_zig_norm_k[256]",
  *        sprintf("UINT64_C(%.0f)", floor(2^53 * X[-1] / X[-(C + 1)])))
- *   emit("MSCSIM_API const double mscsim_zig_norm_w[256]", sprintf("%a", X[-(C + 1)] * 2^-53))
+ *   emit("SIM_API const double mscsim_zig_norm_w[256]", sprintf("%a", X[-(C + 1)] * 2^-53))
  *   emit("static const double zig_f[257]", sprintf("%a", f(X)))
  *
  * The values of r and V match Marsaglia and Tsang's 3.6541528853610088 and
@@ -96,7 +96,7 @@
 /* r: where the tail starts; V: the common area of every layer (unnormalised density). */
 #define ZIG_R 0x1.d3bb48209ad33p+1 // 3.6541528853610088
 #define ZIG_V 0x1.43016a5a43734p-8 // 0.0049286732339746571
-MSCSIM_API const uint64_t mscsim_zig_norm_k[256] = {
+SIM_API const uint64_t mscsim_zig_norm_k[256] = {
     UINT64_C(8416190284947147), UINT64_C(8502199523358868), UINT64_C(8670250209927257),
     UINT64_C(8747665408408568), UINT64_C(8792993062619951), UINT64_C(8823034015404263),
     UINT64_C(8844529650149480), UINT64_C(8860736633794676), UINT64_C(8873429784348122),
@@ -184,7 +184,7 @@ MSCSIM_API const uint64_t mscsim_zig_norm_k[256] = {
     UINT64_C(8061537608785339), UINT64_C(7677520153084497), UINT64_C(6774628847946946),
     UINT64_C(0)
 };
-MSCSIM_API const double mscsim_zig_norm_w[256] = {
+SIM_API const double mscsim_zig_norm_w[256] = {
     0x1.f493b7815d982p-52, 0x1.d3bb48209ad33p-52, 0x1.b981f3878fdbp-52,
     0x1.a8fdc78947759p-52, 0x1.9cbee014057abp-52, 0x1.92ee0946f4496p-52,
     0x1.8ab0fbfaa7c14p-52, 0x1.839030529f234p-52, 0x1.7d42df4d6ce8cp-52,
@@ -379,7 +379,7 @@ static double normal_tail(mscsim_rng *rng, double r)
     }
 }
 
-MSCSIM_API double mscsim_rnorm_std_slow(mscsim_rng *rng, uint64_t u)
+SIM_API double mscsim_rnorm_std_slow(mscsim_rng *rng, uint64_t u)
 {
     for (;;) {
         unsigned layer = (unsigned)(u & ZIG_LAYER_MASK);
@@ -405,7 +405,7 @@ MSCSIM_API double mscsim_rnorm_std_slow(mscsim_rng *rng, uint64_t u)
     }
 }
 
-MSCSIM_API double mscsim_rexp_std(mscsim_rng *rng)
+SIM_API double mscsim_rexp_std(mscsim_rng *rng)
 {
     return -log(mscsim_rng_uniform_pos(rng));
 }
@@ -482,7 +482,7 @@ static double tn_standard(mscsim_rng *rng, double a, double b)
     }
 }
 
-MSCSIM_API double mscsim_rtruncnorm(mscsim_rng *rng, double mu, double sd, double lo, double hi)
+SIM_API double mscsim_rtruncnorm(mscsim_rng *rng, double mu, double sd, double lo, double hi)
 {
     if (isnan(mu) || isnan(sd) || isnan(lo) || isnan(hi) || !isfinite(mu) || !isfinite(sd) ||
         sd < 0.0 || !(lo < hi))
@@ -524,7 +524,7 @@ static double gamma_ge1(mscsim_rng *rng, double shape)
     }
 }
 
-MSCSIM_API double mscsim_rgamma(mscsim_rng *rng, double shape, double scale)
+SIM_API double mscsim_rgamma(mscsim_rng *rng, double shape, double scale)
 {
     if (isnan(shape) || isnan(scale) || !isfinite(shape) || !isfinite(scale) || shape < 0.0 ||
         scale < 0.0)
@@ -539,7 +539,7 @@ MSCSIM_API double mscsim_rgamma(mscsim_rng *rng, double shape, double scale)
     return scale * gamma_ge1(rng, shape);
 }
 
-MSCSIM_API double mscsim_rchisq(mscsim_rng *rng, double df)
+SIM_API double mscsim_rchisq(mscsim_rng *rng, double df)
 {
     if (isnan(df) || !isfinite(df) || df < 0.0)
         return (double)NAN;
@@ -554,28 +554,28 @@ MSCSIM_API double mscsim_rchisq(mscsim_rng *rng, double df)
  * decimals or computed in double, tight enough to catch a mistyped or missing entry. */
 #define CATEGORICAL_SUM_TOL 1e-9
 
-MSCSIM_API int mscsim_categorical_init(mscsim_categorical *c, const double *p, int k,
+SIM_API int mscsim_categorical_init(mscsim_categorical *c, const double *p, int k,
                                        mscsim_error *err)
 {
     if (!c || !p)
-        return mscsim_error_set(err, MSCSIM_EINVAL, "categorical: %s is NULL",
+        return sim_error_set(err, MSCSIM_EINVAL, "categorical: %s is NULL",
                                 !c ? "the sampler" : "the probability array");
     memset(c, 0, sizeof *c); /* k = 0 marks the sampler unusable until set-up succeeds */
     if (k < 1 || k > MSCSIM_CATEGORICAL_MAX)
-        return mscsim_error_set(err, MSCSIM_EINVAL,
+        return sim_error_set(err, MSCSIM_EINVAL,
                                 "categorical: number of categories %d must be in [1, %d]", k,
                                 MSCSIM_CATEGORICAL_MAX);
     double sum = 0.0;
     for (int i = 0; i < k; i++) {
         if (!(p[i] >= 0.0) || !isfinite(p[i]))
-            return mscsim_error_set(err, MSCSIM_EINVAL,
+            return sim_error_set(err, MSCSIM_EINVAL,
                                     "categorical: probability %d is %g; each must be a finite "
                                     "number >= 0",
                                     i + 1, p[i]);
         sum += p[i];
     }
     if (!(fabs(sum - 1.0) <= CATEGORICAL_SUM_TOL))
-        return mscsim_error_set(err, MSCSIM_EINVAL,
+        return sim_error_set(err, MSCSIM_EINVAL,
                                 "categorical: probabilities sum to %.15g; they must sum to 1 "
                                 "(within %g)",
                                 sum, CATEGORICAL_SUM_TOL);
@@ -616,7 +616,7 @@ MSCSIM_API int mscsim_categorical_init(mscsim_categorical *c, const double *p, i
     return MSCSIM_OK;
 }
 
-MSCSIM_API int mscsim_rcategorical(mscsim_rng *rng, const mscsim_categorical *c)
+SIM_API int mscsim_rcategorical(mscsim_rng *rng, const mscsim_categorical *c)
 {
     /* u = j 2^-53; u k = t 2^-53 with t = j k < 2^59 computed exactly in integers, so the
      * column floor(u k) never reaches k and its fractional part has no rounding. */

@@ -270,7 +270,7 @@ static int parse_numeric(mscsim_dist_kind kind, char **args, mscsim_dist_spec *s
     return MSCSIM_OK;
 }
 
-MSCSIM_API int mscsim_distspec_parse(const char *text, mscsim_dist_spec *spec, char *why,
+SIM_API int mscsim_distspec_parse(const char *text, mscsim_dist_spec *spec, char *why,
                                      unsigned long why_len)
 {
     char buf[SPEC_TEXT_MAX];
@@ -289,7 +289,7 @@ MSCSIM_API int mscsim_distspec_parse(const char *text, mscsim_dist_spec *spec, c
     while (isalpha((unsigned char)s[len]) || s[len] == '_')
         len++;
     int kind = -1;
-    for (int k = 0; k < (int)MSCSIM_ARRAY_LEN(kinds); k++)
+    for (int k = 0; k < (int)SIM_ARRAY_LEN(kinds); k++)
         if (strlen(kinds[k].name) == len && strncmp(s, kinds[k].name, len) == 0)
             kind = k;
     char *after = s + len;
@@ -407,7 +407,7 @@ static const char *num(double v, char *tmp)
     return mscsim_format_double(tmp, NUMBER_LEN, v);
 }
 
-MSCSIM_API char *mscsim_distspec_format(const mscsim_dist_spec *spec, char *buf, unsigned long len)
+SIM_API char *mscsim_distspec_format(const mscsim_dist_spec *spec, char *buf, unsigned long len)
 {
     if (!buf || len == 0)
         return buf;
@@ -537,7 +537,7 @@ static double prob_total(const mscsim_dist_spec *s)
     return t;
 }
 
-MSCSIM_API double mscsim_distspec_mean(const mscsim_dist_spec *spec)
+SIM_API double mscsim_distspec_mean(const mscsim_dist_spec *spec)
 {
     switch (spec->kind) {
     case MSCSIM_DIST_NORMAL:
@@ -563,7 +563,7 @@ MSCSIM_API double mscsim_distspec_mean(const mscsim_dist_spec *spec)
     }
 }
 
-MSCSIM_API double mscsim_distspec_sd(const mscsim_dist_spec *spec)
+SIM_API double mscsim_distspec_sd(const mscsim_dist_spec *spec)
 {
     switch (spec->kind) {
     case MSCSIM_DIST_NORMAL:
@@ -621,7 +621,7 @@ static double discrete_quantile(const mscsim_dist_spec *s, double p)
     return last; /* p = 1 when the sum fell short by rounding */
 }
 
-MSCSIM_API double mscsim_distspec_quantile(const mscsim_dist_spec *spec, double p)
+SIM_API double mscsim_distspec_quantile(const mscsim_dist_spec *spec, double p)
 {
     if (isnan(p) || p < 0.0 || p > 1.0)
         return (double)NAN;
@@ -648,7 +648,7 @@ MSCSIM_API double mscsim_distspec_quantile(const mscsim_dist_spec *spec, double 
     }
 }
 
-MSCSIM_API double mscsim_distspec_draw(const mscsim_dist_spec *spec, mscsim_rng *rng)
+SIM_API double mscsim_distspec_draw(const mscsim_dist_spec *spec, mscsim_rng *rng)
 {
     switch (spec->kind) {
     case MSCSIM_DIST_NORMAL:

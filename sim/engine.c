@@ -55,7 +55,7 @@ struct mscsim_engine {
     size_t chunk_count, chunk_cell;
 };
 
-MSCSIM_API void mscsim_engine_free(mscsim_engine *eng)
+SIM_API void mscsim_engine_free(mscsim_engine *eng)
 {
     if (!eng)
         return;
@@ -72,13 +72,13 @@ MSCSIM_API void mscsim_engine_free(mscsim_engine *eng)
     free(eng);
 }
 
-MSCSIM_API int mscsim_engine_new(const mscsim_config *cfg, int want_p, mscsim_engine **out,
+SIM_API int mscsim_engine_new(const mscsim_config *cfg, int want_p, mscsim_engine **out,
                                  mscsim_error *err)
 {
     return mscsim_engine_new_with_design(cfg, NULL, want_p, out, err);
 }
 
-MSCSIM_API int mscsim_engine_new_with_design(const mscsim_config *cfg, mscsim_design *design,
+SIM_API int mscsim_engine_new_with_design(const mscsim_config *cfg, mscsim_design *design,
                                              int want_p, mscsim_engine **out, mscsim_error *err)
 {
     *out = NULL;
@@ -87,7 +87,7 @@ MSCSIM_API int mscsim_engine_new_with_design(const mscsim_config *cfg, mscsim_de
         return status;
     mscsim_engine *eng = calloc(1, sizeof *eng);
     if (!eng)
-        return mscsim_error_set(err, MSCSIM_ENOMEM, "out of memory");
+        return sim_error_set(err, MSCSIM_ENOMEM, "out of memory");
     eng->cfg = *cfg;
     const char *names[MSCSIM_MAX_ANALYSES];
     eng->analysis_count = mscsim_config_analyses(cfg, names);
@@ -121,7 +121,7 @@ MSCSIM_API int mscsim_engine_new_with_design(const mscsim_config *cfg, mscsim_de
     eng->records = malloc(CHUNK_REPS * sizeof *eng->records);
     eng->ws = calloc((size_t)eng->threads, sizeof *eng->ws);
     if (!eng->trials || !eng->totals || !eng->records || !eng->ws) {
-        status = mscsim_error_set(err, MSCSIM_ENOMEM, "out of memory");
+        status = sim_error_set(err, MSCSIM_ENOMEM, "out of memory");
         goto fail;
     }
     for (int t = 0; t < eng->threads; t++)
@@ -134,7 +134,7 @@ fail:
     return status;
 }
 
-MSCSIM_API int mscsim_engine_done(const mscsim_engine *eng)
+SIM_API int mscsim_engine_done(const mscsim_engine *eng)
 {
     return eng->cell >= eng->cell_count;
 }
@@ -176,7 +176,7 @@ static void analyse_imputed(const mscsim_engine *eng, mscsim_rng *rng, mscsim_wo
             continue;
         }
         double qbar, total, df;
-        mscsim_rubin_pool(est[k], var[k], m, df_com[k], &qbar, &total, &df);
+        sim_rubin_pool(est[k], var[k], m, df_com[k], &qbar, &total, &df);
         mscsim_analysis_decide_t(eng->settings, qbar, sqrt(total), df, &rec->result[k]);
     }
 }
@@ -230,7 +230,7 @@ static void fold_analysis(analysis_totals *t, const mscsim_replicate *rec, int k
     mscsim_welford_add(&t->squared_error, e * e);
 }
 
-MSCSIM_API int mscsim_engine_step(mscsim_engine *eng, mscsim_error *err)
+SIM_API int mscsim_engine_step(mscsim_engine *eng, mscsim_error *err)
 {
     (void)err; /* Nothing in a step can fail: all memory was allocated up front. */
     if (mscsim_engine_done(eng))
@@ -265,7 +265,7 @@ MSCSIM_API int mscsim_engine_step(mscsim_engine *eng, mscsim_error *err)
     return MSCSIM_OK;
 }
 
-MSCSIM_API long mscsim_engine_trials_done(const mscsim_engine *eng)
+SIM_API long mscsim_engine_trials_done(const mscsim_engine *eng)
 {
     long done = 0;
     for (size_t c = 0; c < eng->cell_count; c++)
@@ -273,28 +273,28 @@ MSCSIM_API long mscsim_engine_trials_done(const mscsim_engine *eng)
     return done;
 }
 
-MSCSIM_API double mscsim_engine_progress(const mscsim_engine *eng)
+SIM_API double mscsim_engine_progress(const mscsim_engine *eng)
 {
     double total = (double)eng->cfg.reps * (double)eng->cell_count;
     return total > 0 ? (double)mscsim_engine_trials_done(eng) / total : 1.0;
 }
 
-MSCSIM_API int mscsim_engine_threads(const mscsim_engine *eng)
+SIM_API int mscsim_engine_threads(const mscsim_engine *eng)
 {
     return eng->threads;
 }
 
-MSCSIM_API size_t mscsim_engine_cell_count(const mscsim_engine *eng)
+SIM_API size_t mscsim_engine_cell_count(const mscsim_engine *eng)
 {
     return eng->cell_count;
 }
 
-MSCSIM_API int mscsim_engine_analysis_count(const mscsim_engine *eng)
+SIM_API int mscsim_engine_analysis_count(const mscsim_engine *eng)
 {
     return eng->analysis_count;
 }
 
-MSCSIM_API void mscsim_engine_summary(const mscsim_engine *eng, size_t cell, int analysis,
+SIM_API void mscsim_engine_summary(const mscsim_engine *eng, size_t cell, int analysis,
                                       mscsim_cell_summary *out)
 {
     const trial_totals *tr = &eng->trials[cell];
@@ -333,7 +333,7 @@ MSCSIM_API void mscsim_engine_summary(const mscsim_engine *eng, size_t cell, int
     out->missing_msc = reps > 0 ? (double)tr->missing_arm[1] / (reps * (double)sizes[1]) : (double)NAN;
 }
 
-MSCSIM_API void mscsim_engine_last_chunk(const mscsim_engine *eng,
+SIM_API void mscsim_engine_last_chunk(const mscsim_engine *eng,
                                          const mscsim_replicate **records, size_t *count,
                                          size_t *cell)
 {

@@ -15,14 +15,14 @@ static const char *const status_names[MSCSIM_STATUS_COUNT] = {
     [MSCSIM_ECONFIG] = "inconsistent configuration",
 };
 
-MSCSIM_API const char *mscsim_strerror(int code)
+SIM_API const char *mscsim_strerror(int code)
 {
     if (code < 0 || code >= MSCSIM_STATUS_COUNT)
         return "unknown status";
     return status_names[code];
 }
 
-int mscsim_error_set(mscsim_error *err, int code, const char *fmt, ...)
+int sim_error_set(mscsim_error *err, int code, const char *fmt, ...)
 {
     if (!err)
         return code;
@@ -41,7 +41,7 @@ static void copy_field(char *dst, size_t len, const char *src)
         snprintf(dst, len, "%s", src);
 }
 
-void mscsim_error_locate(mscsim_error *err, const char *file, int line, const char *section,
+void sim_error_locate(mscsim_error *err, const char *file, int line, const char *section,
                          const char *key)
 {
     if (!err)
@@ -53,7 +53,7 @@ void mscsim_error_locate(mscsim_error *err, const char *file, int line, const ch
     copy_field(err->key, sizeof err->key, key);
 }
 
-MSCSIM_API char *mscsim_error_format(const mscsim_error *err, char *buf, unsigned long len)
+SIM_API char *mscsim_error_format(const mscsim_error *err, char *buf, unsigned long len)
 {
     size_t used = 0;
     buf[0] = '\0';

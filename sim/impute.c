@@ -2,7 +2,7 @@
  * Multiple imputation of monotone missing visit scores, and Rubin's rules (sim/impute.h).
  *
  * DESCRIPTION
- *   mscsim_impute_monotone makes one proper imputation of a monotone pattern by sequential
+ *   sim_impute_monotone makes one proper imputation of a monotone pattern by sequential
  *   Bayesian linear regression: visit by visit, the scores observed at visit v are
  *   regressed on an intercept, the baseline and visits 0..v-1 (all observed for these
  *   patients, the pattern being monotone), the parameters are drawn from their posterior
@@ -11,7 +11,7 @@
  *   one step before. Under a monotone pattern this sequence is a draw from the joint
  *   posterior predictive distribution, without iteration (Rubin 1987, sec. 5.4;
  *   van Buuren 2018, sec. 4.3 "monotone data imputation").
- *   mscsim_rubin_pool combines m completed-data analyses by Rubin's rules with the
+ *   sim_rubin_pool combines m completed-data analyses by Rubin's rules with the
  *   Barnard-Rubin small-sample degrees of freedom.
  *
  * METHOD (van Buuren 2018, algorithm 3.1 "Bayesian linear regression")
@@ -83,7 +83,7 @@ typedef struct {
                      * predictors, then centred y; the QR overwrites it. */
 } fit_state;
 
-size_t mscsim_impute_work_size(size_t n, int visits)
+size_t sim_impute_work_size(size_t n, int visits)
 {
     if (visits < 1)
         return 0;
@@ -276,7 +276,7 @@ static void uncentre(const fit_state *f, const double *slopes, double c0, double
     beta[0] = icpt;
 }
 
-int mscsim_impute_fit(const double *baseline, const double *score,
+int sim_impute_fit(const double *baseline, const double *score,
                       const unsigned char *observed, size_t n, int visits, int v,
                       double *work, double *beta_hat, double *sigma_hat, size_t *n_obs)
 {
@@ -293,7 +293,7 @@ int mscsim_impute_fit(const double *baseline, const double *score,
     return MSCSIM_OK;
 }
 
-int mscsim_impute_draw(const double *baseline, const double *score,
+int sim_impute_draw(const double *baseline, const double *score,
                        const unsigned char *observed, size_t n, int visits, int v,
                        mscsim_rng *rng, double *work, double *beta, double *sigma)
 {
@@ -315,7 +315,7 @@ int mscsim_impute_draw(const double *baseline, const double *score,
  * Sequential imputation
  * =================================================================================== */
 
-int mscsim_impute_monotone(const double *baseline, double *score,
+int sim_impute_monotone(const double *baseline, double *score,
                            const unsigned char *observed, size_t n, int visits,
                            int last, mscsim_rng *rng, double *work)
 {
@@ -371,7 +371,7 @@ int mscsim_impute_monotone(const double *baseline, double *score,
  * Rubin's rules
  * =================================================================================== */
 
-void mscsim_rubin_pool(const double *est, const double *var, int m, double df_com,
+void sim_rubin_pool(const double *est, const double *var, int m, double df_com,
                        double *qbar, double *total_var, double *df)
 {
     *qbar = *total_var = *df = NAN;

@@ -1,5 +1,5 @@
-#ifndef MSCSIM_IMPUTE_H
-#define MSCSIM_IMPUTE_H
+#ifndef SIM_IMPUTE_H
+#define SIM_IMPUTE_H
 /*
  * Private to sim/ (and tests/test_impute.c): multiple imputation of monotone missing
  * visit scores by sequential Bayesian linear regression, and Rubin's rules. Method,
@@ -21,12 +21,12 @@
 #include "mscsim/rng.h"
 
 /*
- * Number of doubles of scratch that mscsim_impute_monotone (and the fit/draw helpers)
+ * Number of doubles of scratch that sim_impute_monotone (and the fit/draw helpers)
  * need for n patients and `visits` visits: visits^2 + 5 visits + n (visits + 1). It is
  * nondecreasing in both arguments, so one buffer sized for the largest trial serves every
  * smaller call. 0 when visits < 1. The caller owns the buffer.
  */
-size_t mscsim_impute_work_size(size_t n, int visits);
+size_t sim_impute_work_size(size_t n, int visits);
 
 /*
  * Proper multiple imputation (one draw) of a monotone missing pattern, by sequential
@@ -48,7 +48,7 @@ size_t mscsim_impute_work_size(size_t n, int visits);
  * are imputed. Patterns must be monotone over all visits (once missing, missing at every
  * later visit). Every baseline and every observed score at visits 0..last must be finite;
  * unobserved cells may hold anything (NaN included). work has
- * mscsim_impute_work_size(n, visits) doubles. n = 0 is valid (nothing to do).
+ * sim_impute_work_size(n, visits) doubles. n = 0 is valid (nothing to do).
  *
  * Writes only unobserved cells of score at visits 0..last; never allocates.
  * Returns MSCSIM_OK; MSCSIM_EINVAL (nothing written) for NULL pointers, visits < 1, last
@@ -58,7 +58,7 @@ size_t mscsim_impute_work_size(size_t n, int visits);
  * before it are imputed, it and later visits are left unchanged, and the caller counts
  * the trial as failed.
  */
-int mscsim_impute_monotone(const double *baseline, double *score, const unsigned char *observed,
+int sim_impute_monotone(const double *baseline, double *score, const unsigned char *observed,
                            size_t n, int visits, int last, mscsim_rng *rng, double *work);
 
 /*
@@ -67,19 +67,19 @@ int mscsim_impute_monotone(const double *baseline, double *score, const unsigned
  * 0..v-1), sigma_hat = sqrt(SSE / (n_obs - p)) and n_obs (any may be NULL). It uses the
  * patients observed at v, whose predictors must be observed (or already filled in).
  * Returns MSCSIM_OK, MSCSIM_EINVAL for bad arguments (v outside [0, visits), NULL data)
- * or MSCSIM_ERANGE as mscsim_impute_monotone; outputs are untouched unless MSCSIM_OK.
+ * or MSCSIM_ERANGE as sim_impute_monotone; outputs are untouched unless MSCSIM_OK.
  */
-int mscsim_impute_fit(const double *baseline, const double *score, const unsigned char *observed,
+int sim_impute_fit(const double *baseline, const double *score, const unsigned char *observed,
                       size_t n, int visits, int v, double *work, double *beta_hat,
                       double *sigma_hat, size_t *n_obs);
 
 /*
- * One posterior draw of visit v's model parameters, as mscsim_impute_monotone makes it
+ * One posterior draw of visit v's model parameters, as sim_impute_monotone makes it
  * (the fit, the chi-square, then p normals): beta[0..p-1] in the parametrisation of
- * mscsim_impute_fit and sigma (either may be NULL). Exposed for the distribution tests.
- * Status codes as mscsim_impute_fit; draws nothing unless MSCSIM_OK.
+ * sim_impute_fit and sigma (either may be NULL). Exposed for the distribution tests.
+ * Status codes as sim_impute_fit; draws nothing unless MSCSIM_OK.
  */
-int mscsim_impute_draw(const double *baseline, const double *score, const unsigned char *observed,
+int sim_impute_draw(const double *baseline, const double *score, const unsigned char *observed,
                        size_t n, int visits, int v, mscsim_rng *rng, double *work, double *beta,
                        double *sigma);
 
@@ -97,7 +97,7 @@ int mscsim_impute_draw(const double *baseline, const double *score, const unsign
  * estimate, a negative or NaN variance, df_com <= 0 or NaN) sets all three to NaN.
  * Output pointers must not be NULL.
  */
-void mscsim_rubin_pool(const double *est, const double *var, int m, double df_com,
+void sim_rubin_pool(const double *est, const double *var, int m, double df_com,
                        double *qbar, double *total_var, double *df);
 
 #endif

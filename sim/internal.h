@@ -1,15 +1,15 @@
-#ifndef MSCSIM_INTERNAL_H
-#define MSCSIM_INTERNAL_H
+#ifndef SIM_INTERNAL_H
+#define SIM_INTERNAL_H
 /* Private helpers shared by sim/ files; never included from outside sim/. */
 
 #include "mscsim/error.h"
 
-#define MSCSIM_API __attribute__((visibility("default")))
+#define SIM_API __attribute__((visibility("default")))
 
-#define MSCSIM_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define SIM_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Greatest common divisor of a, b >= 0 (Euclid). */
-static inline long mscsim_gcd(long a, long b)
+static inline long sim_gcd(long a, long b)
 {
     while (b) {
         long r = a % b;
@@ -20,13 +20,13 @@ static inline long mscsim_gcd(long a, long b)
 }
 
 /* Fills err (if not NULL) with code and a printf-style message; returns code so callers
- * can write `return mscsim_error_set(err, MSCSIM_EINVAL, "...")`. Location fields are
- * cleared; use mscsim_error_locate to add them. */
-int mscsim_error_set(mscsim_error *err, int code, const char *fmt, ...)
+ * can write `return sim_error_set(err, MSCSIM_EINVAL, "...")`. Location fields are
+ * cleared; use sim_error_locate to add them. */
+int sim_error_set(mscsim_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Adds file, line, section and key to an error already set (NULL leaves a field as is). */
-void mscsim_error_locate(mscsim_error *err, const char *file, int line, const char *section,
+void sim_error_locate(mscsim_error *err, const char *file, int line, const char *section,
                          const char *key);
 
 #endif

@@ -1,5 +1,5 @@
-#ifndef MSCSIM_MATHLIB_H
-#define MSCSIM_MATHLIB_H
+#ifndef SIM_MATHLIB_H
+#define SIM_MATHLIB_H
 /*
  * The only door to R's standalone math library (libRmath). Only d/p/q functions of
  * standard distributions are used: Rmath's random generators keep global state, and its

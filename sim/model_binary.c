@@ -19,7 +19,7 @@ typedef struct {
 
 static unsigned binary_needs(const mscsim_config *cfg)
 {
-    return mscsim_effect_needs(cfg);
+    return sim_effect_needs(cfg);
 }
 
 static int binary_prepare(const mscsim_config *cfg, void *out, mscsim_error *err)
@@ -55,12 +55,12 @@ static void binary_simulate(const void *params, mscsim_rng *rng, mscsim_arm_sim 
     for (size_t i = 0; i < arm->n; i++) {
         double prob = p->p[a];
         if (hetero)
-            prob = fmin(1.0, fmax(0.0, p->p[0] + mscsim_effect_multiplier(&p->msc, arm->cov, i) * diff));
+            prob = fmin(1.0, fmax(0.0, p->p[0] + sim_effect_multiplier(&p->msc, arm->cov, i) * diff));
         arm->score[i] = arm->true_score[i] = mscsim_rbernoulli(rng, prob);
     }
 }
 
-const mscsim_model_type mscsim_model_binary = {
+const mscsim_model_type sim_model_binary = {
     .name = "binary",
     .description = "Favourable binary outcome with probability p per arm.",
     .outcome = MSCSIM_OUTCOME_BINARY,

@@ -29,7 +29,7 @@ _Static_assert(sizeof(normal_params) <= MSCSIM_MODEL_PARAMS_MAX, "params too lar
 
 static unsigned normal_needs(const mscsim_config *cfg)
 {
-    return (cfg->rho != 0.0 ? MSCSIM_NEED_BASELINE : 0u) | mscsim_effect_needs(cfg);
+    return (cfg->rho != 0.0 ? MSCSIM_NEED_BASELINE : 0u) | sim_effect_needs(cfg);
 }
 
 static int normal_prepare(const mscsim_config *cfg, void *out, mscsim_error *err)
@@ -42,7 +42,7 @@ static int normal_prepare(const mscsim_config *cfg, void *out, mscsim_error *err
     }
     double sd = mscsim_distspec_sd(&cfg->baseline);
     if (cfg->rho != 0.0 && !(sd > 0)) {
-        mscsim_error_set(err, MSCSIM_ECONFIG,
+        sim_error_set(err, MSCSIM_ECONFIG,
                          "rho needs a baseline distribution with a known sd > 0");
         return mscsim_config_error_at(cfg, "baseline", "score", err);
     }
@@ -82,7 +82,7 @@ static void normal_simulate(const void *params, mscsim_rng *rng, mscsim_arm_sim 
     }
     for (size_t i = 0; i < arm->n; i++) {
         double b = base ? base[i] : 0.0;
-        double m = hetero ? p->mean[0] + mscsim_effect_multiplier(&p->msc, arm->cov, i) * diff
+        double m = hetero ? p->mean[0] + sim_effect_multiplier(&p->msc, arm->cov, i) * diff
                           : mean;
         double change =
             m + sd * (p->z_scale * (b - p->baseline_mean) + p->residual_weight * mscsim_rnorm_std(rng));
@@ -90,7 +90,7 @@ static void normal_simulate(const void *params, mscsim_rng *rng, mscsim_arm_sim 
     }
 }
 
-const mscsim_model_type mscsim_model_normal = {
+const mscsim_model_type sim_model_normal = {
     .name = "normal",
     .description = "Normal change from baseline, correlated rho with the baseline score.",
     .outcome = MSCSIM_OUTCOME_CONTINUOUS,

@@ -140,7 +140,7 @@ _Static_assert(sizeof(ordinal_params) <= MSCSIM_MODEL_PARAMS_MAX, "params too la
 static int fail_at(const mscsim_config *cfg, const char *section, const char *key,
                    mscsim_error *err, int code, const char *fmt, double value)
 {
-    mscsim_error_set(err, code, fmt, value);
+    sim_error_set(err, code, fmt, value);
     return mscsim_config_error_at(cfg, section, key, err);
 }
 
@@ -176,7 +176,7 @@ static int prepare_nihss_table(const mscsim_config *cfg, ordinal_params *p, mscs
 {
     const mscsim_dist_spec *spec = &cfg->nihss;
     if (isnan(mscsim_distspec_quantile(spec, 0.5))) {
-        mscsim_error_set(err, MSCSIM_ECONFIG,
+        sim_error_set(err, MSCSIM_ECONFIG,
                          "latent_corr = %g needs a [baseline] nihss distribution with a "
                          "quantile function (normal, truncnormal, uniform, lognormal, fixed "
                          "or discrete; not none or empirical)",
@@ -194,7 +194,7 @@ static int prepare_nihss_table(const mscsim_config *cfg, ordinal_params *p, mscs
         below = upto;
     }
     if (!(total > 0.0)) {
-        mscsim_error_set(err, MSCSIM_ECONFIG,
+        sim_error_set(err, MSCSIM_ECONFIG,
                          "gives no whole NIHSS value 0..42 inside the eligibility window "
                          "[%g, %g], so latent_corr = %g has nothing to correlate with",
                          cfg->nihss_min, cfg->nihss_max, cfg->latent_corr);
@@ -213,14 +213,14 @@ static int prepare_nihss_table(const mscsim_config *cfg, ordinal_params *p, mscs
 static int ordinal_prepare(const mscsim_config *cfg, void *out, mscsim_error *err)
 {
     if (cfg->endpoint == MSCSIM_ENDPOINT_CHANGE || cfg->endpoint == MSCSIM_ENDPOINT_RATIO) {
-        mscsim_error_set(err, MSCSIM_ECONFIG,
+        sim_error_set(err, MSCSIM_ECONFIG,
                          "model 'ordinal' has no baseline mRS, so only the final and "
                          "responder (on final) endpoints apply");
         return mscsim_config_error_at(cfg, "analysis", "endpoint", err);
     }
     if (cfg->endpoint == MSCSIM_ENDPOINT_RESPONDER &&
         cfg->responder_on != MSCSIM_RESPONDER_ON_FINAL) {
-        mscsim_error_set(err, MSCSIM_ECONFIG,
+        sim_error_set(err, MSCSIM_ECONFIG,
                          "model 'ordinal' has no baseline mRS: a responder must be defined on "
                          "the final value");
         return mscsim_config_error_at(cfg, "analysis", "responder_on", err);
@@ -233,7 +233,7 @@ static int ordinal_prepare(const mscsim_config *cfg, void *out, mscsim_error *er
     double sum = 0.0;
     for (int k = 0; k < LEVELS; k++) {
         if (!(ctl->probs[k] >= 0.0) || !isfinite(ctl->probs[k])) {
-            mscsim_error_set(err, MSCSIM_ERANGE,
+            sim_error_set(err, MSCSIM_ERANGE,
                              "P(mRS = %d) = %g; each probability must be a finite number >= 0",
                              k, ctl->probs[k]);
             return mscsim_config_error_at(cfg, "control", "probs", err);
@@ -262,7 +262,7 @@ static int ordinal_prepare(const mscsim_config *cfg, void *out, mscsim_error *er
 
     /* OR = 1 copies the control arm exactly, so a null design's truth is exactly 0. */
     for (int k = 0; k < CUTS; k++)
-        p.cum[MSCSIM_ARM_MSC][k] = mscsim_po_cut(ctl->probs, LEVELS, k, p.log_or,
+        p.cum[MSCSIM_ARM_MSC][k] = sim_po_cut(ctl->probs, LEVELS, k, p.log_or,
                                                  &p.cum[MSCSIM_ARM_CONTROL][k], &p.theta[k]);
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
         /* Control: the configured probabilities themselves (the set-up renormalises them),
@@ -293,7 +293,7 @@ static int ordinal_prepare(const mscsim_config *cfg, void *out, mscsim_error *er
 
 static unsigned ordinal_needs(const mscsim_config *cfg)
 {
-    return (cfg->latent_corr != 0.0 ? MSCSIM_NEED_NIHSS : 0u) | mscsim_effect_needs(cfg);
+    return (cfg->latent_corr != 0.0 ? MSCSIM_NEED_NIHSS : 0u) | sim_effect_needs(cfg);
 }
 
 /* {==================================================================================
@@ -401,7 +401,7 @@ static void ordinal_simulate(const void *params, mscsim_rng *rng, mscsim_arm_sim
         for (size_t i = 0; i < arm->n; i++) {
             /* u in (0, 1) on a grid where 1 - u is exact: logit(u) is finite. */
             double u = mscsim_rng_uniform_pos(rng);
-            double x = log(u / (1.0 - u)) - p->log_or * mscsim_effect_multiplier(&msc, cov, i);
+            double x = log(u / (1.0 - u)) - p->log_or * sim_effect_multiplier(&msc, cov, i);
             score[i] = true_score[i] = isnan(x) ? (double)NAN : cuts_below(p->theta, x);
         }
         break;
@@ -415,7 +415,7 @@ static void ordinal_simulate(const void *params, mscsim_rng *rng, mscsim_arm_sim
             if (!hetero)
                 m = isnan(z) ? (double)NAN : cuts_below(p->zthr[a], z);
             else {
-                double x = logit_pnorm(z) - p->log_or * mscsim_effect_multiplier(&msc, cov, i);
+                double x = logit_pnorm(z) - p->log_or * sim_effect_multiplier(&msc, cov, i);
                 m = isnan(x) ? (double)NAN : cuts_below(p->theta, x);
             }
             score[i] = true_score[i] = m;
@@ -424,7 +424,7 @@ static void ordinal_simulate(const void *params, mscsim_rng *rng, mscsim_arm_sim
     }
 }
 
-const mscsim_model_type mscsim_model_ordinal = {
+const mscsim_model_type sim_model_ordinal = {
     .name = "ordinal",
     .description = "mRS 0-6 with a proportional-odds (common odds ratio) effect; optional "
                    "latent correlation with baseline NIHSS.",

@@ -72,7 +72,7 @@ _Static_assert(sizeof(proportional_params) <= MSCSIM_MODEL_PARAMS_MAX, "params t
 
 static unsigned proportional_needs(const mscsim_config *cfg)
 {
-    return MSCSIM_NEED_BASELINE | mscsim_effect_needs(cfg);
+    return MSCSIM_NEED_BASELINE | sim_effect_needs(cfg);
 }
 
 /* Fails unless value is a finite number in [lo, hi]; the error names section.key. */
@@ -81,7 +81,7 @@ static int check_range(const mscsim_config *cfg, const char *section, const char
 {
     if (isfinite(value) && value >= lo && value <= hi)
         return MSCSIM_OK;
-    mscsim_error_set(err, MSCSIM_ERANGE, "must be a finite number in [%g, %g] (got %g)", lo, hi,
+    sim_error_set(err, MSCSIM_ERANGE, "must be a finite number in [%g, %g] (got %g)", lo, hi,
                      value);
     return mscsim_config_error_at(cfg, section, key, err);
 }
@@ -98,7 +98,7 @@ static int proportional_prepare(const mscsim_config *cfg, void *out, mscsim_erro
     if (status)
         return status;
     if (!mscsim_scale_bounded(&scale) || !isfinite(scale.min) || !isfinite(scale.max)) {
-        mscsim_error_set(err, MSCSIM_ECONFIG,
+        sim_error_set(err, MSCSIM_ECONFIG,
                          "the proportional model needs a bounded scale (fma_ue, fma_le, "
                          "fma_motor, barthel, nihss or custom): recovery is a share of the "
                          "function lost");
@@ -134,7 +134,7 @@ static int proportional_prepare(const mscsim_config *cfg, void *out, mscsim_erro
                    ? 0.0
                    : p.logit_q[MSCSIM_ARM_MSC] - p.logit_q[MSCSIM_ARM_CONTROL];
     if (msc->effect_slope != 0.0 && !isfinite(p.dlogit)) {
-        mscsim_error_set(err, MSCSIM_ECONFIG,
+        sim_error_set(err, MSCSIM_ECONFIG,
                          "0 or 1 in one arm only: the log-odds difference between the arms "
                          "is infinite and cannot be scaled by [msc] effect_slope; use shares "
                          "strictly between 0 and 1");
@@ -163,7 +163,7 @@ static void proportional_simulate(const void *params, mscsim_rng *rng, mscsim_ar
     const int a = arm->arm;
     const int hetero = a == MSCSIM_ARM_MSC && p->effect_slope != 0.0;
     const double dr = p->r[MSCSIM_ARM_MSC] - p->r[MSCSIM_ARM_CONTROL];
-    /* mscsim_effect_multiplier reads only the slope and centre of an arm config. */
+    /* sim_effect_multiplier reads only the slope and centre of an arm config. */
     mscsim_arm_config het;
     memset(&het, 0, sizeof het);
     het.effect_slope = p->effect_slope;
@@ -177,7 +177,7 @@ static void proportional_simulate(const void *params, mscsim_rng *rng, mscsim_ar
         double s = potential * p->inv_range;
         double r_mean = p->r[a], lq = p->logit_q[a];
         if (hetero) {
-            double m = mscsim_effect_multiplier(&het, arm->cov, i);
+            double m = sim_effect_multiplier(&het, arm->cov, i);
             r_mean = p->r[MSCSIM_ARM_CONTROL] + m * dr;
             r_mean = r_mean < 0.0 ? 0.0 : (r_mean > 1.0 ? 1.0 : r_mean);
             lq = p->logit_q[MSCSIM_ARM_CONTROL] + m * p->dlogit;
@@ -201,7 +201,7 @@ static void proportional_simulate(const void *params, mscsim_rng *rng, mscsim_ar
     }
 }
 
-const mscsim_model_type mscsim_model_proportional = {
+const mscsim_model_type sim_model_proportional = {
     .name = "proportional",
     .description = "Proportional recovery rule: fitters regain a share r of the function lost, "
                    "non-fitters little (Prabhakaran 2008, Winters 2015).",

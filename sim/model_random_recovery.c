@@ -54,7 +54,7 @@ _Static_assert(sizeof(random_recovery_params) <= MSCSIM_MODEL_PARAMS_MAX, "param
 
 static unsigned random_recovery_needs(const mscsim_config *cfg)
 {
-    return MSCSIM_NEED_BASELINE | mscsim_effect_needs(cfg);
+    return MSCSIM_NEED_BASELINE | sim_effect_needs(cfg);
 }
 
 static int random_recovery_prepare(const mscsim_config *cfg, void *out, mscsim_error *err)
@@ -64,7 +64,7 @@ static int random_recovery_prepare(const mscsim_config *cfg, void *out, mscsim_e
     if (status)
         return status;
     if (!mscsim_scale_bounded(&scale) || !isfinite(scale.min) || !isfinite(scale.max)) {
-        mscsim_error_set(err, MSCSIM_ECONFIG,
+        sim_error_set(err, MSCSIM_ECONFIG,
                          "the random_recovery model needs a bounded scale (fma_ue, fma_le, "
                          "fma_motor, barthel, nihss or custom): its point is the clipping at "
                          "the ceiling");
@@ -79,14 +79,14 @@ static int random_recovery_prepare(const mscsim_config *cfg, void *out, mscsim_e
     case MSCSIM_DIST_FIXED:
         break;
     default:
-        mscsim_error_set(err, MSCSIM_ECONFIG,
+        sim_error_set(err, MSCSIM_ECONFIG,
                          "must be a normal, uniform, truncnormal, lognormal or fixed "
                          "distribution: the gain is drawn without a population");
         return mscsim_config_error_at(cfg, "model", "gain", err);
     }
     const mscsim_arm_config *msc = &cfg->arm[MSCSIM_ARM_MSC];
     if (!isfinite(msc->gain_shift)) {
-        mscsim_error_set(err, MSCSIM_ERANGE, "must be finite (got %g)", msc->gain_shift);
+        sim_error_set(err, MSCSIM_ERANGE, "must be finite (got %g)", msc->gain_shift);
         return mscsim_config_error_at(cfg, "msc", "gain_shift", err);
     }
 
@@ -118,7 +118,7 @@ static void random_recovery_simulate(const void *params, mscsim_rng *rng, mscsim
 {
     const random_recovery_params *p = params;
     const int msc = arm->arm == MSCSIM_ARM_MSC;
-    /* mscsim_effect_multiplier reads only the slope and centre of an arm config. */
+    /* sim_effect_multiplier reads only the slope and centre of an arm config. */
     mscsim_arm_config het;
     memset(&het, 0, sizeof het);
     het.effect_slope = p->effect_slope;
@@ -136,14 +136,14 @@ static void random_recovery_simulate(const void *params, mscsim_rng *rng, mscsim
         double b = base[i] < p->lo ? p->lo : (base[i] > p->hi ? p->hi : base[i]);
         double gain = mscsim_distspec_draw(&spec, rng);
         if (msc)
-            gain += p->shift * mscsim_effect_multiplier(&het, arm->cov, i);
+            gain += p->shift * sim_effect_multiplier(&het, arm->cov, i);
         double y = b + p->dir * gain;
         for (int v = 0; v < nv; v++)
             arm->true_score[i * (size_t)nv + (size_t)v] = arm->score[i * (size_t)nv + (size_t)v] = y;
     }
 }
 
-const mscsim_model_type mscsim_model_random_recovery = {
+const mscsim_model_type sim_model_random_recovery = {
     .name = "random_recovery",
     .description = "Random recovery independent of the baseline, clipped at the ceiling: the "
                    "null behind the proportional recovery rule (Hope 2019).",

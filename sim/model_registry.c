@@ -4,24 +4,24 @@
 #include "internal.h"
 #include "mscsim/model.h"
 
-extern const mscsim_model_type mscsim_model_normal;
-extern const mscsim_model_type mscsim_model_binary;
-extern const mscsim_model_type mscsim_model_proportional;
-extern const mscsim_model_type mscsim_model_random_recovery;
-extern const mscsim_model_type mscsim_model_trajectory;
-extern const mscsim_model_type mscsim_model_ordinal;
+extern const mscsim_model_type sim_model_normal;
+extern const mscsim_model_type sim_model_binary;
+extern const mscsim_model_type sim_model_proportional;
+extern const mscsim_model_type sim_model_random_recovery;
+extern const mscsim_model_type sim_model_trajectory;
+extern const mscsim_model_type sim_model_ordinal;
 
 static const mscsim_model_type *const models[] = {
-    &mscsim_model_normal,
-    &mscsim_model_binary,
-    &mscsim_model_proportional,
-    &mscsim_model_random_recovery,
-    &mscsim_model_trajectory,
-    &mscsim_model_ordinal,
+    &sim_model_normal,
+    &sim_model_binary,
+    &sim_model_proportional,
+    &sim_model_random_recovery,
+    &sim_model_trajectory,
+    &sim_model_ordinal,
     NULL,
 };
 
-MSCSIM_API const mscsim_model_type *mscsim_model_find(const char *name)
+SIM_API const mscsim_model_type *mscsim_model_find(const char *name)
 {
     for (size_t i = 0; models[i]; i++)
         if (strcmp(models[i]->name, name) == 0)
@@ -29,7 +29,7 @@ MSCSIM_API const mscsim_model_type *mscsim_model_find(const char *name)
     return NULL;
 }
 
-MSCSIM_API const mscsim_model_type *const *mscsim_model_list(void)
+SIM_API const mscsim_model_type *const *mscsim_model_list(void)
 {
     return models;
 }

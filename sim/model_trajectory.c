@@ -124,7 +124,7 @@ static unsigned trajectory_needs(const mscsim_config *cfg)
 {
     /* Without an onset distribution patients are randomized at onset (s0 = 0). */
     unsigned onset = cfg->onset_days.kind != MSCSIM_DIST_NONE ? MSCSIM_NEED_ONSET : 0u;
-    return MSCSIM_NEED_BASELINE | onset | mscsim_effect_needs(cfg);
+    return MSCSIM_NEED_BASELINE | onset | sim_effect_needs(cfg);
 }
 
 /* {==================================================================================
@@ -137,7 +137,7 @@ static int check_range(const mscsim_config *cfg, const char *section, const char
 {
     if (isfinite(value) && value >= lo && value <= hi)
         return MSCSIM_OK;
-    mscsim_error_set(err, MSCSIM_ERANGE, "must be a finite number in [%g, %g] (got %g)", lo, hi,
+    sim_error_set(err, MSCSIM_ERANGE, "must be a finite number in [%g, %g] (got %g)", lo, hi,
                      value);
     return mscsim_config_error_at(cfg, section, key, err);
 }
@@ -151,7 +151,7 @@ static int check_subgroups(const mscsim_config *cfg, mscsim_error *err)
 {
     int count = cfg->subgroup_count;
     if (count < 1 || count > MSCSIM_MAX_SUBGROUPS) {
-        mscsim_error_set(err, MSCSIM_ECONFIG,
+        sim_error_set(err, MSCSIM_ECONFIG,
                          "the trajectory model needs 1 to %d recovery subgroups "
                          "r:tau_weeks:weight (got %d)",
                          MSCSIM_MAX_SUBGROUPS, count);
@@ -161,24 +161,24 @@ static int check_subgroups(const mscsim_config *cfg, mscsim_error *err)
     for (int k = 0; k < count; k++) {
         const mscsim_subgroup *g = &cfg->subgroups[k];
         if (!(g->r >= 0.0 && g->r <= 1.0)) {
-            mscsim_error_set(err, MSCSIM_ERANGE, "subgroup %d has r = %g; r must be "
+            sim_error_set(err, MSCSIM_ERANGE, "subgroup %d has r = %g; r must be "
                              "in [0, 1]", k + 1, g->r);
             return subgroup_error(cfg, err);
         }
         if (!(g->tau_weeks > 0.0) || !isfinite(g->tau_weeks)) {
-            mscsim_error_set(err, MSCSIM_ERANGE, "subgroup %d has tau = %g weeks; "
+            sim_error_set(err, MSCSIM_ERANGE, "subgroup %d has tau = %g weeks; "
                              "tau must be > 0", k + 1, g->tau_weeks);
             return subgroup_error(cfg, err);
         }
         if (!(g->weight >= 0.0) || !isfinite(g->weight)) {
-            mscsim_error_set(err, MSCSIM_ERANGE, "subgroup %d has weight %g; weights "
+            sim_error_set(err, MSCSIM_ERANGE, "subgroup %d has weight %g; weights "
                              "must be >= 0", k + 1, g->weight);
             return subgroup_error(cfg, err);
         }
         sum += g->weight;
     }
     if (!(fabs(sum - 1.0) <= WEIGHT_SUM_TOL)) {
-        mscsim_error_set(err, MSCSIM_ECONFIG, "the weights sum to %.15g; they must "
+        sim_error_set(err, MSCSIM_ECONFIG, "the weights sum to %.15g; they must "
                          "sum to 1 (within %g)", sum, WEIGHT_SUM_TOL);
         return subgroup_error(cfg, err);
     }
@@ -188,19 +188,19 @@ static int check_subgroups(const mscsim_config *cfg, mscsim_error *err)
 static int check_visits(const mscsim_config *cfg, mscsim_error *err)
 {
     if (cfg->visit_count < 1 || cfg->visit_count > MSCSIM_MAX_VISITS) {
-        mscsim_error_set(err, MSCSIM_ECONFIG, "the trajectory model needs 1 to %d visit "
+        sim_error_set(err, MSCSIM_ECONFIG, "the trajectory model needs 1 to %d visit "
                          "days (got %d)", MSCSIM_MAX_VISITS, cfg->visit_count);
         return mscsim_config_error_at(cfg, "trial", "visits", err);
     }
     for (int v = 0; v < cfg->visit_count; v++) {
         double day = cfg->visits[v];
         if (!(day > 0.0) || !isfinite(day)) {
-            mscsim_error_set(err, MSCSIM_ERANGE, "visit %d is on day %g; visit days "
+            sim_error_set(err, MSCSIM_ERANGE, "visit %d is on day %g; visit days "
                              "must be > 0 (days after randomization)", v + 1, day);
             return mscsim_config_error_at(cfg, "trial", "visits", err);
         }
         if (v > 0 && !(day > cfg->visits[v - 1])) {
-            mscsim_error_set(err, MSCSIM_ECONFIG, "day %g follows day %g; visit days "
+            sim_error_set(err, MSCSIM_ECONFIG, "day %g follows day %g; visit days "
                              "must be strictly increasing", day, cfg->visits[v - 1]);
             return mscsim_config_error_at(cfg, "trial", "visits", err);
         }
@@ -215,7 +215,7 @@ static int trajectory_prepare(const mscsim_config *cfg, void *out, mscsim_error 
     if (status)
         return status;
     if (!mscsim_scale_bounded(&scale) || !isfinite(scale.min) || !isfinite(scale.max)) {
-        mscsim_error_set(err, MSCSIM_ECONFIG,
+        sim_error_set(err, MSCSIM_ECONFIG,
                          "the trajectory model needs a bounded scale (fma_ue, fma_le, "
                          "fma_motor, barthel, nihss or custom): recovery is a share of the "
                          "function lost");
@@ -232,12 +232,12 @@ static int trajectory_prepare(const mscsim_config *cfg, void *out, mscsim_error 
         (status = check_range(cfg, "msc", "r_gain", msc->r_gain, -1, 1, err)))
         return status;
     if (!(msc->tau_ratio > 0.0) || !isfinite(msc->tau_ratio)) {
-        mscsim_error_set(err, MSCSIM_ERANGE, "must be > 0: it multiplies tau, < 1 = faster recovery "
+        sim_error_set(err, MSCSIM_ERANGE, "must be > 0: it multiplies tau, < 1 = faster recovery "
                          "(got %g)", msc->tau_ratio);
         return mscsim_config_error_at(cfg, "msc", "tau_ratio", err);
     }
     if (!(msc->delay_days >= 0.0) || !isfinite(msc->delay_days)) {
-        mscsim_error_set(err, MSCSIM_ERANGE, "must be >= 0: days after randomization before the MSC "
+        sim_error_set(err, MSCSIM_ERANGE, "must be >= 0: days after randomization before the MSC "
                          "effect starts (got %g)", msc->delay_days);
         return mscsim_config_error_at(cfg, "msc", "delay_days", err);
     }
@@ -337,7 +337,7 @@ static void trajectory_simulate(const void *params, mscsim_rng *rng, mscsim_arm_
     const trajectory_params *p = params;
     const int msc = arm->arm == MSCSIM_ARM_MSC;
     const double range = p->hi - p->lo;
-    /* mscsim_effect_multiplier reads only the slope and centre of an arm config. */
+    /* sim_effect_multiplier reads only the slope and centre of an arm config. */
     mscsim_arm_config het;
     memset(&het, 0, sizeof het);
     het.effect_slope = p->effect_slope;
@@ -388,7 +388,7 @@ static void trajectory_simulate(const void *params, mscsim_rng *rng, mscsim_arm_
         /* The msc curve from s1 = s0 + delay: 1 / tau', deficit at s1, new plateau. */
         double inv_tau1 = 0.0, deficit1 = 0.0, plateau1 = 0.0;
         if (msc) {
-            double m = mscsim_effect_multiplier(&het, arm->cov, i);
+            double m = sim_effect_multiplier(&het, arm->cov, i);
             double r1 = clamp01(r + m * p->r_gain);
             /* DBL_MIN floor: an extreme m must not turn tau' into 0 (0/0 at s = s1). */
             inv_tau1 = 1.0 / fmax(tau * exp(m * p->log_tau_ratio), DBL_MIN);
@@ -418,7 +418,7 @@ static void trajectory_simulate(const void *params, mscsim_rng *rng, mscsim_arm_
     }
 }
 
-const mscsim_model_type mscsim_model_trajectory = {
+const mscsim_model_type sim_model_trajectory = {
     .name = "trajectory",
     .description = "Mixture of exponential recovery curves from stroke onset, scored at every "
                    "visit (van der Vliet 2020).",

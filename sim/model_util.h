@@ -1,5 +1,5 @@
-#ifndef MSCSIM_MODEL_UTIL_H
-#define MSCSIM_MODEL_UTIL_H
+#ifndef SIM_MODEL_UTIL_H
+#define SIM_MODEL_UTIL_H
 /* Private helpers shared by the model files (and by analytic.c, for what a model implies). */
 
 #include <math.h>
@@ -17,7 +17,7 @@
  * patients, shared/domain.md section 1). Models apply it to their effect parameter (a
  * mean difference, a gain in r, a log odds ratio, ...). 1 when there is no slope.
  */
-static inline double mscsim_effect_multiplier(const mscsim_arm_config *msc,
+static inline double sim_effect_multiplier(const mscsim_arm_config *msc,
                                               const mscsim_covariates *cov, size_t i)
 {
     if (msc->effect_slope == 0.0 || !cov->nihss)
@@ -26,7 +26,7 @@ static inline double mscsim_effect_multiplier(const mscsim_arm_config *msc,
 }
 
 /* MSCSIM_NEED_NIHSS when the MSC effect varies with NIHSS. */
-static inline unsigned mscsim_effect_needs(const mscsim_config *cfg)
+static inline unsigned sim_effect_needs(const mscsim_config *cfg)
 {
     return cfg->arm[1].effect_slope != 0.0 ? MSCSIM_NEED_NIHSS : 0u;
 }
@@ -38,7 +38,7 @@ static inline unsigned mscsim_effect_needs(const mscsim_config *cfg)
  * are summed apart, so a cut next to an empty end is exactly 0 or 1 and theta exactly -Inf
  * or +Inf (1 - head would leave a rounding residue); log_or = 0 returns control exactly.
  */
-static inline double mscsim_po_cut(const double *probs, int levels, int k, double log_or,
+static inline double sim_po_cut(const double *probs, int levels, int k, double log_or,
                                    double *control, double *theta)
 {
     double head = 0.0, tail = 0.0;

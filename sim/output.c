@@ -15,7 +15,7 @@ struct mscsim_csv_writer {
     char *tmp_path;
 };
 
-MSCSIM_API char *mscsim_format_double(char *buf, size_t len, double v)
+SIM_API char *mscsim_format_double(char *buf, size_t len, double v)
 {
     if (isnan(v)) {
         snprintf(buf, len, "NA");
@@ -52,22 +52,22 @@ static void writer_free(mscsim_csv_writer *w)
     free(w);
 }
 
-MSCSIM_API int mscsim_csv_writer_open(const char *path, mscsim_csv_writer **out,
+SIM_API int mscsim_csv_writer_open(const char *path, mscsim_csv_writer **out,
                                       mscsim_error *err)
 {
     *out = NULL;
     mscsim_csv_writer *w = calloc(1, sizeof *w);
     if (!w)
-        return mscsim_error_set(err, MSCSIM_ENOMEM, "out of memory");
+        return sim_error_set(err, MSCSIM_ENOMEM, "out of memory");
     w->path = dup_with_suffix(path, "");
     w->tmp_path = dup_with_suffix(path, ".tmp");
     if (!w->path || !w->tmp_path) {
         writer_free(w);
-        return mscsim_error_set(err, MSCSIM_ENOMEM, "out of memory");
+        return sim_error_set(err, MSCSIM_ENOMEM, "out of memory");
     }
     w->fp = fopen(w->tmp_path, "w");
     if (!w->fp) {
-        int status = mscsim_error_set(err, MSCSIM_EIO, "cannot write %s: %s", w->tmp_path,
+        int status = sim_error_set(err, MSCSIM_EIO, "cannot write %s: %s", w->tmp_path,
                                       strerror(errno));
         writer_free(w);
         return status;
@@ -76,7 +76,7 @@ MSCSIM_API int mscsim_csv_writer_open(const char *path, mscsim_csv_writer **out,
     return MSCSIM_OK;
 }
 
-MSCSIM_API int mscsim_csv_writer_row(mscsim_csv_writer *w, const char *const *fields,
+SIM_API int mscsim_csv_writer_row(mscsim_csv_writer *w, const char *const *fields,
                                      size_t count, mscsim_error *err)
 {
     for (size_t i = 0; i < count; i++) {
@@ -94,24 +94,24 @@ MSCSIM_API int mscsim_csv_writer_row(mscsim_csv_writer *w, const char *const *fi
         goto fail;
     return MSCSIM_OK;
 fail:
-    return mscsim_error_set(err, MSCSIM_EIO, "cannot write %s: %s", w->tmp_path, strerror(errno));
+    return sim_error_set(err, MSCSIM_EIO, "cannot write %s: %s", w->tmp_path, strerror(errno));
 }
 
-MSCSIM_API FILE *mscsim_csv_writer_stream(mscsim_csv_writer *w)
+SIM_API FILE *mscsim_csv_writer_stream(mscsim_csv_writer *w)
 {
     return w->fp;
 }
 
-MSCSIM_API int mscsim_csv_writer_commit(mscsim_csv_writer *w, mscsim_error *err)
+SIM_API int mscsim_csv_writer_commit(mscsim_csv_writer *w, mscsim_error *err)
 {
     int status = MSCSIM_OK;
     int write_failed = ferror(w->fp);
     if (fclose(w->fp) != 0 || write_failed) {
-        status = mscsim_error_set(err, MSCSIM_EIO, "cannot write %s: %s", w->tmp_path,
+        status = sim_error_set(err, MSCSIM_EIO, "cannot write %s: %s", w->tmp_path,
                                   strerror(errno));
         remove(w->tmp_path);
     } else if (rename(w->tmp_path, w->path) != 0) {
-        status = mscsim_error_set(err, MSCSIM_EIO, "cannot rename %s to %s: %s", w->tmp_path,
+        status = sim_error_set(err, MSCSIM_EIO, "cannot rename %s to %s: %s", w->tmp_path,
                                   w->path, strerror(errno));
         remove(w->tmp_path);
     }
@@ -119,7 +119,7 @@ MSCSIM_API int mscsim_csv_writer_commit(mscsim_csv_writer *w, mscsim_error *err)
     return status;
 }
 
-MSCSIM_API void mscsim_csv_writer_abort(mscsim_csv_writer *w)
+SIM_API void mscsim_csv_writer_abort(mscsim_csv_writer *w)
 {
     if (!w)
         return;

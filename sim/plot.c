@@ -130,7 +130,7 @@ static const char *words_for(const label *table, size_t count, const char *code)
 
 static const char *key_words(const char *key)
 {
-    return words_for(key_names, MSCSIM_ARRAY_LEN(key_names), key);
+    return words_for(key_names, SIM_ARRAY_LEN(key_names), key);
 }
 
 /* ======================================================================
@@ -271,8 +271,8 @@ __attribute__((format(printf, 4, 5))) static int fail(table *t, int code, long l
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    t->status = mscsim_error_set(t->err, code, "%s", msg);
-    mscsim_error_locate(t->err, t->path, line > 0 && line <= 0x7fffffffL ? (int)line : 0, NULL,
+    t->status = sim_error_set(t->err, code, "%s", msg);
+    sim_error_locate(t->err, t->path, line > 0 && line <= 0x7fffffffL ? (int)line : 0, NULL,
                         NULL);
     return t->status;
 }
@@ -628,8 +628,8 @@ static int outcome_words(const table *t, const selection *s, text *out, int *poi
         return 0;
     const char *in = strcmp(endpoint, "responder") == 0 ? "on" : "in";
     text_add(out, "%.60s %s %.60s",
-             words_for(endpoint_names, MSCSIM_ARRAY_LEN(endpoint_names), endpoint), in,
-             words_for(scale_names, MSCSIM_ARRAY_LEN(scale_names), scale));
+             words_for(endpoint_names, SIM_ARRAY_LEN(endpoint_names), endpoint), in,
+             words_for(scale_names, SIM_ARRAY_LEN(scale_names), scale));
     if (points)
         *points = strcmp(scale, "none") != 0 &&
                   (strcmp(endpoint, "change") == 0 || strcmp(endpoint, "final") == 0);
@@ -830,7 +830,7 @@ static void put_power_lines(FILE *gp, const table *t, const point *pt, size_t n,
         if (i == 0 || pt[i].group != pt[i - 1].group)
             fprintf(gp, "%s$g%zu << EOD\n", i > 0 ? "EOD\n" : "", groups++);
         fprintf(gp, "%.17g", pt[i].x);
-        for (size_t j = 0; j < MSCSIM_ARRAY_LEN(cols); j++) {
+        for (size_t j = 0; j < SIM_ARRAY_LEN(cols); j++) {
             fputc(' ', gp);
             put_num(gp, cols[j] >= 0 ? value(t, cols[j], pt[i].row) : (double)NAN);
         }
@@ -1005,9 +1005,9 @@ static int plot_trace(table *t, FILE *gp, selection *s, const mscsim_plot_option
         for (size_t i = 0; i < s->count; i++) {
             if (strcmp(level_text(t, st, s->row[i]), stages[k]) != 0)
                 continue;
-            for (size_t j = 0; j < MSCSIM_ARRAY_LEN(cols); j++) {
+            for (size_t j = 0; j < SIM_ARRAY_LEN(cols); j++) {
                 put_num(gp, value(t, cols[j], s->row[i]));
-                fputc(j + 1 < MSCSIM_ARRAY_LEN(cols) ? ' ' : '\n', gp);
+                fputc(j + 1 < SIM_ARRAY_LEN(cols) ? ' ' : '\n', gp);
             }
         }
         fputs("EOD\n", gp);
@@ -1226,7 +1226,7 @@ static int run_gnuplot(const char *program, FILE *script, const char *out_path,
 {
     FILE *log = tmpfile();
     if (!log || fflush(script) != 0 || fseek(script, 0, SEEK_SET) != 0) {
-        int status = mscsim_error_set(err, MSCSIM_EIO, "cannot write a temporary file: %s",
+        int status = sim_error_set(err, MSCSIM_EIO, "cannot write a temporary file: %s",
                                       strerror(errno));
         if (log)
             fclose(log);
@@ -1249,7 +1249,7 @@ static int run_gnuplot(const char *program, FILE *script, const char *out_path,
     }
     if (rc != 0) {
         fclose(log);
-        return mscsim_error_set(err, MSCSIM_EIO, "cannot run %s: %s", program, strerror(rc));
+        return sim_error_set(err, MSCSIM_EIO, "cannot run %s: %s", program, strerror(rc));
     }
     int wstatus;
     pid_t w;
@@ -1257,18 +1257,18 @@ static int run_gnuplot(const char *program, FILE *script, const char *out_path,
         continue;
     int status = MSCSIM_OK;
     if (w < 0) {
-        status = mscsim_error_set(err, MSCSIM_EIO, "cannot wait for gnuplot: %s",
+        status = sim_error_set(err, MSCSIM_EIO, "cannot wait for gnuplot: %s",
                                   strerror(errno));
     } else if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) {
         char why[GNUPLOT_MESSAGE_MAX];
         gnuplot_messages(log, why, sizeof why);
         if (WIFEXITED(wstatus))
-            status = mscsim_error_set(err, MSCSIM_EIO, "gnuplot failed (exit status %d): %s",
+            status = sim_error_set(err, MSCSIM_EIO, "gnuplot failed (exit status %d): %s",
                                       WEXITSTATUS(wstatus), why);
         else
-            status = mscsim_error_set(err, MSCSIM_EIO, "gnuplot was killed by signal %d: %s",
+            status = sim_error_set(err, MSCSIM_EIO, "gnuplot was killed by signal %d: %s",
                                       WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0, why);
-        mscsim_error_locate(err, out_path, 0, NULL, NULL);
+        sim_error_locate(err, out_path, 0, NULL, NULL);
     }
     fclose(log);
     return status;
@@ -1280,21 +1280,21 @@ static int render(FILE *script, const char *out_path, const char *tmp_path, mscs
 {
     char program[4096];
     if (!find_on_path("gnuplot", program, sizeof program))
-        return mscsim_error_set(err, MSCSIM_EIO,
+        return sim_error_set(err, MSCSIM_EIO,
                                 "gnuplot is not on PATH: install the Debian package gnuplot-nox "
                                 "(apt-get install gnuplot-nox)");
     /* gnuplot's own message for an output it cannot open is vague: try it here first. */
     FILE *probe = fopen(tmp_path, "wb");
     if (!probe)
-        return mscsim_error_set(err, MSCSIM_EIO, "cannot write %s: %s", tmp_path,
+        return sim_error_set(err, MSCSIM_EIO, "cannot write %s: %s", tmp_path,
                                 strerror(errno));
     fclose(probe);
     int status = run_gnuplot(program, script, out_path, err);
     struct stat st;
     if (!status && (stat(tmp_path, &st) != 0 || st.st_size == 0)) {
-        status = mscsim_error_set(err, MSCSIM_EIO, "gnuplot wrote nothing to %s", tmp_path);
+        status = sim_error_set(err, MSCSIM_EIO, "gnuplot wrote nothing to %s", tmp_path);
     } else if (!status && rename(tmp_path, out_path) != 0) {
-        status = mscsim_error_set(err, MSCSIM_EIO, "cannot rename %s to %s: %s", tmp_path,
+        status = sim_error_set(err, MSCSIM_EIO, "cannot rename %s to %s: %s", tmp_path,
                                   out_path, strerror(errno));
     }
     if (status)
@@ -1342,7 +1342,7 @@ static int format_of(const char *path)
     return -1;
 }
 
-MSCSIM_API int mscsim_plot(const char *csv_path, const char *out_path,
+SIM_API int mscsim_plot(const char *csv_path, const char *out_path,
                            const mscsim_plot_options *opt, mscsim_error *err)
 {
     static const mscsim_plot_options defaults = {0};
@@ -1350,18 +1350,18 @@ MSCSIM_API int mscsim_plot(const char *csv_path, const char *out_path,
         opt = &defaults;
     int svg = format_of(out_path);
     if (svg < 0) {
-        mscsim_error_set(err, MSCSIM_EINVAL, "unknown image format: name the file .png or .svg");
-        mscsim_error_locate(err, out_path, 0, NULL, NULL);
+        sim_error_set(err, MSCSIM_EINVAL, "unknown image format: name the file .png or .svg");
+        sim_error_locate(err, out_path, 0, NULL, NULL);
         return MSCSIM_EINVAL;
     }
     for (const char *p = out_path; *p; p++)
         if ((unsigned char)*p < 0x20 || *p == 0x7f) {
-            mscsim_error_set(err, MSCSIM_EINVAL, "a control character in the file name");
-            mscsim_error_locate(err, out_path, 0, NULL, NULL);
+            sim_error_set(err, MSCSIM_EINVAL, "a control character in the file name");
+            sim_error_locate(err, out_path, 0, NULL, NULL);
             return MSCSIM_EINVAL;
         }
     if (opt->target != 0 && !(opt->target > 0 && opt->target < 1))
-        return mscsim_error_set(err, MSCSIM_EINVAL, "target power %g is out of range (0, 1)",
+        return sim_error_set(err, MSCSIM_EINVAL, "target power %g is out of range (0, 1)",
                                 opt->target);
 
     table t = {.path = csv_path, .err = err};
@@ -1380,7 +1380,7 @@ MSCSIM_API int mscsim_plot(const char *csv_path, const char *out_path,
         if (!s.row || !scratch)
             status = fail(&t, MSCSIM_ENOMEM, 0, "out of memory");
         else if (!gp)
-            status = mscsim_error_set(err, MSCSIM_EIO, "cannot create a temporary file: %s",
+            status = sim_error_set(err, MSCSIM_EIO, "cannot create a temporary file: %s",
                                       strerror(errno));
     }
     if (!status)
@@ -1412,7 +1412,7 @@ MSCSIM_API int mscsim_plot(const char *csv_path, const char *out_path,
         /* Closing the output flushes the image before gnuplot exits. */
         fputs("unset output\n", gp);
         if (ferror(gp))
-            status = mscsim_error_set(err, MSCSIM_EIO, "cannot write a temporary file: %s",
+            status = sim_error_set(err, MSCSIM_EIO, "cannot write a temporary file: %s",
                                       strerror(errno));
     }
     if (!status)

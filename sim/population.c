@@ -175,7 +175,7 @@ static void draw_candidate(const mscsim_population *pop, mscsim_rng *rng, double
         x[V_BASELINE] = from_score(&pop->spec[V_BASELINE], z2);
     }
     static const int order[] = {V_NIHSS, V_BASELINE, V_AGE, V_ONSET};
-    for (size_t i = 0; i < MSCSIM_ARRAY_LEN(order); i++) {
+    for (size_t i = 0; i < SIM_ARRAY_LEN(order); i++) {
         int v = order[i];
         if (pop->mode[v] == MODE_DISCRETE || pop->mode[v] == MODE_DIRECT)
             x[v] = draw_var(pop, v, rng);
@@ -192,7 +192,7 @@ static int eligible(const mscsim_population *pop, const double x[V_COUNT])
     return 1;
 }
 
-MSCSIM_API void mscsim_population_draw(const mscsim_population *pop, mscsim_rng *rng, size_t n,
+SIM_API void mscsim_population_draw(const mscsim_population *pop, mscsim_rng *rng, size_t n,
                                        mscsim_covariates *out)
 {
     if (pop->drawn == 0)
@@ -209,7 +209,7 @@ MSCSIM_API void mscsim_population_draw(const mscsim_population *pop, mscsim_rng 
     }
 }
 
-MSCSIM_API unsigned mscsim_population_drawn(const mscsim_population *pop)
+SIM_API unsigned mscsim_population_drawn(const mscsim_population *pop)
 {
     return pop->drawn;
 }
@@ -345,9 +345,9 @@ static int read_empirical(emp_file *f, int *col, mscsim_error *err)
     FILE *fp = fopen(f->path, "rb");
     if (!fp) {
         if (strcmp(f->written, f->path) == 0)
-            return mscsim_error_set(err, MSCSIM_EIO, "cannot open empirical file %s: %s",
+            return sim_error_set(err, MSCSIM_EIO, "cannot open empirical file %s: %s",
                                     f->path, strerror(errno));
-        return mscsim_error_set(err, MSCSIM_EIO,
+        return sim_error_set(err, MSCSIM_EIO,
                                 "cannot open empirical file %s (relative to the config file's "
                                 "directory: %s): %s",
                                 f->written, f->path, strerror(errno));
@@ -355,7 +355,7 @@ static int read_empirical(emp_file *f, int *col, mscsim_error *err)
     struct csv_parser p;
     if (csv_init(&p, CSV_APPEND_NULL) != 0) {
         fclose(fp);
-        return mscsim_error_set(err, MSCSIM_ENOMEM, "out of memory reading %s", f->path);
+        return sim_error_set(err, MSCSIM_ENOMEM, "out of memory reading %s", f->path);
     }
     char buf[READ_CHUNK];
     size_t got;
@@ -379,17 +379,17 @@ static int read_empirical(emp_file *f, int *col, mscsim_error *err)
 
     int status;
     if (io_failed)
-        status = mscsim_error_set(err, MSCSIM_EIO, "cannot read empirical file %s", f->path);
+        status = sim_error_set(err, MSCSIM_EIO, "cannot read empirical file %s", f->path);
     else if (r.status)
-        status = mscsim_error_set(err, r.status, "%s", r.msg);
+        status = sim_error_set(err, r.status, "%s", r.msg);
     else if (parse_failed)
-        status = mscsim_error_set(err, MSCSIM_ECONFIG, "%s: malformed CSV near row %zu: %s",
+        status = sim_error_set(err, MSCSIM_ECONFIG, "%s: malformed CSV near row %zu: %s",
                                   f->path, r.record, csv_strerror(csv_status));
     else if (r.record == 1)
-        status = mscsim_error_set(err, MSCSIM_ECONFIG, "%s is empty: expected a header row "
+        status = sim_error_set(err, MSCSIM_ECONFIG, "%s is empty: expected a header row "
                                   "naming column '%s'", f->path, f->colname[0]);
     else if (f->nrows == 0)
-        status = mscsim_error_set(err, MSCSIM_ECONFIG, "%s has a header but no data rows",
+        status = sim_error_set(err, MSCSIM_ECONFIG, "%s has a header but no data rows",
                                   f->path);
     else
         status = MSCSIM_OK;
@@ -433,7 +433,7 @@ static int prepare_empirical(mscsim_population *pop, const mscsim_config *cfg,
             pop->nfiles++;
             ef->written = s->file;
             if (resolve_path(cfg, s->file, ef->path, sizeof ef->path)) {
-                mscsim_error_set(err, MSCSIM_ERANGE, "path of empirical file %s is too long",
+                sim_error_set(err, MSCSIM_ERANGE, "path of empirical file %s is too long",
                                  s->file);
                 return mscsim_config_error_at(cfg, "baseline", var_key[v], err);
             }
@@ -492,12 +492,12 @@ static int prepare_windows(mscsim_population *pop, const mscsim_config *cfg, uns
         if (!min_key[v])
             continue;
         if (isnan(lo[v]) || isnan(hi[v])) {
-            mscsim_error_set(err, MSCSIM_ERANGE, "eligibility bound is not a number");
+            sim_error_set(err, MSCSIM_ERANGE, "eligibility bound is not a number");
             return mscsim_config_error_at(cfg, "eligibility", isnan(lo[v]) ? min_key[v]
                                                                             : max_key[v], err);
         }
         if (lo[v] > hi[v]) {
-            mscsim_error_set(err, MSCSIM_ECONFIG, "%s = %g is above %s = %g: no patient fits",
+            sim_error_set(err, MSCSIM_ECONFIG, "%s = %g is above %s = %g: no patient fits",
                              min_key[v], lo[v], max_key[v], hi[v]);
             return mscsim_config_error_at(cfg, "eligibility", min_key[v], err);
         }
@@ -508,7 +508,7 @@ static int prepare_windows(mscsim_population *pop, const mscsim_config *cfg, uns
         pop->drawn |= 1u << v;
         if (spec_of(cfg, v)->kind == MSCSIM_DIST_NONE && !(needs & (1u << v))) {
             const char *key = has_lo ? min_key[v] : max_key[v];
-            mscsim_error_set(err, MSCSIM_ECONFIG,
+            sim_error_set(err, MSCSIM_ECONFIG,
                              "%s sets an eligibility window on %s, which is not simulated: "
                              "set [baseline] %s",
                              key, var_what[v], var_key[v]);
@@ -528,7 +528,7 @@ static int prepare_modes(mscsim_population *pop, const mscsim_config *cfg, mscsi
         const mscsim_dist_spec *s = &pop->spec[v];
         switch (s->kind) {
         case MSCSIM_DIST_NONE:
-            mscsim_error_set(err, MSCSIM_ECONFIG, "the model needs %s: set [baseline] %s",
+            sim_error_set(err, MSCSIM_ECONFIG, "the model needs %s: set [baseline] %s",
                              var_what[v], var_key[v]);
             return mscsim_config_error_at(cfg, "baseline", var_key[v], err);
         case MSCSIM_DIST_EMPIRICAL:
@@ -547,7 +547,7 @@ static int prepare_modes(mscsim_population *pop, const mscsim_config *cfg, mscsi
 
     double rho = cfg->severity_corr;
     if (!(rho >= -1.0 && rho <= 1.0)) {
-        mscsim_error_set(err, MSCSIM_ERANGE, "severity_corr must be in [-1, 1], got %g", rho);
+        sim_error_set(err, MSCSIM_ERANGE, "severity_corr must be in [-1, 1], got %g", rho);
         return mscsim_config_error_at(cfg, "baseline", "severity_corr", err);
     }
     int both = pop->mode[V_NIHSS] != MODE_SKIP && pop->mode[V_BASELINE] != MODE_SKIP;
@@ -555,7 +555,7 @@ static int prepare_modes(mscsim_population *pop, const mscsim_config *cfg, mscsi
         for (int i = 0; i < 2; i++) {
             int v = i ? V_BASELINE : V_NIHSS;
             if (pop->mode[v] == MODE_EMPIRICAL) {
-                mscsim_error_set(err, MSCSIM_ECONFIG,
+                sim_error_set(err, MSCSIM_ECONFIG,
                                  "severity_corr needs parametric or discrete NIHSS and score "
                                  "distributions; [baseline] %s is empirical (empirical "
                                  "variables keep the pilot data's correlation): set "
@@ -615,14 +615,14 @@ static int check_acceptance(const mscsim_population *pop, const mscsim_config *c
         }
     }
     if (accepted == 0)
-        mscsim_error_set(err, MSCSIM_ECONFIG,
+        sim_error_set(err, MSCSIM_ECONFIG,
                          "no patient can meet the eligibility window: none of %ld candidates "
                          "drawn from the [baseline] distributions was eligible; %s = %g "
                          "rejects %.1f%% of them",
                          ACCEPT_CHECK_DRAWS, key, bound,
                          100.0 * (double)most / (double)ACCEPT_CHECK_DRAWS);
     else
-        mscsim_error_set(err, MSCSIM_ECONFIG,
+        sim_error_set(err, MSCSIM_ECONFIG,
                          "no patient can meet the eligibility window in practice: only %ld of "
                          "%ld candidates drawn from the [baseline] distributions were eligible "
                          "(less than %g); %s = %g rejects %.1f%% of them",
@@ -631,7 +631,7 @@ static int check_acceptance(const mscsim_population *pop, const mscsim_config *c
     return mscsim_config_error_at(cfg, "eligibility", key, err);
 }
 
-MSCSIM_API void mscsim_population_free(mscsim_population *pop)
+SIM_API void mscsim_population_free(mscsim_population *pop)
 {
     if (!pop)
         return;
@@ -640,20 +640,20 @@ MSCSIM_API void mscsim_population_free(mscsim_population *pop)
     free(pop);
 }
 
-MSCSIM_API int mscsim_population_new(const mscsim_config *cfg, unsigned needs,
+SIM_API int mscsim_population_new(const mscsim_config *cfg, unsigned needs,
                                      mscsim_population **out, mscsim_error *err)
 {
     *out = NULL;
     const unsigned all = MSCSIM_NEED_NIHSS | MSCSIM_NEED_AGE | MSCSIM_NEED_ONSET |
                          MSCSIM_NEED_BASELINE;
     if (needs & ~all)
-        return mscsim_error_set(err, MSCSIM_EINVAL, "unknown population needs 0x%x", needs);
+        return sim_error_set(err, MSCSIM_EINVAL, "unknown population needs 0x%x", needs);
     const mscsim_scale *nihss = mscsim_scale_find(MSCSIM_SCALE_NIHSS);
     if (!nihss)
-        return mscsim_error_set(err, MSCSIM_EINVAL, "internal: no NIHSS scale");
+        return sim_error_set(err, MSCSIM_EINVAL, "internal: no NIHSS scale");
     mscsim_population *pop = calloc(1, sizeof *pop);
     if (!pop)
-        return mscsim_error_set(err, MSCSIM_ENOMEM, "out of memory preparing the population");
+        return sim_error_set(err, MSCSIM_ENOMEM, "out of memory preparing the population");
     pop->drawn = needs;
     pop->nihss_scale = *nihss;
     int status = prepare_windows(pop, cfg, needs, err);

@@ -8,7 +8,7 @@
 
 #include "internal.h"
 
-MSCSIM_API void mscsim_rng_seed(mscsim_rng *rng, uint64_t initstate, uint64_t initseq)
+SIM_API void mscsim_rng_seed(mscsim_rng *rng, uint64_t initstate, uint64_t initseq)
 {
     rng->state = 0u;
     rng->inc = (initseq << 1u) | 1u;
@@ -17,7 +17,7 @@ MSCSIM_API void mscsim_rng_seed(mscsim_rng *rng, uint64_t initstate, uint64_t in
     mscsim_rng_next_u32(rng);
 }
 
-MSCSIM_API uint32_t mscsim_rng_bounded(mscsim_rng *rng, uint32_t bound)
+SIM_API uint32_t mscsim_rng_bounded(mscsim_rng *rng, uint32_t bound)
 {
     /* Reject the 2^32 mod bound smallest values so every residue is equally likely. */
     uint32_t threshold = -bound % bound;
@@ -28,7 +28,7 @@ MSCSIM_API uint32_t mscsim_rng_bounded(mscsim_rng *rng, uint32_t bound)
     }
 }
 
-MSCSIM_API void mscsim_rng_advance(mscsim_rng *rng, uint64_t delta)
+SIM_API void mscsim_rng_advance(mscsim_rng *rng, uint64_t delta)
 {
     uint64_t cur_mult = MSCSIM_RNG_MULTIPLIER, cur_plus = rng->inc;
     uint64_t acc_mult = 1u, acc_plus = 0u;
@@ -55,7 +55,7 @@ static uint64_t mix64(uint64_t z)
 /* Golden-ratio increment of splitmix64: keeps chained coordinates from cancelling. */
 #define MIX_GAMMA UINT64_C(0x9e3779b97f4a7c15)
 
-MSCSIM_API mscsim_rng mscsim_rng_for_trial(uint64_t seed, uint64_t scenario, uint64_t n,
+SIM_API mscsim_rng mscsim_rng_for_trial(uint64_t seed, uint64_t scenario, uint64_t n,
                                            uint64_t replicate)
 {
     uint64_t h = mix64(seed + MIX_GAMMA);
@@ -67,7 +67,7 @@ MSCSIM_API mscsim_rng mscsim_rng_for_trial(uint64_t seed, uint64_t scenario, uin
     return rng;
 }
 
-MSCSIM_API mscsim_rng mscsim_rng_substream(const mscsim_rng *parent, uint64_t key)
+SIM_API mscsim_rng mscsim_rng_substream(const mscsim_rng *parent, uint64_t key)
 {
     /* One finaliser suffices: the parent's state is already a hash of the trial's
      * coordinates, and the key moves it by a multiple of the golden gamma. */

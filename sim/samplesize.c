@@ -30,7 +30,7 @@ typedef struct {
     long max_blocks;
 } search;
 
-MSCSIM_API long mscsim_ss_confirm_reps(double target, double gain, long min_reps)
+SIM_API long mscsim_ss_confirm_reps(double target, double gain, long min_reps)
 {
     double g = fmax(fabs(gain), MIN_GAIN);
     double reps = ceil(16.0 * target * (1.0 - target) / (g * g));
@@ -121,7 +121,7 @@ static int run_search(search *s, long k_min, long start, long *answer, mscsim_er
             if (p >= t)
                 break;
             if (hi == s->max_blocks)
-                return mscsim_error_set(err, MSCSIM_ERANGE,
+                return sim_error_set(err, MSCSIM_ERANGE,
                                         "the target power %g is not reached by n = %ld "
                                         "(power %.4f there)",
                                         t, hi * s->block, p);
@@ -182,16 +182,16 @@ static int confirm(search *s, long k_min, long k, mscsim_error *err)
     return MSCSIM_OK;
 }
 
-MSCSIM_API int mscsim_samplesize(const mscsim_config *cfg, const mscsim_ss_options *opt,
+SIM_API int mscsim_samplesize(const mscsim_config *cfg, const mscsim_ss_options *opt,
                                  mscsim_ss_result *out, mscsim_error *err)
 {
     memset(out, 0, sizeof *out);
     if (!(opt->target > 0.0 && opt->target < 1.0))
-        return mscsim_error_set(err, MSCSIM_ERANGE, "target power %g must be in (0, 1)",
+        return sim_error_set(err, MSCSIM_ERANGE, "target power %g must be in (0, 1)",
                                 opt->target);
     const char *names[MSCSIM_MAX_ANALYSES];
     if (opt->analysis < 0 || opt->analysis >= mscsim_config_analyses(cfg, names))
-        return mscsim_error_set(err, MSCSIM_EINVAL, "analysis %d is not configured", opt->analysis);
+        return sim_error_set(err, MSCSIM_EINVAL, "analysis %d is not configured", opt->analysis);
     search s = {.cfg = cfg, .opt = opt, .out = out};
     long block[MSCSIM_ARM_COUNT];
     mscsim_config_block(cfg, block);
@@ -214,7 +214,7 @@ MSCSIM_API int mscsim_samplesize(const mscsim_config *cfg, const mscsim_ss_optio
     s.search_power = malloc((size_t)(s.max_blocks + 1) * sizeof *s.search_power);
     if (!s.search_power) {
         mscsim_design_free(s.design);
-        return mscsim_error_set(err, MSCSIM_ENOMEM, "out of memory");
+        return sim_error_set(err, MSCSIM_ENOMEM, "out of memory");
     }
     for (long k = 0; k <= s.max_blocks; k++)
         s.search_power[k] = NAN;

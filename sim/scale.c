@@ -14,15 +14,15 @@ static const mscsim_scale scales[] = {
     {MSCSIM_SCALE_MRS, "mrs", 0, 6, 1, 0},
 };
 
-MSCSIM_API const mscsim_scale *mscsim_scale_find(mscsim_scale_id id)
+SIM_API const mscsim_scale *mscsim_scale_find(mscsim_scale_id id)
 {
-    for (size_t i = 0; i < MSCSIM_ARRAY_LEN(scales); i++)
+    for (size_t i = 0; i < SIM_ARRAY_LEN(scales); i++)
         if (scales[i].id == id)
             return &scales[i];
     return NULL;
 }
 
-MSCSIM_API int mscsim_scale_from_config(const mscsim_config *cfg, mscsim_scale *out,
+SIM_API int mscsim_scale_from_config(const mscsim_config *cfg, mscsim_scale *out,
                                         mscsim_error *err)
 {
     if (cfg->scale == MSCSIM_SCALE_NONE) {
@@ -31,14 +31,14 @@ MSCSIM_API int mscsim_scale_from_config(const mscsim_config *cfg, mscsim_scale *
     }
     if (cfg->scale == MSCSIM_SCALE_CUSTOM) {
         if (!(cfg->scale_min < cfg->scale_max)) {
-            mscsim_error_set(err, MSCSIM_ECONFIG, "custom scale needs min < max (got %g and %g)",
+            sim_error_set(err, MSCSIM_ECONFIG, "custom scale needs min < max (got %g and %g)",
                              cfg->scale_min, cfg->scale_max);
             return mscsim_config_error_at(cfg, "outcome", "max", err);
         }
         if (cfg->scale_step > 0) {
             double points = (cfg->scale_max - cfg->scale_min) / cfg->scale_step;
             if (fabs(points - round(points)) > 1e-9 * fmax(1.0, points)) {
-                mscsim_error_set(err, MSCSIM_ECONFIG,
+                sim_error_set(err, MSCSIM_ECONFIG,
                                  "custom scale: max - min must be a whole number of steps");
                 return mscsim_config_error_at(cfg, "outcome", "step", err);
             }
@@ -49,7 +49,7 @@ MSCSIM_API int mscsim_scale_from_config(const mscsim_config *cfg, mscsim_scale *
     }
     const mscsim_scale *s = mscsim_scale_find(cfg->scale);
     if (!s)
-        return mscsim_error_set(err, MSCSIM_EINVAL, "internal: unknown scale %d", (int)cfg->scale);
+        return sim_error_set(err, MSCSIM_EINVAL, "internal: unknown scale %d", (int)cfg->scale);
     *out = *s;
     return MSCSIM_OK;
 }

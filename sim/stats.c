@@ -5,7 +5,7 @@
 #include "internal.h"
 #include "mathlib.h"
 
-MSCSIM_API void mscsim_welford_add(mscsim_welford *w, double x)
+SIM_API void mscsim_welford_add(mscsim_welford *w, double x)
 {
     w->count++;
     double delta = x - w->mean;
@@ -13,12 +13,12 @@ MSCSIM_API void mscsim_welford_add(mscsim_welford *w, double x)
     w->m2 += delta * (x - w->mean);
 }
 
-MSCSIM_API double mscsim_welford_sd(const mscsim_welford *w)
+SIM_API double mscsim_welford_sd(const mscsim_welford *w)
 {
     return w->count > 1 ? sqrt(w->m2 / (double)(w->count - 1)) : (double)NAN;
 }
 
-MSCSIM_API void mscsim_wilson_interval(long successes, long trials, double conf, double *lo,
+SIM_API void mscsim_wilson_interval(long successes, long trials, double conf, double *lo,
                                        double *hi)
 {
     if (trials <= 0 || !(conf > 0 && conf < 1)) {

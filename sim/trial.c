@@ -75,7 +75,7 @@ static double cross_deviations(const double *x, const double *y, size_t n, doubl
     return lane_total(acc);
 }
 
-MSCSIM_API void mscsim_arm_stats_compute(mscsim_arm_stats *st, const double *y, const double *x,
+SIM_API void mscsim_arm_stats_compute(mscsim_arm_stats *st, const double *y, const double *x,
                                          size_t n)
 {
     memset(st, 0, sizeof *st);
@@ -97,7 +97,7 @@ MSCSIM_API void mscsim_arm_stats_compute(mscsim_arm_stats *st, const double *y, 
     st->sp_xy = cross_deviations(x, y, n, mx, my) - dx_sum * dy_sum / nn;
 }
 
-MSCSIM_API void mscsim_trial_data_set(mscsim_trial_data *data,
+SIM_API void mscsim_trial_data_set(mscsim_trial_data *data,
                                       const double *const y[MSCSIM_ARM_COUNT],
                                       const double *const x[MSCSIM_ARM_COUNT],
                                       const size_t n[MSCSIM_ARM_COUNT])
@@ -167,7 +167,7 @@ typedef struct {
     double *cov_kept[MSCSIM_MAX_COVARIATES]; /* covariates of the analysed patients */
     const double *cov_src[MSCSIM_MAX_COVARIATES]; /* where each covariate is drawn (or NULL) */
     double *imputed;          /* n * visits: scores completed by one imputation (mi) */
-    double *impute_work;      /* mscsim_impute_work_size doubles (mi) */
+    double *impute_work;      /* sim_impute_work_size doubles (mi) */
     size_t n;
 } arm_buffers;
 
@@ -179,7 +179,7 @@ struct mscsim_workspace {
     arm_buffers arm[MSCSIM_ARM_COUNT];
 };
 
-MSCSIM_API void mscsim_design_free(mscsim_design *d)
+SIM_API void mscsim_design_free(mscsim_design *d)
 {
     if (!d)
         return;
@@ -187,21 +187,21 @@ MSCSIM_API void mscsim_design_free(mscsim_design *d)
     free(d);
 }
 
-MSCSIM_API double mscsim_design_analysis_truth(const mscsim_design *d, int index, double *mcse)
+SIM_API double mscsim_design_analysis_truth(const mscsim_design *d, int index, double *mcse)
 {
     if (mcse)
         *mcse = d->analysis_mcse[index];
     return d->analysis_truth[index];
 }
 
-MSCSIM_API double mscsim_design_true_effect(const mscsim_design *d, double *mcse)
+SIM_API double mscsim_design_true_effect(const mscsim_design *d, double *mcse)
 {
     if (mcse)
         *mcse = d->true_effect_mcse;
     return d->true_effect;
 }
 
-MSCSIM_API int mscsim_design_scale_bounded(const mscsim_design *d)
+SIM_API int mscsim_design_scale_bounded(const mscsim_design *d)
 {
     /* A binary outcome's "floor" and "ceiling" would only restate p. */
     return mscsim_scale_bounded(&d->scale) && d->model->outcome != MSCSIM_OUTCOME_BINARY;
@@ -227,7 +227,7 @@ static void arm_free(arm_buffers *b)
         free(b->cov_kept[k]);
 }
 
-MSCSIM_API void mscsim_workspace_free(mscsim_workspace *w)
+SIM_API void mscsim_workspace_free(mscsim_workspace *w)
 {
     if (!w)
         return;
@@ -237,13 +237,13 @@ MSCSIM_API void mscsim_workspace_free(mscsim_workspace *w)
     free(w);
 }
 
-MSCSIM_API int mscsim_workspace_new(const mscsim_design *d, size_t capacity,
+SIM_API int mscsim_workspace_new(const mscsim_design *d, size_t capacity,
                                     mscsim_workspace **out, mscsim_error *err)
 {
     *out = NULL;
     mscsim_workspace *w = calloc(1, sizeof *w);
     if (!w)
-        return mscsim_error_set(err, MSCSIM_ENOMEM, "out of memory");
+        return sim_error_set(err, MSCSIM_ENOMEM, "out of memory");
     w->capacity = capacity;
     w->visit_count = d->visit_count;
     w->visit_days = d->cfg.visits;
@@ -280,19 +280,19 @@ MSCSIM_API int mscsim_workspace_new(const mscsim_design *d, size_t capacity,
         if (d->cfg.missing == MSCSIM_MISSING_MI) {
             ok &= (b->imputed = malloc((cells ? cells : 1) * sizeof(double))) != NULL;
             ok &= (b->impute_work =
-                       malloc(mscsim_impute_work_size(c, d->visit_count) * sizeof(double))) != NULL;
+                       malloc(sim_impute_work_size(c, d->visit_count) * sizeof(double))) != NULL;
         }
     }
     if (!ok) {
         mscsim_workspace_free(w);
-        return mscsim_error_set(err, MSCSIM_ENOMEM, "out of memory for %zu patients per arm",
+        return sim_error_set(err, MSCSIM_ENOMEM, "out of memory for %zu patients per arm",
                                 capacity);
     }
     *out = w;
     return MSCSIM_OK;
 }
 
-MSCSIM_API void mscsim_workspace_view(const mscsim_workspace *w, int arm, mscsim_arm_view *out)
+SIM_API void mscsim_workspace_view(const mscsim_workspace *w, int arm, mscsim_arm_view *out)
 {
     const arm_buffers *b = &w->arm[arm];
     *out = (mscsim_arm_view){b->n,        w->visit_count, w->visit_days, b->nihss,
@@ -608,7 +608,7 @@ static void set_data_extras(const mscsim_design *d, mscsim_workspace *w, mscsim_
     data->scratch = w->scratch;
 }
 
-MSCSIM_API void mscsim_trial_simulate(const mscsim_design *d, mscsim_rng *rng,
+SIM_API void mscsim_trial_simulate(const mscsim_design *d, mscsim_rng *rng,
                                       const size_t n[MSCSIM_ARM_COUNT], mscsim_workspace *w,
                                       mscsim_trial_data *data, mscsim_trial_diag *diag)
 {
@@ -624,7 +624,7 @@ MSCSIM_API void mscsim_trial_simulate(const mscsim_design *d, mscsim_rng *rng,
     diag->recovery_slope = d->slope_diagnostic ? recovery_slope(d, w) : (double)NAN;
 }
 
-MSCSIM_API int mscsim_trial_impute(const mscsim_design *d, mscsim_workspace *w, mscsim_rng *rng,
+SIM_API int mscsim_trial_impute(const mscsim_design *d, mscsim_workspace *w, mscsim_rng *rng,
                                    mscsim_trial_data *data)
 {
     const double *y[MSCSIM_ARM_COUNT], *const no_x[MSCSIM_ARM_COUNT] = {NULL, NULL};
@@ -633,7 +633,7 @@ MSCSIM_API int mscsim_trial_impute(const mscsim_design *d, mscsim_workspace *w, 
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
         arm_buffers *b = &w->arm[a];
         memcpy(b->imputed, b->score, b->n * V * sizeof(double));
-        int status = mscsim_impute_monotone(b->baseline, b->imputed, b->observed, b->n,
+        int status = sim_impute_monotone(b->baseline, b->imputed, b->observed, b->n,
                                             d->visit_count, d->primary, rng, b->impute_work);
         if (status)
             return status;
@@ -752,7 +752,7 @@ static int estimate_truth(mscsim_design *d, int need_mean, truth_sample *t, mscs
     }
     mscsim_workspace_free(w);
     if (count[0] == 0 || count[1] == 0)
-        return mscsim_error_set(err, MSCSIM_ECONFIG,
+        return sim_error_set(err, MSCSIM_ECONFIG,
                                 "no simulated patient has the endpoint (every death missing?)");
     if (need_mean) {
         d->true_effect = sum[1] / count[1] - sum[0] / count[0];
@@ -802,10 +802,10 @@ static int analysis_truths(mscsim_design *d, mscsim_error *err)
             t.y[a] = malloc(MSCSIM_TRUTH_PATIENTS * sizeof(double));
             t.died[a] = calloc(MSCSIM_TRUTH_PATIENTS, 1);
             if (!t.y[a] || !t.died[a])
-                status = mscsim_error_set(err, MSCSIM_ENOMEM, "out of memory for the truth sample");
+                status = sim_error_set(err, MSCSIM_ENOMEM, "out of memory for the truth sample");
         }
         if (!status && !(t.scratch = malloc(2 * MSCSIM_TRUTH_PATIENTS * sizeof(double))))
-            status = mscsim_error_set(err, MSCSIM_ENOMEM, "out of memory for the truth sample");
+            status = sim_error_set(err, MSCSIM_ENOMEM, "out of memory for the truth sample");
     }
     if (!status && (need_mean || t.count > 0))
         status = estimate_truth(d, need_mean, &t, err);
@@ -850,7 +850,7 @@ static int calibrate_dropout(mscsim_design *d, mscsim_error *err)
     double *z = malloc(2 * per_arm * sizeof(double));
     if (!z) {
         mscsim_workspace_free(w);
-        return mscsim_error_set(err, MSCSIM_ENOMEM, "out of memory calibrating dropout");
+        return sim_error_set(err, MSCSIM_ENOMEM, "out of memory calibrating dropout");
     }
     double sum = 0, sum2 = 0;
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
@@ -874,7 +874,7 @@ static int calibrate_dropout(mscsim_design *d, mscsim_error *err)
     d->dropout_sd = sqrt(fmax(0.0, sum2 / count - d->dropout_mean * d->dropout_mean));
     if (!(d->dropout_sd > 0)) {
         free(z);
-        mscsim_error_set(err, MSCSIM_ECONFIG,
+        sim_error_set(err, MSCSIM_ECONFIG,
                          "the value dropout depends on does not vary, so it cannot drive dropout");
         return mscsim_config_error_at(cfg, "dropout", "mechanism", err);
     }
@@ -899,12 +899,12 @@ static int calibrate_dropout(mscsim_design *d, mscsim_error *err)
     return MSCSIM_OK;
 }
 
-MSCSIM_API int mscsim_design_new(const mscsim_config *cfg, mscsim_design **out, mscsim_error *err)
+SIM_API int mscsim_design_new(const mscsim_config *cfg, mscsim_design **out, mscsim_error *err)
 {
     *out = NULL;
     mscsim_design *d = calloc(1, sizeof *d);
     if (!d)
-        return mscsim_error_set(err, MSCSIM_ENOMEM, "out of memory");
+        return sim_error_set(err, MSCSIM_ENOMEM, "out of memory");
     d->cfg = *cfg;
     d->model = mscsim_model_find(cfg->model);
     const char *names[MSCSIM_MAX_ANALYSES];
@@ -913,7 +913,7 @@ MSCSIM_API int mscsim_design_new(const mscsim_config *cfg, mscsim_design **out, 
         uses_baseline |= mscsim_analysis_find(names[k])->uses_baseline;
     int status = MSCSIM_EINVAL;
     if (!d->model || analyses == 0) {
-        mscsim_error_set(err, MSCSIM_EINVAL, "internal: unvalidated config");
+        sim_error_set(err, MSCSIM_EINVAL, "internal: unvalidated config");
         goto fail;
     }
     /* The ordinal model's scale is mRS; the binary model's is {0, 1}, higher is better. */

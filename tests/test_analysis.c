@@ -261,7 +261,7 @@ static void test_tables(const mscsim_analysis_settings *s, const char *label)
 /* The half-width of the band in which analysis_settings.c computes p (its band()). */
 static double band_of(double v)
 {
-    return MSCSIM_ANALYSIS_BRACKET_MARGIN * fmax(fabs(v), 1.0);
+    return SIM_ANALYSIS_BRACKET_MARGIN * fmax(fabs(v), 1.0);
 }
 
 /* Probe t_reject against p < alpha at t and ULP_PROBE ulps either side (and at -t). */
@@ -273,12 +273,12 @@ static size_t probe(const mscsim_analysis_settings *s, double t, double df, size
         for (int i = 0; i < ULP_PROBE; i++)
             u = nextafter(u, -INFINITY);
         for (int i = 0; i <= 2 * ULP_PROBE; i++, u = nextafter(u, INFINITY)) {
-            int want = mscsim_analysis_t_pvalue(u, df, s->sides) < s->alpha;
-            if (mscsim_analysis_t_reject(s, u, df) != want) {
+            int want = sim_analysis_t_pvalue(u, df, s->sides) < s->alpha;
+            if (sim_analysis_t_reject(s, u, df) != want) {
                 bad++;
                 if (bad <= 3)
                     printf("  mismatch: t %.17g df %.17g p %.17g reject %d\n", u, df,
-                           mscsim_analysis_t_pvalue(u, df, s->sides), !want);
+                           sim_analysis_t_pvalue(u, df, s->sides), !want);
             }
             (*count)++;
         }
@@ -328,7 +328,7 @@ static void test_edges(const mscsim_analysis_settings *s, const char *label)
         for (int i = 0; i < 4 * ULP_PROBE; i++)
             u = nextafter(u, -INFINITY);
         for (int i = 0; i <= 8 * ULP_PROBE; i++, u = nextafter(u, INFINITY), ccount++)
-            cbad += mscsim_analysis_chisq1_reject(s, u) != (pchisq(u, 1.0, 0, 0) < s->alpha);
+            cbad += sim_analysis_chisq1_reject(s, u) != (pchisq(u, 1.0, 0, 0) < s->alpha);
     }
     INT_EQ(cbad, 0, "%s: chi-square reject == (p < alpha) at %zu statistics around %.17g",
            label, ccount, cc);
@@ -731,8 +731,8 @@ static void test_settings(void)
     s = NULL;
     CHECK(mscsim_analysis_settings_new(0.05, 2, 0.95, (size_t)1 << 40, 0, &s, &err) ==
                   MSCSIM_OK &&
-              s && s->max_df == MSCSIM_ANALYSIS_MAX_DF_TABLE,
-          "max_df above %zu is capped", MSCSIM_ANALYSIS_MAX_DF_TABLE);
+              s && s->max_df == SIM_ANALYSIS_MAX_DF_TABLE,
+          "max_df above %zu is capped", SIM_ANALYSIS_MAX_DF_TABLE);
     mscsim_analysis_settings_free(s);
 }
 

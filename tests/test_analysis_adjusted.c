@@ -191,7 +191,7 @@ static void test_ancova_ref(const mscsim_analysis_settings *s2,
             found++;
             int sides = atoi(table_get(&ref, r, rs));
             mscsim_analysis_result res;
-            analyze_set(&mscsim_analysis_ancova, &ds, ds.K, NULL, sides == 2 ? s2 : s1, &res);
+            analyze_set(&sim_analysis_ancova, &ds, ds.K, NULL, sides == 2 ? s2 : s1, &res);
             int want_failed = atoi(table_get(&ref, r, rf));
             INT_EQ(res.failed, want_failed, "ancova %s K=%d sides %d: failed", name, ds.K, sides);
             if (want_failed || res.failed)
@@ -215,8 +215,8 @@ static void test_ancova_ref(const mscsim_analysis_settings *s2,
         for (int sides = 1; sides <= 2; sides++) {
             mscsim_analysis_result r0, r1;
             const mscsim_analysis_settings *s = sides == 2 ? s2 : s1;
-            analyze_set(&mscsim_analysis_ancova, &ds, 0, base, s, &r0);
-            analyze_set(&mscsim_analysis_ancova, &ds, 1, NULL, s, &r1);
+            analyze_set(&sim_analysis_ancova, &ds, 0, base, s, &r0);
+            analyze_set(&sim_analysis_ancova, &ds, 1, NULL, s, &r1);
             double tol = ds.n[0] > 0 && ds.n[1] > 0 && ds.n[0] + ds.n[1] > 3
                              ? path_tol(&ds, base) : PATH_TOL;
             CHECK(agree(&r0, &r1, tol),
@@ -281,8 +281,8 @@ static void test_ancova_paths_random(const mscsim_analysis_settings *s2)
             }
         const double *base[2] = {ds.c[0][0], ds.c[0][1]};
         mscsim_analysis_result r0, r1;
-        analyze_set(&mscsim_analysis_ancova, &ds, 0, base, s2, &r0);
-        analyze_set(&mscsim_analysis_ancova, &ds, 1, NULL, s2, &r1);
+        analyze_set(&sim_analysis_ancova, &ds, 0, base, s2, &r0);
+        analyze_set(&sim_analysis_ancova, &ds, 1, NULL, s2, &r1);
         fitted += !r0.failed && !r1.failed;
         if (off == 0.0) {
             mismatch_centred += !agree(&r0, &r1, PATH_TOL);
@@ -331,10 +331,10 @@ static void test_ancova_failures(const mscsim_analysis_settings *s2)
     for (int K = 1; K <= MAX_K; K++) {
         /* n = K + 3 leaves 1 df; n = K + 2 leaves none. */
         fill_random(&ds, 2, (size_t)K + 1, K);
-        analyze_set(&mscsim_analysis_ancova, &ds, K, NULL, s2, &r);
+        analyze_set(&sim_analysis_ancova, &ds, K, NULL, s2, &r);
         CHECK(!r.failed && r.df == 1.0, "ancova K=%d n=K+3: fitted on 1 df (df %g)", K, r.df);
         fill_random(&ds, 2, (size_t)K, K);
-        analyze_set(&mscsim_analysis_ancova, &ds, K, NULL, s2, &r);
+        analyze_set(&sim_analysis_ancova, &ds, K, NULL, s2, &r);
         CHECK(r.failed && r.reject == 0 && isnan(r.estimate), "ancova K=%d n=K+2: failed", K);
     }
     /* A covariate equal to another one plus an offset of 1e4 (collinear with the intercept
@@ -343,33 +343,33 @@ static void test_ancova_failures(const mscsim_analysis_settings *s2)
     for (int a = 0; a < 2; a++)
         for (size_t i = 0; i < ds.n[a]; i++)
             ds.c[1][a][i] = 1e4 + 3.0 * ds.c[0][a][i];
-    analyze_set(&mscsim_analysis_ancova, &ds, 2, NULL, s2, &r);
+    analyze_set(&sim_analysis_ancova, &ds, 2, NULL, s2, &r);
     CHECK(r.failed, "ancova: collinear covariate with offset 1e4 -> failed");
     for (int a = 0; a < 2; a++)
         for (size_t i = 0; i < ds.n[a]; i++)
             ds.c[1][a][i] = 1e4;
-    analyze_set(&mscsim_analysis_ancova, &ds, 2, NULL, s2, &r);
+    analyze_set(&sim_analysis_ancova, &ds, 2, NULL, s2, &r);
     CHECK(r.failed, "ancova: constant covariate -> failed");
     /* A covariate that is the arm indicator. */
     for (int a = 0; a < 2; a++)
         for (size_t i = 0; i < ds.n[a]; i++)
             ds.c[1][a][i] = (double)a;
-    analyze_set(&mscsim_analysis_ancova, &ds, 2, NULL, s2, &r);
+    analyze_set(&sim_analysis_ancova, &ds, 2, NULL, s2, &r);
     CHECK(r.failed, "ancova: covariate = arm -> failed");
     /* Shifting a covariate by 1e4 changes nothing (centring). */
     fill_random(&ds, 25, 35, 3);
     mscsim_analysis_result r0;
-    analyze_set(&mscsim_analysis_ancova, &ds, 3, NULL, s2, &r0);
+    analyze_set(&sim_analysis_ancova, &ds, 3, NULL, s2, &r0);
     for (int a = 0; a < 2; a++)
         for (size_t i = 0; i < ds.n[a]; i++)
             ds.c[2][a][i] = ds.c[2][a][i] + 1e4; /* rounds to ulp(1e4) = 1.8e-12 */
-    analyze_set(&mscsim_analysis_ancova, &ds, 3, NULL, s2, &r);
+    analyze_set(&sim_analysis_ancova, &ds, 3, NULL, s2, &r);
     CHECK(!r.failed && close_rel(r.statistic, r0.statistic, 1e-10),
           "ancova: a covariate shifted by 1e4 gives the same t (%.17g vs %.17g)", r.statistic,
           r0.statistic);
     /* A NaN covariate and a missing covariate array fail; so do more covariates than fit. */
     ds.c[1][1][3] = NAN;
-    analyze_set(&mscsim_analysis_ancova, &ds, 3, NULL, s2, &r);
+    analyze_set(&sim_analysis_ancova, &ds, 3, NULL, s2, &r);
     CHECK(r.failed, "ancova: NaN covariate -> failed");
     fill_random(&ds, 25, 35, 2);
     {
@@ -379,15 +379,15 @@ static void test_ancova_failures(const mscsim_analysis_settings *s2)
         d.cov[0][0] = ds.c[0][0];
         d.cov[1][0] = NULL;
         d.cov_count = 1;
-        mscsim_analysis_ancova.analyze(&d, s2, &r);
+        sim_analysis_ancova.analyze(&d, s2, &r);
         CHECK(r.failed, "ancova: NULL covariate array -> failed");
         d.cov_count = (int)(sizeof d.cov[0] / sizeof d.cov[0][0]) + 1;
-        mscsim_analysis_ancova.analyze(&d, s2, &r);
+        sim_analysis_ancova.analyze(&d, s2, &r);
         CHECK(r.failed, "ancova: cov_count beyond the array -> failed");
     }
     /* An empty arm. */
     fill_random(&ds, 0, 10, 1);
-    analyze_set(&mscsim_analysis_ancova, &ds, 1, NULL, s2, &r);
+    analyze_set(&sim_analysis_ancova, &ds, 1, NULL, s2, &r);
     CHECK(r.failed, "ancova: empty control arm -> failed");
 }
 
@@ -407,14 +407,14 @@ static void rd_run(size_t n0, size_t x0, size_t n1, size_t x1, const mscsim_anal
     const double *y[2] = {rd_y[0], rd_y[1]};
     mscsim_trial_data d;
     mscsim_trial_data_set(&d, y, y, n);
-    mscsim_analysis_rd_z.analyze(&d, s, r);
+    sim_analysis_rd_z.analyze(&d, s, r);
 }
 
 static void test_rd_ref(const mscsim_analysis_settings *s2, const mscsim_analysis_settings *s1)
 {
-    STR_EQ(mscsim_analysis_rd_z.name, "rd_z", "rd_z: name");
-    INT_EQ(mscsim_analysis_rd_z.outcomes, MSCSIM_OUTCOME_BINARY, "rd_z: outcomes");
-    INT_EQ(mscsim_analysis_rd_z.estimand, MSCSIM_ESTIMAND_MEAN_DIFFERENCE, "rd_z: estimand");
+    STR_EQ(sim_analysis_rd_z.name, "rd_z", "rd_z: name");
+    INT_EQ(sim_analysis_rd_z.outcomes, MSCSIM_OUTCOME_BINARY, "rd_z: outcomes");
+    INT_EQ(sim_analysis_rd_z.estimand, MSCSIM_ESTIMAND_MEAN_DIFFERENCE, "rd_z: estimand");
     table data, ref;
     CHECK(table_read(&data, "adjusted_rd_data.csv"), "read adjusted_rd_data.csv");
     CHECK(table_read(&ref, "adjusted_rd_ref.csv"), "read adjusted_rd_ref.csv");
@@ -471,7 +471,7 @@ static void test_rd_ref(const mscsim_analysis_settings *s2, const mscsim_analysi
     mscsim_trial_data d;
     mscsim_trial_data_set(&d, y, y, n);
     mscsim_analysis_result res;
-    mscsim_analysis_rd_z.analyze(&d, s2, &res);
+    sim_analysis_rd_z.analyze(&d, s2, &res);
     CHECK(res.failed, "rd_z: endpoint 0.5 -> failed");
 }
 
@@ -516,7 +516,7 @@ static void test_rd_size(const mscsim_analysis_settings *s2)
         mscsim_trial_data d;
         mscsim_trial_data_set(&d, y, y, n);
         mscsim_analysis_result r;
-        mscsim_analysis_rd_z.analyze(&d, s2, &r);
+        sim_analysis_rd_z.analyze(&d, s2, &r);
         rejections += (size_t)r.reject;
     }
     double rate = (double)rejections / SIZE_REPS;

@@ -224,8 +224,8 @@ static void check_exact(const char *name, const mscsim_trial_data *d, const ref_
         int sides = sides_list[si];
         mscsim_analysis_settings *s = settings(0.05, sides, 1);
         mscsim_analysis_result wald, lr;
-        mscsim_analysis_po.analyze(d, s, &wald);
-        mscsim_analysis_po_lr.analyze(d, s, &lr);
+        sim_analysis_po.analyze(d, s, &wald);
+        sim_analysis_po_lr.analyze(d, s, &lr);
         if (w->failed) {
             CHECK(wald.failed == 1 && wald.reject == 0 && isnan(wald.estimate) &&
                       isnan(wald.p_value),
@@ -262,11 +262,11 @@ static void check_exact(const char *name, const mscsim_trial_data *d, const ref_
                 continue;
             mscsim_analysis_settings *s2 = settings(alphas[ai], sides, 0);
             mscsim_analysis_result r2;
-            mscsim_analysis_po.analyze(d, s2, &r2);
+            sim_analysis_po.analyze(d, s2, &r2);
             CHECK(r2.reject == (pw < alphas[ai]) && isnan(r2.p_value),
                   "%s po sides %d alpha %g: reject == (R's p < alpha), p not computed", name,
                   sides, alphas[ai]);
-            mscsim_analysis_po_lr.analyze(d, s2, &r2);
+            sim_analysis_po_lr.analyze(d, s2, &r2);
             CHECK(r2.reject == (pl < alphas[ai]) && isnan(r2.p_value),
                   "%s po_lr sides %d alpha %g: reject == (R's p < alpha)", name, sides,
                   alphas[ai]);
@@ -277,7 +277,7 @@ static void check_exact(const char *name, const mscsim_trial_data *d, const ref_
     /* Cutpoints, log-likelihood and LR through the test hook. */
     int k;
     double zeta[64], beta, se, loglik, lrstat;
-    int ok = mscsim_analysis_po_fit(d, &k, zeta, &beta, &se, &loglik, &lrstat);
+    int ok = sim_analysis_po_fit(d, &k, zeta, &beta, &se, &loglik, &lrstat);
     if (w->failed) {
         INT_EQ(ok, 0, "%s: fit reports failure", name);
         return;
@@ -300,7 +300,7 @@ static void check_polr(const char *name, const char *source, const mscsim_trial_
 {
     int k;
     double zeta[64], beta, se, loglik, lrstat;
-    if (!mscsim_analysis_po_fit(d, &k, zeta, &beta, &se, &loglik, &lrstat) || k != w->k ||
+    if (!sim_analysis_po_fit(d, &k, zeta, &beta, &se, &loglik, &lrstat) || k != w->k ||
         w->nzeta != k - 1) {
         CHECK(0, "%s: fit to compare with %s", name, source);
         return;
@@ -359,7 +359,7 @@ static void test_reference(void)
         mscsim_analysis_result res;
         mscsim_trial_data d;
         trial(&d, tr->y[0], tr->n[0], tr->y[1], tr->n[1]);
-        mscsim_analysis_po.analyze(&d, s, &res);
+        sim_analysis_po.analyze(&d, s, &res);
         CHECK(res.estimate > 0.0 && res.statistic > 0.0,
               "TREASURE counts: MultiStem better gives a positive log OR (%.6f)", res.estimate);
         double lo, hi;
@@ -376,7 +376,7 @@ static void test_reference(void)
         mscsim_trial_data d;
         mscsim_analysis_result base, other;
         trial(&d, c->y[0], c->n[0], c->y[1], c->n[1]);
-        mscsim_analysis_po.analyze(&d, s, &base);
+        sim_analysis_po.analyze(&d, s, &base);
 
         /* Patient order: reversed arrays. */
         double *ry[2];
@@ -386,7 +386,7 @@ static void test_reference(void)
                 ry[a][j] = c->y[a][c->n[a] - 1 - j];
         }
         trial(&d, ry[0], c->n[0], ry[1], c->n[1]);
-        mscsim_analysis_po.analyze(&d, s, &other);
+        sim_analysis_po.analyze(&d, s, &other);
         CHECK(results_identical(&base, &other), "%s: patient order does not matter", c->name);
 
         /* A strictly increasing relabelling, y -> 37 y + 1000.5, moves integer data off
@@ -395,13 +395,13 @@ static void test_reference(void)
             for (size_t j = 0; j < c->n[a]; j++)
                 ry[a][j] = 37.0 * c->y[a][j] + 1000.5;
         trial(&d, ry[0], c->n[0], ry[1], c->n[1]);
-        mscsim_analysis_po.analyze(&d, s, &other);
+        sim_analysis_po.analyze(&d, s, &other);
         CHECK(results_identical(&base, &other), "%s: monotone relabelling (general path)",
               c->name);
 
         /* Swapping the arms negates the log OR; reflecting y (y -> -y) negates it too. */
         trial(&d, c->y[1], c->n[1], c->y[0], c->n[0]);
-        mscsim_analysis_po.analyze(&d, s, &other);
+        sim_analysis_po.analyze(&d, s, &other);
         if (base.failed) {
             INT_EQ(other.failed, 1, "%s: swapped arms also fail", c->name);
         } else {
@@ -413,7 +413,7 @@ static void test_reference(void)
             for (size_t j = 0; j < c->n[a]; j++)
                 ry[a][j] = -c->y[a][j];
         trial(&d, ry[0], c->n[0], ry[1], c->n[1]);
-        mscsim_analysis_po.analyze(&d, s, &other);
+        sim_analysis_po.analyze(&d, s, &other);
         if (!base.failed)
             ABS_EQ(other.estimate, -base.estimate, SWAP_TOL * fmax(1.0, fabs(base.estimate)),
                    "%s: reflected values (smaller = better): estimate negated", c->name);
@@ -446,18 +446,18 @@ static void test_failures(void)
         y1[i] = -(double)((i * 3) % 7);
     }
     trial(&d, y0, 0, y1, 10);
-    mscsim_analysis_po.analyze(&d, s, &r);
+    sim_analysis_po.analyze(&d, s, &r);
     CHECK(r.failed == 1 && r.reject == 0 && isnan(r.estimate), "empty control arm: failed");
     trial(&d, y0, 10, y1, 0);
-    mscsim_analysis_po_lr.analyze(&d, s, &r);
+    sim_analysis_po_lr.analyze(&d, s, &r);
     CHECK(r.failed == 1 && r.reject == 0, "empty msc arm: failed (po_lr)");
 
     y1[3] = NAN;
     trial(&d, y0, 20, y1, 20);
-    mscsim_analysis_po.analyze(&d, s, &r);
+    sim_analysis_po.analyze(&d, s, &r);
     CHECK(r.failed == 1 && r.reject == 0, "a NaN value: failed");
     y1[3] = 0.5; /* the general path, still fine */
-    mscsim_analysis_po.analyze(&d, s, &r);
+    sim_analysis_po.analyze(&d, s, &r);
     CHECK(r.failed == 0 && isfinite(r.estimate), "a non-integer value: fitted (general path)");
 
     /* 65 distinct values (0..64): too many for an ordinal analysis. 64 (0..63) is fine. */
@@ -466,56 +466,56 @@ static void test_failures(void)
         y1[i] = (double)((i + 7) % 65);
     }
     trial(&d, y0, 80, y1, 80);
-    mscsim_analysis_po.analyze(&d, s, &r);
+    sim_analysis_po.analyze(&d, s, &r);
     CHECK(r.failed == 1 && r.reject == 0, "65 distinct integers: failed");
     for (int i = 0; i < 80; i++) {
         y0[i] = 0.25 * (double)(i % 65);
         y1[i] = 0.25 * (double)((i + 7) % 65);
     }
-    mscsim_analysis_po.analyze(&d, s, &r);
+    sim_analysis_po.analyze(&d, s, &r);
     CHECK(r.failed == 1, "65 distinct non-integers: failed");
     for (int i = 0; i < 80; i++) {
         y0[i] = (double)(i % 64);
         y1[i] = (double)((i + 7) % 64);
     }
-    mscsim_analysis_po.analyze(&d, s, &r);
+    sim_analysis_po.analyze(&d, s, &r);
     CHECK(r.failed == 0, "64 distinct integers: fitted");
 
     /* One category; a 0/1 endpoint with one arm all events and the other none. */
     for (int i = 0; i < 80; i++)
         y0[i] = y1[i] = -2.0;
     trial(&d, y0, 30, y1, 30);
-    mscsim_analysis_po.analyze(&d, s, &r);
+    sim_analysis_po.analyze(&d, s, &r);
     CHECK(r.failed == 1, "one category: failed");
     for (int i = 0; i < 80; i++) {
         y0[i] = 0.0;
         y1[i] = 1.0;
     }
-    mscsim_analysis_po_lr.analyze(&d, s, &r);
+    sim_analysis_po_lr.analyze(&d, s, &r);
     CHECK(r.failed == 1 && r.reject == 0, "binary complete separation: failed");
     y0[0] = 1.0;
-    mscsim_analysis_po.analyze(&d, s, &r);
+    sim_analysis_po.analyze(&d, s, &r);
     CHECK(r.failed == 1, "binary, one control event, msc all events: still separated");
     y1[0] = 0.0; /* now both arms have both outcomes: a finite, large estimate */
-    mscsim_analysis_po.analyze(&d, s, &r);
+    sim_analysis_po.analyze(&d, s, &r);
     CHECK(r.failed == 0 && r.estimate > 3.0 && isfinite(r.se),
           "binary, one control event and one msc non-event: fitted (log OR %.3f, se %.3f)", r.estimate, r.se);
     mscsim_analysis_settings_free(s);
 
     /* Descriptors. */
-    STR_EQ(mscsim_analysis_po.name, "po", "po name");
-    STR_EQ(mscsim_analysis_po_lr.name, "po_lr", "po_lr name");
-    CHECK(mscsim_analysis_po.outcomes == (MSCSIM_OUTCOME_ORDINAL | MSCSIM_OUTCOME_BINARY) &&
-              mscsim_analysis_po_lr.outcomes == mscsim_analysis_po.outcomes,
+    STR_EQ(sim_analysis_po.name, "po", "po name");
+    STR_EQ(sim_analysis_po_lr.name, "po_lr", "po_lr name");
+    CHECK(sim_analysis_po.outcomes == (MSCSIM_OUTCOME_ORDINAL | MSCSIM_OUTCOME_BINARY) &&
+              sim_analysis_po_lr.outcomes == sim_analysis_po.outcomes,
           "outcomes: ordinal and binary");
-    CHECK(mscsim_analysis_po.estimand == MSCSIM_ESTIMAND_LOG_ODDS_RATIO &&
-              mscsim_analysis_po_lr.estimand == MSCSIM_ESTIMAND_LOG_ODDS_RATIO &&
-              !mscsim_analysis_po.uses_baseline && !mscsim_analysis_po_lr.uses_baseline,
+    CHECK(sim_analysis_po.estimand == MSCSIM_ESTIMAND_LOG_ODDS_RATIO &&
+              sim_analysis_po_lr.estimand == MSCSIM_ESTIMAND_LOG_ODDS_RATIO &&
+              !sim_analysis_po.uses_baseline && !sim_analysis_po_lr.uses_baseline,
           "estimand: log odds ratio; no baseline");
     const mscsim_analysis_type *found = mscsim_analysis_find("po");
-    printf("INFO registry: 'po' %s\n", found == &mscsim_analysis_po ? "registered"
+    printf("INFO registry: 'po' %s\n", found == &sim_analysis_po ? "registered"
                                        : found ? "names another type!" : "not registered yet");
-    CHECK(found == NULL || found == &mscsim_analysis_po, "registry: 'po' is this analysis");
+    CHECK(found == NULL || found == &sim_analysis_po, "registry: 'po' is this analysis");
 }
 
 /* Small random tables (1-8 patients per arm, 2-6 values, many near-separated): the fit
@@ -545,8 +545,8 @@ static void test_random_tables(void)
         mscsim_trial_data d;
         mscsim_analysis_result w, l;
         trial(&d, y[0], n[0], y[1], n[1]);
-        mscsim_analysis_po.analyze(&d, s, &w);
-        mscsim_analysis_po_lr.analyze(&d, s, &l);
+        sim_analysis_po.analyze(&d, s, &w);
+        sim_analysis_po_lr.analyze(&d, s, &l);
         if (sep) {
             separated++;
             bad += !(w.failed && l.failed && !w.reject && !l.reject);
@@ -665,14 +665,14 @@ static void test_power(void)
             mscsim_trial_data d;
             trial(&d, y0, n, y1, n);
             mscsim_analysis_result r;
-            mscsim_analysis_po.analyze(&d, s2, &r);
+            sim_analysis_po.analyze(&d, s2, &r);
             rej[0][0] += r.reject;
             failed += r.failed;
-            mscsim_analysis_po.analyze(&d, s1, &r);
+            sim_analysis_po.analyze(&d, s1, &r);
             rej[0][1] += r.reject;
-            mscsim_analysis_po_lr.analyze(&d, s2, &r);
+            sim_analysis_po_lr.analyze(&d, s2, &r);
             rej[1][0] += r.reject;
-            mscsim_analysis_po_lr.analyze(&d, s1, &r);
+            sim_analysis_po_lr.analyze(&d, s1, &r);
             rej[1][1] += r.reject;
         }
         free(y0);
@@ -728,7 +728,7 @@ static void test_large(void)
     trial(&d, y0, n, y1, n);
     mscsim_analysis_settings *s = settings(0.05, 2, 1);
     mscsim_analysis_result r;
-    mscsim_analysis_po.analyze(&d, s, &r);
+    sim_analysis_po.analyze(&d, s, &r);
     CHECK(r.failed == 0 && fabs(r.estimate - log(1.67)) <= 4.0 * r.se,
           "1e6 per arm, OR 1.67: log OR %.5f (se %.5f) vs %.5f", r.estimate, r.se, log(1.67));
     mscsim_analysis_settings_free(s);

@@ -361,9 +361,9 @@ static void test_reference(void)
         int sides = atoi(table_get(&ref, i, c_sides)), failed = atoi(table_get(&ref, i, c_failed));
         const mscsim_analysis_type *a = NULL;
         if (strcmp(an, "wilcoxon") == 0)
-            a = &mscsim_analysis_wilcoxon;
+            a = &sim_analysis_wilcoxon;
         else if (strcmp(an, "worst_rank") == 0)
-            a = &mscsim_analysis_worst_rank;
+            a = &sim_analysis_worst_rank;
         arms d;
         if (!a || !load_case(&data, cs, &d)) {
             CHECK(0, "%s %s: unknown analysis or case", cs, an);
@@ -470,8 +470,8 @@ static void test_random(void)
             buf_died[1][i] = (unsigned char)(mscsim_rng_uniform(&rng) < death_p);
         }
         for (int worst = 0; worst <= 1; worst++) {
-            const mscsim_analysis_type *a = worst ? &mscsim_analysis_worst_rank
-                                                  : &mscsim_analysis_wilcoxon;
+            const mscsim_analysis_type *a = worst ? &sim_analysis_worst_rank
+                                                  : &sim_analysis_wilcoxon;
             for (int sides = 1; sides <= 2; sides++) {
                 mscsim_analysis_result r, r_nop;
                 ref_result o_pairs, o_ranks;
@@ -500,9 +500,9 @@ static void test_random(void)
         }
         /* worst_rank with died NULL is wilcoxon, bit for bit. */
         mscsim_analysis_result rw, rr;
-        run(&mscsim_analysis_wilcoxon, buf_y[0], buf_died[0], n0, buf_y[1], buf_died[1], n1,
+        run(&sim_analysis_wilcoxon, buf_y[0], buf_died[0], n0, buf_y[1], buf_died[1], n1,
             buf_scratch, s[1], &rw);
-        run(&mscsim_analysis_worst_rank, buf_y[0], NULL, n0, buf_y[1], NULL, n1, buf_scratch,
+        run(&sim_analysis_worst_rank, buf_y[0], NULL, n0, buf_y[1], NULL, n1, buf_scratch,
             s[1], &rr);
         bad_worst += !same_result(&rw, &rr);
     }
@@ -547,7 +547,7 @@ static void test_sort_stress(void)
             mscsim_analysis_result r;
             ref_result o;
             size_t n1 = n - n / 7, shown = 0; /* unequal arms */
-            run(&mscsim_analysis_wilcoxon, buf_y[0], NULL, n, buf_y[1], NULL, n1, buf_scratch, s,
+            run(&sim_analysis_wilcoxon, buf_y[0], NULL, n, buf_y[1], NULL, n1, buf_scratch, s,
                 &r);
             ref_ranks(buf_y[0], NULL, n, buf_y[1], NULL, n1, 0, 2, &o);
             /* Sums over 2e5 terms: rounding grows with sqrt(n) terms, still far below 1e-10. */
@@ -614,10 +614,10 @@ static void test_power(const table *t)
             for (size_t i = 0; i < n; i++)
                 buf_y[1][i] = delta[k] + mscsim_rnorm_std(&rng);
             mscsim_analysis_result r;
-            run(&mscsim_analysis_wilcoxon, buf_y[0], NULL, n, buf_y[1], NULL, n, buf_scratch,
+            run(&sim_analysis_wilcoxon, buf_y[0], NULL, n, buf_y[1], NULL, n, buf_scratch,
                 s2, &r);
             hits2 += r.reject;
-            run(&mscsim_analysis_wilcoxon, buf_y[0], NULL, n, buf_y[1], NULL, n, buf_scratch,
+            run(&sim_analysis_wilcoxon, buf_y[0], NULL, n, buf_y[1], NULL, n, buf_scratch,
                 s1, &r);
             hits1 += r.reject;
         }
@@ -668,8 +668,8 @@ static void test_coverage(const table *t)
 
     mscsim_analysis_settings *s = settings(0.05, 2, 0);
     for (int k = 0; k < 3; k++) {
-        const mscsim_analysis_type *a = k == COVER_WORST ? &mscsim_analysis_worst_rank
-                                                         : &mscsim_analysis_wilcoxon;
+        const mscsim_analysis_type *a = k == COVER_WORST ? &sim_analysis_worst_rank
+                                                         : &sim_analysis_wilcoxon;
         long covered = 0, failed = 0;
         double sum_e = 0.0, sum_e2 = 0.0, sum_v = 0.0; /* about the truth: no cancellation */
         for (long rep = 0; rep < COVER_REPS; rep++) {
@@ -749,20 +749,20 @@ static void test_failures(void)
     const double with_nan[3] = {1.0, NAN, 2.0}, mrs[4] = {-1.0, 0.0, -3.0, -6.0};
     const unsigned char all_dead[4] = {1, 1, 1, 1}, dead3[3] = {1, 1, 1};
     mscsim_analysis_result r;
-    run(&mscsim_analysis_wilcoxon, c, NULL, 0, c, NULL, 4, buf_scratch, s, &r);
+    run(&sim_analysis_wilcoxon, c, NULL, 0, c, NULL, 4, buf_scratch, s, &r);
     CHECK(r.failed && !r.reject && isnan(r.p_value), "empty control arm: failed");
-    run(&mscsim_analysis_wilcoxon, c, NULL, 4, c, NULL, 0, buf_scratch, s, &r);
+    run(&sim_analysis_wilcoxon, c, NULL, 4, c, NULL, 0, buf_scratch, s, &r);
     CHECK(r.failed && !r.reject, "empty msc arm: failed");
-    run(&mscsim_analysis_wilcoxon, tied, NULL, 3, tied, NULL, 2, buf_scratch, s, &r);
+    run(&sim_analysis_wilcoxon, tied, NULL, 3, tied, NULL, 2, buf_scratch, s, &r);
     CHECK(r.failed && !r.reject, "all values tied (counting path): failed");
     const double tied_real[3] = {0.1, 0.1, 0.1};
-    run(&mscsim_analysis_wilcoxon, tied_real, NULL, 3, tied_real, NULL, 3, buf_scratch, s, &r);
+    run(&sim_analysis_wilcoxon, tied_real, NULL, 3, tied_real, NULL, 3, buf_scratch, s, &r);
     CHECK(r.failed && !r.reject, "all values tied (sorting path): failed");
-    run(&mscsim_analysis_wilcoxon, with_nan, NULL, 3, c, NULL, 4, buf_scratch, s, &r);
+    run(&sim_analysis_wilcoxon, with_nan, NULL, 3, c, NULL, 4, buf_scratch, s, &r);
     CHECK(r.failed && !r.reject, "a NaN value: failed");
-    run(&mscsim_analysis_wilcoxon, c, NULL, 4, c + 1, NULL, 3, NULL, s, &r);
+    run(&sim_analysis_wilcoxon, c, NULL, 4, c + 1, NULL, 3, NULL, s, &r);
     CHECK(r.failed && !r.reject, "real values without scratch: failed (no allocation)");
-    run(&mscsim_analysis_wilcoxon, mrs, NULL, 4, mrs + 1, NULL, 3, NULL, s, &r);
+    run(&sim_analysis_wilcoxon, mrs, NULL, 4, mrs + 1, NULL, 3, NULL, s, &r);
     CHECK(!r.failed, "small integers without scratch: the counting path needs none");
     /* Values an ulp away from small integers are not integers: they must not tie with
      * them (as y + 128 rounded would), nor -0 apart from 0. Checked against all pairs. */
@@ -770,23 +770,23 @@ static void test_failures(void)
     const double ints[5] = {3.0, 0.0, nextafter(-128.0, 0.0), 128.0, 2.0};
     ref_result o;
     size_t shown = 0;
-    run(&mscsim_analysis_wilcoxon, near, NULL, 5, ints, NULL, 5, buf_scratch, s, &r);
+    run(&sim_analysis_wilcoxon, near, NULL, 5, ints, NULL, 5, buf_scratch, s, &r);
     ref_pairs(near, NULL, 5, ints, NULL, 5, 0, 2, &o);
     INT_EQ(compare(&r, &o, IMPL_TOL, "near-integers", &shown), 0,
            "3 + 1 ulp, 1e-20, -0, -128 + 1 ulp: ties as in the all-pairs implementation");
     const double edge0[3] = {-128.0, 128.0, 0.0}, edge1[3] = {-128.0, 5.0, 127.0};
-    run(&mscsim_analysis_wilcoxon, edge0, NULL, 3, edge1, NULL, 3, NULL, s, &r);
+    run(&sim_analysis_wilcoxon, edge0, NULL, 3, edge1, NULL, 3, NULL, s, &r);
     ref_pairs(edge0, NULL, 3, edge1, NULL, 3, 0, 2, &o);
     INT_EQ(compare(&r, &o, IMPL_TOL, "range ends", &shown) + (size_t)r.failed, 0,
            "-128 and 128 take the counting path (no scratch given) and agree");
-    run(&mscsim_analysis_worst_rank, c, all_dead, 4, c, dead3, 3, buf_scratch, s, &r);
+    run(&sim_analysis_worst_rank, c, all_dead, 4, c, dead3, 3, buf_scratch, s, &r);
     CHECK(r.failed && !r.reject, "worst_rank, everybody dead (all tied): failed");
-    run(&mscsim_analysis_worst_rank, mrs, all_dead, 4, c, NULL, 3, buf_scratch, s, &r);
+    run(&sim_analysis_worst_rank, mrs, all_dead, 4, c, NULL, 3, buf_scratch, s, &r);
     CHECK(!r.failed && r.estimate == 0.5, "worst_rank, all controls dead: estimate 1/2 (got %g)",
           r.estimate);
     mscsim_analysis_settings_free(s);
 
-    const mscsim_analysis_type *w = &mscsim_analysis_wilcoxon, *wr = &mscsim_analysis_worst_rank;
+    const mscsim_analysis_type *w = &sim_analysis_wilcoxon, *wr = &sim_analysis_worst_rank;
     STR_EQ(w->name, "wilcoxon", "wilcoxon name");
     STR_EQ(wr->name, "worst_rank", "worst_rank name");
     INT_EQ(w->outcomes, MSCSIM_OUTCOME_CONTINUOUS | MSCSIM_OUTCOME_ORDINAL | MSCSIM_OUTCOME_BINARY,

@@ -43,7 +43,7 @@ static void test_power_references(void)
 #define F(c) table_get(&t, r, c)
         mscsim_config cfg;
         load_base(&cfg);
-        long n0 = atol(F(c_n0)), n1 = atol(F(c_n1)), g = mscsim_gcd(n0, n1);
+        long n0 = atol(F(c_n0)), n1 = atol(F(c_n1)), g = sim_gcd(n0, n1);
         set(&cfg, "model.type=%s", F(c_model));
         set(&cfg, "analysis.test=%s", F(c_test));
         set(&cfg, "trial.n=%ld", n0 + n1);

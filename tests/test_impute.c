@@ -8,8 +8,8 @@
  *    E[sigma^2] = SSE / (nu - 2); imputed values of patients missing only at the last
  *    visit have mean x' beta_hat and variance E[sigma^2] (1 + x' (X'X)^-1 x). Bounds:
  *    K_MCSE Monte Carlo standard errors from the exact moments (below).
- * 3. Draw order: a manual replay with mscsim_impute_draw and mscsim_rnorm_std reproduces
- *    mscsim_impute_monotone and leaves the generator in the same state.
+ * 3. Draw order: a manual replay with sim_impute_draw and mscsim_rnorm_std reproduces
+ *    sim_impute_monotone and leaves the generator in the same state.
  * 4. Rubin's rules: hand-computed values and R's (mice::pool formulas written out).
  * 5. End-to-end MAR: bivariate normal (x, y), rho = 0.7, n = 200, y missing with
  *    P = plogis(a + 1.5 x) (40 %), m = 20 imputations, N_SETS data sets: the pooled mean
@@ -216,7 +216,7 @@ static void test_fit_vs_lm(double *work)
     for (int v = 0; v < V_FIX; v++) {
         double beta[2 + V_FIX], sigma = NAN;
         size_t n_obs = 0;
-        int rc = mscsim_impute_fit(base, score, obs, N_FIX, V_FIX, v, work, beta, &sigma, &n_obs);
+        int rc = sim_impute_fit(base, score, obs, N_FIX, V_FIX, v, work, beta, &sigma, &n_obs);
         INT_EQ(rc, MSCSIM_OK, "fit visit %d", v);
         INT_EQ(n_obs, lm_ref[v].n_obs, "visit %d n_obs (lm)", v);
         char what[96];
@@ -236,7 +236,7 @@ static void test_fit_vs_lm(double *work)
             score[i * V_FIX + (size_t)v] += off;
     }
     double beta[2 + V_FIX], sigma = NAN;
-    int rc = mscsim_impute_fit(base, score, obs, N_FIX, V_FIX, 2, work, beta, &sigma, NULL);
+    int rc = sim_impute_fit(base, score, obs, N_FIX, V_FIX, 2, work, beta, &sigma, NULL);
     INT_EQ(rc, MSCSIM_OK, "fit visit 2 with offset 1000");
     /* The data themselves move by up to ulp(1000) / 2 = 5.7e-14 when shifted, i.e. a
      * relative 3e-15 of the spread; 1e-9 remains far above that. */
@@ -269,7 +269,7 @@ static void test_draw_distribution(double *work)
     int bad = 0;
     for (long d = 0; d < N_DRAWS; d++) {
         double beta[P2], sigma;
-        if (mscsim_impute_draw(base, score, obs, N_FIX, V_FIX, 2, &rng, work, beta, &sigma) !=
+        if (sim_impute_draw(base, score, obs, N_FIX, V_FIX, 2, &rng, work, beta, &sigma) !=
             MSCSIM_OK)
             bad++;
         for (int j = 0; j < P2; j++) {
@@ -307,7 +307,7 @@ static void test_draw_distribution(double *work)
     memcpy(orig, score, sizeof orig);
     int fails = 0, touched = 0;
     for (long r = 0; r < N_IMPUTE; r++) {
-        if (mscsim_impute_monotone(base, score, obs, N_FIX, V_FIX, V_FIX - 1, &rng, work) !=
+        if (sim_impute_monotone(base, score, obs, N_FIX, V_FIX, V_FIX - 1, &rng, work) !=
             MSCSIM_OK)
             fails++;
         for (size_t k = 0; k < N_PRED; k++) {
@@ -346,13 +346,13 @@ static void test_draw_order(double *work)
     mscsim_rng rng, r2;
     mscsim_rng_seed(&rng, SEED, 3);
     r2 = rng;
-    INT_EQ(mscsim_impute_monotone(base, score, obs, N_FIX, V_FIX, V_FIX - 1, &rng, work),
+    INT_EQ(sim_impute_monotone(base, score, obs, N_FIX, V_FIX, V_FIX - 1, &rng, work),
            MSCSIM_OK, "imputation for the replay");
-    /* Per visit: chi-square and p normals (inside mscsim_impute_draw), then one normal per
+    /* Per visit: chi-square and p normals (inside sim_impute_draw), then one normal per
      * missing patient in patient order, x_i holding the earlier visits as imputed. */
     for (int v = 0; v < V_FIX; v++) {
         double beta[2 + V_FIX], sigma;
-        INT_EQ(mscsim_impute_draw(base, replay, obs, N_FIX, V_FIX, v, &r2, work, beta, &sigma),
+        INT_EQ(sim_impute_draw(base, replay, obs, N_FIX, V_FIX, v, &r2, work, beta, &sigma),
                MSCSIM_OK, "replay draw visit %d", v);
         for (size_t i = 0; i < N_FIX; i++) {
             if (obs[i * V_FIX + (size_t)v])
@@ -374,7 +374,7 @@ static void test_draw_order(double *work)
     double again[N_FIX * V_FIX];
     load_fixed(base, again, obs);
     mscsim_rng_seed(&rng, SEED, 3);
-    mscsim_impute_monotone(base, again, obs, N_FIX, V_FIX, V_FIX - 1, &rng, work);
+    sim_impute_monotone(base, again, obs, N_FIX, V_FIX, V_FIX - 1, &rng, work);
     CHECK(memcmp(again, score, sizeof again) == 0, "same seed, bit-identical imputation");
 }
 
@@ -389,21 +389,21 @@ static void test_rubin(void)
     /* By hand: qbar = 2, ubar = 1, b = 1, T = 1 + 4/3 = 7/3, lambda = 4/7;
      * nu_old = 2 / (4/7)^2 = 49/8; dfcom = 10: nu_obs = (11/13) 10 (3/7) = 330/91,
      * df = 1 / (8/49 + 91/330) = 16170/7099. */
-    mscsim_rubin_pool(est, var, 3, INFINITY, &q, &t, &df);
+    sim_rubin_pool(est, var, 3, INFINITY, &q, &t, &df);
     rel_check(q, 2.0, 4 * DBL_EPSILON, "hand: qbar");
     rel_check(t, 7.0 / 3.0, 4 * DBL_EPSILON, "hand: T = 7/3");
     rel_check(df, 49.0 / 8.0, 8 * DBL_EPSILON, "hand: classic Rubin df = 49/8");
-    mscsim_rubin_pool(est, var, 3, 10.0, &q, &t, &df);
+    sim_rubin_pool(est, var, 3, 10.0, &q, &t, &df);
     rel_check(df, 16170.0 / 7099.0, 8 * DBL_EPSILON, "hand: Barnard-Rubin df = 16170/7099");
     CHECK(df <= fmin(49.0 / 8.0, 330.0 / 91.0), "Barnard-Rubin df <= min(nu_old, nu_obs)");
     const double same[] = {5, 5};
-    mscsim_rubin_pool(same, var, 2, INFINITY, &q, &t, &df);
+    sim_rubin_pool(same, var, 2, INFINITY, &q, &t, &df);
     CHECK(q == 5.0 && t == 1.0 && isinf(df), "b = 0, dfcom Inf: df = Inf, T = ubar");
-    mscsim_rubin_pool(same, var, 2, 42.0, &q, &t, &df);
+    sim_rubin_pool(same, var, 2, 42.0, &q, &t, &df);
     CHECK(df == 42.0, "b = 0: df = dfcom");
 
     for (size_t c = 0; c < sizeof rubin_ref / sizeof rubin_ref[0]; c++) {
-        mscsim_rubin_pool(rubin_ref[c].q, rubin_ref[c].u, rubin_ref[c].m, rubin_ref[c].dfcom, &q,
+        sim_rubin_pool(rubin_ref[c].q, rubin_ref[c].u, rubin_ref[c].m, rubin_ref[c].dfcom, &q,
                           &t, &df);
         char what[96];
         snprintf(what, sizeof what, "R case %zu (m %d, dfcom %g): qbar", c, rubin_ref[c].m,
@@ -416,13 +416,13 @@ static void test_rubin(void)
     }
 
     const double nanv[] = {1, NAN}, negv[] = {1, -1};
-    mscsim_rubin_pool(est, var, 1, INFINITY, &q, &t, &df);
+    sim_rubin_pool(est, var, 1, INFINITY, &q, &t, &df);
     CHECK(isnan(q) && isnan(t) && isnan(df), "m = 1: NaN");
-    mscsim_rubin_pool(nanv, var, 2, INFINITY, &q, &t, &df);
+    sim_rubin_pool(nanv, var, 2, INFINITY, &q, &t, &df);
     CHECK(isnan(q) && isnan(t) && isnan(df), "NaN estimate: NaN");
-    mscsim_rubin_pool(est, negv, 2, INFINITY, &q, &t, &df);
+    sim_rubin_pool(est, negv, 2, INFINITY, &q, &t, &df);
     CHECK(isnan(q) && isnan(t) && isnan(df), "negative variance: NaN");
-    mscsim_rubin_pool(est, var, 3, 0.0, &q, &t, &df);
+    sim_rubin_pool(est, var, 3, 0.0, &q, &t, &df);
     CHECK(isnan(q) && isnan(t) && isnan(df), "dfcom = 0: NaN");
 }
 
@@ -456,7 +456,7 @@ static void test_mar_end_to_end(void)
     double x[N_E2E], y[N_E2E];
     unsigned char obs[N_E2E];
     /* Exactly the advertised size, so the sanitizer build catches any overrun. */
-    double *work = malloc(mscsim_impute_work_size(n, 1) * sizeof *work);
+    double *work = malloc(sim_impute_work_size(n, 1) * sizeof *work);
     if (!work) {
         CHECK(0, "allocate the work buffer");
         return;
@@ -492,7 +492,7 @@ static void test_mar_end_to_end(void)
         int ok = 1;
         for (int j = 0; j < M_IMP && ok; j++) {
             /* Only unobserved cells are written, so y can be imputed again in place. */
-            if (mscsim_impute_monotone(x, y, obs, n, 1, 0, &rng, work) != MSCSIM_OK) {
+            if (sim_impute_monotone(x, y, obs, n, 1, 0, &rng, work) != MSCSIM_OK) {
                 ok = 0;
                 break;
             }
@@ -510,7 +510,7 @@ static void test_mar_end_to_end(void)
             continue;
         }
         double qbar, t, df;
-        mscsim_rubin_pool(est, var, M_IMP, dn - 1.0, &qbar, &t, &df);
+        sim_rubin_pool(est, var, M_IMP, dn - 1.0, &qbar, &t, &df);
         mi_cover += fabs(qbar - MAR_MU) <= qt(0.975, df, 1, 0) * sqrt(t);
         moments_add(&mi, qbar);
         moments_add(&dfm, df);
@@ -555,47 +555,47 @@ static void test_errors(double *work)
     mscsim_rng_seed(&rng, SEED, 6);
     load_fixed(base, score, obs);
 
-    INT_EQ(mscsim_impute_work_size(N_FIX, V_FIX), 3 * 3 + 5 * 3 + N_FIX * 4,
+    INT_EQ(sim_impute_work_size(N_FIX, V_FIX), 3 * 3 + 5 * 3 + N_FIX * 4,
            "work size = V^2 + 5 V + n (V + 1)");
-    INT_EQ(mscsim_impute_work_size(10, 0), 0, "work size for 0 visits");
+    INT_EQ(sim_impute_work_size(10, 0), 0, "work size for 0 visits");
 
     /* Non-monotone: patient 2 (missing from visit 0) observed again at visit 2. */
     obs[2 * V_FIX + 2] = 1;
     memcpy(orig, score, sizeof orig);
-    INT_EQ(mscsim_impute_monotone(base, score, obs, N_FIX, V_FIX, 2, &rng, work), MSCSIM_EINVAL,
+    INT_EQ(sim_impute_monotone(base, score, obs, N_FIX, V_FIX, 2, &rng, work), MSCSIM_EINVAL,
            "non-monotone pattern");
     CHECK(memcmp(orig, score, sizeof orig) == 0, "non-monotone: nothing written");
     obs[2 * V_FIX + 2] = 0;
 
     /* A non-monotone cell beyond last still makes the pattern invalid. */
     obs[4 * V_FIX + 2] = 1; /* patient 4 misses visits 1-2 */
-    INT_EQ(mscsim_impute_monotone(base, score, obs, N_FIX, V_FIX, 0, &rng, work), MSCSIM_EINVAL,
+    INT_EQ(sim_impute_monotone(base, score, obs, N_FIX, V_FIX, 0, &rng, work), MSCSIM_EINVAL,
            "non-monotone beyond last");
     obs[4 * V_FIX + 2] = 0;
 
     double keep = score[0];
     score[0] = NAN; /* patient 0 is observed at visit 0 */
     memcpy(orig, score, sizeof orig);
-    INT_EQ(mscsim_impute_monotone(base, score, obs, N_FIX, V_FIX, 2, &rng, work), MSCSIM_EINVAL,
+    INT_EQ(sim_impute_monotone(base, score, obs, N_FIX, V_FIX, 2, &rng, work), MSCSIM_EINVAL,
            "NaN observed score");
     CHECK(memcmp(orig, score, sizeof orig) == 0, "NaN observed score: nothing written");
     score[0] = keep;
     base[5] = INFINITY;
-    INT_EQ(mscsim_impute_monotone(base, score, obs, N_FIX, V_FIX, 2, &rng, work), MSCSIM_EINVAL,
+    INT_EQ(sim_impute_monotone(base, score, obs, N_FIX, V_FIX, 2, &rng, work), MSCSIM_EINVAL,
            "infinite baseline");
     base[5] = fixed[5].base;
 
-    INT_EQ(mscsim_impute_monotone(base, score, obs, N_FIX, V_FIX, 3, &rng, work), MSCSIM_EINVAL,
+    INT_EQ(sim_impute_monotone(base, score, obs, N_FIX, V_FIX, 3, &rng, work), MSCSIM_EINVAL,
            "last >= visits");
-    INT_EQ(mscsim_impute_monotone(base, score, obs, N_FIX, V_FIX, -1, &rng, work), MSCSIM_EINVAL,
+    INT_EQ(sim_impute_monotone(base, score, obs, N_FIX, V_FIX, -1, &rng, work), MSCSIM_EINVAL,
            "last < 0");
-    INT_EQ(mscsim_impute_monotone(base, score, obs, N_FIX, V_FIX, 2, NULL, work), MSCSIM_EINVAL,
+    INT_EQ(sim_impute_monotone(base, score, obs, N_FIX, V_FIX, 2, NULL, work), MSCSIM_EINVAL,
            "NULL rng");
-    INT_EQ(mscsim_impute_monotone(base, score, obs, N_FIX, V_FIX, 2, &rng, NULL), MSCSIM_EINVAL,
+    INT_EQ(sim_impute_monotone(base, score, obs, N_FIX, V_FIX, 2, &rng, NULL), MSCSIM_EINVAL,
            "NULL work");
-    INT_EQ(mscsim_impute_monotone(base, score, obs, 0, V_FIX, 2, &rng, work), MSCSIM_OK,
+    INT_EQ(sim_impute_monotone(base, score, obs, 0, V_FIX, 2, &rng, work), MSCSIM_OK,
            "n = 0: nothing to do");
-    INT_EQ(mscsim_impute_fit(base, score, obs, N_FIX, V_FIX, 3, work, NULL, NULL, NULL),
+    INT_EQ(sim_impute_fit(base, score, obs, N_FIX, V_FIX, 3, work, NULL, NULL, NULL),
            MSCSIM_EINVAL, "fit of visit >= visits");
 
     /* Too few observed at visit 2: keep 5 (p + 2 = 6 needed); visits 0-1 are imputed,
@@ -610,7 +610,7 @@ static void test_errors(double *work)
                 score[i * V_FIX + (size_t)v] = NAN;
     }
     memcpy(orig, score, sizeof orig);
-    INT_EQ(mscsim_impute_monotone(base, score, obs, N_FIX, V_FIX, 2, &rng, work), MSCSIM_ERANGE,
+    INT_EQ(sim_impute_monotone(base, score, obs, N_FIX, V_FIX, 2, &rng, work), MSCSIM_ERANGE,
            "5 observed at visit 2 (p = 4 needs 6)");
     int v01_filled = 1, v2_same = 1, observed_same = 1;
     for (size_t c = 0; c < N_FIX * V_FIX; c++) {
@@ -632,14 +632,14 @@ static void test_errors(double *work)
             score[i * V_FIX + 2] = fixed[i].s[2];
             break;
         }
-    INT_EQ(mscsim_impute_monotone(base, score, obs, N_FIX, V_FIX, 2, &rng, work), MSCSIM_OK,
+    INT_EQ(sim_impute_monotone(base, score, obs, N_FIX, V_FIX, 2, &rng, work), MSCSIM_OK,
            "6 observed at visit 2 (= p + 2)");
     /* Only visits up to last are imputed. */
     load_fixed(base, score, obs);
     for (size_t c = 0; c < N_FIX * V_FIX; c++)
         if (!obs[c])
             score[c] = NAN;
-    INT_EQ(mscsim_impute_monotone(base, score, obs, N_FIX, V_FIX, 1, &rng, work), MSCSIM_OK,
+    INT_EQ(sim_impute_monotone(base, score, obs, N_FIX, V_FIX, 1, &rng, work), MSCSIM_OK,
            "impute up to visit 1");
     int later_nan = 1;
     for (size_t i = 0; i < N_FIX; i++)
@@ -652,32 +652,32 @@ static void test_errors(double *work)
     load_fixed(base, score, obs);
     for (size_t i = 0; i < N_FIX; i++)
         score[i * V_FIX + 1] = score[i * V_FIX];
-    INT_EQ(mscsim_impute_monotone(base, score, obs, N_FIX, V_FIX, 2, &rng, work), MSCSIM_ERANGE,
+    INT_EQ(sim_impute_monotone(base, score, obs, N_FIX, V_FIX, 2, &rng, work), MSCSIM_ERANGE,
            "visit 1 = visit 0: singular design at visit 2");
     load_fixed(base, score, obs);
     for (size_t i = 0; i < N_FIX; i++)
         base[i] = 17.3;
-    INT_EQ(mscsim_impute_monotone(base, score, obs, N_FIX, V_FIX, 2, &rng, work), MSCSIM_ERANGE,
+    INT_EQ(sim_impute_monotone(base, score, obs, N_FIX, V_FIX, 2, &rng, work), MSCSIM_ERANGE,
            "constant baseline: singular design at visit 0");
     /* Nearly collinear but fitable (lm keeps it): a relative 1e-5 perturbation. */
     load_fixed(base, score, obs);
     for (size_t i = 0; i < N_FIX; i++)
         score[i * V_FIX + 1] = score[i * V_FIX] * (1.0 + 1e-5 * (double)(i % 7));
-    INT_EQ(mscsim_impute_monotone(base, score, obs, N_FIX, V_FIX, 2, &rng, work), MSCSIM_OK,
+    INT_EQ(sim_impute_monotone(base, score, obs, N_FIX, V_FIX, 2, &rng, work), MSCSIM_OK,
            "nearly collinear visits (relative 1e-5) still fit");
 
     /* Complete data: nothing to impute, no draws. */
     for (size_t c = 0; c < N_FIX * V_FIX; c++)
         obs[c] = 1;
     mscsim_rng before = rng;
-    INT_EQ(mscsim_impute_monotone(base, score, obs, N_FIX, V_FIX, 2, &rng, work), MSCSIM_OK,
+    INT_EQ(sim_impute_monotone(base, score, obs, N_FIX, V_FIX, 2, &rng, work), MSCSIM_OK,
            "complete data");
     CHECK(before.state == rng.state, "complete data: no draws");
 }
 
 int main(void)
 {
-    size_t need = mscsim_impute_work_size(N_FIX, V_FIX);
+    size_t need = sim_impute_work_size(N_FIX, V_FIX);
     double *work = malloc(need * sizeof *work);
     if (!work) {
         printf("FAIL cannot allocate %zu doubles\n", need);

@@ -19,7 +19,7 @@
 #include "mscsim/model.h"
 #include "mscsim/rng.h"
 
-extern const mscsim_model_type mscsim_model_ordinal;
+extern const mscsim_model_type sim_model_ordinal;
 
 #define LEVELS 7
 #define CUTS 6
@@ -99,7 +99,7 @@ static int prepare(const mscsim_config *cfg, params_block *pb)
 {
     mscsim_error err;
     memset(&err, 0, sizeof err);
-    int status = mscsim_model_ordinal.prepare(cfg, pb->bytes, &err);
+    int status = sim_model_ordinal.prepare(cfg, pb->bytes, &err);
     if (status != MSCSIM_OK)
         printf("unexpected prepare error: [%s] %s: %s\n", err.section, err.key, err.msg);
     return status;
@@ -115,7 +115,7 @@ static void simulate(const params_block *pb, int arm, size_t n, double *nihss, u
     mscsim_arm_sim sim = {n, arm, &cov, 1, &day, true_score, score};
     mscsim_rng rng;
     mscsim_rng_seed(&rng, seed, 54);
-    mscsim_model_ordinal.simulate(pb->bytes, &rng, &sim);
+    sim_model_ordinal.simulate(pb->bytes, &rng, &sim);
 }
 
 /* Counts of each mRS; returns the number of values that are not whole numbers in 0..6. */
@@ -221,7 +221,7 @@ static void expect_error(const mscsim_config *cfg, int code, const char *section
     params_block pb;
     mscsim_error err;
     memset(&err, 0, sizeof err);
-    int status = mscsim_model_ordinal.prepare(cfg, pb.bytes, &err);
+    int status = sim_model_ordinal.prepare(cfg, pb.bytes, &err);
     CHECK(status == code && err.code == code && strcmp(err.section, section) == 0 &&
               strcmp(err.key, key) == 0 && err.msg[0] != '\0',
           "%s: status %d at [%.40s] %.40s (\"%.200s\"), want %d at [%s] %s", what, status,
@@ -251,16 +251,16 @@ static double nihss_pmf(int v)
 
 static void test_table_and_needs(void)
 {
-    STR_EQ(mscsim_model_ordinal.name, "ordinal", "model name");
-    INT_EQ(mscsim_model_ordinal.outcome, MSCSIM_OUTCOME_ORDINAL, "outcome kind");
-    INT_EQ(mscsim_model_ordinal.multi_visit, 0, "single visit");
+    STR_EQ(sim_model_ordinal.name, "ordinal", "model name");
+    INT_EQ(sim_model_ordinal.outcome, MSCSIM_OUTCOME_ORDINAL, "outcome kind");
+    INT_EQ(sim_model_ordinal.multi_visit, 0, "single visit");
     mscsim_config cfg = base_config(treasure, 1.25);
-    INT_EQ(mscsim_model_ordinal.needs(&cfg), 0, "needs nothing by default");
+    INT_EQ(sim_model_ordinal.needs(&cfg), 0, "needs nothing by default");
     cfg.latent_corr = 0.3;
-    INT_EQ(mscsim_model_ordinal.needs(&cfg), MSCSIM_NEED_NIHSS, "latent_corr needs NIHSS");
+    INT_EQ(sim_model_ordinal.needs(&cfg), MSCSIM_NEED_NIHSS, "latent_corr needs NIHSS");
     cfg.latent_corr = 0;
     cfg.arm[MSCSIM_ARM_MSC].effect_slope = 0.05;
-    INT_EQ(mscsim_model_ordinal.needs(&cfg), MSCSIM_NEED_NIHSS, "effect_slope needs NIHSS");
+    INT_EQ(sim_model_ordinal.needs(&cfg), MSCSIM_NEED_NIHSS, "effect_slope needs NIHSS");
 
     double sum = 0;
     for (int k = 0; k < LEVELS; k++)
@@ -702,31 +702,31 @@ static void test_true_effect(double *y0, double *y1, size_t n)
     params_block pb;
     if (prepare(&cfg, &pb) != MSCSIM_OK)
         return;
-    ABS_EQ(mscsim_model_ordinal.true_effect(pb.bytes, &cfg), 1.5, EXACT_TOL,
+    ABS_EQ(sim_model_ordinal.true_effect(pb.bytes, &cfg), 1.5, EXACT_TOL,
            "by hand: E[mRS] 3 - 1.5");
     cfg.endpoint = MSCSIM_ENDPOINT_RESPONDER;
     const double thresholds[] = {-1, 0, 2, 5.5, 6};
     const double want[] = {0, 0.25, 0.25, 0.25, 0};
     for (int j = 0; j < 5; j++) {
         cfg.threshold = thresholds[j];
-        ABS_EQ(mscsim_model_ordinal.true_effect(pb.bytes, &cfg), want[j], EXACT_TOL,
+        ABS_EQ(sim_model_ordinal.true_effect(pb.bytes, &cfg), want[j], EXACT_TOL,
                "by hand: responder mRS <= %g", thresholds[j]);
     }
     cfg.endpoint = MSCSIM_ENDPOINT_CHANGE;
-    CHECK(isnan(mscsim_model_ordinal.true_effect(pb.bytes, &cfg)), "change: NaN");
+    CHECK(isnan(sim_model_ordinal.true_effect(pb.bytes, &cfg)), "change: NaN");
 
     /* TREASURE, OR 1.67, against R and against simulation. */
     cfg = base_config(treasure, 1.67);
     if (prepare(&cfg, &pb) != MSCSIM_OK)
         return;
-    double mean_diff = mscsim_model_ordinal.true_effect(pb.bytes, &cfg);
+    double mean_diff = sim_model_ordinal.true_effect(pb.bytes, &cfg);
     REL_EQ(mean_diff, R_MEAN_DIFF_OR167, EXACT_TOL, "OR 1.67: mean mRS difference vs R");
     cfg.endpoint = MSCSIM_ENDPOINT_RESPONDER;
     cfg.threshold = 1;
-    double resp1 = mscsim_model_ordinal.true_effect(pb.bytes, &cfg);
+    double resp1 = sim_model_ordinal.true_effect(pb.bytes, &cfg);
     REL_EQ(resp1, R_RESP1_OR167, EXACT_TOL, "OR 1.67: P(mRS <= 1) difference vs R");
     cfg.threshold = 2;
-    REL_EQ(mscsim_model_ordinal.true_effect(pb.bytes, &cfg), R_RESP2_OR167, EXACT_TOL,
+    REL_EQ(sim_model_ordinal.true_effect(pb.bytes, &cfg), R_RESP2_OR167, EXACT_TOL,
            "OR 1.67: P(mRS <= 2) difference vs R");
 
     simulate(&pb, MSCSIM_ARM_CONTROL, n, NULL, 700, y0, y0);
@@ -753,13 +753,13 @@ static void test_true_effect(double *y0, double *y1, size_t n)
      * effect, unchanged (test_latent_corr checks the msc marginal by simulation). */
     cfg.arm[MSCSIM_ARM_MSC].effect_slope = 0.05;
     prepare(&cfg, &pb);
-    CHECK(isnan(mscsim_model_ordinal.true_effect(pb.bytes, &cfg)), "effect_slope: NaN");
+    CHECK(isnan(sim_model_ordinal.true_effect(pb.bytes, &cfg)), "effect_slope: NaN");
     cfg.arm[MSCSIM_ARM_MSC].effect_slope = 0;
     set_nihss_starting2(&cfg);
     cfg.latent_corr = 0.5;
     cfg.threshold = 1;
     prepare(&cfg, &pb);
-    ABS_EQ(mscsim_model_ordinal.true_effect(pb.bytes, &cfg), resp1, 0,
+    ABS_EQ(sim_model_ordinal.true_effect(pb.bytes, &cfg), resp1, 0,
            "latent_corr 0.5: same closed form as without it");
 }
 

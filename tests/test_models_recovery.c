@@ -38,9 +38,9 @@
 
 /* By their extern names rather than mscsim_model_find, so the test also links without the
  * registry. */
-extern const mscsim_model_type mscsim_model_proportional;
-extern const mscsim_model_type mscsim_model_random_recovery;
-extern const mscsim_model_type mscsim_model_trajectory;
+extern const mscsim_model_type sim_model_proportional;
+extern const mscsim_model_type sim_model_random_recovery;
+extern const mscsim_model_type sim_model_trajectory;
 
 /* Statistical checks allow K_MCSE standard errors: a two-sided normal tail of 6.3e-5 per
  * check, so the ~85 such checks here (and the 3 chi-square tests at CHISQ_LEVEL) would all
@@ -228,12 +228,12 @@ static void test_proportional_fitters(void)
     c.arm[0].nonfitter_share = c.arm[1].nonfitter_share = 0; /* logit -inf: no non-fitters */
     params_buf pb;
     mscsim_error err;
-    INT_EQ(prepare(&mscsim_model_proportional, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
+    INT_EQ(prepare(&sim_model_proportional, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
     size_t n = N_BIG;
     fill_proportional_covariates(n);
     mscsim_covariates cov = {NULL, NULL, NULL, g_base};
     double day = 90;
-    run(&mscsim_model_proportional, &pb, MSCSIM_ARM_CONTROL, 101, n, &cov, 1, &day, g_true, g_score);
+    run(&sim_model_proportional, &pb, MSCSIM_ARM_CONTROL, 101, n, &cov, 1, &day, g_true, g_score);
     double er = tn01_mean(0.85, 0.15), vr = tn01_var(0.85, 0.15);
     for (int j = 0; j < 6; j++) {
         double pot = 66 - ue_bins[j];
@@ -272,13 +272,13 @@ static void test_proportional_nonfitters(void)
     c.arm[1].r = 0.75;
     params_buf pb;
     mscsim_error err;
-    INT_EQ(prepare(&mscsim_model_proportional, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
+    INT_EQ(prepare(&sim_model_proportional, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
     size_t n = N_BIG;
     fill_proportional_covariates(n);
     mscsim_covariates cov = {NULL, NULL, NULL, g_base};
     double day = 90;
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
-        run(&mscsim_model_proportional, &pb, a, 202 + (uint64_t)a, n, &cov, 1, &day, g_true,
+        run(&sim_model_proportional, &pb, a, 202 + (uint64_t)a, n, &cov, 1, &day, g_true,
             g_score);
         long count[6] = {0}, nonfit[6] = {0}, unclassified = 0;
         for (size_t i = 0; i < n; i++) {
@@ -315,16 +315,16 @@ static void test_proportional_heterogeneity(void)
     c.arm[1].effect_center = 10;
     c.r_sd = 0;
     c.noise_sd = 0;
-    CHECK((mscsim_model_proportional.needs(&c) & MSCSIM_NEED_NIHSS) != 0,
+    CHECK((sim_model_proportional.needs(&c) & MSCSIM_NEED_NIHSS) != 0,
           "proportional needs NIHSS when effect_slope != 0");
     params_buf pb;
     mscsim_error err;
-    INT_EQ(prepare(&mscsim_model_proportional, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
+    INT_EQ(prepare(&sim_model_proportional, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
     size_t n = N_BIG;
     fill_proportional_covariates(n);
     mscsim_covariates cov = {g_nihss, NULL, NULL, g_base};
     double day = 90;
-    run(&mscsim_model_proportional, &pb, MSCSIM_ARM_MSC, 303, n, &cov, 1, &day, g_true, g_score);
+    run(&sim_model_proportional, &pb, MSCSIM_ARM_MSC, 303, n, &cov, 1, &day, g_true, g_score);
     double lc = qlogis(0.3, 0, 1, 1, 0), lm = qlogis(0.2, 0, 1, 1, 0);
     long unclassified = 0, nonfit[5] = {0};
     double expect[5] = {0}, var[5] = {0};
@@ -352,9 +352,9 @@ static void test_proportional_heterogeneity(void)
     c.arm[0].nonfitter_share = c.arm[1].nonfitter_share = 0;
     c.r_sd = 0.05;
     c.noise_sd = 4;
-    INT_EQ(prepare(&mscsim_model_proportional, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
-    run(&mscsim_model_proportional, &pb, MSCSIM_ARM_MSC, 304, n, &cov, 1, &day, g_true, g_score);
-    run(&mscsim_model_proportional, &pb, MSCSIM_ARM_CONTROL, 305, n, &cov, 1, &day, g_true2,
+    INT_EQ(prepare(&sim_model_proportional, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
+    run(&sim_model_proportional, &pb, MSCSIM_ARM_MSC, 304, n, &cov, 1, &day, g_true, g_score);
+    run(&sim_model_proportional, &pb, MSCSIM_ARM_CONTROL, 305, n, &cov, 1, &day, g_true2,
         g_score2);
     for (int j = 0; j < 5; j++) {
         double m = nihss_multiplier(0.1, 10, nihss_bins[j]);
@@ -390,10 +390,10 @@ static void test_proportional_direction(void)
     c.arm[0].nonfitter_share = c.arm[1].nonfitter_share = 0;
     params_buf pb;
     mscsim_error err;
-    INT_EQ(prepare(&mscsim_model_proportional, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
+    INT_EQ(prepare(&sim_model_proportional, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
     double base[3] = {20, 42, 0}, t[3], y[3], day = 90;
     mscsim_covariates cov = {NULL, NULL, NULL, base};
-    run(&mscsim_model_proportional, &pb, MSCSIM_ARM_CONTROL, 1, 3, &cov, 1, &day, t, y);
+    run(&sim_model_proportional, &pb, MSCSIM_ARM_CONTROL, 1, 3, &cov, 1, &day, t, y);
     ABS_EQ(y[0], 20 - 0.7 * 20, EXACT_TOL, "proportional NIHSS outcome: 20 -> 6 (toward 0)");
     ABS_EQ(y[1], 42 - 0.7 * 42, EXACT_TOL, "proportional NIHSS outcome: 42 -> 12.6");
     ABS_EQ(y[2], 0, EXACT_TOL, "proportional NIHSS outcome: 0 stays 0");
@@ -406,10 +406,10 @@ static void test_proportional_direction(void)
     c.r_sd = 0;
     c.noise_sd = 0;
     c.arm[0].nonfitter_share = c.arm[1].nonfitter_share = 0;
-    INT_EQ(prepare(&mscsim_model_proportional, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
+    INT_EQ(prepare(&sim_model_proportional, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
     double base2[3] = {30, 5, 60};
     cov.baseline = base2;
-    run(&mscsim_model_proportional, &pb, MSCSIM_ARM_CONTROL, 1, 3, &cov, 1, &day, t, y);
+    run(&sim_model_proportional, &pb, MSCSIM_ARM_CONTROL, 1, 3, &cov, 1, &day, t, y);
     ABS_EQ(y[0], 30 - 0.7 * 20, EXACT_TOL, "proportional custom 10-50 lower-better: 30 -> 16");
     ABS_EQ(y[1], 10, EXACT_TOL, "proportional: baseline below min clamped to min (the best)");
     ABS_EQ(y[2], 50 - 0.7 * 40, EXACT_TOL, "proportional: baseline above max clamped to max");
@@ -418,10 +418,10 @@ static void test_proportional_direction(void)
     c.r_sd = 0;
     c.noise_sd = 0;
     c.arm[0].nonfitter_share = c.arm[1].nonfitter_share = 0;
-    INT_EQ(prepare(&mscsim_model_proportional, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
+    INT_EQ(prepare(&sim_model_proportional, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
     double base3[2] = {70, -5};
     cov.baseline = base3;
-    run(&mscsim_model_proportional, &pb, MSCSIM_ARM_CONTROL, 1, 2, &cov, 1, &day, t, y);
+    run(&sim_model_proportional, &pb, MSCSIM_ARM_CONTROL, 1, 2, &cov, 1, &day, t, y);
     ABS_EQ(y[0], 66, EXACT_TOL, "proportional FMA-UE: baseline 70 clamped to 66, no gain");
     ABS_EQ(y[1], 0.7 * 66, EXACT_TOL, "proportional FMA-UE: baseline -5 clamped to 0");
 }
@@ -437,9 +437,9 @@ static void test_random_recovery(void)
     c.arm[1].gain_shift = 5;
     params_buf pb;
     mscsim_error err;
-    INT_EQ(prepare(&mscsim_model_random_recovery, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s",
+    INT_EQ(prepare(&sim_model_random_recovery, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s",
            err.msg);
-    CHECK(isnan(mscsim_model_random_recovery.true_effect(pb.bytes, &c)),
+    CHECK(isnan(sim_model_random_recovery.true_effect(pb.bytes, &c)),
           "random_recovery: true_effect is NaN");
     size_t n = N_BIG;
     fill_proportional_covariates(n);
@@ -447,7 +447,7 @@ static void test_random_recovery(void)
     double day = 90;
     /* Gain ~ uniform(0, 66): mean 33, variance 66^2 / 12, whatever the baseline. */
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
-        run(&mscsim_model_random_recovery, &pb, a, 404 + (uint64_t)a, n, &cov, 1, &day, g_true,
+        run(&sim_model_random_recovery, &pb, a, 404 + (uint64_t)a, n, &cov, 1, &day, g_true,
             g_score);
         double shift = a == MSCSIM_ARM_MSC ? 5 : 0;
         moments m = cell_moments(g_score, g_base, n, 1, 0, NULL, 0);
@@ -466,9 +466,9 @@ static void test_random_recovery(void)
     /* Heterogeneity: the shift is scaled by m = 1 + 0.1 (NIHSS - 10). */
     c.arm[1].effect_slope = 0.1;
     c.arm[1].effect_center = 10;
-    INT_EQ(prepare(&mscsim_model_random_recovery, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s",
+    INT_EQ(prepare(&sim_model_random_recovery, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s",
            err.msg);
-    run(&mscsim_model_random_recovery, &pb, MSCSIM_ARM_MSC, 406, n, &cov, 1, &day, g_true,
+    run(&sim_model_random_recovery, &pb, MSCSIM_ARM_MSC, 406, n, &cov, 1, &day, g_true,
         g_score);
     for (int j = 0; j < 5; j++) {
         double m = nihss_multiplier(0.1, 10, nihss_bins[j]);
@@ -481,11 +481,11 @@ static void test_random_recovery(void)
     c.gain.kind = MSCSIM_DIST_NORMAL;
     c.gain.a = 10;
     c.gain.b = 3;
-    INT_EQ(prepare(&mscsim_model_random_recovery, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s",
+    INT_EQ(prepare(&sim_model_random_recovery, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s",
            err.msg);
     for (size_t i = 0; i < n; i++)
         g_base[i] = 20;
-    run(&mscsim_model_random_recovery, &pb, MSCSIM_ARM_CONTROL, 407, n, &cov, 1, &day, g_true,
+    run(&sim_model_random_recovery, &pb, MSCSIM_ARM_CONTROL, 407, n, &cov, 1, &day, g_true,
         g_score);
     moments m = cell_moments(g_base, NULL, n, 1, 0, NULL, 0);
     moments gm = cell_moments(g_score, NULL, n, 1, 0, NULL, 0);
@@ -575,7 +575,7 @@ static void test_trajectory_exact(void)
     c.arm[1].effect_center = 10;
     /* Without [baseline] onset_days patients are randomized at onset (s0 = 0): no onset
      * wanted. With a spec the onset is wanted. */
-    unsigned needs = mscsim_model_trajectory.needs(&c);
+    unsigned needs = sim_model_trajectory.needs(&c);
     CHECK(c.onset_days.kind == MSCSIM_DIST_NONE &&
               needs == (MSCSIM_NEED_BASELINE | MSCSIM_NEED_NIHSS),
           "trajectory without onset_days needs baseline and (with a slope) NIHSS: got %u",
@@ -583,19 +583,19 @@ static void test_trajectory_exact(void)
     char why[256] = "";
     INT_EQ(mscsim_distspec_parse("fixed(10)", &c.onset_days, why, sizeof why), MSCSIM_OK,
            "onset_days = fixed(10) parses (%.200s)", why);
-    needs = mscsim_model_trajectory.needs(&c);
+    needs = sim_model_trajectory.needs(&c);
     CHECK(needs == (MSCSIM_NEED_BASELINE | MSCSIM_NEED_ONSET | MSCSIM_NEED_NIHSS),
           "trajectory with onset_days = fixed(10) needs baseline, onset and NIHSS: got %u",
           needs);
     c.arm[1].effect_slope = 0;
-    needs = mscsim_model_trajectory.needs(&c);
+    needs = sim_model_trajectory.needs(&c);
     CHECK(needs == (MSCSIM_NEED_BASELINE | MSCSIM_NEED_ONSET),
           "trajectory with onset_days, no slope: baseline and onset: got %u", needs);
     c.arm[1].effect_slope = 0.05;
-    CHECK(mscsim_model_trajectory.multi_visit == 1, "trajectory is multi-visit");
+    CHECK(sim_model_trajectory.multi_visit == 1, "trajectory is multi-visit");
     params_buf pb;
     mscsim_error err;
-    INT_EQ(prepare(&mscsim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
+    INT_EQ(prepare(&sim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
     size_t n = 6 * 4 * 5 * 10;
     for (size_t i = 0; i < n; i++) {
         g_base[i] = ue_bins[i % 6];
@@ -611,7 +611,7 @@ static void test_trajectory_exact(void)
           "trajectory exact: %ld of %zu patients have no feasible course (fallback exercised)",
           infeasible, n);
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
-        run(&mscsim_model_trajectory, &pb, a, 505, n, &cov, 4, traj_days, g_true, g_score);
+        run(&sim_model_trajectory, &pb, a, 505, n, &cov, 4, traj_days, g_true, g_score);
         double worst = 0;
         int same = 1;
         for (size_t i = 0; i < n; i++) {
@@ -630,7 +630,7 @@ static void test_trajectory_exact(void)
 
     /* NULL onset array: randomized at onset (s0 = 0). */
     mscsim_covariates no_onset = {g_nihss, NULL, NULL, g_base};
-    run(&mscsim_model_trajectory, &pb, MSCSIM_ARM_CONTROL, 506, 6, &no_onset, 4, traj_days,
+    run(&sim_model_trajectory, &pb, MSCSIM_ARM_CONTROL, 506, 6, &no_onset, 4, traj_days,
         g_true, g_score);
     double worst = 0;
     for (size_t i = 0; i < 6; i++)
@@ -647,10 +647,10 @@ static void test_trajectory_exact(void)
     c.subgroups[0].r = 1.0;
     c.subgroups[0].tau_weeks = 1.2;
     c.arm[1].r_gain = 0;
-    INT_EQ(prepare(&mscsim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
+    INT_EQ(prepare(&sim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
     double base[2] = {20, 66}, onset[2] = {1e5, 1e5}, nih[2] = {10, 10}, t[8], y[8];
     mscsim_covariates late = {nih, NULL, onset, base};
-    run(&mscsim_model_trajectory, &pb, MSCSIM_ARM_CONTROL, 507, 2, &late, 4, traj_days, t, y);
+    run(&sim_model_trajectory, &pb, MSCSIM_ARM_CONTROL, 507, 2, &late, 4, traj_days, t, y);
     for (int v = 0; v < 4; v++)
         ABS_EQ(y[v], 66 - 46 * exp(-traj_days[v] / 8.4), EXACT_TOL,
                "trajectory r = 1, s0 = 1e5 days: day %g", traj_days[v]);
@@ -660,16 +660,16 @@ static void test_trajectory_exact(void)
      * after the delay. */
     c.arm[1].r_gain = -0.5;
     c.arm[1].effect_slope = 0;
-    INT_EQ(prepare(&mscsim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
-    run(&mscsim_model_trajectory, &pb, MSCSIM_ARM_MSC, 508, 2, &late, 4, traj_days, t, y);
+    INT_EQ(prepare(&sim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
+    run(&sim_model_trajectory, &pb, MSCSIM_ARM_MSC, 508, 2, &late, 4, traj_days, t, y);
     ABS_EQ(y[0], 66 - 46 * exp(-7 / 8.4), EXACT_TOL, "trajectory harm: before the delay, control");
     ABS_EQ(y[1], 0, 0, "trajectory harm with overflowing onset deficit: capped at the worst end");
     ABS_EQ(y[5], 66, 0, "trajectory harm: no deficit at baseline, none later (0 * inf guarded)");
 
     c.subgroups[0].r = 0.999999;
     c.arm[1].r_gain = 0;
-    INT_EQ(prepare(&mscsim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
-    run(&mscsim_model_trajectory, &pb, MSCSIM_ARM_CONTROL, 509, 2, &late, 4, traj_days, t, y);
+    INT_EQ(prepare(&sim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
+    run(&sim_model_trajectory, &pb, MSCSIM_ARM_CONTROL, 509, 2, &late, 4, traj_days, t, y);
     ABS_EQ(y[3], 20, EXACT_TOL, "trajectory r < 1, s0 = 1e5 days: plateau reached, score stays");
 
     /* Lower-is-better outcome (NIHSS): recovery toward 0. */
@@ -681,10 +681,10 @@ static void test_trajectory_exact(void)
     c.measurement_sd = 0;
     c.visit_count = 4;
     memcpy(c.visits, traj_days, sizeof traj_days);
-    INT_EQ(prepare(&mscsim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
+    INT_EQ(prepare(&sim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
     double nb[1] = {20}, no[1] = {20.2};
     mscsim_covariates nc = {NULL, NULL, no, nb};
-    run(&mscsim_model_trajectory, &pb, MSCSIM_ARM_CONTROL, 510, 1, &nc, 4, traj_days, t, y);
+    run(&sim_model_trajectory, &pb, MSCSIM_ARM_CONTROL, 510, 1, &nc, 4, traj_days, t, y);
     for (int v = 0; v < 4; v++)
         ABS_EQ(y[v], 20 * g_curve(0.86, tau, 20.2 + traj_days[v]) / g_curve(0.86, tau, 20.2),
                EXACT_TOL, "trajectory NIHSS outcome: day %g", traj_days[v]);
@@ -709,7 +709,7 @@ static void test_trajectory_fallback(void)
     memcpy(c.visits, traj_days, sizeof traj_days);
     params_buf pb;
     mscsim_error err;
-    INT_EQ(prepare(&mscsim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
+    INT_EQ(prepare(&sim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
     const double s0 = 30;
     int kbest = 0;
     double gbest = -1;
@@ -728,7 +728,7 @@ static void test_trajectory_fallback(void)
         g_onset[i] = s0;
     }
     mscsim_covariates cov = {NULL, NULL, g_onset, g_base};
-    run(&mscsim_model_trajectory, &pb, MSCSIM_ARM_CONTROL, 511, n, &cov, 4, traj_days, g_true,
+    run(&sim_model_trajectory, &pb, MSCSIM_ARM_CONTROL, 511, n, &cov, 4, traj_days, g_true,
         g_score);
     /* At the floor after onset only r = 0 fits: no recovery, the score stays at 0. */
     double worst = 0;
@@ -931,7 +931,7 @@ static void test_trajectory_mixture(void)
     c.arm[1].delay_days = 10;
     params_buf pb;
     mscsim_error err;
-    INT_EQ(prepare(&mscsim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
+    INT_EQ(prepare(&sim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
     size_t n = N_BIG;
     for (size_t i = 0; i < n; i++) {
         g_base[i] = pat_base[cell_pattern(i)];
@@ -939,7 +939,7 @@ static void test_trajectory_mixture(void)
     }
     mscsim_covariates cov = {NULL, NULL, g_onset, g_base};
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
-        run(&mscsim_model_trajectory, &pb, a, 606 + (uint64_t)a, n, &cov, 3, days, g_true, g_score);
+        run(&sim_model_trajectory, &pb, a, 606 + (uint64_t)a, n, &cov, 3, days, g_true, g_score);
         for (int p = 0; p < 4; p++)
             for (int v = 0; v < 3; v++) {
                 moments m = cell_moments(g_score, NULL, n, 3, v, cell_pattern, p);
@@ -1035,14 +1035,14 @@ static void test_trajectory_subgroups(void)
     memcpy(c.visits, days, sizeof days);
     params_buf pb;
     mscsim_error err;
-    INT_EQ(prepare(&mscsim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
+    INT_EQ(prepare(&sim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
     size_t n = N_BIG;
     for (size_t i = 0; i < n; i++) {
         g_base[i] = sub_base[i % 4];
         g_onset[i] = sub_onset[i % 4];
     }
     mscsim_covariates cov = {NULL, NULL, g_onset, g_base};
-    run(&mscsim_model_trajectory, &pb, MSCSIM_ARM_CONTROL, 707, n, &cov, 3, days, g_true, g_score);
+    run(&sim_model_trajectory, &pb, MSCSIM_ARM_CONTROL, 707, n, &cov, 3, days, g_true, g_score);
 
     double tau[5], w[5], late[5], near[5], acc_late = 0, near_late = 0;
     for (int k = 0; k < 5; k++) {
@@ -1137,7 +1137,7 @@ static void test_trajectory_conditioning(void)
     c.arm[1].delay_days = 10;
     params_buf pb;
     mscsim_error err;
-    INT_EQ(prepare(&mscsim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
+    INT_EQ(prepare(&sim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
     const double B = 5, s0 = 60;
     size_t n = N_BIG;
     for (size_t i = 0; i < n; i++) {
@@ -1146,7 +1146,7 @@ static void test_trajectory_conditioning(void)
     }
     mscsim_covariates cov = {NULL, NULL, g_onset, g_base};
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
-        run(&mscsim_model_trajectory, &pb, a, 1111 + (uint64_t)a, n, &cov, 2, days, g_true,
+        run(&sim_model_trajectory, &pb, a, 1111 + (uint64_t)a, n, &cov, 2, days, g_true,
             g_score);
         moments m = cell_moments(g_score, NULL, n, 2, 1, NULL, 0);
         double tol = K_MCSE * mcse(&m);
@@ -1190,7 +1190,7 @@ static void test_trajectory_delay(void)
     c.arm[1].effect_center = 10; /* NIHSS 4..30: m = 0.7..2, all > 0 */
     params_buf pb;
     mscsim_error err;
-    INT_EQ(prepare(&mscsim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
+    INT_EQ(prepare(&sim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
     size_t n = N_BIG / 4;
     for (size_t i = 0; i < n; i++) {
         g_base[i] = pat_base[cell_pattern(i)];
@@ -1198,8 +1198,8 @@ static void test_trajectory_delay(void)
         g_nihss[i] = nihss_bins[(i / 4) % 5];
     }
     mscsim_covariates cov = {g_nihss, NULL, g_onset, g_base};
-    run(&mscsim_model_trajectory, &pb, MSCSIM_ARM_CONTROL, 808, n, &cov, 5, days, g_true, g_score);
-    run(&mscsim_model_trajectory, &pb, MSCSIM_ARM_MSC, 808, n, &cov, 5, days, g_true2, g_score2);
+    run(&sim_model_trajectory, &pb, MSCSIM_ARM_CONTROL, 808, n, &cov, 5, days, g_true, g_score);
+    run(&sim_model_trajectory, &pb, MSCSIM_ARM_MSC, 808, n, &cov, 5, days, g_true2, g_score2);
     long differ_before = 0, worse_after = 0, better_after = 0;
     for (size_t i = 0; i < n; i++)
         for (size_t v = 0; v < 5; v++) {
@@ -1224,8 +1224,8 @@ static void test_trajectory_delay(void)
     static const double near[2] = {21, 21 + 1e-6};
     c.visit_count = 2;
     memcpy(c.visits, near, sizeof near);
-    INT_EQ(prepare(&mscsim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
-    run(&mscsim_model_trajectory, &pb, MSCSIM_ARM_MSC, 809, n, &cov, 2, near, g_true, g_score);
+    INT_EQ(prepare(&sim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
+    run(&sim_model_trajectory, &pb, MSCSIM_ARM_MSC, 809, n, &cov, 2, near, g_true, g_score);
     double jump = 0;
     for (size_t i = 0; i < n; i++)
         jump = fmax(jump, fabs(g_true[i * 2 + 1] - g_true[i * 2]));
@@ -1251,15 +1251,15 @@ static void test_trajectory_speed(void)
     c.arm[1].delay_days = 0;
     params_buf pb;
     mscsim_error err;
-    INT_EQ(prepare(&mscsim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
+    INT_EQ(prepare(&sim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
     size_t n = N_BIG;
     for (size_t i = 0; i < n; i++) {
         g_base[i] = 20;
         g_onset[i] = 20;
     }
     mscsim_covariates cov = {NULL, NULL, g_onset, g_base};
-    run(&mscsim_model_trajectory, &pb, MSCSIM_ARM_CONTROL, 909, n, &cov, 2, days, g_true, g_score);
-    run(&mscsim_model_trajectory, &pb, MSCSIM_ARM_MSC, 910, n, &cov, 2, days, g_true2, g_score2);
+    run(&sim_model_trajectory, &pb, MSCSIM_ARM_CONTROL, 909, n, &cov, 2, days, g_true, g_score);
+    run(&sim_model_trajectory, &pb, MSCSIM_ARM_MSC, 910, n, &cov, 2, days, g_true2, g_score2);
     moments c14 = cell_moments(g_score, NULL, n, 2, 0, NULL, 0);
     moments m14 = cell_moments(g_score2, NULL, n, 2, 0, NULL, 0);
     moments cl = cell_moments(g_score, NULL, n, 2, 1, NULL, 0);
@@ -1309,8 +1309,8 @@ static void trajectory_ok_config(mscsim_config *c)
 static void test_errors(void)
 {
     mscsim_config c;
-    const mscsim_model_type *all[3] = {&mscsim_model_proportional, &mscsim_model_random_recovery,
-                                       &mscsim_model_trajectory};
+    const mscsim_model_type *all[3] = {&sim_model_proportional, &sim_model_random_recovery,
+                                       &sim_model_trajectory};
     for (int k = 0; k < 3; k++) {
         trajectory_ok_config(&c);
         params_buf pb;
@@ -1335,19 +1335,19 @@ static void test_errors(void)
     trajectory_ok_config(&c);
     c.arm[1].nonfitter_share = 0;
     c.arm[1].effect_slope = 0.05;
-    expect_error(&mscsim_model_proportional, &c, "msc", "nonfitter_share",
+    expect_error(&sim_model_proportional, &c, "msc", "nonfitter_share",
                  "share 0 in one arm with a slope");
     c.arm[1].effect_slope = 0;
     params_buf pb;
     mscsim_error err;
-    INT_EQ(prepare(&mscsim_model_proportional, &c, &pb, &err), MSCSIM_OK,
+    INT_EQ(prepare(&sim_model_proportional, &c, &pb, &err), MSCSIM_OK,
            "proportional: share 0 in one arm without a slope is fine (%.200s)", err.msg);
 
     trajectory_ok_config(&c);
     c.gain.kind = MSCSIM_DIST_NONE;
-    expect_error(&mscsim_model_random_recovery, &c, "model", "gain", "gain none");
+    expect_error(&sim_model_random_recovery, &c, "model", "gain", "gain none");
 
-    const mscsim_model_type *tr = &mscsim_model_trajectory;
+    const mscsim_model_type *tr = &sim_model_trajectory;
     trajectory_ok_config(&c);
     c.subgroup_count = 0;
     expect_error(tr, &c, "model", "subgroups", "no subgroups");
