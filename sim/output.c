@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "number.h"
 
 struct mscsim_csv_writer {
     FILE *fp;
@@ -17,21 +18,7 @@ struct mscsim_csv_writer {
 
 SIM_API char *mscsim_format_double(char *buf, size_t len, double v)
 {
-    if (isnan(v)) {
-        snprintf(buf, len, "NA");
-        return buf;
-    }
-    if (isinf(v)) {
-        snprintf(buf, len, v > 0 ? "Inf" : "-Inf");
-        return buf;
-    }
-    /* The C locale is never changed by mscsim, so '.' is the decimal point. */
-    for (int digits = 15; digits <= 17; digits++) {
-        snprintf(buf, len, "%.*g", digits, v);
-        if (strtod(buf, NULL) == v)
-            break;
-    }
-    return buf;
+    return sim_format_double(buf, len, v);
 }
 
 static char *dup_with_suffix(const char *s, const char *suffix)
