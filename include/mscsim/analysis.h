@@ -19,17 +19,12 @@
 
 #include "mscsim/error.h"
 #include "mscsim/trial.h"
+#include "mscsim/types.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/** Outcome kinds, as bits so an analysis can accept several. */
-typedef enum {
-    MSCSIM_OUTCOME_CONTINUOUS = 1u << 0, /**< A real-valued endpoint. */
-    MSCSIM_OUTCOME_BINARY = 1u << 1,     /**< A 0/1 endpoint, 1 = favourable. */
-    MSCSIM_OUTCOME_ORDINAL = 1u << 2     /**< Ordered categories (mRS 0..6), as numbers. */
-} mscsim_outcome_kind;
 
 /**
  * Shared, read-only analysis settings: alpha, sides and tables of t critical values so

@@ -15,25 +15,12 @@
 
 #include "mscsim/distspec.h"
 #include "mscsim/error.h"
-#include "mscsim/trial.h"
+#include "mscsim/types.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define MSCSIM_MAX_N_VALUES 64 /**< Sample sizes in one [trial] n list. */
-#define MSCSIM_NAME_LEN 64     /**< Room for names, including the NUL. */
-#define MSCSIM_MAX_KEYS 128    /**< Upper bound on the number of config keys. */
-#define MSCSIM_MAX_VISITS 16   /**< Visits per patient. */
-#define MSCSIM_MAX_SUBGROUPS 8 /**< Recovery subgroups of the trajectory model. */
-#define MSCSIM_MRS_LEVELS 7    /**< mRS 0..6. */
-#define MSCSIM_MAX_ANALYSES 8  /**< Analyses run on the same trials ([analysis] tests). */
-#define MSCSIM_MAX_IMPUTATIONS 200 /**< [analysis] imputations. */
-#define MSCSIM_MAX_COVARIATES 4 /**< [analysis] covariates. */
-#define MSCSIM_MAX_SWEEP_KEYS 4 /**< Keys in a [sweep]. */
-#define MSCSIM_MAX_SWEEP_VALUES 32 /**< Values per swept key. */
-#define MSCSIM_MAX_SWEEP_POINTS 4096 /**< Grid points of a [sweep] (the product of its counts). */
-#define MSCSIM_SWEEP_VALUE_LEN 48 /**< Room for one swept value, including the NUL. */
 
 /** One [sweep] line: a config key and the values it takes across the grid. */
 typedef struct {
@@ -63,18 +50,6 @@ typedef enum {
 
 /** What a responder endpoint dichotomises. */
 typedef enum { MSCSIM_RESPONDER_ON_CHANGE = 0, MSCSIM_RESPONDER_ON_FINAL } mscsim_responder_on;
-
-/** Clinical scales ([outcome] scale); see scale.h for their ranges. */
-typedef enum {
-    MSCSIM_SCALE_NONE = 0, /**< Unbounded, unrounded (normal and binary models' default). */
-    MSCSIM_SCALE_FMA_UE,
-    MSCSIM_SCALE_FMA_LE,
-    MSCSIM_SCALE_FMA_MOTOR,
-    MSCSIM_SCALE_BARTHEL,
-    MSCSIM_SCALE_NIHSS,
-    MSCSIM_SCALE_MRS,
-    MSCSIM_SCALE_CUSTOM
-} mscsim_scale_id;
 
 /** How a death is scored on a scale other than mRS (where death is 6). */
 typedef enum { MSCSIM_DEATH_WORST = 0, MSCSIM_DEATH_MISSING } mscsim_death_rule;

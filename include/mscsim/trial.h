@@ -10,13 +10,12 @@
 
 #include "mscsim/error.h"
 #include "mscsim/rng.h"
+#include "mscsim/types.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/** Arm indices; the effect is always arm MSCSIM_ARM_MSC minus arm MSCSIM_ARM_CONTROL. */
-enum { MSCSIM_ARM_CONTROL = 0, MSCSIM_ARM_MSC = 1, MSCSIM_ARM_COUNT = 2 };
 
 /**
  * Sufficient statistics of one arm's analysed patients, computed in two passes (means
@@ -42,7 +41,7 @@ typedef struct {
     const unsigned char *died[MSCSIM_ARM_COUNT];
     /** [analysis] covariates of the same patients, in the configured order (cov_count of
      * them; NULL arrays when no analysis adjusts). */
-    const double *cov[MSCSIM_ARM_COUNT][4]; /* 4 = MSCSIM_MAX_COVARIATES (config.h) */
+    const double *cov[MSCSIM_ARM_COUNT][MSCSIM_MAX_COVARIATES];
     int cov_count;
     /** Per-thread scratch with room for arm[0].n + arm[1].n doubles, which an analysis may
      * overwrite (ranking); NULL when the caller provides none. */
