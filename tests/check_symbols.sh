@@ -7,7 +7,11 @@
 #   3. the library never exits or aborts;
 #   4. the library never prints: no stdio output to stdout/stderr.
 #
-# Usage: bash tests/check_symbols.sh path/to/libmscsim_core.a
+#   5. names say what is public: every symbol the library defines for other objects is either
+#      mscsim_* and declared in a public header (include/mscsim/*.h), or sim_* (private to
+#      sim/, declared in a sim/ header); a private helper never wears the public prefix.
+#
+# Usage: bash tests/check_symbols.sh path/to/libmscsim_core.a [include/mscsim]
 # Prints one PASS/FAIL line per rule (each FAIL names the object and symbol) and ends
 # with "N passed, N failed"; exits 1 when a rule fails or the archive cannot be read.
 #
@@ -23,11 +27,12 @@
 # Build without -flto: LTO objects carry no ordinary symbol table for nm to read.
 set -u
 
-if [ $# -ne 1 ]; then
-    echo "usage: bash $0 path/to/libmscsim_core.a" >&2
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then
+    echo "usage: bash $0 path/to/libmscsim_core.a [include/mscsim]" >&2
     exit 2
 fi
 lib=$1
+include_dir=${2:-$(dirname "$0")/../include/mscsim}
 passed=0
 failed=0
 
@@ -91,5 +96,26 @@ rule "the library never exits or aborts" \
 rule "the library never prints" \
     "report through mscsim_error; only sim/main.c prints" \
     "printf|vprintf|__printf_chk|__vprintf_chk|puts|putchar|perror|stdout|stderr"
+
+# Rule 5: the defined globals (T code, D/B data, R read-only) of every member.
+defined=$(nm --defined-only -- "$lib" 2>/dev/null | awk '$2 ~ /^[TDRB]$/ { sub(/^_/, "", $3); print $3 }' | sort -u)
+public=$(cat "$include_dir"/*.h "$include_dir"/*.h.in 2>/dev/null | grep -oE '\bmscsim_[a-z0-9_]+' | sort -u)
+bad=""
+while read -r sym; do
+    [ -z "$sym" ] && continue
+    case $sym in
+        sim_*) ;;
+        mscsim_*) grep -qx -- "$sym" <<<"$public" || bad="$bad $sym (mscsim_ but not in a public header)" ;;
+        *) bad="$bad $sym (neither mscsim_ nor sim_)" ;;
+    esac
+done <<<"$defined"
+if [ -z "$bad" ]; then
+    echo "PASS public names are declared in include/mscsim, private ones are sim_"
+    passed=$((passed + 1))
+else
+    echo "FAIL names:$bad"
+    failed=$((failed + 1))
+fi
+
 
 finish
