@@ -1,6 +1,6 @@
 # Generates tests/data/pilot.csv: a SYNTHETIC pilot data set for the empirical-distribution
 # tests (tests/test_population.c). No real patient is in it. The numbers are only meant to
-# look like a subacute ischemic stroke cohort of the kind in shared/domain.md section 1:
+# look like a subacute ischemic stroke cohort of the kind in configs/EVIDENCE.md section 1:
 #   - age in years, about 63 +- 11, truncated to 30-85, one decimal;
 #   - baseline NIHSS, whole numbers 1-30, median about 10, worse with age;
 #   - days from onset to randomization, lognormal with median about 18 days (STARTING-2

@@ -9,7 +9,7 @@
 # part, which uses set.seed(20240601).
 #
 # Control distribution: TREASURE placebo, day-90 mRS 0..6 (Houkin 2024, JAMA Neurol;
-# shared/domain.md section 4), published as 2.9, 7.8, 11.8, 16.7, 38.2, 19.6, 2.9 percent,
+# configs/EVIDENCE.md section 4), published as 2.9, 7.8, 11.8, 16.7, 38.2, 19.6, 2.9 percent,
 # which sum to 99.9. The values below are the ones the issue's preset uses (the last
 # rounded up to 3.0 so that they sum to 1); the published percentages are reproduced
 # exactly by the counts 3, 8, 12, 17, 39, 20, 3 of 102 placebo patients (and MultiStem
@@ -63,7 +63,7 @@ if ("--polr" %in% commandArgs(trailingOnly = TRUE)) {
   cat("polr on", n, "per arm drawn with OR 1.67: OR (95% CI) =",
       sprintf("%.3f", or_better(polr(mrs ~ msc, data = d, Hess = TRUE))), "\n")
 
-  # 2. TREASURE's crude common odds ratio from the reconstructed counts (domain.md: ~1.25).
+  # 2. TREASURE's crude common odds ratio from the reconstructed counts (configs/EVIDENCE.md section 4: ~1.25).
   counts <- rbind(placebo = c(3, 8, 12, 17, 39, 20, 3),
                   multistem = c(5, 9, 20, 15, 31, 18, 6))
   stopifnot(all(round(100 * counts[1, ] / 102, 1) == c(2.9, 7.8, 11.8, 16.7, 38.2, 19.6, 2.9)),

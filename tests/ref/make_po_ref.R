@@ -127,7 +127,7 @@ null_loglik <- function(n0, n1) { N <- n0 + n1; sum(N * log(N / sum(N))) }
 # ---- data sets -------------------------------------------------------------------------
 # Each is a list(y = distinct values ascending, n0 = control counts, n1 = msc counts).
 mrs_y <- -(6:0)  # mRS 6 (worst) .. 0 (best), oriented larger = better
-treasure_placebo <- c(2.9, 7.8, 11.8, 16.7, 38.2, 19.6, 2.9)  # mRS 0..6, percent (domain.md 4)
+treasure_placebo <- c(2.9, 7.8, 11.8, 16.7, 38.2, 19.6, 2.9)  # mRS 0..6, percent (configs/EVIDENCE.md section 4)
 p_control <- rev(treasure_placebo / sum(treasure_placebo))    # in mrs_y order
 po_probs <- function(p0, or) diff(c(0, plogis(qlogis(cumsum(p0)[-length(p0)]) - log(or)), 1))
 draw <- function(y, n0, n1, p0, p1) list(y = y, n0 = drop(rmultinom(1, n0, p0)),
