@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Runs with the calling thread switched to the C locale for numbers (a thread-local switch:
  * other threads and the process locale are untouched). newlocale of "C" allocates nothing
@@ -40,6 +41,36 @@ double sim_strtod(const char *text, char **end)
     return v;
 }
 
+/* 1 when s (NUL-terminated) is a decimal number: [+-] digits [. digits] [e [+-] digits], with
+ * digits on at least one side of the point, or [+-] inf / infinity in any case. strtod alone
+ * also takes hexadecimal ("0x0.1p0"), "nan(...)" and locale-specific forms. */
+static int decimal_syntax(const char *s)
+{
+    if (*s == '+' || *s == '-')
+        s++;
+    if (strcasecmp(s, "inf") == 0 || strcasecmp(s, "infinity") == 0)
+        return 1;
+    size_t digits = strspn(s, "0123456789");
+    s += digits;
+    if (*s == '.') {
+        size_t frac = strspn(s + 1, "0123456789");
+        digits += frac;
+        s += 1 + frac;
+    }
+    if (digits == 0)
+        return 0;
+    if (*s == 'e' || *s == 'E') {
+        s++;
+        if (*s == '+' || *s == '-')
+            s++;
+        size_t exp = strspn(s, "0123456789");
+        if (exp == 0)
+            return 0;
+        s += exp;
+    }
+    return *s == '\0';
+}
+
 sim_num_status sim_number_read(const char *text, size_t len, double *out)
 {
     char buf[128];
@@ -47,6 +78,8 @@ sim_num_status sim_number_read(const char *text, size_t len, double *out)
         return SIM_NUM_MALFORMED;
     memcpy(buf, text, len);
     buf[len] = '\0';
+    if (!decimal_syntax(buf))
+        return SIM_NUM_MALFORMED;
     char *end;
     errno = 0;
     double v = sim_strtod(buf, &end);

@@ -15,7 +15,9 @@ typedef enum {
     SIM_NUM_OVERFLOW   /* Finite text beyond the double range ("1e999"). */
 } sim_num_status;
 
-/* Reads all of the len bytes at text as one number (no surrounding blanks). */
+/* Reads all of the len bytes at text as one decimal number (no surrounding blanks, at most
+ * 127 bytes): [+-] digits [. digits] [e|E [+-] digits], or a written infinity. Hexadecimal,
+ * NaN and anything else strtod would also take are malformed. */
 sim_num_status sim_number_read(const char *text, size_t len, double *out);
 
 /* strtod in the C locale, whatever the process locale. */
