@@ -1,0 +1,48 @@
+# Group-sequential boundaries from rpact (getDesignGroupSequential), the reference for
+# tests/test_gsd.c. Run from the repository root: Rscript tests/ref/make_gsd_ref.R
+# (Debian: r-base-core r-cran-rpact). Writes tests/ref/gsd_ref.csv, one row per design and
+# look: the z boundaries, rpact's futility bound (NA at the last look, where it equals the
+# efficacy bound, and without futility), cumulative alpha and beta spent.
+suppressMessages(library(rpact))
+spacings <- list(
+  c(0.5, 1), c(1/3, 2/3, 1), c(0.25, 0.5, 0.75, 1), c(0.2, 0.4, 0.6, 0.8, 1),
+  c(0.3, 1), c(0.2, 0.5, 1), c(0.2, 0.5, 0.7, 1), c(0.1, 0.3, 0.5, 0.8, 1))
+efficacy <- list(list("obrien_fleming", "asOF", NA), list("pocock", "asP", NA),
+                 list("hsd", "asHSD", -4), list("hsd", "asHSD", -2), list("hsd", "asHSD", 1))
+futility <- list(list("none", "none", NA), list("obrien_fleming", "bsOF", NA),
+                 list("pocock", "bsP", NA), list("hsd", "bsHSD", -2))
+rows <- list()
+case <- 0
+for (t in spacings) for (e in efficacy) for (sides in 1:2) for (f in futility)
+  for (binding in c(FALSE, TRUE)) {
+    if (f[[1]] == "none" && binding) next
+    if (f[[1]] != "none" && sides == 2) next
+    alpha <- if (sides == 1) 0.025 else 0.05
+    args <- list(kMax = length(t), alpha = alpha, sided = sides, informationRates = t,
+                 typeOfDesign = e[[2]])
+    if (!is.na(e[[3]])) args$gammaA <- e[[3]]
+    if (f[[1]] != "none") {
+      args$typeBetaSpending <- f[[2]]
+      args$beta <- 0.2
+      args$bindingFutility <- binding
+      if (!is.na(f[[3]])) args$gammaB <- f[[3]]
+    }
+    d <- do.call(getDesignGroupSequential, args)
+    case <- case + 1
+    k <- length(t)
+    fut <- if (f[[1]] == "none") rep(NA, k) else c(d$futilityBounds, NA)
+    beta_spent <- if (f[[1]] == "none") rep(0, k) else d$betaSpent
+    for (j in 1:k)
+      rows[[length(rows) + 1]] <- data.frame(
+        case = case, looks = k, t = paste(format(t, digits = 15), collapse = ";"),
+        alpha = alpha, sides = sides, efficacy = e[[1]],
+        gamma_a = ifelse(is.na(e[[3]]), 0, e[[3]]), futility = f[[1]],
+        gamma_b = ifelse(is.na(f[[3]]), 0, f[[3]]), beta = 0.2, binding = as.integer(binding),
+        look = j, efficacy_z = sprintf("%.10f", d$criticalValues[j]),
+        futility_z = ifelse(is.na(fut[j]), "NA", sprintf("%.10f", fut[j])),
+        cumulative_alpha = sprintf("%.12g", d$alphaSpent[j]),
+        cumulative_beta = sprintf("%.12g", beta_spent[j]))
+  }
+out <- do.call(rbind, rows)
+write.csv(out, "tests/ref/gsd_ref.csv", row.names = FALSE, quote = FALSE)
+cat(sprintf("%d designs, %d rows\n", case, nrow(out)))
