@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "mathlib.h"
 #include "mscsim/gsd.h"
 #include "ref_table.h"
 
@@ -141,6 +142,62 @@ static void test_futility_drift(void)
     }
 }
 
+/* Power and expected sample size of a normal design against rpact's getPowerMeans (normal
+ * approximation): the drift of a 1:1 trial of n patients is delta / (sd sqrt(4 / n)). */
+static void test_power_against_rpact(void)
+{
+    table t;
+    if (!table_read(&t, "gsd_power_ref.csv")) {
+        CHECK(0, "ref/gsd_power_ref.csv is readable");
+        return;
+    }
+    size_t c_t = table_col(&t, "t"), c_e = table_col(&t, "efficacy"),
+           c_f = table_col(&t, "futility"), c_b = table_col(&t, "binding"),
+           c_n = table_col(&t, "n"), c_sd = table_col(&t, "sd"), c_d = table_col(&t, "delta"),
+           c_p = table_col(&t, "power"), c_en = table_col(&t, "expected_n");
+    double worst_p = 0, worst_n = 0;
+    for (size_t r = 0; r < t.nrow; r++) {
+        mscsim_gsd_spec s = {.alpha = 0.025, .sides = 1, .beta = 0.2};
+        const char *p = table_get(&t, r, c_t);
+        while (*p) {
+            s.t[s.looks++] = num_end(p, &p);
+            if (*p == ';')
+                p++;
+        }
+        const char *e = table_get(&t, r, c_e), *f = table_get(&t, r, c_f);
+        s.efficacy.family = strcmp(e, "asOF") == 0 ? MSCSIM_SPENDING_OBRIEN_FLEMING
+                            : strcmp(e, "asP") == 0 ? MSCSIM_SPENDING_POCOCK
+                                                    : MSCSIM_SPENDING_HSD;
+        s.efficacy.gamma = -4;
+        s.futility.family = strcmp(f, "bsOF") == 0 ? MSCSIM_SPENDING_OBRIEN_FLEMING
+                            : strcmp(f, "bsP") == 0 ? MSCSIM_SPENDING_POCOCK
+                                                    : MSCSIM_SPENDING_NONE;
+        s.binding = (int)num(table_get(&t, r, c_b));
+        mscsim_gsd_bounds b;
+        if (mscsim_gsd_bounds_compute(&s, &b, NULL) != MSCSIM_OK) {
+            CHECK(0, "power design %zu computes", r + 1);
+            continue;
+        }
+        double n = num(table_get(&t, r, c_n));
+        double theta = num(table_get(&t, r, c_d)) / (num(table_get(&t, r, c_sd)) * sqrt(4.0 / n));
+        mscsim_gsd_probs pr;
+        mscsim_gsd_probabilities(&b, theta, &pr);
+        worst_p = fmax(worst_p, fabs(pr.power - num(table_get(&t, r, c_p))));
+        worst_n = fmax(worst_n, fabs(n * mscsim_gsd_expected_fraction(&b, theta) -
+                                     num(table_get(&t, r, c_en))));
+    }
+    CHECK(t.nrow == 15 && worst_p < 1e-6, "power of %zu designs within 1e-6 of rpact (worst %.2e)",
+          t.nrow, worst_p);
+    CHECK(worst_n < 1e-3, "expected sample size within 0.001 patients of rpact (worst %.2e)",
+          worst_n);
+    table_free(&t);
+    /* Conditional power: at t = 1/2 with z = 1, under the current trend (theta = z / sqrt t),
+     * reaching 1.96: Phi_upper((1.96 - 1 sqrt(1/2) - sqrt 2 / 2) / sqrt(1/2)). */
+    double cp = mscsim_gsd_conditional_power(1.0, 0.5, 1.96, 1.0 / sqrt(0.5));
+    ABS_EQ(cp, pnorm((1.96 - sqrt(0.5) - sqrt(2.0) / 2.0) / sqrt(0.5), 0, 1, 0, 0), 1e-15,
+           "conditional power under the current trend");
+}
+
 static void test_bad_input(void)
 {
     mscsim_gsd_spec s = {.looks = 2, .t = {0.6, 0.5}, .alpha = 0.025, .sides = 1};
@@ -168,6 +225,7 @@ int main(void)
     test_against_rpact();
     test_known_design();
     test_futility_drift();
+    test_power_against_rpact();
     test_bad_input();
     return TEST_DONE();
 }

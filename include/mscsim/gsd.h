@@ -99,6 +99,22 @@ typedef struct {
 void mscsim_gsd_probabilities(const mscsim_gsd_bounds *bounds, double theta,
                               mscsim_gsd_probs *out);
 
+/**
+ * The expected information fraction at stopping under drift theta: sum over looks of the
+ * probability of stopping there times its fraction (the last look takes every trial that did
+ * not stop before). Times the maximum sample size, the expected sample size without
+ * follow-up delay.
+ */
+double mscsim_gsd_expected_fraction(const mscsim_gsd_bounds *bounds, double theta);
+
+/**
+ * Conditional power at a look: the probability that the final statistic reaches final_z
+ * given Z = z at information fraction t in (0, 1), when the drift is theta:
+ * Phi_upper((final_z - z sqrt(t) - theta (1 - t)) / sqrt(1 - t)) (the B-value form;
+ * Lan & Wittes 1988). theta = z / sqrt(t) is "under the current trend".
+ */
+double mscsim_gsd_conditional_power(double z, double t, double final_z, double theta);
+
 #ifdef __cplusplus
 }
 #endif

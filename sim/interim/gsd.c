@@ -384,3 +384,22 @@ SIM_API void mscsim_gsd_probabilities(const mscsim_gsd_bounds *b, double theta,
             advance(p, t, theta, lo, a, &d[(k + 1) % 2]);
     }
 }
+
+SIM_API double mscsim_gsd_expected_fraction(const mscsim_gsd_bounds *b, double theta)
+{
+    mscsim_gsd_probs p;
+    mscsim_gsd_probabilities(b, theta, &p);
+    double fraction = 0.0, stopped = 0.0;
+    for (int k = 0; k + 1 < b->looks; k++) {
+        fraction += (p.reject[k] + p.futility[k]) * b->t[k];
+        stopped += p.reject[k] + p.futility[k];
+    }
+    return fraction + (1.0 - stopped) * b->t[b->looks - 1];
+}
+
+SIM_API double mscsim_gsd_conditional_power(double z, double t, double final_z, double theta)
+{
+    if (!(t > 0.0 && t < 1.0) || isnan(z) || isnan(theta))
+        return NAN;
+    return upper_tail((final_z - z * sqrt(t) - theta * (1.0 - t)) / sqrt(1.0 - t));
+}

@@ -46,3 +46,33 @@ for (t in spacings) for (e in efficacy) for (sides in 1:2) for (f in futility)
 out <- do.call(rbind, rows)
 write.csv(out, "tests/ref/gsd_ref.csv", row.names = FALSE, quote = FALSE)
 cat(sprintf("%d designs, %d rows\n", case, nrow(out)))
+
+# Power and expected sample size of normal designs with looks (getPowerMeans, normal
+# approximation: the canonical joint distribution), for tests/ref/gsd_power_ref.csv: a
+# two-arm 1:1 trial of N patients, mean difference delta, common sd; drift
+# delta / (sd sqrt(4 / N)).
+designs <- list(
+  list(t = c(1/3, 2/3, 1), e = "asOF", f = "none", binding = FALSE),
+  list(t = c(0.5, 1), e = "asP", f = "none", binding = FALSE),
+  list(t = c(1/3, 2/3, 1), e = "asOF", f = "bsOF", binding = FALSE),
+  list(t = c(1/3, 2/3, 1), e = "asOF", f = "bsOF", binding = TRUE),
+  list(t = c(0.25, 0.5, 0.75, 1), e = "asHSD", f = "bsP", binding = FALSE))
+rows <- list()
+for (i in seq_along(designs)) {
+  g <- designs[[i]]
+  args <- list(kMax = length(g$t), alpha = 0.025, sided = 1, informationRates = g$t,
+               typeOfDesign = g$e)
+  if (g$e == "asHSD") args$gammaA <- -4
+  if (g$f != "none") { args$typeBetaSpending <- g$f; args$beta <- 0.2; args$bindingFutility <- g$binding }
+  d <- do.call(getDesignGroupSequential, args)
+  for (delta in c(0, 3, 5)) {
+    p <- getPowerMeans(d, groups = 2, normalApproximation = TRUE, alternative = delta,
+                       stDev = 10, maxNumberOfSubjects = 200)
+    rows[[length(rows) + 1]] <- data.frame(
+      design = i, t = paste(format(g$t, digits = 15), collapse = ";"), efficacy = g$e,
+      futility = g$f, binding = as.integer(g$binding), n = 200, sd = 10, delta = delta,
+      power = sprintf("%.10f", p$overallReject),
+      expected_n = sprintf("%.8f", p$expectedNumberOfSubjects))
+  }
+}
+write.csv(do.call(rbind, rows), "tests/ref/gsd_power_ref.csv", row.names = FALSE, quote = FALSE)
