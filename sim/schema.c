@@ -31,13 +31,16 @@ static const char missing_text[] =
 static const char target_text[] = "The target power (`--target`, default 0.8).";
 static const char below_text[] =
     "Power one block below the answer in its confirmation, with its 95 % Wilson interval "
-    "(`NA` when the answer is the smallest possible size).";
+    "(`NA` when the answer is the smallest possible).";
 static const char estimate_text[] =
     "The trial's estimate, its standard error and p-value (`NA` when the analysis failed).";
-static const char answer_text[] = "The answer: the smallest total n reaching the target, and its arms.";
+static const char answer_text[] =
+    "The answer: the smallest total n reaching the target, and its arm sizes.";
 static const char candidate_text[] = "The candidate's patients in total and per arm.";
 static const char analysed_text[] = "Patients analysed per arm.";
-static const char covariates_text[] = "The patient's covariates (`NA` when not simulated).";
+static const char covariates_text[] =
+    "The patient's NIHSS, age, days from stroke onset and baseline score (`NA` when not "
+    "simulated).";
 
 /* Every file but the patient rows starts with these... */
 #define LEAD_COLUMNS                                                                         \

@@ -28,7 +28,8 @@ char *mscsim_format_double(char *buf, size_t len, double v);
 
 /**
  * Reads all of text as one finite number with '.' as the decimal point, whatever the
- * locale (as configs and CSV files are read): no surrounding blanks, no trailing text.
+ * locale (as configs and CSV files are read): leading white space is skipped as by strtod,
+ * trailing text of any kind is an error.
  * Returns MSCSIM_OK and sets *out; MSCSIM_ESYNTAX for text that is not a number (empty,
  * trailing text, NaN, longer than 127 characters) and MSCSIM_ERANGE for an infinity or a
  * number beyond the double range, leaving *out untouched. Thread-safe.

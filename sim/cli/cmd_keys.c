@@ -16,11 +16,11 @@ int cli_cmd_keys(void)
 
 /* Headings of the column reference, one per file kind, as in the README. */
 static const char *const column_titles[MSCSIM_FILE_KIND_COUNT] = {
-    [MSCSIM_FILE_RESULTS] = "#### Results (`run`)",
-    [MSCSIM_FILE_REPLICATES] = "#### Replicates (`run --replicates`)",
-    [MSCSIM_FILE_SS_ANSWER] = "#### Sample-size answer (`samplesize`)",
-    [MSCSIM_FILE_SS_TRACE] = "#### Sample-size trace (`samplesize --trace`)",
-    [MSCSIM_FILE_PATIENTS] = "#### Patients (`simulate`)",
+    [MSCSIM_FILE_RESULTS] = "### Results (`run`)",
+    [MSCSIM_FILE_REPLICATES] = "### Replicates (`run --replicates`)",
+    [MSCSIM_FILE_SS_ANSWER] = "### Sample-size answer (`samplesize`)",
+    [MSCSIM_FILE_SS_TRACE] = "### Sample-size trace (`samplesize --trace`)",
+    [MSCSIM_FILE_PATIENTS] = "### Patients (`simulate`)",
 };
 
 int cli_cmd_columns(void)

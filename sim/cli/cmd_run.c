@@ -85,8 +85,8 @@ typedef struct {
 
 /* Simulates grid point g: its replicates as they come, then its results rows (also printed
  * as a table). Returns the status; *exit_code is set for a design that cannot be built. */
-static int run_point(const mscsim_config *cfg, size_t g, cli_outputs *out, cli_progress *bar, run_totals *totals, int *exit_code,
-                     mscsim_error *err)
+static int run_point(const mscsim_config *cfg, size_t g, cli_outputs *out, cli_progress *bar,
+                     run_totals *totals, int *exit_code, mscsim_error *err)
 {
     mscsim_config point;
     mscsim_engine *eng = NULL;
