@@ -21,6 +21,20 @@ SIM_API char *mscsim_format_double(char *buf, size_t len, double v)
     return sim_format_double(buf, len, v);
 }
 
+SIM_API int mscsim_read_double(const char *text, double *out)
+{
+    double v;
+    switch (sim_number_read(text, strlen(text), &v)) {
+    case SIM_NUM_OK:
+        *out = v;
+        return MSCSIM_OK;
+    case SIM_NUM_MALFORMED:
+        return MSCSIM_ESYNTAX;
+    default:
+        return MSCSIM_ERANGE;
+    }
+}
+
 static char *dup_with_suffix(const char *s, const char *suffix)
 {
     size_t a = strlen(s), b = strlen(suffix);

@@ -100,6 +100,24 @@ expect_error set_unknown_key 2 "--set: [simulation] repz: unknown key 'repz'" \
 expect_error reps_option_zero 2 "--set: [simulation] reps: 0 is out of range" \
     "$bin" run "$good" --reps 0
 expect_error unknown_option 2 "unknown option '--frobnicate'" "$bin" run "$good" --frobnicate
+# A path that does not fit is an error naming its option (exit 2), not a truncated file name.
+long=$tmp/longpath/$(printf 'a%.0s' $(seq 1100)).csv
+mkdir -p "$tmp/longpath"
+msg=$("$bin" run "$good" --quiet --out "$long" 2>&1 >/dev/null)
+status=$?
+if [ "$status" -eq 2 ] && [[ "$msg" == *"--out: the path is too long"* ]] && [ -z "$(ls -A "$tmp/longpath")" ]
+then ok "long --out path: $msg"; else fail "long --out path: status $status, '$msg', $(ls -A "$tmp/longpath")"; fi
+expect_error long_replicates_path 2 "--replicates: the path is too long" \
+    "$bin" run "$good" --replicates "$long"
+expect_error long_trace_path 2 "--trace: the path is too long" \
+    "$bin" samplesize "$good" --trace "$long"
+expect_error long_seed 2 "option --seed: the value is too long" \
+    "$bin" run "$good" --seed "$(printf '1%.0s' $(seq 100))"
+msg=$("$bin" plot "$tmp/no.csv" --out "$long" 2>&1 >/dev/null)
+status=$?
+if [ "$status" -eq 2 ] && [[ "$msg" == *"--out: the path is too long"* ]] && [ -z "$(ls -A "$tmp/longpath")" ]
+then ok "plot: long --out path"; else fail "plot long --out path: status $status, '$msg'"; fi
+
 # An output folder that does not exist: exit 1, before any simulation, nothing written.
 msg=$("$bin" run "$good" --quiet --out "$tmp/no/such/dir/r.csv" 2>&1 >/dev/null)
 status=$?
@@ -264,6 +282,18 @@ readme=$(dirname "$tests")/README.md
 sed -n '/^### Key reference/,/^## /p' "$readme" | grep '^|' >"$tmp/readme_keys.md"
 if cmp -s "$tmp/keys.md" "$tmp/readme_keys.md"; then ok "README key reference is current"
 else fail "README key reference differs from 'mscsim keys'"; fi
+
+# The README's column reference is the schema's own output, like the key reference.
+"$bin" columns | grep -E '^(### |\|)' >"$tmp/columns.md"
+sed -n '/^## Output columns/,/^## /p' "$readme" | grep -E '^(### |\|)' >"$tmp/readme_columns.md"
+if [ -s "$tmp/columns.md" ] && cmp -s "$tmp/columns.md" "$tmp/readme_columns.md"
+then ok "README output columns are current"
+else fail "README output columns differ from 'mscsim columns'"; fi
+# Every row of every kind of file has as many cells as its header (no cell holds a comma).
+for f in threads1.csv sweep.csv reps.csv ss.csv ss_trace.csv ss2.csv ss2_trace.csv patients.csv; do
+    if awk -F, 'NR == 1 { n = NF } NF != n { bad = 1 } END { exit bad }' "$tmp/$f"
+    then ok "$f: every row has the header's columns"; else fail "$f: a row and its header differ"; fi
+done
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,6 +1,8 @@
 /* mkdtemp, rmdir, access: POSIX. */
 #define _POSIX_C_SOURCE 200809L
-/* The CSV writer: number formatting round-trips, quoting, and all-or-nothing files. */
+/* The CSV writer: number formatting round-trips, number reading, quoting, and
+ * all-or-nothing files. */
+#include <locale.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -34,6 +36,27 @@ int main(void)
     for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
         mscsim_format_double(buf, sizeof buf, samples[i]);
         CHECK(strtod(buf, NULL) == samples[i], "round trip %s", buf);
+    }
+
+    double v = -1;
+    INT_EQ(mscsim_read_double("0.85", &v), MSCSIM_OK, "read 0.85");
+    CHECK(v == 0.85, "0.85 read exactly: %.17g", v);
+    INT_EQ(mscsim_read_double("-2.5e-7", &v), MSCSIM_OK, "read an exponent");
+    CHECK(v == -2.5e-7, "-2.5e-7 read exactly");
+    v = 7;
+    INT_EQ(mscsim_read_double("", &v), MSCSIM_ESYNTAX, "empty text");
+    INT_EQ(mscsim_read_double("0.8x", &v), MSCSIM_ESYNTAX, "trailing text");
+    INT_EQ(mscsim_read_double("0.8 ", &v), MSCSIM_ESYNTAX, "trailing blank");
+    INT_EQ(mscsim_read_double("nan", &v), MSCSIM_ESYNTAX, "NaN");
+    INT_EQ(mscsim_read_double("inf", &v), MSCSIM_ERANGE, "infinity");
+    INT_EQ(mscsim_read_double("1e999", &v), MSCSIM_ERANGE, "overflow");
+    CHECK(v == 7, "a failed read leaves the value");
+    /* A comma-decimal process locale changes nothing (when the host has one installed). */
+    if (setlocale(LC_NUMERIC, "de_DE.UTF-8") || setlocale(LC_NUMERIC, "de_DE.utf8")) {
+        INT_EQ(mscsim_read_double("0.85", &v), MSCSIM_OK, "read 0.85 under de_DE");
+        CHECK(v == 0.85, "0.85 under de_DE: %.17g", v);
+        INT_EQ(mscsim_read_double("0,85", &v), MSCSIM_ESYNTAX, "0,85 is not a number");
+        setlocale(LC_NUMERIC, "C");
     }
 
     char dir[] = "/tmp/mscsim_outputXXXXXX";

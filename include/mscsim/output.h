@@ -4,6 +4,7 @@
 /**
  * Result files written all-or-nothing: rows go to "<path>.tmp", which replaces path only
  * on commit, so a failed run never leaves a partial file. Fields are quoted by libcsv.
+ * Numbers are written and read the same in every locale.
  */
 
 #include <stddef.h>
@@ -24,6 +25,16 @@ typedef struct mscsim_csv_writer mscsim_csv_writer;
  * the locale. Returns buf (len >= 32).
  */
 char *mscsim_format_double(char *buf, size_t len, double v);
+
+/**
+ * Reads all of text as one finite number with '.' as the decimal point, whatever the
+ * locale (as configs and CSV files are read): leading white space is skipped as by strtod,
+ * trailing text of any kind is an error.
+ * Returns MSCSIM_OK and sets *out; MSCSIM_ESYNTAX for text that is not a number (empty,
+ * trailing text, NaN, longer than 127 characters) and MSCSIM_ERANGE for an infinity or a
+ * number beyond the double range, leaving *out untouched. Thread-safe.
+ */
+int mscsim_read_double(const char *text, double *out);
 
 /**
  * Opens "<path>.tmp" for writing. On success *out is owned by the caller, who must end it

@@ -1,0 +1,62 @@
+/* check: validate a config and print the resolved design, defaults included. */
+#include <stdio.h>
+
+#include "cli.h"
+#include "mscsim/analytic.h"
+#include "mscsim/engine.h"
+
+int cli_cmd_check(const cli_args *args)
+{
+    mscsim_config cfg;
+    int status = cli_load_design(args, &cfg);
+    if (status)
+        return status;
+    /* Building the engine also prepares the model and the population: empirical files,
+     * eligibility that can be met, and the true effect. */
+    mscsim_error err;
+    mscsim_engine *eng;
+    if (mscsim_engine_new(&cfg, 0, &eng, &err)) {
+        cli_print_error(&err);
+        return err.code == MSCSIM_ENOMEM ? CLI_EXIT_RUN_FAILED : CLI_EXIT_BAD_INPUT;
+    }
+    int analyses = mscsim_engine_analysis_count(eng);
+    mscsim_cell_summary s[MSCSIM_MAX_ANALYSES];
+    for (int k = 0; k < analyses; k++)
+        mscsim_engine_summary(eng, 0, k, &s[k]);
+    mscsim_engine_free(eng);
+    if (mscsim_config_write(&cfg, stdout, &err)) {
+        cli_print_error(&err);
+        return CLI_EXIT_RUN_FAILED;
+    }
+    printf("\n# Arm sizes (control, msc) of each n:");
+    for (int i = 0; i < cfg.n_count; i++) {
+        long sizes[MSCSIM_ARM_COUNT];
+        mscsim_config_arm_sizes(&cfg, cfg.n[i], sizes);
+        printf("%s %ld = %ld + %ld", i ? "," : "", cfg.n[i], sizes[0], sizes[1]);
+    }
+    for (int k = 0; k < analyses; k++) {
+        printf("\n# True effect for %s (positive = msc better): %.6g", s[k].analysis,
+               s[k].true_effect);
+        if (s[k].true_effect_mcse > 0)
+            printf(", estimated by simulation (Monte Carlo SE %.2g)", s[k].true_effect_mcse);
+        else
+            printf(" (exact)");
+        mscsim_analytic_design design;
+        char why[256];
+        if (mscsim_analytic_design_from_config(&cfg, k, &design, why, sizeof why)) {
+            printf("\n# Analytic power for %s:", s[k].analysis);
+            for (int i = 0; i < cfg.n_count; i++) {
+                long sizes[MSCSIM_ARM_COUNT];
+                mscsim_config_arm_sizes(&cfg, cfg.n[i], sizes);
+                printf("%s n = %ld: %.4f", i ? "," : "", cfg.n[i],
+                       mscsim_analytic_design_power(&design, sizes[0], sizes[1]));
+            }
+        } else {
+            printf("\n# Analytic power for %s: none (%s)", s[k].analysis, why);
+        }
+    }
+    if (cfg.sweep_count)
+        printf("\n# Sweep: %zu grid points, each crossed with the n list", mscsim_sweep_points(&cfg));
+    printf("\n# Config is valid.\n");
+    return 0;
+}

@@ -1,0 +1,172 @@
+/* run: simulate every sample size and grid point; one results row per (scenario, n,
+ * analysis), and with --replicates one row per trial and analysis. */
+#include <math.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "mscsim/analytic.h"
+#include "mscsim/engine.h"
+
+static void summary_row(cli_row *r, const mscsim_config *base, size_t point,
+                        const mscsim_config *design, int analysis, const mscsim_cell_summary *s)
+{
+    cli_row_begin(r, MSCSIM_FILE_RESULTS, base, point);
+    cli_row_text(r, s->analysis);
+    const long counts[] = {s->n_total, s->n_control, s->n_msc, s->reps, s->rejections};
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
+        cli_row_long(r, counts[i]);
+    const double reals[] = {s->power,         s->power_lo, s->power_hi,     s->true_effect,
+                            s->mean_estimate, s->bias,     s->empirical_se, s->mean_se,
+                            s->rmse,          s->coverage, s->mean_n_analysed};
+    for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++)
+        cli_row_double(r, reals[i]);
+    cli_row_long(r, s->failures);
+    const double extra[] = {s->true_effect_mcse, s->mean_deaths,     s->floor_share,
+                            s->ceiling_share,    s->recovery_slope,  s->missing_control,
+                            s->missing_msc};
+    for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
+        cli_row_double(r, extra[i]);
+    /* With no true effect every rejection is a false one: the rate is the type I error. */
+    cli_row_text(r, s->true_effect == 0 ? "type_i_error" : "power");
+    cli_row_double(r, mscsim_analytic_power(design, analysis, s->n_total));
+    cli_row_design(r, design);
+}
+
+/* One row per trial and analysis of the engine's last step. */
+static int write_replicates(mscsim_csv_writer *w, const mscsim_config *base, size_t point,
+                            const mscsim_config *design, const mscsim_engine *eng,
+                            mscsim_error *err)
+{
+    const mscsim_replicate *records;
+    size_t count, cell;
+    mscsim_engine_last_chunk(eng, &records, &count, &cell);
+    int analyses = mscsim_engine_analysis_count(eng);
+    int status = MSCSIM_OK;
+    for (int k = 0; !status && k < analyses; k++) {
+        /* The cells every row of this analysis shares, formatted once: the leading ones
+         * (scenario to n_msc), then the trailing ones (true effect and design labels). */
+        mscsim_cell_summary s;
+        mscsim_engine_summary(eng, cell, k, &s);
+        cli_row fixed;
+        cli_row_begin(&fixed, MSCSIM_FILE_REPLICATES, base, point);
+        cli_row_text(&fixed, s.analysis);
+        cli_row_long(&fixed, s.n_total);
+        cli_row_long(&fixed, s.n_control);
+        cli_row_long(&fixed, s.n_msc);
+        size_t lead = fixed.count;
+        cli_row_double(&fixed, s.true_effect);
+        cli_row_design(&fixed, design);
+        for (size_t i = 0; !status && i < count; i++) {
+            const mscsim_replicate *rec = &records[i];
+            const mscsim_analysis_result *res = &rec->result[k];
+            cli_row r;
+            cli_row_init(&r, MSCSIM_FILE_REPLICATES, base);
+            cli_row_copy(&r, &fixed, 0, lead);
+            cli_row_long(&r, rec->replicate + 1);
+            cli_row_double(&r, res->failed ? (double)NAN : res->estimate);
+            cli_row_double(&r, res->failed ? (double)NAN : res->se);
+            cli_row_double(&r, res->failed ? (double)NAN : res->p_value);
+            cli_row_long(&r, res->reject != 0);
+            cli_row_long(&r, res->failed != 0);
+            cli_row_long(&r, (long)rec->diag.n_analysed[0]);
+            cli_row_long(&r, (long)rec->diag.n_analysed[1]);
+            cli_row_copy(&r, &fixed, lead, fixed.count - lead);
+            status = cli_row_write(w, &r, err);
+        }
+    }
+    return status;
+}
+
+/* Totals of a run, for the timing line. */
+typedef struct {
+    long trials;
+    int threads;
+} run_totals;
+
+/* Simulates grid point g: its replicates as they come, then its results rows (also printed
+ * as a table). Returns the status; *exit_code is set for a design that cannot be built. */
+static int run_point(const mscsim_config *cfg, size_t g, cli_outputs *out, cli_progress *bar,
+                     run_totals *totals, int *exit_code, mscsim_error *err)
+{
+    mscsim_config point;
+    mscsim_engine *eng = NULL;
+    int status = mscsim_sweep_point(cfg, g, &point, err);
+    if (!status)
+        status = mscsim_engine_new(&point, out->side != NULL, &eng, err);
+    if (status) {
+        *exit_code = err->code == MSCSIM_ENOMEM ? CLI_EXIT_RUN_FAILED : CLI_EXIT_BAD_INPUT;
+        return status;
+    }
+    while (!status && !mscsim_engine_done(eng)) {
+        status = mscsim_engine_step(eng, err);
+        if (!status && out->side)
+            status = write_replicates(out->side, cfg, g, &point, eng, err);
+        cli_progress_update(bar, (double)(totals->trials + mscsim_engine_trials_done(eng)));
+    }
+    size_t cells = mscsim_engine_cell_count(eng);
+    int analyses = mscsim_engine_analysis_count(eng);
+    for (size_t c = 0; !status && c < cells; c++) {
+        for (int k = 0; !status && k < analyses; k++) {
+            mscsim_cell_summary s;
+            mscsim_engine_summary(eng, c, k, &s);
+            cli_row r;
+            summary_row(&r, cfg, g, &point, k, &s);
+            status = cli_row_write(out->csv, &r, err);
+            if (mscsim_sweep_points(cfg) > 1)
+                printf("%-8zu ", g + 1);
+            printf("%-8ld %-11s %7ld %7ld %8.4f  [%.4f, %.4f] %10.4g %9.4f %8ld\n", s.n_total,
+                   s.analysis, s.n_control, s.n_msc, s.power, s.power_lo, s.power_hi, s.bias,
+                   s.coverage, s.failures);
+        }
+    }
+    totals->trials += mscsim_engine_trials_done(eng);
+    totals->threads = mscsim_engine_threads(eng);
+    mscsim_engine_free(eng);
+    return status;
+}
+
+int cli_cmd_run(const cli_args *args)
+{
+    mscsim_config cfg;
+    int status = cli_load_design(args, &cfg);
+    if (status)
+        return status;
+    cli_outputs out;
+    status = cli_outputs_open(&out, args->out_path, "", args->replicates_path, "--replicates",
+                              NULL, &cfg);
+    if (status)
+        return status;
+    mscsim_error err;
+    status = cli_write_header(out.csv, MSCSIM_FILE_RESULTS, &cfg, &err);
+    if (!status && out.side)
+        status = cli_write_header(out.side, MSCSIM_FILE_REPLICATES, &cfg, &err);
+
+    size_t points = mscsim_sweep_points(&cfg);
+    cli_progress bar;
+    cli_progress_start(&bar, args->quiet, (double)points * cfg.n_count * (double)cfg.reps);
+    run_totals totals = {0, 0};
+    int exit_code = CLI_EXIT_RUN_FAILED;
+    if (points > 1)
+        printf("%-8s ", "scenario");
+    printf("%-8s %-11s %7s %7s %8s  %-17s %10s %9s %8s\n", "n", "analysis", "control", "msc",
+           "power", "95% CI", "bias", "coverage", "failures");
+    for (size_t g = 0; !status && g < points; g++)
+        status = run_point(&cfg, g, &out, &bar, &totals, &exit_code, &err);
+    double elapsed = cli_progress_end(&bar);
+    if (!status)
+        status = cli_outputs_commit(&out, &cfg, &err);
+    if (status) {
+        cli_outputs_abort(&out);
+        cli_print_error(&err);
+        return exit_code;
+    }
+    printf("wrote %s and %s", out.csv_path, out.ini_path);
+    if (out.side_path[0])
+        printf(" and %s", out.side_path);
+    printf("\n");
+    if (!args->quiet)
+        fprintf(stderr, "mscsim: %ld trials in %.3f s (%.3g trials/s on %d threads)\n",
+                totals.trials, elapsed,
+                elapsed > 0 ? (double)totals.trials / elapsed : 0.0, totals.threads);
+    return 0;
+}
