@@ -3,8 +3,8 @@
 
 /**
  * Analyses of one simulated trial, plugged in through a table of function pointers:
- * each analysis is one sim/analysis_<name>.c file exposing one const mscsim_analysis_type,
- * listed in sim/analysis_registry.c.
+ * each analysis is one file in sim/analyses/ exposing one const mscsim_analysis_type,
+ * listed by one row in sim/analyses/registry.h.
  *
  * Conventions shared by every analysis:
  * - the estimate is msc minus control (mean difference, or risk difference for a 0/1

@@ -29,7 +29,7 @@
  *   cross-products A = Z'Z and Z'y of Z = [arm, cov_1..cov_K]; A = L L' by Cholesky with
  *   the columns in lm's order. A pivot L_jj^2 is the squared norm of column j after the
  *   intercept and the earlier columns are removed, exactly what LINPACK dqrdc2 compares
- *   with LM_QR_TOL x the column's original (uncentred) norm, so the same rule marks a
+ *   with SIM_LM_QR_TOL x the column's original (uncentred) norm, so the same rule marks a
  *   constant or collinear covariate as aliased (lm's NA), and we fail. With u = L^-1 e_1
  *   and w = L^-1 Z'y: estimate = u'w and var(estimate) = s^2 u'u (u'u = (A^-1)_11).
  *   Pass 3 computes SSE from the residuals, not as y'y - w'w, so a good fit loses nothing
@@ -48,11 +48,8 @@
 #include <math.h>
 
 #include "analysis_impl.h"
+#include "lm.h"
 #include "mscsim/config.h"
-
-/* lm.fit's default rank tolerance (qr(x, tol = 1e-7), LINPACK dqrdc2): a column whose
- * norm after removing the earlier columns is below tol x its original norm is aliased. */
-#define LM_QR_TOL 1e-7
 
 /* The subtraction Syy - Sxy^2 / Sxx loses ~ a few eps x Syy; an SSE below this floor is
  * indistinguishable from an exact fit, where the t statistic would be rounding noise. */
@@ -115,7 +112,7 @@ static void analyze_covariates(const mscsim_trial_data *data,
         double d = A[j][j];
         for (int l = 0; l < j; l++)
             d -= A[j][l] * A[j][l];
-        if (!(d > LM_QR_TOL * LM_QR_TOL * norm2)) {
+        if (!(d > SIM_LM_QR_TOL * SIM_LM_QR_TOL * norm2)) {
             sim_analysis_fail(result);
             return;
         }
@@ -193,7 +190,7 @@ static void analyze(const mscsim_trial_data *data, const mscsim_analysis_setting
     double n0 = (double)c->n, n1 = (double)m->n, df = n0 + n1 - 3.0;
     double sxx = c->ss_x + m->ss_x, sxy = c->sp_xy + m->sp_xy, syy = c->ss_y + m->ss_y;
     double x_norm2 = sxx + n0 * c->mean_x * c->mean_x + n1 * m->mean_x * m->mean_x;
-    if (!(sxx > LM_QR_TOL * LM_QR_TOL * x_norm2)) {
+    if (!(sxx > SIM_LM_QR_TOL * SIM_LM_QR_TOL * x_norm2)) {
         sim_analysis_fail(result);
         return;
     }

@@ -1,7 +1,7 @@
 #ifndef SIM_ANALYSIS_IMPL_H
 #define SIM_ANALYSIS_IMPL_H
 /*
- * Private to sim/analysis_*.c (and tests/test_analysis.c): the settings struct behind the
+ * Private to sim/analyses/ (and the tests of the analyses): the settings struct behind the
  * opaque mscsim_analysis_settings handle and the decision helpers every analysis shares.
  *
  * DECISION RULE (all analyses): reject when p < alpha, strictly, with p computed as R
@@ -24,7 +24,7 @@
  * max_df the bracket is [normal quantile, q(max_df)]. A statistic outside the widened
  * bracket is decided at once, inside it (rare: the bracket is narrow) by pt. Intervals
  * (mscsim_analysis_covers) use the same bracket on ci_q and call qt only inside it.
- * Details and references: analysis_settings.c.
+ * Details and references: settings.c.
  */
 
 #include <float.h>
@@ -32,6 +32,7 @@
 #include <stddef.h>
 
 #include "mscsim/analysis.h"
+#include "registry.h" /* the analysis types */
 
 /* Tables are never built beyond this many df: 2 x 8 bytes x 1e5 = 1.6 MB and ~70 ms of
  * qt calls at set-up. Larger df still decide exactly through the normal bracket, whose
@@ -106,18 +107,6 @@ int sim_analysis_binary_counts(const mscsim_trial_data *data, double n[2], doubl
 void sim_analysis_risk_difference(const double n[2], const double x[2],
                                      mscsim_analysis_result *result);
 
-/* The analysis types, defined one per sim/analysis_<name>.c file. */
-extern const mscsim_analysis_type sim_analysis_student;
-extern const mscsim_analysis_type sim_analysis_welch;
-extern const mscsim_analysis_type sim_analysis_ancova;
-extern const mscsim_analysis_type sim_analysis_chisq;
-extern const mscsim_analysis_type sim_analysis_fisher;
-extern const mscsim_analysis_type sim_analysis_rd_z;
-extern const mscsim_analysis_type sim_analysis_po;
-extern const mscsim_analysis_type sim_analysis_po_lr;
-extern const mscsim_analysis_type sim_analysis_wilcoxon;
-extern const mscsim_analysis_type sim_analysis_worst_rank;
-
 /* The proportional-odds fit behind po and po_lr, for the tests (the analysis result has no
  * room for the cutpoints). Returns 1 and fills the number of categories *k, the *k - 1
  * cutpoints (zeta needs room for 63), beta, its SE, the maximised log-likelihood and the LR
@@ -126,7 +115,7 @@ int sim_analysis_po_fit(const mscsim_trial_data *data, int *k, double *zeta, dou
                            double *se, double *loglik, double *lr);
 
 /* The Wilcoxon-Mann-Whitney analysis shared by wilcoxon and worst_rank (worst_rank = 1 ranks
- * deaths below every survivor); analysis_wilcoxon.c. */
+ * deaths below every survivor); wilcoxon.c. */
 void sim_analysis_rank_sum(const mscsim_trial_data *data, int worst_rank,
                               const mscsim_analysis_settings *settings,
                               mscsim_analysis_result *result);

@@ -6,7 +6,7 @@
  *   SE^2 = v0 + v1 with v_a = s_a^2 / n_a, statistic t = estimate / SE on the
  *   Welch-Satterthwaite df nu = (v0 + v1)^2 / (v0^2 / (n0 - 1) + v1^2 / (n1 - 1)), used for
  *   the p-value and for the interval. nu is not an integer, so the decision uses the bracket
- *   q(ceil nu) <= q(nu) <= q(floor nu) of analysis_settings.c and calls pt only when t
+ *   q(ceil nu) <= q(nu) <= q(floor nu) of settings.c and calls pt only when t
  *   falls inside it.
  *
  * FAILURE

@@ -7,7 +7,7 @@
  *     X^2 = N (x1 (n0 - x0) - x0 (n1 - x1))^2 / (n0 n1 m f),
  *   the closed form of sum (O - E)^2 / E for a 2x2 table (R's chisq.test(correct = FALSE)).
  *   Two-sided: statistic X^2, p = pchisq(X^2, 1, upper), reject when p < alpha, decided
- *   against the tabulated qchisq(1 - alpha, 1) (analysis_settings.c). One-sided
+ *   against the tabulated qchisq(1 - alpha, 1) (settings.c). One-sided
  *   (H1: p_msc > p_control): statistic z = sign(p1 - p0) sqrt(X^2), p = pnorm(z, upper), as
  *   prop.test(c(x1, x0), c(n1, n0), alternative = "greater", correct = FALSE).
  *   Estimate: risk difference p1 - p0 with the unpooled Wald SE, df = INFINITY (a normal
