@@ -33,6 +33,13 @@ extern "C" {
  */
 typedef struct mscsim_analysis_settings mscsim_analysis_settings;
 
+/**
+ * An analysis' analytic power: how its design follows from a model's outcome (see
+ * mscsim_analytic_design_from_config). Opaque: the library's analyses define theirs; the
+ * layout is private (sim/analytic_impl.h).
+ */
+typedef struct mscsim_analytic_hook mscsim_analytic_hook;
+
 /** What one analysis of one trial found. */
 typedef struct {
     double estimate;  /**< msc minus control. */
@@ -64,6 +71,8 @@ typedef struct {
     /** Analyses data; never allocates; thread-safe. */
     void (*analyze)(const mscsim_trial_data *data, const mscsim_analysis_settings *settings,
                     mscsim_analysis_result *result);
+    /** Its analytic power (static, read-only), or NULL when it has no formula. */
+    const mscsim_analytic_hook *analytic;
 } mscsim_analysis_type;
 
 /** The analysis called name, or NULL. */

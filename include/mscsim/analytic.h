@@ -38,6 +38,15 @@ extern "C" {
 /** Most categories an ordinal design can have (as the po analysis). */
 #define MSCSIM_ANALYTIC_MAX_CATEGORIES 64
 
+/**
+ * A model's primary-visit outcome distribution in the model-neutral form the formulas
+ * read (normal change per arm, P(event) per arm, or ordered categories with a common odds
+ * ratio). Opaque: only the library's models fill it (mscsim_model_type.analytic) and only
+ * its analyses read it (mscsim_analysis_type.analytic); the layout is private
+ * (sim/analytic_impl.h).
+ */
+typedef struct mscsim_analytic_outcome mscsim_analytic_outcome;
+
 /* ---- closed forms for analysed arm sizes ------------------------------------------- */
 
 /**

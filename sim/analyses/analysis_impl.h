@@ -97,10 +97,18 @@ static inline int sim_analysis_se_degenerate(const mscsim_trial_data *data, doub
     return !(se > 0.0) || se < 10.0 * DBL_EPSILON * scale;
 }
 
+/* Completes a t test of the arms whose estimate has standard error se on df degrees of
+ * freedom: fails result by the essentially-constant rule above, else fills estimate, se
+ * and the decision (sim_analysis_t_finish). */
+void sim_analysis_t_test(const mscsim_trial_data *data, const mscsim_analysis_settings *s,
+                         double estimate, double se, double df,
+                         mscsim_analysis_result *result);
+
 /* For the binary analyses: reads the event counts of both arms from the sufficient
- * statistics. Returns 0 (the analysis fails) when an arm is empty or its sum_y is not an
+ * statistics. Returns 0 and fails result when an arm is empty or its sum_y is not an
  * integer in [0, n], i.e. the endpoint was not 0/1. Counts are exact in double below 2^53. */
-int sim_analysis_binary_counts(const mscsim_trial_data *data, double n[2], double x[2]);
+int sim_analysis_binary_counts(const mscsim_trial_data *data, double n[2], double x[2],
+                               mscsim_analysis_result *result);
 
 /* Risk difference p1 - p0 with the unpooled Wald SE sqrt(p1 q1 / n1 + p0 q0 / n0) and
  * df = INFINITY, into result (both arms non-empty). */

@@ -48,6 +48,7 @@
 #include <math.h>
 
 #include "analysis_impl.h"
+#include "analytic_impl.h"
 #include "lm.h"
 #include "mscsim/config.h"
 
@@ -166,13 +167,11 @@ static void analyze_covariates(const mscsim_trial_data *data,
     }
     double df = N - 2.0 - (double)K;
     double se = sqrt(sse / df * uu);
-    if (sim_analysis_se_degenerate(data, se) || !isfinite(estimate)) {
+    if (!isfinite(estimate)) {
         sim_analysis_fail(result);
         return;
     }
-    result->estimate = estimate;
-    result->se = se;
-    sim_analysis_t_finish(settings, estimate / se, df, result);
+    sim_analysis_t_test(data, settings, estimate, se, df, result);
 }
 
 static void analyze(const mscsim_trial_data *data, const mscsim_analysis_settings *settings,
@@ -202,14 +201,42 @@ static void analyze(const mscsim_trial_data *data, const mscsim_analysis_setting
     double dx = m->mean_x - c->mean_x;
     double s2 = sse / df;
     double se = sqrt(s2 * (1.0 / n0 + 1.0 / n1 + dx * dx / sxx));
-    if (sim_analysis_se_degenerate(data, se)) {
-        sim_analysis_fail(result);
-        return;
-    }
-    result->estimate = (m->mean_y - c->mean_y) - sxy / sxx * dx;
-    result->se = se;
-    sim_analysis_t_finish(settings, result->estimate / se, df, result);
+    sim_analysis_t_test(data, settings, (m->mean_y - c->mean_y) - sxy / sxx * dx, se, df,
+                        result);
 }
+
+/* 1 when [analysis] covariates include the baseline score. */
+static int adjusts_for_baseline(const mscsim_config *cfg)
+{
+    for (int k = 0; k < cfg->covariate_count; k++)
+        if (cfg->covariates[k] == MSCSIM_COVARIATE_BASELINE)
+            return 1;
+    return 0;
+}
+
+static sim_analytic_status ancova_design(const mscsim_analytic_outcome *o,
+                                         const mscsim_config *cfg, mscsim_analytic_design *d,
+                                         char *why, size_t why_len)
+{
+    if (o->kind != SIM_ANALYTIC_NORMAL)
+        return SIM_ANALYTIC_NO_FORMULA;
+    /* Given the baseline the change is linear in it with a normal residual
+     * sd sqrt(1 - rho^2) e, whatever the baseline's distribution or the other
+     * covariates (which the outcome does not depend on). */
+    const char *none = !adjusts_for_baseline(cfg) ? "ancova without the baseline covariate"
+                       : o->sd[0] != o->sd[1]     ? "ancova with unequal arm sds"
+                                                  : NULL;
+    if (none)
+        return sim_analytic_none(why, why_len, "%s", none);
+    if (!(fabs(o->rho) < 1.0))
+        return sim_analytic_none(why, why_len, "rho = %g leaves no residual variation", o->rho);
+    d->method = MSCSIM_ANALYTIC_ANCOVA;
+    d->sd[0] = d->sd[1] = o->sd[0] * sqrt(1.0 - o->rho * o->rho);
+    d->covariates = cfg->covariate_count;
+    return SIM_ANALYTIC_FOUND;
+}
+
+static const mscsim_analytic_hook analytic = {.design = ancova_design};
 
 const mscsim_analysis_type sim_analysis_ancova = {
     .name = "ancova",
@@ -217,4 +244,5 @@ const mscsim_analysis_type sim_analysis_ancova = {
     .outcomes = MSCSIM_OUTCOME_CONTINUOUS,
     .uses_baseline = 1,
     .analyze = analyze,
+    .analytic = &analytic,
 };
