@@ -22,7 +22,8 @@
  * Every function is thread-safe and never prints. Only the exact enumerations and the
  * design functions that use them allocate (and free) memory.
  *
- * Formulas and references: sim/analytic.c; reference values: tests/ref/make_analytic_ref.R.
+ * Formulas and references: sim/analytic.c; a config's design: sim/analytic_config.c, with
+ * the hooks of the models and analyses; reference values: tests/ref/make_analytic_ref.R.
  */
 
 #include <stddef.h>
