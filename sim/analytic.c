@@ -1,6 +1,6 @@
 /*
- * Analytic power: closed forms, exact enumerations, the MCAR dropout mixture, the
- * sample size they imply, and the analytic design of a config.
+ * Analytic power: closed forms, exact enumerations, the MCAR dropout mixture and the
+ * sample size they imply. Which design a config has: analytic_config.c.
  *
  * DESCRIPTION
  *   t tests (noncentral t; q = qt(alpha / sides, df, upper)):
@@ -70,11 +70,10 @@
  */
 
 #include <math.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "analytic_impl.h" /* mscsim_analytic_hook: which analysis an exact method runs */
 #include "internal.h"
 #include "model_util.h"
 #include "mathlib.h"
@@ -284,24 +283,20 @@ typedef struct {
     double *pmf;
 } exact_ctx;
 
-/* The analyses that decide from the event counts alone (the arm statistics n and sum_y),
- * so a table is all they need. */
-static int counts_only(const char *name)
+/* 1 when type decides from the event counts alone (the arm statistics n and sum_y), so a
+ * table is all it needs. */
+static int counts_only(const mscsim_analysis_type *type)
 {
-    return name && (strcmp(name, "chisq") == 0 || strcmp(name, "rd_z") == 0 ||
-                    strcmp(name, "fisher") == 0);
+    return type && type->analytic && type->analytic->counts_only;
 }
 
-/* Opens ctx for arm-1 sizes up to max_n1; on failure nothing is left to free. */
-static int exact_open(exact_ctx *ctx, const char *analysis, double alpha, int sides,
-                      long max_n1, mscsim_error *err)
+/* Opens ctx for type (counts_only) and arm-1 sizes up to max_n1; on failure nothing is
+ * left to free. */
+static int exact_open(exact_ctx *ctx, const mscsim_analysis_type *type, double alpha,
+                      int sides, long max_n1, mscsim_error *err)
 {
     memset(ctx, 0, sizeof *ctx);
-    if (!counts_only(analysis))
-        return sim_error_set(err, MSCSIM_EINVAL,
-                                "exact power: analysis '%s' is not chisq, rd_z or fisher",
-                                analysis ? analysis : "(null)");
-    ctx->type = mscsim_analysis_find(analysis);
+    ctx->type = type;
     int status = mscsim_analysis_settings_new(alpha, sides, UNUSED_CONF_LEVEL, 0, 0,
                                               &ctx->settings, err);
     if (status != MSCSIM_OK)
@@ -367,8 +362,13 @@ SIM_API int mscsim_analytic_exact_binary_power(const char *analysis, long n0, lo
         return sim_error_set(err, MSCSIM_EINVAL,
                                 "exact power: invalid n0 = %ld, n1 = %ld, p0 = %g, p1 = %g, "
                                 "alpha = %g or sides = %d", n0, n1, p0, p1, alpha, sides);
+    const mscsim_analysis_type *type = mscsim_analysis_find(analysis);
+    if (!counts_only(type))
+        return sim_error_set(err, MSCSIM_EINVAL,
+                                "exact power: analysis '%s' does not decide from the event "
+                                "counts alone", analysis ? analysis : "(null)");
     exact_ctx ctx;
-    int status = exact_open(&ctx, analysis, alpha, sides, n1, err);
+    int status = exact_open(&ctx, type, alpha, sides, n1, err);
     if (status != MSCSIM_OK)
         return status;
     *power = exact_power(&ctx, n0, n1, p0, p1);
@@ -386,11 +386,13 @@ static int is_exact(mscsim_analytic_method m)
            m == MSCSIM_ANALYTIC_EXACT_FISHER;
 }
 
-static const char *exact_analysis(mscsim_analytic_method m)
+/* The analysis whose tables exact method m enumerates, or NULL. */
+static const mscsim_analysis_type *exact_analysis(mscsim_analytic_method m)
 {
-    return m == MSCSIM_ANALYTIC_EXACT_CHISQ ? "chisq"
-           : m == MSCSIM_ANALYTIC_EXACT_RD_Z ? "rd_z"
-                                             : "fisher";
+    for (const mscsim_analysis_type *const *t = mscsim_analysis_list(); *t; t++)
+        if (counts_only(*t) && (*t)->analytic->exact == m)
+            return *t;
+    return NULL;
 }
 
 /* The design's power at analysed sizes m0, m1; ctx is open for the exact methods. */
@@ -435,8 +437,9 @@ SIM_API double mscsim_analytic_design_power(const mscsim_analytic_design *d, lon
     exact_ctx ctx;
     int exact = is_exact(d->method);
     if (exact) {
-        if (!valid_proportions(n0, n1, d->p[0], d->p[1], d->alpha, d->sides) ||
-            exact_open(&ctx, exact_analysis(d->method), d->alpha, d->sides, n1, NULL) != MSCSIM_OK)
+        const mscsim_analysis_type *type = exact_analysis(d->method);
+        if (!type || !valid_proportions(n0, n1, d->p[0], d->p[1], d->alpha, d->sides) ||
+            exact_open(&ctx, type, d->alpha, d->sides, n1, NULL) != MSCSIM_OK)
             return NAN;
     }
     const double keep0 = 1.0 - d->dropout[0], keep1 = 1.0 - d->dropout[1];
@@ -504,233 +507,4 @@ SIM_API int mscsim_analytic_design_sample_size(const mscsim_analytic_design *d,
     }
     *n_total = hi * block;
     return MSCSIM_OK;
-}
-
-/* ======================================================================================
- * The analytic design of a config
- * ====================================================================================== */
-
-/* Writes the reason there is no analytic power into why (if any); returns 0. */
-static int none(char *why, size_t why_len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int none(char *why, size_t why_len, const char *fmt, ...)
-{
-    if (why && why_len > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why, why_len, fmt, ap);
-        va_end(ap);
-    }
-    return 0;
-}
-
-/* A binary endpoint with event probabilities p0, p1 analysed by `name`. */
-static int binary_design(const char *name, double p0, double p1, int dropout,
-                         mscsim_analytic_design *d, char *why, size_t why_len)
-{
-    d->p[0] = p0;
-    d->p[1] = p1;
-    if (strcmp(name, "chisq") == 0) {
-        d->method = MSCSIM_ANALYTIC_FLEISS;
-    } else if (strcmp(name, "rd_z") == 0) {
-        d->method = MSCSIM_ANALYTIC_WALD;
-    } else if (strcmp(name, "fisher") == 0) {
-        if (dropout)
-            return none(why, why_len,
-                        "fisher with dropout: the exact enumeration over every pair of "
-                        "analysed arm sizes is too slow");
-        d->method = MSCSIM_ANALYTIC_EXACT_FISHER;
-    } else if (strcmp(name, "po") == 0 || strcmp(name, "po_lr") == 0) {
-        if (!(p0 > 0.0 && p0 < 1.0 && p1 > 0.0 && p1 < 1.0))
-            return none(why, why_len, "a proportion of 0 or 1 has no finite odds ratio");
-        /* Two categories, the event (the better outcome) first. */
-        d->method = MSCSIM_ANALYTIC_WHITEHEAD;
-        d->categories = 2;
-        d->probs[0] = p0;
-        d->probs[1] = 1.0 - p0;
-        d->odds_ratio = p1 * (1.0 - p0) / (p0 * (1.0 - p1));
-    } else {
-        return none(why, why_len, "analysis '%s' of a binary endpoint has no closed form",
-                    name);
-    }
-    return 1;
-}
-
-/* 1 when [analysis] covariates include the baseline score. */
-static int adjusts_for_baseline(const mscsim_config *cfg)
-{
-    for (int k = 0; k < cfg->covariate_count; k++)
-        if (cfg->covariates[k] == MSCSIM_COVARIATE_BASELINE)
-            return 1;
-    return 0;
-}
-
-static int normal_design(const mscsim_config *cfg, const char *name, mscsim_analytic_design *d,
-                         char *why, size_t why_len)
-{
-    const mscsim_arm_config *arm = cfg->arm;
-    const double rho = cfg->rho;
-    if (cfg->scale != MSCSIM_SCALE_NONE)
-        return none(why, why_len, "the [outcome] scale rounds and clips the outcome");
-    mscsim_endpoint e = mscsim_config_endpoint(cfg);
-    if (e != MSCSIM_ENDPOINT_CHANGE && e != MSCSIM_ENDPOINT_FINAL)
-        return none(why, why_len, "only the change and final endpoints are normal");
-    if (!(arm[0].sd > 0.0 && arm[1].sd > 0.0))
-        return none(why, why_len, "an arm's sd is 0");
-    d->delta = arm[MSCSIM_ARM_MSC].mean - arm[MSCSIM_ARM_CONTROL].mean;
-
-    if (strcmp(name, "ancova") == 0) {
-        /* Given the baseline the change is linear in it with a normal residual
-         * sd sqrt(1 - rho^2) e, whatever the baseline's distribution or the other
-         * covariates (which the outcome does not depend on). */
-        if (!adjusts_for_baseline(cfg))
-            return none(why, why_len, "ancova without the baseline covariate");
-        if (arm[0].sd != arm[1].sd)
-            return none(why, why_len, "ancova with unequal arm sds");
-        if (!(fabs(rho) < 1.0))
-            return none(why, why_len, "rho = %g leaves no residual variation", rho);
-        d->method = MSCSIM_ANALYTIC_ANCOVA;
-        d->sd[0] = d->sd[1] = arm[0].sd * sqrt(1.0 - rho * rho);
-        d->covariates = cfg->covariate_count;
-        return 1;
-    }
-    if (strcmp(name, "student") != 0 && strcmp(name, "welch") != 0)
-        return none(why, why_len, "analysis '%s' of a normal endpoint has no closed form",
-                    name);
-
-    /* The change is mean + sd (rho z + sqrt(1 - rho^2) e) with z the standardised
-     * baseline, so it is normal when rho = 0 or the baseline is; final adds the baseline. */
-    const mscsim_dist_spec *b = &cfg->baseline;
-    if (e == MSCSIM_ENDPOINT_FINAL || rho != 0.0) {
-        int fixed = e == MSCSIM_ENDPOINT_FINAL && rho == 0.0 && b->kind == MSCSIM_DIST_FIXED;
-        if (b->kind != MSCSIM_DIST_NORMAL && !fixed)
-            return none(why, why_len, "the endpoint is not normal: [baseline] score is not a "
-                                      "normal distribution");
-        /* Patients are redrawn whole outside the NIHSS window, which truncates a baseline
-         * correlated with NIHSS. */
-        if (cfg->severity_corr != 0.0 && (isfinite(cfg->nihss_min) || isfinite(cfg->nihss_max)))
-            return none(why, why_len, "the NIHSS eligibility window truncates the baseline "
-                                      "through severity_corr");
-    }
-    double sb = b->kind == MSCSIM_DIST_NORMAL ? b->b : 0.0;
-    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
-        double s = arm[a].sd;
-        d->sd[a] = e == MSCSIM_ENDPOINT_FINAL ? sqrt(sb * sb + 2.0 * rho * s * sb + s * s) : s;
-    }
-    if (strcmp(name, "welch") == 0) {
-        d->method = MSCSIM_ANALYTIC_WELCH;
-        return 1;
-    }
-    if (d->sd[0] != d->sd[1])
-        return none(why, why_len, "student with unequal endpoint sds (the pooled t is not "
-                                  "noncentral t); welch has a closed form");
-    d->method = MSCSIM_ANALYTIC_STUDENT;
-    return 1;
-}
-
-/* P(mRS <= t) in arm a of the ordinal model, as sim/model_ordinal.c computes it. */
-static double ordinal_cum(const mscsim_config *cfg, int a, double t)
-{
-    const double *probs = cfg->arm[MSCSIM_ARM_CONTROL].probs;
-    const int levels = cfg->arm[MSCSIM_ARM_CONTROL].probs_count;
-    if (t < 0.0)
-        return 0.0;
-    if (t >= levels - 1)
-        return 1.0;
-    double control, theta;
-    double msc = sim_po_cut(probs, levels, (int)t, log(cfg->arm[MSCSIM_ARM_MSC].odds_ratio),
-                               &control, &theta);
-    return a == MSCSIM_ARM_CONTROL ? control : msc;
-}
-
-static int ordinal_design(const mscsim_config *cfg, const char *name, int dropout,
-                          mscsim_analytic_design *d, char *why, size_t why_len)
-{
-    mscsim_endpoint e = mscsim_config_endpoint(cfg);
-    if (e == MSCSIM_ENDPOINT_RESPONDER && cfg->responder_on == MSCSIM_RESPONDER_ON_FINAL) {
-        double t = floor(cfg->threshold); /* mRS <= threshold: whole categories */
-        return binary_design(name, ordinal_cum(cfg, MSCSIM_ARM_CONTROL, t),
-                             ordinal_cum(cfg, MSCSIM_ARM_MSC, t), dropout, d, why, why_len);
-    }
-    if (e != MSCSIM_ENDPOINT_FINAL)
-        return none(why, why_len, "the ordinal model has only final and responder endpoints");
-    if (strcmp(name, "po") != 0 && strcmp(name, "po_lr") != 0)
-        return none(why, why_len, "analysis '%s' of the mRS has no closed form", name);
-    const mscsim_arm_config *ctl = &cfg->arm[MSCSIM_ARM_CONTROL];
-    if (ctl->probs_count < 2 || ctl->probs_count > MSCSIM_ANALYTIC_MAX_CATEGORIES)
-        return none(why, why_len, "[control] probs has %d categories", ctl->probs_count);
-    d->method = MSCSIM_ANALYTIC_WHITEHEAD;
-    d->categories = ctl->probs_count;
-    memcpy(d->probs, ctl->probs, (size_t)ctl->probs_count * sizeof ctl->probs[0]);
-    d->odds_ratio = cfg->arm[MSCSIM_ARM_MSC].odds_ratio;
-    return 1;
-}
-
-SIM_API int mscsim_analytic_design_from_config(const mscsim_config *cfg, int analysis,
-                                                  mscsim_analytic_design *out, char *why,
-                                                  size_t why_len)
-{
-    const char *names[MSCSIM_MAX_ANALYSES];
-    if (!cfg || !out)
-        return none(why, why_len, "no config");
-    int count = mscsim_config_analyses(cfg, names);
-    if (analysis < 0 || analysis >= count)
-        return none(why, why_len, "there is no analysis number %d", analysis);
-    const char *name = names[analysis];
-    if (cfg->arm[MSCSIM_ARM_MSC].effect_slope != 0.0)
-        return none(why, why_len, "[msc] effect_slope makes the effect vary between patients");
-    if (cfg->arm[0].mortality > 0.0 || cfg->arm[1].mortality > 0.0)
-        return none(why, why_len, "deaths change the endpoint's distribution");
-    int dropout = cfg->arm[0].dropout > 0.0 || cfg->arm[1].dropout > 0.0;
-    if (dropout && cfg->dropout_mechanism != MSCSIM_DROPOUT_MCAR)
-        return none(why, why_len, "dropout that depends on the patient (mar, mnar)");
-    /* Multiple imputation pools every trial by Rubin's rules, on Barnard-Rubin df, even
-     * when nothing is missing. */
-    if (cfg->missing == MSCSIM_MISSING_MI)
-        return none(why, why_len, "multiple imputation pools with Barnard-Rubin df");
-    if (dropout && cfg->missing != MSCSIM_MISSING_COMPLETE_CASE)
-        return none(why, why_len, "missing outcomes are filled in, not left out");
-
-    mscsim_analytic_design d;
-    memset(&d, 0, sizeof d);
-    d.alpha = cfg->alpha;
-    d.sides = cfg->sides;
-    for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
-        d.dropout[a] = cfg->arm[a].dropout;
-    int ok;
-    if (strcmp(cfg->model, "normal") == 0)
-        ok = normal_design(cfg, name, &d, why, why_len);
-    else if (strcmp(cfg->model, "binary") == 0)
-        ok = binary_design(name, cfg->arm[0].p, cfg->arm[1].p, dropout, &d, why, why_len);
-    else if (strcmp(cfg->model, "ordinal") == 0)
-        ok = ordinal_design(cfg, name, dropout, &d, why, why_len);
-    else
-        ok = none(why, why_len, "model '%s' has no closed-form power", cfg->model);
-    if (ok)
-        *out = d;
-    return ok;
-}
-
-SIM_API double mscsim_analytic_power(const mscsim_config *cfg, int analysis, long n_total)
-{
-    mscsim_analytic_design d;
-    if (n_total < 0 || !mscsim_analytic_design_from_config(cfg, analysis, &d, NULL, 0))
-        return NAN;
-    long sizes[MSCSIM_ARM_COUNT];
-    mscsim_config_arm_sizes(cfg, n_total, sizes);
-    return mscsim_analytic_design_power(&d, sizes[MSCSIM_ARM_CONTROL], sizes[MSCSIM_ARM_MSC]);
-}
-
-SIM_API int mscsim_analytic_sample_size(const mscsim_config *cfg, int analysis, double target,
-                                           long max_n, long *n_total, mscsim_error *err)
-{
-    mscsim_analytic_design d;
-    char why[256];
-    if (!mscsim_analytic_design_from_config(cfg, analysis, &d, why, sizeof why))
-        return sim_error_set(err, MSCSIM_EINVAL, "no analytic power: %s", why);
-    long block[MSCSIM_ARM_COUNT];
-    mscsim_config_block(cfg, block); /* The blocks the simulation search uses. */
-    return mscsim_analytic_design_sample_size(&d, (int)block[MSCSIM_ARM_CONTROL],
-                                              (int)block[MSCSIM_ARM_MSC], target, max_n,
-                                              n_total, err);
 }

@@ -54,11 +54,9 @@
 #include <stdint.h>
 
 #include "internal.h"
+#include "lm.h" /* SIM_LM_QR_TOL, lm.fit's rank tolerance: see METHOD */
 #include "mscsim/dist.h"
 #include "mscsim/error.h"
-
-/* lm.fit's rank tolerance (qr(tol = 1e-7), LINPACK dqrdc2): see METHOD. */
-#define LM_QR_TOL 1e-7
 
 /* Fewest residual degrees of freedom a visit's model may have (n_obs >= p + 2). */
 #define MIN_RESIDUAL_DF 2
@@ -194,7 +192,7 @@ static int fit_visit(const double *baseline, const double *score, const unsigned
         const size_t len = m - (size_t)j;
         double s2 = dot(col, col, len);
         /* Also false for NaN: a predictor aliased with the intercept or earlier ones. */
-        if (!(s2 > LM_QR_TOL * LM_QR_TOL * f->norm2[j]))
+        if (!(s2 > SIM_LM_QR_TOL * SIM_LM_QR_TOL * f->norm2[j]))
             return MSCSIM_ERANGE;
         double s = sqrt(s2), c = col[0];
         double alpha = c >= 0.0 ? -s : s; /* Reflect onto -sign(c) s e_j: no cancellation. */

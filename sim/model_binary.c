@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "analytic_impl.h"
 #include "internal.h"
 #include "model_util.h"
 #include "mscsim/dist.h"
@@ -60,6 +61,17 @@ static void binary_simulate(const void *params, mscsim_rng *rng, mscsim_arm_sim 
     }
 }
 
+static int binary_analytic(const void *params, const mscsim_config *cfg,
+                           mscsim_analytic_outcome *o, char *why, size_t why_len)
+{
+    const binary_params *p = params;
+    (void)cfg, (void)why, (void)why_len; /* Always binary. */
+    o->kind = SIM_ANALYTIC_BINARY;
+    o->noun = "a binary endpoint";
+    memcpy(o->p, p->p, sizeof o->p);
+    return 1;
+}
+
 const mscsim_model_type sim_model_binary = {
     .name = "binary",
     .description = "Favourable binary outcome with probability p per arm.",
@@ -69,4 +81,5 @@ const mscsim_model_type sim_model_binary = {
     .prepare = binary_prepare,
     .true_effect = binary_true_effect,
     .simulate = binary_simulate,
+    .analytic = binary_analytic,
 };

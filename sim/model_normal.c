@@ -11,6 +11,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "analytic_impl.h"
 #include "internal.h"
 #include "model_util.h"
 #include "mscsim/dist.h"
@@ -19,6 +20,7 @@
 typedef struct {
     double mean[MSCSIM_ARM_COUNT];
     double sd[MSCSIM_ARM_COUNT];
+    double rho;             /* corr(change, baseline), for the analytic power */
     double z_scale;         /* rho / baseline sd */
     double residual_weight; /* sqrt(1 - rho^2) */
     double baseline_mean;
@@ -46,6 +48,7 @@ static int normal_prepare(const mscsim_config *cfg, void *out, mscsim_error *err
                          "rho needs a baseline distribution with a known sd > 0");
         return mscsim_config_error_at(cfg, "baseline", "score", err);
     }
+    p.rho = cfg->rho;
     p.z_scale = cfg->rho != 0.0 ? cfg->rho / sd : 0.0;
     p.residual_weight = sqrt(1.0 - cfg->rho * cfg->rho);
     p.baseline_mean = cfg->rho != 0.0 ? mscsim_distspec_mean(&cfg->baseline) : 0.0;
@@ -90,6 +93,44 @@ static void normal_simulate(const void *params, mscsim_rng *rng, mscsim_arm_sim 
     }
 }
 
+/* The normal change per arm; whether the endpoint itself is normal depends on the
+ * baseline, which the change is correlated with. */
+static int normal_analytic(const void *params, const mscsim_config *cfg,
+                           mscsim_analytic_outcome *o, char *why, size_t why_len)
+{
+    const normal_params *p = params;
+    if (cfg->scale != MSCSIM_SCALE_NONE)
+        return sim_analytic_none(why, why_len, "the [outcome] scale rounds and clips the outcome");
+    mscsim_endpoint e = mscsim_config_endpoint(cfg);
+    if (e != MSCSIM_ENDPOINT_CHANGE && e != MSCSIM_ENDPOINT_FINAL)
+        return sim_analytic_none(why, why_len, "only the change and final endpoints are normal");
+    if (!(p->sd[0] > 0.0 && p->sd[1] > 0.0))
+        return sim_analytic_none(why, why_len, "an arm's sd is 0");
+    const mscsim_dist_spec *b = &cfg->baseline;
+    o->kind = SIM_ANALYTIC_NORMAL;
+    o->noun = "a normal endpoint";
+    memcpy(o->mean, p->mean, sizeof o->mean);
+    memcpy(o->sd, p->sd, sizeof o->sd);
+    o->rho = p->rho;
+    o->final = e == MSCSIM_ENDPOINT_FINAL;
+    o->baseline_sd = b->kind == MSCSIM_DIST_NORMAL ? b->b : 0.0;
+    /* The change is mean + sd (rho z + sqrt(1 - rho^2) e), so it is normal when rho = 0 or
+     * the baseline is; final adds the baseline. */
+    if (o->final || p->rho != 0.0) {
+        int fixed = o->final && p->rho == 0.0 && b->kind == MSCSIM_DIST_FIXED;
+        if (b->kind != MSCSIM_DIST_NORMAL && !fixed)
+            o->not_normal = "the endpoint is not normal: [baseline] score is not a normal "
+                            "distribution";
+        /* Patients are redrawn whole outside the NIHSS window, which truncates a baseline
+         * correlated with NIHSS. */
+        else if (cfg->severity_corr != 0.0 &&
+                 (isfinite(cfg->nihss_min) || isfinite(cfg->nihss_max)))
+            o->not_normal = "the NIHSS eligibility window truncates the baseline through "
+                            "severity_corr";
+    }
+    return 1;
+}
+
 const mscsim_model_type sim_model_normal = {
     .name = "normal",
     .description = "Normal change from baseline, correlated rho with the baseline score.",
@@ -99,4 +140,5 @@ const mscsim_model_type sim_model_normal = {
     .prepare = normal_prepare,
     .true_effect = normal_true_effect,
     .simulate = normal_simulate,
+    .analytic = normal_analytic,
 };

@@ -87,6 +87,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "analytic_impl.h"
 #include "internal.h"
 #include "mathlib.h"
 #include "model_util.h"
@@ -125,6 +126,7 @@ typedef struct {
     double theta[CUTS];                  /* control thresholds on the logistic scale */
     alias7 alias[MSCSIM_ARM_COUNT];
     double log_or;
+    double probs[LEVELS], odds_ratio;    /* [control] probs and [msc] odds_ratio as given */
     double corr, resid;                  /* c and sqrt(1 - c^2) */
     double slope, center;                /* [msc] effect_slope, effect_center */
     /* NIHSS normal-score table: gcum[v] = P(NIHSS < v), v = 0..NIHSS_CELLS. */
@@ -255,6 +257,8 @@ static int ordinal_prepare(const mscsim_config *cfg, void *out, mscsim_error *er
     ordinal_params p;
     memset(&p, 0, sizeof p);
     p.log_or = log(odds_ratio);
+    memcpy(p.probs, ctl->probs, sizeof p.probs);
+    p.odds_ratio = odds_ratio;
     p.corr = c;
     p.resid = sqrt(1.0 - c * c);
     p.slope = cfg->arm[MSCSIM_ARM_MSC].effect_slope;
@@ -424,6 +428,34 @@ static void ordinal_simulate(const void *params, mscsim_rng *rng, mscsim_arm_sim
     }
 }
 
+_Static_assert(LEVELS <= MSCSIM_ANALYTIC_MAX_CATEGORIES, "too many mRS levels");
+
+/* The mRS under proportional odds (exactly, whatever latent_corr: the marginals do not
+ * depend on it), or, for a responder on it, P(mRS <= threshold) per arm. */
+static int ordinal_analytic(const void *params, const mscsim_config *cfg,
+                            mscsim_analytic_outcome *o, char *why, size_t why_len)
+{
+    const ordinal_params *p = params;
+    mscsim_endpoint e = mscsim_config_endpoint(cfg);
+    if (e == MSCSIM_ENDPOINT_RESPONDER && cfg->responder_on == MSCSIM_RESPONDER_ON_FINAL) {
+        double t = floor(cfg->threshold); /* mRS <= threshold: whole categories */
+        o->kind = SIM_ANALYTIC_BINARY;
+        o->noun = "a binary endpoint";
+        for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
+            o->p[a] = t < 0.0 ? 0.0 : t >= CUTS ? 1.0 : p->cum[a][(int)t];
+        return 1;
+    }
+    if (e != MSCSIM_ENDPOINT_FINAL)
+        return sim_analytic_none(why, why_len,
+                                 "the ordinal model has only final and responder endpoints");
+    o->kind = SIM_ANALYTIC_ORDERED;
+    o->noun = "the mRS";
+    o->categories = LEVELS;
+    memcpy(o->probs, p->probs, sizeof p->probs);
+    o->odds_ratio = p->odds_ratio;
+    return 1;
+}
+
 const mscsim_model_type sim_model_ordinal = {
     .name = "ordinal",
     .description = "mRS 0-6 with a proportional-odds (common odds ratio) effect; optional "
@@ -434,4 +466,5 @@ const mscsim_model_type sim_model_ordinal = {
     .prepare = ordinal_prepare,
     .true_effect = ordinal_true_effect,
     .simulate = ordinal_simulate,
+    .analytic = ordinal_analytic,
 };

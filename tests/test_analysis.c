@@ -1,5 +1,5 @@
 /*
- * Tests of the analyses (sim/analysis_*.c) and of the critical-value machinery.
+ * Tests of the analyses (sim/analyses/) and of the critical-value machinery.
  *
  * 1. Reference results: every analysis on the data sets of tests/ref/analysis_*_data.csv
  *    against R's results in tests/ref/analysis_ref.csv, both written by
@@ -25,7 +25,7 @@
 #include <string.h>
 
 
-#include "analysis_impl.h"
+#include "analyses/analysis_impl.h"
 #include "harness.h"
 #include "splitmix.h"
 #include "ref_table.h"

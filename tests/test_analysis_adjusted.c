@@ -1,6 +1,6 @@
 /*
- * Tests of the covariate-adjusted ANCOVA (sim/analysis_ancova.c with data->cov_count >= 1)
- * and of the risk-difference z test (sim/analysis_rd_z.c).
+ * Tests of the covariate-adjusted ANCOVA (sim/analyses/ancova.c with data->cov_count >= 1)
+ * and of the risk-difference z test (sim/analyses/rd_z.c).
  *
  * 1. ANCOVA against R: lm(y ~ arm + c1 + ... + cK), K = 1..3, on the data sets of
  *    tests/ref/adjusted_ancova_data.csv, results in tests/ref/adjusted_ancova_ref.csv, both
@@ -27,7 +27,7 @@
 #include <string.h>
 
 
-#include "analysis_impl.h"
+#include "analyses/analysis_impl.h"
 #include "harness.h"
 #include "splitmix.h"
 #include "ref_table.h"

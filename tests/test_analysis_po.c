@@ -1,6 +1,6 @@
 /*
  * Tests of the proportional-odds analyses po (Wald) and po_lr (likelihood ratio),
- * sim/analysis_po.c.
+ * sim/analyses/po.c.
  *
  * 1. Reference results: the data sets of tests/ref/po_data.csv against R's results in
  *    tests/ref/po_ref.csv, both written by tests/ref/make_po_ref.R (MASS::polr, glm for
@@ -24,7 +24,7 @@
 #include <string.h>
 
 
-#include "analysis_impl.h"
+#include "analyses/analysis_impl.h"
 #include "harness.h"
 #include "ref_table.h"
 #include "mathlib.h"

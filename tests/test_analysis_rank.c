@@ -1,6 +1,6 @@
 /*
- * Tests of the rank analyses: wilcoxon (sim/analysis_wilcoxon.c) and worst_rank
- * (sim/analysis_worst_rank.c).
+ * Tests of the rank analyses: wilcoxon (sim/analyses/wilcoxon.c) and worst_rank
+ * (sim/analyses/worst_rank.c).
  *
  * 1. Reference results: both analyses on the data sets of tests/ref/rank_data.csv against
  *    R's wilcox.test and the DeLong SE in tests/ref/rank_ref.csv, both written by
@@ -32,7 +32,7 @@
 #include <string.h>
 
 
-#include "analysis_impl.h"
+#include "analyses/analysis_impl.h"
 #include "harness.h"
 #include "ref_table.h"
 #include "mathlib.h"

@@ -3,8 +3,8 @@
 
 /**
  * Analyses of one simulated trial, plugged in through a table of function pointers:
- * each analysis is one sim/analysis_<name>.c file exposing one const mscsim_analysis_type,
- * listed in sim/analysis_registry.c.
+ * each analysis is one file in sim/analyses/ exposing one const mscsim_analysis_type,
+ * listed by one row in sim/analyses/registry.h.
  *
  * Conventions shared by every analysis:
  * - the estimate is msc minus control (mean difference, or risk difference for a 0/1
@@ -32,6 +32,13 @@ extern "C" {
  * Built once per design, then used by any number of threads at once.
  */
 typedef struct mscsim_analysis_settings mscsim_analysis_settings;
+
+/**
+ * An analysis' analytic power: how its design follows from a model's outcome (see
+ * mscsim_analytic_design_from_config). Opaque: the library's analyses define theirs; the
+ * layout is private (sim/analytic_impl.h).
+ */
+typedef struct mscsim_analytic_hook mscsim_analytic_hook;
 
 /** What one analysis of one trial found. */
 typedef struct {
@@ -64,6 +71,8 @@ typedef struct {
     /** Analyses data; never allocates; thread-safe. */
     void (*analyze)(const mscsim_trial_data *data, const mscsim_analysis_settings *settings,
                     mscsim_analysis_result *result);
+    /** Its analytic power (static, read-only), or NULL when it has no formula. */
+    const mscsim_analytic_hook *analytic;
 } mscsim_analysis_type;
 
 /** The analysis called name, or NULL. */

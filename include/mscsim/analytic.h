@@ -22,7 +22,8 @@
  * Every function is thread-safe and never prints. Only the exact enumerations and the
  * design functions that use them allocate (and free) memory.
  *
- * Formulas and references: sim/analytic.c; reference values: tests/ref/make_analytic_ref.R.
+ * Formulas and references: sim/analytic.c; a config's design: sim/analytic_config.c, with
+ * the hooks of the models and analyses; reference values: tests/ref/make_analytic_ref.R.
  */
 
 #include <stddef.h>
@@ -37,6 +38,15 @@ extern "C" {
 
 /** Most categories an ordinal design can have (as the po analysis). */
 #define MSCSIM_ANALYTIC_MAX_CATEGORIES 64
+
+/**
+ * A model's primary-visit outcome distribution in the model-neutral form the formulas
+ * read (normal change per arm, P(event) per arm, or ordered categories with a common odds
+ * ratio). Opaque: only the library's models fill it (mscsim_model_type.analytic) and only
+ * its analyses read it (mscsim_analysis_type.analytic); the layout is private
+ * (sim/analytic_impl.h).
+ */
+typedef struct mscsim_analytic_outcome mscsim_analytic_outcome;
 
 /* ---- closed forms for analysed arm sizes ------------------------------------------- */
 

@@ -17,6 +17,7 @@
 #include <stddef.h>
 
 #include "mscsim/analysis.h"
+#include "mscsim/analytic.h"
 #include "mscsim/config.h"
 #include "mscsim/population.h"
 #include "mscsim/rng.h"
@@ -58,6 +59,13 @@ typedef struct {
     double (*true_effect)(const void *params, const mscsim_config *cfg);
     /** Scores one arm's patients; never allocates; thread-safe. */
     void (*simulate)(const void *params, mscsim_rng *rng, mscsim_arm_sim *arm);
+    /**
+     * Its primary-visit outcome under cfg for the analytic formulas, from the prepared
+     * params; NULL when the model has no closed-form power. Returns 1 and fills *outcome,
+     * or 0 with a one-line reason in why (if not NULL; why_len bytes). Thread-safe.
+     */
+    int (*analytic)(const void *params, const mscsim_config *cfg,
+                    mscsim_analytic_outcome *outcome, char *why, size_t why_len);
 } mscsim_model_type;
 
 /** The model called name, or NULL. */

@@ -10,7 +10,7 @@
  *     z = (u - c) / sigma,  c = sign(u) / 2 (sides = 2) or 1/2 (sides = 1),
  *   R's continuity correction, and p = 2 pnorm(-|z|) or pnorm(z, upper): both are the
  *   p-values wilcox.test reports (two-sided, alternative = "greater"). Statistic: that z.
- *   Decision as every analysis: reject when p < alpha (analysis_settings.c, df = Inf).
+ *   Decision as every analysis: reject when p < alpha (settings.c, df = Inf).
  *
  *   Estimate: theta - 1/2 with theta = W / (n0 n1) = P(msc better) + P(tie) / 2, the
  *   Mann-Whitney AUC (MSCSIM_ESTIMAND_SUPERIORITY).
@@ -57,7 +57,7 @@
  *   results either way (tests/test_analysis_rank.c shifts them out of the counting range).
  *
  * WORST RANK
- *   sim_analysis_rank_sum(..., worst_rank = 1, ...) (analysis_worst_rank.c) ranks the
+ *   sim_analysis_rank_sum(..., worst_rank = 1, ...) (worst_rank.c) ranks the
  *   patients flagged in data->died below every survivor, tied with each other, whatever
  *   their y: they form one group below all others (Lachin 1999).
  *

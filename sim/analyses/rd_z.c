@@ -22,19 +22,33 @@
 #include <math.h>
 
 #include "analysis_impl.h"
+#include "analytic_impl.h"
 
 static void analyze(const mscsim_trial_data *data, const mscsim_analysis_settings *settings,
                     mscsim_analysis_result *result)
 {
     double n[2], x[2];
-    if (!sim_analysis_binary_counts(data, n, x)) {
-        sim_analysis_fail(result);
+    if (!sim_analysis_binary_counts(data, n, x, result))
         return;
-    }
     sim_analysis_risk_difference(n, x, result);
     /* df = INFINITY is the normal test: pt(z, Inf) is pnorm (nmath/pt.c); SE 0 fails. */
     mscsim_analysis_decide_t(settings, result->estimate, result->se, INFINITY, result);
 }
+
+/* The Wald normal approximation, with the unpooled SE as the test. */
+static sim_analytic_status rd_z_design(const mscsim_analytic_outcome *o,
+                                       const mscsim_config *cfg, mscsim_analytic_design *d,
+                                       char *why, size_t why_len)
+{
+    (void)cfg, (void)why, (void)why_len;
+    if (o->kind != SIM_ANALYTIC_BINARY)
+        return SIM_ANALYTIC_NO_FORMULA;
+    d->method = MSCSIM_ANALYTIC_WALD;
+    return SIM_ANALYTIC_FOUND;
+}
+
+static const mscsim_analytic_hook analytic = {
+    .design = rd_z_design, .counts_only = 1, .exact = MSCSIM_ANALYTIC_EXACT_RD_Z};
 
 const mscsim_analysis_type sim_analysis_rd_z = {
     .name = "rd_z",
@@ -43,4 +57,5 @@ const mscsim_analysis_type sim_analysis_rd_z = {
     .uses_baseline = 0,
     .estimand = MSCSIM_ESTIMAND_MEAN_DIFFERENCE,
     .analyze = analyze,
+    .analytic = &analytic,
 };

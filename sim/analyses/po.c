@@ -67,6 +67,7 @@
 #include <string.h>
 
 #include "analysis_impl.h"
+#include "analytic_impl.h"
 #include "mathlib.h"
 
 /* Most distinct values fitted: K - 1 cutpoints + beta stay small enough for the stack. */
@@ -580,6 +581,34 @@ static void analyze_lr(const mscsim_trial_data *data, const mscsim_analysis_sett
     }
 }
 
+/* Whitehead's formula, the same for the Wald and the LR test: on the ordered categories
+ * themselves, or on two categories (the event first) for a binary endpoint. */
+static sim_analytic_status po_design(const mscsim_analytic_outcome *o, const mscsim_config *cfg,
+                                     mscsim_analytic_design *d, char *why, size_t why_len)
+{
+    (void)cfg;
+    if (o->kind == SIM_ANALYTIC_ORDERED) {
+        d->method = MSCSIM_ANALYTIC_WHITEHEAD;
+        d->categories = o->categories;
+        memcpy(d->probs, o->probs, (size_t)o->categories * sizeof o->probs[0]);
+        d->odds_ratio = o->odds_ratio;
+        return SIM_ANALYTIC_FOUND;
+    }
+    if (o->kind != SIM_ANALYTIC_BINARY)
+        return SIM_ANALYTIC_NO_FORMULA;
+    const double p0 = o->p[0], p1 = o->p[1];
+    if (!(p0 > 0.0 && p0 < 1.0 && p1 > 0.0 && p1 < 1.0))
+        return sim_analytic_none(why, why_len, "a proportion of 0 or 1 has no finite odds ratio");
+    d->method = MSCSIM_ANALYTIC_WHITEHEAD;
+    d->categories = 2;
+    d->probs[0] = p0;
+    d->probs[1] = 1.0 - p0;
+    d->odds_ratio = p1 * (1.0 - p0) / (p0 * (1.0 - p1));
+    return SIM_ANALYTIC_FOUND;
+}
+
+static const mscsim_analytic_hook analytic = {.design = po_design};
+
 const mscsim_analysis_type sim_analysis_po = {
     .name = "po",
     .description = "proportional-odds (cumulative logit) model on arm, Wald test (MASS::polr)",
@@ -587,6 +616,7 @@ const mscsim_analysis_type sim_analysis_po = {
     .uses_baseline = 0,
     .estimand = MSCSIM_ESTIMAND_LOG_ODDS_RATIO,
     .analyze = analyze_wald,
+    .analytic = &analytic,
 };
 
 const mscsim_analysis_type sim_analysis_po_lr = {
@@ -596,4 +626,5 @@ const mscsim_analysis_type sim_analysis_po_lr = {
     .uses_baseline = 0,
     .estimand = MSCSIM_ESTIMAND_LOG_ODDS_RATIO,
     .analyze = analyze_lr,
+    .analytic = &analytic,
 };

@@ -6,7 +6,7 @@
  *   SE^2 = v0 + v1 with v_a = s_a^2 / n_a, statistic t = estimate / SE on the
  *   Welch-Satterthwaite df nu = (v0 + v1)^2 / (v0^2 / (n0 - 1) + v1^2 / (n1 - 1)), used for
  *   the p-value and for the interval. nu is not an integer, so the decision uses the bracket
- *   q(ceil nu) <= q(nu) <= q(floor nu) of analysis_settings.c and calls pt only when t
+ *   q(ceil nu) <= q(nu) <= q(floor nu) of settings.c and calls pt only when t
  *   falls inside it.
  *
  * FAILURE
@@ -23,6 +23,7 @@
 #include <math.h>
 
 #include "analysis_impl.h"
+#include "analytic_impl.h"
 
 static void analyze(const mscsim_trial_data *data, const mscsim_analysis_settings *settings,
                     mscsim_analysis_result *result)
@@ -35,15 +36,23 @@ static void analyze(const mscsim_trial_data *data, const mscsim_analysis_setting
     double n0 = (double)c->n, n1 = (double)m->n;
     double v0 = c->ss_y / (n0 - 1.0) / n0, v1 = m->ss_y / (n1 - 1.0) / n1;
     double v = v0 + v1, se = sqrt(v);
-    if (sim_analysis_se_degenerate(data, se)) {
-        sim_analysis_fail(result);
-        return;
-    }
     double df = v * v / (v0 * v0 / (n0 - 1.0) + v1 * v1 / (n1 - 1.0));
-    result->estimate = m->mean_y - c->mean_y;
-    result->se = se;
-    sim_analysis_t_finish(settings, result->estimate / se, df, result);
+    sim_analysis_t_test(data, settings, m->mean_y - c->mean_y, se, df, result);
 }
+
+/* Noncentral t on the Welch-Satterthwaite df of the true variances. */
+static sim_analytic_status welch_design(const mscsim_analytic_outcome *o,
+                                        const mscsim_config *cfg, mscsim_analytic_design *d,
+                                        char *why, size_t why_len)
+{
+    (void)cfg;
+    sim_analytic_status found = sim_analytic_normal_endpoint(o, d, why, why_len);
+    if (found == SIM_ANALYTIC_FOUND)
+        d->method = MSCSIM_ANALYTIC_WELCH;
+    return found;
+}
+
+static const mscsim_analytic_hook analytic = {.design = welch_design};
 
 const mscsim_analysis_type sim_analysis_welch = {
     .name = "welch",
@@ -51,4 +60,5 @@ const mscsim_analysis_type sim_analysis_welch = {
     .outcomes = MSCSIM_OUTCOME_CONTINUOUS | MSCSIM_OUTCOME_ORDINAL,
     .uses_baseline = 0,
     .analyze = analyze,
+    .analytic = &analytic,
 };

@@ -207,6 +207,19 @@ void sim_analysis_t_finish(const mscsim_analysis_settings *s, double t, double d
     result->failed = 0;
 }
 
+void sim_analysis_t_test(const mscsim_trial_data *data, const mscsim_analysis_settings *s,
+                         double estimate, double se, double df,
+                         mscsim_analysis_result *result)
+{
+    if (sim_analysis_se_degenerate(data, se)) {
+        sim_analysis_fail(result);
+        return;
+    }
+    result->estimate = estimate;
+    result->se = se;
+    sim_analysis_t_finish(s, estimate / se, df, result);
+}
+
 void sim_analysis_fail(mscsim_analysis_result *result)
 {
     result->estimate = NAN;
@@ -263,13 +276,16 @@ SIM_API void mscsim_analysis_ci(const mscsim_analysis_settings *settings,
  * Binary endpoints
  * ====================================================================================== */
 
-int sim_analysis_binary_counts(const mscsim_trial_data *data, double n[2], double x[2])
+int sim_analysis_binary_counts(const mscsim_trial_data *data, double n[2], double x[2],
+                               mscsim_analysis_result *result)
 {
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
         double na = (double)data->arm[a].n, xa = data->arm[a].sum_y;
         /* Sums of 0/1 doubles are exact integers; anything else is not a 0/1 endpoint. */
-        if (na == 0.0 || !(xa >= 0.0 && xa <= na) || xa != floor(xa))
+        if (na == 0.0 || !(xa >= 0.0 && xa <= na) || xa != floor(xa)) {
+            sim_analysis_fail(result);
             return 0;
+        }
         n[a] = na;
         x[a] = xa;
     }

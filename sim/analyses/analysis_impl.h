@@ -1,7 +1,7 @@
 #ifndef SIM_ANALYSIS_IMPL_H
 #define SIM_ANALYSIS_IMPL_H
 /*
- * Private to sim/analysis_*.c (and tests/test_analysis.c): the settings struct behind the
+ * Private to sim/analyses/ (and the tests of the analyses): the settings struct behind the
  * opaque mscsim_analysis_settings handle and the decision helpers every analysis shares.
  *
  * DECISION RULE (all analyses): reject when p < alpha, strictly, with p computed as R
@@ -24,7 +24,7 @@
  * max_df the bracket is [normal quantile, q(max_df)]. A statistic outside the widened
  * bracket is decided at once, inside it (rare: the bracket is narrow) by pt. Intervals
  * (mscsim_analysis_covers) use the same bracket on ci_q and call qt only inside it.
- * Details and references: analysis_settings.c.
+ * Details and references: settings.c.
  */
 
 #include <float.h>
@@ -32,6 +32,7 @@
 #include <stddef.h>
 
 #include "mscsim/analysis.h"
+#include "registry.h" /* the analysis types */
 
 /* Tables are never built beyond this many df: 2 x 8 bytes x 1e5 = 1.6 MB and ~70 ms of
  * qt calls at set-up. Larger df still decide exactly through the normal bracket, whose
@@ -96,27 +97,23 @@ static inline int sim_analysis_se_degenerate(const mscsim_trial_data *data, doub
     return !(se > 0.0) || se < 10.0 * DBL_EPSILON * scale;
 }
 
+/* Completes a t test of the arms whose estimate has standard error se on df degrees of
+ * freedom: fails result by the essentially-constant rule above, else fills estimate, se
+ * and the decision (sim_analysis_t_finish). */
+void sim_analysis_t_test(const mscsim_trial_data *data, const mscsim_analysis_settings *s,
+                         double estimate, double se, double df,
+                         mscsim_analysis_result *result);
+
 /* For the binary analyses: reads the event counts of both arms from the sufficient
- * statistics. Returns 0 (the analysis fails) when an arm is empty or its sum_y is not an
+ * statistics. Returns 0 and fails result when an arm is empty or its sum_y is not an
  * integer in [0, n], i.e. the endpoint was not 0/1. Counts are exact in double below 2^53. */
-int sim_analysis_binary_counts(const mscsim_trial_data *data, double n[2], double x[2]);
+int sim_analysis_binary_counts(const mscsim_trial_data *data, double n[2], double x[2],
+                               mscsim_analysis_result *result);
 
 /* Risk difference p1 - p0 with the unpooled Wald SE sqrt(p1 q1 / n1 + p0 q0 / n0) and
  * df = INFINITY, into result (both arms non-empty). */
 void sim_analysis_risk_difference(const double n[2], const double x[2],
                                      mscsim_analysis_result *result);
-
-/* The analysis types, defined one per sim/analysis_<name>.c file. */
-extern const mscsim_analysis_type sim_analysis_student;
-extern const mscsim_analysis_type sim_analysis_welch;
-extern const mscsim_analysis_type sim_analysis_ancova;
-extern const mscsim_analysis_type sim_analysis_chisq;
-extern const mscsim_analysis_type sim_analysis_fisher;
-extern const mscsim_analysis_type sim_analysis_rd_z;
-extern const mscsim_analysis_type sim_analysis_po;
-extern const mscsim_analysis_type sim_analysis_po_lr;
-extern const mscsim_analysis_type sim_analysis_wilcoxon;
-extern const mscsim_analysis_type sim_analysis_worst_rank;
 
 /* The proportional-odds fit behind po and po_lr, for the tests (the analysis result has no
  * room for the cutpoints). Returns 1 and fills the number of categories *k, the *k - 1
@@ -126,7 +123,7 @@ int sim_analysis_po_fit(const mscsim_trial_data *data, int *k, double *zeta, dou
                            double *se, double *loglik, double *lr);
 
 /* The Wilcoxon-Mann-Whitney analysis shared by wilcoxon and worst_rank (worst_rank = 1 ranks
- * deaths below every survivor); analysis_wilcoxon.c. */
+ * deaths below every survivor); wilcoxon.c. */
 void sim_analysis_rank_sum(const mscsim_trial_data *data, int worst_rank,
                               const mscsim_analysis_settings *settings,
                               mscsim_analysis_result *result);

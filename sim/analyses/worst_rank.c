@@ -4,7 +4,7 @@
  * DESCRIPTION
  *   Patients who died by the primary visit (data->died) are given the worst rank, tied
  *   with each other, whatever score they carry; survivors are ranked by their endpoint.
- *   Then exactly the wilcoxon analysis (analysis_wilcoxon.c): R's wilcox.test(exact =
+ *   Then exactly the wilcoxon analysis (wilcoxon.c): R's wilcox.test(exact =
  *   FALSE, correct = TRUE) p-value and z statistic, estimate P(msc better) + P(tie) / 2
  *   - 1/2 with the DeLong SE (MSCSIM_ESTIMAND_SUPERIORITY). It is wilcox.test with each
  *   dead patient's value replaced by -Inf (tests/ref/make_rank_ref.R). With died NULL

@@ -18,6 +18,7 @@
 #include <math.h>
 
 #include "analysis_impl.h"
+#include "analytic_impl.h"
 
 static void analyze(const mscsim_trial_data *data, const mscsim_analysis_settings *settings,
                     mscsim_analysis_result *result)
@@ -30,14 +31,27 @@ static void analyze(const mscsim_trial_data *data, const mscsim_analysis_setting
     double n0 = (double)c->n, n1 = (double)m->n, df = n0 + n1 - 2.0;
     double var = (c->ss_y + m->ss_y) / df;
     double se = sqrt(var * (1.0 / n0 + 1.0 / n1));
-    if (sim_analysis_se_degenerate(data, se)) {
-        sim_analysis_fail(result);
-        return;
-    }
-    result->estimate = m->mean_y - c->mean_y;
-    result->se = se;
-    sim_analysis_t_finish(settings, result->estimate / se, df, result);
+    sim_analysis_t_test(data, settings, m->mean_y - c->mean_y, se, df, result);
 }
+
+/* Noncentral t, exact for a normal endpoint with a common sd. */
+static sim_analytic_status student_design(const mscsim_analytic_outcome *o,
+                                          const mscsim_config *cfg, mscsim_analytic_design *d,
+                                          char *why, size_t why_len)
+{
+    (void)cfg;
+    sim_analytic_status found = sim_analytic_normal_endpoint(o, d, why, why_len);
+    if (found != SIM_ANALYTIC_FOUND)
+        return found;
+    if (d->sd[0] != d->sd[1])
+        return sim_analytic_none(why, why_len,
+                                 "student with unequal endpoint sds (the pooled t is not "
+                                 "noncentral t); welch has a closed form");
+    d->method = MSCSIM_ANALYTIC_STUDENT;
+    return SIM_ANALYTIC_FOUND;
+}
+
+static const mscsim_analytic_hook analytic = {.design = student_design};
 
 const mscsim_analysis_type sim_analysis_student = {
     .name = "student",
@@ -45,4 +59,5 @@ const mscsim_analysis_type sim_analysis_student = {
     .outcomes = MSCSIM_OUTCOME_CONTINUOUS | MSCSIM_OUTCOME_ORDINAL,
     .uses_baseline = 0,
     .analyze = analyze,
+    .analytic = &analytic,
 };

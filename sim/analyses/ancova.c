@@ -29,7 +29,7 @@
  *   cross-products A = Z'Z and Z'y of Z = [arm, cov_1..cov_K]; A = L L' by Cholesky with
  *   the columns in lm's order. A pivot L_jj^2 is the squared norm of column j after the
  *   intercept and the earlier columns are removed, exactly what LINPACK dqrdc2 compares
- *   with LM_QR_TOL x the column's original (uncentred) norm, so the same rule marks a
+ *   with SIM_LM_QR_TOL x the column's original (uncentred) norm, so the same rule marks a
  *   constant or collinear covariate as aliased (lm's NA), and we fail. With u = L^-1 e_1
  *   and w = L^-1 Z'y: estimate = u'w and var(estimate) = s^2 u'u (u'u = (A^-1)_11).
  *   Pass 3 computes SSE from the residuals, not as y'y - w'w, so a good fit loses nothing
@@ -48,11 +48,9 @@
 #include <math.h>
 
 #include "analysis_impl.h"
+#include "analytic_impl.h"
+#include "lm.h"
 #include "mscsim/config.h"
-
-/* lm.fit's default rank tolerance (qr(x, tol = 1e-7), LINPACK dqrdc2): a column whose
- * norm after removing the earlier columns is below tol x its original norm is aliased. */
-#define LM_QR_TOL 1e-7
 
 /* The subtraction Syy - Sxy^2 / Sxx loses ~ a few eps x Syy; an SSE below this floor is
  * indistinguishable from an exact fit, where the t statistic would be rounding noise. */
@@ -115,7 +113,7 @@ static void analyze_covariates(const mscsim_trial_data *data,
         double d = A[j][j];
         for (int l = 0; l < j; l++)
             d -= A[j][l] * A[j][l];
-        if (!(d > LM_QR_TOL * LM_QR_TOL * norm2)) {
+        if (!(d > SIM_LM_QR_TOL * SIM_LM_QR_TOL * norm2)) {
             sim_analysis_fail(result);
             return;
         }
@@ -169,13 +167,11 @@ static void analyze_covariates(const mscsim_trial_data *data,
     }
     double df = N - 2.0 - (double)K;
     double se = sqrt(sse / df * uu);
-    if (sim_analysis_se_degenerate(data, se) || !isfinite(estimate)) {
+    if (!isfinite(estimate)) {
         sim_analysis_fail(result);
         return;
     }
-    result->estimate = estimate;
-    result->se = se;
-    sim_analysis_t_finish(settings, estimate / se, df, result);
+    sim_analysis_t_test(data, settings, estimate, se, df, result);
 }
 
 static void analyze(const mscsim_trial_data *data, const mscsim_analysis_settings *settings,
@@ -193,7 +189,7 @@ static void analyze(const mscsim_trial_data *data, const mscsim_analysis_setting
     double n0 = (double)c->n, n1 = (double)m->n, df = n0 + n1 - 3.0;
     double sxx = c->ss_x + m->ss_x, sxy = c->sp_xy + m->sp_xy, syy = c->ss_y + m->ss_y;
     double x_norm2 = sxx + n0 * c->mean_x * c->mean_x + n1 * m->mean_x * m->mean_x;
-    if (!(sxx > LM_QR_TOL * LM_QR_TOL * x_norm2)) {
+    if (!(sxx > SIM_LM_QR_TOL * SIM_LM_QR_TOL * x_norm2)) {
         sim_analysis_fail(result);
         return;
     }
@@ -205,14 +201,42 @@ static void analyze(const mscsim_trial_data *data, const mscsim_analysis_setting
     double dx = m->mean_x - c->mean_x;
     double s2 = sse / df;
     double se = sqrt(s2 * (1.0 / n0 + 1.0 / n1 + dx * dx / sxx));
-    if (sim_analysis_se_degenerate(data, se)) {
-        sim_analysis_fail(result);
-        return;
-    }
-    result->estimate = (m->mean_y - c->mean_y) - sxy / sxx * dx;
-    result->se = se;
-    sim_analysis_t_finish(settings, result->estimate / se, df, result);
+    sim_analysis_t_test(data, settings, (m->mean_y - c->mean_y) - sxy / sxx * dx, se, df,
+                        result);
 }
+
+/* 1 when [analysis] covariates include the baseline score. */
+static int adjusts_for_baseline(const mscsim_config *cfg)
+{
+    for (int k = 0; k < cfg->covariate_count; k++)
+        if (cfg->covariates[k] == MSCSIM_COVARIATE_BASELINE)
+            return 1;
+    return 0;
+}
+
+static sim_analytic_status ancova_design(const mscsim_analytic_outcome *o,
+                                         const mscsim_config *cfg, mscsim_analytic_design *d,
+                                         char *why, size_t why_len)
+{
+    if (o->kind != SIM_ANALYTIC_NORMAL)
+        return SIM_ANALYTIC_NO_FORMULA;
+    /* Given the baseline the change is linear in it with a normal residual
+     * sd sqrt(1 - rho^2) e, whatever the baseline's distribution or the other
+     * covariates (which the outcome does not depend on). */
+    const char *none = !adjusts_for_baseline(cfg) ? "ancova without the baseline covariate"
+                       : o->sd[0] != o->sd[1]     ? "ancova with unequal arm sds"
+                                                  : NULL;
+    if (none)
+        return sim_analytic_none(why, why_len, "%s", none);
+    if (!(fabs(o->rho) < 1.0))
+        return sim_analytic_none(why, why_len, "rho = %g leaves no residual variation", o->rho);
+    d->method = MSCSIM_ANALYTIC_ANCOVA;
+    d->sd[0] = d->sd[1] = o->sd[0] * sqrt(1.0 - o->rho * o->rho);
+    d->covariates = cfg->covariate_count;
+    return SIM_ANALYTIC_FOUND;
+}
+
+static const mscsim_analytic_hook analytic = {.design = ancova_design};
 
 const mscsim_analysis_type sim_analysis_ancova = {
     .name = "ancova",
@@ -220,4 +244,5 @@ const mscsim_analysis_type sim_analysis_ancova = {
     .outcomes = MSCSIM_OUTCOME_CONTINUOUS,
     .uses_baseline = 1,
     .analyze = analyze,
+    .analytic = &analytic,
 };

@@ -37,6 +37,7 @@
 #include <math.h>
 
 #include "analysis_impl.h"
+#include "analytic_impl.h"
 
 /* fisher.test's relative tolerance for "no more likely than the observed table". */
 #define FISHER_REL_ERR (1.0 + 1e-7)
@@ -153,10 +154,8 @@ static void analyze(const mscsim_trial_data *data, const mscsim_analysis_setting
                     mscsim_analysis_result *result)
 {
     double n[2], x[2];
-    if (!sim_analysis_binary_counts(data, n, x)) {
-        sim_analysis_fail(result);
+    if (!sim_analysis_binary_counts(data, n, x, result))
         return;
-    }
     const double total = n[0] + n[1];
     hyper h = {.m = x[0] + x[1], .k = n[1]};
     h.f = total - h.m;
@@ -174,10 +173,30 @@ static void analyze(const mscsim_trial_data *data, const mscsim_analysis_setting
     result->failed = 0;
 }
 
+/* Exact enumeration of the tables (no formula approximates the conditional test). */
+static sim_analytic_status fisher_design(const mscsim_analytic_outcome *o,
+                                         const mscsim_config *cfg, mscsim_analytic_design *d,
+                                         char *why, size_t why_len)
+{
+    (void)cfg;
+    if (o->kind != SIM_ANALYTIC_BINARY)
+        return SIM_ANALYTIC_NO_FORMULA;
+    if (d->dropout[0] > 0.0 || d->dropout[1] > 0.0)
+        return sim_analytic_none(why, why_len,
+                                 "fisher with dropout: the exact enumeration over every pair "
+                                 "of analysed arm sizes is too slow");
+    d->method = MSCSIM_ANALYTIC_EXACT_FISHER;
+    return SIM_ANALYTIC_FOUND;
+}
+
+static const mscsim_analytic_hook analytic = {
+    .design = fisher_design, .counts_only = 1, .exact = MSCSIM_ANALYTIC_EXACT_FISHER};
+
 const mscsim_analysis_type sim_analysis_fisher = {
     .name = "fisher",
     .description = "Fisher's exact test of the 2x2 table (fisher.test)",
     .outcomes = MSCSIM_OUTCOME_BINARY,
     .uses_baseline = 0,
     .analyze = analyze,
+    .analytic = &analytic,
 };

@@ -7,7 +7,7 @@
  *     X^2 = N (x1 (n0 - x0) - x0 (n1 - x1))^2 / (n0 n1 m f),
  *   the closed form of sum (O - E)^2 / E for a 2x2 table (R's chisq.test(correct = FALSE)).
  *   Two-sided: statistic X^2, p = pchisq(X^2, 1, upper), reject when p < alpha, decided
- *   against the tabulated qchisq(1 - alpha, 1) (analysis_settings.c). One-sided
+ *   against the tabulated qchisq(1 - alpha, 1) (settings.c). One-sided
  *   (H1: p_msc > p_control): statistic z = sign(p1 - p0) sqrt(X^2), p = pnorm(z, upper), as
  *   prop.test(c(x1, x0), c(n1, n0), alternative = "greater", correct = FALSE).
  *   Estimate: risk difference p1 - p0 with the unpooled Wald SE, df = INFINITY (a normal
@@ -26,16 +26,15 @@
 #include <math.h>
 
 #include "analysis_impl.h"
+#include "analytic_impl.h"
 #include "mathlib.h"
 
 static void analyze(const mscsim_trial_data *data, const mscsim_analysis_settings *settings,
                     mscsim_analysis_result *result)
 {
     double n[2], x[2];
-    if (!sim_analysis_binary_counts(data, n, x)) {
-        sim_analysis_fail(result);
+    if (!sim_analysis_binary_counts(data, n, x, result))
         return;
-    }
     double total = n[0] + n[1], events = x[0] + x[1], nonevents = total - events;
     if (events == 0.0 || nonevents == 0.0) {
         sim_analysis_fail(result);
@@ -59,10 +58,26 @@ static void analyze(const mscsim_trial_data *data, const mscsim_analysis_setting
     }
 }
 
+/* Fleiss's normal approximation (no continuity correction, as the test). */
+static sim_analytic_status chisq_design(const mscsim_analytic_outcome *o,
+                                        const mscsim_config *cfg, mscsim_analytic_design *d,
+                                        char *why, size_t why_len)
+{
+    (void)cfg, (void)why, (void)why_len;
+    if (o->kind != SIM_ANALYTIC_BINARY)
+        return SIM_ANALYTIC_NO_FORMULA;
+    d->method = MSCSIM_ANALYTIC_FLEISS;
+    return SIM_ANALYTIC_FOUND;
+}
+
+static const mscsim_analytic_hook analytic = {
+    .design = chisq_design, .counts_only = 1, .exact = MSCSIM_ANALYTIC_EXACT_CHISQ};
+
 const mscsim_analysis_type sim_analysis_chisq = {
     .name = "chisq",
     .description = "Pearson chi-square test of the 2x2 table, no continuity correction",
     .outcomes = MSCSIM_OUTCOME_BINARY,
     .uses_baseline = 0,
     .analyze = analyze,
+    .analytic = &analytic,
 };
