@@ -26,8 +26,8 @@ enum {
 
 typedef enum {
     SIM_CSV_OK = 0,
-    SIM_CSV_CANNOT_OPEN,    /* problem.sys_errno says why */
-    SIM_CSV_CANNOT_READ,    /* problem.sys_errno says why */
+    SIM_CSV_CANNOT_OPEN, /* problem.sys_errno says why */
+    SIM_CSV_CANNOT_READ, /* problem.sys_errno says why */
     SIM_CSV_NO_MEMORY,
     SIM_CSV_MALFORMED,      /* problem.csv_error is libcsv's code (csv_strerror) */
     SIM_CSV_EMPTY,          /* no header row */
@@ -58,8 +58,8 @@ typedef struct {
 
 typedef struct {
     sim_csv_column spec;
-    size_t field;  /* its index in the header row */
-    char **level;  /* text: the distinct values, first appearance first */
+    size_t field; /* its index in the header row */
+    char **level; /* text: the distinct values, first appearance first */
     size_t nlevel, level_cap;
 } sim_csv_kept;
 
