@@ -34,7 +34,8 @@
  *   correlation, and severity_corr must then be 0.
  *
  * EMPIRICAL FILES
- *   Read once, at mscsim_population_new, with libcsv: a header row of column names (a
+ *   Read once, at mscsim_population_new, by the CSV table reader (csv_table.h; numbers
+ *   through sim_number_read, so in any locale): a header row of column names (a
  *   leading UTF-8 byte-order mark is ignored), then data rows whose used cells must all
  *   be finite numbers (other columns are not read; rows are numbered from the header,
  *   row 1, which is the line number unless a quoted cell spans lines). A
@@ -51,10 +52,8 @@
  */
 #include "mscsim/population.h"
 
-#include <errno.h>
 #include <float.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,6 +61,7 @@
 
 #include <csv.h>
 
+#include "csv_table.h"
 #include "internal.h"
 #include "mathlib.h"
 #include "mscsim/dist.h"
@@ -80,10 +80,6 @@
 #define COPULA_P_MIN DBL_MIN
 #define COPULA_P_MAX (1.0 - DBL_EPSILON / 2.0)
 
-/* Bytes read from an empirical file per fread. */
-#define READ_CHUNK 16384
-/* Longest numeric cell read (longer cells are reported as not numbers). */
-#define CELL_MAX 128
 /* Room for a resolved empirical path: config directory + '/' + file as written. */
 #define RESOLVED_LEN (sizeof(((mscsim_config *)0)->path) + MSCSIM_DIST_PATH_LEN + 2)
 
@@ -219,186 +215,102 @@ SIM_API unsigned mscsim_population_drawn(const mscsim_population *pop)
  * =================================================================================== */
 
 typedef struct {
-    emp_file *f;
-    int header_col[V_COUNT]; /* field index of each kept column in the header, -1 unknown */
-    size_t record;           /* 1-based record being read: 1 is the header */
-    size_t field;            /* field index within the record */
-    double row[V_COUNT];
-    int seen[V_COUNT];
-    size_t cap;              /* rows allocated in f->data */
-    int status;              /* first error, MSCSIM_OK so far */
-    int status_col;          /* column the error is about, -1 for none */
-    char msg[400];
-} csv_reader;
+    const emp_file *f;
+    mscsim_error *err;
+} header_check;
 
-static void reader_fail(csv_reader *r, int status, int col, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void reader_fail(csv_reader *r, int status, int col, const char *fmt, ...)
+/* Keeps the file's columns (f->colname) from its header row; reports a column named twice
+ * (the first, in header order) or missing. */
+static int keep_columns(sim_csv_table *t, void *ctx)
 {
-    if (r->status)
-        return;
-    r->status = status;
-    r->status_col = col;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(r->msg, sizeof r->msg, fmt, ap);
-    va_end(ap);
+    const emp_file *f = ((header_check *)ctx)->f;
+    mscsim_error *err = ((header_check *)ctx)->err;
+    for (size_t i = 0; i < t->nheader; i++)
+        for (int c = 0; c < f->ncols; c++)
+            if (strcmp(t->header[i], f->colname[c]) == 0 &&
+                sim_csv_table_field(t, f->colname[c]) != (int)i) {
+                t->problem.col = c;
+                return sim_error_set(err, MSCSIM_ECONFIG,
+                                     "column '%s' appears twice in the header of %s",
+                                     f->colname[c], f->path);
+            }
+    static const sim_csv_column number = {NULL, 0, 0, -HUGE_VAL, HUGE_VAL};
+    for (int c = 0; c < f->ncols; c++) {
+        int field = sim_csv_table_field(t, f->colname[c]);
+        if (field < 0) {
+            t->problem.col = c;
+            return sim_error_set(err, MSCSIM_ECONFIG, "no column '%s' in the header row of %s",
+                                 f->colname[c], f->path);
+        }
+        sim_csv_column spec = number;
+        spec.name = f->colname[c];
+        if (sim_csv_table_keep(t, (size_t)field, &spec) < 0)
+            return sim_error_set(err, MSCSIM_ENOMEM, "out of memory reading %s", f->path);
+    }
+    return MSCSIM_OK;
 }
 
-static void on_field(void *s, size_t len, void *data)
+/* The message of a reader problem other than the header's (keep_columns words those). */
+static int report(const emp_file *f, const sim_csv_table *t, mscsim_error *err)
 {
-    csv_reader *r = data;
-    emp_file *f = r->f;
-    const char *cell = s ? (const char *)s : "";
-    if (r->status)
-        return;
-    if (r->record == 1) {
-        for (int c = 0; c < f->ncols; c++) {
-            if (strlen(f->colname[c]) != len || memcmp(cell, f->colname[c], len) != 0)
-                continue;
-            if (r->header_col[c] >= 0)
-                reader_fail(r, MSCSIM_ECONFIG, c, "column '%s' appears twice in the header of %s",
-                            f->colname[c], f->path);
-            r->header_col[c] = (int)r->field;
-        }
-    } else {
-        for (int c = 0; c < f->ncols; c++) {
-            if (r->header_col[c] != (int)r->field)
-                continue;
-            char buf[CELL_MAX], *end;
-            double v = (double)NAN;
-            if (len > 0 && len < sizeof buf) {
-                memcpy(buf, cell, len);
-                buf[len] = '\0';
-                errno = 0;
-                v = strtod(buf, &end);
-                if (end != buf + len || errno == ERANGE)
-                    v = (double)NAN;
-            }
-            if (!isfinite(v))
-                reader_fail(r, MSCSIM_ECONFIG, c,
-                            "%s: row %zu, column '%s': '%.*s' is not a finite number",
-                            f->path, r->record, f->colname[c], (int)(len < 40 ? len : 40), cell);
-            r->row[c] = v;
-            r->seen[c] = 1;
-        }
+    const sim_csv_problem *p = &t->problem;
+    switch (p->status) {
+    case SIM_CSV_CANNOT_OPEN:
+        if (strcmp(f->written, f->path) == 0)
+            return sim_error_set(err, MSCSIM_EIO, "cannot open empirical file %s: %s", f->path,
+                                 strerror(p->sys_errno));
+        return sim_error_set(err, MSCSIM_EIO,
+                             "cannot open empirical file %s (relative to the config file's "
+                             "directory: %s): %s",
+                             f->written, f->path, strerror(p->sys_errno));
+    case SIM_CSV_CANNOT_READ:
+        return sim_error_set(err, MSCSIM_EIO, "cannot read empirical file %s", f->path);
+    case SIM_CSV_NO_MEMORY:
+        return sim_error_set(err, MSCSIM_ENOMEM, "out of memory reading %s", f->path);
+    case SIM_CSV_MALFORMED:
+        return sim_error_set(err, MSCSIM_ECONFIG, "%s: malformed CSV near row %zu: %s", f->path,
+                             p->record, csv_strerror(p->csv_error));
+    case SIM_CSV_EMPTY:
+        return sim_error_set(err, MSCSIM_ECONFIG,
+                             "%s is empty: expected a header row naming column '%s'", f->path,
+                             f->colname[0]);
+    case SIM_CSV_BAD_CELL:
+        return sim_error_set(err, MSCSIM_ECONFIG,
+                             "%s: row %zu, column '%s': '%s' is not a finite number", f->path,
+                             p->record, f->colname[p->col], p->cell);
+    case SIM_CSV_RAGGED_ROW:
+        return sim_error_set(err, MSCSIM_ECONFIG, "%s: row %zu has no cell in column '%s'",
+                             f->path, p->record, f->colname[p->col]);
+    case SIM_CSV_OK:
+    case SIM_CSV_HEADER_REFUSED:
+        break;
     }
-    r->field++;
-}
-
-static void on_record(int terminator, void *data)
-{
-    csv_reader *r = data;
-    emp_file *f = r->f;
-    (void)terminator;
-    if (r->status)
-        return;
-    if (r->record == 1) {
-        for (int c = 0; c < f->ncols; c++)
-            if (r->header_col[c] < 0)
-                reader_fail(r, MSCSIM_ECONFIG, c, "no column '%s' in the header row of %s",
-                            f->colname[c], f->path);
-    } else {
-        for (int c = 0; c < f->ncols; c++)
-            if (!r->seen[c])
-                reader_fail(r, MSCSIM_ECONFIG, c, "%s: row %zu has no cell in column '%s'",
-                            f->path, r->record, f->colname[c]);
-        if (r->status)
-            return;
-        if (f->nrows == UINT32_MAX) {
-            reader_fail(r, MSCSIM_ECONFIG, -1, "%s has more than %lu rows", f->path,
-                        (unsigned long)UINT32_MAX - 1);
-            return;
-        }
-        if (f->nrows == r->cap) {
-            size_t cap = r->cap ? 2 * r->cap : 256;
-            double *d = realloc(f->data, cap * (size_t)f->ncols * sizeof *d);
-            if (!d) {
-                reader_fail(r, MSCSIM_ENOMEM, -1, "out of memory reading %s", f->path);
-                return;
-            }
-            f->data = d;
-            r->cap = cap;
-        }
-        memcpy(f->data + f->nrows * (size_t)f->ncols, r->row, (size_t)f->ncols * sizeof r->row[0]);
-        f->nrows++;
-    }
-    r->record++;
-    r->field = 0;
-    memset(r->seen, 0, sizeof r->seen);
+    return err->code;
 }
 
 /* Reads f->path; on failure fills err with the reason and sets *col to the column the
  * error concerns (-1 for the file as a whole). */
 static int read_empirical(emp_file *f, int *col, mscsim_error *err)
 {
-    csv_reader r;
-    memset(&r, 0, sizeof r);
-    r.f = f;
-    r.record = 1;
-    r.status_col = -1;
-    for (int c = 0; c < V_COUNT; c++)
-        r.header_col[c] = -1;
-    *col = -1;
-
-    FILE *fp = fopen(f->path, "rb");
-    if (!fp) {
-        if (strcmp(f->written, f->path) == 0)
-            return sim_error_set(err, MSCSIM_EIO, "cannot open empirical file %s: %s",
-                                    f->path, strerror(errno));
-        return sim_error_set(err, MSCSIM_EIO,
-                                "cannot open empirical file %s (relative to the config file's "
-                                "directory: %s): %s",
-                                f->written, f->path, strerror(errno));
-    }
-    struct csv_parser p;
-    if (csv_init(&p, CSV_APPEND_NULL) != 0) {
-        fclose(fp);
-        return sim_error_set(err, MSCSIM_ENOMEM, "out of memory reading %s", f->path);
-    }
-    char buf[READ_CHUNK];
-    size_t got;
-    int parse_failed = 0;
-    int first = 1;
-    while (!r.status && (got = fread(buf, 1, sizeof buf, fp)) > 0) {
-        /* A UTF-8 byte-order mark, as spreadsheet programs write, is not data. */
-        size_t skip = first && got >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-        first = 0;
-        if (csv_parse(&p, buf + skip, got - skip, on_field, on_record, &r) != got - skip) {
-            parse_failed = 1;
-            break;
-        }
-    }
-    int io_failed = ferror(fp);
-    if (!r.status && !parse_failed && !io_failed)
-        csv_fini(&p, on_field, on_record, &r);
-    int csv_status = csv_error(&p);
-    csv_free(&p);
-    fclose(fp);
-
-    int status;
-    if (io_failed)
-        status = sim_error_set(err, MSCSIM_EIO, "cannot read empirical file %s", f->path);
-    else if (r.status)
-        status = sim_error_set(err, r.status, "%s", r.msg);
-    else if (parse_failed)
-        status = sim_error_set(err, MSCSIM_ECONFIG, "%s: malformed CSV near row %zu: %s",
-                                  f->path, r.record, csv_strerror(csv_status));
-    else if (r.record == 1)
-        status = sim_error_set(err, MSCSIM_ECONFIG, "%s is empty: expected a header row "
-                                  "naming column '%s'", f->path, f->colname[0]);
-    else if (f->nrows == 0)
+    sim_csv_table t = {0};
+    header_check check = {f, err};
+    int status = MSCSIM_OK;
+    if (sim_csv_table_read(&t, f->path, SIM_CSV_RAGGED, keep_columns, &check))
+        status = report(f, &t, err);
+    else if (t.nrow == 0)
         status = sim_error_set(err, MSCSIM_ECONFIG, "%s has a header but no data rows",
-                                  f->path);
-    else
-        status = MSCSIM_OK;
-    if (status) {
-        *col = r.status ? r.status_col : -1;
-        free(f->data);
-        f->data = NULL;
-        f->nrows = 0;
+                               f->path);
+    else if (t.nrow > UINT32_MAX)
+        status = sim_error_set(err, MSCSIM_ECONFIG, "%s has more than %lu rows", f->path,
+                               (unsigned long)UINT32_MAX - 1);
+    *col = status ? t.problem.col : -1;
+    if (!status) {
+        /* The rows are kept as the reader stored them, f->ncols numbers each. */
+        f->data = t.cell;
+        f->nrows = t.nrow;
+        t.cell = NULL;
     }
+    sim_csv_table_free(&t);
     return status;
 }
 

@@ -117,15 +117,15 @@ static void test_kinds(void)
                                 "change from baseline in Fugl-Meyer motor", "welch (analytic)",
                                 "ancova", "target power 0.8", NULL};
     check_renders("power_by_n", "", NULL, by_n);
-    const char *const sweep[] = {"Power by MSC effect (points)", "n = 60", "n = 120",
+    const char *const sweep[] = {"Power by MSC mean change (points)", "n = 60", "n = 120",
                                  "control dropout = 0.1", "Barthel Index", NULL};
     check_renders("sweep_one", "", NULL, sweep);
-    const char *const heat[] = {"MSC effect (points)", "dropout mechanism", "mnar", "0.90",
+    const char *const heat[] = {"MSC mean change (points)", "dropout mechanism", "mnar", "0.90",
                                 "target 0.8", "Fugl-Meyer upper extremity", NULL};
     check_renders("heatmap", "", NULL, heat);
-    /* Two scenarios: only the first (msc.effect 6.5) is drawn. */
+    /* Two scenarios: only the first (msc.mean 6.5) is drawn. */
     const char *const trace[] = {"Sample-size search", "confirm", "n = 214", "target power 0.8",
-                                 "scenario 1 (first of 2)", "MSC effect (points) = 6.5",
+                                 "scenario 1 (first of 2)", "MSC mean change (points) = 6.5",
                                  "smallest confirmed n with power \xe2\x89\xa5 0.8: 214", NULL};
     check_renders("trace", "", NULL, trace);
     /* 150 welch trials at n = 100, one NA estimate; 95 rejections. */
@@ -133,7 +133,7 @@ static void test_kinds(void)
         "Estimated MSC effect: change from baseline in Fugl-Meyer motor (points)",
         "150 simulated trials: 63.3 % rejected", "analysis welch (first of 2)",
         "n = 100 (first of 2)", "NA estimates left out: 1", "true effect 6.5",
-        "MSC effect (points) = 6.5", NULL};
+        "MSC mean change (points) = 6.5", NULL};
     check_renders("replicates", "", NULL, reps);
 }
 

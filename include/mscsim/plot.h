@@ -20,7 +20,7 @@
  *    line, the confirmation runs highlighted and the smallest confirmed n whose power
  *    reaches the target labelled. One analysis and one scenario.
  * 4. Otherwise it is a results CSV (`mscsim run`; it needs analysis, power, power_lo and
- *    power_hi). Every column whose name contains a dot (`msc.effect`) is a swept config
+ *    power_hi). Every column whose name contains a dot (`msc.mean`) is a swept config
  *    key. With no swept key taking more than one value: power against n_total, one line per
  *    analysis, the 95 % interval as a band, analytic_power (if present, where not NA) as a
  *    dashed line. With one: power against that key, one line per n_total (or per analysis

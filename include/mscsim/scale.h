@@ -26,6 +26,9 @@ typedef struct {
     const char *name;
     double min, max, step; /**< step 0 = no rounding; min/max infinite = unbounded. */
     int higher_is_better;
+    /** Its clinical name for figures ("Fugl-Meyer motor"); static; NULL for a scale made
+     *  outside this module. Last, so positional initializers elsewhere keep their meaning. */
+    const char *label;
 } mscsim_scale;
 
 /** The scale cfg selects (custom: its [outcome] min, max, step, higher_is_better). */
@@ -33,6 +36,13 @@ int mscsim_scale_from_config(const mscsim_config *cfg, mscsim_scale *out, mscsim
 
 /** The scale called name ("fma_ue", ...), or NULL; "custom" and "none" are not in the table. */
 const mscsim_scale *mscsim_scale_find(mscsim_scale_id id);
+
+/**
+ * The clinical name of the scale called name, as a results file's `scale` column writes it:
+ * "fma_motor" -> "Fugl-Meyer motor", "none" -> "score", "custom" -> "custom scale"; NULL for
+ * any other name. The string is static. Thread-safe.
+ */
+const char *mscsim_scale_label(const char *name);
 
 /**
  * Rounds v to the nearest point min + k * step (halves away from min's side up) and clips it

@@ -1,0 +1,261 @@
+/*
+ * Results (`mscsim run`): power by total sample size, by one swept key, or a heat map over
+ * two swept keys.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "plot_internal.h"
+
+typedef struct {
+    double group, x; /* line (or heat-map row) and position along x */
+    size_t row;
+} point;
+
+static int point_cmp(const void *a, const void *b)
+{
+    const point *p = a, *q = b;
+    if (p->group != q->group)
+        return p->group < q->group ? -1 : 1;
+    if (p->x != q->x)
+        return p->x < q->x ? -1 : 1;
+    return p->row < q->row ? -1 : p->row > q->row;
+}
+
+/* Where the selected values of swept column c go along an axis. order lists their level
+ * indices sorted (numerically when every value is a number, else by first appearance);
+ * pos[level] is a value's position: the number itself when numeric and by_value, else its
+ * rank, so text values and heat-map cells sit at 0, 1, 2, ... */
+typedef struct {
+    size_t *order;
+    double *pos;
+    size_t count;
+    int numeric;
+} axis;
+
+static int axis_build(const sim_plot_table *t, const sim_selection *s, int c, int by_value,
+                      double *scratch, axis *a)
+{
+    const sim_csv_kept *col = &t->csv.col[c];
+    a->order = malloc(col->nlevel * sizeof *a->order);
+    a->pos = malloc(col->nlevel * sizeof *a->pos);
+    if (!a->order || !a->pos)
+        return -1;
+    a->count = sim_plot_distinct(t, s, c, scratch);
+    a->numeric = 1;
+    for (size_t i = 0; i < a->count; i++) {
+        const char *txt = col->level[(size_t)scratch[i]];
+        double v = 0;
+        a->order[i] = (size_t)scratch[i];
+        a->numeric = a->numeric && sim_number_read(txt, strlen(txt), &v) == SIM_NUM_OK;
+        a->pos[a->order[i]] = v;
+    }
+    /* Insertion sort: a swept key takes a handful of values. */
+    for (size_t i = 1; a->numeric && i < a->count; i++)
+        for (size_t j = i; j > 0 && a->pos[a->order[j - 1]] > a->pos[a->order[j]]; j--) {
+            size_t tmp = a->order[j];
+            a->order[j] = a->order[j - 1];
+            a->order[j - 1] = tmp;
+        }
+    if (!(a->numeric && by_value))
+        for (size_t i = 0; i < a->count; i++)
+            a->pos[a->order[i]] = (double)i;
+    return 0;
+}
+
+static void axis_free(axis *a)
+{
+    free(a->order);
+    free(a->pos);
+}
+
+/* Tic labels at ranks 0, 1, ... from a text axis. */
+static void put_tics(FILE *gp, const char *which, const sim_plot_table *t, int c, const axis *a)
+{
+    fprintf(gp, "set %stics (", which);
+    for (size_t i = 0; i < a->count; i++) {
+        if (i > 0)
+            fputs(", ", gp);
+        sim_gp_str(gp, t->csv.col[c].level[a->order[i]]);
+        fprintf(gp, " %zu", i);
+    }
+    fputs(")\n", gp);
+}
+
+/* The x label of a results plot: the swept key, or the sample size. */
+static void put_xlabel(FILE *gp, const sim_plot_table *t, int x_col)
+{
+    sim_gp_cmd_str(gp, "set xlabel",
+                   x_col == t->at[SIM_COL_N_TOTAL]
+                       ? sim_plot_column_label(SIM_COL_N_TOTAL)
+                       : sim_plot_key_words(t->csv.col[x_col].spec.name));
+}
+
+static void put_heat_map(FILE *gp, const sim_plot_table *t, const point *pt, size_t n, int x_col,
+                         int y_col, const axis *ax, const axis *ay, double target)
+{
+    fputs("$cells << EOD\n", gp);
+    for (size_t i = 0; i < n; i++) {
+        fprintf(gp, "%.17g %.17g ", pt[i].x, pt[i].group);
+        sim_gp_num(gp, sim_plot_value(t, t->at[SIM_COL_POWER], pt[i].row));
+        fputc('\n', gp);
+    }
+    fputs("EOD\n", gp);
+    put_xlabel(gp, t, x_col);
+    sim_gp_cmd_str(gp, "set ylabel", sim_plot_key_words(t->csv.col[y_col].spec.name));
+    fprintf(gp, "set xrange [-0.5:%zu.5]\nset yrange [-0.5:%zu.5]\n", ax->count - 1, ay->count - 1);
+    put_tics(gp, "x", t, x_col, ax);
+    put_tics(gp, "y", t, y_col, ay);
+    fputs("unset grid\nset tics nomirror\nset cbrange [0:1]\n", gp);
+    sim_gp_cmd_str(gp, "set cblabel", sim_plot_column_label(SIM_COL_POWER));
+    fprintf(gp, /* Light colours only, so the black values stay readable in every cell. */
+            "set palette defined (0 '#ffffcc', 0.5 '#a1dab4', 1 '#41b6c4')\n"
+            "set cbtics add ('target %g' %.17g)\n"
+            "plot $cells using 1:2:(0.5):(0.5):3 with boxxyerror fs solid 1.0 noborder "
+            "lc palette notitle, \\\n"
+            "  $cells using 1:2:(sprintf('%%.2f', $3)) with labels notitle\n",
+            target, target);
+}
+
+/* One line per group: with the interval as a band and analytic power dashed (band), or
+ * with error bars. x_axis is NULL when x is n_total. */
+static void put_power_lines(FILE *gp, const sim_plot_table *t, const point *pt, size_t n,
+                            int group_col, int x_col, const axis *x_axis, int band, double target)
+{
+    const int cols[] = {t->at[SIM_COL_POWER], t->at[SIM_COL_POWER_LO], t->at[SIM_COL_POWER_HI],
+                        t->at[SIM_COL_ANALYTIC]};
+    size_t groups = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i == 0 || pt[i].group != pt[i - 1].group)
+            fprintf(gp, "%s$g%zu << EOD\n", i > 0 ? "EOD\n" : "", groups++);
+        fprintf(gp, "%.17g", pt[i].x);
+        for (size_t j = 0; j < SIM_ARRAY_LEN(cols); j++) {
+            fputc(' ', gp);
+            sim_gp_num(gp, cols[j] >= 0 ? sim_plot_value(t, cols[j], pt[i].row) : (double)NAN);
+        }
+        fputc('\n', gp);
+    }
+    fputs("EOD\n", gp);
+    put_xlabel(gp, t, x_col);
+    if (x_axis && !x_axis->numeric)
+        put_tics(gp, "x", t, x_col, x_axis);
+    sim_gp_cmd_str(gp, "set ylabel", sim_plot_column_label(SIM_COL_POWER));
+    fputs("set yrange [0:1]\nset ytics 0.1\nset offsets graph 0.03, graph 0.03, 0, 0\n", gp);
+    sim_gp_target_line(gp, target);
+    fputs("plot ", gp);
+    for (size_t i = 0, g = 0; i < n; i++) {
+        if (i > 0 && pt[i].group == pt[i - 1].group)
+            continue;
+        char buf[32];
+        sim_text name = {0};
+        const char *level = sim_plot_cell_text(t, group_col, pt[i].row, buf, sizeof buf);
+        if (group_col == t->at[SIM_COL_N_TOTAL])
+            sim_text_add(&name, "n = %s", level);
+        else
+            sim_text_add(&name, "%.100s", level);
+        if (g > 0)
+            fputs(", \\\n  ", gp);
+        if (!band) {
+            fprintf(gp, "$g%zu using 1:2:3:4 with yerrorlines lw 2 pt 7 lc %zu title ", g, g + 1);
+            sim_gp_str(gp, name.s);
+            g++;
+            continue;
+        }
+        fprintf(gp,
+                "$g%zu using 1:3:4 with filledcurves fs transparent solid 0.2 noborder "
+                "lc %zu notitle, \\\n  $g%zu using 1:2 with linespoints lw 2 pt 7 lc %zu "
+                "title ",
+                g, g + 1, g, g + 1);
+        sim_gp_str(gp, name.s);
+        int analytic = 0;
+        for (size_t j = i; cols[3] >= 0 && j < n && pt[j].group == pt[i].group; j++)
+            analytic |= !isnan(sim_plot_value(t, cols[3], pt[j].row));
+        if (analytic) {
+            fprintf(gp, ", \\\n  $g%zu using 1:5 with lines dt 2 lw 2 lc %zu title ", g, g + 1);
+            sim_text_add(&name, " (analytic)");
+            sim_gp_str(gp, name.s);
+        }
+        g++;
+    }
+    sim_gp_target_key(gp, target);
+    fputc('\n', gp);
+}
+
+int sim_plot_results(sim_plot_table *t, FILE *gp, sim_selection *s, const mscsim_plot_options *opt,
+                     double target, double *scratch)
+{
+    sim_text details = {0}, varying = {0}, heading = {0};
+    sim_plot_outcome_words(t, s, &details, NULL);
+    int vary[2] = {-1, -1};
+    int nvary = sim_plot_describe_swept(t, s, scratch, &details, vary, &varying);
+    if (nvary > 2)
+        return sim_plot_fail(t, MSCSIM_ECONFIG, 0,
+                             "%d swept keys take several values (%s); a plot shows at most two",
+                             nvary, varying.s);
+
+    int an = t->at[SIM_COL_ANALYSIS], nt = t->at[SIM_COL_N_TOTAL];
+    int x_col = nt, group_col = an, y_col = -1;
+    if (nvary == 0) {
+        sim_text_add(&heading, "Power by total sample size");
+    } else if (nvary == 1) {
+        x_col = vary[0];
+        sim_text_add(&heading, "Power by %.100s", sim_plot_key_words(t->csv.col[x_col].spec.name));
+        if (sim_plot_distinct(t, s, nt, scratch) > 1) {
+            group_col = nt;
+            sim_plot_narrow_to_first(t, s, an, "analysis ", 1, scratch, &details);
+        } else {
+            sim_plot_narrow_to_first(t, s, nt, "n = ", 1, scratch, &details);
+        }
+    } else {
+        x_col = vary[0];
+        y_col = vary[1];
+        sim_text_add(&heading, "Power by %.100s and %.100s",
+                     sim_plot_key_words(t->csv.col[x_col].spec.name),
+                     sim_plot_key_words(t->csv.col[y_col].spec.name));
+        sim_plot_narrow_to_first(t, s, an, "analysis ", 1, scratch, &details);
+        sim_plot_narrow_to_first(t, s, nt, "n = ", 1, scratch, &details);
+    }
+
+    axis ax = {0}, ay = {0};
+    point *pt = malloc(s->count * sizeof *pt);
+    int status = MSCSIM_OK;
+    if (!pt || (x_col != nt && axis_build(t, s, x_col, y_col < 0, scratch, &ax)) ||
+        (y_col >= 0 && axis_build(t, s, y_col, 0, scratch, &ay)))
+        status = sim_plot_fail(t, MSCSIM_ENOMEM, 0, "out of memory");
+    for (size_t i = 0; !status && i < s->count; i++) {
+        size_t r = s->row[i];
+        double x = sim_plot_value(t, x_col, r);
+        pt[i] = (point){.row = r,
+                        .x = x_col == nt ? x : ax.pos[(size_t)x],
+                        .group = y_col >= 0 ? ay.pos[(size_t)sim_plot_value(t, y_col, r)]
+                                            : sim_plot_value(t, group_col, r)};
+    }
+    if (!status)
+        qsort(pt, s->count, sizeof *pt, point_cmp);
+    int gcol = y_col >= 0 ? y_col : group_col;
+    for (size_t i = 1; !status && i < s->count; i++)
+        if (pt[i].group == pt[i - 1].group && pt[i].x == pt[i - 1].x) {
+            char b1[32], b2[32];
+            status = sim_plot_fail(
+                t, MSCSIM_ECONFIG, t->csv.row_line[pt[i].row],
+                "the same point as line %ld (%s %.60s, %s %.60s): rows must differ "
+                "in analysis, n_total or a swept key",
+                t->csv.row_line[pt[i - 1].row], t->csv.col[gcol].spec.name,
+                sim_plot_cell_text(t, gcol, pt[i].row, b1, sizeof b1), t->csv.col[x_col].spec.name,
+                sim_plot_cell_text(t, x_col, pt[i].row, b2, sizeof b2));
+        }
+    if (!status) {
+        sim_gp_title(gp, opt->title, heading.s, &details);
+        if (y_col >= 0)
+            put_heat_map(gp, t, pt, s->count, x_col, y_col, &ax, &ay, target);
+        else
+            put_power_lines(gp, t, pt, s->count, group_col, x_col, x_col == nt ? NULL : &ax,
+                            nvary == 0, target);
+    }
+    axis_free(&ax);
+    axis_free(&ay);
+    free(pt);
+    return status;
+}
