@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config_keys.h"
+#include "config_impl.h"
 #include "internal.h"
 #include "mscsim/model.h"
 #include "mscsim/output.h"

@@ -4,7 +4,7 @@
  * (`mscsim keys`) all follow from this table. Defaults cite shared/domain.md where they
  * stand on a published figure; the others are marked assumptions in their help.
  */
-#include "config_keys.h"
+#include "config_impl.h"
 
 #include <math.h>
 #include <stddef.h>
