@@ -75,6 +75,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config_impl.h"
 #include "internal.h"
 #include "model_util.h"
 #include "mathlib.h"
@@ -565,19 +566,28 @@ static int adjusts_for_baseline(const mscsim_config *cfg)
     return 0;
 }
 
+/* A number key of cfg's model, by name, until these formulas move to the model files. */
+static double model_number(const mscsim_config *cfg, const char *section, const char *key)
+{
+    return sim_config_value(cfg, section, key)->number;
+}
+
 static int normal_design(const mscsim_config *cfg, const char *name, mscsim_analytic_design *d,
                          char *why, size_t why_len)
 {
-    const mscsim_arm_config *arm = cfg->arm;
-    const double rho = cfg->rho;
+    const double mean[MSCSIM_ARM_COUNT] = {model_number(cfg, "control", "mean"),
+                                           model_number(cfg, "msc", "mean")};
+    const double sd[MSCSIM_ARM_COUNT] = {model_number(cfg, "control", "sd"),
+                                         model_number(cfg, "msc", "sd")};
+    const double rho = model_number(cfg, "model", "rho");
     if (cfg->scale != MSCSIM_SCALE_NONE)
         return none(why, why_len, "the [outcome] scale rounds and clips the outcome");
     mscsim_endpoint e = mscsim_config_endpoint(cfg);
     if (e != MSCSIM_ENDPOINT_CHANGE && e != MSCSIM_ENDPOINT_FINAL)
         return none(why, why_len, "only the change and final endpoints are normal");
-    if (!(arm[0].sd > 0.0 && arm[1].sd > 0.0))
+    if (!(sd[0] > 0.0 && sd[1] > 0.0))
         return none(why, why_len, "an arm's sd is 0");
-    d->delta = arm[MSCSIM_ARM_MSC].mean - arm[MSCSIM_ARM_CONTROL].mean;
+    d->delta = mean[MSCSIM_ARM_MSC] - mean[MSCSIM_ARM_CONTROL];
 
     if (strcmp(name, "ancova") == 0) {
         /* Given the baseline the change is linear in it with a normal residual
@@ -585,12 +595,12 @@ static int normal_design(const mscsim_config *cfg, const char *name, mscsim_anal
          * covariates (which the outcome does not depend on). */
         if (!adjusts_for_baseline(cfg))
             return none(why, why_len, "ancova without the baseline covariate");
-        if (arm[0].sd != arm[1].sd)
+        if (sd[0] != sd[1])
             return none(why, why_len, "ancova with unequal arm sds");
         if (!(fabs(rho) < 1.0))
             return none(why, why_len, "rho = %g leaves no residual variation", rho);
         d->method = MSCSIM_ANALYTIC_ANCOVA;
-        d->sd[0] = d->sd[1] = arm[0].sd * sqrt(1.0 - rho * rho);
+        d->sd[0] = d->sd[1] = sd[0] * sqrt(1.0 - rho * rho);
         d->covariates = cfg->covariate_count;
         return 1;
     }
@@ -614,7 +624,7 @@ static int normal_design(const mscsim_config *cfg, const char *name, mscsim_anal
     }
     double sb = b->kind == MSCSIM_DIST_NORMAL ? b->b : 0.0;
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
-        double s = arm[a].sd;
+        double s = sd[a];
         d->sd[a] = e == MSCSIM_ENDPOINT_FINAL ? sqrt(sb * sb + 2.0 * rho * s * sb + s * s) : s;
     }
     if (strcmp(name, "welch") == 0) {
@@ -631,14 +641,14 @@ static int normal_design(const mscsim_config *cfg, const char *name, mscsim_anal
 /* P(mRS <= t) in arm a of the ordinal model, as sim/model_ordinal.c computes it. */
 static double ordinal_cum(const mscsim_config *cfg, int a, double t)
 {
-    const double *probs = cfg->arm[MSCSIM_ARM_CONTROL].probs;
-    const int levels = cfg->arm[MSCSIM_ARM_CONTROL].probs_count;
+    const double *probs = sim_config_value(cfg, "control", "probs")->list.values;
+    const int levels = sim_config_value(cfg, "control", "probs")->list.count;
     if (t < 0.0)
         return 0.0;
     if (t >= levels - 1)
         return 1.0;
     double control, theta;
-    double msc = sim_po_cut(probs, levels, (int)t, log(cfg->arm[MSCSIM_ARM_MSC].odds_ratio),
+    double msc = sim_po_cut(probs, levels, (int)t, log(model_number(cfg, "msc", "odds_ratio")),
                                &control, &theta);
     return a == MSCSIM_ARM_CONTROL ? control : msc;
 }
@@ -656,13 +666,14 @@ static int ordinal_design(const mscsim_config *cfg, const char *name, int dropou
         return none(why, why_len, "the ordinal model has only final and responder endpoints");
     if (strcmp(name, "po") != 0 && strcmp(name, "po_lr") != 0)
         return none(why, why_len, "analysis '%s' of the mRS has no closed form", name);
-    const mscsim_arm_config *ctl = &cfg->arm[MSCSIM_ARM_CONTROL];
-    if (ctl->probs_count < 2 || ctl->probs_count > MSCSIM_ANALYTIC_MAX_CATEGORIES)
-        return none(why, why_len, "[control] probs has %d categories", ctl->probs_count);
+    const double *probs = sim_config_value(cfg, "control", "probs")->list.values;
+    const int probs_count = sim_config_value(cfg, "control", "probs")->list.count;
+    if (probs_count < 2 || probs_count > MSCSIM_ANALYTIC_MAX_CATEGORIES)
+        return none(why, why_len, "[control] probs has %d categories", probs_count);
     d->method = MSCSIM_ANALYTIC_WHITEHEAD;
-    d->categories = ctl->probs_count;
-    memcpy(d->probs, ctl->probs, (size_t)ctl->probs_count * sizeof ctl->probs[0]);
-    d->odds_ratio = cfg->arm[MSCSIM_ARM_MSC].odds_ratio;
+    d->categories = probs_count;
+    memcpy(d->probs, probs, (size_t)probs_count * sizeof probs[0]);
+    d->odds_ratio = model_number(cfg, "msc", "odds_ratio");
     return 1;
 }
 
@@ -701,7 +712,8 @@ SIM_API int mscsim_analytic_design_from_config(const mscsim_config *cfg, int ana
     if (strcmp(cfg->model, "normal") == 0)
         ok = normal_design(cfg, name, &d, why, why_len);
     else if (strcmp(cfg->model, "binary") == 0)
-        ok = binary_design(name, cfg->arm[0].p, cfg->arm[1].p, dropout, &d, why, why_len);
+        ok = binary_design(name, model_number(cfg, "control", "p"), model_number(cfg, "msc", "p"),
+                           dropout, &d, why, why_len);
     else if (strcmp(cfg->model, "ordinal") == 0)
         ok = ordinal_design(cfg, name, dropout, &d, why, why_len);
     else

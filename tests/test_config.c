@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "model_keys.h"
 #include "mscsim/config.h"
 
 #define GOOD MSCSIM_TEST_DIR "/configs/good/minimal.ini"
@@ -29,9 +30,9 @@ static void test_defaults(void)
     INT_EQ(cfg.alloc[1], 1, "allocation default 1:1 (msc)");
     ABS_EQ(cfg.alpha, 0.05, 0, "alpha default");
     INT_EQ(cfg.sides, 2, "sides default");
-    ABS_EQ(cfg.rho, 0, 0, "rho default");
+    ABS_EQ(model_number(&cfg, "model", "rho"), 0, 0, "rho default");
     INT_EQ(cfg.baseline.kind, MSCSIM_DIST_NORMAL, "baseline default normal");
-    ABS_EQ(cfg.arm[1].sd, 1, 0, "sd default");
+    ABS_EQ(arm_number(&cfg, 1, "sd"), 1, 0, "sd default");
     ABS_EQ(cfg.arm[0].dropout, 0, 0, "dropout default");
     INT_EQ(cfg.endpoint, MSCSIM_ENDPOINT_AUTO, "endpoint default auto");
     INT_EQ(mscsim_config_endpoint(&cfg), MSCSIM_ENDPOINT_CHANGE, "auto is change for normal");
@@ -128,8 +129,10 @@ static void test_resolved_round_trip(void)
     CHECK(body_a && body_b && strcmp(body_a, body_b) == 0, "resolved text is a fixed point");
     free(text_a);
     free(text_b);
-    CHECK(back.arm[1].dropout == cfg.arm[1].dropout && back.rho == cfg.rho &&
-              back.arm[0].sd == cfg.arm[0].sd && back.baseline.b == cfg.baseline.b,
+    CHECK(back.arm[1].dropout == cfg.arm[1].dropout &&
+              model_number(&back, "model", "rho") == model_number(&cfg, "model", "rho") &&
+              arm_number(&back, 0, "sd") == arm_number(&cfg, 0, "sd") &&
+              back.baseline.b == cfg.baseline.b,
           "doubles survive bit for bit");
     STR_EQ(back.name, "round.trip-1", "name");
     INT_EQ(back.n[1], 61, "n list");
