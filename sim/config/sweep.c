@@ -8,8 +8,8 @@
 
 /* A [sweep] line "section.key = v1, v2, ...": the key must exist and take one value (a
  * list-valued key cannot be told apart from its sweep), and every value must parse. */
-int sim_config_apply_sweep(mscsim_config *cfg, const char *name, const char *value, const char *file,
-                       int line, mscsim_error *err)
+int sim_config_apply_sweep(mscsim_config *cfg, const char *name, const char *value,
+                           const char *file, int line, mscsim_error *err)
 {
     int status = MSCSIM_OK;
     char section[64], key[64];
@@ -25,8 +25,9 @@ int sim_config_apply_sweep(mscsim_config *cfg, const char *name, const char *val
     if (!k)
         status = sim_error_set(err, MSCSIM_EUNKNOWN_KEY,
                                   "'%s' is not a config key written section.key", name);
-    else if (k->type == SIM_KEY_LONG_LIST || k->type == SIM_KEY_DOUBLE_LIST || k->type == SIM_KEY_SUBGROUPS ||
-             k->type == SIM_KEY_ANALYSIS_LIST || k->type == SIM_KEY_ENUM_LIST)
+    else if (k->type == SIM_KEY_LONG_LIST || k->type == SIM_KEY_DOUBLE_LIST ||
+             k->type == SIM_KEY_SUBGROUPS || k->type == SIM_KEY_ANALYSIS_LIST ||
+             k->type == SIM_KEY_ENUM_LIST)
         status = sim_error_set(err, MSCSIM_EINVAL, "%s takes a list, so it cannot be swept%s",
                                   name, strcmp(name, "trial.n") == 0
                                             ? " (its own list of sizes is crossed with the sweep)"

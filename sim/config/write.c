@@ -50,7 +50,8 @@ static void format_value(size_t index, const mscsim_config *cfg, char *buf, size
                 snprintf(num, sizeof num, "%ld", ((const long *)field)[i]);
                 sim_append(buf, len, num);
             } else if (k->type == SIM_KEY_DOUBLE_LIST) {
-                sim_append(buf, len, mscsim_format_double(num, sizeof num, ((const double *)field)[i]));
+                mscsim_format_double(num, sizeof num, ((const double *)field)[i]);
+                sim_append(buf, len, num);
             } else {
                 const mscsim_subgroup *g = (const mscsim_subgroup *)field + i;
                 char r[32], t[32], w[32];
