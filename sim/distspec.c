@@ -246,6 +246,35 @@ static int parse_numeric(mscsim_dist_kind kind, char **args, mscsim_dist_spec *s
     return MSCSIM_OK;
 }
 
+/* Splits the text between the parentheses at commas into trimmed arguments (in place) and
+ * checks their number against the kind's. */
+static int split_args(char *inner, const kind_info *k, char *args[SPEC_MAX_ARGS], int *nargs,
+                      char *why, unsigned long why_len)
+{
+    *nargs = 0;
+    if (*trim(inner) != '\0') {
+        for (char *p = inner;;) {
+            char *comma = strchr(p, ',');
+            if (*nargs == SPEC_MAX_ARGS) {
+                say(why, why_len, "%s: too many arguments (at most %d)", k->name, SPEC_MAX_ARGS);
+                return MSCSIM_ESYNTAX;
+            }
+            if (comma)
+                *comma = '\0';
+            args[(*nargs)++] = trim(p);
+            if (!comma)
+                break;
+            p = comma + 1;
+        }
+    }
+    if (k->nargs >= 0 && *nargs != k->nargs) {
+        say(why, why_len, "%s takes %d argument%s (%s), got %d", k->name, k->nargs,
+            k->nargs == 1 ? "" : "s", k->arg_list, *nargs);
+        return MSCSIM_ESYNTAX;
+    }
+    return MSCSIM_OK;
+}
+
 SIM_API int mscsim_distspec_parse(const char *text, mscsim_dist_spec *spec, char *why,
                                      unsigned long why_len)
 {
@@ -317,29 +346,9 @@ SIM_API int mscsim_distspec_parse(const char *text, mscsim_dist_spec *spec, char
 
     char *args[SPEC_MAX_ARGS];
     int nargs = 0;
-    if (*trim(inner) != '\0') {
-        for (char *p = inner;;) {
-            char *comma = strchr(p, ',');
-            if (nargs == SPEC_MAX_ARGS) {
-                say(why, why_len, "%s: too many arguments (at most %d)", kinds[kind].name,
-                    SPEC_MAX_ARGS);
-                return MSCSIM_ESYNTAX;
-            }
-            if (comma)
-                *comma = '\0';
-            args[nargs++] = trim(p);
-            if (!comma)
-                break;
-            p = comma + 1;
-        }
-    }
-    if (kinds[kind].nargs >= 0 && nargs != kinds[kind].nargs) {
-        say(why, why_len, "%s takes %d argument%s (%s), got %d", kinds[kind].name,
-            kinds[kind].nargs, kinds[kind].nargs == 1 ? "" : "s", kinds[kind].arg_list, nargs);
-        return MSCSIM_ESYNTAX;
-    }
-
-    int status;
+    int status = split_args(inner, &kinds[kind], args, &nargs, why, why_len);
+    if (status)
+        return status;
     if (kind == MSCSIM_DIST_DISCRETE)
         status = parse_discrete(args, nargs, &out, why, why_len);
     else if (kind == MSCSIM_DIST_EMPIRICAL)

@@ -38,6 +38,17 @@ static inline void set_model_number(mscsim_config *c, const char *section, const
         c->model_values[i - sim_generic_key_count].number = v;
 }
 
+/* The trajectory model's [model] subgroups list and its count. */
+static inline mscsim_subgroup *sg_items(const mscsim_config *c)
+{
+    return model_value(c, "model", "subgroups")->subgroups.items;
+}
+
+static inline int *sg_count(const mscsim_config *c)
+{
+    return &model_value(c, "model", "subgroups")->subgroups.count;
+}
+
 /* The number key of arm a ([control] or [msc]). */
 static inline double arm_number(const mscsim_config *c, int a, const char *key)
 {

@@ -1,5 +1,5 @@
 /*
- * Tests of the ordinal mRS model (sim/model_ordinal.c).
+ * Tests of the ordinal mRS model (sim/models/ordinal.c).
  *
  * Statistical checks use fixed seeds and a per-check false-alarm rate of 1e-6 (ALARM):
  * chi-square statistics against qchisq(1 - ALARM, df), and estimates within

@@ -1,6 +1,6 @@
 /*
  * Tests of the recovery models: proportional, random_recovery and trajectory
- * (sim/model_proportional.c, sim/model_random_recovery.c, sim/model_trajectory.c).
+ * (sim/models/proportional.c, random_recovery.c, trajectory.c).
  *
  * Configs are built by hand (memset 0, then the fields each model reads), so the test does
  * not depend on the key table; covariates are hand-made arrays (baselines, NIHSS and onset
@@ -93,8 +93,8 @@ static void base_config(mscsim_config *c, mscsim_scale_id scale)
     static const mscsim_subgroup vdv[5] = {{0.09, 5.3, 0.15}, {0.46, 10.1, 0.25},
                                            {0.86, 9.8, 0.20}, {0.89, 2.7, 0.25},
                                            {0.93, 1.2, 0.15}};
-    memcpy(model_value(c, "model", "subgroups")->subgroups.items, vdv, sizeof vdv);
-    model_value(c, "model", "subgroups")->subgroups.count = 5;
+    memcpy(sg_items(c), vdv, sizeof vdv);
+    *sg_count(c) = 5;
     set_model_number(c, "model", "tau_cv", 0.2);
     set_model_number(c, "model", "measurement_sd", 2);
     model_value(c, "model", "gain")->dist.kind = MSCSIM_DIST_UNIFORM;
@@ -293,7 +293,8 @@ static void test_proportional_nonfitters(void)
         long count[6] = {0}, nonfit[6] = {0}, unclassified = 0;
         for (size_t i = 0; i < n; i++) {
             int j = cell_ue(i);
-            int k = classify(g_score[i] - g_base[i], 66 - g_base[i], arm_number(&c, a, "r"), model_number(&c, "model", "nonfitter_r"));
+            int k = classify(g_score[i] - g_base[i], 66 - g_base[i], arm_number(&c, a, "r"),
+                             model_number(&c, "model", "nonfitter_r"));
             unclassified += k < 0;
             count[j]++;
             nonfit[j] += k == 1;
@@ -301,8 +302,9 @@ static void test_proportional_nonfitters(void)
         INT_EQ(unclassified, 0, "proportional arm %d: every gain is r P or nonfitter_r P", a);
         for (int j = 0; j < 6; j++) {
             double s = (66 - ue_bins[j]) / 66;
-            double q = plogis(qlogis(arm_number(&c, a, "nonfitter_share"), 0, 1, 1, 0) + 4 * (s - 0.5), 0,
-                              1, 1, 0);
+            double q = plogis(qlogis(arm_number(&c, a, "nonfitter_share"), 0, 1, 1, 0) +
+                                  4 * (s - 0.5),
+                              0, 1, 1, 0);
             double se = sqrt(q * (1 - q) / (double)count[j]);
             ABS_EQ((double)nonfit[j] / (double)count[j], q, K_MCSE * se,
                    "proportional arm %d: non-fitter share at B=%g", a, ue_bins[j]);
@@ -575,8 +577,8 @@ static void test_trajectory_exact(void)
     mscsim_config c;
     base_config(&c, MSCSIM_SCALE_FMA_UE);
     mscsim_subgroup one = {0.86, 9.8, 1.0};
-    model_value(&c, "model", "subgroups")->subgroups.items[0] = one;
-    model_value(&c, "model", "subgroups")->subgroups.count = 1;
+    sg_items(&c)[0] = one;
+    *sg_count(&c) = 1;
     set_model_number(&c, "model", "r_sd", 0);
     set_model_number(&c, "model", "tau_cv", 0);
     set_model_number(&c, "model", "measurement_sd", 0);
@@ -658,8 +660,8 @@ static void test_trajectory_exact(void)
      * and B = 20 the implied onset deficit 46 e^{s0/tau} is infinite: no course fits, and
      * with one subgroup and no spread the kept (first) draw is the only course, so the
      * closed form still applies. B = 66 has no deficit: onset deficit 0, accepted at once. */
-    model_value(&c, "model", "subgroups")->subgroups.items[0].r = 1.0;
-    model_value(&c, "model", "subgroups")->subgroups.items[0].tau_weeks = 1.2;
+    sg_items(&c)[0].r = 1.0;
+    sg_items(&c)[0].tau_weeks = 1.2;
     set_arm_number(&c, 1, "r_gain", 0);
     INT_EQ(prepare(&sim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
     double base[2] = {20, 66}, onset[2] = {1e5, 1e5}, nih[2] = {10, 10}, t[8], y[8];
@@ -680,7 +682,7 @@ static void test_trajectory_exact(void)
     ABS_EQ(y[1], 0, 0, "trajectory harm with overflowing onset deficit: capped at the worst end");
     ABS_EQ(y[5], 66, 0, "trajectory harm: no deficit at baseline, none later (0 * inf guarded)");
 
-    model_value(&c, "model", "subgroups")->subgroups.items[0].r = 0.999999;
+    sg_items(&c)[0].r = 0.999999;
     set_arm_number(&c, 1, "r_gain", 0);
     INT_EQ(prepare(&sim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
     run(&sim_model_trajectory, &pb, MSCSIM_ARM_CONTROL, 509, 2, &late, 4, traj_days, t, y);
@@ -688,8 +690,8 @@ static void test_trajectory_exact(void)
 
     /* Lower-is-better outcome (NIHSS): recovery toward 0. */
     base_config(&c, MSCSIM_SCALE_NIHSS);
-    model_value(&c, "model", "subgroups")->subgroups.items[0] = one;
-    model_value(&c, "model", "subgroups")->subgroups.count = 1;
+    sg_items(&c)[0] = one;
+    *sg_count(&c) = 1;
     set_model_number(&c, "model", "r_sd", 0);
     set_model_number(&c, "model", "tau_cv", 0);
     set_model_number(&c, "model", "measurement_sd", 0);
@@ -727,8 +729,8 @@ static void test_trajectory_fallback(void)
     const double s0 = 30;
     int kbest = 0;
     double gbest = -1;
-    for (int k = 0; k < model_value(&c, "model", "subgroups")->subgroups.count; k++) {
-        double gk = g_curve(model_value(&c, "model", "subgroups")->subgroups.items[k].r, 7 * model_value(&c, "model", "subgroups")->subgroups.items[k].tau_weeks, s0);
+    for (int k = 0; k < *sg_count(&c); k++) {
+        double gk = g_curve(sg_items(&c)[k].r, 7 * sg_items(&c)[k].tau_weeks, s0);
         if (gk > gbest) {
             gbest = gk;
             kbest = k;
@@ -826,7 +828,8 @@ typedef struct {
 static traj_ref trajectory_quadrature(const mscsim_config *c, double B, double s0, double v,
                                       int treated, int conditional, int refine)
 {
-    const double rsd = model_number(c, "model", "r_sd"), cv = model_number(c, "model", "tau_cv"), rg = arm_number(c, 1, "r_gain");
+    const double rsd = model_number(c, "model", "r_sd"), cv = model_number(c, "model", "tau_cv");
+    const double rg = arm_number(c, 1, "r_gain");
     const double ratio = arm_number(c, 1, "tau_ratio"), d = arm_number(c, 1, "delay_days");
     const double q = (66 - B) / 66;
     const int after = treated && v >= d, qr = Q_R * refine;
@@ -836,8 +839,8 @@ static traj_ref trajectory_quadrature(const mscsim_config *c, double B, double s
     if (treated && rg > 0 && rg < 1)
         kinks[nk++] = 1 - rg;
     double num = 0, den = 0;
-    for (int k = 0; k < model_value(c, "model", "subgroups")->subgroups.count; k++) {
-        double rk = model_value(c, "model", "subgroups")->subgroups.items[k].r, tk = 7 * model_value(c, "model", "subgroups")->subgroups.items[k].tau_weeks;
+    for (int k = 0; k < *sg_count(c); k++) {
+        double rk = sg_items(c)[k].r, tk = 7 * sg_items(c)[k].tau_weeks;
         double znorm = pnorm((1 - rk) / rsd, 0, 1, 1, 0) - pnorm(-rk / rsd, 0, 1, 1, 0);
         double zc[4];
         int nz = 0;
@@ -890,8 +893,8 @@ static traj_ref trajectory_quadrature(const mscsim_config *c, double B, double s
                 sum_mass += wz * in_mass;
             }
         }
-        num += model_value(c, "model", "subgroups")->subgroups.items[k].weight * sum_share;
-        den += model_value(c, "model", "subgroups")->subgroups.items[k].weight * sum_mass;
+        num += sg_items(c)[k].weight * sum_share;
+        den += sg_items(c)[k].weight * sum_mass;
     }
     traj_ref out = {66 - (66 - B) * num / den, den};
     return out;
@@ -1060,9 +1063,9 @@ static void test_trajectory_subgroups(void)
 
     double tau[5], w[5], late[5], near[5], acc_late = 0, near_late = 0;
     for (int k = 0; k < 5; k++) {
-        double rk = model_value(&c, "model", "subgroups")->subgroups.items[k].r;
-        tau[k] = 7 * model_value(&c, "model", "subgroups")->subgroups.items[k].tau_weeks;
-        w[k] = model_value(&c, "model", "subgroups")->subgroups.items[k].weight;
+        double rk = sg_items(&c)[k].r;
+        tau[k] = 7 * sg_items(&c)[k].tau_weeks;
+        w[k] = sg_items(&c)[k].weight;
         double u = -expm1(-LATE_S0 / tau[k]);
         double a = tn01_cdf((1 - (66 - LATE_B) / 66) / u, rk, sd);
         double a65 = tn01_cdf((1 - (66 - LATE_B) / 65) / u, rk, sd); /* D(0) <= 65 */
@@ -1364,19 +1367,19 @@ static void test_errors(void)
 
     const mscsim_model_type *tr = &sim_model_trajectory;
     trajectory_ok_config(&c);
-    model_value(&c, "model", "subgroups")->subgroups.count = 0;
+    *sg_count(&c) = 0;
     expect_error(tr, &c, "model", "subgroups", "no subgroups");
     trajectory_ok_config(&c);
-    model_value(&c, "model", "subgroups")->subgroups.items[2].r = 1.2;
+    sg_items(&c)[2].r = 1.2;
     expect_error(tr, &c, "model", "subgroups", "subgroup r = 1.2");
     trajectory_ok_config(&c);
-    model_value(&c, "model", "subgroups")->subgroups.items[1].tau_weeks = 0;
+    sg_items(&c)[1].tau_weeks = 0;
     expect_error(tr, &c, "model", "subgroups", "subgroup tau = 0");
     trajectory_ok_config(&c);
-    model_value(&c, "model", "subgroups")->subgroups.items[4].weight = 0.05; /* sum 0.9 */
+    sg_items(&c)[4].weight = 0.05; /* sum 0.9 */
     expect_error(tr, &c, "model", "subgroups", "weights summing to 0.9");
     trajectory_ok_config(&c);
-    model_value(&c, "model", "subgroups")->subgroups.items[4].weight = 0.15 + 5e-10; /* within 1e-9: accepted */
+    sg_items(&c)[4].weight = 0.15 + 5e-10; /* within 1e-9: accepted */
     INT_EQ(prepare(tr, &c, &pb, &err), MSCSIM_OK, "trajectory: weights 5e-10 off 1 accepted (%.200s)",
            err.msg);
     trajectory_ok_config(&c);

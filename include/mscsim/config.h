@@ -220,7 +220,7 @@ int mscsim_config_is_set(const mscsim_config *cfg, const char *section, const ch
 
 /**
  * Locates err (already filled with the reason) at the place section.key was set, or at the
- * file when it was not set; returns err->code. For checks made outside config.c (models).
+ * file when it was not set; returns err->code. For checks made outside sim/config/ (models, the population).
  */
 int mscsim_config_error_at(const mscsim_config *cfg, const char *section, const char *key,
                            mscsim_error *err);

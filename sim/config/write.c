@@ -1,5 +1,6 @@
 /* Writing a design: the resolved config (every key that applies, defaults included) and
  * single values as it writes them. */
+#include <stddef.h>
 #include <string.h>
 
 #include "config_impl.h"
@@ -81,10 +82,23 @@ SIM_API int mscsim_config_format(const mscsim_config *cfg, const char *section,
     size_t index;
     if (!sim_key_find(section, key, 0, &index))
         return -1;
-    mscsim_config resolved = *cfg;
-    resolved.endpoint = mscsim_config_endpoint(cfg);
-    resolved.scale = mscsim_config_scale(cfg);
-    format_value(index, &resolved, buf, len);
+    /* A key several models declare: the chosen model's row. */
+    const mscsim_model_type *owner, *model = mscsim_model_find(cfg->model);
+    for (size_t i = index; model && sim_key_find(section, key, i, &i); i++) {
+        sim_key_at(i, &owner);
+        if (owner == model) {
+            index = i;
+            break;
+        }
+    }
+    const sim_key *k = sim_key_at(index, &owner);
+    /* The scale and the endpoint as the design resolves them. */
+    if (!owner && k->offset == offsetof(mscsim_config, scale))
+        snprintf(buf, len, "%s", k->choices[mscsim_config_scale(cfg)]);
+    else if (!owner && k->offset == offsetof(mscsim_config, endpoint))
+        snprintf(buf, len, "%s", k->choices[mscsim_config_endpoint(cfg)]);
+    else
+        format_value(index, cfg, buf, len);
     return 0;
 }
 

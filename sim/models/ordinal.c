@@ -17,7 +17,7 @@
  *       mRS_i = smallest k with U_i - delta_i <= theta_k (6 if none)
  *             = #{k : theta_k < U_i - delta_i},
  *   with delta_i = log(OR) * m_i for msc (m_i the effect multiplier of [msc] effect_slope,
- *   sim/model_util.h) and 0 for control. Then P(mRS <= k) = plogis(theta_k + delta_i): the
+ *   sim/models/model_util.h) and 0 for control. Then P(mRS <= k) = plogis(theta_k + delta_i): the
  *   odds of mRS <= k are exp(delta_i) times the control odds, so delta > 0 lowers
  *   (improves) the mRS.
  *

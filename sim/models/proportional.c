@@ -26,7 +26,7 @@
  *
  *   MSC effect: on r ([msc] r > [control] r) and/or on the non-fitter share ([msc]
  *   nonfitter_share < [control]). Effect heterogeneity ([msc] effect_slope, effect_center;
- *   sim/model_util.h) scales both differences by the patient's multiplier m_i:
+ *   sim/models/model_util.h) scales both differences by the patient's multiplier m_i:
  *       mean r of an msc patient  = r_control + m_i (r_msc - r_control), clamped to [0, 1]
  *       logit q of an msc patient = logit q_control + m_i (logit q_msc - logit q_control)
  *   The clamp keeps a large |m_i| meaning "full" (or "no") recovery instead of an

@@ -15,7 +15,8 @@
  *       msc arm: gain_i += [msc] gain_shift * m_i
  *       score = true_score = B + dir * gain_i
  *   dir = +1 when higher scores are better, -1 otherwise, so the gain always moves toward
- *   the scale's better end. m_i is the effect-heterogeneity multiplier of sim/model_util.h.
+ *   the scale's better end. m_i is the effect-heterogeneity multiplier of
+ *   sim/models/model_util.h.
  *   The gain does not depend on B; the pipeline clips the score at the better end
  *   (mscsim_scale_apply), which is exactly what creates the artefact.
  *

@@ -36,7 +36,7 @@
  *
  *   MSC effect. From s1 = s0 + d (d = [msc] delay_days after randomization) an msc
  *   patient recovers with r' = clamp(r_i + m_i r_gain, 0, 1) and
- *   tau' = tau_i tau_ratio^{m_i} (m_i the heterogeneity multiplier of sim/model_util.h,
+ *   tau' = tau_i tau_ratio^{m_i} (m_i the heterogeneity multiplier of sim/models/model_util.h,
  *   acting on the log of tau); before s1 it follows the control curve. The onset deficit
  *   D(0) = D_B / g(s0) is a fact about the patient, not changed by treatment: from the
  *   deficit D(s1) reached on the control curve, the deficit moves exponentially, with time
