@@ -46,6 +46,19 @@ static int custom_scale(const mscsim_config *cfg)
 #define OFF(field) offsetof(mscsim_config, field)
 #define ARM(a, field) offsetof(mscsim_config, arm[a].field)
 
+/* The rows [control] and [msc] share; who starts their plot labels. */
+#define SHARED_ARM_KEYS(section, a, who)                                                     \
+    {section, "mortality", SIM_KEY_DOUBLE, ARM(a, mortality), 0, 0, 0, 1,                    \
+     SIM_KEY_MAX_EXCLUSIVE, "0", NULL, SIM_FOR_DEATHS,                                       \
+     "Probability of death by the primary visit (ordinal: deaths are mRS 6 in the "          \
+     "distribution).",                                                                       \
+     .label = who " mortality", .rank = RANK_MORTALITY},                                     \
+    {section, "dropout", SIM_KEY_DOUBLE, ARM(a, dropout), 0, 0, 0, 1, SIM_KEY_MAX_EXCLUSIVE, \
+     "0", NULL, SIM_FOR_ALL,                                                                 \
+     "Probability that a randomized patient has no primary outcome (missing completely "     \
+     "at random).",                                                                          \
+     .label = who " dropout", .rank = RANK_DROPOUT}
+
 const sim_key sim_generic_keys[] = {
     {"trial", "name", SIM_KEY_STRING, OFF(name), 0, 0, 0, 0, 0, NULL, NULL, SIM_FOR_ALL,
      "Design name; names the results file results/<name>.csv (default: the config file's "
@@ -109,22 +122,8 @@ const sim_key sim_generic_keys[] = {
     {"eligibility", "onset_max", SIM_KEY_DOUBLE, OFF(onset_max), 0, 0, -HUGE_VAL, HUGE_VAL,
      SIM_KEY_ALLOW_INFINITE, "inf", NULL, SIM_FOR_ALL,
      "Latest eligible day from onset (inclusive)."},
-    {"control", "mortality", SIM_KEY_DOUBLE, ARM(MSCSIM_ARM_CONTROL, mortality), 0, 0, 0, 1,
-     SIM_KEY_MAX_EXCLUSIVE, "0", NULL, SIM_FOR_DEATHS,
-     "Probability of death by the primary visit (ordinal: deaths are mRS 6 in the distribution).",
-     .label = "control mortality", .rank = RANK_MORTALITY},
-    {"control", "dropout", SIM_KEY_DOUBLE, ARM(MSCSIM_ARM_CONTROL, dropout), 0, 0, 0, 1,
-     SIM_KEY_MAX_EXCLUSIVE, "0", NULL, SIM_FOR_ALL,
-     "Probability that a randomized patient has no primary outcome (missing completely at random).",
-     .label = "control dropout", .rank = RANK_DROPOUT},
-    {"msc", "mortality", SIM_KEY_DOUBLE, ARM(MSCSIM_ARM_MSC, mortality), 0, 0, 0, 1,
-     SIM_KEY_MAX_EXCLUSIVE, "0", NULL, SIM_FOR_DEATHS,
-     "Probability of death by the primary visit (ordinal: deaths are mRS 6 in the distribution).",
-     .label = "MSC mortality", .rank = RANK_MORTALITY},
-    {"msc", "dropout", SIM_KEY_DOUBLE, ARM(MSCSIM_ARM_MSC, dropout), 0, 0, 0, 1,
-     SIM_KEY_MAX_EXCLUSIVE, "0", NULL, SIM_FOR_ALL,
-     "Probability that a randomized patient has no primary outcome (missing completely at random).",
-     .label = "MSC dropout", .rank = RANK_DROPOUT},
+    SHARED_ARM_KEYS("control", MSCSIM_ARM_CONTROL, "control"),
+    SHARED_ARM_KEYS("msc", MSCSIM_ARM_MSC, "MSC"),
     {"msc", "effect_slope", SIM_KEY_DOUBLE, ARM(1, effect_slope), 0, 0, -HUGE_VAL, HUGE_VAL, 0, "0",
      NULL, SIM_FOR_ALL,
      "Relative change of the MSC effect per NIHSS point above effect_center (needs "

@@ -235,6 +235,14 @@ static int parse_ratio(const sim_key *k, const char *text, int out[2], mscsim_er
     return MSCSIM_OK;
 }
 
+/* Appends name to a ", "-separated list of known names. */
+static void add_known(char *buf, size_t len, const char *name)
+{
+    if (buf[0])
+        sim_append(buf, len, ", ");
+    sim_append(buf, len, name);
+}
+
 static int parse_choice(const sim_key *k, const char *text, int *out, mscsim_error *err)
 {
     char known[256] = "";
@@ -243,9 +251,7 @@ static int parse_choice(const sim_key *k, const char *text, int *out, mscsim_err
             *out = i;
             return MSCSIM_OK;
         }
-        if (i)
-            sim_append(known, sizeof known, ", ");
-        sim_append(known, sizeof known, k->choices[i]);
+        add_known(known, sizeof known, k->choices[i]);
     }
     return sim_error_set(err, MSCSIM_ERANGE, "unknown value '%s' (known: %s)", text, known);
 }
@@ -255,12 +261,8 @@ static int parse_model(const char *text, char *out, mscsim_error *err)
     if (mscsim_model_find(text))
         return sim_config_parse_name(text, out, err);
     char known[256] = "";
-    const mscsim_model_type *const *m = mscsim_model_list();
-    for (size_t i = 0; m[i]; i++) {
-        if (i)
-            sim_append(known, sizeof known, ", ");
-        sim_append(known, sizeof known, m[i]->name);
-    }
+    for (size_t i = 0; sim_models[i]; i++)
+        add_known(known, sizeof known, sim_models[i]->name);
     return sim_error_set(err, MSCSIM_ERANGE, "unknown model '%s' (known: %s)", text, known);
 }
 
@@ -270,11 +272,8 @@ static int parse_analysis(const char *text, char *out, mscsim_error *err)
         return sim_config_parse_name(text, out, err);
     char known[256] = "";
     const mscsim_analysis_type *const *a = mscsim_analysis_list();
-    for (size_t i = 0; a[i]; i++) {
-        if (i)
-            sim_append(known, sizeof known, ", ");
-        sim_append(known, sizeof known, a[i]->name);
-    }
+    for (size_t i = 0; a[i]; i++)
+        add_known(known, sizeof known, a[i]->name);
     return sim_error_set(err, MSCSIM_ERANGE, "unknown analysis '%s' (known: %s)", text, known);
 }
 
