@@ -55,8 +55,8 @@ static int model_outcome(const mscsim_config *cfg, mscsim_analytic_outcome *o, c
     if (!model || !model->analytic)
         return sim_analytic_none(why, why_len, "model '%s' has no closed-form power",
                                  cfg->model);
-    /* The size bound the design stores params in (never a cast stack buffer: alignment). */
-    void *params = calloc(1, MSCSIM_MODEL_PARAMS_MAX);
+    /* The model's own parameter block, on the heap (never a cast stack buffer). */
+    void *params = calloc(1, model->params_size);
     if (!params)
         return sim_analytic_none(why, why_len, "out of memory for the model's parameters");
     mscsim_error err;

@@ -30,7 +30,6 @@
 #include "mscsim/distspec.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <float.h>
 #include <math.h>
 #include <stdarg.h>
@@ -42,16 +41,14 @@
 #include "mathlib.h"
 #include "mscsim/dist.h"
 #include "mscsim/output.h"
+#include "number.h"
+#include "tolerance.h"
 
 /* Longest spec text accepted: room for 64 discrete pairs written with 17 digits each. */
 #define SPEC_TEXT_MAX 4096
 
 /* Largest number of comma-separated arguments of any kind (discrete has the most). */
 #define SPEC_MAX_ARGS MSCSIM_DIST_MAX_VALUES
-
-/* Discrete probabilities must sum to 1 within this (the same tolerance as
- * mscsim_categorical_init, which draws them). */
-#define DISCRETE_SUM_TOL 1e-9
 
 /* Fuzz of the discrete quantile's comparison cdf >= p, as in R's qbinom: a value whose
  * cumulative sum falls below p only by rounding of the sum still counts. */
@@ -93,39 +90,18 @@ static char *trim(char *s)
     return s;
 }
 
-typedef enum { NUM_OK = 0, NUM_MALFORMED, NUM_INFINITE } num_status;
-
-/* Reads all of tok as a number. NaN and overflow are malformed; an infinity written as
- * "inf" or "-inf" (any case, as strtod reads it) is accepted only when allow_inf. */
-static num_status read_number(const char *tok, int allow_inf, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(tok, &end);
-    if (end == tok || *end != '\0' || isnan(v))
-        return NUM_MALFORMED;
-    if (isinf(v)) {
-        if (errno == ERANGE)
-            return NUM_MALFORMED; /* "1e999" overflows; only a written inf is infinite */
-        if (!allow_inf)
-            return NUM_INFINITE;
-    }
-    /* errno == ERANGE with a finite v is underflow to a subnormal or zero: the nearest
-     * double, kept as it reads. */
-    *out = v;
-    return NUM_OK;
-}
-
 /* Reads argument i of kind name into out, explaining a failure in why. */
 static int arg_number(const char *name, const char *what, char *tok, int allow_inf, double *out,
                       char *why, unsigned long why_len)
 {
-    num_status s = read_number(tok, allow_inf, out);
-    if (s == NUM_MALFORMED) {
+    /* NaN and overflow ("1e999") are malformed; only a written inf ("inf", "-Inf") is
+     * infinite, accepted when allow_inf; an underflow is the nearest double. */
+    sim_num_status s = sim_number_read(tok, strlen(tok), out);
+    if (s == SIM_NUM_MALFORMED || s == SIM_NUM_OVERFLOW) {
         say(why, why_len, "%s: %s '%s' is not a number", name, what, tok);
         return MSCSIM_ESYNTAX;
     }
-    if (s == NUM_INFINITE) {
+    if (s == SIM_NUM_INFINITE && !allow_inf) {
         say(why, why_len, "%s: %s must be finite, got '%s'", name, what, tok);
         return MSCSIM_ERANGE;
     }
@@ -188,9 +164,9 @@ static int parse_discrete(char **args, int nargs, mscsim_dist_spec *s, char *why
         s->probs[i] = p;
         sum += p;
     }
-    if (!(fabs(sum - 1.0) <= DISCRETE_SUM_TOL)) {
+    if (!sim_sums_to_one(sum)) {
         say(why, why_len, "discrete: probabilities sum to %.17g, not 1 (tolerance %g)", sum,
-            DISCRETE_SUM_TOL);
+            SIM_SUM_TO_ONE_TOL);
         return MSCSIM_ERANGE;
     }
     s->count = nargs;
@@ -270,6 +246,35 @@ static int parse_numeric(mscsim_dist_kind kind, char **args, mscsim_dist_spec *s
     return MSCSIM_OK;
 }
 
+/* Splits the text between the parentheses at commas into trimmed arguments (in place) and
+ * checks their number against the kind's. */
+static int split_args(char *inner, const kind_info *k, char *args[SPEC_MAX_ARGS], int *nargs,
+                      char *why, unsigned long why_len)
+{
+    *nargs = 0;
+    if (*trim(inner) != '\0') {
+        for (char *p = inner;;) {
+            char *comma = strchr(p, ',');
+            if (*nargs == SPEC_MAX_ARGS) {
+                say(why, why_len, "%s: too many arguments (at most %d)", k->name, SPEC_MAX_ARGS);
+                return MSCSIM_ESYNTAX;
+            }
+            if (comma)
+                *comma = '\0';
+            args[(*nargs)++] = trim(p);
+            if (!comma)
+                break;
+            p = comma + 1;
+        }
+    }
+    if (k->nargs >= 0 && *nargs != k->nargs) {
+        say(why, why_len, "%s takes %d argument%s (%s), got %d", k->name, k->nargs,
+            k->nargs == 1 ? "" : "s", k->arg_list, *nargs);
+        return MSCSIM_ESYNTAX;
+    }
+    return MSCSIM_OK;
+}
+
 SIM_API int mscsim_distspec_parse(const char *text, mscsim_dist_spec *spec, char *why,
                                      unsigned long why_len)
 {
@@ -341,29 +346,9 @@ SIM_API int mscsim_distspec_parse(const char *text, mscsim_dist_spec *spec, char
 
     char *args[SPEC_MAX_ARGS];
     int nargs = 0;
-    if (*trim(inner) != '\0') {
-        for (char *p = inner;;) {
-            char *comma = strchr(p, ',');
-            if (nargs == SPEC_MAX_ARGS) {
-                say(why, why_len, "%s: too many arguments (at most %d)", kinds[kind].name,
-                    SPEC_MAX_ARGS);
-                return MSCSIM_ESYNTAX;
-            }
-            if (comma)
-                *comma = '\0';
-            args[nargs++] = trim(p);
-            if (!comma)
-                break;
-            p = comma + 1;
-        }
-    }
-    if (kinds[kind].nargs >= 0 && nargs != kinds[kind].nargs) {
-        say(why, why_len, "%s takes %d argument%s (%s), got %d", kinds[kind].name,
-            kinds[kind].nargs, kinds[kind].nargs == 1 ? "" : "s", kinds[kind].arg_list, nargs);
-        return MSCSIM_ESYNTAX;
-    }
-
-    int status;
+    int status = split_args(inner, &kinds[kind], args, &nargs, why, why_len);
+    if (status)
+        return status;
     if (kind == MSCSIM_DIST_DISCRETE)
         status = parse_discrete(args, nargs, &out, why, why_len);
     else if (kind == MSCSIM_DIST_EMPIRICAL)
@@ -527,7 +512,7 @@ static void tn_moments_std(double a, double b, double *mean, double *var)
  * Moments, quantiles, draws
  * =================================================================================== */
 
-/* Sum of the discrete probabilities (1 within DISCRETE_SUM_TOL; used to renormalise,
+/* Sum of the discrete probabilities (1 within SIM_SUM_TO_ONE_TOL; used to renormalise,
  * as mscsim_categorical_init does). */
 static double prob_total(const mscsim_dist_spec *s)
 {

@@ -135,7 +135,7 @@ _Static_assert(MSCSIM_MAX_COVARIATES == sizeof(((mscsim_trial_data *)0)->cov[0])
 struct mscsim_design {
     mscsim_config cfg;
     const mscsim_model_type *model;
-    _Alignas(max_align_t) unsigned char params[MSCSIM_MODEL_PARAMS_MAX];
+    _Alignas(max_align_t) unsigned char params[1024]; /* until it allocates params_size */
     mscsim_population *pop;
     mscsim_scale scale;
     double orientation;    /* +1 higher is better, -1 lower. */

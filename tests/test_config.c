@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "model_keys.h"
 #include "mscsim/config.h"
+#include "mscsim/model.h"
 
 #define GOOD MSCSIM_TEST_DIR "/configs/good/minimal.ini"
 
@@ -29,9 +31,9 @@ static void test_defaults(void)
     INT_EQ(cfg.alloc[1], 1, "allocation default 1:1 (msc)");
     ABS_EQ(cfg.alpha, 0.05, 0, "alpha default");
     INT_EQ(cfg.sides, 2, "sides default");
-    ABS_EQ(cfg.rho, 0, 0, "rho default");
+    ABS_EQ(model_number(&cfg, "model", "rho"), 0, 0, "rho default");
     INT_EQ(cfg.baseline.kind, MSCSIM_DIST_NORMAL, "baseline default normal");
-    ABS_EQ(cfg.arm[1].sd, 1, 0, "sd default");
+    ABS_EQ(arm_number(&cfg, 1, "sd"), 1, 0, "sd default");
     ABS_EQ(cfg.arm[0].dropout, 0, 0, "dropout default");
     INT_EQ(cfg.endpoint, MSCSIM_ENDPOINT_AUTO, "endpoint default auto");
     INT_EQ(mscsim_config_endpoint(&cfg), MSCSIM_ENDPOINT_CHANGE, "auto is change for normal");
@@ -128,8 +130,10 @@ static void test_resolved_round_trip(void)
     CHECK(body_a && body_b && strcmp(body_a, body_b) == 0, "resolved text is a fixed point");
     free(text_a);
     free(text_b);
-    CHECK(back.arm[1].dropout == cfg.arm[1].dropout && back.rho == cfg.rho &&
-              back.arm[0].sd == cfg.arm[0].sd && back.baseline.b == cfg.baseline.b,
+    CHECK(back.arm[1].dropout == cfg.arm[1].dropout &&
+              model_number(&back, "model", "rho") == model_number(&cfg, "model", "rho") &&
+              arm_number(&back, 0, "sd") == arm_number(&cfg, 0, "sd") &&
+              back.baseline.b == cfg.baseline.b,
           "doubles survive bit for bit");
     STR_EQ(back.name, "round.trip-1", "name");
     INT_EQ(back.n[1], 61, "n list");
@@ -155,9 +159,43 @@ static void test_list_items_trimmed(void)
     INT_EQ(cfg.n[1], 60, "second n");
 }
 
+/* Keys the models declare: a shared key is set for both, a model's key does not apply to
+ * another model, labels come from the rows, and each model's parameters fit the design. */
+static void test_model_keys(void)
+{
+    mscsim_config cfg;
+    mscsim_error err;
+    load(&cfg, GOOD, &err);
+    INT_EQ(mscsim_config_set(&cfg, "model.r_sd=0.25", &err), MSCSIM_OK, "r_sd set");
+    size_t first, second;
+    CHECK(sim_key_find("model", "r_sd", 0, &first) &&
+              sim_key_find("model", "r_sd", first + 1, &second),
+          "two models declare [model] r_sd");
+    ABS_EQ(cfg.model_values[first - sim_generic_key_count].number, 0.25, 0, "first r_sd set");
+    ABS_EQ(cfg.model_values[second - sim_generic_key_count].number, 0.25, 0, "second r_sd set");
+    INT_EQ(mscsim_config_validate(&cfg, &err), MSCSIM_ECONFIG, "r_sd does not apply to normal");
+    STR_EQ(err.msg, "does not apply to model 'normal' (used by: proportional trajectory)",
+           "the message lists both models");
+    STR_EQ(mscsim_config_key_label("msc.mean"), "MSC mean change (points)", "a model key's label");
+    STR_EQ(mscsim_config_key_label("trial.n"), "Total sample size (patients)", "a shared label");
+    CHECK(mscsim_config_key_label("msc.gain_shift") && mscsim_config_key_label("model.rho") &&
+              mscsim_config_key_label("msc.tau_ratio"),
+          "labels of gain_shift, rho and tau_ratio");
+    CHECK(mscsim_config_key_label("msc.effect") == NULL, "no label for an unknown key");
+    CHECK(mscsim_config_key_label("simulation.seed") == NULL, "NULL for a key without one");
+    CHECK(mscsim_config_key_label("nodot") == NULL, "NULL for a name without a section");
+    /* The design stores the parameters inline in 1024 bytes until it allocates
+     * params_size (sim/trial.c). */
+    const mscsim_model_type *const *m = mscsim_model_list();
+    for (size_t i = 0; m[i]; i++)
+        CHECK(m[i]->params_size > 0 && m[i]->params_size <= 1024, "%s: params_size %zu fits",
+              m[i]->name, m[i]->params_size);
+}
+
 int main(void)
 {
     test_defaults();
+    test_model_keys();
     test_arm_sizes();
     test_error_fields();
     test_resolved_round_trip();

@@ -1,5 +1,5 @@
 /*
- * Tests of the ordinal mRS model (sim/model_ordinal.c).
+ * Tests of the ordinal mRS model (sim/models/ordinal.c).
  *
  * Statistical checks use fixed seeds and a per-check false-alarm rate of 1e-6 (ALARM):
  * chi-square statistics against qchisq(1 - ALARM, df), and estimates within
@@ -15,6 +15,7 @@
 
 #include "harness.h"
 #include "mathlib.h"
+#include "model_keys.h"
 #include "mscsim/dist.h"
 #include "mscsim/model.h"
 #include "mscsim/rng.h"
@@ -68,9 +69,9 @@ static mscsim_config base_config(const double probs[LEVELS], double odds_ratio)
     strcpy(cfg.path, "test.ini");
     cfg.endpoint = MSCSIM_ENDPOINT_FINAL;
     cfg.responder_on = MSCSIM_RESPONDER_ON_FINAL;
-    memcpy(cfg.arm[MSCSIM_ARM_CONTROL].probs, probs, LEVELS * sizeof *probs);
-    cfg.arm[MSCSIM_ARM_CONTROL].probs_count = LEVELS;
-    cfg.arm[MSCSIM_ARM_MSC].odds_ratio = odds_ratio;
+    memcpy(model_value(&cfg, "control", "probs")->list.values, probs, LEVELS * sizeof *probs);
+    model_value(&cfg, "control", "probs")->list.count = LEVELS;
+    set_arm_number(&cfg, MSCSIM_ARM_MSC, "odds_ratio", odds_ratio);
     cfg.nihss.kind = MSCSIM_DIST_NONE;
     cfg.nihss_min = -HUGE_VAL;
     cfg.nihss_max = HUGE_VAL;
@@ -89,9 +90,12 @@ static void set_nihss_starting2(mscsim_config *cfg)
     cfg->nihss_max = 21;
 }
 
+/* Room for the model's params_size bytes (checked once in main). */
+#define PARAMS_BYTES 4096
+
 /* Models read their parameter block as a struct of doubles: keep it aligned for them. */
 typedef union {
-    unsigned char bytes[MSCSIM_MODEL_PARAMS_MAX];
+    unsigned char bytes[PARAMS_BYTES];
     max_align_t align;
 } params_block;
 
@@ -256,9 +260,9 @@ static void test_table_and_needs(void)
     INT_EQ(sim_model_ordinal.multi_visit, 0, "single visit");
     mscsim_config cfg = base_config(treasure, 1.25);
     INT_EQ(sim_model_ordinal.needs(&cfg), 0, "needs nothing by default");
-    cfg.latent_corr = 0.3;
+    set_model_number(&cfg, "model", "latent_corr", 0.3);
     INT_EQ(sim_model_ordinal.needs(&cfg), MSCSIM_NEED_NIHSS, "latent_corr needs NIHSS");
-    cfg.latent_corr = 0;
+    set_model_number(&cfg, "model", "latent_corr", 0);
     cfg.arm[MSCSIM_ARM_MSC].effect_slope = 0.05;
     INT_EQ(sim_model_ordinal.needs(&cfg), MSCSIM_NEED_NIHSS, "effect_slope needs NIHSS");
 
@@ -272,7 +276,7 @@ static void test_table_and_needs(void)
 static void test_prepare_errors(void)
 {
     mscsim_config cfg = base_config(treasure, 1.25);
-    cfg.arm[MSCSIM_ARM_CONTROL].probs_count = 6;
+    model_value(&cfg, "control", "probs")->list.count = 6;
     expect_error(&cfg, MSCSIM_ECONFIG, "control", "probs", "6 probabilities");
 
     double neg[LEVELS] = {0.1, -0.1, 0.3, 0.2, 0.2, 0.2, 0.1};
@@ -306,9 +310,9 @@ static void test_prepare_errors(void)
     expect_error(&cfg, MSCSIM_ECONFIG, "analysis", "responder_on", "responder on change");
 
     cfg = base_config(treasure, 1.25);
-    cfg.latent_corr = 1.0;
+    set_model_number(&cfg, "model", "latent_corr", 1.0);
     expect_error(&cfg, MSCSIM_ERANGE, "model", "latent_corr", "latent_corr 1");
-    cfg.latent_corr = 0.5;
+    set_model_number(&cfg, "model", "latent_corr", 0.5);
     cfg.nihss.kind = MSCSIM_DIST_EMPIRICAL;
     expect_error(&cfg, MSCSIM_ECONFIG, "model", "latent_corr", "latent_corr, empirical NIHSS");
     set_nihss_starting2(&cfg);
@@ -326,7 +330,7 @@ static void test_prepare_errors(void)
     cfg.endpoint = MSCSIM_ENDPOINT_RESPONDER;
     INT_EQ(prepare(&cfg, &pb), MSCSIM_OK, "responder on final is accepted");
     set_nihss_starting2(&cfg);
-    cfg.latent_corr = -0.4;
+    set_model_number(&cfg, "model", "latent_corr", -0.4);
     INT_EQ(prepare(&cfg, &pb), MSCSIM_OK, "latent_corr with truncnormal NIHSS is accepted");
 }
 
@@ -533,7 +537,7 @@ static void test_latent_corr(double *y0, double *y1, double *nihss, size_t n)
     const double c = 0.5, odds = 1.67;
     mscsim_config cfg = base_config(treasure, odds);
     set_nihss_starting2(&cfg);
-    cfg.latent_corr = c;
+    set_model_number(&cfg, "model", "latent_corr", c);
     params_block pb;
     if (prepare(&cfg, &pb) != MSCSIM_OK)
         return;
@@ -601,7 +605,7 @@ static void test_latent_corr(double *y0, double *y1, double *nihss, size_t n)
 
     /* Negative correlation: milder patients do worse. (Not the mirror image of +0.5: the
      * NIHSS window is not symmetric about its mean.) */
-    cfg.latent_corr = -c;
+    set_model_number(&cfg, "model", "latent_corr", -c);
     prepare(&cfg, &pb);
     simulate(&pb, MSCSIM_ARM_CONTROL, n, nihss, 404, y0, y0);
     sample_cov(nihss, y0, n, &cov, &se, &r);
@@ -620,7 +624,7 @@ static void test_latent_corr_with_slope(double *y1, double *nihss, size_t n)
     mscsim_config cfg = base_config(treasure, odds);
     cfg.nihss.kind = MSCSIM_DIST_FIXED;
     cfg.nihss.a = 17;
-    cfg.latent_corr = c;
+    set_model_number(&cfg, "model", "latent_corr", c);
     cfg.arm[MSCSIM_ARM_MSC].effect_slope = slope;
     const double centers[] = {17, 12};
     for (size_t j = 0; j < 2; j++) {
@@ -646,7 +650,7 @@ static void test_correlated_edges(double *y, double *nihss, size_t n)
 {
     mscsim_config cfg = base_config(treasure, 1.67);
     set_nihss_starting2(&cfg);
-    cfg.latent_corr = 0.5;
+    set_model_number(&cfg, "model", "latent_corr", 0.5);
     params_block pb;
     if (prepare(&cfg, &pb) != MSCSIM_OK)
         return;
@@ -676,7 +680,7 @@ static void test_empty_categories(double *y, double *nihss, size_t n)
         cfg.arm[MSCSIM_ARM_MSC].effect_center = 12;
         if (path == 2) {
             set_nihss_starting2(&cfg);
-            cfg.latent_corr = 0.7;
+            set_model_number(&cfg, "model", "latent_corr", 0.7);
         }
         if (prepare(&cfg, &pb) != MSCSIM_OK)
             return;
@@ -756,7 +760,7 @@ static void test_true_effect(double *y0, double *y1, size_t n)
     CHECK(isnan(sim_model_ordinal.true_effect(pb.bytes, &cfg)), "effect_slope: NaN");
     cfg.arm[MSCSIM_ARM_MSC].effect_slope = 0;
     set_nihss_starting2(&cfg);
-    cfg.latent_corr = 0.5;
+    set_model_number(&cfg, "model", "latent_corr", 0.5);
     cfg.threshold = 1;
     prepare(&cfg, &pb);
     ABS_EQ(sim_model_ordinal.true_effect(pb.bytes, &cfg), resp1, 0,
@@ -765,6 +769,10 @@ static void test_true_effect(double *y0, double *y1, size_t n)
 
 int main(void)
 {
+    if (sim_model_ordinal.params_size > PARAMS_BYTES) {
+        printf("FAIL params_size %zu exceeds the test's block\n", sim_model_ordinal.params_size);
+        return 1;
+    }
     /* Samples of 2 x 10^6 per arm: enough to see a drift of 0.0026 in a cumulative
      * probability (test_latent_corr); the slowest path takes about 100 ns per patient. */
     const size_t n_fast = 2000000, n_corr = 2000000;

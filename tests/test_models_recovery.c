@@ -1,6 +1,6 @@
 /*
  * Tests of the recovery models: proportional, random_recovery and trajectory
- * (sim/model_proportional.c, sim/model_random_recovery.c, sim/model_trajectory.c).
+ * (sim/models/proportional.c, random_recovery.c, trajectory.c).
  *
  * Configs are built by hand (memset 0, then the fields each model reads), so the test does
  * not depend on the key table; covariates are hand-made arrays (baselines, NIHSS and onset
@@ -31,6 +31,7 @@
 
 #include "harness.h"
 #include "mathlib.h"
+#include "model_keys.h"
 #include "mscsim/dist.h"
 #include "mscsim/distspec.h"
 #include "mscsim/model.h"
@@ -57,8 +58,11 @@ extern const mscsim_model_type sim_model_trajectory;
 static double *g_base, *g_nihss, *g_onset, *g_true, *g_score, *g_true2, *g_score2;
 static long g_values, g_nonfinite;
 
+/* Room for a model's params_size bytes (checked in prepare). */
+#define PARAMS_BYTES 4096
+
 typedef union {
-    unsigned char bytes[MSCSIM_MODEL_PARAMS_MAX];
+    unsigned char bytes[PARAMS_BYTES];
     max_align_t align; /* prepared parameters hold doubles */
 } params_buf;
 
@@ -77,31 +81,35 @@ static void base_config(mscsim_config *c, mscsim_scale_id scale)
     c->visit_count = 1;
     c->primary_visit = 90;
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
-        c->arm[a].r = 0.7;
-        c->arm[a].nonfitter_share = 0.3;
+        set_arm_number(c, a, "r", 0.7);
+        set_arm_number(c, a, "nonfitter_share", 0.3);
     }
-    c->arm[MSCSIM_ARM_MSC].tau_ratio = 1.0;
-    c->nonfitter_slope = 4;
-    c->nonfitter_r = 0.1;
-    c->r_sd = 0.1;
-    c->noise_sd = 4;
+    set_arm_number(c, MSCSIM_ARM_MSC, "tau_ratio", 1.0);
+    set_model_number(c, "model", "nonfitter_slope", 4);
+    set_model_number(c, "model", "nonfitter_r", 0.1);
+    set_model_number(c, "model", "r_sd", 0.1);
+    set_model_number(c, "model", "noise_sd", 4);
     /* van der Vliet 2020 subgroups (shared/domain.md section 3); weights made up. */
     static const mscsim_subgroup vdv[5] = {{0.09, 5.3, 0.15}, {0.46, 10.1, 0.25},
                                            {0.86, 9.8, 0.20}, {0.89, 2.7, 0.25},
                                            {0.93, 1.2, 0.15}};
-    memcpy(c->subgroups, vdv, sizeof vdv);
-    c->subgroup_count = 5;
-    c->tau_cv = 0.2;
-    c->measurement_sd = 2;
-    c->gain.kind = MSCSIM_DIST_UNIFORM;
-    c->gain.a = 0;
-    c->gain.b = 66;
+    memcpy(sg_items(c), vdv, sizeof vdv);
+    *sg_count(c) = 5;
+    set_model_number(c, "model", "tau_cv", 0.2);
+    set_model_number(c, "model", "measurement_sd", 2);
+    model_value(c, "model", "gain")->dist.kind = MSCSIM_DIST_UNIFORM;
+    model_value(c, "model", "gain")->dist.a = 0;
+    model_value(c, "model", "gain")->dist.b = 66;
 }
 
 static int prepare(const mscsim_model_type *m, const mscsim_config *c, params_buf *pb,
                    mscsim_error *err)
 {
     memset(err, 0, sizeof *err);
+    if (m->params_size > sizeof pb->bytes) {
+        printf("FAIL %s: params_size %zu exceeds the test's block\n", m->name, m->params_size);
+        exit(1);
+    }
     return m->prepare(c, pb->bytes, err);
 }
 
@@ -222,10 +230,12 @@ static void test_proportional_fitters(void)
 {
     mscsim_config c;
     base_config(&c, MSCSIM_SCALE_FMA_UE);
-    c.arm[0].r = c.arm[1].r = 0.85;
-    c.r_sd = 0.15;
-    c.noise_sd = 4;
-    c.arm[0].nonfitter_share = c.arm[1].nonfitter_share = 0; /* logit -inf: no non-fitters */
+    set_arm_number(&c, 0, "r", 0.85);
+    set_arm_number(&c, 1, "r", 0.85);
+    set_model_number(&c, "model", "r_sd", 0.15);
+    set_model_number(&c, "model", "noise_sd", 4);
+    set_arm_number(&c, 0, "nonfitter_share", 0);
+    set_arm_number(&c, 1, "nonfitter_share", 0); /* logit -inf: no non-fitters */
     params_buf pb;
     mscsim_error err;
     INT_EQ(prepare(&sim_model_proportional, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
@@ -265,11 +275,11 @@ static void test_proportional_nonfitters(void)
 {
     mscsim_config c;
     base_config(&c, MSCSIM_SCALE_FMA_UE);
-    c.r_sd = 0;
-    c.noise_sd = 0;
-    c.arm[0].nonfitter_share = 0.3;
-    c.arm[1].nonfitter_share = 0.2;
-    c.arm[1].r = 0.75;
+    set_model_number(&c, "model", "r_sd", 0);
+    set_model_number(&c, "model", "noise_sd", 0);
+    set_arm_number(&c, 0, "nonfitter_share", 0.3);
+    set_arm_number(&c, 1, "nonfitter_share", 0.2);
+    set_arm_number(&c, 1, "r", 0.75);
     params_buf pb;
     mscsim_error err;
     INT_EQ(prepare(&sim_model_proportional, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
@@ -283,7 +293,8 @@ static void test_proportional_nonfitters(void)
         long count[6] = {0}, nonfit[6] = {0}, unclassified = 0;
         for (size_t i = 0; i < n; i++) {
             int j = cell_ue(i);
-            int k = classify(g_score[i] - g_base[i], 66 - g_base[i], c.arm[a].r, c.nonfitter_r);
+            int k = classify(g_score[i] - g_base[i], 66 - g_base[i], arm_number(&c, a, "r"),
+                             model_number(&c, "model", "nonfitter_r"));
             unclassified += k < 0;
             count[j]++;
             nonfit[j] += k == 1;
@@ -291,8 +302,9 @@ static void test_proportional_nonfitters(void)
         INT_EQ(unclassified, 0, "proportional arm %d: every gain is r P or nonfitter_r P", a);
         for (int j = 0; j < 6; j++) {
             double s = (66 - ue_bins[j]) / 66;
-            double q = plogis(qlogis(c.arm[a].nonfitter_share, 0, 1, 1, 0) + 4 * (s - 0.5), 0,
-                              1, 1, 0);
+            double q = plogis(qlogis(arm_number(&c, a, "nonfitter_share"), 0, 1, 1, 0) +
+                                  4 * (s - 0.5),
+                              0, 1, 1, 0);
             double se = sqrt(q * (1 - q) / (double)count[j]);
             ABS_EQ((double)nonfit[j] / (double)count[j], q, K_MCSE * se,
                    "proportional arm %d: non-fitter share at B=%g", a, ue_bins[j]);
@@ -307,14 +319,14 @@ static void test_proportional_heterogeneity(void)
 {
     mscsim_config c;
     base_config(&c, MSCSIM_SCALE_FMA_UE);
-    c.arm[0].r = 0.6;
-    c.arm[1].r = 0.75;
-    c.arm[0].nonfitter_share = 0.3;
-    c.arm[1].nonfitter_share = 0.2;
+    set_arm_number(&c, 0, "r", 0.6);
+    set_arm_number(&c, 1, "r", 0.75);
+    set_arm_number(&c, 0, "nonfitter_share", 0.3);
+    set_arm_number(&c, 1, "nonfitter_share", 0.2);
     c.arm[1].effect_slope = 0.1;
     c.arm[1].effect_center = 10;
-    c.r_sd = 0;
-    c.noise_sd = 0;
+    set_model_number(&c, "model", "r_sd", 0);
+    set_model_number(&c, "model", "noise_sd", 0);
     CHECK((sim_model_proportional.needs(&c) & MSCSIM_NEED_NIHSS) != 0,
           "proportional needs NIHSS when effect_slope != 0");
     params_buf pb;
@@ -349,9 +361,10 @@ static void test_proportional_heterogeneity(void)
     /* With spread and noise (no non-fitters): mean gain per NIHSS cell against the mean of
      * E[trunc N(clamp(r_c + m dr), r_sd)] (66 - B) over the cell's patients; and the
      * msc-minus-control difference of implied r scales with m. */
-    c.arm[0].nonfitter_share = c.arm[1].nonfitter_share = 0;
-    c.r_sd = 0.05;
-    c.noise_sd = 4;
+    set_arm_number(&c, 0, "nonfitter_share", 0);
+    set_arm_number(&c, 1, "nonfitter_share", 0);
+    set_model_number(&c, "model", "r_sd", 0.05);
+    set_model_number(&c, "model", "noise_sd", 4);
     INT_EQ(prepare(&sim_model_proportional, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
     run(&sim_model_proportional, &pb, MSCSIM_ARM_MSC, 304, n, &cov, 1, &day, g_true, g_score);
     run(&sim_model_proportional, &pb, MSCSIM_ARM_CONTROL, 305, n, &cov, 1, &day, g_true2,
@@ -385,9 +398,10 @@ static void test_proportional_direction(void)
 {
     mscsim_config c;
     base_config(&c, MSCSIM_SCALE_NIHSS);
-    c.r_sd = 0;
-    c.noise_sd = 0;
-    c.arm[0].nonfitter_share = c.arm[1].nonfitter_share = 0;
+    set_model_number(&c, "model", "r_sd", 0);
+    set_model_number(&c, "model", "noise_sd", 0);
+    set_arm_number(&c, 0, "nonfitter_share", 0);
+    set_arm_number(&c, 1, "nonfitter_share", 0);
     params_buf pb;
     mscsim_error err;
     INT_EQ(prepare(&sim_model_proportional, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
@@ -403,9 +417,10 @@ static void test_proportional_direction(void)
     c.scale_max = 50;
     c.scale_step = 1;
     c.higher_is_better = 0;
-    c.r_sd = 0;
-    c.noise_sd = 0;
-    c.arm[0].nonfitter_share = c.arm[1].nonfitter_share = 0;
+    set_model_number(&c, "model", "r_sd", 0);
+    set_model_number(&c, "model", "noise_sd", 0);
+    set_arm_number(&c, 0, "nonfitter_share", 0);
+    set_arm_number(&c, 1, "nonfitter_share", 0);
     INT_EQ(prepare(&sim_model_proportional, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
     double base2[3] = {30, 5, 60};
     cov.baseline = base2;
@@ -415,9 +430,10 @@ static void test_proportional_direction(void)
     ABS_EQ(y[2], 50 - 0.7 * 40, EXACT_TOL, "proportional: baseline above max clamped to max");
 
     base_config(&c, MSCSIM_SCALE_FMA_UE);
-    c.r_sd = 0;
-    c.noise_sd = 0;
-    c.arm[0].nonfitter_share = c.arm[1].nonfitter_share = 0;
+    set_model_number(&c, "model", "r_sd", 0);
+    set_model_number(&c, "model", "noise_sd", 0);
+    set_arm_number(&c, 0, "nonfitter_share", 0);
+    set_arm_number(&c, 1, "nonfitter_share", 0);
     INT_EQ(prepare(&sim_model_proportional, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
     double base3[2] = {70, -5};
     cov.baseline = base3;
@@ -434,7 +450,7 @@ static void test_random_recovery(void)
 {
     mscsim_config c;
     base_config(&c, MSCSIM_SCALE_FMA_UE);
-    c.arm[1].gain_shift = 5;
+    set_arm_number(&c, 1, "gain_shift", 5);
     params_buf pb;
     mscsim_error err;
     INT_EQ(prepare(&sim_model_random_recovery, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s",
@@ -478,9 +494,9 @@ static void test_random_recovery(void)
     }
     /* Lower-is-better outcome, normal(10, 3) gain: the score moves down by the gain. */
     base_config(&c, MSCSIM_SCALE_NIHSS);
-    c.gain.kind = MSCSIM_DIST_NORMAL;
-    c.gain.a = 10;
-    c.gain.b = 3;
+    model_value(&c, "model", "gain")->dist.kind = MSCSIM_DIST_NORMAL;
+    model_value(&c, "model", "gain")->dist.a = 10;
+    model_value(&c, "model", "gain")->dist.b = 3;
     INT_EQ(prepare(&sim_model_random_recovery, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s",
            err.msg);
     for (size_t i = 0; i < n; i++)
@@ -561,16 +577,16 @@ static void test_trajectory_exact(void)
     mscsim_config c;
     base_config(&c, MSCSIM_SCALE_FMA_UE);
     mscsim_subgroup one = {0.86, 9.8, 1.0};
-    c.subgroups[0] = one;
-    c.subgroup_count = 1;
-    c.r_sd = 0;
-    c.tau_cv = 0;
-    c.measurement_sd = 0;
+    sg_items(&c)[0] = one;
+    *sg_count(&c) = 1;
+    set_model_number(&c, "model", "r_sd", 0);
+    set_model_number(&c, "model", "tau_cv", 0);
+    set_model_number(&c, "model", "measurement_sd", 0);
     c.visit_count = 4;
     memcpy(c.visits, traj_days, sizeof traj_days);
-    c.arm[1].r_gain = 0.1;
-    c.arm[1].tau_ratio = 0.6;
-    c.arm[1].delay_days = 14;
+    set_arm_number(&c, 1, "r_gain", 0.1);
+    set_arm_number(&c, 1, "tau_ratio", 0.6);
+    set_arm_number(&c, 1, "delay_days", 14);
     c.arm[1].effect_slope = 0.05;
     c.arm[1].effect_center = 10;
     /* Without [baseline] onset_days patients are randomized at onset (s0 = 0): no onset
@@ -644,9 +660,9 @@ static void test_trajectory_exact(void)
      * and B = 20 the implied onset deficit 46 e^{s0/tau} is infinite: no course fits, and
      * with one subgroup and no spread the kept (first) draw is the only course, so the
      * closed form still applies. B = 66 has no deficit: onset deficit 0, accepted at once. */
-    c.subgroups[0].r = 1.0;
-    c.subgroups[0].tau_weeks = 1.2;
-    c.arm[1].r_gain = 0;
+    sg_items(&c)[0].r = 1.0;
+    sg_items(&c)[0].tau_weeks = 1.2;
+    set_arm_number(&c, 1, "r_gain", 0);
     INT_EQ(prepare(&sim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
     double base[2] = {20, 66}, onset[2] = {1e5, 1e5}, nih[2] = {10, 10}, t[8], y[8];
     mscsim_covariates late = {nih, NULL, onset, base};
@@ -658,7 +674,7 @@ static void test_trajectory_exact(void)
     /* Harm on an r = 1 patient long after onset: the implied onset deficit overflows (the
      * kept course is infeasible, as above); the treated score stops at the worst end (0)
      * after the delay. */
-    c.arm[1].r_gain = -0.5;
+    set_arm_number(&c, 1, "r_gain", -0.5);
     c.arm[1].effect_slope = 0;
     INT_EQ(prepare(&sim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
     run(&sim_model_trajectory, &pb, MSCSIM_ARM_MSC, 508, 2, &late, 4, traj_days, t, y);
@@ -666,19 +682,19 @@ static void test_trajectory_exact(void)
     ABS_EQ(y[1], 0, 0, "trajectory harm with overflowing onset deficit: capped at the worst end");
     ABS_EQ(y[5], 66, 0, "trajectory harm: no deficit at baseline, none later (0 * inf guarded)");
 
-    c.subgroups[0].r = 0.999999;
-    c.arm[1].r_gain = 0;
+    sg_items(&c)[0].r = 0.999999;
+    set_arm_number(&c, 1, "r_gain", 0);
     INT_EQ(prepare(&sim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
     run(&sim_model_trajectory, &pb, MSCSIM_ARM_CONTROL, 509, 2, &late, 4, traj_days, t, y);
     ABS_EQ(y[3], 20, EXACT_TOL, "trajectory r < 1, s0 = 1e5 days: plateau reached, score stays");
 
     /* Lower-is-better outcome (NIHSS): recovery toward 0. */
     base_config(&c, MSCSIM_SCALE_NIHSS);
-    c.subgroups[0] = one;
-    c.subgroup_count = 1;
-    c.r_sd = 0;
-    c.tau_cv = 0;
-    c.measurement_sd = 0;
+    sg_items(&c)[0] = one;
+    *sg_count(&c) = 1;
+    set_model_number(&c, "model", "r_sd", 0);
+    set_model_number(&c, "model", "tau_cv", 0);
+    set_model_number(&c, "model", "measurement_sd", 0);
     c.visit_count = 4;
     memcpy(c.visits, traj_days, sizeof traj_days);
     INT_EQ(prepare(&sim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
@@ -702,9 +718,9 @@ static void test_trajectory_fallback(void)
 {
     mscsim_config c;
     base_config(&c, MSCSIM_SCALE_FMA_UE);
-    c.r_sd = 0;
-    c.tau_cv = 0;
-    c.measurement_sd = 0;
+    set_model_number(&c, "model", "r_sd", 0);
+    set_model_number(&c, "model", "tau_cv", 0);
+    set_model_number(&c, "model", "measurement_sd", 0);
     c.visit_count = 4;
     memcpy(c.visits, traj_days, sizeof traj_days);
     params_buf pb;
@@ -713,8 +729,8 @@ static void test_trajectory_fallback(void)
     const double s0 = 30;
     int kbest = 0;
     double gbest = -1;
-    for (int k = 0; k < c.subgroup_count; k++) {
-        double gk = g_curve(c.subgroups[k].r, 7 * c.subgroups[k].tau_weeks, s0);
+    for (int k = 0; k < *sg_count(&c); k++) {
+        double gk = g_curve(sg_items(&c)[k].r, 7 * sg_items(&c)[k].tau_weeks, s0);
         if (gk > gbest) {
             gbest = gk;
             kbest = k;
@@ -812,8 +828,9 @@ typedef struct {
 static traj_ref trajectory_quadrature(const mscsim_config *c, double B, double s0, double v,
                                       int treated, int conditional, int refine)
 {
-    const double rsd = c->r_sd, cv = c->tau_cv, rg = c->arm[1].r_gain;
-    const double ratio = c->arm[1].tau_ratio, d = c->arm[1].delay_days;
+    const double rsd = model_number(c, "model", "r_sd"), cv = model_number(c, "model", "tau_cv");
+    const double rg = arm_number(c, 1, "r_gain");
+    const double ratio = arm_number(c, 1, "tau_ratio"), d = arm_number(c, 1, "delay_days");
     const double q = (66 - B) / 66;
     const int after = treated && v >= d, qr = Q_R * refine;
     double kinks[2];
@@ -822,8 +839,8 @@ static traj_ref trajectory_quadrature(const mscsim_config *c, double B, double s
     if (treated && rg > 0 && rg < 1)
         kinks[nk++] = 1 - rg;
     double num = 0, den = 0;
-    for (int k = 0; k < c->subgroup_count; k++) {
-        double rk = c->subgroups[k].r, tk = 7 * c->subgroups[k].tau_weeks;
+    for (int k = 0; k < *sg_count(c); k++) {
+        double rk = sg_items(c)[k].r, tk = 7 * sg_items(c)[k].tau_weeks;
         double znorm = pnorm((1 - rk) / rsd, 0, 1, 1, 0) - pnorm(-rk / rsd, 0, 1, 1, 0);
         double zc[4];
         int nz = 0;
@@ -876,8 +893,8 @@ static traj_ref trajectory_quadrature(const mscsim_config *c, double B, double s
                 sum_mass += wz * in_mass;
             }
         }
-        num += c->subgroups[k].weight * sum_share;
-        den += c->subgroups[k].weight * sum_mass;
+        num += sg_items(c)[k].weight * sum_share;
+        den += sg_items(c)[k].weight * sum_mass;
     }
     traj_ref out = {66 - (66 - B) * num / den, den};
     return out;
@@ -920,15 +937,15 @@ static void test_trajectory_mixture(void)
 {
     mscsim_config c;
     base_config(&c, MSCSIM_SCALE_FMA_UE);
-    c.r_sd = 0.1;
-    c.tau_cv = 0.3;
-    c.measurement_sd = 2;
+    set_model_number(&c, "model", "r_sd", 0.1);
+    set_model_number(&c, "model", "tau_cv", 0.3);
+    set_model_number(&c, "model", "measurement_sd", 2);
     static const double days[3] = {7, 30, 90};
     c.visit_count = 3;
     memcpy(c.visits, days, sizeof days);
-    c.arm[1].r_gain = 0.08;
-    c.arm[1].tau_ratio = 0.7;
-    c.arm[1].delay_days = 10;
+    set_arm_number(&c, 1, "r_gain", 0.08);
+    set_arm_number(&c, 1, "tau_ratio", 0.7);
+    set_arm_number(&c, 1, "delay_days", 10);
     params_buf pb;
     mscsim_error err;
     INT_EQ(prepare(&sim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
@@ -1027,9 +1044,9 @@ static void test_trajectory_subgroups(void)
     mscsim_config c;
     base_config(&c, MSCSIM_SCALE_FMA_UE);
     const double sd = 0.25, h = 7;
-    c.r_sd = sd;
-    c.tau_cv = 0;
-    c.measurement_sd = 0;
+    set_model_number(&c, "model", "r_sd", sd);
+    set_model_number(&c, "model", "tau_cv", 0);
+    set_model_number(&c, "model", "measurement_sd", 0);
     static const double days[3] = {7, 14, 21};
     c.visit_count = 3;
     memcpy(c.visits, days, sizeof days);
@@ -1046,9 +1063,9 @@ static void test_trajectory_subgroups(void)
 
     double tau[5], w[5], late[5], near[5], acc_late = 0, near_late = 0;
     for (int k = 0; k < 5; k++) {
-        double rk = c.subgroups[k].r;
-        tau[k] = 7 * c.subgroups[k].tau_weeks;
-        w[k] = c.subgroups[k].weight;
+        double rk = sg_items(&c)[k].r;
+        tau[k] = 7 * sg_items(&c)[k].tau_weeks;
+        w[k] = sg_items(&c)[k].weight;
         double u = -expm1(-LATE_S0 / tau[k]);
         double a = tn01_cdf((1 - (66 - LATE_B) / 66) / u, rk, sd);
         double a65 = tn01_cdf((1 - (66 - LATE_B) / 65) / u, rk, sd); /* D(0) <= 65 */
@@ -1126,15 +1143,15 @@ static void test_trajectory_conditioning(void)
 {
     mscsim_config c;
     base_config(&c, MSCSIM_SCALE_FMA_UE);
-    c.r_sd = 0.1;
-    c.tau_cv = 0.3;
-    c.measurement_sd = 2;
+    set_model_number(&c, "model", "r_sd", 0.1);
+    set_model_number(&c, "model", "tau_cv", 0.3);
+    set_model_number(&c, "model", "measurement_sd", 2);
     static const double days[2] = {30, 180};
     c.visit_count = 2;
     memcpy(c.visits, days, sizeof days);
-    c.arm[1].r_gain = 0.08;
-    c.arm[1].tau_ratio = 0.7;
-    c.arm[1].delay_days = 10;
+    set_arm_number(&c, 1, "r_gain", 0.08);
+    set_arm_number(&c, 1, "tau_ratio", 0.7);
+    set_arm_number(&c, 1, "delay_days", 10);
     params_buf pb;
     mscsim_error err;
     INT_EQ(prepare(&sim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
@@ -1177,15 +1194,15 @@ static void test_trajectory_delay(void)
 {
     mscsim_config c;
     base_config(&c, MSCSIM_SCALE_FMA_UE);
-    c.r_sd = 0.1;
-    c.tau_cv = 0.3;
-    c.measurement_sd = 2;
+    set_model_number(&c, "model", "r_sd", 0.1);
+    set_model_number(&c, "model", "tau_cv", 0.3);
+    set_model_number(&c, "model", "measurement_sd", 2);
     static const double days[5] = {7, 14, 21, 60, 90};
     c.visit_count = 5;
     memcpy(c.visits, days, sizeof days);
-    c.arm[1].r_gain = 0.1;
-    c.arm[1].tau_ratio = 0.7;
-    c.arm[1].delay_days = 21;
+    set_arm_number(&c, 1, "r_gain", 0.1);
+    set_arm_number(&c, 1, "tau_ratio", 0.7);
+    set_arm_number(&c, 1, "delay_days", 21);
     c.arm[1].effect_slope = 0.05;
     c.arm[1].effect_center = 10; /* NIHSS 4..30: m = 0.7..2, all > 0 */
     params_buf pb;
@@ -1220,7 +1237,7 @@ static void test_trajectory_delay(void)
 
     /* Continuity: a visit just after the delay is within the curve's slope of the delay
      * visit (|dD/ds| <= 66 / min tau' per day; here 1e-6 day). */
-    c.measurement_sd = 0;
+    set_model_number(&c, "model", "measurement_sd", 0);
     static const double near[2] = {21, 21 + 1e-6};
     c.visit_count = 2;
     memcpy(c.visits, near, sizeof near);
@@ -1240,15 +1257,15 @@ static void test_trajectory_speed(void)
 {
     mscsim_config c;
     base_config(&c, MSCSIM_SCALE_FMA_UE);
-    c.r_sd = 0.1;
-    c.tau_cv = 0.3;
-    c.measurement_sd = 2;
+    set_model_number(&c, "model", "r_sd", 0.1);
+    set_model_number(&c, "model", "tau_cv", 0.3);
+    set_model_number(&c, "model", "measurement_sd", 2);
     static const double days[2] = {14, 3650};
     c.visit_count = 2;
     memcpy(c.visits, days, sizeof days);
-    c.arm[1].r_gain = 0;
-    c.arm[1].tau_ratio = 0.5;
-    c.arm[1].delay_days = 0;
+    set_arm_number(&c, 1, "r_gain", 0);
+    set_arm_number(&c, 1, "tau_ratio", 0.5);
+    set_arm_number(&c, 1, "delay_days", 0);
     params_buf pb;
     mscsim_error err;
     INT_EQ(prepare(&sim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
@@ -1324,16 +1341,17 @@ static void test_errors(void)
         c.scale = MSCSIM_SCALE_NONE;
         expect_error(all[k], &c, "outcome", "scale", "unbounded scale");
     }
-    for (int k = 0; k < 3; k += 2) {
+    /* [arm] r is the proportional model's key (the trajectory model's r is per subgroup). */
+    for (int k = 0; k < 1; k++) {
         trajectory_ok_config(&c);
-        c.arm[0].r = 1.5;
+        set_arm_number(&c, 0, "r", 1.5);
         expect_error(all[k], &c, "control", "r", "control r = 1.5");
         trajectory_ok_config(&c);
-        c.arm[1].r = -0.1;
+        set_arm_number(&c, 1, "r", -0.1);
         expect_error(all[k], &c, "msc", "r", "msc r = -0.1");
     }
     trajectory_ok_config(&c);
-    c.arm[1].nonfitter_share = 0;
+    set_arm_number(&c, 1, "nonfitter_share", 0);
     c.arm[1].effect_slope = 0.05;
     expect_error(&sim_model_proportional, &c, "msc", "nonfitter_share",
                  "share 0 in one arm with a slope");
@@ -1344,31 +1362,31 @@ static void test_errors(void)
            "proportional: share 0 in one arm without a slope is fine (%.200s)", err.msg);
 
     trajectory_ok_config(&c);
-    c.gain.kind = MSCSIM_DIST_NONE;
+    model_value(&c, "model", "gain")->dist.kind = MSCSIM_DIST_NONE;
     expect_error(&sim_model_random_recovery, &c, "model", "gain", "gain none");
 
     const mscsim_model_type *tr = &sim_model_trajectory;
     trajectory_ok_config(&c);
-    c.subgroup_count = 0;
+    *sg_count(&c) = 0;
     expect_error(tr, &c, "model", "subgroups", "no subgroups");
     trajectory_ok_config(&c);
-    c.subgroups[2].r = 1.2;
+    sg_items(&c)[2].r = 1.2;
     expect_error(tr, &c, "model", "subgroups", "subgroup r = 1.2");
     trajectory_ok_config(&c);
-    c.subgroups[1].tau_weeks = 0;
+    sg_items(&c)[1].tau_weeks = 0;
     expect_error(tr, &c, "model", "subgroups", "subgroup tau = 0");
     trajectory_ok_config(&c);
-    c.subgroups[4].weight = 0.05; /* sum 0.9 */
+    sg_items(&c)[4].weight = 0.05; /* sum 0.9 */
     expect_error(tr, &c, "model", "subgroups", "weights summing to 0.9");
     trajectory_ok_config(&c);
-    c.subgroups[4].weight = 0.15 + 5e-10; /* within 1e-9: accepted */
+    sg_items(&c)[4].weight = 0.15 + 5e-10; /* within 1e-9: accepted */
     INT_EQ(prepare(tr, &c, &pb, &err), MSCSIM_OK, "trajectory: weights 5e-10 off 1 accepted (%.200s)",
            err.msg);
     trajectory_ok_config(&c);
-    c.arm[1].tau_ratio = 0;
+    set_arm_number(&c, 1, "tau_ratio", 0);
     expect_error(tr, &c, "msc", "tau_ratio", "tau_ratio 0");
     trajectory_ok_config(&c);
-    c.arm[1].delay_days = -1;
+    set_arm_number(&c, 1, "delay_days", -1);
     expect_error(tr, &c, "msc", "delay_days", "delay -1");
     trajectory_ok_config(&c);
     c.visits[1] = 5; /* 7, 5, 90 */

@@ -4,9 +4,10 @@
 /**
  * A trial design and simulation settings, read from an INI file.
  *
- * Every key is declared once in the key table (sim/config_keys.c) with its type, range,
- * default and help; the same table drives parsing, range checks, `mscsim check`, the
- * resolved config written beside each result, and the README's key reference.
+ * Every key is declared once, with its type, range, default and help: the keys every model
+ * shares in the generic table (sim/config/keys.c), each model's own keys in its model file
+ * (sim/models/). The same rows drive parsing, range checks, `mscsim check`, the resolved
+ * config written beside each result, and the README's key reference.
  * mscsim_config is a plain value: copying it with `=` copies the whole design.
  */
 
@@ -73,29 +74,38 @@ typedef enum {
     MSCSIM_MISSING_MI     /**< Multiple imputation by regression, pooled by Rubin's rules. */
 } mscsim_missing_rule;
 
-/** One recovery subgroup of the trajectory model. */
+/** One recovery subgroup (r:tau_weeks:weight) of a model's subgroup list key. */
 typedef struct {
     double r;         /**< Share of the lost function regained at the plateau, [0, 1]. */
     double tau_weeks; /**< Time constant in weeks, > 0. */
     double weight;    /**< Mixing weight; weights sum to 1. */
 } mscsim_subgroup;
 
-/** Per-arm parameters ([control] and [msc]). Keys of the other arm are not used. */
+#define MSCSIM_MAX_MODEL_KEYS 32 /**< Key rows all models together may declare. */
+#define MSCSIM_MAX_LIST_VALUES 16 /**< Values of a model's number-list key ([control] probs). */
+
+/**
+ * The value of one model-owned key; which member holds it follows the key's type (a number,
+ * a number list, a subgroup list or a distribution). A plain value, copied with `=`.
+ */
+typedef union {
+    double number; /**< A number key. */
+    struct {
+        double values[MSCSIM_MAX_LIST_VALUES];
+        int count;
+    } list; /**< A comma list of numbers. */
+    struct {
+        mscsim_subgroup items[MSCSIM_MAX_SUBGROUPS];
+        int count;
+    } subgroups;          /**< A list of r:tau_weeks:weight subgroups. */
+    mscsim_dist_spec dist; /**< A distribution. */
+} mscsim_key_value;
+
+/** Per-arm parameters every model shares ([control] and [msc]); a model's own per-arm keys
+ * (e.g. [msc] mean) live in mscsim_config.model_values. */
 typedef struct {
-    double mean;            /**< normal: mean change from baseline. */
-    double sd;              /**< normal: sd of the change. */
-    double p;               /**< binary: probability of the favourable outcome. */
     double dropout;         /**< Probability of no primary outcome (MCAR). */
     double mortality;       /**< Probability of death by the primary visit. */
-    double r;               /**< proportional: fitters' share of lost function regained. */
-    double nonfitter_share; /**< proportional: non-fitter probability at mean impairment. */
-    double probs[MSCSIM_MRS_LEVELS]; /**< ordinal (control): P(mRS = 0..6). */
-    int probs_count;
-    double odds_ratio;      /**< ordinal (msc): common odds ratio of a better mRS. */
-    double r_gain;          /**< trajectory (msc): added to each patient's r. */
-    double tau_ratio;       /**< trajectory (msc): multiplies tau (< 1 = faster). */
-    double delay_days;      /**< trajectory (msc): days after randomization before it acts. */
-    double gain_shift;      /**< random_recovery (msc): points added to the random gain. */
     double effect_slope;    /**< msc: relative change of the effect per NIHSS point. */
     double effect_center;   /**< msc: NIHSS at which the effect is as configured. */
 } mscsim_arm_config;
@@ -118,17 +128,6 @@ typedef struct mscsim_config {
     mscsim_death_rule death;                /**< [outcome] death. */
 
     char model[MSCSIM_NAME_LEN];            /**< [model] type. */
-    double rho;                             /**< [model] rho (normal). */
-    double nonfitter_slope;                 /**< [model] nonfitter_slope (proportional). */
-    double nonfitter_r;                     /**< [model] nonfitter_r (proportional). */
-    double r_sd;                            /**< [model] r_sd (proportional, trajectory). */
-    double noise_sd;                        /**< [model] noise_sd (proportional). */
-    mscsim_subgroup subgroups[MSCSIM_MAX_SUBGROUPS]; /**< [model] subgroups (trajectory). */
-    int subgroup_count;
-    double tau_cv;                          /**< [model] tau_cv (trajectory). */
-    double measurement_sd;                  /**< [model] measurement_sd (trajectory). */
-    mscsim_dist_spec gain;                  /**< [model] gain (random_recovery). */
-    double latent_corr;                     /**< [model] latent_corr (ordinal). */
 
     mscsim_dist_spec baseline;              /**< [baseline] score. */
     mscsim_dist_spec nihss;                 /**< [baseline] nihss. */
@@ -168,6 +167,11 @@ typedef struct mscsim_config {
     uint64_t seed;                          /**< [simulation] seed. */
     int threads;                            /**< [simulation] threads (0 = all cores). */
     int common_random_numbers;              /**< [simulation] common_random_numbers (1 = yes). */
+
+    /** Values of the keys models declare ([model] rho, [msc] mean, ...): one element per
+     *  model-owned key row, in the global key order (sim/config/config_impl.h). Models
+     *  read them through their private accessor; callers use mscsim_config_format. */
+    mscsim_key_value model_values[MSCSIM_MAX_MODEL_KEYS];
 
     /* Provenance, for messages: where each key (by key-table index) was set. */
     char path[256];                         /**< The file loaded. */
@@ -216,7 +220,7 @@ int mscsim_config_is_set(const mscsim_config *cfg, const char *section, const ch
 
 /**
  * Locates err (already filled with the reason) at the place section.key was set, or at the
- * file when it was not set; returns err->code. For checks made outside config.c (models).
+ * file when it was not set; returns err->code. For checks made outside sim/config/ (models, the population).
  */
 int mscsim_config_error_at(const mscsim_config *cfg, const char *section, const char *key,
                            mscsim_error *err);
@@ -262,6 +266,13 @@ int mscsim_config_format(const mscsim_config *cfg, const char *section, const ch
  * models, meaning): the source of the README's key reference.
  */
 int mscsim_config_write_key_reference(FILE *out, mscsim_error *err);
+
+/**
+ * A short label for plot axes of the key "section.key" (e.g. "MSC mean change (points)" for
+ * "msc.mean"), or NULL when the key has none or is unknown. The string is static; a plain
+ * lookup, thread-safe.
+ */
+const char *mscsim_config_key_label(const char *dotted_name);
 
 #ifdef __cplusplus
 }

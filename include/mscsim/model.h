@@ -3,8 +3,9 @@
 
 /**
  * Outcome models, plugged in through a table of function pointers: each model is one
- * sim/model_<name>.c file exposing one const mscsim_model_type, listed in
- * sim/model_registry.c.
+ * sim/models/<name>.c file exposing one const mscsim_model_type, listed in
+ * sim/models/registry.c. A model declares its own config keys (rows of the private key
+ * type) and the properties that decide which shared keys apply to it.
  *
  * A model turns a design into prepared parameters once, then, for each arm of each
  * simulated trial, gives every patient a score at every visit from the patients'
@@ -26,8 +27,8 @@
 extern "C" {
 #endif
 
-/** Largest prepared-parameter block a model may use (stored inline by the design). */
-#define MSCSIM_MODEL_PARAMS_MAX 1024
+/** A config key row; its layout is private to the library (sim/config/config_impl.h). */
+struct mscsim_key;
 
 /** One arm of one trial, as a model sees it. */
 typedef struct {
@@ -45,11 +46,19 @@ typedef struct {
     const char *description;      /**< One line for the README. */
     mscsim_outcome_kind outcome;  /**< Kind of the primary-visit score. */
     int multi_visit;              /**< 1 when it simulates every visit; else only the primary. */
+    int has_baseline_score;       /**< 1: patients have a baseline score ([baseline] score). */
+    int draws_deaths;             /**< 1: the pipeline draws deaths ([arm] mortality) and scores
+                                       them by [outcome] death; 0: deaths are in its outcome. */
+    mscsim_scale_id fixed_scale;  /**< The scale it always scores (ordinal: MSCSIM_SCALE_MRS);
+                                       MSCSIM_SCALE_NONE: the configured [outcome] scale. */
+    const struct mscsim_key *keys; /**< Its own config keys, key_count rows (may be NULL). */
+    size_t key_count;
+    size_t params_size;           /**< Bytes of its prepared parameters (sizeof its struct). */
     /** Covariates the model reads (MSCSIM_NEED_* bits) under cfg. */
     unsigned (*needs)(const mscsim_config *cfg);
     /**
      * Checks cfg's model keys beyond their single ranges (errors name the key through
-     * mscsim_config_error_at) and fills params (at most MSCSIM_MODEL_PARAMS_MAX bytes).
+     * mscsim_config_error_at) and fills params (params_size bytes, aligned for any type).
      */
     int (*prepare)(const mscsim_config *cfg, void *params, mscsim_error *err);
     /**

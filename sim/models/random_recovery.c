@@ -15,7 +15,8 @@
  *       msc arm: gain_i += [msc] gain_shift * m_i
  *       score = true_score = B + dir * gain_i
  *   dir = +1 when higher scores are better, -1 otherwise, so the gain always moves toward
- *   the scale's better end. m_i is the effect-heterogeneity multiplier of sim/model_util.h.
+ *   the scale's better end. m_i is the effect-heterogeneity multiplier of
+ *   sim/models/model_util.h.
  *   The gain does not depend on B; the pipeline clips the score at the better end
  *   (mscsim_scale_apply), which is exactly what creates the artefact.
  *
@@ -31,6 +32,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "config_impl.h"
 #include "internal.h"
 #include "model_util.h"
 #include "mscsim/dist.h"
@@ -38,19 +40,32 @@
 #include "mscsim/model.h"
 #include "mscsim/scale.h"
 
+extern const mscsim_model_type sim_model_random_recovery;
+
 typedef struct {
     double lo, hi;  /* scale range */
     double dir;     /* +1 when higher is better, else -1 */
     double shift;   /* [msc] gain_shift */
     double effect_slope, effect_center;
     /* The gain spec's parameters: a whole mscsim_dist_spec (with room for discrete and
-     * empirical tables) does not fit in MSCSIM_MODEL_PARAMS_MAX, and the kinds allowed
+     * empirical tables) is ~1.3 kB, more than the design stores inline, and the kinds allowed
      * here read only these fields. */
     mscsim_dist_kind gain_kind;
     double gain_a, gain_b, gain_lo, gain_hi;
 } random_recovery_params;
 
-_Static_assert(sizeof(random_recovery_params) <= MSCSIM_MODEL_PARAMS_MAX, "params too large");
+/* Its config keys; rank places them in their section's listing (sim/config/keys.c). */
+enum { KEY_GAIN, KEY_GAIN_SHIFT, KEY_COUNT };
+
+static const sim_key random_recovery_keys[KEY_COUNT] = {
+    [KEY_GAIN] = {"model", "gain", SIM_KEY_DIST, .default_text = "uniform(0, 66)",
+                  .help = "Distribution of the random gain in points before clipping at the "
+                          "ceiling (Hope 2019).",
+                  .rank = 40},
+    [KEY_GAIN_SHIFT] = {"msc", "gain_shift", SIM_KEY_DOUBLE, .min = -HUGE_VAL, .max = HUGE_VAL,
+                        .default_text = "0", .help = "Points added to the random gain.",
+                        .label = "MSC shift of the random gain (points)", .rank = 85},
+};
 
 static unsigned random_recovery_needs(const mscsim_config *cfg)
 {
@@ -60,18 +75,15 @@ static unsigned random_recovery_needs(const mscsim_config *cfg)
 static int random_recovery_prepare(const mscsim_config *cfg, void *out, mscsim_error *err)
 {
     mscsim_scale scale;
-    int status = mscsim_scale_from_config(cfg, &scale, err);
+    int status = sim_model_bounded_scale(cfg, &sim_model_random_recovery,
+                                         "its point is the clipping at the ceiling", &scale, err);
     if (status)
         return status;
-    if (!mscsim_scale_bounded(&scale) || !isfinite(scale.min) || !isfinite(scale.max)) {
-        sim_error_set(err, MSCSIM_ECONFIG,
-                         "the random_recovery model needs a bounded scale (fma_ue, fma_le, "
-                         "fma_motor, barthel, nihss or custom): its point is the clipping at "
-                         "the ceiling");
-        return mscsim_config_error_at(cfg, "outcome", "scale", err);
-    }
+    const mscsim_dist_spec *gain = &sim_model_value(cfg, &sim_model_random_recovery,
+                                                    KEY_GAIN)->dist;
+    double shift = sim_model_value(cfg, &sim_model_random_recovery, KEY_GAIN_SHIFT)->number;
     /* Only these kinds are drawn without a prepared population (distspec.h). */
-    switch (cfg->gain.kind) {
+    switch (gain->kind) {
     case MSCSIM_DIST_NORMAL:
     case MSCSIM_DIST_UNIFORM:
     case MSCSIM_DIST_TRUNCNORMAL:
@@ -85,8 +97,8 @@ static int random_recovery_prepare(const mscsim_config *cfg, void *out, mscsim_e
         return mscsim_config_error_at(cfg, "model", "gain", err);
     }
     const mscsim_arm_config *msc = &cfg->arm[MSCSIM_ARM_MSC];
-    if (!isfinite(msc->gain_shift)) {
-        sim_error_set(err, MSCSIM_ERANGE, "must be finite (got %g)", msc->gain_shift);
+    if (!isfinite(shift)) {
+        sim_error_set(err, MSCSIM_ERANGE, "must be finite (got %g)", shift);
         return mscsim_config_error_at(cfg, "msc", "gain_shift", err);
     }
 
@@ -95,14 +107,14 @@ static int random_recovery_prepare(const mscsim_config *cfg, void *out, mscsim_e
     p.lo = scale.min;
     p.hi = scale.max;
     p.dir = mscsim_scale_orientation(&scale);
-    p.shift = msc->gain_shift;
+    p.shift = shift;
     p.effect_slope = msc->effect_slope;
     p.effect_center = msc->effect_center;
-    p.gain_kind = cfg->gain.kind;
-    p.gain_a = cfg->gain.a;
-    p.gain_b = cfg->gain.b;
-    p.gain_lo = cfg->gain.lo;
-    p.gain_hi = cfg->gain.hi;
+    p.gain_kind = gain->kind;
+    p.gain_a = gain->a;
+    p.gain_b = gain->b;
+    p.gain_lo = gain->lo;
+    p.gain_hi = gain->hi;
     memcpy(out, &p, sizeof p);
     return MSCSIM_OK;
 }
@@ -131,15 +143,12 @@ static void random_recovery_simulate(const void *params, mscsim_rng *rng, mscsim
     spec.lo = p->gain_lo;
     spec.hi = p->gain_hi;
     const double *base = arm->cov->baseline; /* declared in needs(), so drawn */
-    const int nv = arm->visit_count;
     for (size_t i = 0; i < arm->n; i++) {
-        double b = base[i] < p->lo ? p->lo : (base[i] > p->hi ? p->hi : base[i]);
+        double b = sim_clamp_baseline(base[i], p->lo, p->hi);
         double gain = mscsim_distspec_draw(&spec, rng);
         if (msc)
             gain += p->shift * sim_effect_multiplier(&het, arm->cov, i);
-        double y = b + p->dir * gain;
-        for (int v = 0; v < nv; v++)
-            arm->true_score[i * (size_t)nv + (size_t)v] = arm->score[i * (size_t)nv + (size_t)v] = y;
+        sim_plateau_scores(arm, i, b + p->dir * gain);
     }
 }
 
@@ -149,6 +158,11 @@ const mscsim_model_type sim_model_random_recovery = {
                    "null behind the proportional recovery rule (Hope 2019).",
     .outcome = MSCSIM_OUTCOME_CONTINUOUS,
     .multi_visit = 0,
+    .has_baseline_score = 1,
+    .draws_deaths = 1,
+    .keys = random_recovery_keys,
+    .key_count = KEY_COUNT,
+    .params_size = sizeof(random_recovery_params),
     .needs = random_recovery_needs,
     .prepare = random_recovery_prepare,
     .true_effect = random_recovery_true_effect,

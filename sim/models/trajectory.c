@@ -36,7 +36,7 @@
  *
  *   MSC effect. From s1 = s0 + d (d = [msc] delay_days after randomization) an msc
  *   patient recovers with r' = clamp(r_i + m_i r_gain, 0, 1) and
- *   tau' = tau_i tau_ratio^{m_i} (m_i the heterogeneity multiplier of sim/model_util.h,
+ *   tau' = tau_i tau_ratio^{m_i} (m_i the heterogeneity multiplier of sim/models/model_util.h,
  *   acting on the log of tau); before s1 it follows the control curve. The onset deficit
  *   D(0) = D_B / g(s0) is a fact about the patient, not changed by treatment: from the
  *   deficit D(s1) reached on the control curve, the deficit moves exponentially, with time
@@ -93,17 +93,17 @@
 #include <math.h>
 #include <string.h>
 
+#include "config_impl.h"
 #include "internal.h"
 #include "model_util.h"
 #include "mscsim/dist.h"
 #include "mscsim/model.h"
 #include "mscsim/scale.h"
-
-/* Subgroup weights must sum to 1 within this much, as mscsim_categorical_init requires:
- * room for weights typed with 9+ decimals, tight enough to catch a missing entry. */
-#define WEIGHT_SUM_TOL 1e-9
+#include "tolerance.h"
 
 #define DAYS_PER_WEEK 7.0
+
+extern const mscsim_model_type sim_model_trajectory;
 
 typedef struct {
     mscsim_categorical subgroup;           /* alias table of the subgroup weights */
@@ -118,7 +118,53 @@ typedef struct {
     double effect_slope, effect_center;
 } trajectory_params;
 
-_Static_assert(sizeof(trajectory_params) <= MSCSIM_MODEL_PARAMS_MAX, "params too large");
+/* Its config keys; rank places them in their section's listing (sim/config/keys.c). */
+enum {
+    KEY_R_SD,
+    KEY_SUBGROUPS,
+    KEY_TAU_CV,
+    KEY_MEASUREMENT_SD,
+    KEY_R_GAIN,
+    KEY_TAU_RATIO,
+    KEY_DELAY_DAYS,
+    KEY_COUNT
+};
+
+static const sim_key trajectory_keys[KEY_COUNT] = {
+    [KEY_R_SD] = {"model", "r_sd", SIM_KEY_DOUBLE, .min = 0, .max = 1, .default_text = "0.1",
+                  .help = SIM_R_SD_HELP, .label = SIM_R_SD_LABEL, .rank = 22},
+    [KEY_SUBGROUPS] = {"model", "subgroups", SIM_KEY_SUBGROUPS, .max_count = MSCSIM_MAX_SUBGROUPS,
+                       .default_text = "0.09:5.3:0.2, 0.46:10.1:0.2, 0.86:9.8:0.2, 0.89:2.7:0.2, "
+                                       "0.93:1.2:0.2",
+                       .help = "Recovery subgroups r:tau_weeks:weight (van der Vliet 2020, "
+                               "domain.md section 3; the equal weights are an assumption).",
+                       .rank = 30},
+    [KEY_TAU_CV] = {"model", "tau_cv", SIM_KEY_DOUBLE, .min = 0, .max = 2, .default_text = "0.2",
+                    .help = "Between-patient coefficient of variation of tau within a subgroup "
+                            "(assumption).",
+                    .label = "between-patient CV of tau", .rank = 31},
+    [KEY_MEASUREMENT_SD] = {"model", "measurement_sd", SIM_KEY_DOUBLE, .min = 0, .max = HUGE_VAL,
+                            .default_text = "2",
+                            .help = "Measurement error sd at each visit, in points "
+                                    "(assumption).",
+                            .label = "measurement error SD (points)", .rank = 32},
+    [KEY_R_GAIN] = {"msc", "r_gain", SIM_KEY_DOUBLE, .min = -1, .max = 1, .default_text = "0",
+                    .help = "Added to each patient's r (plateau effect; r is capped at 1).",
+                    .label = "MSC gain in recovery share r", .rank = 80},
+    [KEY_TAU_RATIO] = {"msc", "tau_ratio", SIM_KEY_DOUBLE, .min = 0, .max = HUGE_VAL,
+                       .flags = SIM_KEY_MIN_EXCLUSIVE, .default_text = "1",
+                       .help = "Multiplies tau (speed effect; < 1 = faster recovery).",
+                       .label = "MSC ratio of the recovery time constant", .rank = 81},
+    [KEY_DELAY_DAYS] = {"msc", "delay_days", SIM_KEY_DOUBLE, .min = 0, .max = SIM_MAX_DAYS,
+                        .default_text = "0",
+                        .help = "Days after randomization before the MSC effect starts.",
+                        .label = "MSC effect delay (days)", .rank = 82},
+};
+
+static const mscsim_key_value *value(const mscsim_config *cfg, int key)
+{
+    return sim_model_value(cfg, &sim_model_trajectory, key);
+}
 
 static unsigned trajectory_needs(const mscsim_config *cfg)
 {
@@ -131,17 +177,6 @@ static unsigned trajectory_needs(const mscsim_config *cfg)
  * Preparation
  * =================================================================================== */
 
-/* Fails unless value is a finite number in [lo, hi]; the error names section.key. */
-static int check_range(const mscsim_config *cfg, const char *section, const char *key,
-                       double value, double lo, double hi, mscsim_error *err)
-{
-    if (isfinite(value) && value >= lo && value <= hi)
-        return MSCSIM_OK;
-    sim_error_set(err, MSCSIM_ERANGE, "must be a finite number in [%g, %g] (got %g)", lo, hi,
-                     value);
-    return mscsim_config_error_at(cfg, section, key, err);
-}
-
 static int subgroup_error(const mscsim_config *cfg, mscsim_error *err)
 {
     return mscsim_config_error_at(cfg, "model", "subgroups", err);
@@ -149,7 +184,8 @@ static int subgroup_error(const mscsim_config *cfg, mscsim_error *err)
 
 static int check_subgroups(const mscsim_config *cfg, mscsim_error *err)
 {
-    int count = cfg->subgroup_count;
+    const mscsim_subgroup *groups = value(cfg, KEY_SUBGROUPS)->subgroups.items;
+    int count = value(cfg, KEY_SUBGROUPS)->subgroups.count;
     if (count < 1 || count > MSCSIM_MAX_SUBGROUPS) {
         sim_error_set(err, MSCSIM_ECONFIG,
                          "the trajectory model needs 1 to %d recovery subgroups "
@@ -159,7 +195,7 @@ static int check_subgroups(const mscsim_config *cfg, mscsim_error *err)
     }
     double sum = 0.0;
     for (int k = 0; k < count; k++) {
-        const mscsim_subgroup *g = &cfg->subgroups[k];
+        const mscsim_subgroup *g = &groups[k];
         if (!(g->r >= 0.0 && g->r <= 1.0)) {
             sim_error_set(err, MSCSIM_ERANGE, "subgroup %d has r = %g; r must be "
                              "in [0, 1]", k + 1, g->r);
@@ -177,9 +213,9 @@ static int check_subgroups(const mscsim_config *cfg, mscsim_error *err)
         }
         sum += g->weight;
     }
-    if (!(fabs(sum - 1.0) <= WEIGHT_SUM_TOL)) {
+    if (!sim_sums_to_one(sum)) {
         sim_error_set(err, MSCSIM_ECONFIG, "the weights sum to %.15g; they must "
-                         "sum to 1 (within %g)", sum, WEIGHT_SUM_TOL);
+                         "sum to 1 (within %g)", sum, SIM_SUM_TO_ONE_TOL);
         return subgroup_error(cfg, err);
     }
     return MSCSIM_OK;
@@ -208,61 +244,69 @@ static int check_visits(const mscsim_config *cfg, mscsim_error *err)
     return MSCSIM_OK;
 }
 
+/* The MSC effect keys beyond their single ranges (tests and sweeps may pass any value). */
+static int check_effect(const mscsim_config *cfg, mscsim_error *err)
+{
+    int status = sim_model_check_range(cfg, "msc", "r_gain", value(cfg, KEY_R_GAIN)->number, -1,
+                                       1, err);
+    if (status)
+        return status;
+    double tau_ratio = value(cfg, KEY_TAU_RATIO)->number;
+    if (!(tau_ratio > 0.0) || !isfinite(tau_ratio)) {
+        sim_error_set(err, MSCSIM_ERANGE, "must be > 0: it multiplies tau, < 1 = faster recovery "
+                         "(got %g)", tau_ratio);
+        return mscsim_config_error_at(cfg, "msc", "tau_ratio", err);
+    }
+    double delay_days = value(cfg, KEY_DELAY_DAYS)->number;
+    if (!(delay_days >= 0.0) || !isfinite(delay_days)) {
+        sim_error_set(err, MSCSIM_ERANGE, "must be >= 0: days after randomization before the MSC "
+                         "effect starts (got %g)", delay_days);
+        return mscsim_config_error_at(cfg, "msc", "delay_days", err);
+    }
+    return MSCSIM_OK;
+}
+
 static int trajectory_prepare(const mscsim_config *cfg, void *out, mscsim_error *err)
 {
     mscsim_scale scale;
-    int status = mscsim_scale_from_config(cfg, &scale, err);
+    int status = sim_model_bounded_scale(cfg, &sim_model_trajectory,
+                                         "recovery is a share of the function lost", &scale, err);
     if (status)
         return status;
-    if (!mscsim_scale_bounded(&scale) || !isfinite(scale.min) || !isfinite(scale.max)) {
-        sim_error_set(err, MSCSIM_ECONFIG,
-                         "the trajectory model needs a bounded scale (fma_ue, fma_le, "
-                         "fma_motor, barthel, nihss or custom): recovery is a share of the "
-                         "function lost");
-        return mscsim_config_error_at(cfg, "outcome", "scale", err);
-    }
-    const mscsim_arm_config *msc = &cfg->arm[MSCSIM_ARM_MSC];
-    if ((status = check_range(cfg, "control", "r", cfg->arm[MSCSIM_ARM_CONTROL].r, 0, 1, err)) ||
-        (status = check_range(cfg, "msc", "r", msc->r, 0, 1, err)) ||
-        (status = check_subgroups(cfg, err)) || (status = check_visits(cfg, err)) ||
-        (status = check_range(cfg, "model", "r_sd", cfg->r_sd, 0, HUGE_VAL, err)) ||
-        (status = check_range(cfg, "model", "tau_cv", cfg->tau_cv, 0, HUGE_VAL, err)) ||
-        (status = check_range(cfg, "model", "measurement_sd", cfg->measurement_sd, 0, HUGE_VAL,
-                              err)) ||
-        (status = check_range(cfg, "msc", "r_gain", msc->r_gain, -1, 1, err)))
+    double r_sd = value(cfg, KEY_R_SD)->number, tau_cv = value(cfg, KEY_TAU_CV)->number;
+    double measurement_sd = value(cfg, KEY_MEASUREMENT_SD)->number;
+    if ((status = check_subgroups(cfg, err)) || (status = check_visits(cfg, err)) ||
+        (status = sim_model_check_range(cfg, "model", "r_sd", r_sd, 0, HUGE_VAL, err)) ||
+        (status = sim_model_check_range(cfg, "model", "tau_cv", tau_cv, 0, HUGE_VAL, err)) ||
+        (status = sim_model_check_range(cfg, "model", "measurement_sd", measurement_sd, 0,
+                                        HUGE_VAL, err)) ||
+        (status = check_effect(cfg, err)))
         return status;
-    if (!(msc->tau_ratio > 0.0) || !isfinite(msc->tau_ratio)) {
-        sim_error_set(err, MSCSIM_ERANGE, "must be > 0: it multiplies tau, < 1 = faster recovery "
-                         "(got %g)", msc->tau_ratio);
-        return mscsim_config_error_at(cfg, "msc", "tau_ratio", err);
-    }
-    if (!(msc->delay_days >= 0.0) || !isfinite(msc->delay_days)) {
-        sim_error_set(err, MSCSIM_ERANGE, "must be >= 0: days after randomization before the MSC "
-                         "effect starts (got %g)", msc->delay_days);
-        return mscsim_config_error_at(cfg, "msc", "delay_days", err);
-    }
 
+    const mscsim_arm_config *msc = &cfg->arm[MSCSIM_ARM_MSC];
+    const mscsim_subgroup *groups = value(cfg, KEY_SUBGROUPS)->subgroups.items;
+    int count = value(cfg, KEY_SUBGROUPS)->subgroups.count;
     trajectory_params p;
     memset(&p, 0, sizeof p);
     double w[MSCSIM_MAX_SUBGROUPS];
-    for (int k = 0; k < cfg->subgroup_count; k++) {
-        p.r[k] = cfg->subgroups[k].r;
-        p.tau[k] = DAYS_PER_WEEK * cfg->subgroups[k].tau_weeks;
-        w[k] = cfg->subgroups[k].weight;
+    for (int k = 0; k < count; k++) {
+        p.r[k] = groups[k].r;
+        p.tau[k] = DAYS_PER_WEEK * groups[k].tau_weeks;
+        w[k] = groups[k].weight;
     }
-    if ((status = mscsim_categorical_init(&p.subgroup, w, cfg->subgroup_count, err)))
+    if ((status = mscsim_categorical_init(&p.subgroup, w, count, err)))
         return subgroup_error(cfg, err);
     p.lo = scale.min;
     p.hi = scale.max;
     p.best = scale.higher_is_better ? scale.max : scale.min;
     p.dir = mscsim_scale_orientation(&scale);
-    p.r_sd = cfg->r_sd;
-    p.tau_cv = cfg->tau_cv;
-    p.tau_shift = -0.5 * cfg->tau_cv * cfg->tau_cv;
-    p.measurement_sd = cfg->measurement_sd;
-    p.r_gain = msc->r_gain;
-    p.log_tau_ratio = log(msc->tau_ratio);
-    p.delay = msc->delay_days;
+    p.r_sd = r_sd;
+    p.tau_cv = tau_cv;
+    p.tau_shift = -0.5 * tau_cv * tau_cv;
+    p.measurement_sd = measurement_sd;
+    p.r_gain = value(cfg, KEY_R_GAIN)->number;
+    p.log_tau_ratio = log(value(cfg, KEY_TAU_RATIO)->number);
+    p.delay = value(cfg, KEY_DELAY_DAYS)->number;
     p.effect_slope = msc->effect_slope;
     p.effect_center = msc->effect_center;
     memcpy(out, &p, sizeof p);
@@ -424,6 +468,11 @@ const mscsim_model_type sim_model_trajectory = {
                    "visit (van der Vliet 2020).",
     .outcome = MSCSIM_OUTCOME_CONTINUOUS,
     .multi_visit = 1,
+    .has_baseline_score = 1,
+    .draws_deaths = 1,
+    .keys = trajectory_keys,
+    .key_count = KEY_COUNT,
+    .params_size = sizeof(trajectory_params),
     .needs = trajectory_needs,
     .prepare = trajectory_prepare,
     .true_effect = trajectory_true_effect,

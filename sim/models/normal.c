@@ -12,10 +12,13 @@
 #include <string.h>
 
 #include "analytic_impl.h"
+#include "config_impl.h"
 #include "internal.h"
 #include "model_util.h"
 #include "mscsim/dist.h"
 #include "mscsim/model.h"
+
+extern const mscsim_model_type sim_model_normal;
 
 typedef struct {
     double mean[MSCSIM_ARM_COUNT];
@@ -27,31 +30,58 @@ typedef struct {
     mscsim_arm_config msc;  /* For the heterogeneity multiplier. */
 } normal_params;
 
-_Static_assert(sizeof(normal_params) <= MSCSIM_MODEL_PARAMS_MAX, "params too large");
+/* Its config keys; rank places them in their section's listing (sim/config/keys.c). */
+enum { KEY_RHO, KEY_CONTROL_MEAN, KEY_MSC_MEAN, KEY_CONTROL_SD, KEY_MSC_SD, KEY_COUNT };
+
+#define MEAN_HELP "Mean change from baseline (outcome units)."
+#define SD_HELP "Standard deviation of the change (outcome units)."
+
+static const sim_key normal_keys[KEY_COUNT] = {
+    [KEY_RHO] = {"model", "rho", SIM_KEY_DOUBLE, .min = -1, .max = 1, .default_text = "0",
+                 .help = "Correlation between the baseline score and the change.",
+                 .label = "correlation of the change with the baseline", .rank = 10},
+    [KEY_CONTROL_MEAN] = {"control", "mean", SIM_KEY_DOUBLE, .min = -HUGE_VAL, .max = HUGE_VAL,
+                          .default_text = "0", .help = MEAN_HELP,
+                          .label = "control mean change (points)", .rank = 10},
+    [KEY_MSC_MEAN] = {"msc", "mean", SIM_KEY_DOUBLE, .min = -HUGE_VAL, .max = HUGE_VAL,
+                      .default_text = "0", .help = MEAN_HELP,
+                      .label = "MSC mean change (points)", .rank = 10},
+    [KEY_CONTROL_SD] = {"control", "sd", SIM_KEY_DOUBLE, .min = 0, .max = HUGE_VAL,
+                        .default_text = "1", .help = SD_HELP,
+                        .label = "control SD of change (points)", .rank = 11},
+    [KEY_MSC_SD] = {"msc", "sd", SIM_KEY_DOUBLE, .min = 0, .max = HUGE_VAL, .default_text = "1",
+                    .help = SD_HELP, .label = "MSC SD of change (points)", .rank = 11},
+};
+
+static double number(const mscsim_config *cfg, int key)
+{
+    return sim_model_value(cfg, &sim_model_normal, key)->number;
+}
 
 static unsigned normal_needs(const mscsim_config *cfg)
 {
-    return (cfg->rho != 0.0 ? MSCSIM_NEED_BASELINE : 0u) | sim_effect_needs(cfg);
+    return (number(cfg, KEY_RHO) != 0.0 ? MSCSIM_NEED_BASELINE : 0u) | sim_effect_needs(cfg);
 }
 
 static int normal_prepare(const mscsim_config *cfg, void *out, mscsim_error *err)
 {
     normal_params p;
     memset(&p, 0, sizeof p);
-    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
-        p.mean[a] = cfg->arm[a].mean;
-        p.sd[a] = cfg->arm[a].sd;
-    }
+    p.mean[MSCSIM_ARM_CONTROL] = number(cfg, KEY_CONTROL_MEAN);
+    p.mean[MSCSIM_ARM_MSC] = number(cfg, KEY_MSC_MEAN);
+    p.sd[MSCSIM_ARM_CONTROL] = number(cfg, KEY_CONTROL_SD);
+    p.sd[MSCSIM_ARM_MSC] = number(cfg, KEY_MSC_SD);
+    double rho = number(cfg, KEY_RHO);
     double sd = mscsim_distspec_sd(&cfg->baseline);
-    if (cfg->rho != 0.0 && !(sd > 0)) {
+    if (rho != 0.0 && !(sd > 0)) {
         sim_error_set(err, MSCSIM_ECONFIG,
                          "rho needs a baseline distribution with a known sd > 0");
         return mscsim_config_error_at(cfg, "baseline", "score", err);
     }
-    p.rho = cfg->rho;
-    p.z_scale = cfg->rho != 0.0 ? cfg->rho / sd : 0.0;
-    p.residual_weight = sqrt(1.0 - cfg->rho * cfg->rho);
-    p.baseline_mean = cfg->rho != 0.0 ? mscsim_distspec_mean(&cfg->baseline) : 0.0;
+    p.rho = rho;
+    p.z_scale = rho != 0.0 ? rho / sd : 0.0;
+    p.residual_weight = sqrt(1.0 - rho * rho);
+    p.baseline_mean = rho != 0.0 ? mscsim_distspec_mean(&cfg->baseline) : 0.0;
     p.msc = cfg->arm[MSCSIM_ARM_MSC];
     memcpy(out, &p, sizeof p);
     return MSCSIM_OK;
@@ -136,6 +166,11 @@ const mscsim_model_type sim_model_normal = {
     .description = "Normal change from baseline, correlated rho with the baseline score.",
     .outcome = MSCSIM_OUTCOME_CONTINUOUS,
     .multi_visit = 0,
+    .has_baseline_score = 1,
+    .draws_deaths = 1,
+    .keys = normal_keys,
+    .key_count = KEY_COUNT,
+    .params_size = sizeof(normal_params),
     .needs = normal_needs,
     .prepare = normal_prepare,
     .true_effect = normal_true_effect,

@@ -8,7 +8,9 @@
 #include "mathlib.h"
 
 #include "mscsim/config.h"
+#include "mscsim/model.h"
 #include "mscsim/population.h"
+#include "mscsim/scale.h"
 
 /*
  * Effect heterogeneity ([msc] effect_slope, effect_center): the MSC effect of patient i is
@@ -49,6 +51,34 @@ static inline double sim_po_cut(const double *probs, int levels, int k, double l
     *theta = log(head / tail);
     *control = head / (head + tail);
     return log_or == 0.0 ? *control : plogis(*theta + log_or, 0.0, 1.0, 1, 0);
+}
+
+/* [model] r_sd, which the proportional and trajectory models both declare (one line sets
+ * both; the key reference shows one row). */
+#define SIM_R_SD_HELP "Between-patient sd of r, truncated to [0, 1] (assumption)."
+#define SIM_R_SD_LABEL "between-patient SD of r"
+
+/* Fails unless value is a finite number in [lo, hi]; the error names section.key. */
+int sim_model_check_range(const mscsim_config *cfg, const char *section, const char *key,
+                          double value, double lo, double hi, mscsim_error *err);
+
+/* The scale of a model that needs a bounded one (the recovery models): fills *scale, or
+ * fails at [outcome] scale with "the <model> model needs a bounded scale (...): <why>". */
+int sim_model_bounded_scale(const mscsim_config *cfg, const mscsim_model_type *model,
+                            const char *why, mscsim_scale *scale, mscsim_error *err);
+
+/* A baseline clamped into [lo, hi]; the comparisons keep a NaN baseline NaN. */
+static inline double sim_clamp_baseline(double b, double lo, double hi)
+{
+    return b < lo ? lo : (b > hi ? hi : b);
+}
+
+/* Patient i of a plateau model scores y at every visit (one, unless several are asked). */
+static inline void sim_plateau_scores(mscsim_arm_sim *arm, size_t i, double y)
+{
+    const size_t nv = (size_t)arm->visit_count;
+    for (size_t v = 0; v < nv; v++)
+        arm->true_score[i * nv + v] = arm->score[i * nv + v] = y;
 }
 
 #endif

@@ -26,7 +26,7 @@
  *
  *   MSC effect: on r ([msc] r > [control] r) and/or on the non-fitter share ([msc]
  *   nonfitter_share < [control]). Effect heterogeneity ([msc] effect_slope, effect_center;
- *   sim/model_util.h) scales both differences by the patient's multiplier m_i:
+ *   sim/models/model_util.h) scales both differences by the patient's multiplier m_i:
  *       mean r of an msc patient  = r_control + m_i (r_msc - r_control), clamped to [0, 1]
  *       logit q of an msc patient = logit q_control + m_i (logit q_msc - logit q_control)
  *   The clamp keeps a large |m_i| meaning "full" (or "no") recovery instead of an
@@ -44,17 +44,20 @@
  * REFERENCE
  *   Prabhakaran S et al. (2008) Neurorehabil Neural Repair 22:64-71.
  *   Winters C et al. (2015) Neurorehabil Neural Repair 29:614-622.
- *   Defaults of r_sd, noise_sd, nonfitter_slope and nonfitter_r are assumptions
- *   (sim/config_keys.c says so in their help).
+ *   Defaults of r_sd, noise_sd, nonfitter_slope and nonfitter_r are assumptions (their
+ *   help below says so).
  */
 #include <math.h>
 #include <string.h>
 
+#include "config_impl.h"
 #include "internal.h"
 #include "model_util.h"
 #include "mscsim/dist.h"
 #include "mscsim/model.h"
 #include "mscsim/scale.h"
+
+extern const mscsim_model_type sim_model_proportional;
 
 typedef struct {
     double lo, hi;            /* scale range */
@@ -68,22 +71,66 @@ typedef struct {
     double effect_slope, effect_center;
 } proportional_params;
 
-_Static_assert(sizeof(proportional_params) <= MSCSIM_MODEL_PARAMS_MAX, "params too large");
+/* Its config keys; rank places them in their section's listing (sim/config/keys.c). */
+enum {
+    KEY_NONFITTER_SLOPE,
+    KEY_NONFITTER_R,
+    KEY_R_SD,
+    KEY_NOISE_SD,
+    KEY_CONTROL_R,
+    KEY_MSC_R,
+    KEY_CONTROL_SHARE,
+    KEY_MSC_SHARE,
+    KEY_COUNT
+};
+
+#define R_HELP                                                                               \
+    "Share of the lost function that fitters regain (0.7: proportional recovery rule, "     \
+    "domain.md section 3)."
+#define SHARE_HELP                                                                           \
+    "Probability of being a non-fitter at half the range lost (about 30 % overall, "        \
+    "domain.md section 3)."
+
+static const sim_key proportional_keys[KEY_COUNT] = {
+    [KEY_NONFITTER_SLOPE] = {"model", "nonfitter_slope", SIM_KEY_DOUBLE, .min = -HUGE_VAL,
+                             .max = HUGE_VAL, .default_text = "4",
+                             .help = "Log-odds of being a non-fitter per unit of impairment "
+                                     "(share of the range lost); assumption: non-fitters are "
+                                     "mostly severe (domain.md section 3).",
+                             .label = "non-fitter log-odds per unit of impairment", .rank = 20},
+    [KEY_NONFITTER_R] = {"model", "nonfitter_r", SIM_KEY_DOUBLE, .min = 0, .max = 1,
+                         .default_text = "0.1",
+                         .help = "Share of the lost function non-fitters regain (assumption: "
+                                 "little).",
+                         .label = "non-fitters' recovery share", .rank = 21},
+    [KEY_R_SD] = {"model", "r_sd", SIM_KEY_DOUBLE, .min = 0, .max = 1, .default_text = "0.1",
+                  .help = SIM_R_SD_HELP, .label = SIM_R_SD_LABEL, .rank = 22},
+    [KEY_NOISE_SD] = {"model", "noise_sd", SIM_KEY_DOUBLE, .min = 0, .max = HUGE_VAL,
+                      .default_text = "4",
+                      .help = "Residual sd of the gain, in points (assumption).",
+                      .label = "residual SD of the gain (points)", .rank = 23},
+    [KEY_CONTROL_R] = {"control", "r", SIM_KEY_DOUBLE, .min = 0, .max = 1, .default_text = "0.7",
+                       .help = R_HELP, .label = "control recovery share r", .rank = 30},
+    [KEY_MSC_R] = {"msc", "r", SIM_KEY_DOUBLE, .min = 0, .max = 1, .default_text = "0.7",
+                   .help = R_HELP, .label = "MSC recovery share r", .rank = 30},
+    [KEY_CONTROL_SHARE] = {"control", "nonfitter_share", SIM_KEY_DOUBLE, .min = 0, .max = 1,
+                           .flags = SIM_KEY_MIN_EXCLUSIVE | SIM_KEY_MAX_EXCLUSIVE,
+                           .default_text = "0.3", .help = SHARE_HELP,
+                           .label = "control non-fitter share", .rank = 31},
+    [KEY_MSC_SHARE] = {"msc", "nonfitter_share", SIM_KEY_DOUBLE, .min = 0, .max = 1,
+                       .flags = SIM_KEY_MIN_EXCLUSIVE | SIM_KEY_MAX_EXCLUSIVE,
+                       .default_text = "0.3", .help = SHARE_HELP,
+                       .label = "MSC non-fitter share", .rank = 31},
+};
+
+static double number(const mscsim_config *cfg, int key)
+{
+    return sim_model_value(cfg, &sim_model_proportional, key)->number;
+}
 
 static unsigned proportional_needs(const mscsim_config *cfg)
 {
     return MSCSIM_NEED_BASELINE | sim_effect_needs(cfg);
-}
-
-/* Fails unless value is a finite number in [lo, hi]; the error names section.key. */
-static int check_range(const mscsim_config *cfg, const char *section, const char *key,
-                       double value, double lo, double hi, mscsim_error *err)
-{
-    if (isfinite(value) && value >= lo && value <= hi)
-        return MSCSIM_OK;
-    sim_error_set(err, MSCSIM_ERANGE, "must be a finite number in [%g, %g] (got %g)", lo, hi,
-                     value);
-    return mscsim_config_error_at(cfg, section, key, err);
 }
 
 static double logit(double q)
@@ -94,28 +141,26 @@ static double logit(double q)
 static int proportional_prepare(const mscsim_config *cfg, void *out, mscsim_error *err)
 {
     mscsim_scale scale;
-    int status = mscsim_scale_from_config(cfg, &scale, err);
+    int status = sim_model_bounded_scale(cfg, &sim_model_proportional,
+                                         "recovery is a share of the function lost", &scale, err);
     if (status)
         return status;
-    if (!mscsim_scale_bounded(&scale) || !isfinite(scale.min) || !isfinite(scale.max)) {
-        sim_error_set(err, MSCSIM_ECONFIG,
-                         "the proportional model needs a bounded scale (fma_ue, fma_le, "
-                         "fma_motor, barthel, nihss or custom): recovery is a share of the "
-                         "function lost");
-        return mscsim_config_error_at(cfg, "outcome", "scale", err);
-    }
     static const char *const section[MSCSIM_ARM_COUNT] = {"control", "msc"};
+    double r[MSCSIM_ARM_COUNT] = {number(cfg, KEY_CONTROL_R), number(cfg, KEY_MSC_R)};
+    double share[MSCSIM_ARM_COUNT] = {number(cfg, KEY_CONTROL_SHARE), number(cfg, KEY_MSC_SHARE)};
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
-        if ((status = check_range(cfg, section[a], "r", cfg->arm[a].r, 0, 1, err)) ||
-            (status = check_range(cfg, section[a], "nonfitter_share",
-                                  cfg->arm[a].nonfitter_share, 0, 1, err)))
+        if ((status = sim_model_check_range(cfg, section[a], "r", r[a], 0, 1, err)) ||
+            (status = sim_model_check_range(cfg, section[a], "nonfitter_share", share[a], 0, 1,
+                                            err)))
             return status;
     }
-    if ((status = check_range(cfg, "model", "nonfitter_r", cfg->nonfitter_r, 0, 1, err)) ||
-        (status = check_range(cfg, "model", "r_sd", cfg->r_sd, 0, HUGE_VAL, err)) ||
-        (status = check_range(cfg, "model", "noise_sd", cfg->noise_sd, 0, HUGE_VAL, err)) ||
-        (status = check_range(cfg, "model", "nonfitter_slope", cfg->nonfitter_slope, -HUGE_VAL,
-                              HUGE_VAL, err)))
+    double nonfitter_r = number(cfg, KEY_NONFITTER_R), r_sd = number(cfg, KEY_R_SD);
+    double noise_sd = number(cfg, KEY_NOISE_SD), slope = number(cfg, KEY_NONFITTER_SLOPE);
+    if ((status = sim_model_check_range(cfg, "model", "nonfitter_r", nonfitter_r, 0, 1, err)) ||
+        (status = sim_model_check_range(cfg, "model", "r_sd", r_sd, 0, HUGE_VAL, err)) ||
+        (status = sim_model_check_range(cfg, "model", "noise_sd", noise_sd, 0, HUGE_VAL, err)) ||
+        (status = sim_model_check_range(cfg, "model", "nonfitter_slope", slope, -HUGE_VAL,
+                                        HUGE_VAL, err)))
         return status;
 
     proportional_params p;
@@ -126,8 +171,8 @@ static int proportional_prepare(const mscsim_config *cfg, void *out, mscsim_erro
     p.dir = mscsim_scale_orientation(&scale);
     p.inv_range = 1.0 / (scale.max - scale.min);
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
-        p.r[a] = cfg->arm[a].r;
-        p.logit_q[a] = logit(cfg->arm[a].nonfitter_share);
+        p.r[a] = r[a];
+        p.logit_q[a] = logit(share[a]);
     }
     const mscsim_arm_config *msc = &cfg->arm[MSCSIM_ARM_MSC];
     p.dlogit = p.logit_q[MSCSIM_ARM_MSC] == p.logit_q[MSCSIM_ARM_CONTROL]
@@ -140,10 +185,10 @@ static int proportional_prepare(const mscsim_config *cfg, void *out, mscsim_erro
                          "strictly between 0 and 1");
         return mscsim_config_error_at(cfg, "msc", "nonfitter_share", err);
     }
-    p.nonfitter_slope = cfg->nonfitter_slope;
-    p.nonfitter_r = cfg->nonfitter_r;
-    p.r_sd = cfg->r_sd;
-    p.noise_sd = cfg->noise_sd;
+    p.nonfitter_slope = slope;
+    p.nonfitter_r = nonfitter_r;
+    p.r_sd = r_sd;
+    p.noise_sd = noise_sd;
     p.effect_slope = msc->effect_slope;
     p.effect_center = msc->effect_center;
     memcpy(out, &p, sizeof p);
@@ -169,10 +214,8 @@ static void proportional_simulate(const void *params, mscsim_rng *rng, mscsim_ar
     het.effect_slope = p->effect_slope;
     het.effect_center = p->effect_center;
     const double *base = arm->cov->baseline; /* declared in needs(), so drawn */
-    const int nv = arm->visit_count;
     for (size_t i = 0; i < arm->n; i++) {
-        /* Clamp into the range; comparisons keep a NaN baseline NaN. */
-        double b = base[i] < p->lo ? p->lo : (base[i] > p->hi ? p->hi : base[i]);
+        double b = sim_clamp_baseline(base[i], p->lo, p->hi);
         double potential = p->dir * (p->best - b);
         double s = potential * p->inv_range;
         double r_mean = p->r[a], lq = p->logit_q[a];
@@ -194,10 +237,7 @@ static void proportional_simulate(const void *params, mscsim_rng *rng, mscsim_ar
         double gain = share * potential;
         if (p->noise_sd > 0.0)
             gain += p->noise_sd * mscsim_rnorm_std(rng);
-        double y = b + p->dir * gain;
-        /* A plateau model: should it ever be asked for several visits, each gets it. */
-        for (int v = 0; v < nv; v++)
-            arm->true_score[i * (size_t)nv + (size_t)v] = arm->score[i * (size_t)nv + (size_t)v] = y;
+        sim_plateau_scores(arm, i, b + p->dir * gain);
     }
 }
 
@@ -207,6 +247,11 @@ const mscsim_model_type sim_model_proportional = {
                    "non-fitters little (Prabhakaran 2008, Winters 2015).",
     .outcome = MSCSIM_OUTCOME_CONTINUOUS,
     .multi_visit = 0,
+    .has_baseline_score = 1,
+    .draws_deaths = 1,
+    .keys = proportional_keys,
+    .key_count = KEY_COUNT,
+    .params_size = sizeof(proportional_params),
     .needs = proportional_needs,
     .prepare = proportional_prepare,
     .true_effect = proportional_true_effect,

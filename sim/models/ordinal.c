@@ -17,7 +17,7 @@
  *       mRS_i = smallest k with U_i - delta_i <= theta_k (6 if none)
  *             = #{k : theta_k < U_i - delta_i},
  *   with delta_i = log(OR) * m_i for msc (m_i the effect multiplier of [msc] effect_slope,
- *   sim/model_util.h) and 0 for control. Then P(mRS <= k) = plogis(theta_k + delta_i): the
+ *   sim/models/model_util.h) and 0 for control. Then P(mRS <= k) = plogis(theta_k + delta_i): the
  *   odds of mRS <= k are exp(delta_i) times the control odds, so delta > 0 lowers
  *   (improves) the mRS.
  *
@@ -88,18 +88,18 @@
 #include <string.h>
 
 #include "analytic_impl.h"
+#include "config_impl.h"
 #include "internal.h"
 #include "mathlib.h"
 #include "model_util.h"
 #include "mscsim/dist.h"
 #include "mscsim/model.h"
+#include "tolerance.h"
 
 #define LEVELS MSCSIM_MRS_LEVELS /* mRS 0..6 */
 #define CUTS (LEVELS - 1)        /* cut points k = 0..5 between them */
 
-/* [control] probs must sum to 1 within this (then they are renormalised), as the alias
- * table set-up requires. */
-#define PROBS_SUM_TOL 1e-9
+extern const mscsim_model_type sim_model_ordinal;
 
 /* NIHSS scale range (shared/domain.md section 2): the normal-score table has one cell per
  * whole value 0..42. */
@@ -113,8 +113,8 @@
 typedef enum { DRAW_ALIAS, DRAW_LATENT, DRAW_CORRELATED } draw_method;
 
 /* Alias table for 7 categories: the first LEVELS entries of the mscsim_categorical that
- * mscsim_categorical_init sets up (the full struct is sized for 64 categories, and two of
- * them would not fit in MSCSIM_MODEL_PARAMS_MAX). */
+ * mscsim_categorical_init sets up (the full struct is sized for 64 categories: two of them
+ * would make the parameter block several times larger). */
 typedef struct {
     double threshold[LEVELS];
     int alias[LEVELS];
@@ -133,7 +133,31 @@ typedef struct {
     double gcum[NIHSS_CELLS + 1];
 } ordinal_params;
 
-_Static_assert(sizeof(ordinal_params) <= MSCSIM_MODEL_PARAMS_MAX, "params too large");
+/* Its config keys; rank places them in their section's listing (sim/config/keys.c). */
+enum { KEY_LATENT_CORR, KEY_PROBS, KEY_ODDS_RATIO, KEY_COUNT };
+
+static const sim_key ordinal_keys[KEY_COUNT] = {
+    [KEY_LATENT_CORR] = {"model", "latent_corr", SIM_KEY_DOUBLE, .min = -1, .max = 1,
+                         .flags = SIM_KEY_MIN_EXCLUSIVE | SIM_KEY_MAX_EXCLUSIVE,
+                         .default_text = "0",
+                         .help = "Correlation of the latent mRS variable with baseline NIHSS "
+                                 "(positive: more severe patients do worse).",
+                         .label = "latent correlation of the mRS with NIHSS", .rank = 50},
+    [KEY_PROBS] = {"control", "probs", SIM_KEY_DOUBLE_LIST, .max_count = MSCSIM_MRS_LEVELS,
+                   .min = 0, .max = 1,
+                   .help = "P(mRS = 0..6) in the control arm, seven values summing to 1.",
+                   .rank = 70, .required_why = "the control mRS distribution"},
+    [KEY_ODDS_RATIO] = {"msc", "odds_ratio", SIM_KEY_DOUBLE, .min = 0, .max = HUGE_VAL,
+                        .flags = SIM_KEY_MIN_EXCLUSIVE, .default_text = "1",
+                        .help = "Common odds ratio of a better mRS (proportional odds; > 1 = "
+                                "better).",
+                        .label = "MSC common odds ratio (mRS)", .rank = 70},
+};
+
+static const mscsim_key_value *value(const mscsim_config *cfg, int key)
+{
+    return sim_model_value(cfg, &sim_model_ordinal, key);
+}
 
 /* {==================================================================================
  * Preparation
@@ -182,7 +206,7 @@ static int prepare_nihss_table(const mscsim_config *cfg, ordinal_params *p, mscs
                          "latent_corr = %g needs a [baseline] nihss distribution with a "
                          "quantile function (normal, truncnormal, uniform, lognormal, fixed "
                          "or discrete; not none or empirical)",
-                         cfg->latent_corr);
+                         value(cfg, KEY_LATENT_CORR)->number);
         return mscsim_config_error_at(cfg, "model", "latent_corr", err);
     }
     int lo = window_bound(cfg->nihss_min, 1), hi = window_bound(cfg->nihss_max, 0);
@@ -199,7 +223,7 @@ static int prepare_nihss_table(const mscsim_config *cfg, ordinal_params *p, mscs
         sim_error_set(err, MSCSIM_ECONFIG,
                          "gives no whole NIHSS value 0..42 inside the eligibility window "
                          "[%g, %g], so latent_corr = %g has nothing to correlate with",
-                         cfg->nihss_min, cfg->nihss_max, cfg->latent_corr);
+                         cfg->nihss_min, cfg->nihss_max, value(cfg, KEY_LATENT_CORR)->number);
         return mscsim_config_error_at(cfg, "baseline", "nihss", err);
     }
     double acc = 0.0;
@@ -228,28 +252,29 @@ static int ordinal_prepare(const mscsim_config *cfg, void *out, mscsim_error *er
         return mscsim_config_error_at(cfg, "analysis", "responder_on", err);
     }
 
-    const mscsim_arm_config *ctl = &cfg->arm[MSCSIM_ARM_CONTROL];
-    if (ctl->probs_count != LEVELS)
+    const double *probs = value(cfg, KEY_PROBS)->list.values;
+    int probs_count = value(cfg, KEY_PROBS)->list.count;
+    if (probs_count != LEVELS)
         return fail_at(cfg, "control", "probs", err, MSCSIM_ECONFIG,
-                       "needs 7 probabilities, of mRS 0..6 (got %g)", ctl->probs_count);
+                       "needs 7 probabilities, of mRS 0..6 (got %g)", probs_count);
     double sum = 0.0;
     for (int k = 0; k < LEVELS; k++) {
-        if (!(ctl->probs[k] >= 0.0) || !isfinite(ctl->probs[k])) {
+        if (!(probs[k] >= 0.0) || !isfinite(probs[k])) {
             sim_error_set(err, MSCSIM_ERANGE,
                              "P(mRS = %d) = %g; each probability must be a finite number >= 0",
-                             k, ctl->probs[k]);
+                             k, probs[k]);
             return mscsim_config_error_at(cfg, "control", "probs", err);
         }
-        sum += ctl->probs[k];
+        sum += probs[k];
     }
-    if (!(fabs(sum - 1.0) <= PROBS_SUM_TOL))
+    if (!sim_sums_to_one(sum)) /* then renormalised by the alias table set-up */
         return fail_at(cfg, "control", "probs", err, MSCSIM_ECONFIG,
                        "probabilities sum to %.15g; they must sum to 1 (within 1e-9)", sum);
-    double odds_ratio = cfg->arm[MSCSIM_ARM_MSC].odds_ratio;
+    double odds_ratio = value(cfg, KEY_ODDS_RATIO)->number;
     if (!(odds_ratio > 0.0) || !isfinite(odds_ratio))
         return fail_at(cfg, "msc", "odds_ratio", err, MSCSIM_ERANGE,
                        "common odds ratio %g must be a finite number > 0", odds_ratio);
-    double c = cfg->latent_corr;
+    double c = value(cfg, KEY_LATENT_CORR)->number;
     if (!(fabs(c) < 1.0))
         return fail_at(cfg, "model", "latent_corr", err, MSCSIM_ERANGE,
                        "%g must lie strictly between -1 and 1", c);
@@ -257,7 +282,7 @@ static int ordinal_prepare(const mscsim_config *cfg, void *out, mscsim_error *er
     ordinal_params p;
     memset(&p, 0, sizeof p);
     p.log_or = log(odds_ratio);
-    memcpy(p.probs, ctl->probs, sizeof p.probs);
+    memcpy(p.probs, probs, sizeof p.probs);
     p.odds_ratio = odds_ratio;
     p.corr = c;
     p.resid = sqrt(1.0 - c * c);
@@ -266,7 +291,7 @@ static int ordinal_prepare(const mscsim_config *cfg, void *out, mscsim_error *er
 
     /* OR = 1 copies the control arm exactly, so a null design's truth is exactly 0. */
     for (int k = 0; k < CUTS; k++)
-        p.cum[MSCSIM_ARM_MSC][k] = sim_po_cut(ctl->probs, LEVELS, k, p.log_or,
+        p.cum[MSCSIM_ARM_MSC][k] = sim_po_cut(probs, LEVELS, k, p.log_or,
                                                  &p.cum[MSCSIM_ARM_CONTROL][k], &p.theta[k]);
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
         /* Control: the configured probabilities themselves (the set-up renormalises them),
@@ -274,7 +299,7 @@ static int ordinal_prepare(const mscsim_config *cfg, void *out, mscsim_error *er
         double prob[LEVELS];
         for (int k = 0; k < LEVELS; k++) {
             double upto = k < CUTS ? p.cum[a][k] : 1.0, before = k > 0 ? p.cum[a][k - 1] : 0.0;
-            prob[k] = a == MSCSIM_ARM_CONTROL || p.log_or == 0.0 ? ctl->probs[k]
+            prob[k] = a == MSCSIM_ARM_CONTROL || p.log_or == 0.0 ? probs[k]
                                                                  : fmax(upto - before, 0.0);
         }
         for (int k = 0; k < CUTS; k++)
@@ -297,7 +322,8 @@ static int ordinal_prepare(const mscsim_config *cfg, void *out, mscsim_error *er
 
 static unsigned ordinal_needs(const mscsim_config *cfg)
 {
-    return (cfg->latent_corr != 0.0 ? MSCSIM_NEED_NIHSS : 0u) | sim_effect_needs(cfg);
+    return (value(cfg, KEY_LATENT_CORR)->number != 0.0 ? MSCSIM_NEED_NIHSS : 0u) |
+           sim_effect_needs(cfg);
 }
 
 /* {==================================================================================
@@ -462,6 +488,12 @@ const mscsim_model_type sim_model_ordinal = {
                    "latent correlation with baseline NIHSS.",
     .outcome = MSCSIM_OUTCOME_ORDINAL,
     .multi_visit = 0,
+    .has_baseline_score = 0,
+    .draws_deaths = 0,
+    .fixed_scale = MSCSIM_SCALE_MRS,
+    .keys = ordinal_keys,
+    .key_count = KEY_COUNT,
+    .params_size = sizeof(ordinal_params),
     .needs = ordinal_needs,
     .prepare = ordinal_prepare,
     .true_effect = ordinal_true_effect,

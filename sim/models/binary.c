@@ -8,15 +8,32 @@
 #include <string.h>
 
 #include "analytic_impl.h"
+#include "config_impl.h"
 #include "internal.h"
 #include "model_util.h"
 #include "mscsim/dist.h"
 #include "mscsim/model.h"
 
+extern const mscsim_model_type sim_model_binary;
+
 typedef struct {
     double p[MSCSIM_ARM_COUNT];
     mscsim_arm_config msc;
 } binary_params;
+
+/* Its config keys; rank places them in their section's listing (sim/config/keys.c). */
+enum { KEY_CONTROL_P, KEY_MSC_P, KEY_COUNT };
+
+#define P_HELP "Probability of the favourable binary outcome."
+
+static const sim_key binary_keys[KEY_COUNT] = {
+    [KEY_CONTROL_P] = {"control", "p", SIM_KEY_DOUBLE, .min = 0, .max = 1, .default_text = "0.5",
+                       .help = P_HELP, .label = "control probability of the favourable outcome",
+                       .rank = 20},
+    [KEY_MSC_P] = {"msc", "p", SIM_KEY_DOUBLE, .min = 0, .max = 1, .default_text = "0.5",
+                   .help = P_HELP, .label = "MSC probability of the favourable outcome",
+                   .rank = 20},
+};
 
 static unsigned binary_needs(const mscsim_config *cfg)
 {
@@ -28,7 +45,7 @@ static int binary_prepare(const mscsim_config *cfg, void *out, mscsim_error *err
     (void)err; /* p is fully checked by its range. */
     binary_params p;
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
-        p.p[a] = cfg->arm[a].p;
+        p.p[a] = sim_model_value(cfg, &sim_model_binary, a ? KEY_MSC_P : KEY_CONTROL_P)->number;
     p.msc = cfg->arm[MSCSIM_ARM_MSC];
     memcpy(out, &p, sizeof p);
     return MSCSIM_OK;
@@ -77,6 +94,11 @@ const mscsim_model_type sim_model_binary = {
     .description = "Favourable binary outcome with probability p per arm.",
     .outcome = MSCSIM_OUTCOME_BINARY,
     .multi_visit = 0,
+    .has_baseline_score = 0,
+    .draws_deaths = 1,
+    .keys = binary_keys,
+    .key_count = KEY_COUNT,
+    .params_size = sizeof(binary_params),
     .needs = binary_needs,
     .prepare = binary_prepare,
     .true_effect = binary_true_effect,

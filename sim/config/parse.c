@@ -1,0 +1,331 @@
+/*
+ * Strict parsing of one config value into a key's storage (its field in mscsim_config or
+ * its model value). Numbers are read in the C locale (sim_strtod), so a host program's
+ * setlocale() changes nothing.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config_impl.h"
+#include "internal.h"
+#include "mscsim/output.h"
+#include "number.h"
+
+void sim_append(char *buf, size_t len, const char *s)
+{
+    size_t used = strlen(buf);
+    if (used < len)
+        snprintf(buf + used, len - used, "%s", s);
+}
+
+void sim_config_describe_range(const sim_key *k, char *buf, size_t len)
+{
+    char lo[32], hi[32];
+    mscsim_format_double(lo, sizeof lo, k->min);
+    mscsim_format_double(hi, sizeof hi, k->max);
+    snprintf(buf, len, "%c%s, %s%c", (k->flags & SIM_KEY_MIN_EXCLUSIVE) ? '(' : '[', lo, hi,
+             (k->flags & SIM_KEY_MAX_EXCLUSIVE) ? ')' : ']');
+}
+
+static int check_range(const sim_key *k, double v, const char *text, mscsim_error *err)
+{
+    int below = (k->flags & SIM_KEY_MIN_EXCLUSIVE) ? v <= k->min : v < k->min;
+    int above = (k->flags & SIM_KEY_MAX_EXCLUSIVE) ? v >= k->max : v > k->max;
+    if (below || above) {
+        char range[96];
+        sim_config_describe_range(k, range, sizeof range);
+        return sim_error_set(err, MSCSIM_ERANGE, "%s is out of range %s", text, range);
+    }
+    return MSCSIM_OK;
+}
+
+static int parse_long(const sim_key *k, const char *text, long *out, mscsim_error *err)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    while (isspace((unsigned char)*end))
+        end++;
+    if (end == text || *end != '\0')
+        return sim_error_set(err, MSCSIM_ESYNTAX, "'%s' is not a whole number", text);
+    if (errno == ERANGE)
+        return sim_error_set(err, MSCSIM_ERANGE, "'%s' is too large", text);
+    *out = v;
+    return check_range(k, (double)v, text, err);
+}
+
+static int parse_double(const sim_key *k, const char *text, double *out, mscsim_error *err)
+{
+    char *end;
+    errno = 0;
+    double v = sim_strtod(text, &end);
+    while (isspace((unsigned char)*end))
+        end++;
+    if (end == text || *end != '\0' || isnan(v))
+        return sim_error_set(err, MSCSIM_ESYNTAX, "'%s' is not a number", text);
+    if ((errno == ERANGE && !isinf(v)) || (isinf(v) && !(k->flags & SIM_KEY_ALLOW_INFINITE)))
+        return sim_error_set(err, MSCSIM_ERANGE, "'%s' is not a finite number", text);
+    *out = v;
+    return check_range(k, v, text, err);
+}
+
+static int parse_u64(const char *text, uint64_t *out, mscsim_error *err)
+{
+    char *end;
+    errno = 0;
+    const char *s = text;
+    while (isspace((unsigned char)*s))
+        s++;
+    unsigned long long v = strtoull(s, &end, 10);
+    while (isspace((unsigned char)*end))
+        end++;
+    if (end == s || *end != '\0' || *s == '-' || *s == '+')
+        return sim_error_set(err, MSCSIM_ESYNTAX, "'%s' is not a whole number >= 0", text);
+    if (errno == ERANGE)
+        return sim_error_set(err, MSCSIM_ERANGE, "'%s' is larger than 2^64 - 1", text);
+    *out = (uint64_t)v;
+    return MSCSIM_OK;
+}
+
+int sim_config_parse_name(const char *text, char *out, mscsim_error *err)
+{
+    size_t len = strlen(text);
+    if (len == 0 || len >= MSCSIM_NAME_LEN)
+        return sim_error_set(err, MSCSIM_ESYNTAX, "a name needs 1 to %d characters",
+                                MSCSIM_NAME_LEN - 1);
+    for (size_t i = 0; i < len; i++)
+        if (!isalnum((unsigned char)text[i]) && !strchr("_-.", text[i]))
+            return sim_error_set(err, MSCSIM_ESYNTAX,
+                                    "'%s' may hold only letters, digits, '_', '-' and '.'", text);
+    memcpy(out, text, len + 1);
+    return MSCSIM_OK;
+}
+
+/* Splits text at commas into at most max items of up to item_len - 1 characters each,
+ * calling parse_item(index, item) for each; returns the count or -1 with err set. */
+typedef int (*item_parser)(const sim_key *k, int index, const char *item, void *field,
+                           mscsim_error *err);
+
+static int parse_list(const sim_key *k, const char *text, void *field, item_parser parse_item,
+                      mscsim_error *err)
+{
+    char item[128];
+    int count = 0;
+    const char *p = text;
+    for (;;) {
+        size_t w = strcspn(p, ",");
+        if (count == k->max_count)
+            return sim_error_set(err, MSCSIM_ERANGE, "more than %d values", k->max_count), -1;
+        if (w >= sizeof item)
+            return sim_error_set(err, MSCSIM_ESYNTAX, "value too long: '%.40s...'", p), -1;
+        /* Items are trimmed on both sides: "welch , ancova" lists welch and ancova. */
+        size_t len = w;
+        while (len > 0 && isspace((unsigned char)p[len - 1]))
+            len--;
+        memcpy(item, p, len);
+        item[len] = '\0';
+        const char *t = item;
+        while (isspace((unsigned char)*t))
+            t++;
+        if (parse_item(k, count, t, field, err))
+            return -1;
+        count++;
+        if (p[w] == '\0')
+            break;
+        p += w + 1;
+    }
+    return count;
+}
+
+static int long_item(const sim_key *k, int index, const char *item, void *field,
+                     mscsim_error *err)
+{
+    return parse_long(k, item, (long *)field + index, err);
+}
+
+static int double_item(const sim_key *k, int index, const char *item, void *field,
+                       mscsim_error *err)
+{
+    return parse_double(k, item, (double *)field + index, err);
+}
+
+static int parse_analysis(const char *text, char *out, mscsim_error *err);
+
+static int analysis_item(const sim_key *k, int index, const char *item, void *field,
+                         mscsim_error *err)
+{
+    (void)k;
+    return parse_analysis(item, (char *)field + (size_t)index * MSCSIM_NAME_LEN, err);
+}
+
+static int parse_choice(const sim_key *k, const char *text, int *out, mscsim_error *err);
+
+static int choice_item(const sim_key *k, int index, const char *item, void *field,
+                       mscsim_error *err)
+{
+    return parse_choice(k, item, (int *)field + index, err);
+}
+
+/* One "r:tau_weeks:weight" triple; their cross-value rules are the model's to check. */
+static int subgroup_item(const sim_key *k, int index, const char *item, void *field,
+                         mscsim_error *err)
+{
+    (void)k;
+    mscsim_subgroup *g = (mscsim_subgroup *)field + index;
+    double v[3];
+    const char *p = item;
+    for (int i = 0; i < 3; i++) {
+        char *end;
+        errno = 0;
+        v[i] = sim_strtod(p, &end);
+        if (end == p || errno == ERANGE || !isfinite(v[i]))
+            break;
+        while (isspace((unsigned char)*end))
+            end++;
+        if (i < 2 && *end != ':')
+            break;
+        if (i == 2) {
+            if (*end != '\0')
+                break;
+            *g = (mscsim_subgroup){v[0], v[1], v[2]};
+            return MSCSIM_OK;
+        }
+        p = end + 1;
+    }
+    return sim_error_set(err, MSCSIM_ESYNTAX, "'%s' is not r:tau_weeks:weight", item);
+}
+
+/* Parses a list into a scratch copy first so a failed parse leaves the field unchanged. */
+static int parse_list_key(const sim_key *k, const char *text, void *field, int *count_field,
+                          item_parser parse_item, size_t item_size, mscsim_error *err)
+{
+    unsigned char scratch[MSCSIM_MAX_N_VALUES * sizeof(mscsim_subgroup)];
+    if ((size_t)k->max_count * item_size > sizeof scratch)
+        return sim_error_set(err, MSCSIM_EINVAL, "internal: list too long");
+    int count = parse_list(k, text, scratch, parse_item, err);
+    if (count < 0)
+        return err ? err->code : MSCSIM_ESYNTAX;
+    memcpy(field, scratch, (size_t)count * item_size);
+    *count_field = count;
+    return MSCSIM_OK;
+}
+
+static int parse_ratio(const sim_key *k, const char *text, int out[2], mscsim_error *err)
+{
+    const char *colon = strchr(text, ':');
+    if (!colon)
+        return sim_error_set(err, MSCSIM_ESYNTAX, "'%s' is not a ratio like 1:2", text);
+    char left[32];
+    size_t w = (size_t)(colon - text);
+    if (w >= sizeof left)
+        return sim_error_set(err, MSCSIM_ESYNTAX, "'%s' is not a ratio like 1:2", text);
+    memcpy(left, text, w);
+    left[w] = '\0';
+    long c, m;
+    int status = parse_long(k, left, &c, err);
+    if (!status)
+        status = parse_long(k, colon + 1, &m, err);
+    if (status)
+        return status;
+    out[0] = (int)c;
+    out[1] = (int)m;
+    return MSCSIM_OK;
+}
+
+/* Appends name to a ", "-separated list of known names. */
+static void add_known(char *buf, size_t len, const char *name)
+{
+    if (buf[0])
+        sim_append(buf, len, ", ");
+    sim_append(buf, len, name);
+}
+
+static int parse_choice(const sim_key *k, const char *text, int *out, mscsim_error *err)
+{
+    char known[256] = "";
+    for (int i = 0; k->choices[i]; i++) {
+        if (strcmp(k->choices[i], text) == 0) {
+            *out = i;
+            return MSCSIM_OK;
+        }
+        add_known(known, sizeof known, k->choices[i]);
+    }
+    return sim_error_set(err, MSCSIM_ERANGE, "unknown value '%s' (known: %s)", text, known);
+}
+
+static int parse_model(const char *text, char *out, mscsim_error *err)
+{
+    if (mscsim_model_find(text))
+        return sim_config_parse_name(text, out, err);
+    char known[256] = "";
+    for (size_t i = 0; sim_models[i]; i++)
+        add_known(known, sizeof known, sim_models[i]->name);
+    return sim_error_set(err, MSCSIM_ERANGE, "unknown model '%s' (known: %s)", text, known);
+}
+
+static int parse_analysis(const char *text, char *out, mscsim_error *err)
+{
+    if (mscsim_analysis_find(text))
+        return sim_config_parse_name(text, out, err);
+    char known[256] = "";
+    const mscsim_analysis_type *const *a = mscsim_analysis_list();
+    for (size_t i = 0; a[i]; i++)
+        add_known(known, sizeof known, a[i]->name);
+    return sim_error_set(err, MSCSIM_ERANGE, "unknown analysis '%s' (known: %s)", text, known);
+}
+
+/* Parses text into the storage of key `index` in cfg; the error carries no location yet. */
+int sim_config_parse_value(size_t index, const char *text, mscsim_config *cfg, mscsim_error *err)
+{
+    const sim_key *k = sim_key_at(index, NULL);
+    int *count = NULL;
+    void *field = sim_key_field(index, cfg, &count);
+    long lv;
+    int status;
+    char why[256];
+    switch (k->type) {
+    case SIM_KEY_STRING:
+        return sim_config_parse_name(text, field, err);
+    case SIM_KEY_INT:
+        status = parse_long(k, text, &lv, err);
+        if (!status)
+            *(int *)field = (int)lv;
+        return status;
+    case SIM_KEY_LONG:
+        return parse_long(k, text, field, err);
+    case SIM_KEY_U64:
+        return parse_u64(text, field, err);
+    case SIM_KEY_DOUBLE:
+        return parse_double(k, text, field, err);
+    case SIM_KEY_LONG_LIST:
+        return parse_list_key(k, text, field, count, long_item, sizeof(long), err);
+    case SIM_KEY_DOUBLE_LIST:
+        return parse_list_key(k, text, field, count, double_item, sizeof(double), err);
+    case SIM_KEY_SUBGROUPS:
+        return parse_list_key(k, text, field, count, subgroup_item, sizeof(mscsim_subgroup), err);
+    case SIM_KEY_ANALYSIS_LIST:
+        return parse_list_key(k, text, field, count, analysis_item, MSCSIM_NAME_LEN, err);
+    case SIM_KEY_ENUM_LIST:
+        return parse_list_key(k, text, field, count, choice_item, sizeof(int), err);
+    case SIM_KEY_RATIO:
+        return parse_ratio(k, text, field, err);
+    case SIM_KEY_ENUM: {
+        int choice = 0;
+        status = parse_choice(k, text, &choice, err);
+        if (!status)
+            *(int *)field = choice; /* Enum fields are int-sized. */
+        return status;
+    }
+    case SIM_KEY_DIST:
+        status = mscsim_distspec_parse(text, field, why, sizeof why);
+        return status ? sim_error_set(err, status, "%s", why) : MSCSIM_OK;
+    case SIM_KEY_MODEL:
+        return parse_model(text, field, err);
+    case SIM_KEY_ANALYSIS:
+        return parse_analysis(text, field, err);
+    }
+    return sim_error_set(err, MSCSIM_EINVAL, "internal: key type %d", (int)k->type);
+}

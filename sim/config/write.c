@@ -1,0 +1,142 @@
+/* Writing a design: the resolved config (every key that applies, defaults included) and
+ * single values as it writes them. */
+#include <stddef.h>
+#include <string.h>
+
+#include "config_impl.h"
+#include "internal.h"
+#include "mscsim/output.h"
+#include "mscsim/version.h"
+
+/* The text of key `index` in cfg, as the parser reads it back. */
+static void format_value(size_t index, const mscsim_config *cfg, char *buf, size_t len)
+{
+    const sim_key *k = sim_key_at(index, NULL);
+    const int *count_field;
+    const void *field = sim_key_field_const(index, cfg, &count_field);
+    char num[128];
+    buf[0] = '\0';
+    switch (k->type) {
+    case SIM_KEY_STRING:
+    case SIM_KEY_MODEL:
+    case SIM_KEY_ANALYSIS:
+        snprintf(buf, len, "%s", (const char *)field);
+        break;
+    case SIM_KEY_INT:
+        snprintf(buf, len, "%d", *(const int *)field);
+        break;
+    case SIM_KEY_LONG:
+        snprintf(buf, len, "%ld", *(const long *)field);
+        break;
+    case SIM_KEY_U64:
+        snprintf(buf, len, "%llu", (unsigned long long)*(const uint64_t *)field);
+        break;
+    case SIM_KEY_DOUBLE:
+        mscsim_format_double(buf, len, *(const double *)field);
+        break;
+    case SIM_KEY_ANALYSIS_LIST:
+    case SIM_KEY_ENUM_LIST:
+    case SIM_KEY_LONG_LIST:
+    case SIM_KEY_DOUBLE_LIST:
+    case SIM_KEY_SUBGROUPS: {
+        int count = *count_field;
+        for (int i = 0; i < count; i++) {
+            if (i)
+                sim_append(buf, len, ", ");
+            if (k->type == SIM_KEY_ANALYSIS_LIST) {
+                sim_append(buf, len, (const char *)field + (size_t)i * MSCSIM_NAME_LEN);
+            } else if (k->type == SIM_KEY_ENUM_LIST) {
+                sim_append(buf, len, k->choices[((const int *)field)[i]]);
+            } else if (k->type == SIM_KEY_LONG_LIST) {
+                snprintf(num, sizeof num, "%ld", ((const long *)field)[i]);
+                sim_append(buf, len, num);
+            } else if (k->type == SIM_KEY_DOUBLE_LIST) {
+                mscsim_format_double(num, sizeof num, ((const double *)field)[i]);
+                sim_append(buf, len, num);
+            } else {
+                const mscsim_subgroup *g = (const mscsim_subgroup *)field + i;
+                char r[32], t[32], w[32];
+                snprintf(num, sizeof num, "%s:%s:%s", mscsim_format_double(r, sizeof r, g->r),
+                         mscsim_format_double(t, sizeof t, g->tau_weeks),
+                         mscsim_format_double(w, sizeof w, g->weight));
+                sim_append(buf, len, num);
+            }
+        }
+        break;
+    }
+    case SIM_KEY_RATIO:
+        snprintf(buf, len, "%d:%d", cfg->alloc[0], cfg->alloc[1]);
+        break;
+    case SIM_KEY_ENUM:
+        snprintf(buf, len, "%s", k->choices[*(const int *)field]);
+        break;
+    case SIM_KEY_DIST:
+        mscsim_distspec_format(field, buf, len);
+        break;
+    }
+}
+
+SIM_API int mscsim_config_format(const mscsim_config *cfg, const char *section,
+                                    const char *key, char *buf, size_t len)
+{
+    size_t index;
+    if (!sim_key_find(section, key, 0, &index))
+        return -1;
+    /* A key several models declare: the chosen model's row. */
+    const mscsim_model_type *owner, *model = mscsim_model_find(cfg->model);
+    for (size_t i = index; model && sim_key_find(section, key, i, &i); i++) {
+        sim_key_at(i, &owner);
+        if (owner == model) {
+            index = i;
+            break;
+        }
+    }
+    const sim_key *k = sim_key_at(index, &owner);
+    /* The scale and the endpoint as the design resolves them. */
+    if (!owner && k->offset == offsetof(mscsim_config, scale))
+        snprintf(buf, len, "%s", k->choices[mscsim_config_scale(cfg)]);
+    else if (!owner && k->offset == offsetof(mscsim_config, endpoint))
+        snprintf(buf, len, "%s", k->choices[mscsim_config_endpoint(cfg)]);
+    else
+        format_value(index, cfg, buf, len);
+    return 0;
+}
+
+SIM_API int mscsim_config_write(const mscsim_config *cfg, FILE *out, mscsim_error *err)
+{
+    fprintf(out, "# Resolved by mscsim %s from %s: every setting, defaults included.\n",
+            MSCSIM_VERSION_STRING, cfg->path);
+    const mscsim_model_type *model = mscsim_model_find(cfg->model);
+    const char *section = "";
+    size_t order[MSCSIM_MAX_KEYS], n = sim_key_order(order);
+    for (size_t o = 0; o < n; o++) {
+        size_t i = order[o];
+        const mscsim_model_type *owner;
+        const sim_key *k = sim_key_at(i, &owner);
+        /* A key two models declare is written once, from the chosen model's row. */
+        int applies = owner ? owner == model : model && sim_key_used_by(i, model);
+        if (!applies || (k->applies && !k->applies(cfg)))
+            continue;
+        if (strcmp(section, k->section) != 0) {
+            fprintf(out, "\n[%s]\n", k->section);
+            section = k->section;
+        }
+        char value[4096];
+        format_value(i, cfg, value, sizeof value);
+        if (!value[0])
+            continue; /* Unset, with no default (test when tests is used, and the reverse). */
+        fprintf(out, "%s = %s%s\n", k->key, value, cfg->key_line[i] == 0 ? "  ; default" : "");
+    }
+    if (cfg->sweep_count)
+        fprintf(out, "\n[sweep]\n");
+    for (int i = 0; i < cfg->sweep_count; i++) {
+        fprintf(out, "%s = ", cfg->sweep[i].name);
+        for (int v = 0; v < cfg->sweep[i].value_count; v++)
+            fprintf(out, "%s%s", v ? ", " : "", cfg->sweep[i].values[v]);
+        fprintf(out, "\n");
+    }
+    if (ferror(out))
+        return sim_error_set(err, MSCSIM_EIO, "cannot write the resolved config");
+    return MSCSIM_OK;
+}
+
