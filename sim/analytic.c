@@ -75,6 +75,7 @@
 
 #include "analytic_impl.h" /* mscsim_analytic_hook: which analysis an exact method runs */
 #include "internal.h"
+#include "tolerance.h"
 #include "model_util.h"
 #include "mathlib.h"
 #include "mscsim/analysis.h"
@@ -83,10 +84,6 @@
 /* Binomial tails below this are skipped in every sum (see METHOD): far below the ~1e-13
  * rounding of the sums themselves. */
 #define TAIL_SKIP 1e-15
-
-/* Whitehead's control probabilities must sum to 1 within this, as [control] probs do
- * (sim/model_ordinal.c); they are then renormalised. */
-#define PROBS_SUM_TOL 1e-9
 
 /* The exact enumerations run the analyses, which need a settings handle; they never
  * compute an interval, so its level is immaterial. */
@@ -248,7 +245,7 @@ SIM_API double mscsim_analytic_whitehead_power(long n0, long n1, const double *p
             return NAN;
         sum += probs[k];
     }
-    if (!(fabs(sum - 1.0) <= PROBS_SUM_TOL))
+    if (!sim_sums_to_one(sum)) /* as [control] probs must; then renormalised */
         return NAN;
     if (n0 < 1 || n1 < 1)
         return 0.0;

@@ -48,6 +48,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "tolerance.h"
 
 /* {==================================================================================
  * Ziggurat tables for the standard normal
@@ -550,10 +551,6 @@ SIM_API double mscsim_rchisq(mscsim_rng *rng, double df)
  * Categorical: alias method (Walker 1977, Vose 1991)
  * =================================================================================== */
 
-/* Probabilities must sum to 1 within this much: enough for values typed with 9+
- * decimals or computed in double, tight enough to catch a mistyped or missing entry. */
-#define CATEGORICAL_SUM_TOL 1e-9
-
 SIM_API int mscsim_categorical_init(mscsim_categorical *c, const double *p, int k,
                                        mscsim_error *err)
 {
@@ -574,11 +571,11 @@ SIM_API int mscsim_categorical_init(mscsim_categorical *c, const double *p, int 
                                     i + 1, p[i]);
         sum += p[i];
     }
-    if (!(fabs(sum - 1.0) <= CATEGORICAL_SUM_TOL))
+    if (!sim_sums_to_one(sum))
         return sim_error_set(err, MSCSIM_EINVAL,
                                 "categorical: probabilities sum to %.15g; they must sum to 1 "
                                 "(within %g)",
-                                sum, CATEGORICAL_SUM_TOL);
+                                sum, SIM_SUM_TO_ONE_TOL);
 
     /* Vose: scale to mean 1, then repeatedly fill a short column from a tall one. */
     double q[MSCSIM_CATEGORICAL_MAX];

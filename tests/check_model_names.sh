@@ -9,8 +9,6 @@
 #   sim/distspec.c      "normal" is the normal distribution, not the model;
 #   sim/config/validate.c "binary" and "ordinal" name outcome kinds in a message;
 #   sim/trial.c         "binary" is the name of the binary outcome's 0/1 scale;
-#   sim/analytic.c      picks its closed forms by model name until those formulas move
-#                       into the model files (the analytic hooks); remove it then.
 #
 # Usage: bash tests/check_model_names.sh SOURCE_DIR
 # Prints PASS/FAIL lines and "N passed, N failed"; exits 1 on a failure.
@@ -28,7 +26,6 @@ allowed() { # file name
     sim/distspec.c:normal) return 0 ;;
     sim/config/validate.c:binary | sim/config/validate.c:ordinal) return 0 ;;
     sim/trial.c:binary) return 0 ;;
-    sim/analytic.c:*) return 0 ;;
     esac
     return 1
 }

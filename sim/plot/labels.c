@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "mscsim/config.h"
 #include "mscsim/analysis.h"
 #include "mscsim/scale.h"
 #include "plot_internal.h"
@@ -17,36 +18,6 @@ static const label endpoint_names[] = {
     {"responder", "responders"},
 };
 
-/* Swept config keys (results columns named section.key). */
-static const label key_names[] = {
-    {"msc.mean", "MSC mean change (points)"},
-    {"control.mean", "control mean change (points)"},
-    {"msc.sd", "MSC SD of change (points)"},
-    {"control.sd", "control SD of change (points)"},
-    {"msc.p", "MSC probability of the favourable outcome"},
-    {"control.p", "control probability of the favourable outcome"},
-    {"msc.r", "MSC recovery share r"},
-    {"msc.r_gain", "MSC gain in recovery share r"},
-    {"msc.tau_ratio", "MSC ratio of the recovery time constant tau"},
-    {"msc.gain_shift", "MSC shift of the random gain (points)"},
-    {"msc.odds_ratio", "MSC common odds ratio (mRS)"},
-    {"msc.effect_slope", "MSC effect change per NIHSS point"},
-    {"msc.delay_days", "MSC effect delay (days)"},
-    {"model.rho", "correlation of baseline score and change"},
-    {"control.dropout", "control dropout"},
-    {"msc.dropout", "MSC dropout"},
-    {"control.mortality", "control mortality"},
-    {"msc.mortality", "MSC mortality"},
-    {"dropout.odds_ratio", "dropout odds ratio per SD"},
-    {"dropout.mechanism", "dropout mechanism"},
-    {"analysis.missing", "missing-data handling"},
-    {"analysis.endpoint", "endpoint"},
-    {"analysis.test", "analysis"},
-    {"trial.n", "Total sample size (patients)"},
-    {"trial.alpha", "significance level"},
-    {"trial.allocation", "allocation control:MSC"},
-};
-
 static const char *find_words(const label *table, size_t count, const char *code)
 {
     for (size_t i = 0; i < count; i++)
@@ -55,11 +26,11 @@ static const char *find_words(const label *table, size_t count, const char *code
     return NULL;
 }
 
-/* The one place a swept key's label is looked up, or NULL for none (to become the config
- * key table's label when that exists). */
+/* The one place a swept key's label is looked up: the key's own row (its model's file, or
+ * the generic key table), or NULL for none. */
 static const char *key_label(const char *key)
 {
-    return find_words(key_names, SIM_ARRAY_LEN(key_names), key);
+    return mscsim_config_key_label(key);
 }
 
 const char *sim_plot_key_words(const char *key)
