@@ -9,7 +9,9 @@
 #include <stddef.h>
 
 #include "mscsim/error.h"
+#include "mscsim/config.h"
 #include "mscsim/rng.h"
+#include "mscsim/scale.h"
 #include "mscsim/types.h"
 
 #ifdef __cplusplus
@@ -58,11 +60,11 @@ void mscsim_trial_data_set(mscsim_trial_data *data, const double *const y[MSCSIM
 
 /* ---- the trial pipeline ------------------------------------------------------------ */
 
-struct mscsim_config;
-
 /**
- * A prepared design: the population, the model and its parameters, the scale, the
- * endpoint, deaths and dropout. Built once, shared read-only by every thread. Opaque.
+ * A compiled design: the validated config (the design's own copy, the only one an engine
+ * reads), the population, the model and its parameters, the resolved scale, the endpoint,
+ * deaths and dropout, and the true effects. Built once, shared read-only by every thread.
+ * Opaque.
  */
 typedef struct mscsim_design mscsim_design;
 
@@ -81,19 +83,30 @@ typedef struct {
 } mscsim_trial_diag;
 
 /**
- * Prepares cfg (which must have passed mscsim_config_validate): prepares the model,
- * builds the population (reading empirical files, checking eligibility can be met) and,
- * when the model has no closed-form true effect, estimates it by simulating
- * MSCSIM_TRUTH_PATIENTS patients per arm without dropout. Errors name the config key.
- * On success the caller owns *out (mscsim_design_free).
+ * Compiles cfg: validates it (mscsim_config_validate; the one validation a design needs),
+ * copies it, prepares the model, builds the population (reading empirical files, checking
+ * eligibility can be met), calibrates dropout and, when the model has no closed-form true
+ * effect, estimates it by simulating MSCSIM_TRUTH_PATIENTS patients per arm without
+ * dropout. The design does not depend on [trial] n or [simulation] reps. Errors name the
+ * config key. On success the caller owns *out (mscsim_design_free); cfg is not kept.
  */
-int mscsim_design_new(const struct mscsim_config *cfg, mscsim_design **out, mscsim_error *err);
+int mscsim_design_new(const mscsim_config *cfg, mscsim_design **out, mscsim_error *err);
 
 /** Patients per arm used to estimate a true effect that has no closed form. */
 #define MSCSIM_TRUTH_PATIENTS 1000000
 
 /** Frees d; NULL is a no-op. */
 void mscsim_design_free(mscsim_design *d);
+
+/** The validated config d was compiled from (owned by d, valid while d lives). */
+const mscsim_config *mscsim_design_config(const mscsim_design *d);
+
+/** The scale scores are rounded and clipped to, resolved: mRS for the ordinal model, {0, 1}
+ * (higher is better) for the binary one, else [outcome] scale. Owned by d. */
+const mscsim_scale *mscsim_design_scale(const mscsim_design *d);
+
+/** Number of analyses of the design's config ([analysis] test or tests), at least 1. */
+int mscsim_design_analysis_count(const mscsim_design *d);
 
 /** True mean difference of the analysed endpoint (positive = msc better), and its Monte
  * Carlo standard error (0 when exact). */
