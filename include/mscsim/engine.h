@@ -80,7 +80,7 @@ int mscsim_engine_new_with_design(const mscsim_design *design, int want_p,
  * Re-targets eng to run n[0..n_count-1] (total randomized, 1 <= n_count <=
  * MSCSIM_MAX_N_VALUES, each leaving no arm empty under the design's allocation) with reps
  * >= 1 replicates each; nested_sizes = 1 draws trial r of every size from one stream (as
- * [simulation] nested_sizes). Every accumulator is reset, as in a new engine, so the
+ * mscsim_config's nested_sizes). Every accumulator is reset, as in a new engine, so the
  * results are those of an engine built for that run; the analysis settings and workspaces
  * are kept, and grown only when a larger arm needs it. For the sample-size search, which
  * evaluates many sizes of one design. Returns MSCSIM_OK, MSCSIM_EINVAL (eng unchanged) or

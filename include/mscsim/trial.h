@@ -18,17 +18,18 @@
 extern "C" {
 #endif
 
-
 /**
  * Sufficient statistics of one arm's analysed patients, computed in two passes (means
- * first, then centred sums) so they stay accurate for scores far from zero.
+ * first, then centred sums) so they stay accurate for scores far from zero. The x fields
+ * are filled only when the data carry x (mscsim_trial_data_set with x); the pipeline's
+ * trials carry none, so theirs are 0.
  */
 typedef struct {
     size_t n;       /**< Analysed patients. */
     double sum_y;   /**< Sum of endpoint values (the event count for a 0/1 endpoint). */
     double mean_y;  /**< Mean endpoint; 0 when n = 0. */
     double ss_y;    /**< Sum of squared deviations of y from mean_y. */
-    double mean_x;  /**< Mean baseline covariate. */
+    double mean_x;  /**< Mean of x. */
     double ss_x;    /**< Sum of squared deviations of x from mean_x. */
     double sp_xy;   /**< Sum of cross-products of deviations of x and y. */
 } mscsim_arm_stats;
@@ -37,7 +38,10 @@ typedef struct {
 typedef struct {
     mscsim_arm_stats arm[MSCSIM_ARM_COUNT];
     const double *y[MSCSIM_ARM_COUNT];  /**< Endpoint values, arm[a].n of them. */
-    const double *x[MSCSIM_ARM_COUNT];  /**< Baseline covariate of the same patients. */
+    /** A covariate of the same patients for ancova's sufficient-statistics fit (used when
+     * cov_count = 0), or NULL. mscsim_trial_simulate sets NULL: it hands the baseline to
+     * the adjusted analyses as a cov[] array instead (the more accurate fit far from 0). */
+    const double *x[MSCSIM_ARM_COUNT];
     /** 1 for an analysed patient who died by the primary visit (scored, not missing), or
      * NULL when nobody in the design can die. For analyses that rank deaths apart. */
     const unsigned char *died[MSCSIM_ARM_COUNT];
@@ -142,8 +146,8 @@ void mscsim_trial_simulate(const mscsim_design *d, mscsim_rng *rng, const size_t
 /**
  * One proper multiple imputation of the last trial simulated in w ([analysis] missing =
  * mi): every missing visit score up to the primary visit is drawn by sequential Bayesian
- * regression on the baseline and earlier visits, within each arm (sim/impute.h), and data
- * points at all randomized patients' endpoints. Returns MSCSIM_OK, or MSCSIM_ERANGE when a
+ * regression on the baseline and earlier visits, within each arm (sim/trial/impute.h), and
+ * data points at all randomized patients' endpoints. Returns MSCSIM_OK, or MSCSIM_ERANGE when a
  * visit has too few observed patients to fit (the trial's analysis then fails).
  */
 int mscsim_trial_impute(const mscsim_design *d, mscsim_workspace *w, mscsim_rng *rng,

@@ -1,5 +1,5 @@
 /*
- * Multiple imputation of monotone missing visit scores, and Rubin's rules (sim/impute.h).
+ * Multiple imputation of monotone missing visit scores, and Rubin's rules (sim/trial/impute.h).
  *
  * DESCRIPTION
  *   sim_impute_monotone makes one proper imputation of a monotone pattern by sequential
