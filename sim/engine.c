@@ -39,99 +39,161 @@ typedef struct {
 } analysis_totals;
 
 struct mscsim_engine {
-    mscsim_config cfg;
-    mscsim_design *design;
-    int owns_design;
+    const mscsim_design *design;
+    mscsim_design *owned_design; /* The design mscsim_engine_new compiled, or NULL. */
+    const mscsim_config *cfg;    /* The design's config. */
     const mscsim_analysis_type *analysis[MSCSIM_MAX_ANALYSES];
     int analysis_count;
+    int want_p;
     mscsim_analysis_settings *settings;
+    size_t settings_df;          /* Degrees of freedom the settings tabulate. */
     double truth[MSCSIM_MAX_ANALYSES], truth_mcse[MSCSIM_MAX_ANALYSES];
     int threads;
-    size_t cell_count, cell; /* Cells are the values of [trial] n, in order. */
-    trial_totals *trials;      /* one per cell */
-    analysis_totals *totals;   /* cell_count x analysis_count, analysis fastest */
-    mscsim_workspace **ws;
+    /* The run: total sizes (one cell each, in order), replicates per cell, and whether
+     * every size draws trial r from one stream. */
+    long n[MSCSIM_MAX_N_VALUES];
+    long reps;
+    int nested_sizes;
+    size_t cell_count, cell;
+    trial_totals trials[MSCSIM_MAX_N_VALUES];
+    analysis_totals totals[MSCSIM_MAX_N_VALUES * MSCSIM_MAX_ANALYSES]; /* analysis fastest */
+    mscsim_workspace **ws;       /* One per thread, for ws_capacity patients per arm. */
+    size_t ws_capacity;
     mscsim_replicate *records;
     size_t chunk_count, chunk_cell;
 };
+
+static void free_workspaces(mscsim_engine *eng)
+{
+    if (eng->ws)
+        for (int t = 0; t < eng->threads; t++) {
+            mscsim_workspace_free(eng->ws[t]);
+            eng->ws[t] = NULL;
+        }
+    eng->ws_capacity = 0;
+}
 
 SIM_API void mscsim_engine_free(mscsim_engine *eng)
 {
     if (!eng)
         return;
-    if (eng->ws)
-        for (int t = 0; t < eng->threads; t++)
-            mscsim_workspace_free(eng->ws[t]);
+    free_workspaces(eng);
     free(eng->ws);
     free(eng->records);
-    free(eng->trials);
-    free(eng->totals);
     mscsim_analysis_settings_free(eng->settings);
-    if (eng->owns_design)
-        mscsim_design_free(eng->design);
+    mscsim_design_free(eng->owned_design);
     free(eng);
 }
 
 SIM_API int mscsim_engine_new(const mscsim_config *cfg, int want_p, mscsim_engine **out,
                                  mscsim_error *err)
 {
-    return mscsim_engine_new_with_design(cfg, NULL, want_p, out, err);
-}
-
-SIM_API int mscsim_engine_new_with_design(const mscsim_config *cfg, mscsim_design *design,
-                                             int want_p, mscsim_engine **out, mscsim_error *err)
-{
     *out = NULL;
-    int status = mscsim_config_validate(cfg, err);
+    mscsim_design *design;
+    int status = mscsim_design_new(cfg, &design, err);
     if (status)
         return status;
-    mscsim_engine *eng = calloc(1, sizeof *eng);
-    if (!eng)
-        return sim_error_set(err, MSCSIM_ENOMEM, "out of memory");
-    eng->cfg = *cfg;
-    const char *names[MSCSIM_MAX_ANALYSES];
-    eng->analysis_count = mscsim_config_analyses(cfg, names);
-    for (int k = 0; k < eng->analysis_count; k++)
-        eng->analysis[k] = mscsim_analysis_find(names[k]);
-    eng->design = design;
-    if (!design) {
-        eng->owns_design = 1;
-        if ((status = mscsim_design_new(cfg, &eng->design, err)) != MSCSIM_OK)
-            goto fail;
+    if ((status = mscsim_engine_new_with_design(design, want_p, out, err)) != MSCSIM_OK) {
+        mscsim_design_free(design);
+        return status;
     }
-    for (int k = 0; k < eng->analysis_count; k++)
-        eng->truth[k] = mscsim_design_analysis_truth(eng->design, k, &eng->truth_mcse[k]);
-    eng->threads = cfg->threads > 0 ? cfg->threads : omp_get_max_threads();
-    eng->cell_count = (size_t)cfg->n_count;
+    (*out)->owned_design = design;
+    return MSCSIM_OK;
+}
 
+/* Sizes the analysis settings and the workspaces for the largest arm of the run; grows
+ * them only (a smaller run reuses them: their results do not depend on the size). */
+static int fit_run(mscsim_engine *eng, mscsim_error *err)
+{
     size_t max_arm = 0;
-    for (int i = 0; i < cfg->n_count; i++) {
+    for (size_t i = 0; i < eng->cell_count; i++) {
         long sizes[MSCSIM_ARM_COUNT];
-        mscsim_config_arm_sizes(cfg, cfg->n[i], sizes);
+        mscsim_config_arm_sizes(eng->cfg, eng->n[i], sizes);
         for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
             if ((size_t)sizes[a] > max_arm)
                 max_arm = (size_t)sizes[a];
     }
-    status = mscsim_analysis_settings_new(cfg->alpha, cfg->sides, REPORT_CONF, 2 * max_arm,
-                                          want_p, &eng->settings, err);
+    int status = MSCSIM_OK;
+    if (!eng->settings || 2 * max_arm > eng->settings_df) {
+        mscsim_analysis_settings_free(eng->settings);
+        eng->settings = NULL;
+        status = mscsim_analysis_settings_new(eng->cfg->alpha, eng->cfg->sides, REPORT_CONF,
+                                              2 * max_arm, eng->want_p, &eng->settings, err);
+        if (status)
+            return status;
+        eng->settings_df = 2 * max_arm;
+    }
+    if (eng->ws_capacity > 0 && max_arm <= eng->ws_capacity)
+        return MSCSIM_OK;
+    free_workspaces(eng);
+    for (int t = 0; !status && t < eng->threads; t++)
+        status = mscsim_workspace_new(eng->design, max_arm, &eng->ws[t], err);
     if (status)
-        goto fail;
-    eng->trials = calloc(eng->cell_count, sizeof *eng->trials);
-    eng->totals = calloc(eng->cell_count * (size_t)eng->analysis_count, sizeof *eng->totals);
+        free_workspaces(eng);
+    else
+        eng->ws_capacity = max_arm;
+    return status;
+}
+
+SIM_API int mscsim_engine_retarget(mscsim_engine *eng, const long *n, int n_count, long reps,
+                                      int nested_sizes, mscsim_error *err)
+{
+    if (n_count < 1 || n_count > MSCSIM_MAX_N_VALUES)
+        return sim_error_set(err, MSCSIM_EINVAL, "engine: %d sample sizes (1 to %d allowed)",
+                             n_count, MSCSIM_MAX_N_VALUES);
+    if (reps < 1)
+        return sim_error_set(err, MSCSIM_EINVAL, "engine: reps = %ld must be positive", reps);
+    for (int i = 0; i < n_count; i++) {
+        long sizes[MSCSIM_ARM_COUNT];
+        mscsim_config_arm_sizes(eng->cfg, n[i], sizes);
+        if (sizes[MSCSIM_ARM_CONTROL] < 1 || sizes[MSCSIM_ARM_MSC] < 1)
+            return sim_error_set(err, MSCSIM_EINVAL, "engine: n = %ld leaves an arm empty", n[i]);
+    }
+    for (int i = 0; i < n_count; i++)
+        eng->n[i] = n[i];
+    eng->cell_count = (size_t)n_count;
+    eng->reps = reps;
+    eng->nested_sizes = nested_sizes != 0;
+    eng->cell = eng->chunk_count = eng->chunk_cell = 0;
+    memset(eng->trials, 0, sizeof eng->trials);
+    memset(eng->totals, 0, sizeof eng->totals);
+    int status = fit_run(eng, err);
+    if (status)
+        eng->cell_count = 0; /* Nothing can run: done, rather than stepping without buffers. */
+    return status;
+}
+
+SIM_API int mscsim_engine_new_with_design(const mscsim_design *design, int want_p,
+                                             mscsim_engine **out, mscsim_error *err)
+{
+    *out = NULL;
+    mscsim_engine *eng = calloc(1, sizeof *eng);
+    if (!eng)
+        return sim_error_set(err, MSCSIM_ENOMEM, "out of memory");
+    eng->design = design;
+    eng->cfg = mscsim_design_config(design);
+    eng->want_p = want_p;
+    const char *names[MSCSIM_MAX_ANALYSES];
+    eng->analysis_count = mscsim_config_analyses(eng->cfg, names);
+    for (int k = 0; k < eng->analysis_count; k++) {
+        eng->analysis[k] = mscsim_analysis_find(names[k]);
+        eng->truth[k] = mscsim_design_analysis_truth(design, k, &eng->truth_mcse[k]);
+    }
+    eng->threads = eng->cfg->threads > 0 ? eng->cfg->threads : omp_get_max_threads();
     eng->records = malloc(CHUNK_REPS * sizeof *eng->records);
     eng->ws = calloc((size_t)eng->threads, sizeof *eng->ws);
-    if (!eng->trials || !eng->totals || !eng->records || !eng->ws) {
+    int status = MSCSIM_OK;
+    if (!eng->records || !eng->ws)
         status = sim_error_set(err, MSCSIM_ENOMEM, "out of memory");
-        goto fail;
+    if (!status)
+        status = mscsim_engine_retarget(eng, eng->cfg->n, eng->cfg->n_count, eng->cfg->reps,
+                                        eng->cfg->nested_sizes, err);
+    if (status) {
+        mscsim_engine_free(eng);
+        return status;
     }
-    for (int t = 0; t < eng->threads; t++)
-        if ((status = mscsim_workspace_new(eng->design, max_arm, &eng->ws[t], err)) != MSCSIM_OK)
-            goto fail;
     *out = eng;
     return MSCSIM_OK;
-fail:
-    mscsim_engine_free(eng);
-    return status;
 }
 
 SIM_API int mscsim_engine_done(const mscsim_engine *eng)
@@ -145,7 +207,7 @@ SIM_API int mscsim_engine_done(const mscsim_engine *eng)
 static void analyse_imputed(const mscsim_engine *eng, mscsim_rng *rng, mscsim_workspace *w,
                             mscsim_replicate *rec)
 {
-    int m = eng->cfg.imputations, A = eng->analysis_count, failed[MSCSIM_MAX_ANALYSES] = {0};
+    int m = eng->cfg->imputations, A = eng->analysis_count, failed[MSCSIM_MAX_ANALYSES] = {0};
     double est[MSCSIM_MAX_ANALYSES][MSCSIM_MAX_IMPUTATIONS];
     double var[MSCSIM_MAX_ANALYSES][MSCSIM_MAX_IMPUTATIONS];
     double df_com[MSCSIM_MAX_ANALYSES];
@@ -185,13 +247,13 @@ static void analyse_imputed(const mscsim_engine *eng, mscsim_rng *rng, mscsim_wo
 static void run_replicate(const mscsim_engine *eng, const size_t sizes[MSCSIM_ARM_COUNT],
                           long replicate, mscsim_workspace *w, mscsim_replicate *rec)
 {
-    const mscsim_config *cfg = &eng->cfg;
+    const mscsim_config *cfg = eng->cfg;
     uint64_t scenario = cfg->common_random_numbers ? 1 : (uint64_t)cfg->scenario;
-    uint64_t n = cfg->nested_sizes ? 0 : (uint64_t)cfg->n[eng->cell];
+    uint64_t n = eng->nested_sizes ? 0 : (uint64_t)eng->n[eng->cell];
     mscsim_rng rng = mscsim_rng_for_trial(cfg->seed, scenario, n, (uint64_t)replicate);
     mscsim_trial_data data;
     mscsim_trial_simulate(eng->design, &rng, sizes, w, &data, &rec->diag);
-    if (eng->cfg.missing == MSCSIM_MISSING_MI)
+    if (cfg->missing == MSCSIM_MISSING_MI)
         analyse_imputed(eng, &rng, w, rec);
     else
         for (int k = 0; k < eng->analysis_count; k++)
@@ -238,11 +300,11 @@ SIM_API int mscsim_engine_step(mscsim_engine *eng, mscsim_error *err)
     trial_totals *trials = &eng->trials[eng->cell];
     analysis_totals *t = &eng->totals[eng->cell * (size_t)eng->analysis_count];
     long first = trials->reps_done;
-    long count = eng->cfg.reps - first;
+    long count = eng->reps - first;
     if (count > CHUNK_REPS)
         count = CHUNK_REPS;
     long arm_sizes[MSCSIM_ARM_COUNT];
-    mscsim_config_arm_sizes(&eng->cfg, eng->cfg.n[eng->cell], arm_sizes);
+    mscsim_config_arm_sizes(eng->cfg, eng->n[eng->cell], arm_sizes);
     size_t sizes[MSCSIM_ARM_COUNT] = {(size_t)arm_sizes[0], (size_t)arm_sizes[1]};
 
 #pragma omp parallel num_threads(eng->threads)
@@ -260,7 +322,7 @@ SIM_API int mscsim_engine_step(mscsim_engine *eng, mscsim_error *err)
     }
     eng->chunk_count = (size_t)count;
     eng->chunk_cell = eng->cell;
-    if (trials->reps_done == eng->cfg.reps)
+    if (trials->reps_done == eng->reps)
         eng->cell++;
     return MSCSIM_OK;
 }
@@ -275,7 +337,7 @@ SIM_API long mscsim_engine_trials_done(const mscsim_engine *eng)
 
 SIM_API double mscsim_engine_progress(const mscsim_engine *eng)
 {
-    double total = (double)eng->cfg.reps * (double)eng->cell_count;
+    double total = (double)eng->reps * (double)eng->cell_count;
     return total > 0 ? (double)mscsim_engine_trials_done(eng) / total : 1.0;
 }
 
@@ -300,11 +362,11 @@ SIM_API void mscsim_engine_summary(const mscsim_engine *eng, size_t cell, int an
     const trial_totals *tr = &eng->trials[cell];
     const analysis_totals *t = &eng->totals[cell * (size_t)eng->analysis_count + (size_t)analysis];
     long sizes[MSCSIM_ARM_COUNT];
-    mscsim_config_arm_sizes(&eng->cfg, eng->cfg.n[cell], sizes);
+    mscsim_config_arm_sizes(eng->cfg, eng->n[cell], sizes);
     memset(out, 0, sizeof *out);
-    out->scenario = eng->cfg.scenario;
+    out->scenario = eng->cfg->scenario;
     out->analysis = eng->analysis[analysis]->name;
-    out->n_total = eng->cfg.n[cell];
+    out->n_total = eng->n[cell];
     out->n_control = sizes[MSCSIM_ARM_CONTROL];
     out->n_msc = sizes[MSCSIM_ARM_MSC];
     out->reps = tr->reps_done;

@@ -19,8 +19,8 @@
 #define MAX_CONFIRM_STEPS 12
 
 typedef struct {
-    const mscsim_config *cfg;
-    mscsim_design *design; /* Built once: it does not depend on n or reps. */
+    mscsim_design *design;  /* Compiled once: it does not depend on n or reps. */
+    mscsim_engine *engine;  /* One for every candidate, re-targeted to each. */
     const mscsim_ss_options *opt;
     mscsim_ss_result *out;
     long block, block_control, block_msc;
@@ -43,17 +43,11 @@ SIM_API long mscsim_ss_confirm_reps(double target, double gain, long min_reps)
 static int evaluate(search *s, long blocks, long reps, mscsim_ss_stage stage,
                     mscsim_ss_eval *result, mscsim_error *err)
 {
-    mscsim_config cfg = *s->cfg;
-    cfg.n[0] = blocks * s->block;
-    cfg.n_count = 1;
-    cfg.reps = reps;
-    cfg.nested_sizes = stage == MSCSIM_SS_SEARCH;
-    mscsim_ss_eval e = {stage, cfg.n[0], blocks * s->block_control, blocks * s->block_msc, reps,
+    long n = blocks * s->block;
+    mscsim_ss_eval e = {stage, n, blocks * s->block_control, blocks * s->block_msc, reps,
                         0, NAN, NAN, NAN};
-    mscsim_engine *eng;
-    int status = mscsim_engine_new_with_design(&cfg, s->design, 0, &eng, err);
-    if (status)
-        return status;
+    mscsim_engine *eng = s->engine;
+    int status = mscsim_engine_retarget(eng, &n, 1, reps, stage == MSCSIM_SS_SEARCH, err);
     while (!status && !mscsim_engine_done(eng)) {
         status = mscsim_engine_step(eng, err);
         if (s->opt->on_progress)
@@ -72,7 +66,6 @@ static int evaluate(search *s, long blocks, long reps, mscsim_ss_stage stage,
             s->out->trace[s->out->trace_count++] = e;
         *result = e;
     }
-    mscsim_engine_free(eng);
     return status;
 }
 
@@ -192,7 +185,7 @@ SIM_API int mscsim_samplesize(const mscsim_config *cfg, const mscsim_ss_options 
     const char *names[MSCSIM_MAX_ANALYSES];
     if (opt->analysis < 0 || opt->analysis >= mscsim_config_analyses(cfg, names))
         return sim_error_set(err, MSCSIM_EINVAL, "analysis %d is not configured", opt->analysis);
-    search s = {.cfg = cfg, .opt = opt, .out = out};
+    search s = {.opt = opt, .out = out};
     long block[MSCSIM_ARM_COUNT];
     mscsim_config_block(cfg, block);
     s.block_control = block[MSCSIM_ARM_CONTROL];
@@ -208,18 +201,16 @@ SIM_API int mscsim_samplesize(const mscsim_config *cfg, const mscsim_ss_options 
         start = k_min;
     if (start > s.max_blocks)
         start = s.max_blocks;
-    int status = mscsim_config_validate(cfg, err);
-    if (status || (status = mscsim_design_new(cfg, &s.design, err)) != MSCSIM_OK)
-        return status;
-    s.search_power = malloc((size_t)(s.max_blocks + 1) * sizeof *s.search_power);
-    if (!s.search_power) {
-        mscsim_design_free(s.design);
-        return sim_error_set(err, MSCSIM_ENOMEM, "out of memory");
-    }
-    for (long k = 0; k <= s.max_blocks; k++)
+    int status = mscsim_design_new(cfg, &s.design, err);
+    if (!status)
+        status = mscsim_engine_new_with_design(s.design, 0, &s.engine, err);
+    if (!status && !(s.search_power = malloc((size_t)(s.max_blocks + 1) * sizeof *s.search_power)))
+        status = sim_error_set(err, MSCSIM_ENOMEM, "out of memory");
+    for (long k = 0; !status && k <= s.max_blocks; k++)
         s.search_power[k] = NAN;
     long k = 0;
-    status = run_search(&s, k_min, start, &k, err);
+    if (!status)
+        status = run_search(&s, k_min, start, &k, err);
     if (!status) {
         out->confirm_reps = opt->confirm_reps > 0
                                 ? opt->confirm_reps
@@ -228,6 +219,7 @@ SIM_API int mscsim_samplesize(const mscsim_config *cfg, const mscsim_ss_options 
         status = confirm(&s, k_min, k, err);
     }
     free(s.search_power);
+    mscsim_engine_free(s.engine);
     mscsim_design_free(s.design);
     return status;
 }

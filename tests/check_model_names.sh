@@ -8,7 +8,7 @@
 # Allowed, each for a reason:
 #   sim/distspec.c      "normal" is the normal distribution, not the model;
 #   sim/config/validate.c "binary" and "ordinal" name outcome kinds in a message;
-#   sim/trial.c         "binary" is the name of the binary outcome's 0/1 scale;
+#   sim/trial/design.c  "binary" is the name of the binary outcome's 0/1 scale;
 #
 # Usage: bash tests/check_model_names.sh SOURCE_DIR
 # Prints PASS/FAIL lines and "N passed, N failed"; exits 1 on a failure.
@@ -25,7 +25,7 @@ allowed() { # file name
     sim/models/"$2".c:*) return 0 ;;
     sim/distspec.c:normal) return 0 ;;
     sim/config/validate.c:binary | sim/config/validate.c:ordinal) return 0 ;;
-    sim/trial.c:binary) return 0 ;;
+    sim/trial/design.c:binary) return 0 ;;
     esac
     return 1
 }

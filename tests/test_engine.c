@@ -168,6 +168,62 @@ static void test_threads_identical(void)
     CHECK(one[0].power != one[1].power, "cells differ (second n is really simulated)");
 }
 
+/* Summary of analysis 0 in cell 0 of an engine run to the end. */
+static void finish(mscsim_engine *eng, mscsim_cell_summary *out)
+{
+    mscsim_error err;
+    while (!mscsim_engine_done(eng))
+        mscsim_engine_step(eng, &err);
+    mscsim_engine_summary(eng, 0, 0, out);
+}
+
+static void test_retarget_matches_new_engine(void)
+{
+    /* One design, one engine re-targeted from size to size (the sample-size search) gives
+     * what a new engine built for each run gives, growing and then reusing its buffers. */
+    mscsim_config cfg;
+    load_base(&cfg);
+    set(&cfg, "trial.n=30, 57");
+    set(&cfg, "analysis.tests=welch, wilcoxon");
+    set(&cfg, "control.dropout=0.15");
+    set(&cfg, "simulation.reps=3000");
+    mscsim_error err;
+    mscsim_design *design = NULL;
+    mscsim_engine *eng = NULL;
+    if (mscsim_design_new(&cfg, &design, &err) ||
+        mscsim_engine_new_with_design(design, 0, &eng, &err)) {
+        CHECK(0, "engine on a compiled design");
+        mscsim_design_free(design);
+        return;
+    }
+    CHECK(mscsim_design_config(design)->n_count == 2 && mscsim_design_analysis_count(design) == 2,
+          "the design keeps the config it was compiled from");
+    static const long sizes[] = {120, 30, 57};
+    for (int nested = 0; nested <= 1; nested++)
+        for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+            mscsim_config one = cfg;
+            one.n[0] = sizes[i];
+            one.n_count = 1;
+            one.reps = 2000;
+            one.nested_sizes = nested;
+            mscsim_cell_summary fresh, reused;
+            run(&one, &fresh, 0);
+            CHECK(mscsim_engine_retarget(eng, &sizes[i], 1, 2000, nested, &err) == MSCSIM_OK,
+                  "retarget to n = %ld", sizes[i]);
+            finish(eng, &reused);
+            CHECK(memcmp(&fresh, &reused, sizeof fresh) == 0,
+                  "n = %ld%s: re-targeted engine matches a new one", sizes[i],
+                  nested ? " nested" : "");
+        }
+    long empty = 1;
+    CHECK(mscsim_engine_retarget(eng, &empty, 1, 10, 0, &err) == MSCSIM_EINVAL,
+          "n = 1 leaves an arm empty: rejected");
+    CHECK(mscsim_engine_retarget(eng, sizes, 0, 10, 0, &err) == MSCSIM_EINVAL,
+          "no sample size: rejected");
+    mscsim_engine_free(eng);
+    mscsim_design_free(design);
+}
+
 static void test_memory_independent_of_reps(void)
 {
     /* A replicate count larger than one chunk reuses the same buffers: the engine
@@ -406,6 +462,7 @@ int main(void)
     test_ancova_endpoint_identity();
     test_failures_counted();
     test_threads_identical();
+    test_retarget_matches_new_engine();
     test_memory_independent_of_reps();
     test_analyses_share_trials();
     test_missing_mechanisms();

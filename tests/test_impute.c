@@ -1,5 +1,5 @@
 /*
- * Tests of multiple imputation and Rubin's rules (sim/impute.h, sim/impute.c).
+ * Tests of multiple imputation and Rubin's rules (sim/trial/impute.h, sim/trial/impute.c).
  *
  * 1. Fits vs R: each visit's regression on fixed data (n = 40, 3 visits, monotone
  *    dropout) equals R's lm() to FIT_TOL relative: coefficients, residual SD, n_obs.

@@ -1,5 +1,5 @@
 /*
- * The shared trial pipeline (trial.c): scores rounded and clipped to the scale, deaths
+ * The shared trial pipeline (sim/trial/): scores rounded and clipped to the scale, deaths
  * and their scoring, dropout rates, every endpoint recomputed from the patient-level view
  * (orientation, improvement rate with a zero baseline, responders), floor and ceiling
  * counts, the true effect by simulation (exact 0 for identical arms, and against a closed
@@ -290,6 +290,36 @@ static void test_truth(void)
     }
 }
 
+/* The compiled design: it validates, keeps the config as given, and resolves the scale
+ * into a field of its own (the ordinal model's mRS with [outcome] scale unset). */
+static void test_design_compiled(void)
+{
+    mscsim_config cfg;
+    mscsim_design *d = NULL;
+    mscsim_error err;
+    load(&cfg, (const char *const[]){"model.type=ordinal", "analysis.test=welch",
+                                     "control.probs=0.1, 0.1, 0.2, 0.2, 0.2, 0.1, 0.1"},
+         3);
+    if (mscsim_design_new(&cfg, &d, &err) == MSCSIM_OK) {
+        const mscsim_scale *sc = mscsim_design_scale(d);
+        CHECK(sc->id == MSCSIM_SCALE_MRS && sc->min == 0 && sc->max == 6,
+              "ordinal: the resolved scale is mRS 0-6");
+        CHECK(mscsim_design_config(d)->scale == cfg.scale && cfg.scale == MSCSIM_SCALE_NONE,
+              "the design's config keeps [outcome] scale as given");
+        INT_EQ(mscsim_design_analysis_count(d), 1, "one analysis");
+        mscsim_design_free(d);
+    } else {
+        CHECK(0, "ordinal design builds: %.200s", err.msg);
+    }
+    load(&cfg, NULL, 0);
+    CHECK(mscsim_config_set(&cfg, "analysis.tests=welch, welch", &err) == MSCSIM_OK,
+          "set a list with a repeat");
+    d = NULL;
+    int status = mscsim_design_new(&cfg, &d, &err);
+    CHECK(status == MSCSIM_ECONFIG && d == NULL, "an invalid config does not compile: %.200s",
+          err.msg);
+}
+
 /* Patients are drawn arm by arm and step by step from substreams, so a trial of sizes
  * (n0, n1) is the first n0 and n1 patients of a larger trial from the same stream: what
  * makes the sample-size search use common random numbers across candidate sizes. */
@@ -373,6 +403,7 @@ int main(void)
     test_scale_and_deaths();
     test_endpoints();
     test_truth();
+    test_design_compiled();
     test_fill_rules();
     test_nested_sizes();
     return TEST_DONE();

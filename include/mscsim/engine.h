@@ -60,22 +60,34 @@ typedef struct {
 } mscsim_replicate;
 
 /**
- * Validates cfg and builds an engine for it (the design is copied). want_p = 1 fills
- * p-values in replicate results (slower). On success the caller owns *out
- * (mscsim_engine_free).
+ * Compiles cfg into a design (mscsim_design_new, which validates it) and builds an engine
+ * that owns it, set to run cfg's [trial] n and [simulation] reps. want_p = 1 fills p-values
+ * in replicate results (slower). On success the caller owns *out (mscsim_engine_free).
  */
 int mscsim_engine_new(const mscsim_config *cfg, int want_p, mscsim_engine **out,
                       mscsim_error *err);
 
 /**
- * mscsim_engine_new on a design the caller built with mscsim_design_new from a config that
- * differs from cfg at most in [trial] n and [simulation] reps (the design depends on
- * neither): the sample-size search builds its design, truth and dropout calibration once
- * for all candidate sizes. NULL builds one, as mscsim_engine_new. The caller keeps the
- * design and frees it after the engine.
+ * An engine on a design the caller compiled with mscsim_design_new, set to run the
+ * design's [trial] n and [simulation] reps; nothing is validated or copied again. The
+ * engine borrows the design (read-only): the caller frees it after the engine. Several
+ * engines may share one design.
  */
-int mscsim_engine_new_with_design(const mscsim_config *cfg, mscsim_design *design, int want_p,
+int mscsim_engine_new_with_design(const mscsim_design *design, int want_p,
                                   mscsim_engine **out, mscsim_error *err);
+
+/**
+ * Re-targets eng to run n[0..n_count-1] (total randomized, 1 <= n_count <=
+ * MSCSIM_MAX_N_VALUES, each leaving no arm empty under the design's allocation) with reps
+ * >= 1 replicates each; nested_sizes = 1 draws trial r of every size from one stream (as
+ * mscsim_config's nested_sizes). Every accumulator is reset, as in a new engine, so the
+ * results are those of an engine built for that run; the analysis settings and workspaces
+ * are kept, and grown only when a larger arm needs it. For the sample-size search, which
+ * evaluates many sizes of one design. Returns MSCSIM_OK, MSCSIM_EINVAL (eng unchanged) or
+ * MSCSIM_ENOMEM (eng then has no cells: it is done, and only fit to be freed).
+ */
+int mscsim_engine_retarget(mscsim_engine *eng, const long *n, int n_count, long reps,
+                           int nested_sizes, mscsim_error *err);
 
 /** Frees the engine; NULL is a no-op. */
 void mscsim_engine_free(mscsim_engine *eng);

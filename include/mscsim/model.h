@@ -10,7 +10,7 @@
  * A model turns a design into prepared parameters once, then, for each arm of each
  * simulated trial, gives every patient a score at every visit from the patients'
  * covariates (drawn beforehand by the population, see population.h). Everything after
- * that is shared by all models and lives in trial.c: deaths, rounding and clipping to the
+ * that is shared by all models and lives in sim/trial/pipeline.c: deaths, rounding and clipping to the
  * scale (scale.h), the endpoint, dropout and the analysis. Scores a model writes are on
  * the scale's units but need not be rounded or clipped.
  */

@@ -9,24 +9,27 @@
 #include <stddef.h>
 
 #include "mscsim/error.h"
+#include "mscsim/config.h"
 #include "mscsim/rng.h"
+#include "mscsim/scale.h"
 #include "mscsim/types.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-
 /**
  * Sufficient statistics of one arm's analysed patients, computed in two passes (means
- * first, then centred sums) so they stay accurate for scores far from zero.
+ * first, then centred sums) so they stay accurate for scores far from zero. The x fields
+ * are filled only when the data carry x (mscsim_trial_data_set with x); the pipeline's
+ * trials carry none, so theirs are 0.
  */
 typedef struct {
     size_t n;       /**< Analysed patients. */
     double sum_y;   /**< Sum of endpoint values (the event count for a 0/1 endpoint). */
     double mean_y;  /**< Mean endpoint; 0 when n = 0. */
     double ss_y;    /**< Sum of squared deviations of y from mean_y. */
-    double mean_x;  /**< Mean baseline covariate. */
+    double mean_x;  /**< Mean of x. */
     double ss_x;    /**< Sum of squared deviations of x from mean_x. */
     double sp_xy;   /**< Sum of cross-products of deviations of x and y. */
 } mscsim_arm_stats;
@@ -35,7 +38,10 @@ typedef struct {
 typedef struct {
     mscsim_arm_stats arm[MSCSIM_ARM_COUNT];
     const double *y[MSCSIM_ARM_COUNT];  /**< Endpoint values, arm[a].n of them. */
-    const double *x[MSCSIM_ARM_COUNT];  /**< Baseline covariate of the same patients. */
+    /** A covariate of the same patients for ancova's sufficient-statistics fit (used when
+     * cov_count = 0), or NULL. mscsim_trial_simulate sets NULL: it hands the baseline to
+     * the adjusted analyses as a cov[] array instead (the more accurate fit far from 0). */
+    const double *x[MSCSIM_ARM_COUNT];
     /** 1 for an analysed patient who died by the primary visit (scored, not missing), or
      * NULL when nobody in the design can die. For analyses that rank deaths apart. */
     const unsigned char *died[MSCSIM_ARM_COUNT];
@@ -58,11 +64,11 @@ void mscsim_trial_data_set(mscsim_trial_data *data, const double *const y[MSCSIM
 
 /* ---- the trial pipeline ------------------------------------------------------------ */
 
-struct mscsim_config;
-
 /**
- * A prepared design: the population, the model and its parameters, the scale, the
- * endpoint, deaths and dropout. Built once, shared read-only by every thread. Opaque.
+ * A compiled design: the validated config (the design's own copy, the only one an engine
+ * reads), the population, the model and its parameters, the resolved scale, the endpoint,
+ * deaths and dropout, and the true effects. Built once, shared read-only by every thread.
+ * Opaque.
  */
 typedef struct mscsim_design mscsim_design;
 
@@ -81,19 +87,30 @@ typedef struct {
 } mscsim_trial_diag;
 
 /**
- * Prepares cfg (which must have passed mscsim_config_validate): prepares the model,
- * builds the population (reading empirical files, checking eligibility can be met) and,
- * when the model has no closed-form true effect, estimates it by simulating
- * MSCSIM_TRUTH_PATIENTS patients per arm without dropout. Errors name the config key.
- * On success the caller owns *out (mscsim_design_free).
+ * Compiles cfg: validates it (mscsim_config_validate; the one validation a design needs),
+ * copies it, prepares the model, builds the population (reading empirical files, checking
+ * eligibility can be met), calibrates dropout and, when the model has no closed-form true
+ * effect, estimates it by simulating MSCSIM_TRUTH_PATIENTS patients per arm without
+ * dropout. The design does not depend on [trial] n or [simulation] reps. Errors name the
+ * config key. On success the caller owns *out (mscsim_design_free); cfg is not kept.
  */
-int mscsim_design_new(const struct mscsim_config *cfg, mscsim_design **out, mscsim_error *err);
+int mscsim_design_new(const mscsim_config *cfg, mscsim_design **out, mscsim_error *err);
 
 /** Patients per arm used to estimate a true effect that has no closed form. */
 #define MSCSIM_TRUTH_PATIENTS 1000000
 
 /** Frees d; NULL is a no-op. */
 void mscsim_design_free(mscsim_design *d);
+
+/** The validated config d was compiled from (owned by d, valid while d lives). */
+const mscsim_config *mscsim_design_config(const mscsim_design *d);
+
+/** The scale scores are rounded and clipped to, resolved: mRS for the ordinal model, {0, 1}
+ * (higher is better) for the binary one, else [outcome] scale. Owned by d. */
+const mscsim_scale *mscsim_design_scale(const mscsim_design *d);
+
+/** Number of analyses of the design's config ([analysis] test or tests), at least 1. */
+int mscsim_design_analysis_count(const mscsim_design *d);
 
 /** True mean difference of the analysed endpoint (positive = msc better), and its Monte
  * Carlo standard error (0 when exact). */
@@ -129,8 +146,8 @@ void mscsim_trial_simulate(const mscsim_design *d, mscsim_rng *rng, const size_t
 /**
  * One proper multiple imputation of the last trial simulated in w ([analysis] missing =
  * mi): every missing visit score up to the primary visit is drawn by sequential Bayesian
- * regression on the baseline and earlier visits, within each arm (sim/impute.h), and data
- * points at all randomized patients' endpoints. Returns MSCSIM_OK, or MSCSIM_ERANGE when a
+ * regression on the baseline and earlier visits, within each arm (sim/trial/impute.h), and
+ * data points at all randomized patients' endpoints. Returns MSCSIM_OK, or MSCSIM_ERANGE when a
  * visit has too few observed patients to fit (the trial's analysis then fails).
  */
 int mscsim_trial_impute(const mscsim_design *d, mscsim_workspace *w, mscsim_rng *rng,

@@ -3,7 +3,7 @@
 /*
  * Private to sim/ (and tests/test_impute.c): multiple imputation of monotone missing
  * visit scores by sequential Bayesian linear regression, and Rubin's rules. Method,
- * numerics and references: sim/impute.c.
+ * numerics and references: sim/trial/impute.c.
  *
  * Data layout shared by every function below: n patients, `visits` visits per patient.
  *   baseline[i]                 baseline score of patient i (always observed);

@@ -1,5 +1,5 @@
 /*
- * Multiple imputation of monotone missing visit scores, and Rubin's rules (sim/impute.h).
+ * Multiple imputation of monotone missing visit scores, and Rubin's rules (sim/trial/impute.h).
  *
  * DESCRIPTION
  *   sim_impute_monotone makes one proper imputation of a monotone pattern by sequential
@@ -57,6 +57,7 @@
 #include "lm.h" /* SIM_LM_QR_TOL, lm.fit's rank tolerance: see METHOD */
 #include "mscsim/dist.h"
 #include "mscsim/error.h"
+#include "sums.h"
 
 /* Fewest residual degrees of freedom a visit's model may have (n_obs >= p + 2). */
 #define MIN_RESIDUAL_DF 2
@@ -96,39 +97,6 @@ size_t sim_impute_work_size(size_t n, int visits)
 static inline double predictor(double baseline, const double *s, int j)
 {
     return j == 0 ? baseline : s[j - 1];
-}
-
-/* Sums with four independent accumulators: a single running sum is bound by the latency
- * of floating-point addition (the reductions were ~80 % of the run time), and partial sums
- * are at least as accurate. */
-static double col_sum(const double *x, size_t len)
-{
-    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-    size_t i = 0;
-    for (; i + 4 <= len; i += 4) {
-        s0 += x[i];
-        s1 += x[i + 1];
-        s2 += x[i + 2];
-        s3 += x[i + 3];
-    }
-    for (; i < len; i++)
-        s0 += x[i];
-    return (s0 + s1) + (s2 + s3);
-}
-
-static double dot(const double *x, const double *y, size_t len)
-{
-    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-    size_t i = 0;
-    for (; i + 4 <= len; i += 4) {
-        s0 += x[i] * y[i];
-        s1 += x[i + 1] * y[i + 1];
-        s2 += x[i + 2] * y[i + 2];
-        s3 += x[i + 3] * y[i + 3];
-    }
-    for (; i < len; i++)
-        s0 += x[i] * y[i];
-    return (s0 + s1) + (s2 + s3);
 }
 
 /* y += alpha x; x and y do not overlap (restrict lets the compiler vectorise). */
@@ -175,14 +143,14 @@ static int fit_visit(const double *baseline, const double *score, const unsigned
     const double dm = (double)m;
     for (int j = 0; j <= k; j++) {
         double *col = a + (size_t)j * n;
-        double mean = col_sum(col, m) / dm;
+        double mean = sim_sum(col, m) / dm;
         for (size_t i = 0; i < m; i++)
             col[i] -= mean;
         if (j == k) {
             f->ybar = mean;
         } else {
             xbar[j] = mean;
-            f->norm2[j] = dot(col, col, m) + dm * mean * mean;
+            f->norm2[j] = sim_dot(col, col, m) + dm * mean * mean;
         }
     }
 
@@ -190,7 +158,7 @@ static int fit_visit(const double *baseline, const double *score, const unsigned
     for (int j = 0; j < k; j++) {
         double *col = a + (size_t)j * n + j;
         const size_t len = m - (size_t)j;
-        double s2 = dot(col, col, len);
+        double s2 = sim_dot(col, col, len);
         /* Also false for NaN: a predictor aliased with the intercept or earlier ones. */
         if (!(s2 > SIM_LM_QR_TOL * SIM_LM_QR_TOL * f->norm2[j]))
             return MSCSIM_ERANGE;
@@ -201,7 +169,7 @@ static int fit_visit(const double *baseline, const double *score, const unsigned
         col[0] = v0;
         for (int l = j + 1; l <= k; l++) {
             double *cl = a + (size_t)l * n + j;
-            axpy(-tau * dot(col, cl, len), col, cl, len);
+            axpy(-tau * sim_dot(col, cl, len), col, cl, len);
         }
         /* Row j of R and of Q'y; flipping both keeps R b = Q'y and makes R_jj > 0. */
         double sign = alpha < 0.0 ? -1.0 : 1.0;
@@ -211,7 +179,7 @@ static int fit_visit(const double *baseline, const double *score, const unsigned
         f->qty[j] = sign * a[kk * n + (size_t)j];
     }
     const double *res = a + kk * n + kk; /* Q'y below row k: the residual coordinates. */
-    f->sse = dot(res, res, m - kk);
+    f->sse = sim_dot(res, res, m - kk);
     for (int j = k - 1; j >= 0; j--) {
         double t = f->qty[j];
         for (int l = j + 1; l < k; l++)

@@ -1,0 +1,371 @@
+/*
+ * The trial pipeline. One trial, arm by arm (control first), in a fixed order of random
+ * draws:
+ *   1. the population draws the arm's patients (population.c);
+ *   2. baseline scores are rounded and clipped to the scale;
+ *   3. the model scores every patient at its visits (model_*.c);
+ *   4. deaths: each patient dies by the primary visit with the arm's mortality (one
+ *      uniform), on a day uniform over (0, primary day] (a second uniform, if dead);
+ *      visits from that day on score the scale's worst value or are missing;
+ *   5. scores are rounded and clipped to the scale (scale.h), the one place this happens;
+ *   6. dropout: each patient's primary outcome is missing with the arm's probability
+ *      (one uniform, missing completely at random);
+ *   7. the endpoint of every patient with an observed primary score, oriented so that
+ *      positive is better, and the sufficient statistics the analyses use.
+ * A step whose probability is 0 draws nothing. Also the glue of multiple imputation
+ * (mscsim_trial_impute), which re-runs step 7 on the completed scores.
+ */
+#include <math.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "impute.h"
+#include "internal.h"
+#include "trial_impl.h"
+
+/* Steps 4 and 5: deaths, then the scale. Each part runs only when it can change
+ * something, so a design without deaths or a scale pays only for two fills. */
+static void deaths_and_scale(const mscsim_design *d, int a, sim_arm_buffers *b, mscsim_rng *rng)
+{
+    const mscsim_scale *sc = &d->scale;
+    size_t V = (size_t)d->visit_count, cells = b->n * V;
+    double mortality = d->cfg.arm[a].mortality, worst = mscsim_scale_worst(sc);
+    memset(b->observed, 1, cells);
+    memset(b->died, 0, b->n); /* death_day is set, and read, only where died is. */
+    if (mscsim_scale_bounded(sc)) {
+        for (size_t c = 0; c < cells; c++) {
+            double t = b->true_score[c];
+            b->true_score[c] = t < sc->min ? sc->min : (t > sc->max ? sc->max : t);
+            b->score[c] = mscsim_scale_apply(sc, b->score[c]);
+        }
+    }
+    if (mortality > 0) {
+        double primary_day = d->cfg.visits[d->primary];
+        for (size_t i = 0; i < b->n; i++) {
+            if (mscsim_rng_uniform(rng) >= mortality)
+                continue;
+            b->died[i] = 1;
+            b->death_day[i] = primary_day * mscsim_rng_uniform_pos(rng);
+            for (size_t v = 0; v < V; v++) {
+                if (d->cfg.visits[v] < b->death_day[i])
+                    continue;
+                b->true_score[i * V + v] = b->score[i * V + v] = worst;
+                b->observed[i * V + v] = !d->death_missing;
+            }
+        }
+    }
+    if (d->ordinal_deaths)
+        for (size_t i = 0; i < b->n; i++)
+            b->died[i] = b->score[i * V + (size_t)d->primary] == sc->max;
+}
+
+/* Step 7: turns the kept primary scores in b->y into oriented endpoints, in place. The
+ * baselines of the kept patients are needed for all but final; with fill_x they are in
+ * b->x already, otherwise they are gathered again (every patient when all_kept, else the
+ * observed ones). */
+static void endpoints(const mscsim_design *d, sim_arm_buffers *b, size_t kept, int all_kept)
+{
+    double o = d->orientation, *y = b->y;
+    if (d->endpoint == MSCSIM_ENDPOINT_FINAL) {
+        if (o < 0)
+            for (size_t j = 0; j < kept; j++)
+                y[j] = -y[j];
+        return;
+    }
+    int responder = d->endpoint == MSCSIM_ENDPOINT_RESPONDER;
+    if (responder && d->cfg.responder_on == MSCSIM_RESPONDER_ON_FINAL) {
+        for (size_t j = 0; j < kept; j++)
+            y[j] = o * y[j] >= o * d->cfg.threshold;
+        return;
+    }
+    if (!b->baseline) {
+        /* Without a baseline drawn the score is the change itself (normal model). */
+        if (responder)
+            for (size_t j = 0; j < kept; j++)
+                y[j] = o * y[j] >= d->cfg.threshold;
+        else if (o < 0)
+            for (size_t j = 0; j < kept; j++)
+                y[j] = -y[j];
+        return;
+    }
+    const double *base = b->x;
+    if (!d->fill_x) {
+        size_t V = (size_t)d->visit_count, j = 0;
+        for (size_t i = 0; i < b->n; i++) {
+            b->x[j] = b->baseline[i];
+            j += all_kept || b->observed[i * V + (size_t)d->primary];
+        }
+    }
+    switch (d->endpoint) {
+    case MSCSIM_ENDPOINT_RATIO:
+        for (size_t j = 0; j < kept; j++)
+            y[j] = o * (y[j] - base[j]) / fmax(base[j], d->ratio_floor);
+        break;
+    case MSCSIM_ENDPOINT_RESPONDER:
+        for (size_t j = 0; j < kept; j++)
+            y[j] = o * (y[j] - base[j]) >= d->cfg.threshold;
+        break;
+    default:
+        for (size_t j = 0; j < kept; j++)
+            y[j] = o * (y[j] - base[j]);
+        break;
+    }
+}
+
+/* Within-arm pooled OLS slope of the gain on the lost function among the alive patients
+ * with an observed primary score (Hope 2019's diagnostic; NaN when undefined). */
+static double recovery_slope(const mscsim_design *d, const mscsim_workspace *w)
+{
+    double best = d->scale.higher_is_better ? d->scale.max : d->scale.min;
+    double sp = 0, ss = 0;
+    int V = d->visit_count;
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
+        const sim_arm_buffers *b = &w->arm[a];
+        double sl = 0, sg = 0;
+        size_t m = 0;
+        for (size_t i = 0; i < b->n; i++) {
+            size_t k = i * (size_t)V + (size_t)d->primary;
+            if (!b->observed[k] || b->died[i])
+                continue;
+            sl += fabs(best - b->baseline[i]);
+            sg += d->orientation * (b->score[k] - b->baseline[i]);
+            m++;
+        }
+        if (m < 2)
+            continue;
+        double ml = sl / (double)m, mg = sg / (double)m;
+        for (size_t i = 0; i < b->n; i++) {
+            size_t k = i * (size_t)V + (size_t)d->primary;
+            if (!b->observed[k] || b->died[i])
+                continue;
+            double dl = fabs(best - b->baseline[i]) - ml;
+            sp += dl * (d->orientation * (b->score[k] - b->baseline[i]) - mg);
+            ss += dl * dl;
+        }
+    }
+    return ss > 0 ? sp / ss : (double)NAN;
+}
+
+/* Copies patient i's covariates and death flag to analysed slot j (j <= i). Called only
+ * when the analysis reads covariates or deaths: otherwise there is nothing to keep, and the
+ * call costs as much as a patient's draw. */
+static void keep_patient(const mscsim_design *d, sim_arm_buffers *b, size_t i, size_t j)
+{
+    if (d->fill_x) {
+        b->x[j] = b->baseline ? b->baseline[i] : 0.0;
+        for (int k = 0; k < d->cfg.covariate_count; k++)
+            if (b->cov_kept[k])
+                b->cov_kept[k][j] = b->cov_src[k] ? b->cov_src[k][i] : 0.0;
+    }
+    if (d->deaths_possible)
+        b->died_kept[j] = b->died[i];
+}
+
+double sim_dropout_driver(const mscsim_design *d, const sim_arm_buffers *b, size_t i, int v)
+{
+    size_t V = (size_t)d->visit_count;
+    double value;
+    if (d->cfg.dropout_mechanism == MSCSIM_DROPOUT_MNAR)
+        value = b->score[i * V + (size_t)v];
+    else if (d->cfg.mar_on == MSCSIM_MAR_ON_PREVIOUS_VISIT && v > 0)
+        value = b->score[i * V + (size_t)v - 1];
+    else
+        value = b->baseline ? b->baseline[i] : 0.0;
+    return -d->orientation * value;
+}
+
+int sim_dropout_visit(const mscsim_design *d, mscsim_rng *rng)
+{
+    return d->primary > 0 ? mscsim_rcategorical(rng, &d->dropout_visit) : 0;
+}
+
+/* Step 6: dropout, monotone: from the dropout visit on, nothing is observed. */
+static void dropout(const mscsim_design *d, int a, sim_arm_buffers *b, mscsim_rng *rng)
+{
+    double rate = d->cfg.arm[a].dropout;
+    size_t V = (size_t)d->visit_count, p = (size_t)d->primary;
+    if (rate <= 0)
+        return;
+    if (d->cfg.dropout_mechanism == MSCSIM_DROPOUT_MCAR && V == 1) {
+        /* The common case, branch-free: a 10 % branch would mispredict often. The generator
+         * is copied to a local: the byte stores could alias *rng, which would keep its state
+         * in memory, a store and a load on every draw's dependency chain. */
+        mscsim_rng r = *rng;
+        unsigned char *observed = b->observed + p;
+        for (size_t i = 0; i < b->n; i++)
+            observed[i * V] &= mscsim_rng_uniform(&r) >= rate;
+        *rng = r;
+        return;
+    }
+    for (size_t i = 0; i < b->n; i++) {
+        int v;
+        if (d->cfg.dropout_mechanism == MSCSIM_DROPOUT_MCAR) {
+            if (mscsim_rng_uniform(rng) >= rate)
+                continue;
+            v = sim_dropout_visit(d, rng);
+        } else {
+            v = sim_dropout_visit(d, rng);
+            double z = (sim_dropout_driver(d, b, i, v) - d->dropout_mean) / d->dropout_sd;
+            double prob = 1.0 / (1.0 + exp(-(d->dropout_alpha[a] + d->dropout_beta * z)));
+            if (mscsim_rng_uniform(rng) >= prob)
+                continue;
+        }
+        for (size_t k = (size_t)v; k < V; k++)
+            b->observed[i * V + k] = 0;
+    }
+}
+
+/* A missing primary score under locf, bocf or worst. */
+static double fill_value(const mscsim_design *d, const sim_arm_buffers *b, size_t i)
+{
+    size_t V = (size_t)d->visit_count;
+    switch (d->cfg.missing) {
+    case MSCSIM_MISSING_WORST:
+        return mscsim_scale_worst(&d->scale);
+    case MSCSIM_MISSING_LOCF:
+        for (int v = d->primary - 1; v >= 0; v--)
+            if (b->observed[i * V + (size_t)v])
+                return b->score[i * V + (size_t)v];
+        break; /* No visit observed: the baseline, as bocf. */
+    default:
+        break;
+    }
+    return b->baseline ? b->baseline[i] : 0.0;
+}
+
+size_t sim_trial_simulate_arm(const mscsim_design *d, int a, size_t n, const mscsim_rng *rng,
+                              int stream, mscsim_workspace *w, mscsim_trial_diag *diag,
+                              int apply_dropout)
+{
+    /* One substream per step (and per stream, i.e. arm in a trial): every step walks the
+     * patients in order, so patient i's draws do not depend on n (nested trials across
+     * sizes, see mscsim_rng_substream). */
+    enum { STEP_POPULATION, STEP_MODEL, STEP_DEATHS, STEP_DROPOUT, STEPS };
+    mscsim_rng step_rng[STEPS] = {{0, 0}};
+    /* Deriving a stream costs about as much as 5 patients' draws: only the steps that draw. */
+    int draws[STEPS] = {mscsim_population_drawn(d->pop) != 0, 1, d->cfg.arm[a].mortality > 0,
+                        apply_dropout && d->cfg.arm[a].dropout > 0};
+    for (int s = 0; s < STEPS; s++)
+        if (draws[s])
+            step_rng[s] = mscsim_rng_substream(rng, (uint64_t)(stream * STEPS + s));
+    sim_arm_buffers *b = &w->arm[a];
+    b->n = n;
+    mscsim_covariates cov = {b->nihss, b->age, b->onset, b->baseline};
+    mscsim_population_draw(d->pop, &step_rng[STEP_POPULATION], n, &cov);
+    if (b->baseline && mscsim_scale_bounded(&d->scale))
+        for (size_t i = 0; i < n; i++)
+            b->baseline[i] = mscsim_scale_apply(&d->scale, b->baseline[i]);
+    mscsim_arm_sim sim = {n, a, &cov, d->visit_count, d->cfg.visits, b->true_score, b->score};
+    d->model->simulate(d->params, &step_rng[STEP_MODEL], &sim);
+    deaths_and_scale(d, a, b, &step_rng[STEP_DEATHS]);
+
+    int V = d->visit_count, p = d->primary;
+    if (apply_dropout)
+        dropout(d, a, b, &step_rng[STEP_DROPOUT]);
+
+    /* Locals: through b and d, the call in the loop would force reloads on every patient. */
+    const int keep = d->fill_x || d->deaths_possible;
+    const unsigned char *obs = b->observed;
+    const double *score = b->score;
+    double *y = b->y;
+    size_t kept = 0, observed = 0;
+    if (d->fill_missing && apply_dropout) {
+        /* Every patient is analysed: a missing primary score is filled by the rule (not
+         * when estimating the truth, which is about patients with the outcome). */
+        for (size_t i = 0; i < n; i++) {
+            size_t k = i * (size_t)V + (size_t)p;
+            observed += obs[k];
+            y[i] = obs[k] ? score[k] : fill_value(d, b, i);
+            if (keep)
+                keep_patient(d, b, i, i);
+        }
+        kept = n;
+    } else {
+        /* Branch-free compaction: written always, kept only when observed. */
+        for (size_t i = 0; i < n; i++) {
+            size_t k = i * (size_t)V + (size_t)p;
+            y[kept] = score[k];
+            if (keep)
+                keep_patient(d, b, i, kept);
+            kept += obs[k];
+        }
+        observed = kept;
+    }
+    if (mscsim_scale_bounded(&d->scale)) {
+        /* Local counters: through diag the compiler would store on every patient. */
+        size_t at_floor = 0, at_ceiling = 0;
+        for (size_t i = 0; i < n; i++) {
+            size_t k = i * (size_t)V + (size_t)p;
+            at_floor += b->observed[k] & (b->score[k] == d->scale.min);
+            at_ceiling += b->observed[k] & (b->score[k] == d->scale.max);
+        }
+        diag->at_floor += at_floor;
+        diag->at_ceiling += at_ceiling;
+    }
+    diag->scored += observed;
+    diag->missing[a] = n - observed;
+    if (d->deaths_possible)
+        for (size_t i = 0; i < n; i++)
+            diag->deaths += b->died[i];
+    endpoints(d, b, kept, d->fill_missing && apply_dropout);
+    diag->n_analysed[a] = kept;
+    return kept;
+}
+
+/* Death flags, covariates and scratch of the analysed patients, beside y. The adjusted
+ * analyses read the covariates (data->cov, at least the baseline by default), so the trial
+ * data carry no x: its sums would be three passes per arm nobody reads. */
+static void set_data_extras(const mscsim_design *d, mscsim_workspace *w, mscsim_trial_data *data)
+{
+    data->cov_count = d->fill_x ? d->cfg.covariate_count : 0;
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
+        const sim_arm_buffers *b = &w->arm[a];
+        data->died[a] = d->deaths_possible ? b->died_kept : NULL;
+        for (int k = 0; k < data->cov_count; k++) /* The baseline is x itself. */
+            data->cov[a][k] = b->cov_kept[k] ? b->cov_kept[k] : b->x;
+    }
+    data->scratch = w->scratch;
+}
+
+SIM_API void mscsim_trial_simulate(const mscsim_design *d, mscsim_rng *rng,
+                                      const size_t n[MSCSIM_ARM_COUNT], mscsim_workspace *w,
+                                      mscsim_trial_data *data, mscsim_trial_diag *diag)
+{
+    memset(diag, 0, sizeof *diag);
+    const double *y[MSCSIM_ARM_COUNT], *const no_x[MSCSIM_ARM_COUNT] = {NULL, NULL};
+    size_t kept[MSCSIM_ARM_COUNT];
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
+        kept[a] = sim_trial_simulate_arm(d, a, n[a], rng, a, w, diag, 1);
+        y[a] = w->arm[a].y;
+    }
+    mscsim_trial_data_set(data, y, no_x, kept);
+    set_data_extras(d, w, data);
+    diag->recovery_slope = d->slope_diagnostic ? recovery_slope(d, w) : (double)NAN;
+}
+
+SIM_API int mscsim_trial_impute(const mscsim_design *d, mscsim_workspace *w, mscsim_rng *rng,
+                                   mscsim_trial_data *data)
+{
+    const double *y[MSCSIM_ARM_COUNT], *const no_x[MSCSIM_ARM_COUNT] = {NULL, NULL};
+    size_t n[MSCSIM_ARM_COUNT];
+    size_t V = (size_t)d->visit_count, p = (size_t)d->primary;
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
+        sim_arm_buffers *b = &w->arm[a];
+        memcpy(b->imputed, b->score, b->n * V * sizeof(double));
+        int status = sim_impute_monotone(b->baseline, b->imputed, b->observed, b->n,
+                                            d->visit_count, d->primary, rng, b->impute_work);
+        if (status)
+            return status;
+        for (size_t i = 0; i < b->n; i++) {
+            b->y[i] = b->imputed[i * V + p];
+            if (d->fill_x || d->deaths_possible)
+                keep_patient(d, b, i, i);
+        }
+        endpoints(d, b, b->n, 1);
+        y[a] = b->y;
+        n[a] = b->n;
+    }
+    mscsim_trial_data_set(data, y, no_x, n);
+    set_data_extras(d, w, data);
+    return MSCSIM_OK;
+}

@@ -1,0 +1,92 @@
+#ifndef SIM_TRIAL_IMPL_H
+#define SIM_TRIAL_IMPL_H
+/*
+ * Private to sim/trial/: the compiled design and the per-thread workspace, shared by the
+ * pipeline (pipeline.c), the design's set-up (design.c, calibrate.c, truth.c) and
+ * workspace.c.
+ */
+
+#include <stddef.h>
+
+#include "mscsim/config.h"
+#include "mscsim/dist.h"
+#include "mscsim/model.h"
+#include "mscsim/population.h"
+#include "mscsim/scale.h"
+#include "mscsim/trial.h"
+
+struct mscsim_design {
+    mscsim_config cfg;     /* The only copy of the validated config, as given. */
+    const mscsim_model_type *model;
+    void *params;          /* The model's prepared parameters (heap: no declared type). */
+    mscsim_population *pop;
+    mscsim_scale scale;    /* Resolved: mRS for the ordinal model, {0, 1} for binary. */
+    double orientation;    /* +1 higher is better, -1 lower. */
+    double ratio_floor;    /* Smallest denominator of the improvement rate. */
+    mscsim_endpoint endpoint;
+    int fill_x;            /* The analysis reads the baseline. */
+    int visit_count, primary;
+    int ordinal_deaths;    /* Deaths are mRS 6 from the model, not drawn here. */
+    int deaths_possible;   /* Some mortality, or ordinal deaths. */
+    int death_missing;     /* [outcome] death = missing (never for mRS). */
+    int slope_diagnostic;  /* Report the recovery slope (bounded scale with a baseline). */
+    double true_effect, true_effect_mcse;
+    int analysis_count;
+    double analysis_truth[MSCSIM_MAX_ANALYSES], analysis_mcse[MSCSIM_MAX_ANALYSES];
+    /* Dropout: visit of dropping out, and for MAR/MNAR the logistic model
+     * P(drop) = logistic(alpha[arm] + log(odds_ratio) * z), z the standardised worse value. */
+    mscsim_categorical dropout_visit;
+    double dropout_alpha[MSCSIM_ARM_COUNT], dropout_beta, dropout_mean, dropout_sd;
+    int fill_missing;      /* locf, bocf or worst: every patient is analysed. */
+};
+
+/* One arm's patients in a workspace. */
+typedef struct {
+    double *nihss, *age, *onset, *baseline;
+    double *true_score, *score;
+    unsigned char *observed, *died;
+    double *death_day;
+    double *y, *x;
+    unsigned char *died_kept; /* died, for the analysed patients, in y's order */
+    double *cov_kept[MSCSIM_MAX_COVARIATES]; /* covariates of the analysed patients */
+    const double *cov_src[MSCSIM_MAX_COVARIATES]; /* where each covariate is drawn (or NULL) */
+    double *imputed;          /* n * visits: scores completed by one imputation (mi) */
+    double *impute_work;      /* sim_impute_work_size doubles (mi) */
+    size_t n;
+} sim_arm_buffers;
+
+struct mscsim_workspace {
+    size_t capacity;
+    double *scratch; /* 2 * capacity doubles for analyses that rank */
+    int visit_count;
+    const double *visit_days;
+    sim_arm_buffers arm[MSCSIM_ARM_COUNT];
+};
+
+/* Patients per arm in one batch of the truth and dropout-calibration simulations (the
+ * capacity of their workspace). */
+#define SIM_TRUTH_BATCH 10000
+
+/*
+ * Steps 1 to 7 of the pipeline (pipeline.c) for arm a of n patients, drawing from the
+ * substreams `stream` of rng; dropout only when apply_dropout. Adds to diag; returns the
+ * number of analysable patients, whose endpoints are in w->arm[a].y.
+ */
+size_t sim_trial_simulate_arm(const mscsim_design *d, int a, size_t n, const mscsim_rng *rng,
+                              int stream, mscsim_workspace *w, mscsim_trial_diag *diag,
+                              int apply_dropout);
+
+/* The value MAR or MNAR dropout at visit v depends on, oriented so larger is worse. */
+double sim_dropout_driver(const mscsim_design *d, const sim_arm_buffers *b, size_t i, int v);
+
+/* The visit a dropout happens at, up to the primary one (draws only when there is a choice). */
+int sim_dropout_visit(const mscsim_design *d, mscsim_rng *rng);
+
+/* Sets up d's dropout (calibrate.c): visit weights and, for MAR/MNAR, the intercepts. */
+int sim_design_calibrate_dropout(mscsim_design *d, mscsim_error *err);
+
+/* Sets every analysis' truth of d (truth.c), estimating by simulation what has no closed
+ * form (d->true_effect NaN on entry). */
+int sim_design_truths(mscsim_design *d, mscsim_error *err);
+
+#endif

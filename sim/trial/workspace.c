@@ -1,0 +1,99 @@
+/* Per-thread buffers of the pipeline, sized once for a design and a capacity. */
+#include <stdlib.h>
+
+#include "impute.h"
+#include "internal.h"
+#include "trial_impl.h"
+
+static void arm_free(sim_arm_buffers *b)
+{
+    free(b->nihss);
+    free(b->age);
+    free(b->onset);
+    free(b->baseline);
+    free(b->true_score);
+    free(b->score);
+    free(b->observed);
+    free(b->died);
+    free(b->death_day);
+    free(b->y);
+    free(b->x);
+    free(b->died_kept);
+    free(b->imputed);
+    free(b->impute_work);
+    for (int k = 0; k < MSCSIM_MAX_COVARIATES; k++)
+        free(b->cov_kept[k]);
+}
+
+SIM_API void mscsim_workspace_free(mscsim_workspace *w)
+{
+    if (!w)
+        return;
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
+        arm_free(&w->arm[a]);
+    free(w->scratch);
+    free(w);
+}
+
+SIM_API int mscsim_workspace_new(const mscsim_design *d, size_t capacity,
+                                    mscsim_workspace **out, mscsim_error *err)
+{
+    *out = NULL;
+    mscsim_workspace *w = calloc(1, sizeof *w);
+    if (!w)
+        return sim_error_set(err, MSCSIM_ENOMEM, "out of memory");
+    w->capacity = capacity;
+    w->visit_count = d->visit_count;
+    w->visit_days = d->cfg.visits;
+    size_t cells = capacity * (size_t)d->visit_count, c = capacity ? capacity : 1;
+    unsigned drawn = mscsim_population_drawn(d->pop);
+    int ok = (w->scratch = malloc(2 * c * sizeof(double))) != NULL;
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
+        sim_arm_buffers *b = &w->arm[a];
+        if (drawn & MSCSIM_NEED_NIHSS)
+            ok &= (b->nihss = malloc(c * sizeof(double))) != NULL;
+        if (drawn & MSCSIM_NEED_AGE)
+            ok &= (b->age = malloc(c * sizeof(double))) != NULL;
+        if (drawn & MSCSIM_NEED_ONSET)
+            ok &= (b->onset = malloc(c * sizeof(double))) != NULL;
+        if (drawn & MSCSIM_NEED_BASELINE)
+            ok &= (b->baseline = malloc(c * sizeof(double))) != NULL;
+        ok &= (b->true_score = malloc((cells ? cells : 1) * sizeof(double))) != NULL;
+        ok &= (b->score = malloc((cells ? cells : 1) * sizeof(double))) != NULL;
+        ok &= (b->observed = malloc(cells ? cells : 1)) != NULL;
+        ok &= (b->died = malloc(c)) != NULL;
+        ok &= (b->death_day = malloc(c * sizeof(double))) != NULL;
+        ok &= (b->y = malloc(c * sizeof(double))) != NULL;
+        ok &= (b->x = malloc(c * sizeof(double))) != NULL;
+        ok &= (b->died_kept = malloc(c)) != NULL;
+        for (int k = 0; d->fill_x && k < d->cfg.covariate_count; k++) {
+            const mscsim_covariate which = (mscsim_covariate)d->cfg.covariates[k];
+            if (which == MSCSIM_COVARIATE_BASELINE)
+                continue; /* Kept in x already: no copy. */
+            ok &= (b->cov_kept[k] = malloc(c * sizeof(double))) != NULL;
+            b->cov_src[k] = which == MSCSIM_COVARIATE_NIHSS ? b->nihss
+                            : which == MSCSIM_COVARIATE_AGE ? b->age
+                                                            : b->onset;
+        }
+        if (d->cfg.missing == MSCSIM_MISSING_MI) {
+            ok &= (b->imputed = malloc((cells ? cells : 1) * sizeof(double))) != NULL;
+            ok &= (b->impute_work =
+                       malloc(sim_impute_work_size(c, d->visit_count) * sizeof(double))) != NULL;
+        }
+    }
+    if (!ok) {
+        mscsim_workspace_free(w);
+        return sim_error_set(err, MSCSIM_ENOMEM, "out of memory for %zu patients per arm",
+                                capacity);
+    }
+    *out = w;
+    return MSCSIM_OK;
+}
+
+SIM_API void mscsim_workspace_view(const mscsim_workspace *w, int arm, mscsim_arm_view *out)
+{
+    const sim_arm_buffers *b = &w->arm[arm];
+    *out = (mscsim_arm_view){b->n,        w->visit_count, w->visit_days, b->nihss,
+                             b->age,      b->onset,       b->baseline,   b->true_score,
+                             b->score,    b->observed,    b->died,       b->death_day};
+}
