@@ -97,10 +97,14 @@ static void run(const mscsim_analysis_type *a, const double *y0, const double *x
                 const double *y1, const double *x1, size_t n1, const mscsim_analysis_settings *s,
                 mscsim_analysis_result *r)
 {
-    const double *y[2] = {y0, y1}, *x[2] = {x0, x1};
+    const double *y[2] = {y0, y1};
     size_t n[2] = {n0, n1};
     mscsim_trial_data d;
-    mscsim_trial_data_set(&d, y, x, n);
+    mscsim_trial_data_set(&d, y, n);
+    /* The baseline x, when given, is the one covariate of an adjusted analysis. */
+    d.cov[0][0] = x0;
+    d.cov[1][0] = x1;
+    d.cov_count = x0 && x1 ? 1 : 0;
     a->analyze(&d, s, r);
 }
 

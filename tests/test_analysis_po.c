@@ -87,10 +87,9 @@ static mscsim_analysis_settings *settings(double alpha, int sides, int want_p)
 static void trial(mscsim_trial_data *d, const double *y0, size_t n0, const double *y1, size_t n1)
 {
     const double *const y[MSCSIM_ARM_COUNT] = {y0, y1};
-    const double *const x[MSCSIM_ARM_COUNT] = {NULL, NULL};
     const size_t n[MSCSIM_ARM_COUNT] = {n0, n1};
     memset(d, 0, sizeof *d);
-    mscsim_trial_data_set(d, y, x, n);
+    mscsim_trial_data_set(d, y, n);
 }
 
 static int same_double(double a, double b)

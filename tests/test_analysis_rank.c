@@ -96,10 +96,10 @@ static void run(const mscsim_analysis_type *a, const double *y0, const unsigned 
                 size_t n0, const double *y1, const unsigned char *d1, size_t n1,
                 double *scratch, const mscsim_analysis_settings *s, mscsim_analysis_result *r)
 {
-    const double *y[2] = {y0, y1}, *x[2] = {NULL, NULL};
+    const double *y[2] = {y0, y1};
     size_t n[2] = {n0, n1};
     mscsim_trial_data d;
-    mscsim_trial_data_set(&d, y, x, n);
+    mscsim_trial_data_set(&d, y, n);
     d.died[0] = d0;
     d.died[1] = d1;
     d.scratch = scratch;

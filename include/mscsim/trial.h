@@ -20,28 +20,19 @@ extern "C" {
 
 /**
  * Sufficient statistics of one arm's analysed patients, computed in two passes (means
- * first, then centred sums) so they stay accurate for scores far from zero. The x fields
- * are filled only when the data carry x (mscsim_trial_data_set with x); the pipeline's
- * trials carry none, so theirs are 0.
+ * first, then centred sums) so they stay accurate for scores far from zero.
  */
 typedef struct {
     size_t n;       /**< Analysed patients. */
     double sum_y;   /**< Sum of endpoint values (the event count for a 0/1 endpoint). */
     double mean_y;  /**< Mean endpoint; 0 when n = 0. */
     double ss_y;    /**< Sum of squared deviations of y from mean_y. */
-    double mean_x;  /**< Mean of x. */
-    double ss_x;    /**< Sum of squared deviations of x from mean_x. */
-    double sp_xy;   /**< Sum of cross-products of deviations of x and y. */
 } mscsim_arm_stats;
 
 /** A trial ready for analysis. Arrays are borrowed (owned by the caller's workspace). */
 typedef struct {
     mscsim_arm_stats arm[MSCSIM_ARM_COUNT];
     const double *y[MSCSIM_ARM_COUNT];  /**< Endpoint values, arm[a].n of them. */
-    /** A covariate of the same patients for ancova's sufficient-statistics fit (used when
-     * cov_count = 0), or NULL. mscsim_trial_simulate sets NULL: it hands the baseline to
-     * the adjusted analyses as a cov[] array instead (the more accurate fit far from 0). */
-    const double *x[MSCSIM_ARM_COUNT];
     /** 1 for an analysed patient who died by the primary visit (scored, not missing), or
      * NULL when nobody in the design can die. For analyses that rank deaths apart. */
     const unsigned char *died[MSCSIM_ARM_COUNT];
@@ -54,12 +45,12 @@ typedef struct {
     double *scratch;
 } mscsim_trial_data;
 
-/** Computes the statistics of n paired values (x may be NULL: its fields are then 0). */
-void mscsim_arm_stats_compute(mscsim_arm_stats *st, const double *y, const double *x, size_t n);
+/** Computes the statistics of the n values y. */
+void mscsim_arm_stats_compute(mscsim_arm_stats *st, const double *y, size_t n);
 
-/** Points data at the arrays and computes both arms' statistics. */
+/** Points data at the arrays and computes both arms' statistics; no deaths, covariates or
+ * scratch (set those fields afterwards when an analysis needs them). */
 void mscsim_trial_data_set(mscsim_trial_data *data, const double *const y[MSCSIM_ARM_COUNT],
-                           const double *const x[MSCSIM_ARM_COUNT],
                            const size_t n[MSCSIM_ARM_COUNT]);
 
 /* ---- the trial pipeline ------------------------------------------------------------ */

@@ -1,28 +1,8 @@
 /*
- * ANCOVA: the arm effect adjusted for the baseline covariate, lm(y ~ arm + x).
+ * ANCOVA: the arm effect adjusted for the [analysis] covariates (the baseline score by
+ * default), lm(y ~ arm + covariates).
  *
- * DESCRIPTION
- *   Least squares with a common within-arm slope, computed exactly from the per-arm
- *   sufficient statistics (no pass over the patients):
- *     Sxx = ssx0 + ssx1, Sxy = sp0 + sp1, Syy = ssy0 + ssy1,
- *     b = Sxy / Sxx (the pooled within-arm slope),
- *     estimate = (ybar1 - ybar0) - b (xbar1 - xbar0),
- *     SSE = Syy - Sxy^2 / Sxx, s^2 = SSE / (n - 3),
- *     var(estimate) = s^2 (1/n0 + 1/n1 + (xbar1 - xbar0)^2 / Sxx),
- *   t = estimate / SE on n - 3 df (an integer: the decision is a table lookup). These are
- *   the normal equations of the model with arm-specific intercepts reduced by the
- *   within-arm sums of squares (Snedecor & Cochran 1989, Statistical Methods, 8th ed.,
- *   sec. 18.3; Winer 1971, Statistical Principles in Experimental Design, ch. 10).
- *   The per-arm sums are centred (two-pass), so baselines far from zero lose no accuracy.
- *
- * FAILURE
- *   An empty arm or n < 4 (no residual df); x without spread within arms, i.e. lm's QR
- *   would drop x as aliased (sqrt(Sxx) < 1e-7 x its uncentred norm, lm.fit's tol); an
- *   exact fit (SSE at the rounding floor of Syy - Sxy^2 / Sxx); or, as t.test's
- *   "essentially constant" rule, SE < 10 eps max(|ybar0|, |ybar1|). lm itself returns
- *   rounding noise in these cases (tests/ref/make_ref.R marks them failed).
- *
- * SEVERAL COVARIATES (data->cov_count = K >= 1, the [analysis] covariates)
+ * METHOD (data->cov_count = K >= 1, the [analysis] covariates; K = 0 fails)
  *   lm(y ~ arm + cov_1 + ... + cov_K) over both arms (arm = 1 for msc), t on n - 2 - K df.
  *   The intercept is removed by centring every column on its overall mean (pass 1), so
  *   offsets such as values near 1e4 cost no accuracy; pass 2 accumulates the centred
@@ -38,10 +18,11 @@
  *   the exact-fit and essentially-constant rules above (with the within-arm SS of y).
  *   Reference: Golub & Van Loan (2013), Matrix Computations, 4th ed., sec. 4.2 and 5.3
  *   (normal equations by Cholesky; well conditioned here because the columns are centred).
- *   With the baseline as the only covariate both paths fit the same model: they agree to
- *   1e-12 on data near zero. Far from zero this path is the more accurate one, since the
- *   baseline path forms xbar1 - xbar0 from arm means rounded to ulp(x) (measured: 5e-10
- *   of an SE at x ~ 1e4 with spread 0.01; tests/test_analysis_adjusted.c).
+ *   Failure also mirrors t.test's "essentially constant" rule: SE < 10 eps max(|ybar0|,
+ *   |ybar1|); lm itself returns rounding noise in these cases (tests/ref/make_ref.R marks
+ *   them failed). A sufficient-statistics fit (pooled within-arm slope from per-arm sums)
+ *   would save the passes but forms xbar1 - xbar0 from arm means rounded to ulp(x), losing
+ *   up to 5e-10 of an SE at baselines ~ 1e4, so there is none: this path serves K = 1 too.
  */
 
 #include <float.h>
@@ -52,8 +33,8 @@
 #include "lm.h"
 #include "mscsim/config.h"
 
-/* The subtraction Syy - Sxy^2 / Sxx loses ~ a few eps x Syy; an SSE below this floor is
- * indistinguishable from an exact fit, where the t statistic would be rounding noise. */
+/* An SSE below this share of the within-arm sum of squares of y is indistinguishable from an
+ * exact fit, where the t statistic would be rounding noise. */
 #define SSE_TOL (64.0 * DBL_EPSILON)
 
 /* Columns of the general fit: the arm and up to this many covariates. */
@@ -177,32 +158,11 @@ static void analyze_covariates(const mscsim_trial_data *data,
 static void analyze(const mscsim_trial_data *data, const mscsim_analysis_settings *settings,
                     mscsim_analysis_result *result)
 {
-    if (data->cov_count > 0) {
-        analyze_covariates(data, settings, result);
+    if (data->cov_count < 1) {
+        sim_analysis_fail(result); /* nothing to adjust for */
         return;
     }
-    const mscsim_arm_stats *c = &data->arm[MSCSIM_ARM_CONTROL], *m = &data->arm[MSCSIM_ARM_MSC];
-    if (c->n < 1 || m->n < 1 || c->n + m->n < 4) {
-        sim_analysis_fail(result);
-        return;
-    }
-    double n0 = (double)c->n, n1 = (double)m->n, df = n0 + n1 - 3.0;
-    double sxx = c->ss_x + m->ss_x, sxy = c->sp_xy + m->sp_xy, syy = c->ss_y + m->ss_y;
-    double x_norm2 = sxx + n0 * c->mean_x * c->mean_x + n1 * m->mean_x * m->mean_x;
-    if (!(sxx > SIM_LM_QR_TOL * SIM_LM_QR_TOL * x_norm2)) {
-        sim_analysis_fail(result);
-        return;
-    }
-    double sse = syy - sxy * sxy / sxx;
-    if (!(sse > SSE_TOL * syy)) {
-        sim_analysis_fail(result);
-        return;
-    }
-    double dx = m->mean_x - c->mean_x;
-    double s2 = sse / df;
-    double se = sqrt(s2 * (1.0 / n0 + 1.0 / n1 + dx * dx / sxx));
-    sim_analysis_t_test(data, settings, (m->mean_y - c->mean_y) - sxy / sxx * dx, se, df,
-                        result);
+    analyze_covariates(data, settings, result);
 }
 
 /* 1 when [analysis] covariates include the baseline score. */

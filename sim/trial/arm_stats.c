@@ -15,8 +15,7 @@
 _Static_assert(MSCSIM_MAX_COVARIATES == sizeof(((mscsim_trial_data *)0)->cov[0]) / sizeof(double *),
                "trial.h's covariate slots must match MSCSIM_MAX_COVARIATES");
 
-SIM_API void mscsim_arm_stats_compute(mscsim_arm_stats *st, const double *y, const double *x,
-                                         size_t n)
+SIM_API void mscsim_arm_stats_compute(mscsim_arm_stats *st, const double *y, size_t n)
 {
     memset(st, 0, sizeof *st);
     st->n = n;
@@ -28,25 +27,16 @@ SIM_API void mscsim_arm_stats_compute(mscsim_arm_stats *st, const double *y, con
     sim_deviations(y, n, my, &dy_sum, &ssy);
     st->mean_y = my + dy_sum / nn;
     st->ss_y = ssy - dy_sum * dy_sum / nn;
-    if (!x)
-        return;
-    double mx = sim_sum(x, n) / nn, dx_sum, ssx;
-    sim_deviations(x, n, mx, &dx_sum, &ssx);
-    st->mean_x = mx + dx_sum / nn;
-    st->ss_x = ssx - dx_sum * dx_sum / nn;
-    st->sp_xy = sim_cross_deviations(x, y, n, mx, my) - dx_sum * dy_sum / nn;
 }
 
 SIM_API void mscsim_trial_data_set(mscsim_trial_data *data,
                                       const double *const y[MSCSIM_ARM_COUNT],
-                                      const double *const x[MSCSIM_ARM_COUNT],
                                       const size_t n[MSCSIM_ARM_COUNT])
 {
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
         data->y[a] = y[a];
-        data->x[a] = x[a];
         data->died[a] = NULL;
-        mscsim_arm_stats_compute(&data->arm[a], y[a], x[a], n[a]);
+        mscsim_arm_stats_compute(&data->arm[a], y[a], n[a]);
     }
     data->scratch = NULL;
     data->cov_count = 0;

@@ -332,13 +332,13 @@ SIM_API void mscsim_trial_simulate(const mscsim_design *d, mscsim_rng *rng,
                                       mscsim_trial_data *data, mscsim_trial_diag *diag)
 {
     memset(diag, 0, sizeof *diag);
-    const double *y[MSCSIM_ARM_COUNT], *const no_x[MSCSIM_ARM_COUNT] = {NULL, NULL};
+    const double *y[MSCSIM_ARM_COUNT];
     size_t kept[MSCSIM_ARM_COUNT];
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
         kept[a] = sim_trial_simulate_arm(d, a, n[a], rng, a, w, diag, 1);
         y[a] = w->arm[a].y;
     }
-    mscsim_trial_data_set(data, y, no_x, kept);
+    mscsim_trial_data_set(data, y, kept);
     set_data_extras(d, w, data);
     diag->recovery_slope = d->slope_diagnostic ? recovery_slope(d, w) : (double)NAN;
 }
@@ -346,7 +346,7 @@ SIM_API void mscsim_trial_simulate(const mscsim_design *d, mscsim_rng *rng,
 SIM_API int mscsim_trial_impute(const mscsim_design *d, mscsim_workspace *w, mscsim_rng *rng,
                                    mscsim_trial_data *data)
 {
-    const double *y[MSCSIM_ARM_COUNT], *const no_x[MSCSIM_ARM_COUNT] = {NULL, NULL};
+    const double *y[MSCSIM_ARM_COUNT];
     size_t n[MSCSIM_ARM_COUNT];
     size_t V = (size_t)d->visit_count, p = (size_t)d->primary;
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
@@ -365,7 +365,7 @@ SIM_API int mscsim_trial_impute(const mscsim_design *d, mscsim_workspace *w, msc
         y[a] = b->y;
         n[a] = b->n;
     }
-    mscsim_trial_data_set(data, y, no_x, n);
+    mscsim_trial_data_set(data, y, n);
     set_data_extras(d, w, data);
     return MSCSIM_OK;
 }

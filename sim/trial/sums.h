@@ -65,18 +65,4 @@ static inline void sim_deviations(const double *v, size_t n, double m, double *d
     *sq_sum = sim_lane_total(q);
 }
 
-/* Sum of cross-products of deviations of x from mx and y from my. */
-static inline double sim_cross_deviations(const double *x, const double *y, size_t n, double mx,
-                                          double my)
-{
-    double acc[SIM_LANES] = {0};
-    size_t i = 0;
-    for (; i + SIM_LANES <= n; i += SIM_LANES)
-        for (int k = 0; k < SIM_LANES; k++)
-            acc[k] += (x[i + k] - mx) * (y[i + k] - my);
-    for (; i < n; i++)
-        acc[0] += (x[i] - mx) * (y[i] - my);
-    return sim_lane_total(acc);
-}
-
 #endif

@@ -24,8 +24,8 @@ static void truth_data(mscsim_trial_data *data, double *const y[MSCSIM_ARM_COUNT
                        unsigned char *const died[MSCSIM_ARM_COUNT], const size_t n[MSCSIM_ARM_COUNT],
                        double *scratch)
 {
-    const double *cy[MSCSIM_ARM_COUNT] = {y[0], y[1]}, *cx[MSCSIM_ARM_COUNT] = {NULL, NULL};
-    mscsim_trial_data_set(data, cy, cx, n);
+    const double *cy[MSCSIM_ARM_COUNT] = {y[0], y[1]};
+    mscsim_trial_data_set(data, cy, n);
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
         data->died[a] = died[a];
     data->scratch = scratch;
