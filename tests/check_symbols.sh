@@ -104,7 +104,7 @@ bad=""
 while read -r sym; do
     [ -z "$sym" ] && continue
     case $sym in
-        __odr_asan.* | __asan* | __ubsan* | __sancov*) ;; # sanitizer instrumentation
+        *odr_asan.* | _asan* | __asan* | _ubsan* | __ubsan* | _sancov* | __sancov*) ;; # sanitizers
         sim_*) ;;
         mscsim_*) grep -qx -- "$sym" <<<"$public" || bad="$bad $sym (mscsim_ but not in a public header)" ;;
         *) bad="$bad $sym (neither mscsim_ nor sim_)" ;;
