@@ -184,6 +184,8 @@ static void test_errors(void)
                 DATA "empty.csv: empty file");
     check_fails(DATA "no_such_file.csv", "bad.png", NULL, MSCSIM_EIO,
                 DATA "no_such_file.csv: cannot open: No such file or directory");
+    check_fails("/dev/zero", "bad.png", NULL, MSCSIM_ESYNTAX,
+                "/dev/zero:1: line 1 is longer than 65536 bytes");
     check_fails(DATA "bad_quote.csv", "bad.png", NULL, MSCSIM_ESYNTAX,
                 DATA "bad_quote.csv:2: malformed CSV");
     check_fails(DATA "duplicate.csv", "bad.png", NULL, MSCSIM_ECONFIG,

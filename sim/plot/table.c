@@ -158,6 +158,8 @@ static int report(sim_plot_table *t)
     case SIM_CSV_RAGGED_ROW:
         return sim_plot_fail(t, MSCSIM_ESYNTAX, p->line, "%zu fields where the header has %zu",
                              p->fields, t->csv.nheader);
+    case SIM_CSV_TOO_LONG:
+        return sim_plot_fail(t, MSCSIM_ESYNTAX, p->line, "%s (not an mscsim CSV)", p->limit);
     case SIM_CSV_OK:
     case SIM_CSV_HEADER_REFUSED:
         break;
