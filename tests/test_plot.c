@@ -168,6 +168,60 @@ static void test_options(void)
     remove(PWNED);
 }
 
+/* Figures that say what they show: binary and unbounded outcomes, a null design, a
+ * single n, a simulated trial's patients, and the choice of n and scenario. */
+static void test_clinical_figures(void)
+{
+    const char *const binary[] = {"proportion with the favourable outcome", NULL};
+    check_renders("binary", "", NULL, binary);
+    const char *const binary_reps[] = {
+        "Estimated MSC effect: risk difference (MSC \xe2\x88\x92 control), proportion with "
+        "the favourable outcome",
+        NULL};
+    check_renders("replicates_binary", "", NULL, binary_reps);
+    const char *const unbounded[] = {"change from baseline", NULL};
+    check_renders("unbounded", "", NULL, unbounded);
+    char svg[512], text[1 << 16];
+    out_path(svg, sizeof svg, "unbounded.svg");
+    head(svg, text, sizeof text);
+    CHECK(strstr(text, " in score") == NULL && strstr(text, "in none") == NULL,
+          "an unbounded outcome is named by its endpoint alone");
+    out_path(svg, sizeof svg, "binary.svg");
+    head(svg, text, sizeof text);
+    CHECK(strstr(text, "score") == NULL, "a binary outcome is no score");
+
+    /* Every row has rejection_kind type_i_error; alpha comes from null.config.ini. */
+    const char *const null[] = {"Type I error by total sample size", "alpha 0.05", NULL};
+    check_renders("null", "", NULL, null);
+    out_path(svg, sizeof svg, "null.svg");
+    head(svg, text, sizeof text);
+    CHECK(strstr(text, "target power") == NULL, "no target power on a null design");
+    const char *const no_config[] = {"Type I error by total sample size",
+                                     "no line at alpha: no config beside the CSV", NULL};
+    check_renders("null_no_config", "", NULL, no_config);
+
+    const char *const one_n[] = {"Power by analysis", "n = 300", "simulated, 95 % Wilson interval",
+                                 "analytic", "wilcoxon", NULL};
+    check_renders("one_n", "", NULL, one_n);
+
+    const char *const patients[] = {"Simulated patients' courses: 13 control, 27 MSC",
+                                    "control (mean)", "MSC (mean)", "Visit day (days)",
+                                    "Observed score", NULL};
+    check_renders("patients", "", NULL, patients);
+
+    mscsim_plot_options opt = {.n_total = 120};
+    const char *const sweep_120[] = {"Power by MSC mean change (points)", "n = 120", NULL};
+    check_renders("sweep_one", "_n120", &opt, sweep_120);
+    out_path(svg, sizeof svg, "sweep_one_n120.svg");
+    head(svg, text, sizeof text);
+    CHECK(strstr(text, "n = 60") == NULL, "--n 120 leaves n = 60 out");
+    /* One grid point of the heat map: a dot per analysis. */
+    opt = (mscsim_plot_options){.scenario = "5"};
+    const char *const cell[] = {"Power by analysis", "dropout mechanism = mar",
+                                "MSC mean change (points) = 6.5", NULL};
+    check_renders("heatmap", "_s5", &opt, cell);
+}
+
 static void test_errors(void)
 {
     check_fails(DATA "bad_power.csv", "bad.png", NULL, MSCSIM_ESYNTAX,
@@ -205,6 +259,14 @@ static void test_errors(void)
     mscsim_plot_options opt = {.analysis = "po"};
     check_fails(DATA "power_by_n.csv", "bad.png", &opt, MSCSIM_EINVAL,
                 DATA "power_by_n.csv: no rows of analysis 'po' (the file has: welch, ancova)");
+    opt = (mscsim_plot_options){.n_total = 7};
+    check_fails(DATA "sweep_one.csv", "bad.png", &opt, MSCSIM_EINVAL,
+                DATA "sweep_one.csv: no rows with n_total 7 (the file has: 60, 120)");
+    opt = (mscsim_plot_options){.scenario = "9"};
+    check_fails(DATA "power_by_n.csv", "bad.png", &opt, MSCSIM_EINVAL,
+                DATA "power_by_n.csv: no rows of scenario '9' (the file has: 1)");
+    check_fails(DATA "answer.csv", "bad.png", NULL, MSCSIM_ECONFIG,
+                DATA "answer.csv:1: this is a sample-size answer; plot its trace");
     opt = (mscsim_plot_options){.target = 1.5};
     check_fails(DATA "power_by_n.csv", "bad.png", &opt, MSCSIM_EINVAL,
                 "target power 1.5 is out of range (0, 1)");
@@ -305,12 +367,15 @@ int main(void)
     CHECK(mkdtemp(dir) != NULL, "temp dir %s", dir);
     test_kinds();
     test_options();
+    test_clinical_figures();
     test_errors();
     test_existing_file_kept();
     /* Every figure was written to dir; remove them so the directory can go. */
     const char *const left[] = {"power_by_n", "sweep_one", "heatmap", "trace", "replicates",
                                 "replicates_wilcoxon", "power_by_n_ancova", "trace_target",
-                                "names"};
+                                "names", "binary", "replicates_binary", "unbounded", "null",
+                                "null_no_config", "one_n", "patients", "sweep_one_n120",
+                                "heatmap_s5"};
     for (size_t i = 0; i < sizeof left / sizeof left[0]; i++) {
         char path[600];
         snprintf(path, sizeof path, "%s/%s.png", dir, left[i]);

@@ -60,6 +60,13 @@ typedef struct {
     const char *analysis;
     /** Title instead of the generated one; NULL = generated. */
     const char *title;
+    /** Only rows of this total sample size (column n_total, patients), >= 0; 0 = every n
+     *  (a figure that needs one draws the first). A size the file lacks is an error. */
+    long n_total;
+    /** Only rows of this scenario (column scenario, e.g. "3": a sweep's grid point); NULL =
+     *  every scenario (a figure that needs one draws the first). A scenario the file
+     *  lacks is an error. */
+    const char *scenario;
 } mscsim_plot_options;
 
 /**
