@@ -265,8 +265,8 @@ static void test_errors(void)
     opt = (mscsim_plot_options){.scenario = "9"};
     check_fails(DATA "power_by_n.csv", "bad.png", &opt, MSCSIM_EINVAL,
                 DATA "power_by_n.csv: no rows of scenario '9' (the file has: 1)");
-    check_fails(DATA "answer.csv", "bad.png", NULL, MSCSIM_ECONFIG,
-                DATA "answer.csv:1: this is a sample-size answer; plot its trace");
+    check_fails(DATA "search.csv", "bad.png", NULL, MSCSIM_ECONFIG,
+                DATA "search.csv:1: this is a sample-size answer; plot its trace");
     opt = (mscsim_plot_options){.target = 1.5};
     check_fails(DATA "power_by_n.csv", "bad.png", &opt, MSCSIM_EINVAL,
                 "target power 1.5 is out of range (0, 1)");
@@ -274,12 +274,12 @@ static void test_errors(void)
 
 /* mscsim_plot with PATH set to path_env (restored afterwards). */
 static int plot_with_path(const char *path_env, const char *csv, const char *out,
-                          mscsim_error *err)
+                          const mscsim_plot_options *opt, mscsim_error *err)
 {
     const char *saved = getenv("PATH");
     char *old_path = saved ? strdup(saved) : NULL;
     setenv("PATH", path_env, 1);
-    int rc = mscsim_plot(csv, out, NULL, err);
+    int rc = mscsim_plot(csv, out, opt, err);
     if (old_path)
         setenv("PATH", old_path, 1);
     else
@@ -304,6 +304,71 @@ static void fake_gnuplot(const char *body)
     chmod(path, 0755);
 }
 
+/* The gnuplot script mscsim_plot writes for DATA/<name>.csv, into text (NUL-terminated):
+ * a stand-in gnuplot keeps a copy of its standard input, then runs the real one on it. */
+static void capture_script(const char *name, const mscsim_plot_options *opt, char *text,
+                           size_t len)
+{
+    char body[2048], fake_dir[512], script[512], csv[512], png[512];
+    mscsim_error err;
+    out_path(fake_dir, sizeof fake_dir, "fake");
+    out_path(script, sizeof script, "script.gp");
+    out_path(png, sizeof png, "script.png");
+    snprintf(csv, sizeof csv, DATA "%s.csv", name);
+    snprintf(body, sizeof body, "PATH='%s'; export PATH; cat > '%s' && exec gnuplot \"$@\" < '%s'",
+             getenv("PATH"), script, script);
+    fake_gnuplot(body);
+    int rc = plot_with_path(fake_dir, csv, png, opt, &err);
+    CHECK(rc == MSCSIM_OK, "%s: drawn through the stand-in: %.200s", name, rc ? err.msg : "ok");
+    head(script, text, len);
+    remove(script);
+    remove(png);
+    out_path(script, sizeof script, "fake/gnuplot");
+    remove(script);
+    rmdir(fake_dir);
+}
+
+/* What the scripts draw: ranges, ticks, palette, contour, panels. */
+static void test_scripts(void)
+{
+    static char text[1 << 20];
+    capture_script("heatmap", NULL, text, sizeof text);
+    CHECK(strstr(text, "'#440154'") && strstr(text, "'#fde725'"), "heat map: viridis palette");
+    CHECK(strstr(text, "set cntrparam levels discrete 0.8") != NULL,
+          "heat map: a contour at the target");
+    CHECK(strstr(text, "$contour using 1:2 with lines") != NULL, "heat map: the contour drawn");
+    CHECK(strstr(text, "set key below") != NULL, "the legend is below the plot");
+
+    capture_script("null", NULL, text, sizeof text);
+    CHECK(strstr(text, "set yrange [0:0.1") != NULL, "null: the y axis zooms on the rates");
+    CHECK(strstr(text, "first 0.050000000000000003 to graph 1") != NULL, "null: line at alpha");
+
+    capture_script("one_n", NULL, text, sizeof text);
+    CHECK(strstr(text, "set xtics ('po' 0, 'wilcoxon' 1, 'welch' 2)") != NULL,
+          "one n: analyses on the x axis");
+    CHECK(strstr(text, "with yerrorbars") != NULL, "one n: Wilson intervals as error bars");
+
+    /* search_trace.csv has search.csv beside it, whose analytic_n is 142. */
+    capture_script("search_trace", NULL, text, sizeof text);
+    CHECK(strstr(text, "set multiplot layout 1,2") != NULL, "trace: two panels");
+    CHECK(strstr(text, "set xtics (138, 140, 142, 144)") != NULL,
+          "trace: the zoomed panel's ticks on the confirmed n");
+    /* The confirmation's lowest limit 0.766, less 30 % of the span up to 0.830. */
+    CHECK(strstr(text, "set yrange [0.7467") != NULL, "trace: the zoom frames the confirmation");
+    CHECK(strstr(text, "formula's answer n = 142") != NULL, "trace: the formula's answer");
+    CHECK(strstr(text, "set arrow from first 142, graph 0") != NULL,
+          "trace: the formula's answer as a line");
+    capture_script("trace", NULL, text, sizeof text);
+    CHECK(strstr(text, "formula's answer") == NULL, "trace without an answer beside: no line");
+
+    capture_script("patients", NULL, text, sizeof text);
+    CHECK(strstr(text, "set xtics (7, 30, 90)") != NULL, "patients: ticks on the visits");
+    CHECK(strstr(text, "with lines lw 1 lc rgb '#a04477aa'") != NULL,
+          "patients: thin see-through courses");
+    CHECK(strstr(text, "$mean1 using 1:2 with linespoints lw 5") != NULL,
+          "patients: the arm means in bold");
+}
+
 /* A failure, whether in the CSV or in running gnuplot, leaves an existing file as it was. */
 static void test_existing_file_kept(void)
 {
@@ -322,7 +387,7 @@ static void test_existing_file_kept(void)
     STR_EQ(text, "previous figure", "existing file untouched by a bad CSV");
 
     /* No gnuplot on PATH: a clear error, and still nothing changed. */
-    int rc = plot_with_path(dir, DATA "power_by_n.csv", path, &err);
+    int rc = plot_with_path(dir, DATA "power_by_n.csv", path, NULL, &err);
     INT_EQ(rc, MSCSIM_EIO, "no gnuplot on PATH");
     CHECK(strstr(err.msg, "install the Debian package gnuplot-nox") != NULL,
           "the message says what to install: %.200s", err.msg);
@@ -332,7 +397,7 @@ static void test_existing_file_kept(void)
 
     /* gnuplot fails: its message is passed on. */
     fake_gnuplot("echo '         line 12: boom' >&2; exit 3");
-    rc = plot_with_path(fake_dir, DATA "power_by_n.csv", path, &err);
+    rc = plot_with_path(fake_dir, DATA "power_by_n.csv", path, NULL, &err);
     INT_EQ(rc, MSCSIM_EIO, "failing gnuplot");
     mscsim_error_format(&err, msg, sizeof msg);
     char want[600];
@@ -344,7 +409,7 @@ static void test_existing_file_kept(void)
 
     /* gnuplot succeeds but draws nothing. */
     fake_gnuplot("exit 0");
-    rc = plot_with_path(fake_dir, DATA "power_by_n.csv", path, &err);
+    rc = plot_with_path(fake_dir, DATA "power_by_n.csv", path, NULL, &err);
     INT_EQ(rc, MSCSIM_EIO, "silent gnuplot");
     CHECK(strstr(err.msg, "gnuplot wrote nothing to") != NULL, "message: %.200s", err.msg);
     head(path, text, sizeof text);
@@ -370,6 +435,7 @@ int main(void)
     test_clinical_figures();
     test_errors();
     test_existing_file_kept();
+    test_scripts();
     /* Every figure was written to dir; remove them so the directory can go. */
     const char *const left[] = {"power_by_n", "sweep_one", "heatmap", "trace", "replicates",
                                 "replicates_wilcoxon", "power_by_n_ancova", "trace_target",

@@ -99,14 +99,20 @@ void sim_gp_target_key(FILE *gp, double target)
 }
 
 /* A title line of the figure's width holds about this many characters. */
-#define TITLE_LINE_CHARS 110
+#define TITLE_LINE_CHARS 100
 
 void sim_gp_title(FILE *gp, const char *given, const char *heading, const sim_text *details)
 {
     fputs("set title ", gp);
+    sim_gp_title_text(gp, given, heading, details);
+    fputc('\n', gp);
+}
+
+void sim_gp_title_text(FILE *gp, const char *given, const char *heading,
+                       const sim_text *details)
+{
     if (given) {
         sim_gp_str(gp, given);
-        fputc('\n', gp);
         return;
     }
     sim_gp_str(gp, heading);
@@ -129,7 +135,6 @@ void sim_gp_title(FILE *gp, const char *given, const char *heading, const sim_te
         fputs(" . \"\\n\" . ", gp);
         sim_gp_str(gp, line);
     }
-    fputc('\n', gp);
 }
 
 /* The first executable `name` in a directory of $PATH, into buf; 0 when there is none. */

@@ -166,8 +166,11 @@ void sim_gp_target_line(FILE *gp, double target);
 void sim_gp_target_key(FILE *gp, double target);
 void sim_gp_line_key(FILE *gp, const char *title);
 
-/* The title: the caller's, or a heading with the details on a second line. */
+/* The title: the caller's, or a heading with the details on the lines below (broken
+ * between items); _text writes only the string expression, for a multiplot's title. */
 void sim_gp_title(FILE *gp, const char *given, const char *heading, const sim_text *details);
+void sim_gp_title_text(FILE *gp, const char *given, const char *heading,
+                       const sim_text *details);
 
 /* Has gnuplot (from PATH) draw the script into tmp_path, then moves it to out_path; on any
  * failure tmp_path is removed, out_path left as it was and err filled. */
