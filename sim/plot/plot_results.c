@@ -237,7 +237,11 @@ static void put_power_lines(FILE *gp, const sim_plot_table *t, const point *pt, 
     if (x_axis && !x_axis->numeric)
         put_tics(gp, "x", t, x_col, x_axis);
     put_y_axis(gp, m);
-    fputs("set offsets graph 0.03, graph 0.03, 0, 0\nplot ", gp);
+    /* Beside the plot, one entry a line: below it, several analyses' entries run into
+     * the x label and each other. */
+    fputs("set key outside right top vertical Left reverse samplen 3 spacing 1.3\n"
+          "set offsets graph 0.03, graph 0.03, 0, 0\nplot ",
+          gp);
     for (size_t i = 0, g = 0; i < n; i++) {
         if (i > 0 && pt[i].group == pt[i - 1].group)
             continue;
