@@ -12,7 +12,12 @@
  * Fixtures, in the column layout `mscsim run`, `samplesize --trace` and `--replicates`
  * write: power_by_n, sweep_one, heatmap and trace hold powers of a two-sample normal test
  * with their 95 % Wilson intervals; replicates holds pseudo-random estimates (Python's
- * random.Random(20261128)); the numbers only need to look like mscsim's.
+ * random.Random(20261128)); the numbers only need to look like mscsim's. Written by mscsim
+ * itself (a few hundred trials each): binary and replicates_binary (configs/binary.ini),
+ * unbounded (configs/example.ini), null with the null.config.ini it wrote and
+ * null_no_config (binary.ini with msc.p = control.p = 0.3), one_n
+ * (configs/starting2_mrs_shift.ini at n = 300), search and search_trace (`samplesize
+ * configs/example.ini`), patients (`simulate configs/lee2022_fma_motor.ini --n 40`).
  */
 #include <stdlib.h>
 #include <sys/stat.h>

@@ -114,6 +114,9 @@ const char *sim_plot_cell_text(const sim_plot_table *t, int c, size_t row, char 
 /* Keeps the selected rows whose column c holds v. */
 void sim_plot_narrow(const sim_plot_table *t, sim_selection *s, int c, double v);
 
+/* qsort's comparison of doubles, ascending. */
+int sim_plot_double_cmp(const void *a, const void *b);
+
 /* Distinct values of column c over the selection, first appearance first, into out (room
  * for s->count); returns how many. */
 size_t sim_plot_distinct(const sim_plot_table *t, const sim_selection *s, int c, double *out);

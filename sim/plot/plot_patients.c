@@ -14,12 +14,6 @@ static const char *const arm_colour[] = {"4477aa", "cc3311"};
 /* gnuplot's alpha byte leads ('#AARRGGBB', 00 opaque): thin lines let density show. */
 #define COURSE_ALPHA "a0"
 
-static int double_cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* "MSC" for the code msc, else the arm's code as it is. */
 static const char *arm_words(const char *code)
 {
@@ -86,7 +80,7 @@ int sim_plot_patients(sim_plot_table *t, FILE *gp, sim_selection *s,
 {
     const sim_csv_kept *arms = &t->csv.col[t->at[SIM_COL_ARM]];
     size_t ndays = sim_plot_distinct(t, s, t->at[SIM_COL_VISIT_DAY], scratch);
-    qsort(scratch, ndays, sizeof *scratch, double_cmp);
+    qsort(scratch, ndays, sizeof *scratch, sim_plot_double_cmp);
     sim_text heading = {0}, details = {0};
     sim_text_add(&heading, "Simulated patients' courses:");
     for (size_t a = 0; a < arms->nlevel; a++) {

@@ -99,12 +99,6 @@ static void put_runs(FILE *gp, const sim_plot_table *t, const sim_selection *s)
     }
 }
 
-static int double_cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* x ticks at the n values of the rows within [lo, hi] (the candidates, each a whole
  * number of allocation blocks), leaving out those too close to the last one to read;
  * scratch has room for s->count. */
@@ -112,7 +106,7 @@ static void put_n_tics(FILE *gp, const sim_plot_table *t, const sim_selection *s
                        double hi, double *scratch)
 {
     size_t k = sim_plot_distinct(t, s, t->at[SIM_COL_N_TOTAL], scratch);
-    qsort(scratch, k, sizeof *scratch, double_cmp);
+    qsort(scratch, k, sizeof *scratch, sim_plot_double_cmp);
     double gap = 0.025 * (hi - lo), last = -HUGE_VAL;
     const char *sep = "set xtics (";
     for (size_t i = 0; i < k; i++) {

@@ -233,6 +233,12 @@ void sim_plot_narrow(const sim_plot_table *t, sim_selection *s, int c, double v)
     s->count = kept;
 }
 
+int sim_plot_double_cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
 size_t sim_plot_distinct(const sim_plot_table *t, const sim_selection *s, int c, double *out)
 {
     size_t k = 0;
