@@ -202,7 +202,7 @@ static void test_clinical_figures(void)
     head(svg, text, sizeof text);
     CHECK(strstr(text, "target power") == NULL, "no target power on a null design");
     const char *const no_config[] = {"Type I error by total sample size",
-                                     "no line at alpha: no config beside the CSV", NULL};
+                                     "no line at alpha: no loadable config beside the CSV", NULL};
     check_renders("null_no_config", "", NULL, no_config);
 
     const char *const one_n[] = {"Power by analysis", "n = 300", "simulated, 95 % Wilson interval",

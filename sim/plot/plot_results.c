@@ -315,7 +315,7 @@ static void measure_of(const sim_plot_table *t, const sim_selection *s, double t
     m->label = "Type I error";
     m->ref = config_alpha(t->path);
     if (isnan(m->ref))
-        SIM_TEXT_ITEM(details, "no line at alpha: no config beside the CSV");
+        SIM_TEXT_ITEM(details, "no line at alpha: no loadable config beside the CSV");
     else
         sim_text_add(&m->ref_title, "alpha %g", m->ref);
     /* Rates near alpha are invisible on [0, 1]: the axis ends a quarter above them. */
