@@ -1,4 +1,4 @@
-/* getline: POSIX. */
+/* getc_unlocked: POSIX. */
 #define _POSIX_C_SOURCE 200809L
 /* The CSV table reader (csv_table.h says what it keeps and why it lives here). */
 #include "csv_table.h"
@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/types.h>
 
 /* Records the first problem; the callbacks do nothing once one is set. */
 static void stop(sim_csv_table *t, sim_csv_status status, int col)
@@ -18,6 +17,14 @@ static void stop(sim_csv_table *t, sim_csv_status status, int col)
     t->problem.line = t->line;
     t->problem.record = t->record;
     t->problem.col = col;
+}
+
+/* Stops at a bound exceeded, in words every caller shows as they are. */
+static void too_long(sim_csv_table *t, const char *what, size_t bound, const char *unit)
+{
+    stop(t, SIM_CSV_TOO_LONG, -1);
+    snprintf(t->problem.limit, sizeof t->problem.limit, "line %ld %s %zu %s", t->line, what,
+             bound, unit);
 }
 
 static char *copy_text(const char *s, size_t len)
@@ -83,6 +90,10 @@ static void on_field(void *s, size_t len, void *data)
     const char *cell = s ? s : "";
     if (t->problem.status)
         return;
+    if ((t->header_done ? t->field : t->nheader) >= SIM_CSV_MAX_FIELDS) {
+        too_long(t, "has more than", SIM_CSV_MAX_FIELDS, "fields");
+        return;
+    }
     if (!t->header_done) {
         if (push_text(&t->header, &t->nheader, &t->header_cap, cell, len))
             stop(t, SIM_CSV_NO_MEMORY, -1);
@@ -167,20 +178,52 @@ static void on_record(int terminator, void *data)
         return;
     t->record++;
     t->field = 0;
+    t->record_bytes = 0;
+}
+
+/* One physical line of fp, its '\n' included, into buf (room for SIM_CSV_MAX_LINE + 1
+ * bytes): its length, 0 at the end of the file, or -1 for a longer line (the rest unread,
+ * so /dev/zero costs one buffer). */
+static long read_line(FILE *fp, char *buf)
+{
+    long len = 0;
+    int ch;
+    while ((ch = getc_unlocked(fp)) != EOF) {
+        if (len > SIM_CSV_MAX_LINE)
+            return -1;
+        buf[len++] = (char)ch;
+        if (ch == '\n')
+            break;
+    }
+    return len;
 }
 
 /* Feeds fp to p line by line; returns with t->problem set or the file read. */
 static void parse_lines(sim_csv_table *t, FILE *fp, struct csv_parser *p)
 {
-    char *buf = NULL;
-    size_t cap = 0;
-    ssize_t got;
+    char *buf = malloc(SIM_CSV_MAX_LINE + 2);
+    long got = 0;
+    if (!buf) {
+        stop(t, SIM_CSV_NO_MEMORY, -1);
+        return;
+    }
     errno = 0;
-    while (!t->problem.status && (got = getline(&buf, &cap, fp)) > 0) {
+    while (!t->problem.status && (got = read_line(fp, buf)) != 0) {
         t->line++;
+        /* The bound counts the line without its terminator. */
+        if (got < 0 || (got > SIM_CSV_MAX_LINE && buf[got - 1] != '\n')) {
+            too_long(t, "is longer than", SIM_CSV_MAX_LINE, "bytes");
+            break;
+        }
         /* A UTF-8 byte-order mark, as spreadsheet programs write, is not data. */
         size_t skip = t->line == 1 && got >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
         size_t len = (size_t)got - skip;
+        t->record_bytes += len;
+        if (t->record_bytes > SIM_CSV_MAX_RECORD) {
+            too_long(t, "ends a record (a quoted cell over several lines) longer than",
+                     SIM_CSV_MAX_RECORD, "bytes");
+            break;
+        }
         if (csv_parse(p, buf + skip, len, on_field, on_record, t) != len && !t->problem.status) {
             stop(t, SIM_CSV_MALFORMED, -1);
             t->problem.csv_error = csv_error(p);

@@ -11,12 +11,23 @@
  * inclusive range) or as text (the index of its value in the column's distinct values,
  * first appearance first). Other columns are not read.
  *
+ * Input is bounded, so a file that is not a table (/dev/zero, a binary file) is refused
+ * at once rather than read whole into memory: a physical line may hold at most
+ * SIM_CSV_MAX_LINE bytes, a record at most SIM_CSV_MAX_FIELDS fields and, over the lines
+ * of a quoted cell, SIM_CSV_MAX_RECORD bytes.
+ *
  * The reader never writes messages: it stops at the first problem and describes it in
- * t->problem, so each caller words its own messages.
+ * t->problem, so each caller words its own messages (but for SIM_CSV_TOO_LONG, whose
+ * words problem.limit holds).
  */
 #include <stddef.h>
 
 #include "number.h"
+
+/* The bounds of the input (above). mscsim's widest rows are a few hundred bytes. */
+#define SIM_CSV_MAX_LINE 65536
+#define SIM_CSV_MAX_FIELDS 4096
+#define SIM_CSV_MAX_RECORD (16 * SIM_CSV_MAX_LINE)
 
 /* Flags of sim_csv_table_read. */
 enum {
@@ -33,8 +44,9 @@ typedef enum {
     SIM_CSV_EMPTY,          /* no header row */
     SIM_CSV_HEADER_REFUSED, /* the header callback returned non-zero (it reported why) */
     SIM_CSV_BAD_CELL,       /* problem.number: how the cell failed; SIM_NUM_OK = out of range */
-    SIM_CSV_RAGGED_ROW      /* problem.fields fields; problem.col: a kept column without a
+    SIM_CSV_RAGGED_ROW,     /* problem.fields fields; problem.col: a kept column without a
                              * cell, or -1 for a row longer than the header */
+    SIM_CSV_TOO_LONG        /* a bound exceeded; problem.limit says which, at which line */
 } sim_csv_status;
 
 typedef struct {
@@ -46,6 +58,7 @@ typedef struct {
     char cell[41];         /* SIM_CSV_BAD_CELL: the cell's first 40 bytes */
     size_t fields;         /* SIM_CSV_RAGGED_ROW */
     int sys_errno, csv_error;
+    char limit[128]; /* SIM_CSV_TOO_LONG: "line 1 is longer than 65536 bytes" */
 } sim_csv_problem;
 
 /* How a kept column is read. */
@@ -85,6 +98,7 @@ struct sim_csv_table {
     void *ctx;
     long line;
     size_t record, field, header_cap, row_cap;
+    size_t record_bytes; /* fed since the record began (bounded by SIM_CSV_MAX_RECORD) */
     int header_done;
     int *col_of_field; /* per header field: index into col, or -1 */
     double *row;       /* the record being read */

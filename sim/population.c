@@ -281,6 +281,8 @@ static int report(const emp_file *f, const sim_csv_table *t, mscsim_error *err)
     case SIM_CSV_RAGGED_ROW:
         return sim_error_set(err, MSCSIM_ECONFIG, "%s: row %zu has no cell in column '%s'",
                              f->path, p->record, f->colname[p->col]);
+    case SIM_CSV_TOO_LONG:
+        return sim_error_set(err, MSCSIM_ECONFIG, "%s: %s", f->path, p->limit);
     case SIM_CSV_OK:
     case SIM_CSV_HEADER_REFUSED:
         break;

@@ -125,10 +125,59 @@ static void test_problems(void)
     sim_csv_table_free(&t);
 }
 
+/* Writes head, then fill repeated count times, then tail. */
+static void write_repeated(const char *head, const char *fill, size_t count, const char *tail)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return;
+    fputs(head, f);
+    for (size_t i = 0; i < count; i++)
+        fputs(fill, f);
+    fputs(tail, f);
+    fclose(f);
+}
+
+/* Reads the file written last with flags; checks the bound's status, line and words. */
+static void check_bound(unsigned flags, long line, const char *want, const char *what)
+{
+    sim_csv_table t = {0};
+    INT_EQ(sim_csv_table_read(&t, path, flags, keep_x_g, NULL), SIM_CSV_TOO_LONG, "%s", what);
+    INT_EQ((int)t.problem.line, (int)line, "%s: line", what);
+    STR_EQ(t.problem.limit, want, "%s: words", what);
+    sim_csv_table_free(&t);
+}
+
+/* Input is bounded: a long line, a wide record, a long quoted cell; exactly at the bound
+ * still reads. */
+static void test_bounds(void)
+{
+    write_repeated("x,g\n1,", "a", SIM_CSV_MAX_LINE - 2, "\n");
+    sim_csv_table t = {0};
+    INT_EQ(sim_csv_table_read(&t, path, SIM_CSV_STRICT, keep_x_g, NULL), SIM_CSV_OK,
+           "a line of exactly SIM_CSV_MAX_LINE bytes reads");
+    INT_EQ((int)t.nrow, 1, "its row is kept");
+    sim_csv_table_free(&t);
+
+    write_repeated("x,g\n1,", "a", SIM_CSV_MAX_LINE - 1, "\n");
+    check_bound(SIM_CSV_STRICT, 2, "line 2 is longer than 65536 bytes", "one byte more");
+    write_repeated("", "x", 3 * SIM_CSV_MAX_LINE, "");
+    check_bound(0, 1, "line 1 is longer than 65536 bytes", "a long header, no newline");
+    write_repeated("x,g\n1,a\n1", ",a", SIM_CSV_MAX_FIELDS, "\n");
+    check_bound(SIM_CSV_RAGGED, 3, "line 3 has more than 4096 fields", "a wide row");
+    write_repeated("x,g\n1,\"", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
+                   SIM_CSV_MAX_RECORD / 48 + 1, "\"\n");
+    check_bound(SIM_CSV_STRICT, 21847,
+                "line 21847 ends a record (a quoted cell over several lines) longer than "
+                "1048576 bytes",
+                "a quoted cell over many lines");
+}
+
 int main(void)
 {
     test_good();
     test_problems();
+    test_bounds();
     remove(path);
     return TEST_DONE();
 }

@@ -12,7 +12,12 @@
  * Fixtures, in the column layout `mscsim run`, `samplesize --trace` and `--replicates`
  * write: power_by_n, sweep_one, heatmap and trace hold powers of a two-sample normal test
  * with their 95 % Wilson intervals; replicates holds pseudo-random estimates (Python's
- * random.Random(20261128)); the numbers only need to look like mscsim's.
+ * random.Random(20261128)); the numbers only need to look like mscsim's. Written by mscsim
+ * itself (a few hundred trials each): binary and replicates_binary (configs/binary.ini),
+ * unbounded (configs/example.ini), null with the null.config.ini it wrote and
+ * null_no_config (binary.ini with msc.p = control.p = 0.3), one_n
+ * (configs/starting2_mrs_shift.ini at n = 300), search and search_trace (`samplesize
+ * configs/example.ini`), patients (`simulate configs/lee2022_fma_motor.ini --n 40`).
  */
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -168,6 +173,60 @@ static void test_options(void)
     remove(PWNED);
 }
 
+/* Figures that say what they show: binary and unbounded outcomes, a null design, a
+ * single n, a simulated trial's patients, and the choice of n and scenario. */
+static void test_clinical_figures(void)
+{
+    const char *const binary[] = {"proportion with the favourable outcome", NULL};
+    check_renders("binary", "", NULL, binary);
+    const char *const binary_reps[] = {
+        "Estimated MSC effect: risk difference (MSC \xe2\x88\x92 control), proportion with "
+        "the favourable outcome",
+        NULL};
+    check_renders("replicates_binary", "", NULL, binary_reps);
+    const char *const unbounded[] = {"change from baseline", NULL};
+    check_renders("unbounded", "", NULL, unbounded);
+    char svg[512], text[1 << 16];
+    out_path(svg, sizeof svg, "unbounded.svg");
+    head(svg, text, sizeof text);
+    CHECK(strstr(text, " in score") == NULL && strstr(text, "in none") == NULL,
+          "an unbounded outcome is named by its endpoint alone");
+    out_path(svg, sizeof svg, "binary.svg");
+    head(svg, text, sizeof text);
+    CHECK(strstr(text, "score") == NULL, "a binary outcome is no score");
+
+    /* Every row has rejection_kind type_i_error; alpha comes from null.config.ini. */
+    const char *const null[] = {"Type I error by total sample size", "alpha 0.05", NULL};
+    check_renders("null", "", NULL, null);
+    out_path(svg, sizeof svg, "null.svg");
+    head(svg, text, sizeof text);
+    CHECK(strstr(text, "target power") == NULL, "no target power on a null design");
+    const char *const no_config[] = {"Type I error by total sample size",
+                                     "no line at alpha: no loadable config beside the CSV", NULL};
+    check_renders("null_no_config", "", NULL, no_config);
+
+    const char *const one_n[] = {"Power by analysis", "n = 300", "simulated, 95 % Wilson interval",
+                                 "analytic", "wilcoxon", NULL};
+    check_renders("one_n", "", NULL, one_n);
+
+    const char *const patients[] = {"Simulated patients' courses: 13 control, 27 MSC",
+                                    "control (mean)", "MSC (mean)", "Visit day (days)",
+                                    "Observed score", NULL};
+    check_renders("patients", "", NULL, patients);
+
+    mscsim_plot_options opt = {.n_total = 120};
+    const char *const sweep_120[] = {"Power by MSC mean change (points)", "n = 120", NULL};
+    check_renders("sweep_one", "_n120", &opt, sweep_120);
+    out_path(svg, sizeof svg, "sweep_one_n120.svg");
+    head(svg, text, sizeof text);
+    CHECK(strstr(text, "n = 60") == NULL, "--n 120 leaves n = 60 out");
+    /* One grid point of the heat map: a dot per analysis. */
+    opt = (mscsim_plot_options){.scenario = "5"};
+    const char *const cell[] = {"Power by analysis", "dropout mechanism = mar",
+                                "MSC mean change (points) = 6.5", NULL};
+    check_renders("heatmap", "_s5", &opt, cell);
+}
+
 static void test_errors(void)
 {
     check_fails(DATA "bad_power.csv", "bad.png", NULL, MSCSIM_ESYNTAX,
@@ -184,6 +243,8 @@ static void test_errors(void)
                 DATA "empty.csv: empty file");
     check_fails(DATA "no_such_file.csv", "bad.png", NULL, MSCSIM_EIO,
                 DATA "no_such_file.csv: cannot open: No such file or directory");
+    check_fails("/dev/zero", "bad.png", NULL, MSCSIM_ESYNTAX,
+                "/dev/zero:1: line 1 is longer than 65536 bytes");
     check_fails(DATA "bad_quote.csv", "bad.png", NULL, MSCSIM_ESYNTAX,
                 DATA "bad_quote.csv:2: malformed CSV");
     check_fails(DATA "duplicate.csv", "bad.png", NULL, MSCSIM_ECONFIG,
@@ -203,6 +264,14 @@ static void test_errors(void)
     mscsim_plot_options opt = {.analysis = "po"};
     check_fails(DATA "power_by_n.csv", "bad.png", &opt, MSCSIM_EINVAL,
                 DATA "power_by_n.csv: no rows of analysis 'po' (the file has: welch, ancova)");
+    opt = (mscsim_plot_options){.n_total = 7};
+    check_fails(DATA "sweep_one.csv", "bad.png", &opt, MSCSIM_EINVAL,
+                DATA "sweep_one.csv: no rows with n_total 7 (the file has: 60, 120)");
+    opt = (mscsim_plot_options){.scenario = "9"};
+    check_fails(DATA "power_by_n.csv", "bad.png", &opt, MSCSIM_EINVAL,
+                DATA "power_by_n.csv: no rows of scenario '9' (the file has: 1)");
+    check_fails(DATA "search.csv", "bad.png", NULL, MSCSIM_ECONFIG,
+                DATA "search.csv:1: this is a sample-size answer; plot its trace");
     opt = (mscsim_plot_options){.target = 1.5};
     check_fails(DATA "power_by_n.csv", "bad.png", &opt, MSCSIM_EINVAL,
                 "target power 1.5 is out of range (0, 1)");
@@ -210,12 +279,12 @@ static void test_errors(void)
 
 /* mscsim_plot with PATH set to path_env (restored afterwards). */
 static int plot_with_path(const char *path_env, const char *csv, const char *out,
-                          mscsim_error *err)
+                          const mscsim_plot_options *opt, mscsim_error *err)
 {
     const char *saved = getenv("PATH");
     char *old_path = saved ? strdup(saved) : NULL;
     setenv("PATH", path_env, 1);
-    int rc = mscsim_plot(csv, out, NULL, err);
+    int rc = mscsim_plot(csv, out, opt, err);
     if (old_path)
         setenv("PATH", old_path, 1);
     else
@@ -240,6 +309,71 @@ static void fake_gnuplot(const char *body)
     chmod(path, 0755);
 }
 
+/* The gnuplot script mscsim_plot writes for DATA/<name>.csv, into text (NUL-terminated):
+ * a stand-in gnuplot keeps a copy of its standard input, then runs the real one on it. */
+static void capture_script(const char *name, const mscsim_plot_options *opt, char *text,
+                           size_t len)
+{
+    char body[2048], fake_dir[512], script[512], csv[512], png[512];
+    mscsim_error err;
+    out_path(fake_dir, sizeof fake_dir, "fake");
+    out_path(script, sizeof script, "script.gp");
+    out_path(png, sizeof png, "script.png");
+    snprintf(csv, sizeof csv, DATA "%s.csv", name);
+    snprintf(body, sizeof body, "PATH='%s'; export PATH; cat > '%s' && exec gnuplot \"$@\" < '%s'",
+             getenv("PATH"), script, script);
+    fake_gnuplot(body);
+    int rc = plot_with_path(fake_dir, csv, png, opt, &err);
+    CHECK(rc == MSCSIM_OK, "%s: drawn through the stand-in: %.200s", name, rc ? err.msg : "ok");
+    head(script, text, len);
+    remove(script);
+    remove(png);
+    out_path(script, sizeof script, "fake/gnuplot");
+    remove(script);
+    rmdir(fake_dir);
+}
+
+/* What the scripts draw: ranges, ticks, palette, contour, panels. */
+static void test_scripts(void)
+{
+    static char text[1 << 20];
+    capture_script("heatmap", NULL, text, sizeof text);
+    CHECK(strstr(text, "'#440154'") && strstr(text, "'#fde725'"), "heat map: viridis palette");
+    CHECK(strstr(text, "set cntrparam levels discrete 0.8") != NULL,
+          "heat map: a contour at the target");
+    CHECK(strstr(text, "$contour using 1:2 with lines") != NULL, "heat map: the contour drawn");
+    CHECK(strstr(text, "set key below") != NULL, "the legend is below the plot");
+
+    capture_script("null", NULL, text, sizeof text);
+    CHECK(strstr(text, "set yrange [0:0.1") != NULL, "null: the y axis zooms on the rates");
+    CHECK(strstr(text, "first 0.050000000000000003 to graph 1") != NULL, "null: line at alpha");
+
+    capture_script("one_n", NULL, text, sizeof text);
+    CHECK(strstr(text, "set xtics ('po' 0, 'wilcoxon' 1, 'welch' 2)") != NULL,
+          "one n: analyses on the x axis");
+    CHECK(strstr(text, "with yerrorbars") != NULL, "one n: Wilson intervals as error bars");
+
+    /* search_trace.csv has search.csv beside it, whose analytic_n is 142. */
+    capture_script("search_trace", NULL, text, sizeof text);
+    CHECK(strstr(text, "set multiplot layout 1,2") != NULL, "trace: two panels");
+    CHECK(strstr(text, "set xtics (138, 140, 142, 144)") != NULL,
+          "trace: the zoomed panel's ticks on the confirmed n");
+    /* The confirmation's lowest limit 0.766, less 30 % of the span up to 0.830. */
+    CHECK(strstr(text, "set yrange [0.7467") != NULL, "trace: the zoom frames the confirmation");
+    CHECK(strstr(text, "formula's answer n = 142") != NULL, "trace: the formula's answer");
+    CHECK(strstr(text, "set arrow from first 142, graph 0") != NULL,
+          "trace: the formula's answer as a line");
+    capture_script("trace", NULL, text, sizeof text);
+    CHECK(strstr(text, "formula's answer") == NULL, "trace without an answer beside: no line");
+
+    capture_script("patients", NULL, text, sizeof text);
+    CHECK(strstr(text, "set xtics (7, 30, 90)") != NULL, "patients: ticks on the visits");
+    CHECK(strstr(text, "with lines lw 1 lc rgb '#a04477aa'") != NULL,
+          "patients: thin see-through courses");
+    CHECK(strstr(text, "$mean1 using 1:2 with linespoints lw 5") != NULL,
+          "patients: the arm means in bold");
+}
+
 /* A failure, whether in the CSV or in running gnuplot, leaves an existing file as it was. */
 static void test_existing_file_kept(void)
 {
@@ -258,7 +392,7 @@ static void test_existing_file_kept(void)
     STR_EQ(text, "previous figure", "existing file untouched by a bad CSV");
 
     /* No gnuplot on PATH: a clear error, and still nothing changed. */
-    int rc = plot_with_path(dir, DATA "power_by_n.csv", path, &err);
+    int rc = plot_with_path(dir, DATA "power_by_n.csv", path, NULL, &err);
     INT_EQ(rc, MSCSIM_EIO, "no gnuplot on PATH");
     CHECK(strstr(err.msg, "install the Debian package gnuplot-nox") != NULL,
           "the message says what to install: %.200s", err.msg);
@@ -268,7 +402,7 @@ static void test_existing_file_kept(void)
 
     /* gnuplot fails: its message is passed on. */
     fake_gnuplot("echo '         line 12: boom' >&2; exit 3");
-    rc = plot_with_path(fake_dir, DATA "power_by_n.csv", path, &err);
+    rc = plot_with_path(fake_dir, DATA "power_by_n.csv", path, NULL, &err);
     INT_EQ(rc, MSCSIM_EIO, "failing gnuplot");
     mscsim_error_format(&err, msg, sizeof msg);
     char want[600];
@@ -280,7 +414,7 @@ static void test_existing_file_kept(void)
 
     /* gnuplot succeeds but draws nothing. */
     fake_gnuplot("exit 0");
-    rc = plot_with_path(fake_dir, DATA "power_by_n.csv", path, &err);
+    rc = plot_with_path(fake_dir, DATA "power_by_n.csv", path, NULL, &err);
     INT_EQ(rc, MSCSIM_EIO, "silent gnuplot");
     CHECK(strstr(err.msg, "gnuplot wrote nothing to") != NULL, "message: %.200s", err.msg);
     head(path, text, sizeof text);
@@ -303,12 +437,16 @@ int main(void)
     CHECK(mkdtemp(dir) != NULL, "temp dir %s", dir);
     test_kinds();
     test_options();
+    test_clinical_figures();
     test_errors();
     test_existing_file_kept();
+    test_scripts();
     /* Every figure was written to dir; remove them so the directory can go. */
     const char *const left[] = {"power_by_n", "sweep_one", "heatmap", "trace", "replicates",
                                 "replicates_wilcoxon", "power_by_n_ancova", "trace_target",
-                                "names"};
+                                "names", "binary", "replicates_binary", "unbounded", "null",
+                                "null_no_config", "one_n", "patients", "sweep_one_n120",
+                                "heatmap_s5"};
     for (size_t i = 0; i < sizeof left / sizeof left[0]; i++) {
         char path[600];
         snprintf(path, sizeof path, "%s/%s.png", dir, left[i]);

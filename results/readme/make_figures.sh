@@ -33,4 +33,7 @@ $bin plot $out/replicates.csv --out $out/replicates.png >/dev/null
 $bin samplesize configs/lee2022_fma_motor.ini $q --reps 4000 --out $out/samplesize.csv \
     > $out/samplesize.txt
 $bin plot $out/samplesize_trace.csv --out $out/samplesize_trace.png >/dev/null
+# 6. One simulated trial patient by patient: the courses behind the numbers.
+$bin simulate configs/lee2022_fma_motor.ini --n 60 --out $out/patients.csv >/dev/null
+$bin plot $out/patients.csv --out $out/patients.png >/dev/null
 rm -f $out/*.config.ini $out/replicates.csv

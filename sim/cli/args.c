@@ -11,6 +11,7 @@ const char cli_usage_text[] =
     "       mscsim samplesize CONFIG [--target P] [--analysis NAME] [--out FILE]\n"
     "                         [--trace FILE] [--confirm-reps N] [run options]\n"
     "       mscsim plot CSV [--out FILE.png|FILE.svg] [--target P] [--analysis NAME]\n"
+    "                       [--n N] [--scenario S]\n"
     "       mscsim check CONFIG [--set section.key=value]...\n"
     "       mscsim simulate CONFIG --n N [--seed S] [--set section.key=value]... --out FILE\n"
     "       mscsim keys | columns\n"
@@ -49,7 +50,9 @@ const char cli_help_text[] =
     "  --analysis NAME           samplesize, plot: the analysis to use (default the first)\n"
     "  --trace FILE              samplesize: the search trace CSV\n"
     "  --confirm-reps N          samplesize: trials per confirmation (default: automatic)\n"
-    "  --n N                     simulate: total patients randomized\n"
+    "  --n N                     simulate: total patients randomized; plot: draw the rows\n"
+    "                            of this n_total\n"
+    "  --scenario S              plot: draw the rows of this scenario (a sweep's grid point)\n"
     "  --quiet                   no progress bar and no timing line on stderr\n"
     "  --help, --version\n"
     "\n"
@@ -128,7 +131,8 @@ static int parse_option(cli_args *args, const char *a, const char *value)
     } paths[] = {{"--out", &args->out_path},
                  {"--replicates", &args->replicates_path},
                  {"--trace", &args->trace_path},
-                 {"--analysis", &args->analysis_name}};
+                 {"--analysis", &args->analysis_name},
+                 {"--scenario", &args->scenario_name}};
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
         if (strcmp(a, paths[i].option) == 0) {
             *paths[i].slot = value;

@@ -26,6 +26,7 @@ typedef struct {
     const char *replicates_path;
     const char *trace_path;
     const char *analysis_name;
+    const char *scenario_name; /* plot --scenario */
     double target;
     int target_set;
     long confirm_reps;

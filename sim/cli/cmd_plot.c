@@ -1,5 +1,6 @@
 /* plot: draw a results, sample-size trace or replicates CSV with gnuplot. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -17,7 +18,14 @@ int cli_cmd_plot(const cli_args *args)
         return cli_path_too_long("CSV (give --out)", sizeof out_path - 1);
     }
     mscsim_plot_options opt = {.target = args->target_set ? args->target : 0,
-                               .analysis = args->analysis_name};
+                               .analysis = args->analysis_name,
+                               .scenario = args->scenario_name};
+    if (args->n_text) {
+        char *end;
+        opt.n_total = strtol(args->n_text, &end, 10);
+        if (*end || end == args->n_text || opt.n_total < 1)
+            return cli_usage_error("--n must be a whole number >= 1, not '%s'", args->n_text);
+    }
     mscsim_error err;
     if (mscsim_plot(args->config_path, out_path, &opt, &err)) {
         cli_print_error(&err);

@@ -85,24 +85,56 @@ void sim_gp_target_line(FILE *gp, double target)
     fputs(" nohead dt 3 lw 2 lc 'black' back\n", gp);
 }
 
+void sim_gp_line_key(FILE *gp, const char *title)
+{
+    fputs(", \\\n  keyentry with lines dt 3 lw 2 lc 'black' title ", gp);
+    sim_gp_str(gp, title);
+}
+
 void sim_gp_target_key(FILE *gp, double target)
 {
-    fprintf(gp, ", \\\n  keyentry with lines dt 3 lw 2 lc 'black' title 'target power %g'", target);
+    char title[48];
+    snprintf(title, sizeof title, "target power %g", target);
+    sim_gp_line_key(gp, title);
 }
+
+/* A title line of the figure's width holds about this many characters. */
+#define TITLE_LINE_CHARS 100
 
 void sim_gp_title(FILE *gp, const char *given, const char *heading, const sim_text *details)
 {
     fputs("set title ", gp);
+    sim_gp_title_text(gp, given, heading, details);
+    fputc('\n', gp);
+}
+
+void sim_gp_title_text(FILE *gp, const char *given, const char *heading,
+                       const sim_text *details)
+{
     if (given) {
         sim_gp_str(gp, given);
-    } else {
-        sim_gp_str(gp, heading);
-        if (details->len > 0) {
-            fputs(" . \"\\n\" . ", gp);
-            sim_gp_str(gp, details->s);
-        }
+        return;
     }
-    fputc('\n', gp);
+    sim_gp_str(gp, heading);
+    /* The details on as many lines as they need, broken between their "; " items. */
+    char line[sizeof details->s];
+    size_t used = 0;
+    for (const char *item = details->s; *item;) {
+        const char *end = strstr(item, "; ");
+        size_t len = end ? (size_t)(end - item) : strlen(item);
+        if (used > 0 && used + 2 + len > TITLE_LINE_CHARS) {
+            fputs(" . \"\\n\" . ", gp);
+            sim_gp_str(gp, line);
+            used = 0;
+        }
+        used += (size_t)snprintf(line + used, sizeof line - used, "%s%.*s", used ? "; " : "",
+                                 (int)len, item);
+        item = end ? end + 2 : item + len;
+    }
+    if (used > 0) {
+        fputs(" . \"\\n\" . ", gp);
+        sim_gp_str(gp, line);
+    }
 }
 
 /* The first executable `name` in a directory of $PATH, into buf; 0 when there is none. */

@@ -51,21 +51,43 @@ static const char *uniform_text(const sim_plot_table *t, const sim_selection *s,
     return sim_plot_level(t, c, s->row[0]);
 }
 
+/* A 0/1 outcome: the binary model's favourable outcome, or a scale's responders. */
+static int binary_outcome(const sim_plot_table *t, const sim_selection *s)
+{
+    const char *model = uniform_text(t, s, t->at[SIM_COL_MODEL]);
+    const char *endpoint = uniform_text(t, s, t->at[SIM_COL_ENDPOINT]);
+    return (model && strcmp(model, "binary") == 0) ||
+           (endpoint && strcmp(endpoint, "responder") == 0);
+}
+
 int sim_plot_outcome_words(const sim_plot_table *t, const sim_selection *s, sim_text *out,
                            int *points)
 {
     const char *scale = uniform_text(t, s, t->at[SIM_COL_SCALE]);
     const char *endpoint = uniform_text(t, s, t->at[SIM_COL_ENDPOINT]);
+    const char *model = uniform_text(t, s, t->at[SIM_COL_MODEL]);
+    if (points)
+        *points = 0;
+    /* The binary model's outcome is a yes/no event, whatever its nominal endpoint. */
+    if (model && strcmp(model, "binary") == 0) {
+        sim_text_add(out, "proportion with the favourable outcome");
+        return 1;
+    }
     if (!scale || !endpoint)
         return 0;
-    const char *in = strcmp(endpoint, "responder") == 0 ? "on" : "in";
     const char *end_words = find_words(endpoint_names, SIM_ARRAY_LEN(endpoint_names), endpoint);
+    if (!end_words)
+        end_words = endpoint;
+    /* An unbounded outcome (scale none) has no name beyond its endpoint. */
+    if (strcmp(scale, "none") == 0) {
+        sim_text_add(out, "%.60s", end_words);
+        return 1;
+    }
+    const char *in = strcmp(endpoint, "responder") == 0 ? "on" : "in";
     const char *scale_words = mscsim_scale_label(scale);
-    sim_text_add(out, "%.60s %s %.60s", end_words ? end_words : endpoint, in,
-                 scale_words ? scale_words : scale);
+    sim_text_add(out, "%.60s %s %.60s", end_words, in, scale_words ? scale_words : scale);
     if (points)
-        *points = strcmp(scale, "none") != 0 &&
-                  (strcmp(endpoint, "change") == 0 || strcmp(endpoint, "final") == 0);
+        *points = strcmp(endpoint, "change") == 0 || strcmp(endpoint, "final") == 0;
     return 1;
 }
 
@@ -94,13 +116,16 @@ void sim_plot_estimate_label(const sim_plot_table *t, const sim_selection *s, si
         [EST_MEAN_DIFF] = "mean difference",
         [EST_LOG_OR] = "log common odds ratio",
         [EST_SUPERIORITY] = "P(superiority) \xe2\x88\x92 1/2", /* U+2212 minus sign */
-        [EST_RISK_DIFF] = "risk difference",
+        [EST_RISK_DIFF] = "risk difference (MSC \xe2\x88\x92 control)",
     };
     sim_text outcome = {0};
     int points = 0;
     int known = sim_plot_outcome_words(t, s, &outcome, &points);
     const char *analysis = sim_plot_level(t, t->at[SIM_COL_ANALYSIS], s->row[0]);
     int est = estimand_of(analysis);
+    /* A mean difference of a 0/1 outcome is a difference of proportions. */
+    if (est == EST_MEAN_DIFF && binary_outcome(t, s))
+        est = EST_RISK_DIFF;
     sim_text_add(out, "Estimated MSC effect");
     if (est == EST_MEAN_DIFF && known)
         sim_text_add(out, ": %s%s", outcome.s, points ? " (points)" : "");

@@ -14,29 +14,63 @@
 #include "internal.h"
 #include "plot_internal.h"
 
-/* Keeps every row, or only those of one analysis. */
-static int select_rows(sim_plot_table *t, sim_selection *s, const char *analysis)
+/* Keeps the rows whose text column c (what: its name) holds name; fails naming the
+ * values the file has when none does. */
+static int select_level(sim_plot_table *t, sim_selection *s, int c, const char *what,
+                        const char *name)
 {
-    for (size_t i = 0; i < t->csv.nrow; i++)
-        s->row[i] = i;
-    s->count = t->csv.nrow;
-    if (!analysis)
-        return MSCSIM_OK;
-    int an = t->at[SIM_COL_ANALYSIS];
-    if (an < 0)
-        return sim_plot_fail(t, MSCSIM_EINVAL, 0,
-                             "no column analysis to choose analysis '%.60s' from", analysis);
-    const sim_csv_kept *col = &t->csv.col[an];
+    if (c < 0)
+        return sim_plot_fail(t, MSCSIM_EINVAL, 0, "no column %s to choose %s '%.60s' from",
+                             what, what, name);
+    const sim_csv_kept *col = &t->csv.col[c];
     sim_text known = {0};
     for (size_t i = 0; i < col->nlevel; i++) {
-        if (strcmp(col->level[i], analysis) == 0) {
-            sim_plot_narrow(t, s, an, (double)i);
+        if (strcmp(col->level[i], name) == 0) {
+            sim_plot_narrow(t, s, c, (double)i);
             return MSCSIM_OK;
         }
         sim_text_add(&known, "%s%.60s", i ? ", " : "", col->level[i]);
     }
-    return sim_plot_fail(t, MSCSIM_EINVAL, 0, "no rows of analysis '%.60s' (the file has: %s)",
-                         analysis, known.s);
+    return sim_plot_fail(t, MSCSIM_EINVAL, 0, "no rows of %s '%.60s' (the file has: %s)", what,
+                         name, known.s);
+}
+
+/* Keeps the rows of one total sample size; fails naming the sizes the file has. */
+static int select_n(sim_plot_table *t, sim_selection *s, long n, double *scratch)
+{
+    int nt = t->at[SIM_COL_N_TOTAL];
+    if (nt < 0)
+        return sim_plot_fail(t, MSCSIM_EINVAL, 0, "no column n_total to choose n = %ld from", n);
+    sim_selection all = *s;
+    size_t k = sim_plot_distinct(t, &all, nt, scratch);
+    sim_plot_narrow(t, s, nt, (double)n);
+    if (s->count > 0)
+        return MSCSIM_OK;
+    sim_text known = {0};
+    for (size_t i = 0; i < k; i++)
+        sim_text_add(&known, "%s%.15g", i ? ", " : "", scratch[i]);
+    return sim_plot_fail(t, MSCSIM_EINVAL, 0, "no rows with n_total %ld (the file has: %s)", n,
+                         known.s);
+}
+
+/* Keeps every row, or only those of the analysis, scenario and n chosen. */
+static int select_rows(sim_plot_table *t, sim_selection *s, const mscsim_plot_options *opt,
+                       double *scratch)
+{
+    for (size_t i = 0; i < t->csv.nrow; i++)
+        s->row[i] = i;
+    s->count = t->csv.nrow;
+    int status = MSCSIM_OK;
+    if (opt->analysis)
+        status = select_level(t, s, t->at[SIM_COL_ANALYSIS], "analysis", opt->analysis);
+    if (!status && opt->scenario)
+        status = select_level(t, s, t->at[SIM_COL_SCENARIO], "scenario", opt->scenario);
+    if (!status && opt->n_total)
+        status = select_n(t, s, opt->n_total, scratch);
+    if (!status && s->count == 0)
+        status = sim_plot_fail(t, MSCSIM_EINVAL, 0, "no rows of the analysis, scenario and n "
+                                                    "chosen together");
+    return status;
 }
 
 /* 0 for PNG, 1 for SVG, -1 for any other file name. */
@@ -67,6 +101,9 @@ static int check_request(const char *out_path, const mscsim_plot_options *opt, m
     if (opt->target != 0 && !(opt->target > 0 && opt->target < 1))
         return sim_error_set(err, MSCSIM_EINVAL, "target power %g is out of range (0, 1)",
                              opt->target);
+    if (opt->n_total < 0)
+        return sim_error_set(err, MSCSIM_EINVAL, "total sample size %ld is negative",
+                             opt->n_total);
     return MSCSIM_OK;
 }
 
@@ -87,6 +124,9 @@ static int write_script(sim_plot_table *t, FILE *gp, sim_selection *s,
         break;
     case SIM_PLOT_REPLICATES:
         status = sim_plot_replicates(t, gp, s, opt, scratch);
+        break;
+    case SIM_PLOT_PATIENTS:
+        status = sim_plot_patients(t, gp, s, opt, scratch);
         break;
     }
     if (status)
@@ -129,7 +169,7 @@ SIM_API int mscsim_plot(const char *csv_path, const char *out_path, const mscsim
                                    strerror(errno));
     }
     if (!status)
-        status = select_rows(&t, &s, opt->analysis);
+        status = select_rows(&t, &s, opt, scratch);
     if (!status)
         status = write_script(&t, gp, &s, opt, format_of(out_path), tmp_path, scratch);
     if (!status)

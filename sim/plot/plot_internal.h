@@ -6,7 +6,8 @@
  *                selections of its rows;
  *   labels.c     clinical names of scales, endpoints, swept keys and estimates;
  *   gnuplot.c    pieces of the gnuplot script, and running gnuplot on it;
- *   plot_results.c, plot_trace.c, plot_replicates.c   one kind of figure each;
+ *   plot_results.c, plot_trace.c, plot_replicates.c, plot_patients.c   one kind of
+ *                figure each;
  *   plot.c       the entry point: checks, reads, chooses the kind, renders.
  */
 #include <stdio.h>
@@ -49,10 +50,21 @@ enum {
     SIM_COL_TRUE_EFFECT,
     SIM_COL_SCALE,
     SIM_COL_ENDPOINT,
+    SIM_COL_MODEL,
+    SIM_COL_REJECTION_KIND,
+    SIM_COL_PATIENT,
+    SIM_COL_ARM,
+    SIM_COL_VISIT_DAY,
+    SIM_COL_OBSERVED_SCORE,
     SIM_PLOT_FIXED_COLS
 };
 
-typedef enum { SIM_PLOT_RESULTS, SIM_PLOT_TRACE, SIM_PLOT_REPLICATES } sim_plot_kind;
+typedef enum {
+    SIM_PLOT_RESULTS,
+    SIM_PLOT_TRACE,
+    SIM_PLOT_REPLICATES,
+    SIM_PLOT_PATIENTS
+} sim_plot_kind;
 
 typedef struct {
     sim_csv_table csv; /* the columns kept: fixed ones, then swept keys (text) */
@@ -79,6 +91,10 @@ int sim_plot_read(sim_plot_table *t);
 
 void sim_plot_table_free(sim_plot_table *t);
 
+/* The file written beside path: path with its ending replaced by suffix ("X.csv" ->
+ * "X.config.ini"), malloc'ed; NULL when path does not end so (or out of memory). */
+char *sim_plot_beside(const char *path, const char *ending, const char *suffix);
+
 /* The axis label of a fixed column, from the results schema ("Power"). */
 const char *sim_plot_column_label(int fixed_col);
 
@@ -97,6 +113,9 @@ const char *sim_plot_cell_text(const sim_plot_table *t, int c, size_t row, char 
 
 /* Keeps the selected rows whose column c holds v. */
 void sim_plot_narrow(const sim_plot_table *t, sim_selection *s, int c, double v);
+
+/* qsort's comparison of doubles, ascending. */
+int sim_plot_double_cmp(const void *a, const void *b);
 
 /* Distinct values of column c over the selection, first appearance first, into out (room
  * for s->count); returns how many. */
@@ -144,12 +163,17 @@ void sim_gp_num(FILE *gp, double v);
 /* "<cmd> '<s>'" and a newline. */
 void sim_gp_cmd_str(FILE *gp, const char *cmd, const char *s);
 
-/* The target line across the plot, and its legend entry (after a plot's last curve). */
+/* The target line across the plot, and its legend entry (after a plot's last curve):
+ * "target power 0.8", or the title given. */
 void sim_gp_target_line(FILE *gp, double target);
 void sim_gp_target_key(FILE *gp, double target);
+void sim_gp_line_key(FILE *gp, const char *title);
 
-/* The title: the caller's, or a heading with the details on a second line. */
+/* The title: the caller's, or a heading with the details on the lines below (broken
+ * between items); _text writes only the string expression, for a multiplot's title. */
 void sim_gp_title(FILE *gp, const char *given, const char *heading, const sim_text *details);
+void sim_gp_title_text(FILE *gp, const char *given, const char *heading,
+                       const sim_text *details);
 
 /* Has gnuplot (from PATH) draw the script into tmp_path, then moves it to out_path; on any
  * failure tmp_path is removed, out_path left as it was and err filled. */
@@ -163,5 +187,7 @@ int sim_plot_trace(sim_plot_table *t, FILE *gp, sim_selection *s, const mscsim_p
                    double *scratch);
 int sim_plot_replicates(sim_plot_table *t, FILE *gp, sim_selection *s,
                         const mscsim_plot_options *opt, double *scratch);
+int sim_plot_patients(sim_plot_table *t, FILE *gp, sim_selection *s,
+                      const mscsim_plot_options *opt, double *scratch);
 
 #endif

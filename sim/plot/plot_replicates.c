@@ -11,12 +11,6 @@
 /* Room left around the histogram and the true-effect line, as a share of their span. */
 #define HIST_MARGIN 0.05
 
-static int double_cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* Sample quantile of sorted x, interpolating between order statistics (R's type 7). */
 static double quantile(const double *x, size_t n, double p)
 {
@@ -122,7 +116,7 @@ int sim_plot_replicates(sim_plot_table *t, FILE *gp, sim_selection *s,
                              details.s);
     if (n < s->count)
         SIM_TEXT_ITEM(&details, "NA estimates left out: %zu", s->count - n);
-    qsort(scratch, n, sizeof *scratch, double_cmp);
+    qsort(scratch, n, sizeof *scratch, sim_plot_double_cmp);
     histogram h;
     if (histogram_build(scratch, n, &h))
         return sim_plot_fail(t, MSCSIM_ENOMEM, 0, "out of memory");

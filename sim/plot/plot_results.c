@@ -7,7 +7,17 @@
 #include <string.h>
 
 #include "internal.h"
+#include "mscsim/config.h"
 #include "plot_internal.h"
+
+/* What the y axis (or the heat map's colour) shows, and its reference line. */
+typedef struct {
+    const char *label;  /* "Power", "Type I error" */
+    double ref;         /* the target power or alpha; NaN: no line */
+    double top;         /* the axis' upper end */
+    sim_text ref_title; /* the reference line's legend entry */
+    int null;           /* every point has no true effect */
+} measure;
 
 typedef struct {
     double group, x; /* line (or heat-map row) and position along x */
@@ -93,11 +103,16 @@ static void put_xlabel(FILE *gp, const sim_plot_table *t, int x_col)
                        : sim_plot_key_words(t->csv.col[x_col].spec.name));
 }
 
+/* The cells over the grid of the two keys; a contour at the reference value, when there
+ * is one and the grid is complete. */
 static void put_heat_map(FILE *gp, const sim_plot_table *t, const point *pt, size_t n, int x_col,
-                         int y_col, const axis *ax, const axis *ay, double target)
+                         int y_col, const axis *ax, const axis *ay, const measure *m)
 {
     fputs("$cells << EOD\n", gp);
     for (size_t i = 0; i < n; i++) {
+        /* A blank line between rows of the grid, as splot's contours need. */
+        if (i > 0 && pt[i].group != pt[i - 1].group)
+            fputc('\n', gp);
         fprintf(gp, "%.17g %.17g ", pt[i].x, pt[i].group);
         sim_gp_num(gp, sim_plot_value(t, t->at[SIM_COL_POWER], pt[i].row));
         fputc('\n', gp);
@@ -108,21 +123,101 @@ static void put_heat_map(FILE *gp, const sim_plot_table *t, const point *pt, siz
     fprintf(gp, "set xrange [-0.5:%zu.5]\nset yrange [-0.5:%zu.5]\n", ax->count - 1, ay->count - 1);
     put_tics(gp, "x", t, x_col, ax);
     put_tics(gp, "y", t, y_col, ay);
-    fputs("unset grid\nset tics nomirror\nset cbrange [0:1]\n", gp);
-    sim_gp_cmd_str(gp, "set cblabel", sim_plot_column_label(SIM_COL_POWER));
-    fprintf(gp, /* Light colours only, so the black values stay readable in every cell. */
-            "set palette defined (0 '#ffffcc', 0.5 '#a1dab4', 1 '#41b6c4')\n"
-            "set cbtics add ('target %g' %.17g)\n"
+    fprintf(gp, "unset grid\nset tics nomirror\nset cbrange [0:%.17g]\n", m->top);
+    sim_gp_cmd_str(gp, "set cblabel", m->label);
+    /* Viridis: lightness rises steadily, so 0.31 and 0.87 differ at a glance (and in
+     * grey); the values are white on its dark half, black on its light half. */
+    fputs("set palette defined (0 '#440154', 0.25 '#3b528b', 0.5 '#21918c', 0.75 '#5ec962', "
+          "1 '#fde725')\n",
+          gp);
+    if (!isnan(m->ref))
+        fprintf(gp, "set cbtics add ('%s %g' %.17g)\n", m->null ? "alpha" : "target", m->ref,
+                m->ref);
+    int contour = !isnan(m->ref) && n == ax->count * ay->count && ax->count > 1 && ay->count > 1;
+    if (contour) {
+        fprintf(gp,
+                "set contour base\nset cntrparam levels discrete %.17g\nunset surface\n"
+                "set table $contour\nsplot $cells using 1:2:3 with lines notitle\n"
+                "unset table\nunset contour\nset surface\n",
+                m->ref);
+    }
+    fprintf(gp,
             "plot $cells using 1:2:(0.5):(0.5):3 with boxxyerror fs solid 1.0 noborder "
             "lc palette notitle, \\\n"
-            "  $cells using 1:2:(sprintf('%%.2f', $3)) with labels notitle\n",
-            target, target);
+            "  $cells using 1:2:(sprintf('%%.2f', $3)):($3 < %.17g ? 0xffffff : 0x000000) "
+            "with labels tc rgb variable notitle",
+            m->top / 2);
+    if (contour) {
+        fputs(", \\\n  $contour using 1:2 with lines lw 4 lc rgb '#ffffff' notitle, \\\n"
+              "  $contour using 1:2 with lines lw 2 dt 2 lc rgb '#000000' title ",
+              gp);
+        sim_gp_str(gp, m->ref_title.s);
+    }
+    fputc('\n', gp);
+}
+
+/* The y axis of a measure, and its reference line. */
+static void put_y_axis(FILE *gp, const measure *m)
+{
+    sim_gp_cmd_str(gp, "set ylabel", m->label);
+    fprintf(gp, "set yrange [0:%.17g]\n", m->top);
+    fputs(m->top == 1 ? "set ytics 0.1\n" : "set ytics autofreq\n", gp);
+    if (!isnan(m->ref))
+        sim_gp_target_line(gp, m->ref);
+}
+
+static void put_reference_key(FILE *gp, const measure *m)
+{
+    if (!isnan(m->ref))
+        sim_gp_line_key(gp, m->ref_title.s);
+}
+
+/* A single sample size: one dot per analysis with its 95 % Wilson interval, analyses
+ * along x (a line over one n would be a dot and its band invisible). */
+static void put_dot_plot(FILE *gp, const sim_plot_table *t, const sim_selection *s,
+                         const measure *m)
+{
+    const int an = t->at[SIM_COL_ANALYSIS], an_col = t->at[SIM_COL_ANALYTIC];
+    const int cols[] = {t->at[SIM_COL_POWER], t->at[SIM_COL_POWER_LO], t->at[SIM_COL_POWER_HI],
+                        an_col};
+    int analytic = 0;
+    fputs("$dots << EOD\n", gp);
+    for (size_t i = 0; i < s->count; i++) {
+        fprintf(gp, "%zu", i);
+        for (size_t j = 0; j < SIM_ARRAY_LEN(cols); j++) {
+            double v = cols[j] >= 0 ? sim_plot_value(t, cols[j], s->row[i]) : (double)NAN;
+            analytic |= j == 3 && !isnan(v);
+            fputc(' ', gp);
+            sim_gp_num(gp, v);
+        }
+        fputc('\n', gp);
+    }
+    fputs("EOD\n", gp);
+    sim_gp_cmd_str(gp, "set xlabel", sim_plot_column_label(SIM_COL_ANALYSIS));
+    fputs("set xtics (", gp);
+    for (size_t i = 0; i < s->count; i++) {
+        fputs(i ? ", " : "", gp);
+        sim_gp_str(gp, sim_plot_level(t, an, s->row[i]));
+        fprintf(gp, " %zu", i);
+    }
+    fprintf(gp, ")\nset xrange [-0.5:%zu.5]\n", s->count - 1);
+    put_y_axis(gp, m);
+    fputs("plot $dots using 1:2:3:4 with yerrorbars pt 7 ps 2 lw 2 lc rgb '#4477aa' "
+          "title 'simulated, 95 % Wilson interval'",
+          gp);
+    if (analytic)
+        fputs(", \\\n  $dots using 1:5 with points pt 6 ps 2.5 lw 2 lc rgb '#cc3311' "
+              "title 'analytic'",
+              gp);
+    put_reference_key(gp, m);
+    fputc('\n', gp);
 }
 
 /* One line per group: with the interval as a band and analytic power dashed (band), or
  * with error bars. x_axis is NULL when x is n_total. */
 static void put_power_lines(FILE *gp, const sim_plot_table *t, const point *pt, size_t n,
-                            int group_col, int x_col, const axis *x_axis, int band, double target)
+                            int group_col, int x_col, const axis *x_axis, int band,
+                            const measure *m)
 {
     const int cols[] = {t->at[SIM_COL_POWER], t->at[SIM_COL_POWER_LO], t->at[SIM_COL_POWER_HI],
                         t->at[SIM_COL_ANALYTIC]};
@@ -141,10 +236,12 @@ static void put_power_lines(FILE *gp, const sim_plot_table *t, const point *pt, 
     put_xlabel(gp, t, x_col);
     if (x_axis && !x_axis->numeric)
         put_tics(gp, "x", t, x_col, x_axis);
-    sim_gp_cmd_str(gp, "set ylabel", sim_plot_column_label(SIM_COL_POWER));
-    fputs("set yrange [0:1]\nset ytics 0.1\nset offsets graph 0.03, graph 0.03, 0, 0\n", gp);
-    sim_gp_target_line(gp, target);
-    fputs("plot ", gp);
+    put_y_axis(gp, m);
+    /* Beside the plot, one entry a line: below it, several analyses' entries run into
+     * the x label and each other. */
+    fputs("set key outside right top vertical Left reverse samplen 3 spacing 1.3\n"
+          "set offsets graph 0.03, graph 0.03, 0, 0\nplot ",
+          gp);
     for (size_t i = 0, g = 0; i < n; i++) {
         if (i > 0 && pt[i].group == pt[i - 1].group)
             continue;
@@ -179,14 +276,99 @@ static void put_power_lines(FILE *gp, const sim_plot_table *t, const point *pt, 
         }
         g++;
     }
-    sim_gp_target_key(gp, target);
+    put_reference_key(gp, m);
     fputc('\n', gp);
+}
+
+/* The config written beside the results (X.config.ini for X.csv): its alpha, or NaN
+ * when it is not there or does not load. */
+static double config_alpha(const char *csv_path)
+{
+    char *ini = sim_plot_beside(csv_path, ".csv", ".config.ini");
+    mscsim_config *cfg = malloc(sizeof *cfg);
+    mscsim_error err;
+    double alpha = (double)NAN;
+    if (ini && cfg && mscsim_config_load(ini, cfg, &err) == MSCSIM_OK)
+        alpha = cfg->alpha;
+    free(ini);
+    free(cfg);
+    return alpha;
+}
+
+/* Power, or the type I error when no selected point has a true effect (rejection_kind),
+ * with alpha from the config beside the CSV as its line. */
+static void measure_of(const sim_plot_table *t, const sim_selection *s, double target,
+                       measure *m, sim_text *details)
+{
+    *m = (measure){.label = sim_plot_column_label(SIM_COL_POWER), .ref = target, .top = 1};
+    int rk = t->at[SIM_COL_REJECTION_KIND];
+    size_t nulls = 0;
+    for (size_t i = 0; rk >= 0 && i < s->count; i++)
+        nulls += strcmp(sim_plot_level(t, rk, s->row[i]), "type_i_error") == 0;
+    if (nulls < s->count) {
+        if (nulls > 0)
+            m->label = "Power (type I error where the true effect is 0)";
+        sim_text_add(&m->ref_title, "target power %g", target);
+        return;
+    }
+    m->null = 1;
+    m->label = "Type I error";
+    m->ref = config_alpha(t->path);
+    if (isnan(m->ref))
+        SIM_TEXT_ITEM(details, "no line at alpha: no loadable config beside the CSV");
+    else
+        sim_text_add(&m->ref_title, "alpha %g", m->ref);
+    /* Rates near alpha are invisible on [0, 1]: the axis ends a quarter above them. */
+    double top = isnan(m->ref) ? 0 : m->ref;
+    for (size_t i = 0; i < s->count; i++)
+        top = fmax(top, sim_plot_value(t, t->at[SIM_COL_POWER_HI], s->row[i]));
+    m->top = top > 0 ? fmin(1, 1.25 * top) : 0.1;
+}
+
+/* What a results figure draws: x and line (or heat-map row) columns. */
+typedef struct {
+    int x_col, group_col, y_col; /* y_col: the heat map's second key, or -1 */
+    int dots;                    /* a single n: one dot per analysis */
+} layout;
+
+/* Chooses the layout for nvary swept keys (the first two in vary), narrowing the
+ * selection to what one figure shows; the heading gets the x (and y) description. */
+static layout choose_layout(const sim_plot_table *t, sim_selection *s, int nvary,
+                            const int vary[2], double *scratch, sim_text *by,
+                            sim_text *details)
+{
+    int an = t->at[SIM_COL_ANALYSIS], nt = t->at[SIM_COL_N_TOTAL];
+    layout l = {.x_col = nt, .group_col = an, .y_col = -1};
+    if (nvary == 0 && sim_plot_distinct(t, s, nt, scratch) == 1) {
+        l.dots = 1;
+        sim_text_add(by, "analysis");
+        SIM_TEXT_ITEM(details, "n = %.15g", sim_plot_value(t, nt, s->row[0]));
+    } else if (nvary == 0) {
+        sim_text_add(by, "total sample size");
+    } else if (nvary == 1) {
+        l.x_col = vary[0];
+        sim_text_add(by, "%.100s", sim_plot_key_words(t->csv.col[l.x_col].spec.name));
+        if (sim_plot_distinct(t, s, nt, scratch) > 1) {
+            l.group_col = nt;
+            sim_plot_narrow_to_first(t, s, an, "analysis ", 1, scratch, details);
+        } else {
+            sim_plot_narrow_to_first(t, s, nt, "n = ", 1, scratch, details);
+        }
+    } else {
+        l.x_col = vary[0];
+        l.y_col = vary[1];
+        sim_text_add(by, "%.100s and %.100s", sim_plot_key_words(t->csv.col[l.x_col].spec.name),
+                     sim_plot_key_words(t->csv.col[l.y_col].spec.name));
+        sim_plot_narrow_to_first(t, s, an, "analysis ", 1, scratch, details);
+        sim_plot_narrow_to_first(t, s, nt, "n = ", 1, scratch, details);
+    }
+    return l;
 }
 
 int sim_plot_results(sim_plot_table *t, FILE *gp, sim_selection *s, const mscsim_plot_options *opt,
                      double target, double *scratch)
 {
-    sim_text details = {0}, varying = {0}, heading = {0};
+    sim_text details = {0}, varying = {0}, heading = {0}, by = {0};
     sim_plot_outcome_words(t, s, &details, NULL);
     int vary[2] = {-1, -1};
     int nvary = sim_plot_describe_swept(t, s, scratch, &details, vary, &varying);
@@ -194,30 +376,12 @@ int sim_plot_results(sim_plot_table *t, FILE *gp, sim_selection *s, const mscsim
         return sim_plot_fail(t, MSCSIM_ECONFIG, 0,
                              "%d swept keys take several values (%s); a plot shows at most two",
                              nvary, varying.s);
+    layout l = choose_layout(t, s, nvary, vary, scratch, &by, &details);
+    measure m;
+    measure_of(t, s, target, &m, &details);
+    sim_text_add(&heading, "%s by %s", m.null ? m.label : "Power", by.s);
 
-    int an = t->at[SIM_COL_ANALYSIS], nt = t->at[SIM_COL_N_TOTAL];
-    int x_col = nt, group_col = an, y_col = -1;
-    if (nvary == 0) {
-        sim_text_add(&heading, "Power by total sample size");
-    } else if (nvary == 1) {
-        x_col = vary[0];
-        sim_text_add(&heading, "Power by %.100s", sim_plot_key_words(t->csv.col[x_col].spec.name));
-        if (sim_plot_distinct(t, s, nt, scratch) > 1) {
-            group_col = nt;
-            sim_plot_narrow_to_first(t, s, an, "analysis ", 1, scratch, &details);
-        } else {
-            sim_plot_narrow_to_first(t, s, nt, "n = ", 1, scratch, &details);
-        }
-    } else {
-        x_col = vary[0];
-        y_col = vary[1];
-        sim_text_add(&heading, "Power by %.100s and %.100s",
-                     sim_plot_key_words(t->csv.col[x_col].spec.name),
-                     sim_plot_key_words(t->csv.col[y_col].spec.name));
-        sim_plot_narrow_to_first(t, s, an, "analysis ", 1, scratch, &details);
-        sim_plot_narrow_to_first(t, s, nt, "n = ", 1, scratch, &details);
-    }
-
+    int nt = t->at[SIM_COL_N_TOTAL], x_col = l.x_col, y_col = l.y_col;
     axis ax = {0}, ay = {0};
     point *pt = malloc(s->count * sizeof *pt);
     int status = MSCSIM_OK;
@@ -230,11 +394,11 @@ int sim_plot_results(sim_plot_table *t, FILE *gp, sim_selection *s, const mscsim
         pt[i] = (point){.row = r,
                         .x = x_col == nt ? x : ax.pos[(size_t)x],
                         .group = y_col >= 0 ? ay.pos[(size_t)sim_plot_value(t, y_col, r)]
-                                            : sim_plot_value(t, group_col, r)};
+                                            : sim_plot_value(t, l.group_col, r)};
     }
     if (!status)
         qsort(pt, s->count, sizeof *pt, point_cmp);
-    int gcol = y_col >= 0 ? y_col : group_col;
+    int gcol = y_col >= 0 ? y_col : l.group_col;
     for (size_t i = 1; !status && i < s->count; i++)
         if (pt[i].group == pt[i - 1].group && pt[i].x == pt[i - 1].x) {
             char b1[32], b2[32];
@@ -248,11 +412,13 @@ int sim_plot_results(sim_plot_table *t, FILE *gp, sim_selection *s, const mscsim
         }
     if (!status) {
         sim_gp_title(gp, opt->title, heading.s, &details);
-        if (y_col >= 0)
-            put_heat_map(gp, t, pt, s->count, x_col, y_col, &ax, &ay, target);
+        if (l.dots)
+            put_dot_plot(gp, t, s, &m);
+        else if (y_col >= 0)
+            put_heat_map(gp, t, pt, s->count, x_col, y_col, &ax, &ay, &m);
         else
-            put_power_lines(gp, t, pt, s->count, group_col, x_col, x_col == nt ? NULL : &ax,
-                            nvary == 0, target);
+            put_power_lines(gp, t, pt, s->count, l.group_col, x_col, x_col == nt ? NULL : &ax,
+                            nvary == 0, &m);
     }
     axis_free(&ax);
     axis_free(&ay);

@@ -34,6 +34,13 @@ static const struct {
     [SIM_COL_TRUE_EFFECT] = {MSCSIM_FILE_REPLICATES, {"true_effect", 0, 1, -HUGE_VAL, HUGE_VAL}},
     [SIM_COL_SCALE] = {MSCSIM_FILE_RESULTS, {"scale", 1, 0, 0, 0}},
     [SIM_COL_ENDPOINT] = {MSCSIM_FILE_RESULTS, {"endpoint", 1, 0, 0, 0}},
+    [SIM_COL_MODEL] = {MSCSIM_FILE_RESULTS, {"model", 1, 0, 0, 0}},
+    [SIM_COL_REJECTION_KIND] = {MSCSIM_FILE_RESULTS, {"rejection_kind", 1, 0, 0, 0}},
+    [SIM_COL_PATIENT] = {MSCSIM_FILE_PATIENTS, {"patient", 0, 0, 1, HUGE_VAL}},
+    [SIM_COL_ARM] = {MSCSIM_FILE_PATIENTS, {"arm", 1, 0, 0, 0}},
+    [SIM_COL_VISIT_DAY] = {MSCSIM_FILE_PATIENTS, {"visit_day", 0, 0, 0, HUGE_VAL}},
+    [SIM_COL_OBSERVED_SCORE] = {MSCSIM_FILE_PATIENTS,
+                                {"observed_score", 0, 1, -HUGE_VAL, HUGE_VAL}},
 };
 
 #define BIT(c) (1u << (c))
@@ -46,7 +53,9 @@ static const struct {
     [SIM_PLOT_RESULTS] = {"results", "has no column replicate or stage",
                           BIT(SIM_COL_ANALYSIS) | BIT(SIM_COL_N_TOTAL) | BIT(SIM_COL_POWER) |
                               BIT(SIM_COL_POWER_LO) | BIT(SIM_COL_POWER_HI),
-                          BIT(SIM_COL_ANALYTIC) | BIT(SIM_COL_SCALE) | BIT(SIM_COL_ENDPOINT)},
+                          BIT(SIM_COL_ANALYTIC) | BIT(SIM_COL_SCALE) | BIT(SIM_COL_ENDPOINT) |
+                              BIT(SIM_COL_MODEL) | BIT(SIM_COL_REJECTION_KIND) |
+                              BIT(SIM_COL_SCENARIO)},
     [SIM_PLOT_TRACE] = {"sample-size trace", "has a column stage",
                         BIT(SIM_COL_N_TOTAL) | BIT(SIM_COL_POWER) | BIT(SIM_COL_POWER_LO) |
                             BIT(SIM_COL_POWER_HI) | BIT(SIM_COL_TARGET) | BIT(SIM_COL_STAGE),
@@ -55,7 +64,12 @@ static const struct {
     [SIM_PLOT_REPLICATES] = {"replicates", "has a column replicate",
                              BIT(SIM_COL_ANALYSIS) | BIT(SIM_COL_N_TOTAL) | BIT(SIM_COL_ESTIMATE) |
                                  BIT(SIM_COL_REJECT) | BIT(SIM_COL_TRUE_EFFECT),
-                             BIT(SIM_COL_SCENARIO) | BIT(SIM_COL_SCALE) | BIT(SIM_COL_ENDPOINT)},
+                             BIT(SIM_COL_SCENARIO) | BIT(SIM_COL_SCALE) | BIT(SIM_COL_ENDPOINT) |
+                                 BIT(SIM_COL_MODEL)},
+    [SIM_PLOT_PATIENTS] = {"simulated patients", "has columns patient and visit_day",
+                           BIT(SIM_COL_PATIENT) | BIT(SIM_COL_ARM) | BIT(SIM_COL_VISIT_DAY) |
+                               BIT(SIM_COL_OBSERVED_SCORE),
+                           0},
 };
 
 void sim_text_add(sim_text *b, const char *fmt, ...)
@@ -97,13 +111,21 @@ static int setup_columns(sim_csv_table *csv, void *ctx)
         if (sim_csv_table_field(csv, csv->header[i]) != (int)i)
             return sim_plot_fail(t, MSCSIM_ESYNTAX, csv->line,
                                  "column %.100s appears twice in the header", csv->header[i]);
-    if (sim_csv_table_field(csv, "n_total") < 0)
+    int patients =
+        sim_csv_table_field(csv, "patient") >= 0 && sim_csv_table_field(csv, "visit_day") >= 0;
+    if (!patients && sim_csv_table_field(csv, "n_total") < 0)
         return sim_plot_fail(t, MSCSIM_ECONFIG, csv->line,
                              "no column n_total (a results, sample-size trace or replicates "
                              "CSV is expected)");
-    t->kind = sim_csv_table_field(csv, "replicate") >= 0 ? SIM_PLOT_REPLICATES
-              : sim_csv_table_field(csv, "stage") >= 0   ? SIM_PLOT_TRACE
-                                                         : SIM_PLOT_RESULTS;
+    /* One row per scenario holds nothing to draw against; its trace holds the search. */
+    if (sim_csv_table_field(csv, "n_total_below") >= 0)
+        return sim_plot_fail(t, MSCSIM_ECONFIG, csv->line,
+                             "this is a sample-size answer; plot its trace (the CSV written "
+                             "by --trace, by default beside it as <name>_trace.csv) instead");
+    t->kind = patients                                   ? SIM_PLOT_PATIENTS
+              : sim_csv_table_field(csv, "replicate") >= 0 ? SIM_PLOT_REPLICATES
+              : sim_csv_table_field(csv, "stage") >= 0     ? SIM_PLOT_TRACE
+                                                           : SIM_PLOT_RESULTS;
     unsigned need = kinds[t->kind].need, use = need | kinds[t->kind].may;
     for (int c = 0; c < SIM_PLOT_FIXED_COLS; c++) {
         t->at[c] = -1;
@@ -158,6 +180,8 @@ static int report(sim_plot_table *t)
     case SIM_CSV_RAGGED_ROW:
         return sim_plot_fail(t, MSCSIM_ESYNTAX, p->line, "%zu fields where the header has %zu",
                              p->fields, t->csv.nheader);
+    case SIM_CSV_TOO_LONG:
+        return sim_plot_fail(t, MSCSIM_ESYNTAX, p->line, "%s (not an mscsim CSV)", p->limit);
     case SIM_CSV_OK:
     case SIM_CSV_HEADER_REFUSED:
         break;
@@ -172,6 +196,19 @@ int sim_plot_read(sim_plot_table *t)
     if (t->csv.nrow == 0)
         return sim_plot_fail(t, MSCSIM_ECONFIG, 0, "no data rows below the header");
     return MSCSIM_OK;
+}
+
+char *sim_plot_beside(const char *path, const char *ending, const char *suffix)
+{
+    size_t n = strlen(path), e = strlen(ending), m = strlen(suffix);
+    if (n < e || strcmp(path + n - e, ending) != 0)
+        return NULL;
+    char *beside = malloc(n - e + m + 1);
+    if (beside) {
+        memcpy(beside, path, n - e);
+        memcpy(beside + n - e, suffix, m + 1);
+    }
+    return beside;
 }
 
 void sim_plot_table_free(sim_plot_table *t)
@@ -194,6 +231,12 @@ void sim_plot_narrow(const sim_plot_table *t, sim_selection *s, int c, double v)
         if (sim_plot_value(t, c, s->row[i]) == v)
             s->row[kept++] = s->row[i];
     s->count = kept;
+}
+
+int sim_plot_double_cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
 }
 
 size_t sim_plot_distinct(const sim_plot_table *t, const sim_selection *s, int c, double *out)
