@@ -3,6 +3,7 @@
 
 #include "internal.h"
 #include "mscsim/config.h"
+#include "mscsim/model.h"
 #include "mscsim/analysis.h"
 #include "mscsim/scale.h"
 #include "plot_internal.h"
@@ -51,12 +52,18 @@ static const char *uniform_text(const sim_plot_table *t, const sim_selection *s,
     return sim_plot_level(t, c, s->row[0]);
 }
 
-/* A 0/1 outcome: the binary model's favourable outcome, or a scale's responders. */
+/* 1 when the model called name scores a yes/no event (asked of the model registry). */
+static int binary_model(const char *name)
+{
+    const mscsim_model_type *m = name ? mscsim_model_find(name) : NULL;
+    return m && m->outcome == MSCSIM_OUTCOME_BINARY;
+}
+
+/* A 0/1 outcome: a binary model's favourable outcome, or a scale's responders. */
 static int binary_outcome(const sim_plot_table *t, const sim_selection *s)
 {
-    const char *model = uniform_text(t, s, t->at[SIM_COL_MODEL]);
     const char *endpoint = uniform_text(t, s, t->at[SIM_COL_ENDPOINT]);
-    return (model && strcmp(model, "binary") == 0) ||
+    return binary_model(uniform_text(t, s, t->at[SIM_COL_MODEL])) ||
            (endpoint && strcmp(endpoint, "responder") == 0);
 }
 
@@ -68,8 +75,8 @@ int sim_plot_outcome_words(const sim_plot_table *t, const sim_selection *s, sim_
     const char *model = uniform_text(t, s, t->at[SIM_COL_MODEL]);
     if (points)
         *points = 0;
-    /* The binary model's outcome is a yes/no event, whatever its nominal endpoint. */
-    if (model && strcmp(model, "binary") == 0) {
+    /* A binary model's outcome is a yes/no event, whatever its nominal endpoint. */
+    if (binary_model(model)) {
         sim_text_add(out, "proportion with the favourable outcome");
         return 1;
     }
