@@ -109,11 +109,11 @@ static void print_answer(const ss_context *c, const mscsim_config *point, size_t
         cli_scenario_label(c->base, c->point, label, sizeof label);
         printf("scenario %zu (%s): ", c->point + 1, label);
     }
-    char power[32];
-    printf("n = %ld (%ld control + %ld msc): power %s [%.4f, %.4f] for %s, target %g\n",
+    char power[32], target[32];
+    printf("n = %ld (%ld control + %ld msc): power %s [%.4f, %.4f] for %s, target %s\n",
            res->n_total, res->n_control, res->n_msc,
            format_power(power, sizeof power, res->at.power, c->target), res->at.power_lo,
-           res->at.power_hi, c->analysis, c->target);
+           res->at.power_hi, c->analysis, mscsim_format_double(target, sizeof target, c->target));
     if (res->below.reps > 0)
         printf("  n = %ld: power %s [%.4f, %.4f]\n", res->below.n_total,
                format_power(power, sizeof power, res->below.power, c->target),
