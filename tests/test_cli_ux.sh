@@ -172,6 +172,22 @@ usage seed_hex 2 "--seed must be a whole decimal number, not '0x10'" run "$good"
 usage threads_sign 2 "--threads must be a whole decimal number, not '+2'" run "$good" --threads +2
 usage confirm_reps_fraction 2 "--confirm-reps must be a whole number >= 1, not '2.5'" \
     samplesize "$good" --confirm-reps 2.5
+# The README's option table says which commands take each option, as `mscsim help` does.
+readme=$(dirname "$tests")/README.md
+for c in run samplesize plot check simulate; do "$bin" help "$c" >"$tmp/help_$c.txt"; done
+sed -n '/^| option | commands | meaning |/,/^$/p' "$readme" | grep '^| `--' |
+    awk -F'|' '{ split($2, o, "`"); split(o[2], w, " "); print w[1], $3 }' >"$tmp/readme_options"
+same=1
+while read -r opt cmds; do
+    for c in run samplesize plot check simulate; do
+        listed=0 shown=0
+        [[ ", ${cmds//  / }," == *" $c,"* ]] && listed=1
+        grep -q -- "^  $opt\b" "$tmp/help_$c.txt" && shown=1
+        [ "$listed" = "$shown" ] || { same=0; echo "  $opt: README $listed, help $c $shown"; }
+    done
+done <"$tmp/readme_options"
+[ -s "$tmp/readme_options" ] && [ "$same" = 1 ]
+check "README option table matches each command's --help" $? "$(cat "$tmp/readme_options")"
 [ ! -e "$tmp/p.csv" ]
 check "refused options write nothing" $? "$tmp/p.csv exists"
 
