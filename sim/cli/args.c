@@ -104,8 +104,8 @@ static int parse_option(cli_args *args, const char *a, const char *value)
                      {"--n", "trial.n="}};
     for (size_t i = 0; i < sizeof overrides / sizeof overrides[0]; i++) {
         if (strcmp(a, overrides[i].option) == 0) {
-            /* The config parser reads numbers as doubles ("1e6" would pass): the options
-             * that stand for whole numbers take digits only. */
+            /* Digits only, checked here so the message names the option typed (the config
+             * parser would name --set, and its strtol takes a sign or leading spaces). */
             if (overrides[i].prefix && !is_whole(value))
                 return cli_command_error(args->command_id,
                                          "%s must be a whole decimal number, not '%s'", a, value);
