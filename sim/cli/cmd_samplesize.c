@@ -86,14 +86,15 @@ static int write_trace(mscsim_csv_writer *w, const ss_context *c, const mscsim_s
     return status;
 }
 
-/* power into buf with 4 decimals, or more when needed so that a power below the target
- * never prints as the target or above it (0.79997 is "0.79997", not "0.8000"). */
+/* power into buf with 4 decimals, or more when needed so that the printed value lies on
+ * the same side of the target as the power: a power below it never prints as the target
+ * or above (0.79997 is "0.79997", not "0.8000"). */
 static const char *format_power(char *buf, size_t len, double power, double target)
 {
     for (int digits = 4; digits <= 12; digits++) {
         snprintf(buf, len, "%.*f", digits, power);
         double shown;
-        if (!(power < target) || mscsim_read_double(buf, &shown) || shown < target)
+        if (mscsim_read_double(buf, &shown) || (shown < target) == (power < target))
             break;
     }
     return buf;

@@ -17,7 +17,8 @@ static int help(int argc, char **argv)
         cli_print_help();
         return 0;
     }
-    int command = cli_find_command(argv[2]);
+    int command = strcmp(argv[2], "--help") && strcmp(argv[2], "-h") ? cli_find_command(argv[2])
+                                                                      : CLI_HELP;
     if (argc > 3)
         return cli_command_error(CLI_HELP, "unexpected argument '%s'", argv[3]);
     if (command < 0)
