@@ -118,10 +118,11 @@ status=$?
 if [ "$status" -eq 2 ] && [[ "$msg" == *"--out: the path is too long"* ]] && [ -z "$(ls -A "$tmp/longpath")" ]
 then ok "plot: long --out path"; else fail "plot long --out path: status $status, '$msg'"; fi
 
-# An output folder that does not exist: exit 1, before any simulation, nothing written.
+# An output folder that does not exist: exit 2 naming the option and the folder, before any
+# simulation, nothing written.
 msg=$("$bin" run "$good" --quiet --out "$tmp/no/such/dir/r.csv" 2>&1 >/dev/null)
 status=$?
-if [ "$status" -eq 1 ] && [[ "$msg" == *"cannot write $tmp/no/such/dir/r.csv.tmp"* ]]
+if [ "$status" -eq 2 ] && [[ "$msg" == *"--out: folder '$tmp/no/such/dir' does not exist"* ]]
 then ok "unwritable_output: $msg"; else fail "unwritable_output: status $status, '$msg'"; fi
 
 # Reproducibility: the same design and seed give byte-identical CSV on 1, 2 and 3 threads.
@@ -205,7 +206,8 @@ if cmp -s "$tmp/rej.a" "$tmp/rej.b"; then ok "replicates' rejections add up to t
 else fail "replicates' rejections differ: $(cat "$tmp/rej.a") vs $(cat "$tmp/rej.b")"; fi
 mkdir -p "$tmp/noreps"
 msg=$("$bin" run "$good" --quiet --out "$tmp/noreps/r.csv" --replicates "$tmp/no/such/reps.csv" 2>&1 >/dev/null)
-if [ $? -eq 1 ] && [ -z "$(ls -A "$tmp/noreps")" ]; then ok "unwritable replicates: nothing written ($msg)"
+if [ $? -eq 2 ] && [[ "$msg" == *"--replicates: folder '$tmp/no/such' does not exist"* ]] &&
+    [ -z "$(ls -A "$tmp/noreps")" ]; then ok "unwritable replicates: nothing written ($msg)"
 else fail "unwritable replicates: $(ls -A "$tmp/noreps") $msg"; fi
 
 # samplesize: answer and trace files, bad options rejected before anything is written.
@@ -231,7 +233,7 @@ expect_error samplesize_confirm_reps 2 "--confirm-reps must be a whole number >=
     "$bin" samplesize "$good" --confirm-reps 0
 expect_error samplesize_missing_config 2 "$tmp/nope.ini: cannot read config: No such file or directory" \
     "$bin" samplesize "$tmp/nope.ini"
-expect_error samplesize_unwritable_trace 1 "cannot write $tmp/no/such/t.csv.tmp" \
+expect_error samplesize_unwritable_trace 2 "--trace: folder '$tmp/no/such' does not exist" \
     "$bin" samplesize "$good" --set msc.mean=0.5 --reps 500 --trace "$tmp/no/such/t.csv"
 expect_error sweep_empty_value 2 "--set: [sweep] msc.mean: empty value in the sweep list" \
     "$bin" run "$good" --set "sweep.msc.mean=0, , 1"

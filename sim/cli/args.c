@@ -1,62 +1,11 @@
 /* The command line: usage, options, and the design they name. */
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-
-const char cli_usage_text[] =
-    "usage: mscsim run CONFIG [--set section.key=value]... [--reps N] [--seed S]\n"
-    "                         [--threads T] [--out FILE] [--replicates FILE] [--quiet]\n"
-    "       mscsim samplesize CONFIG [--target P] [--analysis NAME] [--out FILE]\n"
-    "                         [--trace FILE] [--confirm-reps N] [run options]\n"
-    "       mscsim plot CSV [--out FILE.png|FILE.svg] [--target P] [--analysis NAME]\n"
-    "                       [--n N] [--scenario S]\n"
-    "       mscsim check CONFIG [--set section.key=value]...\n"
-    "       mscsim simulate CONFIG --n N [--seed S] [--set section.key=value]... --out FILE\n"
-    "       mscsim keys | columns\n"
-    "       mscsim --help | --version\n";
-
-const char cli_help_text[] =
-    "mscsim simulates randomized stroke trials of MSC therapy plus rehabilitation against\n"
-    "rehabilitation alone, to estimate power, bias and coverage of the planned analysis.\n"
-    "\n"
-    "Commands:\n"
-    "  run CONFIG     simulate every sample size (and [sweep] grid point) of the design;\n"
-    "                 write one CSV row per (scenario, n, analysis) to results/<name>.csv\n"
-    "                 (or --out), and the fully resolved config beside it as\n"
-    "                 <file>.config.ini\n"
-    "  samplesize CONFIG\n"
-    "                 the smallest total n (whole allocation blocks) whose power reaches\n"
-    "                 --target (0.8): a nested-trial search, then an independent\n"
-    "                 confirmation at n and one block below; answer and trace CSVs\n"
-    "  plot CSV       draw a results, sample-size trace or replicates CSV with gnuplot\n"
-    "                 (PNG or SVG by --out's extension; default CSV path with .png)\n"
-    "  check CONFIG   validate the config and print the resolved design, defaults included\n"
-    "  simulate CONFIG --n N --out FILE\n"
-    "                 simulate one trial of N patients and write it patient by patient,\n"
-    "                 one row per patient and visit (for teaching and checking a model)\n"
-    "  keys           print the reference of every config key (Markdown)\n"
-    "  columns        print the reference of every output file's columns (Markdown)\n"
-    "\n"
-    "Options:\n"
-    "  --set section.key=value   override a config key (repeatable; applied in order)\n"
-    "  --reps N                  same as --set simulation.reps=N\n"
-    "  --seed S                  same as --set simulation.seed=S\n"
-    "  --threads T               same as --set simulation.threads=T (0 = all cores)\n"
-    "  --out FILE                results CSV path (default results/<name>.csv)\n"
-    "  --replicates FILE         run: also one row per simulated trial and analysis\n"
-    "  --target P                samplesize, plot: target power (default 0.8)\n"
-    "  --analysis NAME           samplesize, plot: the analysis to use (default the first)\n"
-    "  --trace FILE              samplesize: the search trace CSV\n"
-    "  --confirm-reps N          samplesize: trials per confirmation (default: automatic)\n"
-    "  --n N                     simulate: total patients randomized; plot: draw the rows\n"
-    "                            of this n_total\n"
-    "  --scenario S              plot: draw the rows of this scenario (a sweep's grid point)\n"
-    "  --quiet                   no progress bar and no timing line on stderr\n"
-    "  --help, --version\n"
-    "\n"
-    "Exit status: 0 success; 2 bad input (usage, config, values); 1 failure while running.\n";
 
 void cli_print_error(const mscsim_error *err)
 {
@@ -68,8 +17,41 @@ int cli_usage_error(const char *fmt, const char *arg)
 {
     fprintf(stderr, "mscsim: ");
     fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\n%s", cli_usage_text);
+    fprintf(stderr, "\n");
+    cli_print_usage(stderr);
     return CLI_EXIT_BAD_INPUT;
+}
+
+int cli_command_error(int command, const char *fmt, ...)
+{
+    const cli_command *c = &cli_commands[command];
+    fprintf(stderr, "mscsim %s: ", c->name);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nusage: mscsim %s%s%s ('mscsim help %s' lists its options)\n", c->name,
+            c->args[0] ? " " : "", c->args, c->name);
+    return CLI_EXIT_BAD_INPUT;
+}
+
+int cli_find_command(const char *name)
+{
+    for (int c = 0; c < CLI_COMMAND_COUNT; c++)
+        if (strcmp(cli_commands[c].name, name) == 0)
+            return c;
+    return -1;
+}
+
+/* 1 when text is a whole decimal number: digits only (no sign, exponent, point or 0x). */
+static int is_whole(const char *text)
+{
+    if (!*text)
+        return 0;
+    for (; *text; text++)
+        if (*text < '0' || *text > '9')
+            return 0;
+    return 1;
 }
 
 /* Adds prefix + value (prefix NULL: value as given) to the overrides; option names the
@@ -97,14 +79,16 @@ static int parse_number_option(cli_args *args, const char *option, const char *v
     if (strcmp(option, "--target") == 0) {
         if (mscsim_read_double(value, &args->target) != MSCSIM_OK ||
             !(args->target > 0 && args->target < 1))
-            return cli_usage_error("--target must be a power in (0, 1), not '%s'", value);
+            return cli_command_error(args->command_id,
+                                     "--target must be a power in (0, 1), not '%s'", value);
         args->target_set = 1;
         return 0;
     }
-    char *end;
-    args->confirm_reps = strtol(value, &end, 10);
-    if (*end || args->confirm_reps < 1)
-        return cli_usage_error("--confirm-reps must be a whole number >= 1, not '%s'", value);
+    errno = 0;
+    args->confirm_reps = is_whole(value) ? strtol(value, NULL, 10) : 0;
+    if (args->confirm_reps < 1 || errno)
+        return cli_command_error(args->command_id,
+                                 "--confirm-reps must be a whole number >= 1, not '%s'", value);
     return 0;
 }
 
@@ -120,6 +104,11 @@ static int parse_option(cli_args *args, const char *a, const char *value)
                      {"--n", "trial.n="}};
     for (size_t i = 0; i < sizeof overrides / sizeof overrides[0]; i++) {
         if (strcmp(a, overrides[i].option) == 0) {
+            /* Digits only, checked here so the message names the option typed (the config
+             * parser would name --set, and its strtol takes a sign or leading spaces). */
+            if (overrides[i].prefix && !is_whole(value))
+                return cli_command_error(args->command_id,
+                                         "%s must be a whole decimal number, not '%s'", a, value);
             if (strcmp(a, "--n") == 0)
                 args->n_text = value;
             return add_override(args, a, overrides[i].prefix, value);
@@ -141,7 +130,39 @@ static int parse_option(cli_args *args, const char *a, const char *value)
     }
     if (strcmp(a, "--target") == 0 || strcmp(a, "--confirm-reps") == 0)
         return parse_number_option(args, a, value);
-    return cli_usage_error("unknown option '%s'", a);
+    return cli_command_error(args->command_id, "unknown option '%s'", a);
+}
+
+/* 1 when a is --help or -h. */
+static int is_help(const char *a)
+{
+    return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0;
+}
+
+/* Option a of the command line, whose next word is next (NULL at the end): its value into
+ * args; *used is set when next was its value. 0, or the exit status for bad usage. */
+static int parse_word(cli_args *args, const char *a, const char *next, int *used)
+{
+    int command = args->command_id, known;
+    const cli_option *opt = cli_option_find(a, command, &known);
+    *used = 0;
+    if (!known)
+        return cli_command_error(command, "unknown option '%s'", a);
+    if (!opt)
+        return cli_command_error(command, "option %s does not apply to %s", a,
+                                 cli_commands[command].name);
+    if (!opt->value) {
+        args->quiet = 1; /* The only option without a value. */
+        return 0;
+    }
+    /* An option where the value should be is a forgotten value, not a value. */
+    int next_known = 0;
+    if (next && strncmp(next, "--", 2) == 0)
+        cli_option_find(next, command, &next_known);
+    if (!next || next_known || is_help(next))
+        return cli_command_error(command, "option %s needs a value", a);
+    *used = 1;
+    return parse_option(args, a, next);
 }
 
 int cli_parse_args(int argc, char **argv, cli_args *args)
@@ -151,26 +172,33 @@ int cli_parse_args(int argc, char **argv, cli_args *args)
     if (argc < 2)
         return cli_usage_error("%s", "missing command");
     args->command = argv[1];
+    args->command_id = cli_find_command(argv[1]);
+    if (args->command_id < 0 || args->command_id == CLI_HELP)
+        return cli_usage_error("unknown command '%s'", argv[1]);
+    int command = args->command_id;
+    /* --help anywhere asks for the command's help, whatever else the line holds. */
+    for (int i = 2; i < argc; i++)
+        if (is_help(argv[i])) {
+            args->help = 1;
+            return 0;
+        }
+    int takes_file = command != CLI_KEYS && command != CLI_COLUMNS;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
-        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--quiet") == 0) {
-            args->quiet = 1;
-        } else if (a[0] != '-' || a[1] == '\0') {
-            if (args->config_path)
-                return cli_usage_error("unexpected argument '%s'", a);
+        if (a[0] != '-' || a[1] == '\0') {
+            if (args->config_path || !takes_file)
+                return cli_command_error(command, "unexpected argument '%s'", a);
             args->config_path = a;
-        } else if (!value) {
-            return cli_usage_error("option %s needs a value", a);
-        } else {
-            int status = parse_option(args, a, value);
-            if (status)
-                return status;
-            i++;
+            continue;
         }
+        int used;
+        int status = parse_word(args, a, i + 1 < argc ? argv[i + 1] : NULL, &used);
+        if (status)
+            return status;
+        i += used;
     }
-    if (!args->config_path)
-        return cli_usage_error("%s", "missing CONFIG");
+    if (takes_file && !args->config_path)
+        return cli_command_error(command, "missing %s", command == CLI_PLOT ? "CSV" : "CONFIG");
     return 0;
 }
 

@@ -5,6 +5,7 @@
  * end is the only code that prints; it sees the library through its public headers alone.
  */
 #include <stddef.h>
+#include <stdio.h>
 
 #include "mscsim/config.h"
 #include "mscsim/error.h"
@@ -18,8 +19,23 @@ enum { CLI_EXIT_BAD_INPUT = 2, CLI_EXIT_RUN_FAILED = 1 };
 
 /* ---- args.c: the command line and the design it names --------------------------------- */
 
+/* The commands, in the order of the usage. */
+enum {
+    CLI_RUN,
+    CLI_SAMPLESIZE,
+    CLI_PLOT,
+    CLI_CHECK,
+    CLI_SIMULATE,
+    CLI_KEYS,
+    CLI_COLUMNS,
+    CLI_HELP,
+    CLI_COMMAND_COUNT
+};
+
 typedef struct {
     const char *command;
+    int command_id;          /* CLI_RUN ... */
+    int help;                /* --help was given: print the command's help, nothing else. */
     const char *config_path; /* The CONFIG (or CSV of plot). */
     const char *out_path;
     const char *n_text;
@@ -36,14 +52,47 @@ typedef struct {
     int quiet;
 } cli_args;
 
-extern const char cli_usage_text[];
-extern const char cli_help_text[];
-
-/* Returns 0, or CLI_EXIT_BAD_INPUT after printing what is wrong and the usage. */
+/* Returns 0, or CLI_EXIT_BAD_INPUT after printing what is wrong and the command's usage.
+ * An option the command does not take is an error; --help anywhere sets args->help. */
 int cli_parse_args(int argc, char **argv, cli_args *args);
+
+/* The CLI_* of a command name, or -1. */
+int cli_find_command(const char *name);
 
 /* Prints "mscsim: " fmt (with one %s for arg) and the usage; returns CLI_EXIT_BAD_INPUT. */
 int cli_usage_error(const char *fmt, const char *arg);
+
+/* Prints "mscsim COMMAND: " and the printf-style message, then that command's usage line;
+ * returns CLI_EXIT_BAD_INPUT. */
+int cli_command_error(int command, const char *fmt, ...);
+
+/* ---- help.c: what each command does and which options it takes ------------------------ */
+
+typedef struct {
+    const char *name;
+    const char *args; /* What follows the name in its usage line. */
+    const char *what; /* A paragraph of --help. */
+} cli_command;
+
+typedef struct {
+    const char *name;  /* "--reps" */
+    const char *value; /* Its value's placeholder ("N"), NULL for a flag. */
+    unsigned commands; /* Mask of 1u << CLI_* that take it. */
+    const char *help;
+} cli_option;
+
+extern const cli_command cli_commands[CLI_COMMAND_COUNT];
+
+/* The row of option name that applies to command, or NULL; *known is 1 when some
+ * command takes an option of that name. */
+const cli_option *cli_option_find(const char *name, int command, int *known);
+
+/* The usage lines of every command. */
+void cli_print_usage(FILE *out);
+/* The whole help (mscsim --help, mscsim help) on stdout. */
+void cli_print_help(void);
+/* One command's usage, description and options on stdout. */
+void cli_print_command_help(int command);
 
 /* Prints "mscsim: " and err formatted, on stderr. */
 void cli_print_error(const mscsim_error *err);
@@ -81,26 +130,51 @@ int cli_path_beside(const char *csv_path, const char *suffix, char *buf, size_t 
 /* Prints "mscsim: OPTION: the path is too long ..." and returns CLI_EXIT_BAD_INPUT. */
 int cli_path_too_long(const char *option, size_t max);
 
-/* The results CSV, the resolved config beside it and an optional side file (replicates or
- * the sample-size trace). */
+/* The files of a run, in the order they are committed: an optional side file (replicates
+ * or the sample-size trace), the resolved config, the results CSV last. */
+enum { CLI_OUT_SIDE, CLI_OUT_INI, CLI_OUT_CSV, CLI_OUT_COUNT };
+/* Room for a file's unique temporary name: its path plus ".<pid>-<k>.tmp". */
+#define CLI_STAGE_LEN (CLI_BESIDE_LEN + 40)
+
+/* The results CSV, the resolved config beside it and an optional side file; an unused
+ * file has an empty path. Each is written to its own temporary until the commit. */
 typedef struct {
     char csv_path[CLI_PATH_LEN], ini_path[CLI_BESIDE_LEN], side_path[CLI_BESIDE_LEN];
     mscsim_csv_writer *csv, *ini, *side;
+    char stage[CLI_OUT_COUNT][CLI_STAGE_LEN]; /* Temporary names, indexed by CLI_OUT_*. */
+    int staged[CLI_OUT_COUNT];                /* 1 while the stage holds a finished file. */
 } cli_outputs;
 
-/* Opens the results CSV (out_path, else results/<name><suffix>.csv), the resolved config
- * beside it and the side file (side_path, else the results path with side_suffix; none when
- * both are NULL; side_option names it in errors), before any simulation: an unwritable path
- * fails first. Returns 0, or the exit status after printing the error. */
+/* Opens the results CSV (out_path, else results/<name><suffix>.csv, creating results/),
+ * the resolved config beside it and the side file (side_path, else the results path with
+ * side_suffix; none when both are NULL; side_option names it in errors), before any
+ * simulation: a path too long, a missing folder or a target that is not a regular file
+ * fails first (exit 2), an unwritable folder next (exit 1). Returns 0, or the exit status
+ * after printing the error. */
 int cli_outputs_open(cli_outputs *o, const char *out_path, const char *suffix,
                      const char *side_path, const char *side_option, const char *side_suffix,
                      const mscsim_config *cfg);
 
-/* Writes the resolved config and commits every file; on failure none is left behind. */
+/* Opens a single file (csv_path: path, named by option in errors; "-" is stdout, staged in
+ * $TMPDIR or /tmp), with the same checks. */
+int cli_outputs_open_one(cli_outputs *o, const char *option, const char *path);
+
+/* Writes the resolved config (when opened; cfg may be NULL otherwise) and commits every
+ * file: all are finished first, then renamed side file first and CSV last. On failure
+ * every temporary is removed and err says why. */
 int cli_outputs_commit(cli_outputs *o, const mscsim_config *cfg, mscsim_error *err);
 
-/* Deletes every file not yet committed. */
+/* Deletes every temporary not yet committed. */
 void cli_outputs_abort(cli_outputs *o);
+
+/* ---- signals.c: SIGINT and SIGTERM ------------------------------------------------------ */
+
+/* Makes SIGINT and SIGTERM only record themselves, for cli_stop_if_interrupted. */
+void cli_signals_install(void);
+
+/* After a signal: deletes o's temporaries (o may be NULL), prints "mscsim: interrupted" and
+ * exits 128 + the signal (130 for SIGINT, 143 for SIGTERM); otherwise returns. */
+void cli_stop_if_interrupted(cli_outputs *o);
 
 /* ---- rows.c: CSV rows in the schema's column order --------------------------------------- */
 
@@ -130,6 +204,11 @@ void cli_row_double(cli_row *r, double v);
 /* The design's labels: model, scale, endpoint, missing-data handling. */
 void cli_row_design(cli_row *r, const mscsim_config *point);
 int cli_row_write(mscsim_csv_writer *w, const cli_row *r, mscsim_error *err);
+
+/* Room for a scenario label: a few swept keys and values. */
+#define CLI_LABEL_LEN 512
+/* The swept values of grid point `point` of base, "key = value, ..." (truncated to len). */
+void cli_scenario_label(const mscsim_config *base, size_t point, char *buf, size_t len);
 
 /* Writes the header of kind: the schema's names, one per swept key of base in its place. */
 int cli_write_header(mscsim_csv_writer *w, mscsim_file_kind kind, const mscsim_config *base,

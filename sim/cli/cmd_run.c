@@ -98,6 +98,7 @@ static int run_point(const mscsim_config *cfg, size_t g, cli_outputs *out, cli_p
         return status;
     }
     while (!status && !mscsim_engine_done(eng)) {
+        cli_stop_if_interrupted(out); /* Between steps, where nothing is half-written. */
         status = mscsim_engine_step(eng, err);
         if (!status && out->side)
             status = write_replicates(out->side, cfg, g, &point, eng, err);
@@ -105,6 +106,11 @@ static int run_point(const mscsim_config *cfg, size_t g, cli_outputs *out, cli_p
     }
     size_t cells = mscsim_engine_cell_count(eng);
     int analyses = mscsim_engine_analysis_count(eng);
+    if (!status && mscsim_sweep_points(cfg) > 1) {
+        char label[CLI_LABEL_LEN];
+        cli_scenario_label(cfg, g, label, sizeof label);
+        printf("scenario %zu: %s\n", g + 1, label);
+    }
     for (size_t c = 0; !status && c < cells; c++) {
         for (int k = 0; !status && k < analyses; k++) {
             mscsim_cell_summary s;
@@ -153,6 +159,7 @@ int cli_cmd_run(const cli_args *args)
     for (size_t g = 0; !status && g < points; g++)
         status = run_point(&cfg, g, &out, &bar, &totals, &exit_code, &err);
     double elapsed = cli_progress_end(&bar);
+    cli_stop_if_interrupted(&out);
     if (!status)
         status = cli_outputs_commit(&out, &cfg, &err);
     if (status) {

@@ -11,12 +11,16 @@
 typedef struct {
     cli_progress bar;
     long candidate_start; /* Trials done before the candidate on the bar. */
+    cli_outputs *out;     /* Removed when a signal stops the search. */
 } ss_progress;
 
 /* The bar of the candidate being simulated: its share done, the rate, its time left. */
 static void ss_on_progress(void *user, long trials, long in_candidate, const mscsim_ss_eval *running)
 {
     ss_progress *p = user;
+    /* The search cannot be stopped from here, so a signal ends the process between its
+     * engine steps, after removing the temporaries. */
+    cli_stop_if_interrupted(p->out);
     if (trials - in_candidate != p->candidate_start) {
         p->candidate_start = trials - in_candidate;
         p->bar.start = cli_now() - 1e-9;
@@ -82,18 +86,38 @@ static int write_trace(mscsim_csv_writer *w, const ss_context *c, const mscsim_s
     return status;
 }
 
+/* power into buf with 4 decimals, or more when needed so that the printed value lies on
+ * the same side of the target as the power: a power below it never prints as the target
+ * or above (0.79997 is "0.79997", not "0.8000"). */
+static const char *format_power(char *buf, size_t len, double power, double target)
+{
+    for (int digits = 4; digits <= 12; digits++) {
+        snprintf(buf, len, "%.*f", digits, power);
+        double shown;
+        if (mscsim_read_double(buf, &shown) || (shown < target) == (power < target))
+            break;
+    }
+    return buf;
+}
+
 /* The answer on stdout: n, its power, the size below, the formula's answer, the cost. */
 static void print_answer(const ss_context *c, const mscsim_config *point, size_t points,
                          const mscsim_ss_result *res, long analytic_n, long start_n,
                          int analysis)
 {
-    if (points > 1)
-        printf("scenario %zu: ", c->point + 1);
-    printf("n = %ld (%ld control + %ld msc): power %.4f [%.4f, %.4f] for %s, target %g\n",
-           res->n_total, res->n_control, res->n_msc, res->at.power, res->at.power_lo,
-           res->at.power_hi, c->analysis, c->target);
+    if (points > 1) {
+        char label[CLI_LABEL_LEN];
+        cli_scenario_label(c->base, c->point, label, sizeof label);
+        printf("scenario %zu (%s): ", c->point + 1, label);
+    }
+    char power[32], target[32];
+    printf("n = %ld (%ld control + %ld msc): power %s [%.4f, %.4f] for %s, target %s\n",
+           res->n_total, res->n_control, res->n_msc,
+           format_power(power, sizeof power, res->at.power, c->target), res->at.power_lo,
+           res->at.power_hi, c->analysis, mscsim_format_double(target, sizeof target, c->target));
     if (res->below.reps > 0)
-        printf("  n = %ld: power %.4f [%.4f, %.4f]\n", res->below.n_total, res->below.power,
+        printf("  n = %ld: power %s [%.4f, %.4f]\n", res->below.n_total,
+               format_power(power, sizeof power, res->below.power, c->target),
                res->below.power_lo, res->below.power_hi);
     if (analytic_n)
         printf("  the formula's answer: n = %ld (analytic power %.4f there)\n", analytic_n,
@@ -154,8 +178,9 @@ int cli_cmd_samplesize(const cli_args *args)
             if (strcmp(names[analysis], args->analysis_name) == 0)
                 break;
         if (analysis == analyses)
-            return cli_usage_error("--analysis '%s' is not one of the config's analyses",
-                                   args->analysis_name);
+            return cli_command_error(CLI_SAMPLESIZE,
+                                     "--analysis '%s' is not one of the config's analyses",
+                                     args->analysis_name);
     }
     cli_outputs out;
     status = cli_outputs_open(&out, args->out_path, "_samplesize", args->trace_path, "--trace",
@@ -167,16 +192,18 @@ int cli_cmd_samplesize(const cli_args *args)
     if (!status)
         status = cli_write_header(out.side, MSCSIM_FILE_SS_TRACE, &cfg, &err);
 
-    ss_progress prog = {.candidate_start = -1};
+    ss_progress prog = {.candidate_start = -1, .out = &out};
     cli_progress_start(&prog.bar, args->quiet, 1);
     double start = cli_now();
     size_t points = mscsim_sweep_points(&cfg);
     long trials = 0;
     for (size_t g = 0; !status && g < points; g++) {
+        cli_stop_if_interrupted(&out);
         ss_context c = {&cfg, g, names[analysis], args->target};
         status = search_point(args, &c, analysis, &out, &prog, &trials, &err);
     }
     cli_progress_end(&prog.bar);
+    cli_stop_if_interrupted(&out);
     if (!status)
         status = cli_outputs_commit(&out, &cfg, &err);
     if (status) {

@@ -1,7 +1,9 @@
 /* simulate: one trial written patient by patient, one row per patient and visit. */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
+#include "mscsim/analysis.h"
 #include "mscsim/engine.h"
 #include "mscsim/model.h"
 #include "mscsim/trial.h"
@@ -54,12 +56,59 @@ static int write_patients(mscsim_csv_writer *csv, const mscsim_workspace *w, int
     return status;
 }
 
+/* The analyses of the trial, through the engine on one replicate of the same design: it
+ * is the trial simulated above (same seed, scenario 1, n and replicate 0), analysed as
+ * `run` analyses it (imputation, covariates, p-values). One line per analysis on out. */
+static int print_analyses(const mscsim_config *cfg, mscsim_design *design, FILE *out,
+                          mscsim_error *err)
+{
+    mscsim_engine *eng = NULL;
+    int status = mscsim_engine_new_with_design(design, 1, &eng, err);
+    if (!status)
+        status = mscsim_engine_retarget(eng, cfg->n, 1, 1, cfg->nested_sizes, err);
+    while (!status && !mscsim_engine_done(eng))
+        status = mscsim_engine_step(eng, err);
+    if (status) {
+        mscsim_engine_free(eng);
+        return status;
+    }
+    const mscsim_replicate *records;
+    size_t count, cell;
+    mscsim_engine_last_chunk(eng, &records, &count, &cell);
+    for (int k = 0; k < mscsim_engine_analysis_count(eng); k++) {
+        mscsim_cell_summary s;
+        mscsim_engine_summary(eng, cell, k, &s);
+        const mscsim_analysis_result *r = &records[0].result[k];
+        if (r->failed) {
+            fprintf(out, "%s: failed (the analysis cannot be computed on this trial)\n",
+                    s.analysis);
+            continue;
+        }
+        fprintf(out, "%s: estimate %.4g (SE %.4g), p = %.2g, %s at alpha %g%s\n", s.analysis,
+                r->estimate, r->se, r->p_value, r->reject ? "rejects" : "does not reject",
+                cfg->alpha, cfg->sides == 1 ? " (one-sided)" : "");
+    }
+    mscsim_engine_free(eng);
+    return MSCSIM_OK;
+}
+
+/* Simulates the trial into w and writes it to out's temporaries; *diag tells what it held. */
+static int simulate_trial(const mscsim_config *cfg, const mscsim_design *design,
+                          mscsim_workspace *w, const size_t n[MSCSIM_ARM_COUNT],
+                          cli_outputs *out, mscsim_trial_diag *diag, mscsim_error *err)
+{
+    /* Replicate 0 of the run with the same seed and n: the first trial `run` simulates. */
+    mscsim_rng rng = mscsim_rng_for_trial(cfg->seed, 1, (uint64_t)cfg->n[0], 0);
+    mscsim_trial_data data;
+    mscsim_trial_simulate(design, &rng, n, w, &data, diag);
+    const mscsim_model_type *model = mscsim_model_find(cfg->model);
+    return write_patients(out->csv, w, model->outcome == MSCSIM_OUTCOME_ORDINAL, err);
+}
+
 int cli_cmd_simulate(const cli_args *args)
 {
-    if (!args->n_text || !args->out_path) {
-        fprintf(stderr, "mscsim: simulate needs --n N and --out FILE\n%s", cli_usage_text);
-        return CLI_EXIT_BAD_INPUT;
-    }
+    if (!args->n_text || !args->out_path)
+        return cli_command_error(CLI_SIMULATE, "simulate needs --n N and --out FILE");
     mscsim_config cfg;
     int status = cli_load_design(args, &cfg);
     if (status)
@@ -81,28 +130,32 @@ int cli_cmd_simulate(const cli_args *args)
         mscsim_design_free(design);
         return err.code == MSCSIM_ENOMEM ? CLI_EXIT_RUN_FAILED : CLI_EXIT_BAD_INPUT;
     }
-    /* Replicate 0 of the run with the same seed and n: the first trial `run` simulates. */
-    mscsim_rng rng = mscsim_rng_for_trial(cfg.seed, 1, (uint64_t)cfg.n[0], 0);
-    mscsim_trial_data data;
-    mscsim_trial_diag diag;
-    mscsim_trial_simulate(design, &rng, n, w, &data, &diag);
-    mscsim_csv_writer *csv;
-    status = mscsim_csv_writer_open(args->out_path, &csv, &err);
-    if (!status) {
-        const mscsim_model_type *model = mscsim_model_find(cfg.model);
-        status = write_patients(csv, w, model->outcome == MSCSIM_OUTCOME_ORDINAL, &err);
-        if (status)
-            mscsim_csv_writer_abort(csv);
-        else
-            status = mscsim_csv_writer_commit(csv, &err);
+    cli_outputs out;
+    status = cli_outputs_open_one(&out, "--out", args->out_path);
+    if (status) {
+        mscsim_workspace_free(w);
+        mscsim_design_free(design);
+        return status;
     }
+    mscsim_trial_diag diag;
+    status = simulate_trial(&cfg, design, w, n, &out, &diag, &err);
     mscsim_workspace_free(w);
+    cli_stop_if_interrupted(&out);
+    if (!status)
+        status = cli_outputs_commit(&out, NULL, &err);
+    /* With the CSV on stdout, everything else goes to stderr. */
+    FILE *text = strcmp(args->out_path, "-") == 0 ? stderr : stdout;
+    if (!status) {
+        fprintf(text, "wrote %s: %zu + %zu patients, %zu analysed, %zu deaths\n",
+                text == stdout ? args->out_path : "the patients to stdout", n[0], n[1],
+                diag.n_analysed[0] + diag.n_analysed[1], diag.deaths);
+        status = print_analyses(&cfg, design, text, &err);
+    }
     mscsim_design_free(design);
     if (status) {
+        cli_outputs_abort(&out);
         cli_print_error(&err);
         return CLI_EXIT_RUN_FAILED;
     }
-    printf("wrote %s: %zu + %zu patients, %zu analysed, %zu deaths\n", args->out_path, n[0], n[1],
-           diag.n_analysed[0] + diag.n_analysed[1], diag.deaths);
     return 0;
 }

@@ -103,3 +103,16 @@ int cli_write_header(mscsim_csv_writer *w, mscsim_file_kind kind, const mscsim_c
     }
     return cli_row_write(w, &r, err);
 }
+
+void cli_scenario_label(const mscsim_config *base, size_t point, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int k = 0; k < base->sweep_count && used < len; k++) {
+        int n = snprintf(buf + used, len - used, "%s%s = %s", k ? ", " : "", base->sweep[k].name,
+                         mscsim_sweep_value(base, k, point));
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+}

@@ -1,0 +1,138 @@
+/* The commands and options the front end documents: one table each, used both to parse
+ * the command line (which options a command takes) and to print every --help, so the two
+ * cannot disagree. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define BIT(c) (1u << (c))
+#define CONFIG_RUNS (BIT(CLI_RUN) | BIT(CLI_SAMPLESIZE))
+
+const cli_command cli_commands[CLI_COMMAND_COUNT] = {
+    [CLI_RUN] = {"run", "CONFIG [options]",
+                 "Simulates every sample size (and [sweep] grid point) of the design; writes one\n"
+                 "CSV row per (scenario, n, analysis) to results/<name>.csv (or --out) and the\n"
+                 "fully resolved config beside it as <file>.config.ini; prints a summary table."},
+    [CLI_SAMPLESIZE] = {"samplesize", "CONFIG [options]",
+                        "The smallest total n (whole allocation blocks) whose power reaches\n"
+                        "--target: a nested-trial search, then an independent confirmation at n\n"
+                        "and one block below; writes the answer, the trace and the resolved config."},
+    [CLI_PLOT] = {"plot", "CSV [options]",
+                  "Draws a results, sample-size trace, replicates or simulate CSV with gnuplot,\n"
+                  "as PNG or SVG by --out's extension (default: the CSV's path with .png)."},
+    [CLI_CHECK] = {"check", "CONFIG [options]",
+                   "Validates the config, builds the design and prints it resolved, defaults\n"
+                   "included, with the arm sizes, the true effect and the analytic power."},
+    [CLI_SIMULATE] = {"simulate", "CONFIG --n N --out FILE|- [options]",
+                      "Simulates one trial of N patients (the first trial `run` simulates with that\n"
+                      "seed and n), writes it one row per patient and visit, then prints each\n"
+                      "analysis' estimate, SE, p-value and decision."},
+    [CLI_KEYS] = {"keys", "", "Prints the reference of every config key (Markdown)."},
+    [CLI_COLUMNS] = {"columns", "",
+                     "Prints the reference of every output file's columns (Markdown)."},
+    [CLI_HELP] = {"help", "[COMMAND]", "Prints this help, or a command's usage and options."},
+};
+
+/* An option name may have several rows when it means different things to different commands. */
+static const cli_option options[] = {
+    {"--set", "section.key=value", CONFIG_RUNS | BIT(CLI_CHECK) | BIT(CLI_SIMULATE),
+     "override a config key (repeatable, applied in order)"},
+    {"--reps", "N", CONFIG_RUNS, "same as --set simulation.reps=N (a whole number)"},
+    {"--seed", "S", CONFIG_RUNS | BIT(CLI_SIMULATE),
+     "same as --set simulation.seed=S (a whole number)"},
+    {"--threads", "T", CONFIG_RUNS, "same as --set simulation.threads=T (0 = all cores)"},
+    {"--n", "N", BIT(CLI_SIMULATE), "total patients randomized (same as --set trial.n=N)"},
+    {"--n", "N", BIT(CLI_PLOT), "draw only the rows of this n_total"},
+    {"--scenario", "S", BIT(CLI_PLOT), "draw only the rows of this scenario (a sweep's grid point)"},
+    {"--out", "FILE", BIT(CLI_RUN),
+     "results CSV (default results/<name>.csv, creating results/); the\n"
+     "resolved config goes to FILE without .csv, plus .config.ini"},
+    {"--out", "FILE", BIT(CLI_SAMPLESIZE),
+     "answer CSV (default results/<name>_samplesize.csv); the resolved config\n"
+     "goes beside it, as for run"},
+    {"--out", "FILE", BIT(CLI_PLOT), "the figure, .png or .svg (default: the CSV's path, .png)"},
+    {"--out", "FILE|-", BIT(CLI_SIMULATE),
+     "the patient CSV; - writes it to stdout (the summary then goes to stderr)"},
+    {"--replicates", "FILE", BIT(CLI_RUN), "also one row per simulated trial and analysis"},
+    {"--target", "P", BIT(CLI_SAMPLESIZE) | BIT(CLI_PLOT), "target power in (0, 1) (default 0.8)"},
+    {"--analysis", "NAME", BIT(CLI_SAMPLESIZE) | BIT(CLI_PLOT),
+     "the analysis to use (default the config's first)"},
+    {"--trace", "FILE", BIT(CLI_SAMPLESIZE),
+     "the search trace CSV (default: the answer's path with _trace before .csv)"},
+    {"--confirm-reps", "N", BIT(CLI_SAMPLESIZE),
+     "trials per confirmation (default: automatic)"},
+    {"--quiet", NULL, CONFIG_RUNS | BIT(CLI_SIMULATE),
+     "no progress bar and no timing line on stderr"},
+};
+
+const cli_option *cli_option_find(const char *name, int command, int *known)
+{
+    *known = 0;
+    for (size_t i = 0; i < sizeof options / sizeof options[0]; i++) {
+        if (strcmp(options[i].name, name) != 0)
+            continue;
+        *known = 1;
+        if (options[i].commands & BIT(command))
+            return &options[i];
+    }
+    return NULL;
+}
+
+static const char exit_text[] =
+    "Exit status: 0 success; 2 bad input (usage, config, values, an output path that is\n"
+    "too long, in a missing folder or not a regular file); 1 failure while running;\n"
+    "130 after SIGINT (Ctrl-C) and 143 after SIGTERM, which stop the run between steps\n"
+    "and remove its temporary files.\n";
+
+void cli_print_usage(FILE *out)
+{
+    for (int c = 0; c < CLI_COMMAND_COUNT; c++)
+        fprintf(out, "%s mscsim %s%s%s\n", c ? "      " : "usage:", cli_commands[c].name,
+                cli_commands[c].args[0] ? " " : "", cli_commands[c].args);
+    fprintf(out, "       mscsim --help | --version\n");
+}
+
+/* Prints text indented by indent after its first line (the option helps' own lines). */
+static void print_indented(const char *text, int indent)
+{
+    for (const char *p = text; *p; p++) {
+        putchar(*p);
+        if (*p == '\n')
+            printf("%*s", indent, "");
+    }
+    putchar('\n');
+}
+
+void cli_print_help(void)
+{
+    printf("mscsim simulates randomized stroke trials of MSC therapy plus rehabilitation against\n"
+           "rehabilitation alone, to estimate power, bias and coverage of the planned analysis.\n\n");
+    cli_print_usage(stdout);
+    printf("\nCommands:\n");
+    for (int c = 0; c < CLI_COMMAND_COUNT; c++) {
+        printf("  %s\n    ", cli_commands[c].name);
+        print_indented(cli_commands[c].what, 4);
+    }
+    printf("\n'mscsim help COMMAND' (or 'mscsim COMMAND --help') lists a command's options.\n"
+           "Results are written to temporary files beside their paths, renamed only when the\n"
+           "whole run succeeded.\n\n%s", exit_text);
+}
+
+void cli_print_command_help(int command)
+{
+    const cli_command *c = &cli_commands[command];
+    printf("usage: mscsim %s%s%s\n\n%s\n\nOptions:\n", c->name, c->args[0] ? " " : "", c->args,
+           c->what);
+    enum { COLUMN = 28 };
+    for (size_t i = 0; i < sizeof options / sizeof options[0]; i++) {
+        if (!(options[i].commands & BIT(command)))
+            continue;
+        char left[64];
+        snprintf(left, sizeof left, "%s%s%s", options[i].name, options[i].value ? " " : "",
+                 options[i].value ? options[i].value : "");
+        printf("  %-*s", COLUMN - 2, left);
+        print_indented(options[i].help, COLUMN);
+    }
+    printf("  %-*s%s\n\n%s", COLUMN - 2, "--help", "this help", exit_text);
+}
