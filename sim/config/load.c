@@ -153,31 +153,91 @@ static int set_defaults(mscsim_config *cfg, const char *path, mscsim_error *err)
     return MSCSIM_OK;
 }
 
+/* Room for one key's value joined from its continuation lines (a list of 64 sample sizes,
+ * 32 swept values). */
+#define CONFIG_MAX_VALUE 8192
+
 typedef struct {
     FILE *fp;
     int line;            /* Lines read so far: the line inih is handling. */
     int too_long_line;   /* A line that did not fit inih's buffer. */
+    int nul_line;        /* A line holding a NUL byte. */
+    int continuation;    /* The line read last starts with blanks: it continues a value. */
     mscsim_config *cfg;
     mscsim_error *err;
     int failed;          /* An error was recorded (the first one wins). */
+    /* The key read last, applied once its continuation lines are in. */
+    int pending, pending_line;
+    char section[64], name[64], value[CONFIG_MAX_VALUE];
 } load_state;
 
-/* fgets for inih that also counts lines, so every key knows its line. */
+/* fgets for inih that also counts lines (so every key knows its line), refuses NUL bytes
+ * (which would end a line early in C strings), lets a comment line be longer than inih's
+ * buffer (the rest of it is dropped) and notes lines that continue a value. */
 static char *counting_reader(char *str, int num, void *stream)
 {
     load_state *st = stream;
-    if (st->too_long_line)
+    if (st->too_long_line || st->nul_line)
         return NULL;
-    char *r = fgets(str, num, st->fp);
-    if (!r)
-        return NULL;
-    st->line++;
-    size_t len = strlen(r);
-    if (len == (size_t)num - 1 && r[len - 1] != '\n' && !feof(st->fp)) {
-        st->too_long_line = st->line;
-        return NULL;
+    int c = EOF, len = 0;
+    while (len < num - 1 && (c = getc(st->fp)) != EOF) {
+        if (c == '\0') {
+            st->nul_line = st->line + 1;
+            return NULL;
+        }
+        str[len++] = (char)c;
+        if (c == '\n')
+            break;
     }
-    return r;
+    if (len == 0)
+        return NULL;
+    str[len] = '\0';
+    st->line++;
+    size_t lead = strspn(str, " \t");
+    int comment = str[lead] == '#' || str[lead] == ';';
+    if (str[len - 1] != '\n' && len == num - 1 && (c = getc(st->fp)) != EOF) {
+        if (!comment) {
+            st->too_long_line = st->line;
+            return NULL;
+        }
+        while (c != '\n' && c != EOF) {
+            if (c == '\0') {
+                st->nul_line = st->line;
+                return NULL;
+            }
+            c = getc(st->fp);
+        }
+    }
+    st->continuation = lead > 0 && !comment && str[lead] != '\n' && str[lead] != '\r';
+    return str;
+}
+
+/* Drops a '#' comment after a value (a '#' at the start or after a blank), then trailing
+ * blanks: inih itself drops only ';' comments. */
+static void strip_hash_comment(char *value)
+{
+    for (char *p = value; *p; p++)
+        if (*p == '#' && (p == value || isspace((unsigned char)p[-1]))) {
+            *p = '\0';
+            break;
+        }
+    size_t n = strlen(value);
+    while (n > 0 && isspace((unsigned char)value[n - 1]))
+        value[--n] = '\0';
+}
+
+/* Applies the pending key; returns 0 when it (or an earlier one) failed. */
+static int flush_pending(load_state *st)
+{
+    if (!st->pending || st->failed)
+        return !st->failed;
+    st->pending = 0;
+    if (apply(st->cfg, st->section, st->name, st->value, st->cfg->path, st->pending_line,
+              st->err)) {
+        st->failed = 1;
+        return 0;
+    }
+    return 1;
 }
 
 static int on_ini_key(void *user, const char *section, const char *name, const char *value)
@@ -185,10 +245,38 @@ static int on_ini_key(void *user, const char *section, const char *name, const c
     load_state *st = user;
     if (st->failed)
         return 1; /* Keep only the first error. */
-    if (apply(st->cfg, section, name, value, st->cfg->path, st->line, st->err)) {
-        st->failed = 1;
-        return 0;
+    char text[CONFIG_MAX_VALUE];
+    snprintf(text, sizeof text, "%s", value);
+    strip_hash_comment(text);
+    if (st->continuation && st->pending && strcmp(section, st->section) == 0 &&
+        strcmp(name, st->name) == 0) {
+        /* A list continued on the next line: "n = 100, 200," then "    300". */
+        size_t used = strlen(st->value);
+        if (used + 1 + strlen(text) >= sizeof st->value) {
+            sim_error_set(st->err, MSCSIM_ESYNTAX, "value longer than %d characters",
+                          CONFIG_MAX_VALUE - 1);
+            sim_error_locate(st->err, st->cfg->path, st->pending_line, section, name);
+            st->failed = 1;
+            return 0;
+        }
+        snprintf(st->value + used, sizeof st->value - used, " %s", text);
+        return 1;
     }
+    if (!flush_pending(st))
+        return 0;
+    if (strlen(section) >= sizeof st->section || strlen(name) >= sizeof st->name) {
+        /* Longer than any known section or key: apply reports it as unknown. */
+        if (apply(st->cfg, section, name, text, st->cfg->path, st->line, st->err)) {
+            st->failed = 1;
+            return 0;
+        }
+        return 1;
+    }
+    snprintf(st->section, sizeof st->section, "%s", section);
+    snprintf(st->name, sizeof st->name, "%s", name);
+    snprintf(st->value, sizeof st->value, "%s", text);
+    st->pending_line = st->line;
+    st->pending = 1;
     return 1;
 }
 
@@ -205,6 +293,8 @@ SIM_API int mscsim_config_load(const char *path, mscsim_config *cfg, mscsim_erro
         return status;
     }
     int first_error_line = ini_parse_stream(counting_reader, &st, on_ini_key, &st);
+    if (!st.too_long_line && !st.nul_line)
+        flush_pending(&st); /* the last key (errors keep the earliest line, below) */
     int read_failed = ferror(st.fp);
     fclose(st.fp);
     if (read_failed) {
@@ -218,6 +308,11 @@ SIM_API int mscsim_config_load(const char *path, mscsim_config *cfg, mscsim_erro
         status = sim_error_set(err, MSCSIM_ESYNTAX,
                                       "syntax error: expected '[section]' or 'key = value'");
         sim_error_locate(err, path, first_error_line, NULL, NULL);
+        return status;
+    }
+    if (st.nul_line) {
+        status = sim_error_set(err, MSCSIM_ESYNTAX, "a NUL byte (a config is plain text)");
+        sim_error_locate(err, path, st.nul_line, NULL, NULL);
         return status;
     }
     if (st.too_long_line) {
