@@ -54,6 +54,20 @@ typedef struct {
     double loglik;
 } mmrm_fit;
 
+/* Sigma_OO, X'WX and information pivots below this x their diagonal count as singular. */
+#define SIM_MMRM_PIVOT_TOL 1e-13
+
+/* The GLS fit at f->sigma (W_p, X'WX, C, U, beta), the residual sums R_p and Rz_p and
+ * f->loglik (mmrm_reml.c); 0 when a Sigma_OO or X'WX is not positive definite. */
+int sim_mmrm_loglik(mmrm_fit *f);
+
+/* At the Sigma of the last successful sim_mmrm_loglik: f->g and the average information
+ * f->ai = Q / 2; if full, also f->fisher and f->observed (mmrm_reml.c). */
+void sim_mmrm_derivs(mmrm_fit *f, int full);
+
+/* out = W_p S W_p over the observed dimensions of pt, zero elsewhere; S, out, tmp D x D. */
+void sim_mmrm_sandwich(const mmrm_pattern *pt, const double *s, int D, double *out, double *tmp);
+
 /* Builds the patterns' sums (mmrm_data.c); a status (OK or BAD_INPUT) and reason. */
 sim_mmrm_status sim_mmrm_patterns(mmrm_fit *f, const sim_mmrm_data *data, int clda,
                                   char *reason, size_t reason_len);
