@@ -107,26 +107,25 @@ int sim_mmrm_loglik(mmrm_fit *f)
     return isfinite(f->loglik);
 }
 
-void sim_mmrm_sandwich(const mmrm_pattern *pt, const double *s, int D, double *out, double *tmp)
+/* out = A B over the observed dimensions of pt (entries outside O are not written). */
+static void observed_product(const mmrm_pattern *pt, const double *A, const double *B, int D,
+                             double *out)
 {
-    const double *w = pt->w;
-    memset(out, 0, (size_t)(D * D) * sizeof *out);
     for (int a = 0; a < pt->m; a++)
         for (int b = 0; b < pt->m; b++) {
             int d = pt->idx[a], e = pt->idx[b];
             double v = 0.0;
             for (int c = 0; c < pt->m; c++)
-                v += s[d * D + pt->idx[c]] * w[pt->idx[c] * D + e];
-            tmp[d * D + e] = v;
-        }
-    for (int a = 0; a < pt->m; a++)
-        for (int b = 0; b < pt->m; b++) {
-            int d = pt->idx[a], e = pt->idx[b];
-            double v = 0.0;
-            for (int c = 0; c < pt->m; c++)
-                v += w[d * D + pt->idx[c]] * tmp[pt->idx[c] * D + e];
+                v += A[d * D + pt->idx[c]] * B[pt->idx[c] * D + e];
             out[d * D + e] = v;
         }
+}
+
+void sim_mmrm_sandwich(const mmrm_pattern *pt, const double *s, int D, double *out, double *tmp)
+{
+    memset(out, 0, (size_t)(D * D) * sizeof *out);
+    observed_product(pt, s, pt->w, D, tmp);
+    observed_product(pt, pt->w, tmp, D, out);
 }
 
 /* tr(A E_j B E_k) for symmetric A, B, theta_j = (a, b), theta_k = (c, d). */

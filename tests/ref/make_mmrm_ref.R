@@ -10,7 +10,7 @@
 #                            and gls's own estimate, SE and log-likelihood (*_gls), and the
 #                            largest gradient entry x its standard error at the polished point.
 # Models, fitted by nlme::gls with REML and tight tolerances (optimiser "optim": the default
-# nlminb stops ~1e-6 short in the estimate), then polished by three Newton steps on the dense
+# nlminb stops ~5e-6 short in the estimate), then polished by three Newton steps on the dense
 # REML log-likelihood below (nlme's own convergence leaves ~1e-7 relative in Sigma):
 #   mmrm  y ~ visit * arm + visit * baseline, corSymm(~ visit_index | patient),
 #         varIdent(~ 1 | visit): unstructured Sigma over the post-baseline visits.
