@@ -3,8 +3,8 @@
  * made by tests/ref/make_mmrm_ref.R from the data sets in tests/ref/mmrm_data.csv): six
  * data sets (100 x 3 with MAR monotone dropout, 60 x 4 intermittent, 40 x 2, 2:1
  * allocation, a strong baseline effect, 120 x 5 nearly complete), each fitted as MMRM and
- * as cLDA with the effect at every visit. Then the failure reasons, the warm start and the
- * workspace check.
+ * as cLDA with the effect at every visit. Then complete data, where the MMRM is per-visit
+ * least squares exactly; the failure reasons, the warm start and the workspace check.
  */
 #include <math.h>
 #include <stdio.h>
@@ -14,6 +14,7 @@
 #include "harness.h"
 #include "longitudinal/mmrm.h"
 #include "ref_table.h"
+#include "splitmix.h"
 
 /* The issue's bar is 1e-6 absolute on estimate and SE against gls. gls's own optimiser
  * (optim BFGS at msTol 1e-14; nlminb stops farther away) ends up to 3.5e-6 from the
@@ -263,9 +264,61 @@ static void test_warm_start(void)
     }
 }
 
+/* With every visit observed, GLS with a common design is least squares per visit
+ * (Zellner 1962, JASA 57:348) and REML's Sigma is the residual cross-products over n - 3,
+ * so the MMRM effect, SE and Satterthwaite df are lm(y_v ~ arm + baseline)'s, df = n - 3. */
+static void test_complete_data(void)
+{
+    static dataset ds;
+    size_t n = 57;
+    int V = 4;
+    splitmix_state = 314159;
+    memset(&ds, 0, sizeof ds);
+    ds.n = n;
+    ds.visits = V;
+    for (size_t i = 0; i < n; i++) {
+        ds.arm[i] = (unsigned char)(unif() < 0.5);
+        ds.baseline[i] = 30.0 + 5.0 * rnorm1();
+        double e = rnorm1();
+        for (int v = 0; v < V; v++) {
+            e = 0.7 * e + rnorm1();
+            ds.y[i * (size_t)V + (size_t)v] = v + 2.0 * ds.arm[i] + 0.4 * ds.baseline[i] + 3.0 * e;
+            ds.observed[i * (size_t)V + (size_t)v] = 1;
+        }
+    }
+    for (int v = 0; v < V; v++) {
+        /* Normal equations of y_v on (1, arm, baseline) by Cramer's rule on the centred
+         * 2 x 2 system of (arm, baseline). */
+        double ma = 0, mb = 0, my = 0, saa = 0, sab = 0, sbb = 0, say = 0, sby = 0, syy = 0;
+        for (size_t i = 0; i < n; i++) {
+            ma += ds.arm[i];
+            mb += ds.baseline[i];
+            my += ds.y[i * (size_t)V + (size_t)v];
+        }
+        ma /= (double)n, mb /= (double)n, my /= (double)n;
+        for (size_t i = 0; i < n; i++) {
+            double a = ds.arm[i] - ma, b = ds.baseline[i] - mb, y = ds.y[i * (size_t)V + (size_t)v] - my;
+            saa += a * a, sab += a * b, sbb += b * b, say += a * y, sby += b * y, syy += y * y;
+        }
+        double det = saa * sbb - sab * sab;
+        double ba = (say * sbb - sby * sab) / det, bb = (sby * saa - say * sab) / det;
+        double sse = syy - ba * say - bb * sby, se = sqrt(sse / (double)(n - 3) * sbb / det);
+        sim_mmrm_data d = data_of(&ds, v, NULL);
+        sim_mmrm_result res;
+        if (fit(&d, 0, &res) != SIM_MMRM_OK) {
+            CHECK(0, "complete data visit %d fits: %s", v + 1, res.reason);
+            continue;
+        }
+        ABS_EQ(res.estimate, ba, 1e-10, "complete data visit %d: estimate = least squares", v + 1);
+        ABS_EQ(res.se, se, 1e-10, "complete data visit %d: SE = least squares", v + 1);
+        REL_EQ(res.df, (double)(n - 3), 1e-8, "complete data visit %d: df = n - 3", v + 1);
+    }
+}
+
 int main(void)
 {
     test_against_nlme();
+    test_complete_data();
     test_failures();
     test_warm_start();
     return TEST_DONE();
