@@ -37,7 +37,8 @@ static void draw_trial(unsigned char *arm, double *base, double *y, unsigned cha
         for (int v = 0; v < V; v++) {
             if (v > 0)
                 e = 0.6 * e + 0.8 * rnorm1();
-            y[i * V + v] = 2.0 * (v + 1) + 1.5 * (v + 1) * arm[i] + 0.5 * (base[i] - 40.0) + sd[v] * e;
+            y[i * V + v] =
+                2.0 * (v + 1) + 1.5 * (v + 1) * arm[i] + 0.5 * (base[i] - 40.0) + sd[v] * e;
             /* dropout after a poor visit is likelier (MAR) */
             if (v > 0 && in && unif() < 1.0 / (1.0 + exp(2.5 + 0.1 * (y[i * V + v - 1] - 2.0 * v))))
                 in = 0;

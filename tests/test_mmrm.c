@@ -82,7 +82,8 @@ static sim_mmrm_status fit(const sim_mmrm_data *d, int clda, sim_mmrm_result *re
 {
     size_t bytes = sim_mmrm_work_size(d->visits, d->n);
     void *work = malloc(bytes ? bytes : 1);
-    sim_mmrm_status st = clda ? sim_clda_fit(d, work, bytes, res) : sim_mmrm_fit(d, work, bytes, res);
+    sim_mmrm_status st =
+        clda ? sim_clda_fit(d, work, bytes, res) : sim_mmrm_fit(d, work, bytes, res);
     free(work);
     return st;
 }
@@ -150,7 +151,8 @@ static void test_against_nlme(void)
         worst_se = fmax(worst_se, fabs(res.se - se));
         worst_df = fmax(worst_df, fabs(res.df - df) / df);
         /* The bar against gls's own (unpolished) answer. */
-        double est_gls = num(table_get(&ref, r, c_est_gls)), se_gls = num(table_get(&ref, r, c_se_gls));
+        double est_gls = num(table_get(&ref, r, c_est_gls));
+        double se_gls = num(table_get(&ref, r, c_se_gls));
         ABS_EQ(res.estimate, est_gls, GLS_TOL, "%s: estimate vs gls", what);
         ABS_EQ(res.se, se_gls, GLS_TOL, "%s: SE vs gls", what);
         worst_gls = fmax(worst_gls, fmax(fabs(res.estimate - est_gls), fabs(res.se - se_gls)));
@@ -297,7 +299,8 @@ static void test_complete_data(void)
         }
         ma /= (double)n, mb /= (double)n, my /= (double)n;
         for (size_t i = 0; i < n; i++) {
-            double a = ds.arm[i] - ma, b = ds.baseline[i] - mb, y = ds.y[i * (size_t)V + (size_t)v] - my;
+            double a = ds.arm[i] - ma, b = ds.baseline[i] - mb;
+            double y = ds.y[i * (size_t)V + (size_t)v] - my;
             saa += a * a, sab += a * b, sbb += b * b, say += a * y, sby += b * y, syy += y * y;
         }
         double det = saa * sbb - sab * sab;

@@ -46,16 +46,17 @@
  * SIM_MMRM_DECREMENT_TOL = 1e-20. The decrement is twice the increase of l the quadratic
  * model still predicts and the squared gradient in the inverse-information metric, so one
  * number bounds both the objective's remaining change and the gradient: at 1e-20 the
- * distance to the maximum is ~1e-10 of theta's standard errors (1e-14, enough in theory,
- * left 1e-8 differences from the polished R maximum where the average information was
- * still in use). Its rounding floor is ~n x 1e-30, far below. Below a decrement of 1e-8 the
+ * distance to the maximum is ~1e-10 of theta's standard errors (1e-14 left differences of
+ * ~1e-8 from the R maximum when the last steps used the average information; 1e-20 costs
+ * about one more step). Its rounding floor is ~n x 1e-30, far below. Below a decrement of 1e-8 the
  * predicted gain is under l's rounding, so a full step is taken without the increase test.
  *
  * SATTERTHWAITE. df = 2 f^2 / (g_f' I^-1 g_f), f = C_kk, g_f,j = d f / d theta_j
  * = (C A_j C)_kk = tr(E_j sum_p W_p N_p W_p), N_p[d][e] = c_d' S_zz c_e with c_d the
- * block d of column k of C; I is the observed information at the REML estimate (as SAS
- * PROC MIXED and the R package mmrm), or the expected one if the observed is not
- * positive definite. The df is invariant to the parametrisation of Sigma at the maximum.
+ * block d of column k of C; I is the observed information at the REML estimate (the
+ * Hessian, as the R packages mmrm and lmerTest use), or the expected one if the observed is
+ * not positive definite. The df is invariant to the parametrisation of Sigma at the
+ * maximum. tests/ref/README.md compares it with nlme's N - p.
  *
  * FAILURES (result->status and reason): bad input; a dimension with fewer than q + 1
  * observations or aliased mean columns there (lm's rank rule); two dimensions never
@@ -248,7 +249,7 @@ static double satterthwaite(mmrm_fit *f)
             gc[i] += wnw[i];
     }
     for (int j = 0; j < f->nth; j++)
-        gf[j] = f->ta[j] == f->tb[j] ? gc[f->ta[j] * D + f->ta[j]] : 2.0 * gc[f->ta[j] * D + f->tb[j]];
+        gf[j] = (f->ta[j] == f->tb[j] ? 1.0 : 2.0) * gc[f->ta[j] * D + f->tb[j]];
     if (!solve_info(f, gf, f->dir))
         return NAN;
     double den = 0.0, var = f->c[k * p + k];

@@ -219,10 +219,12 @@ static void derivs_beta_terms(mmrm_fit *f, int j, int full)
         for (int s = 0; s < pt->m; s++) {
             int d = pt->idx[s];
             for (int c = 0; c < f->q[d]; c++)
-                hj[f->off[d] + c] += w[d * D + a] * y[b][c] + (a != b ? w[d * D + b] * y[a][c] : 0.0);
+                hj[f->off[d] + c] +=
+                    w[d * D + a] * y[b][c] + (a != b ? w[d * D + b] * y[a][c] : 0.0);
             for (int s2 = 0; s2 < pt->m && full; s2++) {
                 int e = pt->idx[s2];
-                double m = w[d * D + a] * w[b * D + e] + (a != b ? w[d * D + b] * w[a * D + e] : 0.0);
+                double m =
+                    w[d * D + a] * w[b * D + e] + (a != b ? w[d * D + b] * w[a * D + e] : 0.0);
                 for (int c = 0; c < f->q[d]; c++) {
                     double *row = aj + (f->off[d] + c) * p + f->off[e];
                     for (int c2 = 0; c2 < f->q[e]; c2++)
@@ -267,7 +269,8 @@ void sim_mmrm_derivs(mmrm_fit *f, int full)
             f->ai[j * nth + k] = f->ai[k * nth + j] = 0.5 * q;
             if (!full)
                 continue;
-            const double *aj = f->atil + (size_t)j * (size_t)pp, *ak = f->atil + (size_t)k * (size_t)pp;
+            const double *aj = f->atil + (size_t)j * (size_t)pp;
+            const double *ak = f->atil + (size_t)k * (size_t)pp;
             double t3 = 0.0;
             for (int r = 0; r < p; r++)
                 for (int c = 0; c < p; c++)
