@@ -209,6 +209,11 @@ static void test_failures(void)
         expect_failure(&ds, clda, SIM_MMRM_UNPAIRED, "two visits never observed together");
 
         make_data(&ds, 30, 3);
+        for (size_t i = 0; i < ds.n; i++)
+            ds.y[i * 3 + 1] = ds.y[i * 3] + 1.0;
+        expect_failure(&ds, clda, SIM_MMRM_NOT_PD, "visit 2 = visit 1 + 1 (a singular Sigma)");
+
+        make_data(&ds, 30, 3);
         ds.arm[4] = 2;
         expect_failure(&ds, clda, SIM_MMRM_BAD_INPUT, "arm 2");
     }

@@ -261,6 +261,7 @@ static double satterthwaite(mmrm_fit *f)
 /* The design of either model: dimensions, mean columns, theta's entries, the contrast. */
 static void design(mmrm_fit *f, int visits, int primary, int clda)
 {
+    f->clda = clda;
     f->D = visits + (clda ? 1 : 0);
     f->p = 0;
     for (int d = 0; d < f->D; d++) {

@@ -107,6 +107,16 @@ sim_mmrm_status sim_mmrm_patterns(mmrm_fit *f, const sim_mmrm_data *d, int clda,
     return SIM_MMRM_OK;
 }
 
+/* "baseline" or "visit k" (1-based) for dimension d, into buf. */
+static const char *dim_name(const mmrm_fit *f, int d, char *buf, size_t len)
+{
+    if (f->clda && d == 0)
+        snprintf(buf, len, "the baseline");
+    else
+        snprintf(buf, len, "visit %d", f->clda ? d : d + 1);
+    return buf;
+}
+
 /* Per dimension d: the least-squares coefficients b[d] of y_d on its q[d] columns over the
  * patients observing d, with the rank checks. */
 static sim_mmrm_status visit_ols(mmrm_fit *f, double b[][3], double *nd, char *reason,
@@ -130,8 +140,10 @@ static sim_mmrm_status visit_ols(mmrm_fit *f, double b[][3], double *nd, char *r
         }
         /* lm's rank rule (qr tol 1e-7 on column norms) in Cholesky form. */
         if (nd[d] < (double)q + 1.0 || !sim_dense_cholesky(a, q, 1e-14)) {
-            snprintf(reason, len, "dimension %d: %.0f observations, %d mean parameters%s", d + 1,
-                     nd[d], q, nd[d] < (double)q + 1.0 ? "" : ", aliased columns");
+            char name[24];
+            snprintf(reason, len, "%s: %.0f observations, %d mean parameters%s",
+                     dim_name(f, d, name, sizeof name), nd[d], q,
+                     nd[d] < (double)q + 1.0 ? "" : ", aliased columns");
             return SIM_MMRM_TOO_FEW;
         }
         sim_dense_cholesky_solve(a, q, rhs);
@@ -170,15 +182,17 @@ sim_mmrm_status sim_mmrm_start(mmrm_fit *f, char *reason, size_t len)
                 }
             }
             if (cnt == 0.0) {
-                snprintf(reason, len, "dimensions %d and %d never observed together", d + 1,
-                         e + 1);
+                char name_d[24], name_e[24];
+                snprintf(reason, len, "%s and %s never observed together",
+                         dim_name(f, d, name_d, sizeof name_d), dim_name(f, e, name_e, sizeof name_e));
                 return SIM_MMRM_UNPAIRED;
             }
             cross[d * D + e] = cross[e * D + d] = d == e ? s / (nd[d] - f->q[d]) : s / cnt;
         }
     for (int d = 0; d < D; d++)
         if (!(cross[d * D + d] > 0.0)) {
-            snprintf(reason, len, "dimension %d: the residuals are all zero", d + 1);
+            char name[24];
+            snprintf(reason, len, "%s: the residuals are all zero", dim_name(f, d, name, sizeof name));
             return SIM_MMRM_NOT_PD;
         }
     for (double shrink = 1.0;; shrink *= 0.5) {

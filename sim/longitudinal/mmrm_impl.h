@@ -30,6 +30,7 @@ typedef struct {
 
 typedef struct {
     int D, p, nth;
+    int clda;           /* 1: dimension 0 is the baseline, d >= 1 visit d. */
     int q[MAXD], off[MAXD];
     int ta[MAXTH], tb[MAXTH];
     int contrast;       /* beta index of the effect. */
