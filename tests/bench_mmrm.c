@@ -2,7 +2,7 @@
  * MMRM / cLDA fit speed (sim/longitudinal/mmrm.c): 10,000 simulated trials of 100 patients
  * x 3 visits (1:1, baseline slope 0.5, AR(1)-like correlation 0.6, SD 6-9, monotone MAR-like
  * dropout of ~8 % per visit), each fitted from the moment start and from the previous
- * trial's Sigma (the warm start an engine would pass). Only the fit is timed; the data are
+ * trial's Sigma (a warm start an engine could pass). Only the fit is timed; the data are
  * drawn outside the clock, which counts CPU time (the machine may be shared). Prints
  * microseconds per fit, mean Newton steps and failures.
  * Usage: mmrm_bench [trials]

@@ -184,7 +184,8 @@ sim_mmrm_status sim_mmrm_start(mmrm_fit *f, char *reason, size_t len)
             if (cnt == 0.0) {
                 char name_d[24], name_e[24];
                 snprintf(reason, len, "%s and %s never observed together",
-                         dim_name(f, d, name_d, sizeof name_d), dim_name(f, e, name_e, sizeof name_e));
+                         dim_name(f, d, name_d, sizeof name_d),
+                         dim_name(f, e, name_e, sizeof name_e));
                 return SIM_MMRM_UNPAIRED;
             }
             cross[d * D + e] = cross[e * D + d] = d == e ? s / (nd[d] - f->q[d]) : s / cnt;
@@ -192,7 +193,8 @@ sim_mmrm_status sim_mmrm_start(mmrm_fit *f, char *reason, size_t len)
     for (int d = 0; d < D; d++)
         if (!(cross[d * D + d] > 0.0)) {
             char name[24];
-            snprintf(reason, len, "%s: the residuals are all zero", dim_name(f, d, name, sizeof name));
+            snprintf(reason, len, "%s: the residuals are all zero",
+                     dim_name(f, d, name, sizeof name));
             return SIM_MMRM_NOT_PD;
         }
     for (double shrink = 1.0;; shrink *= 0.5) {
