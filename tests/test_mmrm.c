@@ -1,0 +1,333 @@
+/*
+ * MMRM and cLDA fits (sim/longitudinal/mmrm.c) against nlme::gls (tests/ref/mmrm_ref.csv,
+ * made by tests/ref/make_mmrm_ref.R from the data sets in tests/ref/mmrm_data.csv): six
+ * data sets (100 x 3 with MAR monotone dropout, 60 x 4 intermittent, 40 x 2, 2:1
+ * allocation, a strong baseline effect, 120 x 5 nearly complete), each fitted as MMRM and
+ * as cLDA with the effect at every visit. Then complete data, where the MMRM is per-visit
+ * least squares exactly; the failure reasons, the warm start and the workspace check.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "longitudinal/mmrm.h"
+#include "ref_table.h"
+#include "splitmix.h"
+
+/* The issue's bar is 1e-6 absolute on estimate and SE against gls. gls's own optimiser
+ * (optim BFGS at msTol 1e-14; nlminb stops farther away) ends up to 3.5e-6 from the
+ * maximum in 5 of 40 rows, with a REML log-likelihood up to 6e-10 below it, so against
+ * gls itself the test allows 5e-6 (GLS_TOL). The reference maximum is gls's polished in R
+ * by Newton steps on an independent dense REML likelihood (every row's log-likelihood
+ * rises); there estimate and SE agree to 1e-8 absolute (measured: 2e-10). */
+#define GLS_TOL 5e-6
+#define EST_TOL 1e-8
+#define LOGLIK_TOL 1e-8   /* absolute, log-likelihood units */
+#define SIGMA_TOL 1e-7    /* relative to the largest entry of Sigma */
+/* The R reference differentiates numerically (central differences with one Richardson
+ * step), good to ~1e-7 relative; the df are compared to 1e-5 relative. */
+#define DF_TOL 1e-5
+
+#define MAX_PATIENTS 200
+
+typedef struct {
+    size_t n;
+    int visits;
+    unsigned char arm[MAX_PATIENTS], observed[MAX_PATIENTS * SIM_MMRM_MAX_VISITS];
+    double baseline[MAX_PATIENTS], y[MAX_PATIENTS * SIM_MMRM_MAX_VISITS];
+} dataset;
+
+/* Data set `id` of mmrm_data.csv (patients numbered 1..n, visits 1..V). */
+static int load_dataset(const table *t, int id, dataset *ds)
+{
+    size_t c_ds = table_col(t, "dataset"), c_pat = table_col(t, "patient"),
+           c_arm = table_col(t, "arm"), c_base = table_col(t, "baseline"),
+           c_vis = table_col(t, "visit_index"), c_y = table_col(t, "y");
+    memset(ds, 0, sizeof *ds);
+    for (size_t r = 0; r < t->nrow; r++)
+        if ((int)num(table_get(t, r, c_ds)) == id) {
+            size_t i = (size_t)num(table_get(t, r, c_pat));
+            int v = (int)num(table_get(t, r, c_vis));
+            if (i > ds->n)
+                ds->n = i;
+            if (v > ds->visits)
+                ds->visits = v;
+        }
+    if (ds->n == 0 || ds->n > MAX_PATIENTS || ds->visits > SIM_MMRM_MAX_VISITS)
+        return 0;
+    size_t V = (size_t)ds->visits;
+    for (size_t r = 0; r < t->nrow; r++)
+        if ((int)num(table_get(t, r, c_ds)) == id) {
+            size_t i = (size_t)num(table_get(t, r, c_pat)) - 1;
+            size_t v = (size_t)num(table_get(t, r, c_vis)) - 1;
+            ds->arm[i] = (unsigned char)num(table_get(t, r, c_arm));
+            ds->baseline[i] = num(table_get(t, r, c_base));
+            ds->y[i * V + v] = num(table_get(t, r, c_y));
+            ds->observed[i * V + v] = 1;
+        }
+    return 1;
+}
+
+static sim_mmrm_data data_of(const dataset *ds, int primary, const double *start)
+{
+    sim_mmrm_data d = {ds->n, ds->visits, ds->arm, ds->baseline, ds->y, ds->observed, primary,
+                       start};
+    return d;
+}
+
+/* Fits d as MMRM or cLDA with a workspace of exactly the advertised size. */
+static sim_mmrm_status fit(const sim_mmrm_data *d, int clda, sim_mmrm_result *res)
+{
+    size_t bytes = sim_mmrm_work_size(d->visits, d->n);
+    void *work = malloc(bytes ? bytes : 1);
+    sim_mmrm_status st =
+        clda ? sim_clda_fit(d, work, bytes, res) : sim_mmrm_fit(d, work, bytes, res);
+    free(work);
+    return st;
+}
+
+static void check_sigma(const sim_mmrm_result *res, const char *ref, const char *what)
+{
+    double want[SIM_MMRM_MAX_DIM * SIM_MMRM_MAX_DIM], scale = 0.0, worst = 0.0;
+    int cnt = res->dim * res->dim;
+    const char *p = ref;
+    for (int i = 0; i < cnt; i++) {
+        want[i] = num_end(p, &p);
+        if (*p == ';')
+            p++;
+        scale = fmax(scale, fabs(want[i]));
+    }
+    for (int i = 0; i < cnt; i++)
+        worst = fmax(worst, fabs(res->sigma[i] - want[i]) / scale);
+    CHECK(worst <= SIGMA_TOL, "%s: Sigma within %g of nlme's (relative to its largest entry)",
+          what, worst);
+}
+
+static void test_against_nlme(void)
+{
+    table data, ref;
+    if (!table_read(&data, "mmrm_data.csv") || !table_read(&ref, "mmrm_ref.csv")) {
+        CHECK(0, "ref/mmrm_data.csv and ref/mmrm_ref.csv are readable");
+        return;
+    }
+    size_t c_ds = table_col(&ref, "dataset"), c_model = table_col(&ref, "model"),
+           c_visit = table_col(&ref, "visit"), c_est = table_col(&ref, "estimate"),
+           c_se = table_col(&ref, "se"), c_ll = table_col(&ref, "loglik"),
+           c_df = table_col(&ref, "df_satterthwaite"), c_sigma = table_col(&ref, "sigma"),
+           c_est_gls = table_col(&ref, "estimate_gls"), c_se_gls = table_col(&ref, "se_gls");
+    static dataset ds;
+    int loaded = -1;
+    double worst_est = 0.0, worst_se = 0.0, worst_df = 0.0, worst_gls = 0.0;
+    for (size_t r = 0; r < ref.nrow; r++) {
+        int id = (int)num(table_get(&ref, r, c_ds));
+        if (id != loaded) {
+            if (!load_dataset(&data, id, &ds)) {
+                CHECK(0, "data set %d loads", id);
+                continue;
+            }
+            loaded = id;
+        }
+        const char *model = table_get(&ref, r, c_model);
+        int clda = strcmp(model, "clda") == 0, visit = (int)num(table_get(&ref, r, c_visit));
+        char what[64];
+        snprintf(what, sizeof what, "data set %d %s visit %d", id, model, visit);
+        sim_mmrm_data d = data_of(&ds, visit - 1, NULL);
+        sim_mmrm_result res;
+        if (fit(&d, clda, &res) != SIM_MMRM_OK) {
+            CHECK(0, "%s fits: %s (%s)", what, sim_mmrm_status_name(res.status), res.reason);
+            continue;
+        }
+        double est = num(table_get(&ref, r, c_est)), se = num(table_get(&ref, r, c_se));
+        double df = num(table_get(&ref, r, c_df));
+        ABS_EQ(res.estimate, est, EST_TOL, "%s: estimate", what);
+        ABS_EQ(res.se, se, EST_TOL, "%s: SE", what);
+        ABS_EQ(res.loglik, num(table_get(&ref, r, c_ll)), LOGLIK_TOL, "%s: REML log-likelihood",
+               what);
+        REL_EQ(res.df, df, DF_TOL, "%s: Satterthwaite df", what);
+        check_sigma(&res, table_get(&ref, r, c_sigma), what);
+        worst_est = fmax(worst_est, fabs(res.estimate - est));
+        worst_se = fmax(worst_se, fabs(res.se - se));
+        worst_df = fmax(worst_df, fabs(res.df - df) / df);
+        /* The bar against gls's own (unpolished) answer. */
+        double est_gls = num(table_get(&ref, r, c_est_gls));
+        double se_gls = num(table_get(&ref, r, c_se_gls));
+        ABS_EQ(res.estimate, est_gls, GLS_TOL, "%s: estimate vs gls", what);
+        ABS_EQ(res.se, se_gls, GLS_TOL, "%s: SE vs gls", what);
+        worst_gls = fmax(worst_gls, fmax(fabs(res.estimate - est_gls), fabs(res.se - se_gls)));
+    }
+    printf("against the polished REML maximum: worst |estimate| %.3g, |SE| %.3g, relative df "
+           "%.3g; against gls itself: estimate and SE within %.3g\n", worst_est, worst_se, worst_df,
+           worst_gls);
+    table_free(&data);
+    table_free(&ref);
+}
+
+/* A small complete data set: n patients, V visits, alternating arms. */
+static void make_data(dataset *ds, size_t n, int V)
+{
+    memset(ds, 0, sizeof *ds);
+    ds->n = n;
+    ds->visits = V;
+    for (size_t i = 0; i < n; i++) {
+        ds->arm[i] = (unsigned char)(i % 2);
+        ds->baseline[i] = 40.0 + (double)((i * 37) % 17);
+        for (int v = 0; v < V; v++) {
+            size_t k = i * (size_t)V + (size_t)v;
+            ds->y[k] = 0.3 * ds->baseline[i] + (double)v + (double)((i * 13 + (size_t)v * 7) % 11);
+            ds->observed[k] = 1;
+        }
+    }
+}
+
+static void expect_failure(const dataset *ds, int clda, sim_mmrm_status want, const char *what)
+{
+    sim_mmrm_data d = data_of(ds, ds->visits - 1, NULL);
+    sim_mmrm_result res;
+    sim_mmrm_status st = fit(&d, clda, &res);
+    CHECK(st == want && res.status == want && isnan(res.estimate) && res.reason[0] != '\0',
+          "%s (%s): %s, reason \"%s\"", what, clda ? "clda" : "mmrm", sim_mmrm_status_name(st),
+          res.reason);
+}
+
+static void test_failures(void)
+{
+    static dataset ds;
+    for (int clda = 0; clda <= 1; clda++) {
+        make_data(&ds, 30, 3);
+        for (size_t i = 0; i < ds.n; i++)
+            ds.observed[i * 3 + 1] = 0;
+        expect_failure(&ds, clda, SIM_MMRM_TOO_FEW, "a visit without observations");
+
+        make_data(&ds, 2, 3);
+        expect_failure(&ds, clda, SIM_MMRM_TOO_FEW, "one patient per arm");
+
+        make_data(&ds, 30, 2);
+        for (size_t i = 0; i < ds.n; i++)
+            ds.observed[i * 2 + (i / 2) % 2] = 0;
+        expect_failure(&ds, clda, SIM_MMRM_UNPAIRED, "two visits never observed together");
+
+        make_data(&ds, 30, 3);
+        for (size_t i = 0; i < ds.n; i++)
+            ds.y[i * 3 + 1] = ds.y[i * 3] + 1.0;
+        expect_failure(&ds, clda, SIM_MMRM_NOT_PD, "visit 2 = visit 1 + 1 (a singular Sigma)");
+
+        make_data(&ds, 30, 3);
+        ds.arm[4] = 2;
+        expect_failure(&ds, clda, SIM_MMRM_BAD_INPUT, "arm 2");
+    }
+    make_data(&ds, 30, 3);
+    for (size_t i = 0; i < ds.n; i++)
+        ds.baseline[i] = 5.0;
+    expect_failure(&ds, 0, SIM_MMRM_TOO_FEW, "a constant baseline (aliased with the intercept)");
+    make_data(&ds, 30, 1);
+    expect_failure(&ds, 0, SIM_MMRM_BAD_INPUT, "MMRM with one visit");
+
+    make_data(&ds, 30, 3);
+    sim_mmrm_data d = data_of(&ds, 2, NULL);
+    sim_mmrm_result res;
+    static double work[4096];
+    size_t need = sim_mmrm_work_size(3, ds.n);
+    CHECK(need > 0 && need <= sizeof work, "work size for 30 x 3 is %zu bytes", need);
+    INT_EQ(sim_mmrm_fit(&d, work, 64, &res), SIM_MMRM_WORKSPACE, "a workspace of 64 bytes");
+    INT_EQ(sim_mmrm_fit(&d, work, need, &res), SIM_MMRM_OK, "the advertised workspace (mmrm)");
+    INT_EQ(sim_clda_fit(&d, work, need, &res), SIM_MMRM_OK, "the advertised workspace (clda)");
+    /* The size is the larger model's need, exactly. */
+    int short_fails = sim_mmrm_fit(&d, work, need - 1, &res) == SIM_MMRM_WORKSPACE ||
+                      sim_clda_fit(&d, work, need - 1, &res) == SIM_MMRM_WORKSPACE;
+    INT_EQ(short_fails, 1, "1 byte short of the advertised size fails one model");
+    INT_EQ(sim_mmrm_work_size(0, 10) == 0 && sim_mmrm_work_size(17, 10) == 0, 1,
+           "work size 0 for visits out of range");
+}
+
+/* The previous fit's Sigma as the start: the same answer in fewer steps; and a start that
+ * is not positive definite falls back to the moment start. */
+static void test_warm_start(void)
+{
+    table data;
+    static dataset ds;
+    if (!table_read(&data, "mmrm_data.csv") || !load_dataset(&data, 1, &ds)) {
+        CHECK(0, "data set 1 loads");
+        return;
+    }
+    table_free(&data);
+    for (int clda = 0; clda <= 1; clda++) {
+        sim_mmrm_data d = data_of(&ds, ds.visits - 1, NULL);
+        sim_mmrm_result cold, warm, bad;
+        fit(&d, clda, &cold);
+        d.sigma_start = cold.sigma;
+        fit(&d, clda, &warm);
+        CHECK(warm.status == SIM_MMRM_OK && warm.iterations < cold.iterations &&
+                  fabs(warm.estimate - cold.estimate) < 1e-10 && fabs(warm.se - cold.se) < 1e-10,
+              "%s warm start: %d steps (cold %d), estimate and SE agree to 1e-10",
+              clda ? "clda" : "mmrm", warm.iterations, cold.iterations);
+        double zero[SIM_MMRM_MAX_DIM * SIM_MMRM_MAX_DIM] = {0.0};
+        d.sigma_start = zero;
+        fit(&d, clda, &bad);
+        CHECK(bad.status == SIM_MMRM_OK && bad.iterations == cold.iterations &&
+                  bad.estimate == cold.estimate,
+              "%s: a zero warm start falls back to the moment start", clda ? "clda" : "mmrm");
+    }
+}
+
+/* With every visit observed, GLS with a common design is least squares per visit
+ * (Zellner 1962, JASA 57:348) and REML's Sigma is the residual cross-products over n - 3,
+ * so the MMRM effect, SE and Satterthwaite df are lm(y_v ~ arm + baseline)'s, df = n - 3. */
+static void test_complete_data(void)
+{
+    static dataset ds;
+    size_t n = 57;
+    int V = 4;
+    splitmix_state = 314159;
+    memset(&ds, 0, sizeof ds);
+    ds.n = n;
+    ds.visits = V;
+    for (size_t i = 0; i < n; i++) {
+        ds.arm[i] = (unsigned char)(unif() < 0.5);
+        ds.baseline[i] = 30.0 + 5.0 * rnorm1();
+        double e = rnorm1();
+        for (int v = 0; v < V; v++) {
+            e = 0.7 * e + rnorm1();
+            ds.y[i * (size_t)V + (size_t)v] = v + 2.0 * ds.arm[i] + 0.4 * ds.baseline[i] + 3.0 * e;
+            ds.observed[i * (size_t)V + (size_t)v] = 1;
+        }
+    }
+    for (int v = 0; v < V; v++) {
+        /* Normal equations of y_v on (1, arm, baseline) by Cramer's rule on the centred
+         * 2 x 2 system of (arm, baseline). */
+        double ma = 0, mb = 0, my = 0, saa = 0, sab = 0, sbb = 0, say = 0, sby = 0, syy = 0;
+        for (size_t i = 0; i < n; i++) {
+            ma += ds.arm[i];
+            mb += ds.baseline[i];
+            my += ds.y[i * (size_t)V + (size_t)v];
+        }
+        ma /= (double)n, mb /= (double)n, my /= (double)n;
+        for (size_t i = 0; i < n; i++) {
+            double a = ds.arm[i] - ma, b = ds.baseline[i] - mb;
+            double y = ds.y[i * (size_t)V + (size_t)v] - my;
+            saa += a * a, sab += a * b, sbb += b * b, say += a * y, sby += b * y, syy += y * y;
+        }
+        double det = saa * sbb - sab * sab;
+        double ba = (say * sbb - sby * sab) / det, bb = (sby * saa - say * sab) / det;
+        double sse = syy - ba * say - bb * sby, se = sqrt(sse / (double)(n - 3) * sbb / det);
+        sim_mmrm_data d = data_of(&ds, v, NULL);
+        sim_mmrm_result res;
+        if (fit(&d, 0, &res) != SIM_MMRM_OK) {
+            CHECK(0, "complete data visit %d fits: %s", v + 1, res.reason);
+            continue;
+        }
+        ABS_EQ(res.estimate, ba, 1e-10, "complete data visit %d: estimate = least squares", v + 1);
+        ABS_EQ(res.se, se, 1e-10, "complete data visit %d: SE = least squares", v + 1);
+        REL_EQ(res.df, (double)(n - 3), 1e-8, "complete data visit %d: df = n - 3", v + 1);
+    }
+}
+
+int main(void)
+{
+    test_against_nlme();
+    test_complete_data();
+    test_failures();
+    test_warm_start();
+    return TEST_DONE();
+}
