@@ -1,4 +1,4 @@
-/* The clinical scale table (shared/domain.md section 2) and the custom scale. */
+/* The clinical scale table (configs/EVIDENCE.md section 2) and the custom scale. */
 #include "mscsim/scale.h"
 
 #include <math.h>

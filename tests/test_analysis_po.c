@@ -567,7 +567,7 @@ static void test_random_tables(void)
  * ====================================================================================== */
 
 /* Category probabilities in ascending y = -mRS (mRS 6 first): TREASURE placebo day 90
- * (domain.md section 4), renormalised from 99.9 %; msc by proportional odds with odds
+ * (EVIDENCE.md section 4), renormalised from 99.9 %; msc by proportional odds with odds
  * ratio `or` of a better outcome: logit P(Y <= j | msc) = logit P(Y <= j | control) - log or. */
 static void mrs_cumulative(double or, double cum0[MRS_LEVELS], double cum1[MRS_LEVELS])
 {

@@ -28,7 +28,7 @@ extern const mscsim_model_type sim_model_ordinal;
 /* Closed forms agree with R to rounding: a few operations of relative error eps each. */
 #define EXACT_TOL (64 * DBL_EPSILON)
 
-/* TREASURE placebo, day-90 mRS 0..6 (shared/domain.md section 4). The published percentages
+/* TREASURE placebo, day-90 mRS 0..6 (configs/EVIDENCE.md section 4). The published percentages
  * 2.9, 7.8, 11.8, 16.7, 38.2, 19.6, 2.9 sum to 99.9; these values take the dead share as 3.0
  * so that they sum to 1. configs/starting2_mrs_shift.ini instead divides the published
  * values by 0.999 (treasure_renorm below); both are within the publication's rounding. */
@@ -78,7 +78,7 @@ static mscsim_config base_config(const double probs[LEVELS], double odds_ratio)
     return cfg;
 }
 
-/* The NIHSS of the STARTING-2 window (shared/domain.md section 1): truncnormal(12, 4, 6, 21). */
+/* The NIHSS of the STARTING-2 window (configs/EVIDENCE.md section 1): truncnormal(12, 4, 6, 21). */
 static void set_nihss_starting2(mscsim_config *cfg)
 {
     cfg->nihss.kind = MSCSIM_DIST_TRUNCNORMAL;

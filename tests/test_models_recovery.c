@@ -89,7 +89,7 @@ static void base_config(mscsim_config *c, mscsim_scale_id scale)
     set_model_number(c, "model", "nonfitter_r", 0.1);
     set_model_number(c, "model", "r_sd", 0.1);
     set_model_number(c, "model", "noise_sd", 4);
-    /* van der Vliet 2020 subgroups (shared/domain.md section 3); weights made up. */
+    /* van der Vliet 2020 subgroups (configs/EVIDENCE.md section 3); weights made up. */
     static const mscsim_subgroup vdv[5] = {{0.09, 5.3, 0.15}, {0.46, 10.1, 0.25},
                                            {0.86, 9.8, 0.20}, {0.89, 2.7, 0.25},
                                            {0.93, 1.2, 0.15}};

@@ -5,7 +5,7 @@
  * Clinical scales: range, step and direction of benefit. Every score a model produces is
  * rounded to the scale's step and clipped to its range in one place, mscsim_scale_apply.
  *
- * | scale     | range | step | better | source (shared/domain.md section 2) |
+ * | scale     | range | step | better | source (configs/EVIDENCE.md section 2) |
  * | fma_ue    | 0-66  | 1    | higher | Fugl-Meyer upper extremity          |
  * | fma_le    | 0-34  | 1    | higher | Fugl-Meyer lower extremity          |
  * | fma_motor | 0-100 | 1    | higher | FMA motor total = UE + LE           |

@@ -2,7 +2,7 @@
  * The keys every model shares, once; a model's own keys are rows in its model file.
  * Adding a shared key is one row here plus its field in mscsim_config; parsing, range
  * checks, `mscsim check`, the resolved config and the README's key table (`mscsim keys`)
- * all follow from the rows. Defaults cite shared/domain.md where they
+ * all follow from the rows. Defaults cite configs/EVIDENCE.md where they
  * stand on a published figure; the others are marked assumptions in their help.
  */
 #include "config_impl.h"

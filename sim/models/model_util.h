@@ -16,7 +16,7 @@
  * Effect heterogeneity ([msc] effect_slope, effect_center): the MSC effect of patient i is
  * the configured effect times 1 + slope * (NIHSS_i - center), so slope 0.05 makes it 5 %
  * larger per NIHSS point above center (the seed trial suggested larger gains in severe
- * patients, shared/domain.md section 1). Models apply it to their effect parameter (a
+ * patients, configs/EVIDENCE.md section 1). Models apply it to their effect parameter (a
  * mean difference, a gain in r, a log odds ratio, ...). 1 when there is no slope.
  */
 static inline double sim_effect_multiplier(const mscsim_arm_config *msc,

@@ -4,7 +4,7 @@
  *
  * DESCRIPTION
  *   [control] probs gives P(mRS = 0..6) in the control arm (e.g. TREASURE placebo at day 90,
- *   shared/domain.md section 4). [msc] odds_ratio is the common odds ratio OR of a better
+ *   configs/EVIDENCE.md section 4). [msc] odds_ratio is the common odds ratio OR of a better
  *   mRS: for every cut k = 0..5,
  *       odds(mRS <= k | msc) = OR * odds(mRS <= k | control),
  *   so OR > 1 means msc patients do better. Deaths are mRS 6 drawn from the distribution:
@@ -101,7 +101,7 @@
 
 extern const mscsim_model_type sim_model_ordinal;
 
-/* NIHSS scale range (shared/domain.md section 2): the normal-score table has one cell per
+/* NIHSS scale range (configs/EVIDENCE.md section 2): the normal-score table has one cell per
  * whole value 0..42. */
 #define NIHSS_MAX 42
 #define NIHSS_CELLS (NIHSS_MAX + 1)

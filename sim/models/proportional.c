@@ -5,7 +5,7 @@
  *   Patients regain a fixed share r of the function they lost, the proportional recovery
  *   rule (Prabhakaran 2008; Winters 2015, NNR: change in FMA-UE = 0.7 (66 - baseline)
  *   + 0.4 over about 6 months for the ~70 % "fitters"; the ~30 % "non-fitters" are mostly
- *   severely impaired and regain little; shared/domain.md section 3). The model scores the
+ *   severely impaired and regain little; configs/EVIDENCE.md section 3). The model scores the
  *   plateau: it has no time course, so it is single-visit (the primary visit).
  *
  * METHOD
@@ -86,17 +86,17 @@ enum {
 
 #define R_HELP                                                                               \
     "Share of the lost function that fitters regain (0.7: proportional recovery rule, "     \
-    "domain.md section 3)."
+    "EVIDENCE.md section 3)."
 #define SHARE_HELP                                                                           \
     "Probability of being a non-fitter at half the range lost (about 30 % overall, "        \
-    "domain.md section 3)."
+    "EVIDENCE.md section 3)."
 
 static const sim_key proportional_keys[KEY_COUNT] = {
     [KEY_NONFITTER_SLOPE] = {"model", "nonfitter_slope", SIM_KEY_DOUBLE, .min = -HUGE_VAL,
                              .max = HUGE_VAL, .default_text = "4",
                              .help = "Log-odds of being a non-fitter per unit of impairment "
                                      "(share of the range lost); assumption: non-fitters are "
-                                     "mostly severe (domain.md section 3).",
+                                     "mostly severe (EVIDENCE.md section 3).",
                              .label = "non-fitter log-odds per unit of impairment", .rank = 20},
     [KEY_NONFITTER_R] = {"model", "nonfitter_r", SIM_KEY_DOUBLE, .min = 0, .max = 1,
                          .default_text = "0.1",

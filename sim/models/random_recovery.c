@@ -3,11 +3,11 @@
  * the proportional recovery rule.
  *
  * DESCRIPTION
- *   Hope 2019 (Brain; shared/domain.md section 3) showed that baseline-versus-change
+ *   Hope 2019 (Brain; configs/EVIDENCE.md section 3) showed that baseline-versus-change
  *   correlations are inflated by mathematical coupling and ceilings: recovery drawn at
  *   random, independently of the baseline, and clipped at the scale's ceiling also yields
  *   regression slopes near 0.7. This model makes that null available (the prr_artifact
- *   preset, domain.md section 7). Single-visit: it scores the primary visit only.
+ *   preset, EVIDENCE.md section 7). Single-visit: it scores the primary visit only.
  *
  * METHOD
  *   For a patient with baseline B (clamped into the scale's range):

@@ -3,12 +3,12 @@
  *
  * DESCRIPTION
  *   Upper-limb recovery after stroke follows a mixture of exponential curves (van der
- *   Vliet 2020, Ann Neurol, n = 412; shared/domain.md section 3):
+ *   Vliet 2020, Ann Neurol, n = 412; configs/EVIDENCE.md section 3):
  *       FMA(t) = FMA0 + r (66 - FMA0) (1 - exp(-t / tau)),  t from stroke onset,
  *   with subgroups (r, tau in weeks) (0.09, 5.3), (0.46, 10.1), (0.86, 9.8), (0.89, 2.7),
- *   (0.93, 1.2). Their mixing weights are not published (domain.md marks them U), so
+ *   (0.93, 1.2). Their mixing weights are not published (EVIDENCE.md marks them U), so
  *   [model] subgroups carries them. The model scores every visit (multi_visit = 1), so
- *   trials randomizing ~20 days after onset (STARTING-2, domain.md section 1) see the part
+ *   trials randomizing ~20 days after onset (STARTING-2, EVIDENCE.md section 1) see the part
  *   of the curve that is left after randomization.
  *
  * METHOD
@@ -53,7 +53,7 @@
  *   changes with r' and tau': a faster tau' then means a larger onset deficit and a worse
  *   plateau (r = 0.93, tau = 1.2 weeks, s0 = 20 days, tau_ratio = 0.7: plateau deficit
  *   x 1.54, i.e. 11 FMA-UE points lost from a baseline of 20), and once the control curve
- *   has levelled off (chronic patients, domain.md section 1, Levy 2019) r_gain has almost
+ *   has levelled off (chronic patients, EVIDENCE.md section 1, Levy 2019) r_gain has almost
  *   no effect (r 0.46 -> 0.56, tau 10.1 weeks, s0 = 365 days: 0.1 point instead of 8.5
  *   for a 46-point deficit).
  *   Numerics: D(s1) = D_B g(s1) / g(s0) as above; a treated visit costs one expm1. D(0)
@@ -137,7 +137,7 @@ static const sim_key trajectory_keys[KEY_COUNT] = {
                        .default_text = "0.09:5.3:0.2, 0.46:10.1:0.2, 0.86:9.8:0.2, 0.89:2.7:0.2, "
                                        "0.93:1.2:0.2",
                        .help = "Recovery subgroups r:tau_weeks:weight (van der Vliet 2020, "
-                               "domain.md section 3; the equal weights are an assumption).",
+                               "EVIDENCE.md section 3; the equal weights are an assumption).",
                        .rank = 30},
     [KEY_TAU_CV] = {"model", "tau_cv", SIM_KEY_DOUBLE, .min = 0, .max = 2, .default_text = "0.2",
                     .help = "Between-patient coefficient of variation of tau within a subgroup "
