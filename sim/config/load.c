@@ -212,12 +212,12 @@ static char *counting_reader(char *str, int num, void *stream)
     return str;
 }
 
-/* Drops a '#' comment after a value (a '#' at the start or after a blank), then trailing
- * blanks: inih itself drops only ';' comments. */
-static void strip_hash_comment(char *value)
+/* Drops a '#' or ';' comment after a value (at the start or after a blank), then trailing
+ * blanks: inih drops only ';' comments, and not on continuation lines. */
+static void strip_comment(char *value)
 {
     for (char *p = value; *p; p++)
-        if (*p == '#' && (p == value || isspace((unsigned char)p[-1]))) {
+        if ((*p == '#' || *p == ';') && (p == value || isspace((unsigned char)p[-1]))) {
             *p = '\0';
             break;
         }
@@ -247,7 +247,7 @@ static int on_ini_key(void *user, const char *section, const char *name, const c
         return 1; /* Keep only the first error. */
     char text[CONFIG_MAX_VALUE];
     snprintf(text, sizeof text, "%s", value);
-    strip_hash_comment(text);
+    strip_comment(text);
     if (st->continuation && st->pending && strcmp(section, st->section) == 0 &&
         strcmp(name, st->name) == 0) {
         /* A list continued on the next line: "n = 100, 200," then "    300". */

@@ -102,6 +102,37 @@ SIM_API int mscsim_config_format(const mscsim_config *cfg, const char *section,
     return 0;
 }
 
+/* Longest line the resolved config writes: well inside the 198 characters a config line may
+ * have (inih's buffer), so the file always loads back. */
+#define WRAP_AT 150
+
+/* "key = value" plus suffix; a longer list is broken after its commas onto indented lines,
+ * which the loader joins back (continuation lines). */
+static void write_key(FILE *out, const char *key, const char *value, const char *suffix)
+{
+    size_t width = strlen(key) + 3;
+    if (width + strlen(value) + strlen(suffix) <= WRAP_AT) {
+        fprintf(out, "%s = %s%s\n", key, value, suffix);
+        return;
+    }
+    fprintf(out, "%s =", key);
+    const char *item = value;
+    while (*item) {
+        const char *comma = strstr(item, ", ");
+        size_t len = comma ? (size_t)(comma - item) + 1 : strlen(item);
+        if (width + 1 + len > WRAP_AT && item != value) {
+            fprintf(out, "\n   ");
+            width = 3;
+        }
+        fprintf(out, " %.*s", (int)len, item);
+        width += 1 + len;
+        item += len;
+        while (*item == ' ')
+            item++;
+    }
+    fprintf(out, "%s\n", suffix);
+}
+
 SIM_API int mscsim_config_write(const mscsim_config *cfg, FILE *out, mscsim_error *err)
 {
     fprintf(out, "# Resolved by mscsim %s from %s: every setting, defaults included.\n",
@@ -125,15 +156,18 @@ SIM_API int mscsim_config_write(const mscsim_config *cfg, FILE *out, mscsim_erro
         format_value(i, cfg, value, sizeof value);
         if (!value[0])
             continue; /* Unset, with no default (test when tests is used, and the reverse). */
-        fprintf(out, "%s = %s%s\n", k->key, value, cfg->key_line[i] == 0 ? "  ; default" : "");
+        write_key(out, k->key, value, cfg->key_line[i] == 0 ? "  ; default" : "");
     }
     if (cfg->sweep_count)
         fprintf(out, "\n[sweep]\n");
     for (int i = 0; i < cfg->sweep_count; i++) {
-        fprintf(out, "%s = ", cfg->sweep[i].name);
-        for (int v = 0; v < cfg->sweep[i].value_count; v++)
-            fprintf(out, "%s%s", v ? ", " : "", cfg->sweep[i].values[v]);
-        fprintf(out, "\n");
+        char values[MSCSIM_MAX_SWEEP_VALUES * (MSCSIM_SWEEP_VALUE_LEN + 2)] = "";
+        for (int v = 0; v < cfg->sweep[i].value_count; v++) {
+            if (v)
+                sim_append(values, sizeof values, ", ");
+            sim_append(values, sizeof values, cfg->sweep[i].values[v]);
+        }
+        write_key(out, cfg->sweep[i].name, values, "");
     }
     if (ferror(out))
         return sim_error_set(err, MSCSIM_EIO, "cannot write the resolved config");
