@@ -183,8 +183,9 @@ size_t mscsim_sweep_points(const mscsim_config *cfg);
 
 /**
  * Grid point `point` (0-based; the first key varies slowest): cfg with the point's values
- * applied, scenario = point + 1, validated. A value that does not fit the design fails
- * with the [sweep] line and the value named.
+ * applied, scenario = point + 1. Not validated again: mscsim_config_validate of cfg has
+ * checked every grid point (a value that does not fit fails there, with the [sweep] line
+ * and the value named), and mscsim_design_new checks the point it compiles.
  */
 int mscsim_sweep_point(const mscsim_config *cfg, size_t point, mscsim_config *out,
                        mscsim_error *err);

@@ -147,6 +147,11 @@ int sim_config_parse_value(size_t index, const char *text, mscsim_config *cfg,
 int sim_config_set_key(mscsim_config *cfg, size_t index, const char *text, int line,
                        mscsim_error *err);
 
+/* mscsim_sweep_point, then the point validated; an error names the grid point, its values
+ * and the [sweep] line of the key it is about. */
+int sim_sweep_point_check(const mscsim_config *cfg, size_t point, mscsim_config *out,
+                          mscsim_error *err);
+
 /* A [sweep] line "section.key = v1, v2, ..." read from file:line. */
 int sim_config_apply_sweep(mscsim_config *cfg, const char *name, const char *value,
                            const char *file, int line, mscsim_error *err);

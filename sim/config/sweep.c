@@ -114,7 +114,15 @@ SIM_API int mscsim_sweep_point(const mscsim_config *cfg, size_t point, mscsim_co
         if (status) /* Parsed when the sweep was read: not expected. */
             return status;
     }
-    int status = mscsim_config_validate(out, err);
+    return MSCSIM_OK;
+}
+
+int sim_sweep_point_check(const mscsim_config *cfg, size_t point, mscsim_config *out,
+                          mscsim_error *err)
+{
+    int status = mscsim_sweep_point(cfg, point, out, err);
+    if (!status)
+        status = mscsim_config_validate(out, err);
     if (status) {
         char why[sizeof err->msg + 300];
         mscsim_error_format(err, why, sizeof why);

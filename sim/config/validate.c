@@ -235,7 +235,7 @@ SIM_API int mscsim_config_validate(const mscsim_config *cfg, mscsim_error *err)
     if (!point)
         return sim_error_set(err, MSCSIM_ENOMEM, "out of memory");
     for (size_t g = 0; !status && g < points; g++)
-        status = mscsim_sweep_point(cfg, g, point, err);
+        status = sim_sweep_point_check(cfg, g, point, err);
     free(point);
     return status;
 }
