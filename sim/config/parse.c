@@ -26,8 +26,11 @@ void sim_config_describe_range(const sim_key *k, char *buf, size_t len)
     char lo[32], hi[32];
     mscsim_format_double(lo, sizeof lo, k->min);
     mscsim_format_double(hi, sizeof hi, k->max);
-    snprintf(buf, len, "%c%s, %s%c", (k->flags & SIM_KEY_MIN_EXCLUSIVE) ? '(' : '[', lo, hi,
-             (k->flags & SIM_KEY_MAX_EXCLUSIVE) ? ')' : ']');
+    /* An infinite end is open unless the key takes a written infinity. */
+    int finite_only = !(k->flags & SIM_KEY_ALLOW_INFINITE);
+    int open_lo = (k->flags & SIM_KEY_MIN_EXCLUSIVE) || (finite_only && isinf(k->min));
+    int open_hi = (k->flags & SIM_KEY_MAX_EXCLUSIVE) || (finite_only && isinf(k->max));
+    snprintf(buf, len, "%c%s, %s%c", open_lo ? '(' : '[', lo, hi, open_hi ? ')' : ']');
 }
 
 static int check_range(const sim_key *k, double v, const char *text, mscsim_error *err)
@@ -59,15 +62,22 @@ static int parse_long(const sim_key *k, const char *text, long *out, mscsim_erro
 
 static int parse_double(const sim_key *k, const char *text, double *out, mscsim_error *err)
 {
-    char *end;
-    errno = 0;
-    double v = sim_strtod(text, &end);
-    while (isspace((unsigned char)*end))
-        end++;
-    if (end == text || *end != '\0' || isnan(v))
+    size_t lead = strspn(text, " \t"), len = strlen(text + lead);
+    while (len > 0 && isspace((unsigned char)text[lead + len - 1]))
+        len--;
+    double v;
+    switch (sim_number_read(text + lead, len, &v)) {
+    case SIM_NUM_MALFORMED:
         return sim_error_set(err, MSCSIM_ESYNTAX, "'%s' is not a number", text);
-    if ((errno == ERANGE && !isinf(v)) || (isinf(v) && !(k->flags & SIM_KEY_ALLOW_INFINITE)))
+    case SIM_NUM_OVERFLOW:
         return sim_error_set(err, MSCSIM_ERANGE, "'%s' is not a finite number", text);
+    case SIM_NUM_INFINITE:
+        if (!(k->flags & SIM_KEY_ALLOW_INFINITE))
+            return sim_error_set(err, MSCSIM_ERANGE, "'%s' is not a finite number", text);
+        break;
+    case SIM_NUM_OK: /* an underflow reads as the nearest double, then meets the range */
+        break;
+    }
     *out = v;
     return check_range(k, v, text, err);
 }
