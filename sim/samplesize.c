@@ -30,10 +30,16 @@ typedef struct {
     long max_blocks;
 } search;
 
+/* Expected non-rejections at the target that a confirmation must be able to see. */
+#define RESOLVE_MISSES 20.0
+
 SIM_API long mscsim_ss_confirm_reps(double target, double gain, long min_reps)
 {
     double g = fmax(fabs(gain), MIN_GAIN);
     double reps = ceil(16.0 * target * (1.0 - target) / (g * g));
+    /* Enough trials that about RESOLVE_MISSES of them fail to reject at the target: a power
+     * estimated at exactly 1 from a handful of trials resolves no target. */
+    reps = fmax(reps, ceil(RESOLVE_MISSES / (1.0 - target)));
     if (reps > (double)MSCSIM_SS_MAX_CONFIRM_REPS)
         reps = (double)MSCSIM_SS_MAX_CONFIRM_REPS;
     return reps < (double)min_reps ? min_reps : (long)reps;
@@ -182,6 +188,13 @@ SIM_API int mscsim_samplesize(const mscsim_config *cfg, const mscsim_ss_options 
     if (!(opt->target > 0.0 && opt->target < 1.0))
         return sim_error_set(err, MSCSIM_ERANGE, "target power %g must be in (0, 1)",
                                 opt->target);
+    if (RESOLVE_MISSES / (1.0 - opt->target) > (double)MSCSIM_SS_MAX_CONFIRM_REPS)
+        return sim_error_set(err, MSCSIM_ERANGE,
+                             "target power %.10g is too close to 1 for a Monte Carlo answer: "
+                             "telling it apart takes more than %ld trials per confirmation "
+                             "(the largest target that can be resolved is %.5g)",
+                             opt->target, MSCSIM_SS_MAX_CONFIRM_REPS,
+                             1.0 - RESOLVE_MISSES / (double)MSCSIM_SS_MAX_CONFIRM_REPS);
     const char *names[MSCSIM_MAX_ANALYSES];
     if (opt->analysis < 0 || opt->analysis >= mscsim_config_analyses(cfg, names))
         return sim_error_set(err, MSCSIM_EINVAL, "analysis %d is not configured", opt->analysis);
@@ -202,6 +215,14 @@ SIM_API int mscsim_samplesize(const mscsim_config *cfg, const mscsim_ss_options 
     if (start > s.max_blocks)
         start = s.max_blocks;
     int status = mscsim_design_new(cfg, &s.design, err);
+    double mcse;
+    if (!status && mscsim_design_analysis_truth(s.design, opt->analysis, &mcse) == 0.0 &&
+        mcse == 0.0)
+        /* A null design: power stays at the type I error rate whatever n is. */
+        status = sim_error_set(err, MSCSIM_ERANGE,
+                               "the true effect of %s is exactly 0 (a null design): its power "
+                               "stays at the type I error rate, so no n reaches the target",
+                               names[opt->analysis]);
     if (!status)
         status = mscsim_engine_new_with_design(s.design, 0, &s.engine, err);
     if (!status && !(s.search_power = malloc((size_t)(s.max_blocks + 1) * sizeof *s.search_power)))

@@ -226,5 +226,16 @@ check "samplesize names each grid point's swept values" $? "$(cat "$tmp/ss2.out"
 grep -q "^  n = [0-9]*: power 0.666667 " "$tmp/ss3.out" && ! grep -q "power 0.6667 " "$tmp/ss3.out"
 check "a power below the target prints below it" $? "$(cat "$tmp/ss3.out")"
 
+# A null design answers at once instead of searching (22 s before), and a target too close
+# to 1 for any feasible confirmation is refused rather than "reached" by a power of 1.
+msg=$("$bin" samplesize "$configs/example.ini" --set msc.mean=10 --quiet --out "$tmp/null.csv" 2>&1)
+rc=$?
+[ $rc -eq 2 ] && [[ "$msg" == *"exactly 0 (a null design)"* ]] && [ ! -e "$tmp/null.csv" ]
+check "samplesize of a null design: exit 2 at once, nothing written" $? "$rc $msg"
+msg=$("$bin" samplesize "$good" --target 0.999999 --quiet --out "$tmp/near1.csv" 2>&1)
+rc=$?
+[ $rc -eq 2 ] && [[ "$msg" == *"too close to 1"* ]] && [ ! -e "$tmp/near1.csv" ]
+check "samplesize --target 0.999999 is refused" $? "$rc $msg"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
