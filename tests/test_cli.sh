@@ -237,8 +237,10 @@ expect_error samplesize_unwritable_trace 2 "--trace: folder '$tmp/no/such' does 
     "$bin" samplesize "$good" --set msc.mean=0.5 --reps 500 --trace "$tmp/no/such/t.csv"
 expect_error sweep_empty_value 2 "--set: [sweep] msc.mean: empty value in the sweep list" \
     "$bin" run "$good" --set "sweep.msc.mean=0, , 1"
-expect_error samplesize_unreachable 2 "the target power 0.8 is not reached by n = 200000" \
+expect_error samplesize_null_design 2 "is exactly 0 (a null design): its power stays at the type I error rate" \
     "$bin" samplesize "$good" --reps 200
+expect_error samplesize_unreachable 2 "the target power 0.8 is not reached by n = 200000" \
+    "$bin" samplesize "$good" --set msc.mean=0.001 --reps 20
 
 # plot: the figure of a results CSV; a bad extension or CSV writes nothing.
 if "$bin" plot "$tmp/sweep.csv" --out "$tmp/sweep.svg" >/dev/null 2>&1 && grep -q "<svg" "$tmp/sweep.svg" &&

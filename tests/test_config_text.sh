@@ -34,6 +34,16 @@ msg=$("$bin" check "$tmp/nul.ini" 2>&1); rc=$?
 if [ $rc -eq 2 ] && [[ "$msg" == *"nul.ini:2:"*"NUL byte"* ]]; then ok "NUL byte: line 2, exit 2"
 else fail "NUL byte: rc $rc: $msg"; fi
 
+# The allocation with its arms named, in either order, is the unnamed control:msc.
+for a in "msc 2 : control 1" "control 1 : msc 2" "1:2"; do
+    got=$("$bin" check "$configs/example.ini" --set "trial.allocation=$a" 2>&1 | grep '^allocation')
+    if [ "$got" = "allocation = 1:2" ]; then ok "allocation '$a' is 1 control : 2 msc"
+    else fail "allocation '$a': $got"; fi
+done
+msg=$("$bin" check "$configs/example.ini" --set "trial.allocation=msc 2:1" 2>&1)
+if [[ "$msg" == *"name both arms"* ]]; then ok "allocation naming one arm only is refused"
+else fail "allocation msc 2:1: $msg"; fi
+
 # Resolved configs load back and rerun to the same bytes.
 rerun() { # name config [run options]
     local name=$1 cfg=$2

@@ -68,7 +68,9 @@ const sim_key sim_generic_keys[] = {
      "Total patients randomized; a comma list runs each value.",
      .label = "Total sample size (patients)"},
     {"trial", "allocation", SIM_KEY_RATIO, OFF(alloc), 0, 0, 1, MAX_ALLOCATION, 0, "1:1", NULL,
-     SIM_FOR_ALL, "Allocation ratio control:msc; arm sizes are exact: n_msc = round(n*m/(c+m)).",
+     SIM_FOR_ALL,
+     "Allocation ratio, control first (1:2 is 1 control to 2 MSC), or with the arms named in "
+     "either order (msc 2 : control 1); arm sizes are exact: n_msc = round(n*m/(c+m)).",
      .label = "allocation control:MSC"},
     {"trial", "alpha", SIM_KEY_DOUBLE, OFF(alpha), 0, 0, 0, 1,
      SIM_KEY_MIN_EXCLUSIVE | SIM_KEY_MAX_EXCLUSIVE, "0.05", NULL, SIM_FOR_ALL,

@@ -223,25 +223,55 @@ static int parse_list_key(const sim_key *k, const char *text, void *field, int *
     return MSCSIM_OK;
 }
 
+/* One side of an allocation: a whole number, or an arm's name and its number ("msc 2");
+ * *arm = the arm named, or -1. */
+static int ratio_side(const sim_key *k, const char *text, size_t len, int *arm, long *v,
+                      mscsim_error *err)
+{
+    static const char *const arms[MSCSIM_ARM_COUNT] = {"control", "msc"};
+    char side[32];
+    while (len > 0 && isspace((unsigned char)*text)) {
+        text++;
+        len--;
+    }
+    if (len >= sizeof side)
+        return sim_error_set(err, MSCSIM_ESYNTAX, "'%.*s' is not a side of a ratio", (int)len,
+                             text);
+    memcpy(side, text, len);
+    side[len] = '\0';
+    *arm = -1;
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
+        size_t n = strlen(arms[a]);
+        if (strncmp(side, arms[a], n) == 0 && isspace((unsigned char)side[n])) {
+            *arm = a;
+            return parse_long(k, side + n, v, err);
+        }
+    }
+    return parse_long(k, side, v, err);
+}
+
+/* "c:m" (control first), or with the arms named in either order: "msc 2 : control 1". */
 static int parse_ratio(const sim_key *k, const char *text, int out[2], mscsim_error *err)
 {
     const char *colon = strchr(text, ':');
     if (!colon)
-        return sim_error_set(err, MSCSIM_ESYNTAX, "'%s' is not a ratio like 1:2", text);
-    char left[32];
-    size_t w = (size_t)(colon - text);
-    if (w >= sizeof left)
-        return sim_error_set(err, MSCSIM_ESYNTAX, "'%s' is not a ratio like 1:2", text);
-    memcpy(left, text, w);
-    left[w] = '\0';
-    long c, m;
-    int status = parse_long(k, left, &c, err);
+        return sim_error_set(err, MSCSIM_ESYNTAX,
+                             "'%s' is not a ratio like 1:2 (control:msc) or msc 2 : control 1",
+                             text);
+    int arm[2];
+    long v[2];
+    int status = ratio_side(k, text, (size_t)(colon - text), &arm[0], &v[0], err);
     if (!status)
-        status = parse_long(k, colon + 1, &m, err);
+        status = ratio_side(k, colon + 1, strlen(colon + 1), &arm[1], &v[1], err);
     if (status)
         return status;
-    out[0] = (int)c;
-    out[1] = (int)m;
+    if ((arm[0] < 0) != (arm[1] < 0) || (arm[0] >= 0 && arm[0] == arm[1]))
+        return sim_error_set(err, MSCSIM_ESYNTAX,
+                             "'%s': name both arms (msc 2 : control 1) or neither (control:msc)",
+                             text);
+    int msc_first = arm[0] == MSCSIM_ARM_MSC;
+    out[MSCSIM_ARM_CONTROL] = (int)v[msc_first];
+    out[MSCSIM_ARM_MSC] = (int)v[!msc_first];
     return MSCSIM_OK;
 }
 
