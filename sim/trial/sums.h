@@ -31,19 +31,6 @@ static inline double sim_sum(const double *v, size_t n)
     return sim_lane_total(acc);
 }
 
-/* Sum of x[i] y[i]. */
-static inline double sim_dot(const double *x, const double *y, size_t n)
-{
-    double acc[SIM_LANES] = {0};
-    size_t i = 0;
-    for (; i + SIM_LANES <= n; i += SIM_LANES)
-        for (int k = 0; k < SIM_LANES; k++)
-            acc[k] += x[i + k] * y[i + k];
-    for (; i < n; i++)
-        acc[0] += x[i] * y[i];
-    return sim_lane_total(acc);
-}
-
 /* Sums of deviations and squared deviations of v from m. */
 static inline void sim_deviations(const double *v, size_t n, double m, double *dev_sum,
                                   double *sq_sum)
