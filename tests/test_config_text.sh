@@ -44,6 +44,17 @@ msg=$("$bin" check "$configs/example.ini" --set "trial.allocation=msc 2:1" 2>&1)
 if [[ "$msg" == *"name both arms"* ]]; then ok "allocation naming one arm only is refused"
 else fail "allocation msc 2:1: $msg"; fi
 
+# A sweep that repeats a value (0.10 and 0.1 are one value) is refused: its rows could not
+# be told apart; a grid too large through --set names --set.
+msg=$("$bin" check "$configs/example.ini" --set "sweep.msc.mean=0.10, 0.1" 2>&1); rc=$?
+if [ $rc -eq 2 ] && [[ "$msg" == *"--set: [sweep] msc.mean: value '0.1' repeats '0.10'"* ]]
+then ok "a repeated swept value is refused"; else fail "repeated sweep value: $rc $msg"; fi
+many=$(seq -s, 1 1 20)
+msg=$("$bin" check "$configs/example.ini" --set "sweep.msc.mean=$many" --set "sweep.msc.sd=$many" \
+    --set "sweep.control.sd=$many" 2>&1); rc=$?
+if [ $rc -eq 2 ] && [[ "$msg" == "mscsim: --set: [sweep] control.sd: the grid has more than 4096 points"* ]]
+then ok "a grid too large through --set names --set"; else fail "grid too large: $rc $msg"; fi
+
 # Resolved configs load back and rerun to the same bytes.
 rerun() { # name config [run options]
     local name=$1 cfg=$2

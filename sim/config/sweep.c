@@ -47,6 +47,8 @@ int sim_config_apply_sweep(mscsim_config *cfg, const char *name, const char *val
         sw->key = (int)index;
         sw->line = line;
     }
+    /* Each value as the resolved config writes it, so "0.10" and "0.1" are one value. */
+    char canonical[MSCSIM_MAX_SWEEP_VALUES][512];
     for (const char *p = value; !status;) {
         const char *end = strchr(p, ',');
         size_t len = end ? (size_t)(end - p) : strlen(p);
@@ -71,7 +73,15 @@ int sim_config_apply_sweep(mscsim_config *cfg, const char *name, const char *val
             char why[sizeof err->msg];
             snprintf(why, sizeof why, "%s", err->msg);
             sim_error_set(err, status, "value '%s': %s", v, why);
+            break;
         }
+        int at = sw->value_count - 1;
+        mscsim_config_format(&scratch, section, key, canonical[at], sizeof canonical[at]);
+        for (int j = 0; j < at && !status; j++)
+            if (strcmp(canonical[j], canonical[at]) == 0)
+                status = sim_error_set(err, MSCSIM_EINVAL,
+                                       "value '%s' repeats '%s': the grid would hold the same "
+                                       "design twice", v, sw->values[j]);
         if (!end)
             break;
         p = end + 1;

@@ -227,7 +227,8 @@ SIM_API int mscsim_config_validate(const mscsim_config *cfg, mscsim_error *err)
         if (points > MSCSIM_MAX_SWEEP_POINTS) {
             status = sim_error_set(err, MSCSIM_EINVAL, "the grid has more than %d points",
                                       MSCSIM_MAX_SWEEP_POINTS);
-            sim_error_locate(err, cfg->path, cfg->sweep[i].line, "sweep", cfg->sweep[i].name);
+            sim_error_locate(err, cfg->sweep[i].line < 0 ? "--set" : cfg->path,
+                             cfg->sweep[i].line, "sweep", cfg->sweep[i].name);
             return status;
         }
     }
