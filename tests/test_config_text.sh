@@ -55,6 +55,15 @@ msg=$("$bin" check "$configs/example.ini" --set "sweep.msc.mean=$many" --set "sw
 if [ $rc -eq 2 ] && [[ "$msg" == "mscsim: --set: [sweep] control.sd: the grid has more than 4096 points"* ]]
 then ok "a grid too large through --set names --set"; else fail "grid too large: $rc $msg"; fi
 
+# A copied preset that keeps the preset's name is warned about where its results go.
+sed 's/^name = .*/name = lee2022_fma_motor/' "$configs/example.ini" > "$tmp/mycopy.ini"
+msg=$(cd "$tmp" && "$bin" run mycopy.ini --reps 5 --quiet 2>&1 >/dev/null)
+if [[ "$msg" == *"warning: mycopy.ini sets [trial] name = lee2022_fma_motor"*"results/lee2022_fma_motor.csv"* ]] &&
+    [ -e "$tmp/results/lee2022_fma_motor.csv" ]; then ok "a preset's name in a copy is warned about"
+else fail "foreign name warning: $msg"; fi
+msg=$(cd "$tmp" && "$bin" run "$configs/example.ini" --reps 5 --quiet 2>&1 >/dev/null)
+if [ -z "$msg" ]; then ok "no warning when the name is the file's"; else fail "warned: $msg"; fi
+
 # Resolved configs load back and rerun to the same bytes.
 rerun() { # name config [run options]
     local name=$1 cfg=$2

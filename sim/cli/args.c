@@ -202,6 +202,27 @@ int cli_parse_args(int argc, char **argv, cli_args *args)
     return 0;
 }
 
+/* A [trial] name other than the file's own, when the results go to the default
+ * results/<name>.csv: a copied preset keeps its name and would overwrite the preset's
+ * results, so say where they go. */
+static void warn_foreign_name(const cli_args *args, const mscsim_config *cfg)
+{
+    if ((args->command_id != CLI_RUN && args->command_id != CLI_SAMPLESIZE) || args->out_path ||
+        !mscsim_config_is_set(cfg, "trial", "name"))
+        return;
+    const char *base = strrchr(args->config_path, '/');
+    base = base ? base + 1 : args->config_path;
+    size_t len = strcspn(base, ".");
+    if (strlen(cfg->name) == len && strncmp(cfg->name, base, len) == 0)
+        return;
+    fprintf(stderr,
+            "mscsim: warning: %s sets [trial] name = %s, not its file's name '%.*s': results "
+            "go to results/%s%s.csv (a copied preset overwrites the preset's results; give "
+            "--out or another name)\n",
+            args->config_path, cfg->name, (int)len, base, cfg->name,
+            args->command_id == CLI_SAMPLESIZE ? "_samplesize" : "");
+}
+
 int cli_load_design(const cli_args *args, mscsim_config *cfg)
 {
     mscsim_error err;
@@ -214,5 +235,6 @@ int cli_load_design(const cli_args *args, mscsim_config *cfg)
         cli_print_error(&err);
         return CLI_EXIT_BAD_INPUT;
     }
+    warn_foreign_name(args, cfg);
     return 0;
 }
