@@ -197,22 +197,33 @@ static double se_unpooled(long n0, long n1, double p0, double p1)
  * unpooled H1 SE itself (Wald: rd_z). With s1 = 0 (both p in {0, 1}) the tables are
  * fixed: power 1 when the statistic is infinite in the tested direction, else 0 (rd_z also
  * fails when p0 = p1: d = 0 there). */
-static double proportions_power(long n0, long n1, double p0, double p1, double alpha, int sides,
-                                int pooled)
+/* The normal approximation of two proportions' tests: the statistic's SE under H0 pooled
+ * (Fleiss) or not (Wald), and with continuity correction (cc = 1) the difference shrunk by
+ * (1/n0 + 1/n1) / 2 (Yates), which approximates Fisher's exact test (Fleiss, Tytun & Ury
+ * 1980). */
+static double proportions_power_cc(long n0, long n1, double p0, double p1, double alpha,
+                                   int sides, int pooled, int cc)
 {
     if (!valid_proportions(n0, n1, p0, p1, alpha, sides))
         return NAN;
     if (n0 < 1 || n1 < 1)
         return 0.0;
     double s1 = se_unpooled(n0, n1, p0, p1), d = p1 - p0, z = z_crit(alpha, sides), s0 = s1;
+    double shrink = cc ? 0.5 * (1.0 / (double)n0 + 1.0 / (double)n1) : 0.0;
     if (pooled) {
         double pbar = ((double)n0 * p0 + (double)n1 * p1) / (double)(n0 + n1);
         s0 = sqrt(pbar * (1.0 - pbar) * (1.0 / (double)n0 + 1.0 / (double)n1));
     }
-    double near = sides == 1 ? d - z * s0 : fabs(d) - z * s0;
+    double near = (sides == 1 ? d : fabs(d)) - shrink - z * s0;
     if (!(s1 > 0.0))
         return near > 0.0 ? 1.0 : 0.0;
-    return sides == 1 ? phi(near / s1) : phi(near / s1) + phi((-fabs(d) - z * s0) / s1);
+    return sides == 1 ? phi(near / s1) : phi(near / s1) + phi((-fabs(d) - shrink - z * s0) / s1);
+}
+
+static double proportions_power(long n0, long n1, double p0, double p1, double alpha, int sides,
+                                int pooled)
+{
+    return proportions_power_cc(n0, n1, p0, p1, alpha, sides, pooled, 0);
 }
 
 SIM_API double mscsim_analytic_fleiss_power(long n0, long n1, double p0, double p1,
@@ -424,6 +435,43 @@ static double analysed_power(const mscsim_analytic_design *d, const exact_ctx *c
     return NAN;
 }
 
+/* Rough cost of one table decided by the analysis in an exact enumeration (ns): fisher sums
+ * hypergeometric tails, the others evaluate a closed form. */
+static double table_ns(mscsim_analytic_method m)
+{
+    return m == MSCSIM_ANALYTIC_EXACT_FISHER ? 1000.0 : 30.0;
+}
+
+/* Sizes of the binomial's range binom_range enumerates. */
+static double range_size(long n, double p)
+{
+    long lo, hi;
+    binom_range(n, p, &lo, &hi);
+    return (double)(hi - lo + 1);
+}
+
+SIM_API double mscsim_analytic_design_cost(const mscsim_analytic_design *d, long n0, long n1)
+{
+    if (!d || n0 < 0 || n1 < 0 || !is_exact(d->method))
+        return 0.0;
+    double sizes = range_size(n0, 1.0 - d->dropout[0]) * range_size(n1, 1.0 - d->dropout[1]);
+    double tables = range_size(n0, d->p[0]) * range_size(n1, d->p[1]);
+    return sizes * tables * table_ns(d->method) * 1e-9;
+}
+
+SIM_API int mscsim_analytic_design_approximates(const mscsim_analytic_design *d, long n0, long n1)
+{
+    return mscsim_analytic_design_cost(d, n0, n1) > MSCSIM_ANALYTIC_BUDGET_SECONDS;
+}
+
+/* The normal approximation an exact method falls back to beyond the budget. */
+static double approximate_power(const mscsim_analytic_design *d, long m0, long m1)
+{
+    int fisher = d->method == MSCSIM_ANALYTIC_EXACT_FISHER;
+    return proportions_power_cc(m0, m1, d->p[0], d->p[1], d->alpha, d->sides,
+                                d->method != MSCSIM_ANALYTIC_EXACT_RD_Z, fisher);
+}
+
 SIM_API double mscsim_analytic_design_power(const mscsim_analytic_design *d, long n0, long n1)
 {
     if (!d || n0 < 0 || n1 < 0)
@@ -432,7 +480,9 @@ SIM_API double mscsim_analytic_design_power(const mscsim_analytic_design *d, lon
         if (!(d->dropout[a] >= 0.0 && d->dropout[a] < 1.0))
             return NAN;
     exact_ctx ctx;
-    int exact = is_exact(d->method);
+    int exact = is_exact(d->method), approximate = exact && mscsim_analytic_design_approximates(d, n0, n1);
+    if (approximate)
+        exact = 0;
     if (exact) {
         const mscsim_analysis_type *type = exact_analysis(d->method);
         if (!type || !valid_proportions(n0, n1, d->p[0], d->p[1], d->alpha, d->sides) ||
@@ -448,7 +498,8 @@ SIM_API double mscsim_analytic_design_power(const mscsim_analytic_design *d, lon
         double inner = 0.0;
         for (long m1 = lo1; m1 <= hi1; m1++)
             inner += dbinom((double)m1, (double)n1, keep1, 0) *
-                     analysed_power(d, exact ? &ctx : NULL, m0, m1);
+                     (approximate ? approximate_power(d, m0, m1)
+                                  : analysed_power(d, exact ? &ctx : NULL, m0, m1));
         power += dbinom((double)m0, (double)n0, keep0, 0) * inner;
     }
     if (exact)
@@ -473,7 +524,8 @@ SIM_API int mscsim_analytic_design_sample_size(const mscsim_analytic_design *d,
                                 "sample size: max_n = %ld is below one allocation block (%ld)",
                                 max_n, block);
     long lo = 0, hi = 1; /* power(lo) < target (k = 0: no trial); hi is the next probe */
-    double p;
+    double p, scanned = 0.0; /* estimated seconds of the exact scan so far */
+    int scan = is_exact(d->method);
     for (;;) {
         p = mscsim_analytic_design_power(d, hi * alloc_control, hi * alloc_msc);
         if (isnan(p))
@@ -487,8 +539,12 @@ SIM_API int mscsim_analytic_design_sample_size(const mscsim_analytic_design *d,
                                     "sample size: power %.4f < %g at the largest n = %ld", p,
                                     target, hi * block);
         lo = hi;
-        /* Exact powers saw-tooth: only a scan finds the first k reaching the target. */
-        hi = is_exact(d->method) ? hi + 1 : (hi > kmax / 2 ? kmax : 2 * hi);
+        /* Exact powers saw-tooth: only a scan finds the first k reaching the target; once the
+         * scan has cost its budget, doubling and bisection take over (they treat the power as
+         * monotone, which it is to within the saw-tooth). */
+        scanned += mscsim_analytic_design_cost(d, hi * alloc_control, hi * alloc_msc);
+        scan = scan && scanned <= MSCSIM_ANALYTIC_SCAN_SECONDS;
+        hi = scan ? hi + 1 : (hi > kmax / 2 ? kmax : 2 * hi);
     }
     while (hi - lo > 1) { /* power(lo) < target <= power(hi) */
         long mid = lo + (hi - lo) / 2;

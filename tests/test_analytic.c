@@ -26,6 +26,7 @@
 
 #include "config_util.h"
 #include "harness.h"
+#include "mathlib.h"
 #include "ref_table.h"
 #include "mscsim/analytic.h"
 #include "mscsim/config.h"
@@ -710,6 +711,45 @@ static void test_edges(void)
            "mixture weights sum to 1 (n = 2000 per arm, 30 %% dropout)");
 }
 
+/* The cost bound: a large exact design switches to its normal approximation (Fisher's with
+ * Yates' correction), which stays close to the exact enumeration where both are cheap. */
+static void test_cost_bound(void)
+{
+    mscsim_analytic_design d = {.method = MSCSIM_ANALYTIC_EXACT_FISHER, .alpha = 0.05,
+                                .sides = 2, .p = {0.3, 0.45}};
+    CHECK(!mscsim_analytic_design_approximates(&d, 150, 150), "fisher 150 + 150: exact");
+    CHECK(mscsim_analytic_design_approximates(&d, 30000, 30000),
+          "fisher 30000 + 30000: approximated (cost %.3g s)",
+          mscsim_analytic_design_cost(&d, 30000, 30000));
+    double p_big = mscsim_analytic_design_power(&d, 30000, 30000);
+    CHECK(p_big > 0.999 && p_big <= 1.0, "fisher 30000 + 30000: power %.6f", p_big);
+    /* Fleiss, Tytun & Ury's corrected power at 150 + 150, written out: within 0.02 of the
+     * exact Fisher power there. */
+    double z = qnorm(0.025, 0, 1, 0, 0), shrink = 1.0 / 150.0, pbar = 0.375;
+    double s0 = sqrt(pbar * (1 - pbar) * 2.0 / 150.0), s1 = sqrt((0.3 * 0.7 + 0.45 * 0.55) / 150.0);
+    double corrected = pnorm((0.15 - shrink - z * s0) / s1, 0, 1, 1, 0) +
+                       pnorm((-0.15 - shrink - z * s0) / s1, 0, 1, 1, 0);
+    double exact = mscsim_analytic_design_power(&d, 150, 150);
+    CHECK(fabs(corrected - exact) < 0.02,
+          "Yates-corrected normal power %.4f within 0.02 of exact Fisher %.4f at 150 + 150",
+          corrected, exact);
+    /* Beyond the budget the library's Fisher power is exactly that corrected formula. */
+    mscsim_analytic_design small = d;
+    small.p[1] = 0.31;
+    double n = 30000.0, sh = 1.0 / n, pb = 0.305, sa = sqrt(pb * (1 - pb) * 2.0 / n);
+    double sb = sqrt((0.3 * 0.7 + 0.31 * 0.69) / n);
+    double want = pnorm((0.01 - sh - z * sa) / sb, 0, 1, 1, 0) +
+                  pnorm((-0.01 - sh - z * sa) / sb, 0, 1, 1, 0);
+    CHECK(mscsim_analytic_design_approximates(&small, 30000, 30000), "0.30 vs 0.31: approximated");
+    ABS_EQ(mscsim_analytic_design_power(&small, 30000, 30000), want, 1e-12,
+           "fisher beyond the budget: Yates-corrected normal power (%.4f)", want);
+    mscsim_analytic_design chisq = d;
+    chisq.method = MSCSIM_ANALYTIC_EXACT_CHISQ;
+    ABS_EQ(mscsim_analytic_design_power(&chisq, 30000, 30000),
+           mscsim_analytic_fleiss_power(30000, 30000, 0.3, 0.45, 0.05, 2), 1e-12,
+           "chisq beyond the budget is Fleiss");
+}
+
 int main(void)
 {
     if (!table_read(&ref, "analytic_ref.csv")) {
@@ -724,6 +764,7 @@ int main(void)
     test_dispatcher_none();
     test_sample_sizes();
     test_edges();
+    test_cost_bound();
     table_free(&ref);
     return TEST_DONE();
 }

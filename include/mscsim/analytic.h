@@ -36,6 +36,15 @@
 extern "C" {
 #endif
 
+/** Seconds one exact design power may cost (mscsim_analytic_design_cost): beyond it the
+ * normal approximation is used (chisq: Fleiss; rd_z: Wald; fisher: Fleiss with Yates'
+ * continuity correction, which approximates it), so no formula costs more than a short
+ * simulation. */
+#define MSCSIM_ANALYTIC_BUDGET_SECONDS 0.05
+/** Seconds the exact scan of mscsim_analytic_design_sample_size may cost before it doubles
+ * and bisects like the other methods. */
+#define MSCSIM_ANALYTIC_SCAN_SECONDS 0.5
+
 /** Most categories an ordinal design can have (as the po analysis). */
 #define MSCSIM_ANALYTIC_MAX_CATEGORIES 64
 
@@ -162,6 +171,17 @@ typedef struct {
  * parameters or when memory runs out (exact methods).
  */
 double mscsim_analytic_design_power(const mscsim_analytic_design *d, long n0, long n1);
+
+/**
+ * Estimated seconds mscsim_analytic_design_power takes for an exact method at (n0, n1) by
+ * enumeration (0 for the formulas): pairs of analysed sizes times tables times a table's
+ * cost (about 1 us for fisher, 30 ns for chisq and rd_z).
+ */
+double mscsim_analytic_design_cost(const mscsim_analytic_design *d, long n0, long n1);
+
+/** 1 when mscsim_analytic_design_power at (n0, n1) uses the normal approximation instead of
+ * the exact method, its cost being above MSCSIM_ANALYTIC_BUDGET_SECONDS. */
+int mscsim_analytic_design_approximates(const mscsim_analytic_design *d, long n0, long n1);
 
 /**
  * Smallest total n = k (alloc_control + alloc_msc), in whole allocation blocks k >= 1,

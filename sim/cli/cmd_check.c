@@ -50,6 +50,9 @@ int cli_cmd_check(const cli_args *args)
                 mscsim_config_arm_sizes(&cfg, cfg.n[i], sizes);
                 printf("%s n = %ld: %.4f", i ? "," : "", cfg.n[i],
                        mscsim_analytic_design_power(&design, sizes[0], sizes[1]));
+                if (mscsim_analytic_design_approximates(&design, sizes[0], sizes[1]))
+                    printf(" (normal approximation: the exact enumeration would take at least "
+                           "%.2g s)", mscsim_analytic_design_cost(&design, sizes[0], sizes[1]));
             }
         } else {
             printf("\n# Analytic power for %s: none (%s)", s[k].analysis, why);
