@@ -237,5 +237,13 @@ rc=$?
 [ $rc -eq 2 ] && [[ "$msg" == *"too close to 1"* ]] && [ ! -e "$tmp/near1.csv" ]
 check "samplesize --target 0.999999 is refused" $? "$rc $msg"
 
+# An exact formula beyond its cost bound falls back to its approximation, and check says so
+# (fisher at n = 60000 took 24 s before the first trial).
+printf '[trial]\nn = 60000\n[model]\ntype = binary\n[control]\np = 0.258\n[msc]\np = 0.28\n[analysis]\ntest = fisher\n' \
+    > "$tmp/fisher.ini"
+out=$("$bin" check "$tmp/fisher.ini" 2>&1)
+[[ "$out" == *"n = 60000: 1.0000 (normal approximation: the exact enumeration would take at least"* ]]
+check "check names the approximation a costly exact formula falls back to" $? "$out"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
