@@ -64,6 +64,13 @@ else fail "foreign name warning: $msg"; fi
 msg=$(cd "$tmp" && "$bin" run "$configs/example.ini" --reps 5 --quiet 2>&1 >/dev/null)
 if [ -z "$msg" ]; then ok "no warning when the name is the file's"; else fail "warned: $msg"; fi
 
+# Numbers are decimal only: strtod's hexadecimal floats are refused with their key.
+for set in "trial.alpha=0x0.1p0" "model.subgroups=0x1:5:1"; do
+    msg=$("$bin" check "$configs/lee2022_fma_motor.ini" --set "$set" 2>&1); rc=$?
+    if [ $rc -eq 2 ] && [[ "$msg" == "mscsim: --set: ["*"is not"* ]] && [[ "$msg" == *"0x"* ]]
+    then ok "hexadecimal refused: $set"; else fail "hexadecimal $set: $rc $msg"; fi
+done
+
 # Resolved configs load back and rerun to the same bytes.
 rerun() { # name config [run options]
     local name=$1 cfg=$2

@@ -1,6 +1,6 @@
 /*
  * Strict parsing of one config value into a key's storage (its field in mscsim_config or
- * its model value). Numbers are read in the C locale (sim_strtod), so a host program's
+ * its model value). Numbers are read in the C locale (sim_number_read), so a host program's
  * setlocale() changes nothing.
  */
 #include <ctype.h>
@@ -184,26 +184,22 @@ static int subgroup_item(const sim_key *k, int index, const char *item, void *fi
                          mscsim_error *err)
 {
     (void)k;
-    mscsim_subgroup *g = (mscsim_subgroup *)field + index;
     double v[3];
     const char *p = item;
     for (int i = 0; i < 3; i++) {
-        char *end;
-        errno = 0;
-        v[i] = sim_strtod(p, &end);
-        if (end == p || errno == ERANGE || !isfinite(v[i]))
-            break;
-        while (isspace((unsigned char)*end))
-            end++;
-        if (i < 2 && *end != ':')
+        size_t len = strcspn(p, ":");
+        if ((i < 2) != (p[len] == ':'))
+            break; /* too few or too many parts */
+        size_t lead = strspn(p, " \t"), n = len - (lead < len ? lead : len);
+        while (n > 0 && isspace((unsigned char)p[lead + n - 1]))
+            n--;
+        if (sim_number_read(p + lead, n, &v[i]) != SIM_NUM_OK)
             break;
         if (i == 2) {
-            if (*end != '\0')
-                break;
-            *g = (mscsim_subgroup){v[0], v[1], v[2]};
+            *((mscsim_subgroup *)field + index) = (mscsim_subgroup){v[0], v[1], v[2]};
             return MSCSIM_OK;
         }
-        p = end + 1;
+        p += len + 1;
     }
     return sim_error_set(err, MSCSIM_ESYNTAX, "'%s' is not r:tau_weeks:weight", item);
 }
