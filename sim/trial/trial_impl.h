@@ -53,6 +53,7 @@ typedef struct {
     double *imputed;          /* n * visits: scores completed by one imputation (mi) */
     double *impute_work;      /* sim_impute_work_size doubles (mi) */
     size_t n;
+    size_t prefix;            /* the first patients mscsim_trial_impute completes (n, or a look's) */
 } sim_arm_buffers;
 
 struct mscsim_workspace {
