@@ -5,7 +5,8 @@
  *
  * A trial is simulated once at its full size; look k analyses the prefix of the patients
  * randomized first (sim_trial_prefix), so nothing is simulated twice, and the stopping rule
- * lives in one place: decide() below.
+ * lives in one place: decide() below (z = qnorm(1 - p) against a bound is p against the
+ * bound's nominal p).
  */
 #include "interim/looks.h"
 
@@ -169,33 +170,33 @@ int sim_interim_validate(const mscsim_config *cfg, mscsim_error *err)
     return MSCSIM_OK;
 }
 
-/* The first analysis' z at a look from its one-sided p-value (msc better): z = qnorm(1 - p),
- * NaN when the analysis failed. A two-sided p is halved on the estimate's side. */
-static double z_of(const mscsim_analysis_result *r, int sides)
+void sim_looks_prepare(sim_looks *L)
 {
-    if (r->failed || isnan(r->p_value))
-        return NAN;
-    double p = r->p_value;
-    if (sides == 2)
-        p = r->estimate > 0.0 ? p / 2.0 : 1.0 - p / 2.0;
-    return qnorm(p, 0.0, 1.0, 0, 0);
+    for (int k = 0; k < L->bounds.looks; k++) {
+        double c = L->bounds.efficacy_z[k], f = L->bounds.futility_z[k];
+        /* Both tails for sides = 2: |z| >= c is a two-sided p of at most 2 Phi_upper(c). */
+        L->efficacy_p[k] = isinf(c) ? -1.0 : L->sides * pnorm(c, 0.0, 1.0, 0, 0);
+        L->futility_p[k] = isinf(f) || L->sides == 2 ? 2.0 : pnorm(f, 0.0, 1.0, 0, 0);
+    }
 }
 
-static int crosses_efficacy(const sim_looks *L, int k, double z)
+/* z = qnorm(1 - p) against a bound is p against the bound's nominal p, which saves a
+ * quantile per look: the analysis' own p-value (one-sided, or two-sided for sides = 2)
+ * decides. A failed analysis has none and crosses nothing. */
+static int crosses_efficacy(const sim_looks *L, int k, const mscsim_analysis_result *r)
 {
-    double c = L->bounds.efficacy_z[k];
-    return L->sides == 2 ? fabs(z) >= c : z >= c;
+    return !r->failed && r->p_value <= L->efficacy_p[k];
 }
 
 /* The stopping rule, in one place: 1 = efficacy, 2 = futility, 0 = continue. A failed
  * analysis never stops a trial before its last look. */
-static int decide(const sim_looks *L, int k, double z)
+static int decide(const sim_looks *L, int k, const mscsim_analysis_result *r)
 {
-    if (isnan(z))
+    if (r->failed || isnan(r->p_value))
         return 0;
-    if (crosses_efficacy(L, k, z))
+    if (crosses_efficacy(L, k, r))
         return 1;
-    if (L->sides == 1 && z <= L->bounds.futility_z[k])
+    if (r->p_value >= L->futility_p[k])
         return 2;
     return 0;
 }
@@ -213,16 +214,14 @@ void sim_looks_trial(const sim_looks *L, const mscsim_design *design, mscsim_wor
         sim_trial_prefix(design, w, m, &data);
         analyse(ctx, &data, w, rec);
         out->analysed[k] = data.arm[0].n + data.arm[1].n;
-        int verdict = decide(L, k, z_of(&rec->result[0], L->sides));
+        int verdict = decide(L, k, &rec->result[0]);
         if (verdict == 0 && k + 1 < K)
             continue;
         out->stop_look = k;
         out->futile = verdict == 2 && k + 1 < K;
         out->efficacy = verdict == 1;
-        for (int j = 0; j < analyses; j++) {
-            double z = z_of(&rec->result[j], L->sides);
-            rec->result[j].reject = !isnan(z) && crosses_efficacy(L, k, z);
-        }
+        for (int j = 0; j < analyses; j++)
+            rec->result[j].reject = crosses_efficacy(L, k, &rec->result[j]);
         out->analysed_final = out->analysed[k];
         if (L->pipeline_analyse && p->randomized > p->analysed_total) {
             /* The estimate includes the pipeline patients; the decision stays the look's. */
