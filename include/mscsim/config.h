@@ -46,7 +46,8 @@ typedef enum {
     MSCSIM_ENDPOINT_FINAL,      /**< Score at the primary visit (oriented). */
     MSCSIM_ENDPOINT_RATIO,      /**< Improvement rate (post - pre) / pre (oriented). */
     MSCSIM_ENDPOINT_RESPONDER,  /**< 1 when change or final reaches the threshold. */
-    MSCSIM_ENDPOINT_AUTO        /**< change for continuous models, final otherwise. */
+    MSCSIM_ENDPOINT_AUTO,       /**< change for continuous models, final otherwise. */
+    MSCSIM_ENDPOINT_UTILITY     /**< [outcome] utilities of the primary score's level. */
 } mscsim_endpoint;
 
 /** What a responder endpoint dichotomises. */
@@ -126,6 +127,8 @@ typedef struct mscsim_config {
     double scale_min, scale_max, scale_step; /**< [outcome] min, max, step (custom scale). */
     int higher_is_better;                   /**< [outcome] higher_is_better (custom scale). */
     mscsim_death_rule death;                /**< [outcome] death. */
+    double utilities[MSCSIM_MAX_UTILITIES]; /**< [outcome] utilities (endpoint utility). */
+    int utility_count;
 
     char model[MSCSIM_NAME_LEN];            /**< [model] type. */
 

@@ -443,6 +443,16 @@ static double ordinal_true_effect(const void *params, const mscsim_config *cfg)
             diff += msc[k] - ctl[k];
         return diff;
     }
+    if (cfg->endpoint == MSCSIM_ENDPOINT_UTILITY) {
+        /* sum_k u_k (P1(k) - P0(k)); the design checks that there are 7 utilities. */
+        double diff = 0.0, before = 0.0;
+        for (int k = 0; k < LEVELS; k++) {
+            double upto = k < CUTS ? msc[k] - ctl[k] : 0.0;
+            diff += cfg->utilities[k] * (upto - before);
+            before = upto;
+        }
+        return diff;
+    }
     if (cfg->endpoint == MSCSIM_ENDPOINT_RESPONDER &&
         cfg->responder_on == MSCSIM_RESPONDER_ON_FINAL) {
         double t = floor(cfg->threshold);
@@ -571,6 +581,8 @@ static int ordinal_analytic(const void *params, const mscsim_config *cfg,
             o->p[a] = t < 0.0 ? 0.0 : t >= CUTS ? 1.0 : p->cum[a][(int)t];
         return 1;
     }
+    if (e == MSCSIM_ENDPOINT_UTILITY)
+        return sim_analytic_none(why, why_len, "no formula for the utility-weighted mRS");
     if (e != MSCSIM_ENDPOINT_FINAL)
         return sim_analytic_none(why, why_len,
                                  "the ordinal model has only final and responder endpoints");

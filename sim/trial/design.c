@@ -76,6 +76,7 @@ static unsigned population_needs(const mscsim_design *d)
     unsigned needs = d->model->needs(cfg);
     int continuous = d->model->outcome == MSCSIM_OUTCOME_CONTINUOUS;
     int level_needed = d->endpoint == MSCSIM_ENDPOINT_FINAL || d->endpoint == MSCSIM_ENDPOINT_RATIO ||
+                       d->endpoint == MSCSIM_ENDPOINT_UTILITY ||
                        (d->endpoint == MSCSIM_ENDPOINT_RESPONDER &&
                         cfg->responder_on == MSCSIM_RESPONDER_ON_FINAL);
     /* A continuous model's score is baseline + change: without a baseline drawn the
@@ -135,6 +136,8 @@ SIM_API int mscsim_design_new(const mscsim_config *cfg, mscsim_design **out, msc
         (status = d->model->prepare(&d->cfg, d->params, err)) != MSCSIM_OK)
         goto fail;
     derive_fields(d);
+    if (d->endpoint == MSCSIM_ENDPOINT_UTILITY && (status = sim_utility_prepare(d, err)) != MSCSIM_OK)
+        goto fail;
     status = mscsim_population_new(&d->cfg, population_needs(d), &d->pop, err);
     if (status)
         goto fail;

@@ -66,6 +66,10 @@ static void deaths_and_scale(const mscsim_design *d, int a, sim_arm_buffers *b, 
 static void endpoints(const mscsim_design *d, sim_arm_buffers *b, size_t kept, int all_kept)
 {
     double o = d->orientation, *y = b->y;
+    if (d->endpoint == MSCSIM_ENDPOINT_UTILITY) {
+        sim_utility_apply(d, y, kept);
+        return;
+    }
     if (d->endpoint == MSCSIM_ENDPOINT_FINAL) {
         if (o < 0)
             for (size_t j = 0; j < kept; j++)

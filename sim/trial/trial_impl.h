@@ -38,7 +38,14 @@ struct mscsim_design {
     mscsim_categorical dropout_visit;
     double dropout_alpha[MSCSIM_ARM_COUNT], dropout_beta, dropout_mean, dropout_sd;
     int fill_missing;      /* locf, bocf or worst: every patient is analysed. */
+    int utility_last;      /* endpoint utility: index of the scale's last level. */
 };
+
+/* endpoint = utility (endpoint_utility.c): checks [outcome] utilities against d->scale and
+ * sets d->utility_last (the error names the key); then replaces n primary scores y by the
+ * utilities of their levels. */
+int sim_utility_prepare(mscsim_design *d, mscsim_error *err);
+void sim_utility_apply(const mscsim_design *d, double *y, size_t n);
 
 /* One arm's patients in a workspace. */
 typedef struct {
