@@ -64,6 +64,7 @@ run_bad msc_probs_and_odds_ratio "8: [msc] odds_ratio: applies only with ordinal
 run_bad msc_probs_not_one "8: [msc] probs: probabilities sum to 1.1; they must sum to 1"
 run_bad odds_ratios_length "8: [msc] odds_ratios: needs 6 odds ratios, of mRS <= 0, ..., mRS <= 5 (got 5)"
 run_bad utilities_length "8: [outcome] utilities: needs 7 utilities, one per level of scale 'mrs' (0, 1, ..., 6), got 3"
+run_bad sliding_gap "16: [analysis] sliding: leaves NIHSS 15 without a threshold: the bands must cover the eligible NIHSS 6-21"
 run_bad tau_zero "7: [model] subgroups: subgroup 1 has tau = 0 weeks; tau must be > 0"
 run_bad empirical_missing_file "6: [baseline] nihss: cannot open empirical file no_such_pilot.csv"
 run_bad empirical_missing_column "6: [baseline] nihss: no column 'severity' in the header row of"

@@ -111,6 +111,13 @@ typedef struct {
     double effect_center;   /**< msc: NIHSS at which the effect is as configured. */
 } mscsim_arm_config;
 
+/** One NIHSS band of a sliding dichotomy ([analysis] sliding): patients with a baseline
+ * NIHSS in lo..hi (whole numbers, inclusive) respond when their final score is at least as
+ * good as threshold. */
+typedef struct {
+    double lo, hi, threshold;
+} mscsim_sliding_band;
+
 /** The whole design. Field comments name the config key. */
 typedef struct mscsim_config {
     char name[MSCSIM_NAME_LEN];             /**< [trial] name (default: config file name). */
@@ -155,6 +162,8 @@ typedef struct mscsim_config {
     mscsim_endpoint endpoint;               /**< [analysis] endpoint. */
     mscsim_responder_on responder_on;       /**< [analysis] responder_on. */
     double threshold;                       /**< [analysis] threshold (responder). */
+    mscsim_sliding_band sliding[MSCSIM_MAX_SLIDING_BANDS]; /**< [analysis] sliding. */
+    int sliding_count;
     mscsim_missing_rule missing;            /**< [analysis] missing. */
     int covariates[MSCSIM_MAX_COVARIATES];  /**< [analysis] covariates (mscsim_covariate). */
     int covariate_count;

@@ -43,6 +43,16 @@ static int utility_endpoint(const mscsim_config *cfg)
     return mscsim_config_endpoint(cfg) == MSCSIM_ENDPOINT_UTILITY;
 }
 
+static int responder_endpoint(const mscsim_config *cfg)
+{
+    return mscsim_config_endpoint(cfg) == MSCSIM_ENDPOINT_RESPONDER;
+}
+
+static int no_sliding(const mscsim_config *cfg)
+{
+    return cfg->sliding_count == 0;
+}
+
 static int custom_scale(const mscsim_config *cfg)
 {
     return cfg->scale == MSCSIM_SCALE_CUSTOM;
@@ -181,7 +191,14 @@ const sim_key sim_generic_keys[] = {
     {"analysis", "threshold", SIM_KEY_DOUBLE, OFF(threshold), 0, 0, -HUGE_VAL, HUGE_VAL, 0, "0",
      NULL, SIM_FOR_ALL,
      "Responder threshold: improvement >= threshold (change), or a final score at least as "
-     "good as threshold (final). Required for responder."},
+     "good as threshold (final). Required for responder, unless sliding is set.",
+     no_sliding, "no [analysis] sliding"},
+    {"analysis", "sliding", SIM_KEY_SLIDING, OFF(sliding), OFF(sliding_count),
+     MSCSIM_MAX_SLIDING_BANDS, 0, 0, 0, NULL, NULL, SIM_FOR_ALL,
+     "Sliding dichotomy (Murray 2005): a responder threshold on the final score per baseline "
+     "NIHSS band, e.g. nihss 6-10: 1, 11-15: 2, 16-21: 3 (instead of threshold); the bands "
+     "must cover the eligible NIHSS range without overlap.",
+     responder_endpoint, "endpoint = responder"},
     {"analysis", "missing", SIM_KEY_ENUM, OFF(missing), 0, 0, 0, 0, 0, "complete_case",
      missing_names, SIM_FOR_ALL,
      "Handling of a missing primary outcome: complete_case | locf | bocf | worst | mi.",

@@ -453,6 +453,8 @@ static double ordinal_true_effect(const void *params, const mscsim_config *cfg)
         }
         return diff;
     }
+    if (cfg->endpoint == MSCSIM_ENDPOINT_RESPONDER && cfg->sliding_count > 0)
+        return NAN; /* the threshold varies with NIHSS: estimated by simulation */
     if (cfg->endpoint == MSCSIM_ENDPOINT_RESPONDER &&
         cfg->responder_on == MSCSIM_RESPONDER_ON_FINAL) {
         double t = floor(cfg->threshold);
@@ -573,6 +575,9 @@ static int ordinal_analytic(const void *params, const mscsim_config *cfg,
 {
     const ordinal_params *p = params;
     mscsim_endpoint e = mscsim_config_endpoint(cfg);
+    if (e == MSCSIM_ENDPOINT_RESPONDER && cfg->sliding_count > 0)
+        return sim_analytic_none(why, why_len, "the sliding dichotomy's threshold varies with "
+                                               "NIHSS");
     if (e == MSCSIM_ENDPOINT_RESPONDER && cfg->responder_on == MSCSIM_RESPONDER_ON_FINAL) {
         double t = floor(cfg->threshold); /* mRS <= threshold: whole categories */
         o->kind = SIM_ANALYTIC_BINARY;
