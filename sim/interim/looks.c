@@ -11,7 +11,6 @@
 #include "interim/looks.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -26,21 +25,11 @@ static int rule_spends(const mscsim_stopping_rule *r)
     return r->kind != MSCSIM_RULE_NONE && r->kind != MSCSIM_RULE_CONDITIONAL_POWER;
 }
 
-/* Fills err with a printf-style message located at section.key; returns its code. */
-static int key_error(const mscsim_config *cfg, const char *section, const char *key,
-                     mscsim_error *err, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static int key_error(const mscsim_config *cfg, const char *section, const char *key,
-                     mscsim_error *err, const char *fmt, ...)
-{
-    char msg[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    sim_error_set(err, MSCSIM_ECONFIG, "%s", msg);
-    return mscsim_config_error_at(cfg, section, key, err);
-}
+/* Fills err (in scope) with a printf-style message located at section.key of cfg (in scope);
+ * the value is err's code. */
+#define KEY_ERROR(section, key, ...)                                                         \
+    (sim_error_set(err, MSCSIM_ECONFIG, __VA_ARGS__),                                        \
+     mscsim_config_error_at(cfg, section, key, err))
 
 /* Cumulative patients randomized by month tau: a linear ramp to the full rate r over R
  * months, then r. */
@@ -126,32 +115,31 @@ SIM_API int mscsim_interim_bounds(const mscsim_config *cfg, mscsim_gsd_bounds *o
 int sim_interim_validate(const mscsim_config *cfg, mscsim_error *err)
 {
     if (cfg->accrual_per_month == 0.0 && cfg->accrual_ramp_months > 0.0)
-        return key_error(cfg, "trial", "accrual_ramp_months", err,
+        return KEY_ERROR("trial", "accrual_ramp_months",
                          "accrual never reaches n: [trial] accrual_per_month is 0");
     if (cfg->look_count == 0)
         return MSCSIM_OK;
-    for (int k = 0; k < cfg->look_count; k++)
-        if (k && !(cfg->looks[k] > cfg->looks[k - 1]))
-            return key_error(cfg, "interim", "looks", err,
+    for (int k = 1; k < cfg->look_count; k++)
+        if (!(cfg->looks[k] > cfg->looks[k - 1]))
+            return KEY_ERROR("interim", "looks",
                              "information fractions must increase (%g after %g)", cfg->looks[k],
                              cfg->looks[k - 1]);
     if (cfg->looks[cfg->look_count - 1] != 1.0)
-        return key_error(cfg, "interim", "looks", err,
-                         "the last look must be 1, the final analysis (not %g)",
+        return KEY_ERROR("interim", "looks", "the last look must be 1, the final analysis (not %g)",
                          cfg->looks[cfg->look_count - 1]);
     if (cfg->binding && cfg->futility.kind == MSCSIM_RULE_NONE)
-        return key_error(cfg, "interim", "binding", err,
+        return KEY_ERROR("interim", "binding",
                          "binding = yes needs a futility rule (futility = none)");
     if (cfg->binding && cfg->futility.kind == MSCSIM_RULE_CONDITIONAL_POWER)
-        return key_error(cfg, "interim", "binding", err,
+        return KEY_ERROR("interim", "binding",
                          "conditional-power futility is non-binding: set binding = no");
     if (cfg->futility.kind != MSCSIM_RULE_NONE && cfg->sides != 1)
-        return key_error(cfg, "interim", "futility", err,
+        return KEY_ERROR("interim", "futility",
                          "futility stopping needs a one-sided test ([trial] sides = 1, not %d)",
                          cfg->sides);
     if (rule_spends(&cfg->futility) && !(cfg->beta < 1.0 - cfg->alpha))
-        return key_error(cfg, "interim", "beta", err,
-                         "beta %g must be below 1 - alpha = %g", cfg->beta, 1.0 - cfg->alpha);
+        return KEY_ERROR("interim", "beta", "beta %g must be below 1 - alpha = %g", cfg->beta,
+                         1.0 - cfg->alpha);
     mscsim_gsd_bounds b;
     if (mscsim_interim_bounds(cfg, &b, err))
         return mscsim_config_error_at(cfg, "interim", "looks", err);
@@ -162,7 +150,7 @@ int sim_interim_validate(const mscsim_config *cfg, mscsim_error *err)
             const mscsim_look_plan *p = &plan[k];
             if (p->analysed_arm[0] < 1 || p->analysed_arm[1] < 1 ||
                 (k && p->analysed_total <= plan[k - 1].analysed_total))
-                return key_error(cfg, "interim", "looks", err,
+                return KEY_ERROR("interim", "looks",
                                  "n = %ld: the look at %g has no new patient in an arm",
                                  cfg->n[i], cfg->looks[k]);
         }
