@@ -17,6 +17,8 @@
  *   ordinal-po+wx  the same analysed by proportional odds and Wilcoxon (issue: shift analyses)
  *   traj-mar-mi    trajectory randomized at onset, 20 % MAR dropout on the previous visit,
  *                  multiple imputation with m = 20 (the bare count has no imputation draws)
+ *   traj-mmrm      traj-onset0's trials (same seed) analysed by MMRM over the 3 visits; the
+ *                  difference of the two is the MMRM's cost per trial (target < 30 us)
  * Thread speed-up and peak memory are measured on the normal design.
  * Usage: mscsim_bench [--reps N]   (N = replicates per timed engine run, default 200000)
  */
@@ -86,7 +88,16 @@ static const bench_design designs[] = {
      "[analysis]\ntest = welch\nmissing = mi\nimputations = 20\n"
      "[simulation]\nseed = 12345\n",
      3, 5, 3, 0},
+    {"traj-mmrm",
+     "[trial]\nn = 100\nvisits = 7, 30, 90\n[outcome]\nscale = fma_motor\n"
+     "[model]\ntype = trajectory\n[baseline]\nscore = uniform(0, 49)\n"
+     "[control]\ndropout = 0.1\n[msc]\nr_gain = 0.1\ndropout = 0.1\n"
+     "[analysis]\ntest = mmrm\n[simulation]\nseed = 12345\n",
+     3, 5, 3, 0},
 };
+/* The designs whose difference is the MMRM's cost per trial. */
+#define WELCH_TRIALS 2
+#define MMRM_TRIALS 6
 #define DESIGN_COUNT (sizeof designs / sizeof designs[0])
 
 static double now(void)
@@ -216,7 +227,7 @@ int main(int argc, char **argv)
            "rounds\n", PATIENTS_PER_TRIAL, reps, TIMING_ROUNDS);
     printf("%-11s %12s %12s %14s %7s %7s\n", "design", "bare ns/pt", "engine ns/pt",
            "engine ns/pt-v", "ratio", "target");
-    double t_one_normal = 0;
+    double t_one_normal = 0, t_design[DESIGN_COUNT];
     for (size_t d = 0; d < DESIGN_COUNT; d++) {
         double bare[TIMING_ROUNDS], one[TIMING_ROUNDS];
         for (int k = 0; k < TIMING_ROUNDS; k++) {
@@ -224,6 +235,7 @@ int main(int argc, char **argv)
             one[k] = time_engine(&designs[d], reps, 1, &power);
         }
         double t_bare = median(bare, TIMING_ROUNDS), t_one = median(one, TIMING_ROUNDS);
+        t_design[d] = t_one;
         if (d == 0)
             t_one_normal = t_one;
         char target[16] = "-";
@@ -233,6 +245,8 @@ int main(int argc, char **argv)
                1e9 * t_bare / patients, 1e9 * t_one / patients,
                1e9 * t_one / patients / designs[d].visits, t_one / t_bare, target);
     }
+    printf("mmrm: us per trial over welch, 1 thread     %8.2f   (target < 30)\n",
+           1e6 * (t_design[MMRM_TRIALS] - t_design[WELCH_TRIALS]) / (double)reps);
     double all[TIMING_ROUNDS];
     for (int k = 0; k < TIMING_ROUNDS; k++)
         all[k] = time_engine(&designs[0], reps, cores, &power);

@@ -325,6 +325,22 @@ static void set_data_extras(const mscsim_design *d, mscsim_workspace *w, mscsim_
             data->cov[a][k] = b->cov_kept[k] ? b->cov_kept[k] : b->x;
     }
     data->scratch = w->scratch;
+    data->visits = NULL;
+    if (!d->longitudinal)
+        return;
+    mscsim_visit_data *v = &w->visits;
+    v->visits = d->primary + 1;
+    v->stride = (size_t)d->visit_count;
+    v->orientation = d->orientation;
+    v->change = d->endpoint == MSCSIM_ENDPOINT_CHANGE;
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
+        const sim_arm_buffers *b = &w->arm[a];
+        v->n[a] = b->n;
+        v->baseline[a] = b->baseline;
+        v->score[a] = b->score;
+        v->observed[a] = b->observed;
+    }
+    data->visits = v;
 }
 
 SIM_API void mscsim_trial_simulate(const mscsim_design *d, mscsim_rng *rng,

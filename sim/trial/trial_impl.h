@@ -38,6 +38,7 @@ struct mscsim_design {
     mscsim_categorical dropout_visit;
     double dropout_alpha[MSCSIM_ARM_COUNT], dropout_beta, dropout_mean, dropout_sd;
     int fill_missing;      /* locf, bocf or worst: every patient is analysed. */
+    int longitudinal;      /* Some analysis reads every visit (mscsim_trial_data.visits). */
 };
 
 /* One arm's patients in a workspace. */
@@ -61,6 +62,7 @@ struct mscsim_workspace {
     int visit_count;
     const double *visit_days;
     sim_arm_buffers arm[MSCSIM_ARM_COUNT];
+    mscsim_visit_data visits; /* The longitudinal analyses' view of the last trial. */
 };
 
 /* Patients per arm in one batch of the truth and dropout-calibration simulations (the
