@@ -330,6 +330,27 @@ static int resolve_path(const mscsim_config *cfg, const char *file, char *out, s
     return 0;
 }
 
+/* An empirical spec of a variable that is not drawn must still name a readable file with
+ * its column: a config that is wrong should fail wherever the variable goes unused. */
+static int check_undrawn(const mscsim_population *pop, const mscsim_config *cfg,
+                         mscsim_error *err)
+{
+    for (int v = 0; v < V_COUNT; v++) {
+        const mscsim_dist_spec *s = &pop->spec[v];
+        if (s->kind != MSCSIM_DIST_EMPIRICAL || pop->mode[v] == MODE_EMPIRICAL)
+            continue;
+        emp_file f = {.written = s->file, .ncols = 1, .colname = {s->column}, .colvar = {v}};
+        int col, status = resolve_path(cfg, s->file, f.path, sizeof f.path)
+                              ? sim_error_set(err, MSCSIM_ERANGE,
+                                              "path of empirical file %s is too long", s->file)
+                              : read_empirical(&f, &col, err);
+        free(f.data);
+        if (status)
+            return mscsim_config_error_at(cfg, "baseline", var_key[v], err);
+    }
+    return MSCSIM_OK;
+}
+
 /* Groups the empirical variables by file and reads each file once. */
 static int prepare_empirical(mscsim_population *pop, const mscsim_config *cfg,
                              mscsim_error *err)
@@ -371,7 +392,7 @@ static int prepare_empirical(mscsim_population *pop, const mscsim_config *cfg,
             return mscsim_config_error_at(cfg, "baseline", var_key[ef->colvar[col < 0 ? 0 : col]],
                                           err);
     }
-    return MSCSIM_OK;
+    return check_undrawn(pop, cfg, err);
 }
 
 /* {==================================================================================

@@ -121,6 +121,7 @@ static int parse_option(cli_args *args, const char *a, const char *value)
                  {"--replicates", &args->replicates_path},
                  {"--trace", &args->trace_path},
                  {"--analysis", &args->analysis_name},
+                 {"--key", &args->key_name},
                  {"--scenario", &args->scenario_name}};
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
         if (strcmp(a, paths[i].option) == 0) {
@@ -207,7 +208,8 @@ int cli_parse_args(int argc, char **argv, cli_args *args)
  * results, so say where they go. */
 static void warn_foreign_name(const cli_args *args, const mscsim_config *cfg)
 {
-    if ((args->command_id != CLI_RUN && args->command_id != CLI_SAMPLESIZE) || args->out_path ||
+    if ((args->command_id != CLI_RUN && args->command_id != CLI_SAMPLESIZE &&
+         args->command_id != CLI_MDE) || args->out_path ||
         !mscsim_config_is_set(cfg, "trial", "name"))
         return;
     const char *base = strrchr(args->config_path, '/');
@@ -220,7 +222,9 @@ static void warn_foreign_name(const cli_args *args, const mscsim_config *cfg)
             "go to results/%s%s.csv (a copied preset overwrites the preset's results; give "
             "--out or another name)\n",
             args->config_path, cfg->name, (int)len, base, cfg->name,
-            args->command_id == CLI_SAMPLESIZE ? "_samplesize" : "");
+            args->command_id == CLI_SAMPLESIZE ? "_samplesize"
+            : args->command_id == CLI_MDE      ? "_mde"
+                                               : "");
 }
 
 int cli_load_design(const cli_args *args, mscsim_config *cfg)

@@ -23,6 +23,7 @@ enum { CLI_EXIT_BAD_INPUT = 2, CLI_EXIT_RUN_FAILED = 1 };
 enum {
     CLI_RUN,
     CLI_SAMPLESIZE,
+    CLI_MDE,
     CLI_PLOT,
     CLI_CHECK,
     CLI_SIMULATE,
@@ -42,6 +43,7 @@ typedef struct {
     const char *replicates_path;
     const char *trace_path;
     const char *analysis_name;
+    const char *key_name;      /* mde --key */
     const char *scenario_name; /* plot --scenario */
     double target;
     int target_set;
@@ -218,6 +220,21 @@ int cli_write_header(mscsim_csv_writer *w, mscsim_file_kind kind, const mscsim_c
 
 int cli_cmd_run(const cli_args *args);
 int cli_cmd_samplesize(const cli_args *args);
+
+/* cmd_samplesize.c, for both searches (samplesize, mde). */
+/* The analysis that must reach the target: --analysis, else [search] analysis, else the
+ * first; 0, or the exit status after saying it is not one of cfg's analyses. */
+int cli_find_analysis(const cli_args *args, const mscsim_config *cfg, int command, int *analysis);
+/* The target: --target, else [search] target. */
+double cli_search_target(const cli_args *args, const mscsim_config *cfg);
+/* Records in cfg's [search] what the search used (target, analysis, confirmation trials
+ * when given, and mde's key, NULL for samplesize), so its resolved config reruns to the same answer. */
+int cli_record_search(mscsim_config *cfg, const cli_args *args, const char *key,
+                      const char *analysis, mscsim_error *err);
+/* power into buf with 4 decimals, or more when needed so that the printed value lies on
+ * the same side of the target as the power (0.79997 is "0.79997", not "0.8000"). */
+const char *cli_format_power(char *buf, size_t len, double power, double target);
+int cli_cmd_mde(const cli_args *args);
 int cli_cmd_plot(const cli_args *args);
 int cli_cmd_check(const cli_args *args);
 int cli_cmd_simulate(const cli_args *args);

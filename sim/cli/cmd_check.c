@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "mscsim/analytic.h"
 #include "mscsim/engine.h"
+#include "mscsim/model.h"
 
 int cli_cmd_check(const cli_args *args)
 {
@@ -58,6 +59,9 @@ int cli_cmd_check(const cli_args *args)
             printf("\n# Analytic power for %s: none (%s)", s[k].analysis, why);
         }
     }
+    char derived[512];
+    if (mscsim_model_describe(&cfg, derived, sizeof derived, &err) == MSCSIM_OK && derived[0])
+        printf("\n# Model: %s", derived);
     if (cfg.sweep_count)
         printf("\n# Sweep: %zu grid points, each crossed with the n list", mscsim_sweep_points(&cfg));
     printf("\n# Config is valid.\n");

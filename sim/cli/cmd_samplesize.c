@@ -86,10 +86,7 @@ static int write_trace(mscsim_csv_writer *w, const ss_context *c, const mscsim_s
     return status;
 }
 
-/* power into buf with 4 decimals, or more when needed so that the printed value lies on
- * the same side of the target as the power: a power below it never prints as the target
- * or above (0.79997 is "0.79997", not "0.8000"). */
-static const char *format_power(char *buf, size_t len, double power, double target)
+const char *cli_format_power(char *buf, size_t len, double power, double target)
 {
     for (int digits = 4; digits <= 12; digits++) {
         snprintf(buf, len, "%.*f", digits, power);
@@ -98,6 +95,47 @@ static const char *format_power(char *buf, size_t len, double power, double targ
             break;
     }
     return buf;
+}
+
+int cli_find_analysis(const cli_args *args, const mscsim_config *cfg, int command, int *analysis)
+{
+    const char *names[MSCSIM_MAX_ANALYSES];
+    int analyses = mscsim_config_analyses(cfg, names);
+    const char *wanted = args->analysis_name ? args->analysis_name : cfg->search_analysis;
+    *analysis = 0;
+    if (!wanted[0])
+        return 0;
+    while (*analysis < analyses && strcmp(names[*analysis], wanted) != 0)
+        ++*analysis;
+    if (*analysis < analyses)
+        return 0;
+    return cli_command_error(command, "%s '%s' is not one of the config's analyses",
+                             args->analysis_name ? "--analysis" : "[search] analysis", wanted);
+}
+
+double cli_search_target(const cli_args *args, const mscsim_config *cfg)
+{
+    return args->target_set ? args->target : cfg->search_target;
+}
+
+int cli_record_search(mscsim_config *cfg, const cli_args *args, const char *key,
+                      const char *analysis, mscsim_error *err)
+{
+    char target[32], line[CLI_OVERRIDE_LEN];
+    snprintf(line, sizeof line, "search.target=%s",
+             mscsim_format_double(target, sizeof target, cli_search_target(args, cfg)));
+    int status = mscsim_config_set(cfg, line, err);
+    snprintf(line, sizeof line, "search.analysis=%s", analysis);
+    if (!status)
+        status = mscsim_config_set(cfg, line, err);
+    long confirm = args->confirm_reps ? args->confirm_reps : cfg->search_confirm_reps;
+    snprintf(line, sizeof line, "search.confirm_reps=%ld", confirm);
+    if (!status && confirm)
+        status = mscsim_config_set(cfg, line, err);
+    snprintf(line, sizeof line, "search.key=%.60s", key ? key : "");
+    if (!status && key)
+        status = mscsim_config_set(cfg, line, err);
+    return status;
 }
 
 /* The answer on stdout: n, its power, the size below, the formula's answer, the cost. */
@@ -113,11 +151,11 @@ static void print_answer(const ss_context *c, const mscsim_config *point, size_t
     char power[32], target[32];
     printf("n = %ld (%ld control + %ld msc): power %s [%.4f, %.4f] for %s, target %s\n",
            res->n_total, res->n_control, res->n_msc,
-           format_power(power, sizeof power, res->at.power, c->target), res->at.power_lo,
+           cli_format_power(power, sizeof power, res->at.power, c->target), res->at.power_lo,
            res->at.power_hi, c->analysis, mscsim_format_double(target, sizeof target, c->target));
     if (res->below.reps > 0)
         printf("  n = %ld: power %s [%.4f, %.4f]\n", res->below.n_total,
-               format_power(power, sizeof power, res->below.power, c->target),
+               cli_format_power(power, sizeof power, res->below.power, c->target),
                res->below.power_lo, res->below.power_hi);
     if (analytic_n)
         printf("  the formula's answer: n = %ld (analytic power %.4f there)\n", analytic_n,
@@ -148,7 +186,8 @@ static int search_point(const cli_args *args, const ss_context *c, int analysis,
                                                &analytic_n, &no_formula))
         analytic_n = 0;
     mscsim_ss_options opt = {.target = c->target, .analysis = analysis, .start_n = analytic_n,
-                             .confirm_reps = args->confirm_reps,
+                             .confirm_reps = args->confirm_reps ? args->confirm_reps
+                                                                : point.search_confirm_reps,
                              .on_progress = ss_on_progress, .user = prog};
     mscsim_ss_result res;
     if (!status)
@@ -172,16 +211,11 @@ int cli_cmd_samplesize(const cli_args *args)
     if (status)
         return status;
     const char *names[MSCSIM_MAX_ANALYSES];
-    int analyses = mscsim_config_analyses(&cfg, names), analysis = 0;
-    if (args->analysis_name) {
-        for (analysis = 0; analysis < analyses; analysis++)
-            if (strcmp(names[analysis], args->analysis_name) == 0)
-                break;
-        if (analysis == analyses)
-            return cli_command_error(CLI_SAMPLESIZE,
-                                     "--analysis '%s' is not one of the config's analyses",
-                                     args->analysis_name);
-    }
+    int analysis;
+    if ((status = cli_find_analysis(args, &cfg, CLI_SAMPLESIZE, &analysis)) != 0)
+        return status;
+    mscsim_config_analyses(&cfg, names);
+    double target = cli_search_target(args, &cfg);
     cli_outputs out;
     status = cli_outputs_open(&out, args->out_path, "_samplesize", args->trace_path, "--trace",
                               "_trace.csv", &cfg);
@@ -199,11 +233,13 @@ int cli_cmd_samplesize(const cli_args *args)
     long trials = 0;
     for (size_t g = 0; !status && g < points; g++) {
         cli_stop_if_interrupted(&out);
-        ss_context c = {&cfg, g, names[analysis], args->target};
+        ss_context c = {&cfg, g, names[analysis], target};
         status = search_point(args, &c, analysis, &out, &prog, &trials, &err);
     }
     cli_progress_end(&prog.bar);
     cli_stop_if_interrupted(&out);
+    if (!status)
+        status = cli_record_search(&cfg, args, NULL, names[analysis], &err);
     if (!status)
         status = cli_outputs_commit(&out, &cfg, &err);
     if (status) {
