@@ -173,6 +173,10 @@ typedef struct mscsim_config {
     char search_key[MSCSIM_NAME_LEN];       /**< [search] key (mde; "" = none). */
     long search_confirm_reps;               /**< [search] confirm_reps (0 = automatic). */
 
+    /** Empirical files read once for the whole run (mscsim_empirical_set_load), borrowed
+     *  by every copy of the config; NULL: each population reads its files itself. Not a key. */
+    const struct mscsim_empirical_set *empirical;
+
     /** Values of the keys models declare ([model] rho, [msc] mean, ...): one element per
      *  model-owned key row, in the global key order (sim/config/config_impl.h). Models
      *  read them through their private accessor; callers use mscsim_config_format. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "mscsim/population.h"
 
 void cli_print_error(const mscsim_error *err)
 {
@@ -241,4 +242,22 @@ int cli_load_design(const cli_args *args, mscsim_config *cfg)
     }
     warn_foreign_name(args, cfg);
     return 0;
+}
+
+int cli_run_design(const cli_args *args, int (*body)(const cli_args *args, mscsim_config *cfg))
+{
+    mscsim_config cfg;
+    int status = cli_load_design(args, &cfg);
+    if (status)
+        return status;
+    mscsim_empirical_set *set;
+    mscsim_error err;
+    if (mscsim_empirical_set_load(&cfg, &set, &err)) {
+        cli_print_error(&err);
+        return err.code == MSCSIM_ENOMEM ? CLI_EXIT_RUN_FAILED : CLI_EXIT_BAD_INPUT;
+    }
+    cfg.empirical = set;
+    status = body(args, &cfg);
+    mscsim_empirical_set_free(set);
+    return status;
 }

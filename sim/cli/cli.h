@@ -103,6 +103,11 @@ void cli_print_error(const mscsim_error *err);
  * CLI_EXIT_BAD_INPUT on failure. */
 int cli_load_design(const cli_args *args, mscsim_config *cfg);
 
+/* Loads the design as cli_load_design, reads its empirical files once for the whole run
+ * (cfg->empirical, shared by every grid point and candidate), runs body on it and frees
+ * them; returns body's exit status, or the loading's. */
+int cli_run_design(const cli_args *args, int (*body)(const cli_args *args, mscsim_config *cfg));
+
 /* ---- progress.c: the bar on stderr and the clock ---------------------------------------- */
 
 /* A progress bar over a known number of trials, drawn on stderr when it is a terminal. */

@@ -121,15 +121,17 @@ static void print_answer(const mde_context *c, size_t points, const mscsim_mde_r
         printf("  warning: the confirmation did not reach the target within its steps\n");
 }
 
-int cli_cmd_mde(const cli_args *args)
+/* The command on the loaded design (cli_run_design). */
+static int mde_design(const cli_args *args, mscsim_config *design)
 {
-    mscsim_config cfg;
-    int status = cli_load_design(args, &cfg);
-    if (status)
-        return status;
+    mscsim_config cfg = *design;
+    int status;
     const char *key = args->key_name ? args->key_name : cfg.search_key;
     if (!key[0])
         return cli_command_error(CLI_MDE, "--key section.key is required (e.g. --key msc.mean)");
+    for (int i = 0; i < cfg.sweep_count; i++)
+        if (strcmp(cfg.sweep[i].name, key) == 0)
+            return cli_command_error(CLI_MDE, "--key %s is swept: mde chooses its value", key);
     int analysis;
     const char *names[MSCSIM_MAX_ANALYSES];
     if ((status = cli_find_analysis(args, &cfg, CLI_MDE, &analysis)) != 0)
@@ -194,4 +196,9 @@ int cli_cmd_mde(const cli_args *args)
     if (!args->quiet)
         fprintf(stderr, "mscsim: %ld trials in %.3f s\n", trials, cli_now() - start);
     return 0;
+}
+
+int cli_cmd_mde(const cli_args *args)
+{
+    return cli_run_design(args, mde_design);
 }

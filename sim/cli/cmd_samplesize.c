@@ -204,12 +204,11 @@ static int search_point(const cli_args *args, const ss_context *c, int analysis,
     return status;
 }
 
-int cli_cmd_samplesize(const cli_args *args)
+/* The command on the loaded design (cli_run_design). */
+static int samplesize_design(const cli_args *args, mscsim_config *design)
 {
-    mscsim_config cfg;
-    int status = cli_load_design(args, &cfg);
-    if (status)
-        return status;
+    mscsim_config cfg = *design;
+    int status;
     const char *names[MSCSIM_MAX_ANALYSES];
     int analysis;
     if ((status = cli_find_analysis(args, &cfg, CLI_SAMPLESIZE, &analysis)) != 0)
@@ -251,4 +250,9 @@ int cli_cmd_samplesize(const cli_args *args)
     if (!args->quiet)
         fprintf(stderr, "mscsim: %ld trials in %.3f s\n", trials, cli_now() - start);
     return 0;
+}
+
+int cli_cmd_samplesize(const cli_args *args)
+{
+    return cli_run_design(args, samplesize_design);
 }
