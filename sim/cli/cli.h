@@ -226,7 +226,7 @@ int cli_write_header(mscsim_csv_writer *w, mscsim_file_kind kind, const mscsim_c
 int cli_cmd_run(const cli_args *args);
 int cli_cmd_samplesize(const cli_args *args);
 
-/* cmd_samplesize.c, for both searches (samplesize, mde). */
+/* search.c: what both searches (samplesize, mde) share. */
 /* The analysis that must reach the target: --analysis, else [search] analysis, else the
  * first; 0, or the exit status after saying it is not one of cfg's analyses. */
 int cli_find_analysis(const cli_args *args, const mscsim_config *cfg, int command, int *analysis);
@@ -239,6 +239,30 @@ int cli_record_search(mscsim_config *cfg, const cli_args *args, const char *key,
 /* power into buf with 4 decimals, or more when needed so that the printed value lies on
  * the same side of the target as the power (0.79997 is "0.79997", not "0.8000"). */
 const char *cli_format_power(char *buf, size_t len, double power, double target);
+
+/* A search run: its files, the bar of the candidate being simulated, its totals. */
+typedef struct {
+    cli_outputs out;
+    cli_progress bar;
+    long candidate_start; /* Trials done before the candidate on the bar. */
+    const char *names[MSCSIM_MAX_ANALYSES];
+    int analysis; /* Which of names must reach the target. */
+    double target;
+    double start; /* cli_now() at the start. */
+    long trials;  /* Simulated in all. */
+} cli_search;
+
+/* Chooses the analysis and target, opens the answer (results/<name><suffix>.csv or --out)
+ * and trace files with the headers of kinds answer and trace, starts the bar. 0, or the
+ * exit status after the message. */
+int cli_search_begin(cli_search *s, const cli_args *args, const mscsim_config *cfg, int command,
+                     const char *suffix, mscsim_file_kind answer, mscsim_file_kind trace);
+/* The progress callback's work: trials in all, in the running candidate of reps. */
+void cli_search_progress(cli_search *s, long trials, long in_candidate, long reps);
+/* Ends the run whose status is status: records the search in resolved (key: mde's, or
+ * NULL) and commits, or removes every temporary and prints err. The exit status. */
+int cli_search_end(cli_search *s, const cli_args *args, mscsim_config *resolved, const char *key,
+                   int status, mscsim_error *err);
 int cli_cmd_mde(const cli_args *args);
 int cli_cmd_plot(const cli_args *args);
 int cli_cmd_check(const cli_args *args);

@@ -8,23 +8,10 @@
 #include "cli.h"
 #include "mscsim/mde.h"
 
-typedef struct {
-    cli_progress bar;
-    long candidate_start; /* Trials done before the candidate on the bar. */
-    cli_outputs *out;     /* Removed when a signal stops the search. */
-} mde_progress;
-
 static void mde_on_progress(void *user, long trials, long in_candidate,
                             const mscsim_mde_eval *running)
 {
-    mde_progress *p = user;
-    cli_stop_if_interrupted(p->out); /* Between engine steps: temporaries removed first. */
-    if (trials - in_candidate != p->candidate_start) {
-        p->candidate_start = trials - in_candidate;
-        p->bar.start = cli_now() - 1e-9;
-        p->bar.total = (double)running->reps;
-    }
-    cli_progress_update(&p->bar, (double)in_candidate);
+    cli_search_progress(user, trials, in_candidate, running->reps);
 }
 
 typedef struct {
@@ -132,70 +119,40 @@ static int mde_design(const cli_args *args, mscsim_config *design)
     for (int i = 0; i < cfg.sweep_count; i++)
         if (strcmp(cfg.sweep[i].name, key) == 0)
             return cli_command_error(CLI_MDE, "--key %s is swept: mde chooses its value", key);
-    int analysis;
-    const char *names[MSCSIM_MAX_ANALYSES];
-    if ((status = cli_find_analysis(args, &cfg, CLI_MDE, &analysis)) != 0)
-        return status;
-    mscsim_config_analyses(&cfg, names);
-    double target = cli_search_target(args, &cfg);
-    cli_outputs out;
-    status = cli_outputs_open(&out, args->out_path, "_mde", args->trace_path, "--trace",
-                              "_trace.csv", &cfg);
-    if (status)
+    cli_search search;
+    if ((status = cli_search_begin(&search, args, &cfg, CLI_MDE, "_mde", MSCSIM_FILE_MDE_ANSWER,
+                                   MSCSIM_FILE_MDE_TRACE)) != 0)
         return status;
     mscsim_error err;
-    status = cli_write_header(out.csv, MSCSIM_FILE_MDE_ANSWER, &cfg, &err);
-    if (!status)
-        status = cli_write_header(out.side, MSCSIM_FILE_MDE_TRACE, &cfg, &err);
-
-    mde_progress prog = {.candidate_start = -1, .out = &out};
-    cli_progress_start(&prog.bar, args->quiet, 1);
-    double start = cli_now();
     size_t points = mscsim_sweep_points(&cfg);
-    long trials = 0;
     /* The resolved config reproduces the answer: the key at it (of the last grid point; a
      * sweep's answers differ by point, and the rows carry each). */
     mscsim_config resolved = cfg;
     for (size_t g = 0; !status && g < points; g++) {
-        cli_stop_if_interrupted(&out);
-        mde_context c = {&cfg, g, names[analysis], key, target};
+        cli_stop_if_interrupted(&search.out);
+        mde_context c = {&cfg, g, search.names[search.analysis], key, search.target};
         mscsim_config point;
         status = mscsim_sweep_point(&cfg, g, &point, &err);
-        mscsim_mde_options opt = {.key = key, .target = target, .analysis = analysis,
+        mscsim_mde_options opt = {.key = key, .target = search.target, .analysis = search.analysis,
                                   .confirm_reps = args->confirm_reps ? args->confirm_reps
                                                                      : cfg.search_confirm_reps,
-                                  .on_progress = mde_on_progress, .user = &prog};
+                                  .on_progress = mde_on_progress, .user = &search};
         mscsim_mde_result res;
         if (!status)
             status = mscsim_mde(&point, &opt, &res, &err);
         if (status)
             break;
-        trials += res.trials;
-        status = write_answer(out.csv, &c, &point, &res, &err);
+        search.trials += res.trials;
+        status = write_answer(search.out.csv, &c, &point, &res, &err);
         if (!status)
-            status = write_trace(out.side, &c, &point, &res, &err);
-        cli_progress_end(&prog.bar);
+            status = write_trace(search.out.side, &c, &point, &res, &err);
+        cli_progress_end(&search.bar);
         if (!status && points == 1)
             status = mscsim_mde_apply(&cfg, key, res.value, &resolved, &err);
         if (!status)
             print_answer(&c, points, &res);
     }
-    cli_progress_end(&prog.bar);
-    cli_stop_if_interrupted(&out);
-    if (!status)
-        status = cli_record_search(&resolved, args, key, names[analysis], &err);
-    if (!status)
-        status = cli_outputs_commit(&out, &resolved, &err);
-    if (status) {
-        cli_outputs_abort(&out);
-        cli_print_error(&err);
-        return err.code == MSCSIM_ERANGE || err.code == MSCSIM_EINVAL ? CLI_EXIT_BAD_INPUT
-                                                                      : CLI_EXIT_RUN_FAILED;
-    }
-    printf("wrote %s, %s and %s\n", out.csv_path, out.side_path, out.ini_path);
-    if (!args->quiet)
-        fprintf(stderr, "mscsim: %ld trials in %.3f s\n", trials, cli_now() - start);
-    return 0;
+    return cli_search_end(&search, args, &resolved, key, status, &err);
 }
 
 int cli_cmd_mde(const cli_args *args)

@@ -8,25 +8,9 @@
 #include "mscsim/analytic.h"
 #include "mscsim/samplesize.h"
 
-typedef struct {
-    cli_progress bar;
-    long candidate_start; /* Trials done before the candidate on the bar. */
-    cli_outputs *out;     /* Removed when a signal stops the search. */
-} ss_progress;
-
-/* The bar of the candidate being simulated: its share done, the rate, its time left. */
 static void ss_on_progress(void *user, long trials, long in_candidate, const mscsim_ss_eval *running)
 {
-    ss_progress *p = user;
-    /* The search cannot be stopped from here, so a signal ends the process between its
-     * engine steps, after removing the temporaries. */
-    cli_stop_if_interrupted(p->out);
-    if (trials - in_candidate != p->candidate_start) {
-        p->candidate_start = trials - in_candidate;
-        p->bar.start = cli_now() - 1e-9;
-        p->bar.total = (double)running->reps;
-    }
-    cli_progress_update(&p->bar, (double)in_candidate);
+    cli_search_progress(user, trials, in_candidate, running->reps);
 }
 
 /* What one grid point's search needs besides its design. */
@@ -86,58 +70,6 @@ static int write_trace(mscsim_csv_writer *w, const ss_context *c, const mscsim_s
     return status;
 }
 
-const char *cli_format_power(char *buf, size_t len, double power, double target)
-{
-    for (int digits = 4; digits <= 12; digits++) {
-        snprintf(buf, len, "%.*f", digits, power);
-        double shown;
-        if (mscsim_read_double(buf, &shown) || (shown < target) == (power < target))
-            break;
-    }
-    return buf;
-}
-
-int cli_find_analysis(const cli_args *args, const mscsim_config *cfg, int command, int *analysis)
-{
-    const char *names[MSCSIM_MAX_ANALYSES];
-    int analyses = mscsim_config_analyses(cfg, names);
-    const char *wanted = args->analysis_name ? args->analysis_name : cfg->search_analysis;
-    *analysis = 0;
-    if (!wanted[0])
-        return 0;
-    while (*analysis < analyses && strcmp(names[*analysis], wanted) != 0)
-        ++*analysis;
-    if (*analysis < analyses)
-        return 0;
-    return cli_command_error(command, "%s '%s' is not one of the config's analyses",
-                             args->analysis_name ? "--analysis" : "[search] analysis", wanted);
-}
-
-double cli_search_target(const cli_args *args, const mscsim_config *cfg)
-{
-    return args->target_set ? args->target : cfg->search_target;
-}
-
-int cli_record_search(mscsim_config *cfg, const cli_args *args, const char *key,
-                      const char *analysis, mscsim_error *err)
-{
-    char target[32], line[CLI_OVERRIDE_LEN];
-    snprintf(line, sizeof line, "search.target=%s",
-             mscsim_format_double(target, sizeof target, cli_search_target(args, cfg)));
-    int status = mscsim_config_set(cfg, line, err);
-    snprintf(line, sizeof line, "search.analysis=%s", analysis);
-    if (!status)
-        status = mscsim_config_set(cfg, line, err);
-    long confirm = args->confirm_reps ? args->confirm_reps : cfg->search_confirm_reps;
-    snprintf(line, sizeof line, "search.confirm_reps=%ld", confirm);
-    if (!status && confirm)
-        status = mscsim_config_set(cfg, line, err);
-    snprintf(line, sizeof line, "search.key=%.60s", key ? key : "");
-    if (!status && key)
-        status = mscsim_config_set(cfg, line, err);
-    return status;
-}
-
 /* The answer on stdout: n, its power, the size below, the formula's answer, the cost. */
 static void print_answer(const ss_context *c, const mscsim_config *point, size_t points,
                          const mscsim_ss_result *res, long analytic_n, long start_n,
@@ -175,7 +107,7 @@ static void print_answer(const ss_context *c, const mscsim_config *point, size_t
 
 /* Searches grid point c->point, writes its answer and trace rows and prints the answer. */
 static int search_point(const cli_args *args, const ss_context *c, int analysis,
-                        cli_outputs *out, ss_progress *prog, long *trials, mscsim_error *err)
+                        cli_search *search, mscsim_error *err)
 {
     mscsim_config point;
     int status = mscsim_sweep_point(c->base, c->point, &point, err);
@@ -188,18 +120,18 @@ static int search_point(const cli_args *args, const ss_context *c, int analysis,
     mscsim_ss_options opt = {.target = c->target, .analysis = analysis, .start_n = analytic_n,
                              .confirm_reps = args->confirm_reps ? args->confirm_reps
                                                                 : point.search_confirm_reps,
-                             .on_progress = ss_on_progress, .user = prog};
+                             .on_progress = ss_on_progress, .user = search};
     mscsim_ss_result res;
     if (!status)
         status = mscsim_samplesize(&point, &opt, &res, err);
     if (status)
         return status;
-    *trials += res.trials;
+    search->trials += res.trials;
     long start_n = analytic_n ? analytic_n : point.n[0];
-    status = write_answer(out->csv, c, &point, &res, analytic_n, start_n, err);
+    status = write_answer(search->out.csv, c, &point, &res, analytic_n, start_n, err);
     if (!status)
-        status = write_trace(out->side, c, &res, err);
-    cli_progress_end(&prog->bar);
+        status = write_trace(search->out.side, c, &res, err);
+    cli_progress_end(&search->bar);
     print_answer(c, &point, mscsim_sweep_points(c->base), &res, analytic_n, start_n, analysis);
     return status;
 }
@@ -208,48 +140,19 @@ static int search_point(const cli_args *args, const ss_context *c, int analysis,
 static int samplesize_design(const cli_args *args, mscsim_config *design)
 {
     mscsim_config cfg = *design;
-    int status;
-    const char *names[MSCSIM_MAX_ANALYSES];
-    int analysis;
-    if ((status = cli_find_analysis(args, &cfg, CLI_SAMPLESIZE, &analysis)) != 0)
-        return status;
-    mscsim_config_analyses(&cfg, names);
-    double target = cli_search_target(args, &cfg);
-    cli_outputs out;
-    status = cli_outputs_open(&out, args->out_path, "_samplesize", args->trace_path, "--trace",
-                              "_trace.csv", &cfg);
+    cli_search search;
+    int status = cli_search_begin(&search, args, &cfg, CLI_SAMPLESIZE, "_samplesize",
+                                  MSCSIM_FILE_SS_ANSWER, MSCSIM_FILE_SS_TRACE);
     if (status)
         return status;
     mscsim_error err;
-    status = cli_write_header(out.csv, MSCSIM_FILE_SS_ANSWER, &cfg, &err);
-    if (!status)
-        status = cli_write_header(out.side, MSCSIM_FILE_SS_TRACE, &cfg, &err);
-
-    ss_progress prog = {.candidate_start = -1, .out = &out};
-    cli_progress_start(&prog.bar, args->quiet, 1);
-    double start = cli_now();
     size_t points = mscsim_sweep_points(&cfg);
-    long trials = 0;
     for (size_t g = 0; !status && g < points; g++) {
-        cli_stop_if_interrupted(&out);
-        ss_context c = {&cfg, g, names[analysis], target};
-        status = search_point(args, &c, analysis, &out, &prog, &trials, &err);
+        cli_stop_if_interrupted(&search.out);
+        ss_context c = {&cfg, g, search.names[search.analysis], search.target};
+        status = search_point(args, &c, search.analysis, &search, &err);
     }
-    cli_progress_end(&prog.bar);
-    cli_stop_if_interrupted(&out);
-    if (!status)
-        status = cli_record_search(&cfg, args, NULL, names[analysis], &err);
-    if (!status)
-        status = cli_outputs_commit(&out, &cfg, &err);
-    if (status) {
-        cli_outputs_abort(&out);
-        cli_print_error(&err);
-        return err.code == MSCSIM_ERANGE ? CLI_EXIT_BAD_INPUT : CLI_EXIT_RUN_FAILED;
-    }
-    printf("wrote %s, %s and %s\n", out.csv_path, out.side_path, out.ini_path);
-    if (!args->quiet)
-        fprintf(stderr, "mscsim: %ld trials in %.3f s\n", trials, cli_now() - start);
-    return 0;
+    return cli_search_end(&search, args, &cfg, NULL, status, &err);
 }
 
 int cli_cmd_samplesize(const cli_args *args)
