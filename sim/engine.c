@@ -175,6 +175,21 @@ SIM_API int mscsim_engine_retarget(mscsim_engine *eng, const long *n, int n_coun
     return status;
 }
 
+/* Worker threads: an explicit count as asked (each has a workspace for the largest arm, so
+ * 1024 threads of n = 10^7 need gigabytes: asked for, an allocation failure is an error),
+ * but never above the OpenMP thread limit, so the parallel region gets the team the
+ * workspaces were made for; 0 = the cores available (omp_get_num_procs), even when
+ * OMP_NUM_THREADS asks for more. libgomp still exits on its own when the system cannot
+ * create a thread (no memory for its stack): that is outside a library's reach. */
+static int engine_threads(const mscsim_config *cfg)
+{
+    int limit = omp_get_thread_limit();
+    if (cfg->threads > 0)
+        return cfg->threads < limit ? cfg->threads : limit;
+    int cores = omp_get_num_procs(), max = omp_get_max_threads();
+    return max < cores ? max : cores;
+}
+
 SIM_API int mscsim_engine_new_with_design(const mscsim_design *design, int want_p,
                                              mscsim_engine **out, mscsim_error *err)
 {
@@ -191,7 +206,7 @@ SIM_API int mscsim_engine_new_with_design(const mscsim_design *design, int want_
         eng->analysis[k] = mscsim_analysis_find(names[k]);
         eng->truth[k] = mscsim_design_analysis_truth(design, k, &eng->truth_mcse[k]);
     }
-    eng->threads = eng->cfg->threads > 0 ? eng->cfg->threads : omp_get_max_threads();
+    eng->threads = engine_threads(eng->cfg);
     eng->records = malloc(CHUNK_REPS * sizeof *eng->records);
     eng->ws = calloc((size_t)eng->threads, sizeof *eng->ws);
     int status = MSCSIM_OK;

@@ -85,6 +85,11 @@
 
 enum { V_NIHSS = 0, V_AGE, V_ONSET, V_BASELINE, V_COUNT };
 
+/* Columns one file may give a run: each grid point uses at most four, a [sweep] of the
+ * [baseline] keys can name others. Files of a run's set: likewise. */
+#define EMP_MAX_COLUMNS 16
+#define SET_MAX_FILES 16
+
 /* How a variable is produced. */
 typedef enum {
     MODE_SKIP = 0,  /* not drawn */
@@ -105,11 +110,21 @@ typedef struct {
     char path[RESOLVED_LEN];            /* resolved path, for reading and messages */
     const char *written;                /* the file as the spec wrote it */
     int ncols;                          /* columns kept */
-    const char *colname[V_COUNT];       /* their names */
-    int colvar[V_COUNT];                /* first variable using each column (messages) */
+    const char *colname[EMP_MAX_COLUMNS]; /* their names */
+    int colvar[EMP_MAX_COLUMNS];        /* first variable using each column (messages) */
+    int shared;                         /* data belongs to an mscsim_empirical_set */
     double *data;                       /* nrows x ncols, row-major */
     size_t nrows;
 } emp_file;
+
+/* Every empirical file a run names, read once (mscsim_empirical_set_load). */
+struct mscsim_empirical_set {
+    int nfiles;
+    emp_file file[SET_MAX_FILES];
+    char names[SET_MAX_FILES][EMP_MAX_COLUMNS][sizeof(((mscsim_dist_spec *)0)->column)];
+    char written[SET_MAX_FILES][MSCSIM_DIST_PATH_LEN];
+    long reads; /* Files read, for the tests. */
+};
 
 struct mscsim_population {
     unsigned drawn;
@@ -330,6 +345,70 @@ static int resolve_path(const mscsim_config *cfg, const char *file, char *out, s
     return 0;
 }
 
+/* The file of set holding path and every column in names[0..count), or NULL. */
+static const emp_file *set_find(const mscsim_empirical_set *set, const char *path,
+                                const char *const *names, int count, int *index)
+{
+    for (int f = 0; set && f < set->nfiles; f++) {
+        const emp_file *sf = &set->file[f];
+        if (strcmp(sf->path, path) != 0)
+            continue;
+        for (int c = 0; c < count; c++) {
+            index[c] = 0;
+            while (index[c] < sf->ncols && strcmp(sf->colname[index[c]], names[c]) != 0)
+                index[c]++;
+            if (index[c] == sf->ncols)
+                return NULL;
+        }
+        return sf;
+    }
+    return NULL;
+}
+
+/* Points file f of pop at the run's copy of its data, when set holds it with every column
+ * pop needs (pop->var_col then indexes the set's columns); 0 when it does not. */
+static int use_set(mscsim_population *pop, const mscsim_empirical_set *set, int f)
+{
+    emp_file *ef = &pop->file[f];
+    int index[EMP_MAX_COLUMNS];
+    const emp_file *sf = set_find(set, ef->path, ef->colname, ef->ncols, index);
+    if (!sf)
+        return 0;
+    for (int v = 0; v < V_COUNT; v++)
+        if (pop->var_file[v] == f)
+            pop->var_col[v] = index[pop->var_col[v]];
+    ef->data = sf->data;
+    ef->nrows = sf->nrows;
+    ef->ncols = sf->ncols;
+    ef->shared = 1;
+    return 1;
+}
+
+/* An empirical spec of a variable that is not drawn must still name a readable file with
+ * its column: a config that is wrong should fail wherever the variable goes unused. */
+static int check_undrawn(const mscsim_population *pop, const mscsim_config *cfg,
+                         mscsim_error *err)
+{
+    for (int v = 0; v < V_COUNT; v++) {
+        const mscsim_dist_spec *s = &pop->spec[v];
+        if (s->kind != MSCSIM_DIST_EMPIRICAL || pop->mode[v] == MODE_EMPIRICAL)
+            continue;
+        emp_file f = {.written = s->file, .ncols = 1, .colname = {s->column}, .colvar = {v}};
+        int col, index[1];
+        if (!resolve_path(cfg, s->file, f.path, sizeof f.path) &&
+            set_find(cfg->empirical, f.path, f.colname, 1, index))
+            continue; /* Read with the run's files. */
+        int status = resolve_path(cfg, s->file, f.path, sizeof f.path)
+                         ? sim_error_set(err, MSCSIM_ERANGE,
+                                         "path of empirical file %s is too long", s->file)
+                         : read_empirical(&f, &col, err);
+        free(f.data);
+        if (status)
+            return mscsim_config_error_at(cfg, "baseline", var_key[v], err);
+    }
+    return MSCSIM_OK;
+}
+
 /* Groups the empirical variables by file and reads each file once. */
 static int prepare_empirical(mscsim_population *pop, const mscsim_config *cfg,
                              mscsim_error *err)
@@ -366,12 +445,12 @@ static int prepare_empirical(mscsim_population *pop, const mscsim_config *cfg,
     for (int f = 0; f < pop->nfiles; f++) {
         emp_file *ef = &pop->file[f];
         int col;
-        int status = read_empirical(ef, &col, err);
+        int status = use_set(pop, cfg->empirical, f) ? MSCSIM_OK : read_empirical(ef, &col, err);
         if (status)
             return mscsim_config_error_at(cfg, "baseline", var_key[ef->colvar[col < 0 ? 0 : col]],
                                           err);
     }
-    return MSCSIM_OK;
+    return check_undrawn(pop, cfg, err);
 }
 
 /* {==================================================================================
@@ -550,7 +629,8 @@ SIM_API void mscsim_population_free(mscsim_population *pop)
     if (!pop)
         return;
     for (int f = 0; f < pop->nfiles; f++)
-        free(pop->file[f].data);
+        if (!pop->file[f].shared)
+            free(pop->file[f].data);
     free(pop);
 }
 
@@ -583,4 +663,96 @@ SIM_API int mscsim_population_new(const mscsim_config *cfg, unsigned needs,
     }
     *out = pop;
     return MSCSIM_OK;
+}
+
+/* {==================================================================================
+ * The run's empirical files
+ * =================================================================================== */
+
+/* Adds the empirical specs of design d to set (files and columns, not read yet). */
+static int collect(mscsim_empirical_set *set, const mscsim_config *d, mscsim_error *err)
+{
+    for (int v = 0; v < V_COUNT; v++) {
+        const mscsim_dist_spec *s = spec_of(d, v);
+        if (s->kind != MSCSIM_DIST_EMPIRICAL)
+            continue;
+        char path[RESOLVED_LEN];
+        if (resolve_path(d, s->file, path, sizeof path))
+            continue; /* population_new names the key. */
+        int f = 0;
+        while (f < set->nfiles && strcmp(set->file[f].path, path) != 0)
+            f++;
+        emp_file *ef = &set->file[f];
+        if (f == set->nfiles) {
+            if (f == SET_MAX_FILES) {
+                sim_error_set(err, MSCSIM_ECONFIG, "a run can read at most %d empirical files",
+                              SET_MAX_FILES);
+                return mscsim_config_error_at(d, "baseline", var_key[v], err);
+            }
+            set->nfiles++;
+            memcpy(ef->path, path, sizeof path);
+            snprintf(set->written[f], sizeof set->written[f], "%s", s->file);
+            ef->written = set->written[f];
+        }
+        int c = 0;
+        while (c < ef->ncols && strcmp(ef->colname[c], s->column) != 0)
+            c++;
+        if (c < ef->ncols)
+            continue;
+        if (c == EMP_MAX_COLUMNS) {
+            sim_error_set(err, MSCSIM_ECONFIG, "a run can read at most %d columns of %s",
+                          EMP_MAX_COLUMNS, s->file);
+            return mscsim_config_error_at(d, "baseline", var_key[v], err);
+        }
+        snprintf(set->names[f][c], sizeof set->names[f][c], "%s", s->column);
+        ef->colname[c] = set->names[f][c];
+        ef->colvar[c] = v;
+        ef->ncols++;
+    }
+    return MSCSIM_OK;
+}
+
+SIM_API int mscsim_empirical_set_load(const mscsim_config *cfg, mscsim_empirical_set **out,
+                                      mscsim_error *err)
+{
+    *out = NULL;
+    mscsim_empirical_set *set = calloc(1, sizeof *set);
+    if (!set)
+        return sim_error_set(err, MSCSIM_ENOMEM, "out of memory");
+    int status = MSCSIM_OK;
+    size_t points = mscsim_sweep_points(cfg);
+    for (size_t g = 0; !status && g < points; g++) {
+        mscsim_config point;
+        status = mscsim_sweep_point(cfg, g, &point, err);
+        if (!status)
+            status = collect(set, &point, err);
+    }
+    for (int f = 0; !status && f < set->nfiles; f++) {
+        emp_file *ef = &set->file[f];
+        int col;
+        set->reads++;
+        if ((status = read_empirical(ef, &col, err)) != MSCSIM_OK)
+            status = mscsim_config_error_at(cfg, "baseline",
+                                            var_key[ef->colvar[col < 0 ? 0 : col]], err);
+    }
+    if (status) {
+        mscsim_empirical_set_free(set);
+        return status;
+    }
+    *out = set;
+    return MSCSIM_OK;
+}
+
+SIM_API void mscsim_empirical_set_free(mscsim_empirical_set *set)
+{
+    if (!set)
+        return;
+    for (int f = 0; f < set->nfiles; f++)
+        free(set->file[f].data);
+    free(set);
+}
+
+SIM_API long mscsim_empirical_set_reads(const mscsim_empirical_set *set)
+{
+    return set ? set->reads : 0;
 }

@@ -45,6 +45,20 @@ SIM_API long mscsim_ss_confirm_reps(double target, double gain, long min_reps)
     return reps < (double)min_reps ? min_reps : (long)reps;
 }
 
+SIM_API int mscsim_ss_check_target(double target, mscsim_error *err)
+{
+    if (!(target > 0.0 && target < 1.0))
+        return sim_error_set(err, MSCSIM_ERANGE, "target power %g must be in (0, 1)", target);
+    if (RESOLVE_MISSES / (1.0 - target) > (double)MSCSIM_SS_MAX_CONFIRM_REPS)
+        return sim_error_set(err, MSCSIM_ERANGE,
+                             "target power %.10g is too close to 1 for a Monte Carlo answer: "
+                             "telling it apart takes more than %ld trials per confirmation "
+                             "(the largest target that can be resolved is %.5g)",
+                             target, MSCSIM_SS_MAX_CONFIRM_REPS,
+                             1.0 - RESOLVE_MISSES / (double)MSCSIM_SS_MAX_CONFIRM_REPS);
+    return MSCSIM_OK;
+}
+
 /* Simulates `blocks` blocks with reps replicates; appends the evaluation to the trace. */
 static int evaluate(search *s, long blocks, long reps, mscsim_ss_stage stage,
                     mscsim_ss_eval *result, mscsim_error *err)
@@ -186,16 +200,9 @@ SIM_API int mscsim_samplesize(const mscsim_config *cfg, const mscsim_ss_options 
                                  mscsim_ss_result *out, mscsim_error *err)
 {
     memset(out, 0, sizeof *out);
-    if (!(opt->target > 0.0 && opt->target < 1.0))
-        return sim_error_set(err, MSCSIM_ERANGE, "target power %g must be in (0, 1)",
-                                opt->target);
-    if (RESOLVE_MISSES / (1.0 - opt->target) > (double)MSCSIM_SS_MAX_CONFIRM_REPS)
-        return sim_error_set(err, MSCSIM_ERANGE,
-                             "target power %.10g is too close to 1 for a Monte Carlo answer: "
-                             "telling it apart takes more than %ld trials per confirmation "
-                             "(the largest target that can be resolved is %.5g)",
-                             opt->target, MSCSIM_SS_MAX_CONFIRM_REPS,
-                             1.0 - RESOLVE_MISSES / (double)MSCSIM_SS_MAX_CONFIRM_REPS);
+    int status = mscsim_ss_check_target(opt->target, err);
+    if (status)
+        return status;
     const char *names[MSCSIM_MAX_ANALYSES];
     if (opt->analysis < 0 || opt->analysis >= mscsim_config_analyses(cfg, names))
         return sim_error_set(err, MSCSIM_EINVAL, "analysis %d is not configured", opt->analysis);
@@ -215,7 +222,7 @@ SIM_API int mscsim_samplesize(const mscsim_config *cfg, const mscsim_ss_options 
         start = k_min;
     if (start > s.max_blocks)
         start = s.max_blocks;
-    int status = mscsim_design_new(cfg, &s.design, err);
+    status = mscsim_design_new(cfg, &s.design, err);
     double mcse;
     if (!status && mscsim_design_analysis_truth(s.design, opt->analysis, &mcse) == 0.0 &&
         mcse == 0.0)

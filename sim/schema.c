@@ -196,6 +196,58 @@ static const mscsim_column trace_columns[] = {
     {"target", target_text, "Target power", NULL, 0},
 };
 
+static const char mde_key_text[] = "The key searched (`--key`), as `section.key`.";
+static const char mde_below_text[] =
+    "Power one step nearer the null than the answer in its confirmation, with its 95 % Wilson "
+    "interval (`NA` when that step would reach the null).";
+
+static const mscsim_column mde_answer_columns[] = {
+    LEAD_COLUMNS,
+    {"analysis", "The analysis that must reach the target (the config's first, or `--analysis`).",
+     "Analysis", NULL, 0},
+    {"key", mde_key_text, "Key", NULL, 0},
+    {"value", "The answer: the key's value nearest the null that reaches the target.",
+     "Detectable value", NULL, 0},
+    {"null_value", "The key's value of no effect: the `[control]` value of the same key, else "
+                   "its default.",
+     "Null value", NULL, 0},
+    ARM_COLUMNS,
+    {"power", "Power at the answer in its confirmation.", "Power", NULL, 0},
+    {"power_lo", interval_text, "Power, lower 95 % limit", NULL, 0},
+    {"power_hi", interval_text, "Power, upper 95 % limit", NULL, 0},
+    {"target", target_text, "Target power", NULL, 0},
+    {"reps", "Trials per confirmation.", "Trials per confirmation", "trials", 0},
+    {"value_below", "The value one step nearer the null (`NA` when that step would reach it).",
+     "Value one step nearer the null", NULL, 0},
+    {"power_below", mde_below_text, "Power one step nearer", NULL, 0},
+    {"power_below_lo", mde_below_text, "Power nearer, lower 95 % limit", NULL, 0},
+    {"power_below_hi", mde_below_text, "Power nearer, upper 95 % limit", NULL, 0},
+    {"step", "The confirmation's step: the change of the key that gained 0.01 power in the "
+             "search (the answer's resolution).",
+     "Step", NULL, 0},
+    {"start_value", "Where the search started: the formula's answer, else the config's value.",
+     "Starting value", NULL, 0},
+    {"analytic_value", "The formula's answer (`NA` without one).", "Analytic value", NULL, 0},
+    {"trials", "All trials simulated.", "Simulated trials", "trials", 0},
+    DESIGN_COLUMNS,
+};
+
+static const mscsim_column mde_trace_columns[] = {
+    LEAD_COLUMNS,
+    {"analysis", "The analysis that must reach the target.", "Analysis", NULL, 0},
+    {"key", mde_key_text, "Key", NULL, 0},
+    {"stage", "`search` (common random numbers) or `confirm` (independent trials).", "Stage",
+     NULL, 0},
+    {"value", "The candidate value of the key.", "Value", NULL, 0},
+    ARM_COLUMNS,
+    {"reps", "Trials simulated at the candidate.", "Simulated trials", "trials", 0},
+    {"rejections", rejections_text, "Rejections (trials)", "trials", 0},
+    {"power", "`rejections / reps`.", "Power", NULL, 0},
+    {"power_lo", interval_text, "Power, lower 95 % limit", NULL, 0},
+    {"power_hi", interval_text, "Power, upper 95 % limit", NULL, 0},
+    {"target", target_text, "Target power", NULL, 0},
+};
+
 static const mscsim_column patients_columns[] = {
     {"patient", "The patient, 1-based, control first.", "Patient", NULL, 0},
     {"arm", "`control` or `msc`.", "Arm", NULL, 0},
@@ -257,6 +309,8 @@ static const struct {
     [MSCSIM_FILE_REPLICATES] = {replicates_columns, SIM_ARRAY_LEN(replicates_columns)},
     [MSCSIM_FILE_SS_ANSWER] = {answer_columns, SIM_ARRAY_LEN(answer_columns)},
     [MSCSIM_FILE_SS_TRACE] = {trace_columns, SIM_ARRAY_LEN(trace_columns)},
+    [MSCSIM_FILE_MDE_ANSWER] = {mde_answer_columns, SIM_ARRAY_LEN(mde_answer_columns)},
+    [MSCSIM_FILE_MDE_TRACE] = {mde_trace_columns, SIM_ARRAY_LEN(mde_trace_columns)},
     [MSCSIM_FILE_PATIENTS] = {patients_columns, SIM_ARRAY_LEN(patients_columns)},
     [MSCSIM_FILE_LOOKS] = {looks_columns, SIM_ARRAY_LEN(looks_columns)},
 };

@@ -46,7 +46,7 @@ run_bad unknown_section "8: [plotting]: unknown section [plotting] (known: trial
 run_bad malformed_number "3: [trial] alpha: '0.0x5' is not a number"
 run_bad allocation_zero "3: [trial] allocation: 0 is out of range [1, 100]"
 run_bad dropout_high "6: [control] dropout: 1.5 is out of range [0, 1)"
-run_bad sd_negative "6: [msc] sd: -1 is out of range [0, Inf)"
+run_bad sd_negative "6: [msc] sd: -1 is out of range [0, 1e+100]"
 run_bad reps_zero "8: [simulation] reps: 0 is out of range [1, 10000000000]"
 run_bad n_too_small "2: [trial] n: 1 is out of range [2, 10000000]"
 run_bad arm_empty "2: [trial] n: n = 2 leaves an arm empty under allocation 1:5"

@@ -4,7 +4,9 @@
 # never follow a planted name, targets that are not regular files are refused, the default
 # results/ folder is created, every command has its --help and refuses options it does not
 # take, simulate reports its analyses (and can write to stdout), and summaries name the
-# swept values and never round a power below the target up to it.
+# swept values and never round a power below the target up to it; the searches' resolved
+# configs rerun to their answers, mde answers, and the audit's failures (overflowing
+# numbers, undrawn empirical files, thread counts, allocation failures) are handled.
 # Usage: test_cli_ux.sh PATH/TO/mscsim PATH/TO/tests PATH/TO/configs
 set -u
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") tests=$(cd "$2" && pwd) configs=$(cd "$3" && pwd)
@@ -244,6 +246,95 @@ printf '[trial]\nn = 60000\n[model]\ntype = binary\n[control]\np = 0.258\n[msc]\
 out=$("$bin" check "$tmp/fisher.ini" 2>&1)
 [[ "$out" == *"n = 60000: 1.0000 (normal approximation: the exact enumeration would take at least"* ]]
 check "check names the approximation a costly exact formula falls back to" $? "$out"
+
+# ---- searches reproduce, the detectable effect, audit items ---------------------------------
+
+# The resolved config of samplesize records the target and the analysis: rerun, it gives
+# the same answer (a non-default target and the second analysis, so defaults cannot pass).
+"$bin" samplesize "$configs/example.ini" --set "analysis.tests=student, welch" --target 0.85 \
+    --analysis welch --reps 2000 --confirm-reps 2000 --quiet --out "$tmp/ss1.csv" >/dev/null 2>&1
+"$bin" samplesize "$tmp/ss1.config.ini" --quiet --out "$tmp/ss2.csv" >/dev/null 2>&1
+grep -q '^target = 0.85$' "$tmp/ss1.config.ini" && grep -q '^analysis = welch$' "$tmp/ss1.config.ini" &&
+    cmp -s "$tmp/ss1.csv" "$tmp/ss2.csv"
+check "samplesize's resolved config reruns to the same answer (target, analysis recorded)" $? \
+    "$(cat "$tmp/ss1.csv" "$tmp/ss2.csv" 2>&1)"
+
+# mde: the answer, its trace and a resolved config with the key at the answer, whose run
+# reproduces the confirmation trial for trial.
+out=$("$bin" mde "$good" --key msc.mean --set msc.mean=0.5 --set trial.n=100 --quiet \
+    --out "$tmp/mde.csv" 2>&1)
+rc=$?
+value=$(awk -F, 'NR == 2 { print $4 }' "$tmp/mde.csv" 2>/dev/null)
+reps=$(awk -F, 'NR == 2 { print $13 }' "$tmp/mde.csv" 2>/dev/null)
+rej=$(awk -F, '$4 == "confirm" && $5 == v { r = $10 } END { print r }' v="$value" "$tmp/mde_trace.csv" 2>/dev/null)
+"$bin" run "$tmp/mde.config.ini" --reps "${reps:-1}" --quiet --out "$tmp/mde_run.csv" >/dev/null 2>&1
+run_rej=$(awk -F, 'NR == 2 { print $7 }' "$tmp/mde_run.csv" 2>/dev/null)
+[ $rc -eq 0 ] && [[ "$out" == "msc.mean = $value (null 0): power "* ]] && [ -n "$rej" ] &&
+    [ "$rej" = "$run_rej" ] && grep -q '^key = msc.mean$' "$tmp/mde.config.ini"
+check "mde answers, and run on its resolved config reproduces the confirmation" $? \
+    "$rc $out value=$value reps=$reps rej=$rej run=$run_rej"
+msg=$("$bin" mde "$good" --set msc.mean=0.5 --quiet --out "$tmp/nokey.csv" 2>&1)
+[ $? -eq 2 ] && [[ "$msg" == *"--key section.key is required"* ]] && [ ! -e "$tmp/nokey.csv" ]
+check "mde without --key is a usage error" $? "$msg"
+msg=$("$bin" mde "$good" --key msc.mean --set msc.mean=0.5 --set "trial.n=40, 60" --quiet \
+    --out "$tmp/twon.csv" 2>&1)
+[ $? -eq 2 ] && [[ "$msg" == *"one n"* ]] && ! compgen -G "$tmp/twon*" >/dev/null
+check "mde with an n list: exit 2, nothing written" $? "$msg"
+"$bin" mde --help | grep -q -- '--key section.key'
+check "mde --help lists --key" $? "$("$bin" mde --help 2>&1)"
+
+# outcome_sd and sd are two forms of one parameter: both is an error at file:line:key.
+printf '[trial]\nn = 40\n[model]\ntype = normal\n[control]\nsd = 2\noutcome_sd = 3\n[analysis]\ntest = welch\n' \
+    > "$tmp/both.ini"
+msg=$("$bin" check "$tmp/both.ini" 2>&1)
+[ $? -eq 2 ] && [[ "$msg" == *"both.ini:6: [control] sd: applies only with normal, without outcome_sd"* ]]
+check "sd and outcome_sd together: an error naming the line" $? "$msg"
+
+# Numbers that overflow sums of squares are refused at validation (sd = 1e308 made every
+# trial fail while the analytic power said 0.94).
+msg=$("$bin" check "$good" --set control.sd=1e308 2>&1)
+[ $? -eq 2 ] && [[ "$msg" == *"[control] sd: 1e308 is out of range [0, 1e+100]"* ]]
+check "an sd of 1e308 is refused" $? "$msg"
+msg=$("$bin" check "$good" --set "baseline.score=normal(0, 1e200)" 2>&1)
+[ $? -eq 2 ] && [[ "$msg" == *"beyond +-1e100"* ]]
+check "a distribution parameter of 1e200 is refused" $? "$msg"
+
+# A missing empirical file fails check and run even for a variable never drawn.
+for cmd in check run; do
+    extra=()
+    [ $cmd = run ] && extra=(--quiet --out "$tmp/emp_run.csv")
+    msg=$("$bin" $cmd "$good" --set "baseline.age=empirical(no_such_pilot.csv, age)" \
+        "${extra[@]}" 2>&1)
+    [ $? -eq 2 ] && [[ "$msg" == *"[baseline] age: cannot open empirical file no_such_pilot.csv"* ]]
+    check "$cmd: a missing empirical file of an undrawn variable is an error" $? "$msg"
+done
+
+# A sweep too large through --set names --set, not the config file.
+msg=$("$bin" check "$good" --set "sweep.msc.mean=$(seq -s, 1 33)" 2>&1)
+[ $? -eq 2 ] && [[ "$msg" == "mscsim: --set: [sweep] msc.mean: at most 32 values"* ]]
+check "a too-large --set sweep names --set" $? "$msg"
+
+# The default thread count is capped at the cores, whatever OMP_NUM_THREADS asks; an
+# explicit count is honoured.
+cores=$(nproc)
+msg=$(OMP_NUM_THREADS=$((cores * 8)) "$bin" run "$good" --reps 200 --out "$tmp/thr.csv" 2>&1 >/dev/null)
+[[ "$msg" == *"on $cores threads)"* ]]
+check "the default threads are capped at the $cores cores" $? "$msg"
+msg=$("$bin" run "$good" --reps 200 --threads 3 --out "$tmp/thr3.csv" 2>&1 >/dev/null)
+[[ "$msg" == *"on 3 threads)"* ]]
+check "an explicit thread count is honoured" $? "$msg"
+
+# A workspace that cannot be allocated (64 explicit threads of 5 million patients per arm
+# under a 3 GB address-space limit) fails cleanly: a message, exit 1, no file left. Not
+# under AddressSanitizer, whose shadow memory alone exceeds such a limit.
+if ! nm "$bin" 2>/dev/null | grep -q __asan_init; then
+    mkdir "$tmp/oom"
+    msg=$( (ulimit -v 3000000; "$bin" run "$good" --set trial.n=10000000 --threads 64 --reps 1 \
+        --quiet --out "$tmp/oom/x.csv") 2>&1 >/dev/null)
+    rc=$?
+    [ $rc -eq 1 ] && [[ "$msg" == *"out of memory"* ]] && [ -z "$(ls -A "$tmp/oom")" ]
+    check "a workspace allocation failure: exit 1, no temporary left" $? "$rc $msg $(ls -A "$tmp/oom")"
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -69,7 +69,7 @@ static void test_roundtrip(void)
         {"normal(40, 15)", "normal(40, 15)"},
         {" normal( 40 ,15 ) ", "normal(40, 15)"},
         {"normal(0.1, 0.30000000000000004)", "normal(0.1, 0.30000000000000004)"},
-        {"normal(-1e-300, 1e300)", "normal(-1e-300, 1e+300)"},
+        {"normal(-1e-300, 1e100)", "normal(-1e-300, 1e+100)"},
         {"uniform(0, 49)", "uniform(0, 49)"},
         {"truncnormal(12, 5, 6, 21)", "truncnormal(12, 5, 6, 21)"},
         {"truncnormal(0, 1, -inf, inf)", "truncnormal(0, 1, -inf, inf)"},
@@ -147,6 +147,9 @@ static void test_errors(void)
     } cases[] = {
         {"", MSCSIM_ESYNTAX, "is not a distribution: expected none, normal(mean, sd)"},
         {"42", MSCSIM_ESYNTAX, "is not a distribution"},
+        /* Parameters whose squares overflow sums over 10^7 patients (bounds may be larger). */
+        {"normal(0, 1e300)", MSCSIM_ERANGE, "normal: sd 1e300 is beyond +-1e100"},
+        {"uniform(-1e101, 0)", MSCSIM_ERANGE, "uniform: lo -1e101 is beyond +-1e100"},
         {"gamma(2, 3)", MSCSIM_ESYNTAX, "unknown distribution 'gamma': expected none, normal"},
         {"Normal(1, 2)", MSCSIM_ESYNTAX, "unknown distribution 'Normal'"},
         {"normal", MSCSIM_ESYNTAX, "normal needs arguments: normal(mean, sd)"},

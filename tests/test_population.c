@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "mathlib.h"
@@ -734,6 +735,62 @@ static void test_empirical(void)
 
 /* ---- reproducibility and threads ------------------------------------------------------- */
 
+/* A run reads each empirical file once (mscsim_empirical_set_load): a file replaced, or
+ * removed, between two grid points' populations cannot change the data drawn. */
+static void test_empirical_once(void)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/tmp/mscsim_test_pilot_%ld.csv", (long)getpid());
+    write_file(path, "x,y\n1,10\n2,20\n3,30\n");
+    mscsim_config cfg = base_config();
+    char spec[256];
+    snprintf(spec, sizeof spec, "empirical(%s, x)", path);
+    set_spec(&cfg.baseline, spec);
+    snprintf(spec, sizeof spec, "empirical(%s, y)", path); /* not drawn: checked, not read again */
+    set_spec(&cfg.age, spec);
+    mscsim_empirical_set *set = NULL;
+    mscsim_error err;
+    CHECK(mscsim_empirical_set_load(&cfg, &set, &err) == MSCSIM_OK, "the run's set loads");
+    INT_EQ(mscsim_empirical_set_reads(set), 1, "one file, read once for both columns");
+    cfg.empirical = set;
+    enum { N = 200 };
+    double first[N], again[N];
+    mscsim_rng rng;
+    mscsim_population *pop = new_ok(&cfg, MSCSIM_NEED_BASELINE, "population from the set");
+    mscsim_covariates c = covariates(MSCSIM_NEED_BASELINE);
+    mscsim_rng_seed(&rng, 11u, 0u);
+    mscsim_population_draw(pop, &rng, N, &c);
+    memcpy(first, c.baseline, sizeof first);
+    mscsim_population_free(pop);
+    int in_old = 1;
+    for (int i = 0; i < N; i++)
+        in_old &= first[i] >= 1 && first[i] <= 3;
+    CHECK(in_old, "draws come from the file as it was");
+
+    write_file(path, "x,y\n7,70\n8,80\n9,90\n"); /* Replaced mid-run. */
+    pop = new_ok(&cfg, MSCSIM_NEED_BASELINE, "the next grid point's population");
+    mscsim_rng_seed(&rng, 11u, 0u);
+    mscsim_population_draw(pop, &rng, N, &c);
+    memcpy(again, c.baseline, sizeof again);
+    mscsim_population_free(pop);
+    CHECK(memcmp(first, again, sizeof first) == 0,
+          "a file replaced mid-run changes nothing: the set's data is drawn");
+    INT_EQ(mscsim_empirical_set_reads(set), 1, "the file was not read again");
+
+    mscsim_config alone = cfg;
+    alone.empirical = NULL; /* Without the set, the new file is read: the test can fail. */
+    pop = new_ok(&alone, MSCSIM_NEED_BASELINE, "population reading the file itself");
+    mscsim_rng_seed(&rng, 11u, 0u);
+    mscsim_population_draw(pop, &rng, N, &c);
+    CHECK(c.baseline[0] >= 7, "without the set the replaced file is read (%g)", c.baseline[0]);
+    mscsim_population_free(pop);
+
+    remove(path);
+    pop = new_ok(&cfg, MSCSIM_NEED_BASELINE, "the set serves a file removed mid-run");
+    mscsim_population_free(pop);
+    mscsim_empirical_set_free(set);
+}
+
 static void test_reproducible(void)
 {
     unsigned all = MSCSIM_NEED_NIHSS | MSCSIM_NEED_AGE | MSCSIM_NEED_ONSET | MSCSIM_NEED_BASELINE;
@@ -801,6 +858,7 @@ int main(void)
     test_eligibility();
     test_copula();
     test_empirical();
+    test_empirical_once();
     test_reproducible();
     for (int i = 0; i < 4; i++)
         free(buf[i]);

@@ -208,6 +208,15 @@ typedef struct mscsim_config {
     int threads;                            /**< [simulation] threads (0 = all cores). */
     int common_random_numbers;              /**< [simulation] common_random_numbers (1 = yes). */
 
+    double search_target;                   /**< [search] target (samplesize, mde). */
+    char search_analysis[MSCSIM_NAME_LEN];  /**< [search] analysis ("" = the first). */
+    char search_key[MSCSIM_NAME_LEN];       /**< [search] key (mde; "" = none). */
+    long search_confirm_reps;               /**< [search] confirm_reps (0 = automatic). */
+
+    /** Empirical files read once for the whole run (mscsim_empirical_set_load), borrowed
+     *  by every copy of the config; NULL: each population reads its files itself. Not a key. */
+    const struct mscsim_empirical_set *empirical;
+
     /** Values of the keys models declare ([model] rho, [msc] mean, ...): one element per
      *  model-owned key row, in the global key order (sim/config/config_impl.h). Models
      *  read them through their private accessor; callers use mscsim_config_format. */

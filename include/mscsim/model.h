@@ -75,10 +75,23 @@ typedef struct {
      */
     int (*analytic)(const void *params, const mscsim_config *cfg,
                     mscsim_analytic_outcome *outcome, char *why, size_t why_len);
+    /**
+     * What the model derived from cfg's keys beyond their values (e.g. the normal model's
+     * change SD from an outcome SD), one line into buf (len bytes), empty when nothing;
+     * NULL when it never derives anything.
+     */
+    void (*describe)(const void *params, const mscsim_config *cfg, char *buf, size_t len);
 } mscsim_model_type;
 
 /** The model called name, or NULL. */
 const mscsim_model_type *mscsim_model_find(const char *name);
+
+/**
+ * What cfg's model derived from its keys (its describe hook), one line into buf (len
+ * bytes; empty when nothing). Prepares the model: returns its status and err on failure.
+ * Thread-safe.
+ */
+int mscsim_model_describe(const mscsim_config *cfg, char *buf, size_t len, mscsim_error *err);
 
 /** All models, NULL-terminated. */
 const mscsim_model_type *const *mscsim_model_list(void);

@@ -38,6 +38,9 @@ typedef struct {
 /** Prepared population: parsed specs, empirical data, copula and eligibility. Opaque. */
 typedef struct mscsim_population mscsim_population;
 
+/** A run's empirical files, read once (mscsim_empirical_set_load). Opaque. */
+typedef struct mscsim_empirical_set mscsim_empirical_set;
+
 /**
  * Prepares cfg's population. Draws the variables in `needs` plus every variable that has
  * an eligibility window (a window on an undrawn variable it needs is an error naming the
@@ -48,6 +51,25 @@ typedef struct mscsim_population mscsim_population;
  */
 int mscsim_population_new(const mscsim_config *cfg, unsigned needs, mscsim_population **out,
                           mscsim_error *err);
+
+/**
+ * Every empirical file a run names, read once: the files of cfg's [baseline] specs and of
+ * every grid point of its [sweep], each with the union of the columns they use. Put it in
+ * cfg->empirical (borrowed: every copy of cfg, such as each grid point, shares it) and
+ * mscsim_population_new takes its data from there instead of reading the file again, so
+ * a file replaced while the run goes on cannot mix data into its results. Errors name the
+ * [baseline] key of the file (missing file or column, a malformed cell). On success the
+ * caller owns *out (mscsim_empirical_set_free, after every design that uses it); a set
+ * of a config without empirical specs holds nothing. Thread-safe to read once built.
+ */
+int mscsim_empirical_set_load(const mscsim_config *cfg, mscsim_empirical_set **out,
+                              mscsim_error *err);
+
+/** Frees set; NULL is a no-op. */
+void mscsim_empirical_set_free(mscsim_empirical_set *set);
+
+/** How many files set read (each at most once), for tests; 0 for NULL. */
+long mscsim_empirical_set_reads(const mscsim_empirical_set *set);
 
 /** Frees pop; NULL is a no-op. */
 void mscsim_population_free(mscsim_population *pop);

@@ -65,6 +65,14 @@ typedef struct {
  */
 long mscsim_ss_confirm_reps(double target, double gain, long min_reps);
 
+/**
+ * MSCSIM_OK when target is in (0, 1) and a confirmation of at most
+ * MSCSIM_SS_MAX_CONFIRM_REPS trials can tell it apart (about 20 of them fail to reject at
+ * the target: a power estimated at exactly 1 from a handful of trials resolves no
+ * target); else MSCSIM_ERANGE with err saying the largest target that can be resolved.
+ */
+int mscsim_ss_check_target(double target, mscsim_error *err);
+
 /** Runs the search for cfg (its n list is ignored). */
 int mscsim_samplesize(const mscsim_config *cfg, const mscsim_ss_options *opt,
                       mscsim_ss_result *out, mscsim_error *err);

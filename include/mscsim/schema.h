@@ -30,6 +30,8 @@ typedef enum {
     MSCSIM_FILE_REPLICATES,  /**< `run --replicates`: one row per trial and analysis. */
     MSCSIM_FILE_SS_ANSWER,   /**< `samplesize`: one answer per scenario. */
     MSCSIM_FILE_SS_TRACE,    /**< `samplesize --trace`: one row per candidate simulated. */
+    MSCSIM_FILE_MDE_ANSWER,  /**< `mde`: one answer per scenario. */
+    MSCSIM_FILE_MDE_TRACE,   /**< `mde --trace`: one row per candidate value simulated. */
     MSCSIM_FILE_PATIENTS,    /**< `simulate`: one row per patient and visit. */
     MSCSIM_FILE_LOOKS,       /**< `run` with [interim]: one row per (scenario, n, analysis, look). */
     MSCSIM_FILE_KIND_COUNT   /**< Number of kinds; not a kind. */

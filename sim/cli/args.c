@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "mscsim/population.h"
 
 void cli_print_error(const mscsim_error *err)
 {
@@ -122,6 +123,7 @@ static int parse_option(cli_args *args, const char *a, const char *value)
                  {"--looks", &args->looks_path},
                  {"--trace", &args->trace_path},
                  {"--analysis", &args->analysis_name},
+                 {"--key", &args->key_name},
                  {"--scenario", &args->scenario_name}};
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
         if (strcmp(a, paths[i].option) == 0) {
@@ -208,7 +210,8 @@ int cli_parse_args(int argc, char **argv, cli_args *args)
  * results, so say where they go. */
 static void warn_foreign_name(const cli_args *args, const mscsim_config *cfg)
 {
-    if ((args->command_id != CLI_RUN && args->command_id != CLI_SAMPLESIZE) || args->out_path ||
+    if ((args->command_id != CLI_RUN && args->command_id != CLI_SAMPLESIZE &&
+         args->command_id != CLI_MDE) || args->out_path ||
         !mscsim_config_is_set(cfg, "trial", "name"))
         return;
     const char *base = strrchr(args->config_path, '/');
@@ -221,7 +224,9 @@ static void warn_foreign_name(const cli_args *args, const mscsim_config *cfg)
             "go to results/%s%s.csv (a copied preset overwrites the preset's results; give "
             "--out or another name)\n",
             args->config_path, cfg->name, (int)len, base, cfg->name,
-            args->command_id == CLI_SAMPLESIZE ? "_samplesize" : "");
+            args->command_id == CLI_SAMPLESIZE ? "_samplesize"
+            : args->command_id == CLI_MDE      ? "_mde"
+                                               : "");
 }
 
 int cli_load_design(const cli_args *args, mscsim_config *cfg)
@@ -238,4 +243,22 @@ int cli_load_design(const cli_args *args, mscsim_config *cfg)
     }
     warn_foreign_name(args, cfg);
     return 0;
+}
+
+int cli_run_design(const cli_args *args, int (*body)(const cli_args *args, mscsim_config *cfg))
+{
+    mscsim_config cfg;
+    int status = cli_load_design(args, &cfg);
+    if (status)
+        return status;
+    mscsim_empirical_set *set;
+    mscsim_error err;
+    if (mscsim_empirical_set_load(&cfg, &set, &err)) {
+        cli_print_error(&err);
+        return err.code == MSCSIM_ENOMEM ? CLI_EXIT_RUN_FAILED : CLI_EXIT_BAD_INPUT;
+    }
+    cfg.empirical = set;
+    status = body(args, &cfg);
+    mscsim_empirical_set_free(set);
+    return status;
 }

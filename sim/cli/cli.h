@@ -23,6 +23,7 @@ enum { CLI_EXIT_BAD_INPUT = 2, CLI_EXIT_RUN_FAILED = 1 };
 enum {
     CLI_RUN,
     CLI_SAMPLESIZE,
+    CLI_MDE,
     CLI_PLOT,
     CLI_CHECK,
     CLI_SIMULATE,
@@ -43,6 +44,7 @@ typedef struct {
     const char *looks_path;  /* run --looks */
     const char *trace_path;
     const char *analysis_name;
+    const char *key_name;      /* mde --key */
     const char *scenario_name; /* plot --scenario */
     double target;
     int target_set;
@@ -101,6 +103,11 @@ void cli_print_error(const mscsim_error *err);
 /* Loads CONFIG, applies the overrides in order and validates; prints the error and returns
  * CLI_EXIT_BAD_INPUT on failure. */
 int cli_load_design(const cli_args *args, mscsim_config *cfg);
+
+/* Loads the design as cli_load_design, reads its empirical files once for the whole run
+ * (cfg->empirical, shared by every grid point and candidate), runs body on it and frees
+ * them; returns body's exit status, or the loading's. */
+int cli_run_design(const cli_args *args, int (*body)(const cli_args *args, mscsim_config *cfg));
 
 /* ---- progress.c: the bar on stderr and the clock ---------------------------------------- */
 
@@ -225,6 +232,45 @@ int cli_write_header(mscsim_csv_writer *w, mscsim_file_kind kind, const mscsim_c
 
 int cli_cmd_run(const cli_args *args);
 int cli_cmd_samplesize(const cli_args *args);
+
+/* search.c: what both searches (samplesize, mde) share. */
+/* The analysis that must reach the target: --analysis, else [search] analysis, else the
+ * first; 0, or the exit status after saying it is not one of cfg's analyses. */
+int cli_find_analysis(const cli_args *args, const mscsim_config *cfg, int command, int *analysis);
+/* The target: --target, else [search] target. */
+double cli_search_target(const cli_args *args, const mscsim_config *cfg);
+/* Records in cfg's [search] what the search used (target, analysis, confirmation trials
+ * when given, and mde's key, NULL for samplesize), so its resolved config reruns to the same answer. */
+int cli_record_search(mscsim_config *cfg, const cli_args *args, const char *key,
+                      const char *analysis, mscsim_error *err);
+/* power into buf with 4 decimals, or more when needed so that the printed value lies on
+ * the same side of the target as the power (0.79997 is "0.79997", not "0.8000"). */
+const char *cli_format_power(char *buf, size_t len, double power, double target);
+
+/* A search run: its files, the bar of the candidate being simulated, its totals. */
+typedef struct {
+    cli_outputs out;
+    cli_progress bar;
+    long candidate_start; /* Trials done before the candidate on the bar. */
+    const char *names[MSCSIM_MAX_ANALYSES];
+    int analysis; /* Which of names must reach the target. */
+    double target;
+    double start; /* cli_now() at the start. */
+    long trials;  /* Simulated in all. */
+} cli_search;
+
+/* Chooses the analysis and target, opens the answer (results/<name><suffix>.csv or --out)
+ * and trace files with the headers of kinds answer and trace, starts the bar. 0, or the
+ * exit status after the message. */
+int cli_search_begin(cli_search *s, const cli_args *args, const mscsim_config *cfg, int command,
+                     const char *suffix, mscsim_file_kind answer, mscsim_file_kind trace);
+/* The progress callback's work: trials in all, in the running candidate of reps. */
+void cli_search_progress(cli_search *s, long trials, long in_candidate, long reps);
+/* Ends the run whose status is status: records the search in resolved (key: mde's, or
+ * NULL) and commits, or removes every temporary and prints err. The exit status. */
+int cli_search_end(cli_search *s, const cli_args *args, mscsim_config *resolved, const char *key,
+                   int status, mscsim_error *err);
+int cli_cmd_mde(const cli_args *args);
 int cli_cmd_plot(const cli_args *args);
 int cli_cmd_check(const cli_args *args);
 int cli_cmd_simulate(const cli_args *args);

@@ -6,6 +6,7 @@
 #include "mscsim/analytic.h"
 #include "mscsim/engine.h"
 #include "mscsim/interim.h"
+#include "mscsim/model.h"
 
 /* The boundaries of a design with looks, and each n's calendar of looks. */
 static int print_looks(const mscsim_config *cfg, mscsim_error *err)
@@ -103,6 +104,9 @@ int cli_cmd_check(const cli_args *args)
             printf("\n# Analytic power for %s: none (%s)", s[k].analysis, why);
         }
     }
+    char derived[512];
+    if (mscsim_model_describe(&cfg, derived, sizeof derived, &err) == MSCSIM_OK && derived[0])
+        printf("\n# Model: %s", derived);
     if (cfg.sweep_count)
         printf("\n# Sweep: %zu grid points, each crossed with the n list", mscsim_sweep_points(&cfg));
     printf("\n# Config is valid.\n");

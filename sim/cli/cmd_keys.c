@@ -20,6 +20,8 @@ static const char *const column_titles[MSCSIM_FILE_KIND_COUNT] = {
     [MSCSIM_FILE_REPLICATES] = "### Replicates (`run --replicates`)",
     [MSCSIM_FILE_SS_ANSWER] = "### Sample-size answer (`samplesize`)",
     [MSCSIM_FILE_SS_TRACE] = "### Sample-size trace (`samplesize --trace`)",
+    [MSCSIM_FILE_MDE_ANSWER] = "### Detectable effect answer (`mde`)",
+    [MSCSIM_FILE_MDE_TRACE] = "### Detectable effect trace (`mde --trace`)",
     [MSCSIM_FILE_PATIENTS] = "### Patients (`simulate`)",
     [MSCSIM_FILE_LOOKS] = "### Looks (`run` with `[interim]`)",
 };

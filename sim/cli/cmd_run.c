@@ -165,12 +165,11 @@ static int run_point(const mscsim_config *cfg, size_t g, cli_outputs *out, cli_p
     return status;
 }
 
-int cli_cmd_run(const cli_args *args)
+/* The command on the loaded design (cli_run_design). */
+static int run_design(const cli_args *args, mscsim_config *design)
 {
-    mscsim_config cfg;
-    int status = cli_load_design(args, &cfg);
-    if (status)
-        return status;
+    mscsim_config cfg = *design;
+    int status;
     if (args->looks_path && !cfg.look_count)
         return cli_usage_error("%s: the design has no [interim] looks", "--looks");
     cli_outputs out;
@@ -218,4 +217,9 @@ int cli_cmd_run(const cli_args *args)
                 totals.trials, elapsed,
                 elapsed > 0 ? (double)totals.trials / elapsed : 0.0, totals.threads);
     return 0;
+}
+
+int cli_cmd_run(const cli_args *args)
+{
+    return cli_run_design(args, run_design);
 }

@@ -9,25 +9,9 @@
 #include "mscsim/engine.h"
 #include "mscsim/samplesize.h"
 
-typedef struct {
-    cli_progress bar;
-    long candidate_start; /* Trials done before the candidate on the bar. */
-    cli_outputs *out;     /* Removed when a signal stops the search. */
-} ss_progress;
-
-/* The bar of the candidate being simulated: its share done, the rate, its time left. */
 static void ss_on_progress(void *user, long trials, long in_candidate, const mscsim_ss_eval *running)
 {
-    ss_progress *p = user;
-    /* The search cannot be stopped from here, so a signal ends the process between its
-     * engine steps, after removing the temporaries. */
-    cli_stop_if_interrupted(p->out);
-    if (trials - in_candidate != p->candidate_start) {
-        p->candidate_start = trials - in_candidate;
-        p->bar.start = cli_now() - 1e-9;
-        p->bar.total = (double)running->reps;
-    }
-    cli_progress_update(&p->bar, (double)in_candidate);
+    cli_search_progress(user, trials, in_candidate, running->reps);
 }
 
 /* What one grid point's search needs besides its design. */
@@ -115,20 +99,6 @@ static int write_trace(mscsim_csv_writer *w, const ss_context *c, const mscsim_s
     return status;
 }
 
-/* power into buf with 4 decimals, or more when needed so that the printed value lies on
- * the same side of the target as the power: a power below it never prints as the target
- * or above (0.79997 is "0.79997", not "0.8000"). */
-static const char *format_power(char *buf, size_t len, double power, double target)
-{
-    for (int digits = 4; digits <= 12; digits++) {
-        snprintf(buf, len, "%.*f", digits, power);
-        double shown;
-        if (mscsim_read_double(buf, &shown) || (shown < target) == (power < target))
-            break;
-    }
-    return buf;
-}
-
 /* The answer on stdout: n, its power, the size below, the formula's answer, the cost. */
 static void print_answer(const ss_context *c, const mscsim_config *point, size_t points,
                          const mscsim_ss_result *res, long analytic_n, long start_n,
@@ -142,11 +112,11 @@ static void print_answer(const ss_context *c, const mscsim_config *point, size_t
     char power[32], target[32];
     printf("n = %ld (%ld control + %ld msc): power %s [%.4f, %.4f] for %s, target %s\n",
            res->n_total, res->n_control, res->n_msc,
-           format_power(power, sizeof power, res->at.power, c->target), res->at.power_lo,
+           cli_format_power(power, sizeof power, res->at.power, c->target), res->at.power_lo,
            res->at.power_hi, c->analysis, mscsim_format_double(target, sizeof target, c->target));
     if (res->below.reps > 0)
         printf("  n = %ld: power %s [%.4f, %.4f]\n", res->below.n_total,
-               format_power(power, sizeof power, res->below.power, c->target),
+               cli_format_power(power, sizeof power, res->below.power, c->target),
                res->below.power_lo, res->below.power_hi);
     if (analytic_n)
         printf("  the formula's answer: n = %ld (analytic power %.4f there)\n", analytic_n,
@@ -166,7 +136,7 @@ static void print_answer(const ss_context *c, const mscsim_config *point, size_t
 
 /* Searches grid point c->point, writes its answer and trace rows and prints the answer. */
 static int search_point(const cli_args *args, const ss_context *c, int analysis,
-                        cli_outputs *out, ss_progress *prog, long *trials, mscsim_error *err)
+                        cli_search *search, mscsim_error *err)
 {
     mscsim_config point;
     int status = mscsim_sweep_point(c->base, c->point, &point, err);
@@ -177,25 +147,26 @@ static int search_point(const cli_args *args, const ss_context *c, int analysis,
                                                &analytic_n, &no_formula))
         analytic_n = 0;
     mscsim_ss_options opt = {.target = c->target, .analysis = analysis, .start_n = analytic_n,
-                             .confirm_reps = args->confirm_reps,
-                             .on_progress = ss_on_progress, .user = prog};
+                             .confirm_reps = args->confirm_reps ? args->confirm_reps
+                                                                : point.search_confirm_reps,
+                             .on_progress = ss_on_progress, .user = search};
     mscsim_ss_result res;
     if (!status)
         status = mscsim_samplesize(&point, &opt, &res, err);
     if (status)
         return status;
-    *trials += res.trials;
+    search->trials += res.trials;
     double en_h0 = NAN, type_i = NAN;
     if (point.look_count) {
-        status = null_run(&point, &res, analysis, out, &en_h0, &type_i, err);
-        *trials += res.confirm_reps;
+        status = null_run(&point, &res, analysis, &search->out, &en_h0, &type_i, err);
+        search->trials += res.confirm_reps;
     }
     long start_n = analytic_n ? analytic_n : point.n[0];
     if (!status)
-        status = write_answer(out->csv, c, &point, &res, analytic_n, start_n, en_h0, err);
+        status = write_answer(search->out.csv, c, &point, &res, analytic_n, start_n, en_h0, err);
     if (!status)
-        status = write_trace(out->side, c, &res, err);
-    cli_progress_end(&prog->bar);
+        status = write_trace(search->out.side, c, &res, err);
+    cli_progress_end(&search->bar);
     print_answer(c, &point, mscsim_sweep_points(c->base), &res, analytic_n, start_n, analysis);
     if (point.look_count)
         printf("  with looks: n = %ld is the maximum; expected n %.1f under H1 and %.1f under H0 "
@@ -204,54 +175,26 @@ static int search_point(const cli_args *args, const ss_context *c, int analysis,
     return status;
 }
 
-int cli_cmd_samplesize(const cli_args *args)
+/* The command on the loaded design (cli_run_design). */
+static int samplesize_design(const cli_args *args, mscsim_config *design)
 {
-    mscsim_config cfg;
-    int status = cli_load_design(args, &cfg);
-    if (status)
-        return status;
-    const char *names[MSCSIM_MAX_ANALYSES];
-    int analyses = mscsim_config_analyses(&cfg, names), analysis = 0;
-    if (args->analysis_name) {
-        for (analysis = 0; analysis < analyses; analysis++)
-            if (strcmp(names[analysis], args->analysis_name) == 0)
-                break;
-        if (analysis == analyses)
-            return cli_command_error(CLI_SAMPLESIZE,
-                                     "--analysis '%s' is not one of the config's analyses",
-                                     args->analysis_name);
-    }
-    cli_outputs out;
-    status = cli_outputs_open(&out, args->out_path, "_samplesize", args->trace_path, "--trace",
-                              "_trace.csv", &cfg);
+    mscsim_config cfg = *design;
+    cli_search search;
+    int status = cli_search_begin(&search, args, &cfg, CLI_SAMPLESIZE, "_samplesize",
+                                  MSCSIM_FILE_SS_ANSWER, MSCSIM_FILE_SS_TRACE);
     if (status)
         return status;
     mscsim_error err;
-    status = cli_write_header(out.csv, MSCSIM_FILE_SS_ANSWER, &cfg, &err);
-    if (!status)
-        status = cli_write_header(out.side, MSCSIM_FILE_SS_TRACE, &cfg, &err);
-
-    ss_progress prog = {.candidate_start = -1, .out = &out};
-    cli_progress_start(&prog.bar, args->quiet, 1);
-    double start = cli_now();
     size_t points = mscsim_sweep_points(&cfg);
-    long trials = 0;
     for (size_t g = 0; !status && g < points; g++) {
-        cli_stop_if_interrupted(&out);
-        ss_context c = {&cfg, g, names[analysis], args->target};
-        status = search_point(args, &c, analysis, &out, &prog, &trials, &err);
+        cli_stop_if_interrupted(&search.out);
+        ss_context c = {&cfg, g, search.names[search.analysis], search.target};
+        status = search_point(args, &c, search.analysis, &search, &err);
     }
-    cli_progress_end(&prog.bar);
-    cli_stop_if_interrupted(&out);
-    if (!status)
-        status = cli_outputs_commit(&out, &cfg, &err);
-    if (status) {
-        cli_outputs_abort(&out);
-        cli_print_error(&err);
-        return err.code == MSCSIM_ERANGE ? CLI_EXIT_BAD_INPUT : CLI_EXIT_RUN_FAILED;
-    }
-    printf("wrote %s, %s and %s\n", out.csv_path, out.side_path, out.ini_path);
-    if (!args->quiet)
-        fprintf(stderr, "mscsim: %ld trials in %.3f s\n", trials, cli_now() - start);
-    return 0;
+    return cli_search_end(&search, args, &cfg, NULL, status, &err);
+}
+
+int cli_cmd_samplesize(const cli_args *args)
+{
+    return cli_run_design(args, samplesize_design);
 }

@@ -7,7 +7,8 @@
 #include "cli.h"
 
 #define BIT(c) (1u << (c))
-#define CONFIG_RUNS (BIT(CLI_RUN) | BIT(CLI_SAMPLESIZE))
+#define CONFIG_RUNS (BIT(CLI_RUN) | BIT(CLI_SAMPLESIZE) | BIT(CLI_MDE))
+#define SEARCHES (BIT(CLI_SAMPLESIZE) | BIT(CLI_MDE))
 
 const cli_command cli_commands[CLI_COMMAND_COUNT] = {
     [CLI_RUN] = {"run", "CONFIG [options]",
@@ -18,6 +19,11 @@ const cli_command cli_commands[CLI_COMMAND_COUNT] = {
                         "The smallest total n (whole allocation blocks) whose power reaches\n"
                         "--target: a nested-trial search, then an independent confirmation at n\n"
                         "and one block below; writes the answer, the trace and the resolved config."},
+    [CLI_MDE] = {"mde", "CONFIG --key section.key [options]",
+                 "The value of --key nearest the null (the control's value, else no effect)\n"
+                 "whose power reaches --target at the config's one n: a search on common\n"
+                 "random numbers, then an independent confirmation at the answer and one\n"
+                 "step nearer the null; writes the answer, the trace and the resolved config."},
     [CLI_PLOT] = {"plot", "CSV [options]",
                   "Draws a results, sample-size trace, replicates, looks or simulate CSV with\n"
                   "gnuplot, as PNG or SVG by --out's extension (default: the CSV's path with .png)."},
@@ -51,18 +57,23 @@ static const cli_option options[] = {
     {"--out", "FILE", BIT(CLI_SAMPLESIZE),
      "answer CSV (default results/<name>_samplesize.csv); the resolved config\n"
      "goes beside it, as for run"},
+    {"--out", "FILE", BIT(CLI_MDE),
+     "answer CSV (default results/<name>_mde.csv); the resolved config,\n"
+     "with the key at the answer, goes beside it"},
     {"--out", "FILE", BIT(CLI_PLOT), "the figure, .png or .svg (default: the CSV's path, .png)"},
     {"--out", "FILE|-", BIT(CLI_SIMULATE),
      "the patient CSV; - writes it to stdout (the summary then goes to stderr)"},
     {"--replicates", "FILE", BIT(CLI_RUN), "also one row per simulated trial and analysis"},
     {"--looks", "FILE", BIT(CLI_RUN),
      "with [interim]: the looks file (default: the results path with _looks.csv)"},
-    {"--target", "P", BIT(CLI_SAMPLESIZE) | BIT(CLI_PLOT), "target power in (0, 1) (default 0.8)"},
-    {"--analysis", "NAME", BIT(CLI_SAMPLESIZE) | BIT(CLI_PLOT),
+    {"--key", "section.key", BIT(CLI_MDE),
+     "the numeric key to search (msc.mean, msc.p, msc.odds_ratio, ...)"},
+    {"--target", "P", SEARCHES | BIT(CLI_PLOT), "target power in (0, 1) (default 0.8)"},
+    {"--analysis", "NAME", SEARCHES | BIT(CLI_PLOT),
      "the analysis to use (default the config's first)"},
-    {"--trace", "FILE", BIT(CLI_SAMPLESIZE),
+    {"--trace", "FILE", SEARCHES,
      "the search trace CSV (default: the answer's path with _trace before .csv)"},
-    {"--confirm-reps", "N", BIT(CLI_SAMPLESIZE),
+    {"--confirm-reps", "N", SEARCHES,
      "trials per confirmation (default: automatic)"},
     {"--quiet", NULL, CONFIG_RUNS | BIT(CLI_SIMULATE),
      "no progress bar and no timing line on stderr"},

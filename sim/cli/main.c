@@ -54,6 +54,9 @@ int main(int argc, char **argv)
     case CLI_SAMPLESIZE:
         cli_signals_install();
         return cli_cmd_samplesize(&args);
+    case CLI_MDE:
+        cli_signals_install();
+        return cli_cmd_mde(&args);
     case CLI_SIMULATE:
         cli_signals_install();
         return cli_cmd_simulate(&args);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "mscsim/config.h"
+#include "mscsim/samplesize.h"
 
 static const char *const endpoint_names[] = {"change", "final", "ratio", "responder", "auto",
                                              "utility", NULL};
@@ -49,6 +50,25 @@ static const char *const delta_arms_names[] = {"msc", "both", NULL};
 static int multiple_imputation(const mscsim_config *cfg)
 {
     return cfg->missing == MSCSIM_MISSING_MI;
+}
+
+/* A [search] key is written to the resolved config only once set: samplesize and mde set
+ * the ones they used, so their resolved config reruns to the same answer. */
+static int search_target_set(const mscsim_config *cfg)
+{
+    return mscsim_config_is_set(cfg, "search", "target");
+}
+static int search_analysis_set(const mscsim_config *cfg)
+{
+    return mscsim_config_is_set(cfg, "search", "analysis");
+}
+static int search_key_set(const mscsim_config *cfg)
+{
+    return mscsim_config_is_set(cfg, "search", "key");
+}
+static int search_confirm_reps_set(const mscsim_config *cfg)
+{
+    return mscsim_config_is_set(cfg, "search", "confirm_reps");
 }
 
 static int utility_endpoint(const mscsim_config *cfg)
@@ -294,6 +314,24 @@ const sim_key sim_generic_keys[] = {
      "yes", yes_no_names, SIM_FOR_ALL,
      "yes: every grid point of a [sweep] simulates the same trials (its rows differ only by "
      "the swept values, and equal separate runs); no: each grid point has its own streams."},
+    {"search", "target", SIM_KEY_DOUBLE, OFF(search_target), 0, 0, 0, 1,
+     SIM_KEY_MIN_EXCLUSIVE | SIM_KEY_MAX_EXCLUSIVE, "0.8", NULL, SIM_FOR_ALL,
+     "Power samplesize and mde must reach (--target overrides it); their resolved config "
+     "records the one used.",
+     .applies = search_target_set, .applies_text = "all (samplesize, mde)"},
+    {"search", "analysis", SIM_KEY_ANALYSIS, OFF(search_analysis), 0, 0, 0, 0, 0, NULL, NULL,
+     SIM_FOR_ALL,
+     "Which of the config's analyses must reach the target (default the first; --analysis "
+     "overrides it).",
+     .applies = search_analysis_set, .applies_text = "all (samplesize, mde)"},
+    {"search", "key", SIM_KEY_STRING, OFF(search_key), 0, 0, 0, 0, 0, NULL, NULL, SIM_FOR_ALL,
+     "The numeric key mde searches, as section.key (--key overrides it).",
+     .applies = search_key_set, .applies_text = "all (mde)"},
+    {"search", "confirm_reps", SIM_KEY_LONG, OFF(search_confirm_reps), 0, 0, 0,
+     MSCSIM_SS_MAX_CONFIRM_REPS, 0, "0", NULL, SIM_FOR_ALL,
+     "Trials per confirmation of samplesize and mde; 0 = automatic (--confirm-reps overrides "
+     "it).",
+     .applies = search_confirm_reps_set, .applies_text = "all (samplesize, mde)"},
 };
 
 const size_t sim_generic_key_count = sizeof sim_generic_keys / sizeof sim_generic_keys[0];
