@@ -383,6 +383,17 @@ static void test_scripts(void)
     CHECK(strstr(text, " 0.0356 0.1902") != NULL, "looks: the first look's stopping shares");
     CHECK(strstr(text, "using 1:4 with linespoints") != NULL, "looks: the estimate-scale bound");
 
+    /* tipping.csv: `mscsim run` of a sweep over analysis.mnar_delta = -20..0 (MI, ancova);
+     * at n = 240 power is 0.6750 at -15 and 0.8225 at -10: 0.8 is crossed at
+     * -15 + 5 (0.8 - 0.675) / (0.8225 - 0.675) = -10.7627; n = 120 never reaches 0.8. */
+    capture_script("tipping", NULL, text, sizeof text);
+    const char *tip = strstr(text, "'tipping point -10.8'");
+    CHECK(strstr(text, "set arrow from first -10.7627") != NULL && tip &&
+              !strstr(tip + 2, "tipping point"),
+          "tipping point: the delta where power at n = 240 falls below 0.8, marked once");
+    capture_script("sweep_one", NULL, text, sizeof text);
+    CHECK(strstr(text, "tipping point") == NULL, "another swept key: no tipping point");
+
     capture_script("patients", NULL, text, sizeof text);
     CHECK(strstr(text, "set xtics (7, 30, 90)") != NULL, "patients: ticks on the visits");
     CHECK(strstr(text, "with lines lw 1 lc rgb '#a04477aa'") != NULL,
