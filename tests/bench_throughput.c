@@ -15,6 +15,9 @@
  *   traj-onset0 the same randomized at onset, where every course fits       target 2x
  *   ordinal     mRS by alias table: 2 uniforms (category, dropout), Welch
  *   ordinal-po+wx  the same analysed by proportional odds and Wilcoxon (issue: shift analyses)
+ *   ordinal-utility  the ordinal design on the utility-weighted mRS, Welch
+ *   ordinal-sliding  the ordinal design as a sliding dichotomy (NIHSS fixed at 12, so the
+ *                  population adds no draws to the bare count), chi-square
  *   traj-mar-mi    trajectory randomized at onset, 20 % MAR dropout on the previous visit,
  *                  multiple imputation with m = 20 (the bare count has no imputation draws)
  *   normal-3look, traj0-3look  normal and traj-onset0 with 3 looks ([interim] looks = 1/3,
@@ -83,6 +86,22 @@ static const bench_design designs[] = {
      "0.167167167167167, 0.382382382382382, 0.196196196196196, 0.029029029029029\n"
      "dropout = 0.1\n[msc]\nodds_ratio = 1.67\ndropout = 0.1\n"
      "[analysis]\ntests = po, wilcoxon\n[simulation]\nseed = 12345\n",
+     2, 0, 1, 0},
+    {"ordinal-utility",
+     "[trial]\nn = 100\n[model]\ntype = ordinal\n"
+     "[control]\nprobs = 0.029029029029029, 0.078078078078078, 0.118118118118118, "
+     "0.167167167167167, 0.382382382382382, 0.196196196196196, 0.029029029029029\n"
+     "dropout = 0.1\n[msc]\nodds_ratio = 1.67\ndropout = 0.1\n"
+     "[analysis]\ntest = welch\nendpoint = utility\n[simulation]\nseed = 12345\n",
+     2, 0, 1, 0},
+    {"ordinal-sliding",
+     "[trial]\nn = 100\n[model]\ntype = ordinal\n"
+     "[baseline]\nnihss = fixed(12)\n"
+     "[control]\nprobs = 0.029029029029029, 0.078078078078078, 0.118118118118118, "
+     "0.167167167167167, 0.382382382382382, 0.196196196196196, 0.029029029029029\n"
+     "dropout = 0.1\n[msc]\nodds_ratio = 1.67\ndropout = 0.1\n"
+     "[analysis]\ntest = chisq\nendpoint = responder\nresponder_on = final\n"
+     "sliding = nihss 0-10: 1, 11-15: 2, 16-42: 3\n[simulation]\nseed = 12345\n",
      2, 0, 1, 0},
     {"traj-mar-mi",
      "[trial]\nn = 100\nvisits = 7, 30, 90\n[outcome]\nscale = fma_motor\n"
