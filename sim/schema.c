@@ -38,6 +38,10 @@ static const char answer_text[] =
     "The answer: the smallest total n reaching the target, and its arm sizes.";
 static const char candidate_text[] = "The candidate's patients in total and per arm.";
 static const char analysed_text[] = "Patients analysed per arm.";
+static const char warnings_text[] =
+    "The warnings of this row's design and results (see Warnings): codes joined by `;` in "
+    "the order `baseline_off_scale`, `failures`, `low_coverage`, `floor`, `ceiling`; empty "
+    "when there are none.";
 static const char covariates_text[] =
     "The patient's NIHSS, age, days from stroke onset and baseline score (`NA` when not "
     "simulated).";
@@ -104,6 +108,7 @@ static const mscsim_column results_columns[] = {
      "else `NA`.",
      "Analytic power", NULL, 0},
     DESIGN_COLUMNS,
+    {"warnings", warnings_text, "Warnings", NULL, 0},
 };
 
 static const mscsim_column replicates_columns[] = {
@@ -151,6 +156,7 @@ static const mscsim_column answer_columns[] = {
      "Analytic sample size (patients)", "patients", 0},
     {"trials", "All trials simulated.", "Simulated trials", "trials", 0},
     DESIGN_COLUMNS,
+    {"warnings", warnings_text, "Warnings", NULL, 0},
 };
 
 static const mscsim_column trace_columns[] = {

@@ -24,7 +24,7 @@ int main(void)
            "true_effect,mean_estimate,bias,empirical_se,mean_se,rmse,coverage,mean_n_analysed,"
            "failures,true_effect_mcse,mean_deaths,floor_share,ceiling_share,recovery_slope,"
            "missing_control,missing_msc,rejection_kind,analytic_power,model,scale,endpoint,"
-           "missing",
+           "missing,warnings",
            "results header");
     header_of(MSCSIM_FILE_SS_TRACE, buf, sizeof buf);
     STR_EQ(buf,

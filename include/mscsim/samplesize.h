@@ -15,6 +15,7 @@
  */
 
 #include "mscsim/config.h"
+#include "mscsim/warnings.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -32,6 +33,7 @@ typedef struct {
     long n_total, n_control, n_msc;
     long reps, rejections;
     double power, power_lo, power_hi; /**< With its 95 % Wilson interval. */
+    unsigned warnings;                /**< Its cell's warning codes (mscsim_warnings_cell). */
 } mscsim_ss_eval;
 
 typedef struct {
@@ -55,6 +57,7 @@ typedef struct {
     long trials;                    /**< Trials simulated in all. */
     mscsim_ss_eval trace[MSCSIM_SS_MAX_EVALS]; /**< Every evaluation, in order. */
     int trace_count;
+    mscsim_warnings design_warnings; /**< The design's warnings (mscsim_warnings_design). */
 } mscsim_ss_result;
 
 /**

@@ -73,6 +73,13 @@ static int normal_prepare(const mscsim_config *cfg, void *out, mscsim_error *err
     p.sd[MSCSIM_ARM_MSC] = number(cfg, KEY_MSC_SD);
     double rho = number(cfg, KEY_RHO);
     double sd = mscsim_distspec_sd(&cfg->baseline);
+    if (rho != 0.0 && cfg->baseline.kind == MSCSIM_DIST_EMPIRICAL) {
+        sim_error_set(err, MSCSIM_ECONFIG,
+                      "rho = %g standardises the baseline by its distribution's mean and sd, "
+                      "which an empirical baseline does not state: give a parametric [baseline] "
+                      "score, or set [model] rho = 0", rho);
+        return mscsim_config_error_at(cfg, "baseline", "score", err);
+    }
     if (rho != 0.0 && !(sd > 0)) {
         sim_error_set(err, MSCSIM_ECONFIG,
                          "rho needs a baseline distribution with a known sd > 0");
