@@ -172,16 +172,17 @@ SIM_API void mscsim_warnings_cell(const mscsim_cell_summary *s, mscsim_warnings 
                   "or the estimate is biased (see bias, empirical_se and mean_se)",
                   s->analysis, 100.0 * s->coverage, computed, 100.0 * lo, 100.0 * hi);
     }
-    if (s->floor_share > MSCSIM_WARN_BOUND_SHARE)
-        raise(w, MSCSIM_WARN_FLOOR,
-              "%.3g %% of the observed primary scores are at the scale's floor: the scale "
-              "cannot show differences there, so the power says more about the scale than the "
-              "treatment",
-              100.0 * s->floor_share);
-    if (s->ceiling_share > MSCSIM_WARN_BOUND_SHARE)
-        raise(w, MSCSIM_WARN_CEILING,
-              "%.3g %% of the observed primary scores are at the scale's ceiling: the scale "
-              "cannot show differences there, so the power says more about the scale than the "
-              "treatment",
-              100.0 * s->ceiling_share);
+    const struct {
+        mscsim_warning which;
+        double share;
+        const char *bound;
+    } bounds[] = {{MSCSIM_WARN_FLOOR, s->floor_share, "floor"},
+                  {MSCSIM_WARN_CEILING, s->ceiling_share, "ceiling"}};
+    for (size_t i = 0; i < SIM_ARRAY_LEN(bounds); i++)
+        if (bounds[i].share > MSCSIM_WARN_BOUND_SHARE)
+            raise(w, bounds[i].which,
+                  "%.3g %% of the observed primary scores are at the scale's %s: the scale "
+                  "cannot show differences there, so the power says more about the scale than "
+                  "the treatment",
+                  100.0 * bounds[i].share, bounds[i].bound);
 }

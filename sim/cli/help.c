@@ -55,6 +55,8 @@ static const cli_option options[] = {
     {"--out", "FILE|-", BIT(CLI_SIMULATE),
      "the patient CSV; - writes it to stdout (the summary then goes to stderr)"},
     {"--replicates", "FILE", BIT(CLI_RUN), "also one row per simulated trial and analysis"},
+    {"--looks", "FILE", BIT(CLI_RUN),
+     "with [interim]: the looks file (default: the results path with _looks.csv)"},
     {"--target", "P", BIT(CLI_SAMPLESIZE) | BIT(CLI_PLOT), "target power in (0, 1) (default 0.8)"},
     {"--analysis", "NAME", BIT(CLI_SAMPLESIZE) | BIT(CLI_PLOT),
      "the analysis to use (default the config's first)"},
