@@ -411,6 +411,11 @@ SIM_API int mscsim_engine_threads(const mscsim_engine *eng)
     return eng->threads;
 }
 
+SIM_API const mscsim_design *mscsim_engine_design(const mscsim_engine *eng)
+{
+    return eng->design;
+}
+
 SIM_API size_t mscsim_engine_cell_count(const mscsim_engine *eng)
 {
     return eng->cell_count;

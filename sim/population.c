@@ -67,6 +67,7 @@
 #include "mscsim/dist.h"
 #include "mscsim/distspec.h"
 #include "mscsim/scale.h"
+#include "trial_impl.h" /* sim_population_baseline_outside */
 
 /* Candidates drawn at new() to measure the eligible share. */
 #define ACCEPT_CHECK_DRAWS 100000L
@@ -223,6 +224,19 @@ SIM_API void mscsim_population_draw(const mscsim_population *pop, mscsim_rng *rn
 SIM_API unsigned mscsim_population_drawn(const mscsim_population *pop)
 {
     return pop->drawn;
+}
+
+double sim_population_baseline_outside(const mscsim_population *pop, double lo, double hi)
+{
+    if (pop->mode[V_BASELINE] != MODE_EMPIRICAL)
+        return NAN;
+    const emp_file *f = &pop->file[pop->var_file[V_BASELINE]];
+    size_t outside = 0;
+    for (size_t r = 0; r < f->nrows; r++) {
+        double x = f->data[r * (size_t)f->ncols + (size_t)pop->var_col[V_BASELINE]];
+        outside += x < lo || x > hi;
+    }
+    return f->nrows ? (double)outside / (double)f->nrows : (double)NAN;
 }
 
 /* {==================================================================================
@@ -537,7 +551,13 @@ static int prepare_modes(mscsim_population *pop, const mscsim_config *cfg, mscsi
             break;
         }
     }
+    return MSCSIM_OK;
+}
 
+/* The NIHSS-score copula; after the empirical files are read, so that a missing file is
+ * the error a config with both shows, not the copula's. */
+static int prepare_copula(mscsim_population *pop, const mscsim_config *cfg, mscsim_error *err)
+{
     double rho = cfg->severity_corr;
     if (!(rho >= -1.0 && rho <= 1.0)) {
         sim_error_set(err, MSCSIM_ERANGE, "severity_corr must be in [-1, 1], got %g", rho);
@@ -655,6 +675,8 @@ SIM_API int mscsim_population_new(const mscsim_config *cfg, unsigned needs,
         status = prepare_modes(pop, cfg, err);
     if (!status)
         status = prepare_empirical(pop, cfg, err);
+    if (!status)
+        status = prepare_copula(pop, cfg, err);
     if (!status)
         status = check_acceptance(pop, cfg, err);
     if (status) {

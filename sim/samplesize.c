@@ -82,6 +82,10 @@ static int evaluate(search *s, long blocks, long reps, mscsim_ss_stage stage,
         e.power_lo = sum.power_lo;
         e.power_hi = sum.power_hi;
         e.expected_n = sum.expected_n;
+        mscsim_warnings w;
+        mscsim_warnings_clear(&w);
+        mscsim_warnings_cell(&sum, &w);
+        e.warnings = w.codes;
         s->out->trials += sum.reps;
         if (s->out->trace_count < MSCSIM_SS_MAX_EVALS)
             s->out->trace[s->out->trace_count++] = e;
@@ -231,8 +235,11 @@ SIM_API int mscsim_samplesize(const mscsim_config *cfg, const mscsim_ss_options 
                                "the true effect of %s is exactly 0 (a null design): its power "
                                "stays at the type I error rate, so no n reaches the target",
                                names[opt->analysis]);
-    if (!status)
+    if (!status) {
+        mscsim_warnings_clear(&out->design_warnings);
+        mscsim_warnings_design(s.design, &out->design_warnings);
         status = mscsim_engine_new_with_design(s.design, 0, &s.engine, err);
+    }
     if (!status && !(s.search_power = malloc((size_t)(s.max_blocks + 1) * sizeof *s.search_power)))
         status = sim_error_set(err, MSCSIM_ENOMEM, "out of memory");
     for (long k = 0; !status && k <= s.max_blocks; k++)

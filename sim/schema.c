@@ -38,6 +38,10 @@ static const char answer_text[] =
     "The answer: the smallest total n reaching the target, and its arm sizes.";
 static const char candidate_text[] = "The candidate's patients in total and per arm.";
 static const char analysed_text[] = "Patients analysed per arm.";
+static const char warnings_text[] =
+    "The warnings of this row's design and results (see Warnings): codes joined by `;` in "
+    "the order `baseline_off_scale`, `failures`, `low_coverage`, `floor`, `ceiling`; empty "
+    "when there are none.";
 static const char stop_text[] =
     "Shares of trials stopped before the last look for efficacy and for futility (the first "
     "analysis decides); `NA` without `[interim]`.";
@@ -121,6 +125,7 @@ static const mscsim_column results_columns[] = {
     {"stop_efficacy", stop_text, "Early stop for efficacy", NULL, 0},
     {"stop_futility", stop_text, "Early stop for futility", NULL, 0},
     DESIGN_COLUMNS,
+    {"warnings", warnings_text, "Warnings", NULL, 0},
 };
 
 static const mscsim_column replicates_columns[] = {
@@ -176,6 +181,7 @@ static const mscsim_column answer_columns[] = {
      "simulated as the control arm, as many trials as a confirmation); else `NA`.",
      "Expected sample size under H0 (patients)", "patients", 0},
     DESIGN_COLUMNS,
+    {"warnings", warnings_text, "Warnings", NULL, 0},
 };
 
 static const mscsim_column trace_columns[] = {

@@ -25,7 +25,7 @@ int main(void)
            "failures,true_effect_mcse,mean_deaths,floor_share,ceiling_share,recovery_slope,"
            "missing_control,missing_msc,rejection_kind,analytic_power,expected_n,"
            "expected_n_analysed,expected_months,stop_efficacy,stop_futility,model,scale,"
-           "endpoint,missing",
+           "endpoint,missing,warnings",
            "results header");
     header_of(MSCSIM_FILE_SS_TRACE, buf, sizeof buf);
     STR_EQ(buf,

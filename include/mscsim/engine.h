@@ -134,6 +134,9 @@ long mscsim_engine_trials_done(const mscsim_engine *eng);
 /** Threads the engine runs on. */
 int mscsim_engine_threads(const mscsim_engine *eng);
 
+/** The design the engine runs (owned or borrowed by it; valid while eng lives). */
+const mscsim_design *mscsim_engine_design(const mscsim_engine *eng);
+
 /** Number of cells: scenarios times sample sizes. */
 size_t mscsim_engine_cell_count(const mscsim_engine *eng);
 

@@ -15,6 +15,7 @@
  */
 
 #include "mscsim/config.h"
+#include "mscsim/warnings.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -33,6 +34,7 @@ typedef struct {
     long reps, rejections;
     double power, power_lo, power_hi; /**< With its 95 % Wilson interval. */
     double expected_n;  /**< Mean patients randomized (below n_total with [interim] looks). */
+    unsigned warnings;                /**< Its cell's warning codes (mscsim_warnings_cell). */
 } mscsim_ss_eval;
 
 typedef struct {
@@ -56,6 +58,7 @@ typedef struct {
     long trials;                    /**< Trials simulated in all. */
     mscsim_ss_eval trace[MSCSIM_SS_MAX_EVALS]; /**< Every evaluation, in order. */
     int trace_count;
+    mscsim_warnings design_warnings; /**< The design's warnings (mscsim_warnings_design). */
 } mscsim_ss_result;
 
 /**

@@ -11,6 +11,7 @@
 #include "mscsim/error.h"
 #include "mscsim/output.h"
 #include "mscsim/schema.h"
+#include "mscsim/warnings.h"
 
 enum { CLI_EXIT_BAD_INPUT = 2, CLI_EXIT_RUN_FAILED = 1 };
 
@@ -218,6 +219,11 @@ void cli_row_double(cli_row *r, double v);
 /* The design's labels: model, scale, endpoint, missing-data handling. */
 void cli_row_design(cli_row *r, const mscsim_config *point);
 int cli_row_write(mscsim_csv_writer *w, const cli_row *r, mscsim_error *err);
+/* The `warnings` cell: the codes joined by ';', empty when none. */
+void cli_row_warnings(cli_row *r, unsigned codes);
+/* Prints on stderr each warning of w in `which` (bits), "mscsim: warning: WHERE: text"
+ * (where may be "", then without it). */
+void cli_print_warnings(const char *where, const mscsim_warnings *w, unsigned which);
 
 /* Room for a scenario label: a few swept keys and values. */
 #define CLI_LABEL_LEN 512

@@ -9,7 +9,8 @@
 #include "mscsim/interim.h"
 
 static void summary_row(cli_row *r, const mscsim_config *base, size_t point,
-                        const mscsim_config *design, int analysis, const mscsim_cell_summary *s)
+                        const mscsim_config *design, int analysis, const mscsim_cell_summary *s,
+                        unsigned warnings)
 {
     cli_row_begin(r, MSCSIM_FILE_RESULTS, base, point);
     cli_row_text(r, s->analysis);
@@ -35,6 +36,7 @@ static void summary_row(cli_row *r, const mscsim_config *base, size_t point,
     for (size_t i = 0; i < sizeof looks / sizeof looks[0]; i++)
         cli_row_double(r, looks[i]);
     cli_row_design(r, design);
+    cli_row_warnings(r, warnings);
 }
 
 /* The looks file's rows of one cell and analysis. */
@@ -138,25 +140,41 @@ static int run_point(const mscsim_config *cfg, size_t g, cli_outputs *out, cli_p
     }
     size_t cells = mscsim_engine_cell_count(eng);
     int analyses = mscsim_engine_analysis_count(eng);
-    if (!status && mscsim_sweep_points(cfg) > 1) {
+    int swept = mscsim_sweep_points(cfg) > 1;
+    char where[CLI_LABEL_LEN + 64] = "";
+    if (!status && swept) {
         char label[CLI_LABEL_LEN];
         cli_scenario_label(cfg, g, label, sizeof label);
         printf("scenario %zu: %s\n", g + 1, label);
+        snprintf(where, sizeof where, "scenario %zu (%s)", g + 1, label);
     }
+    mscsim_warnings design_warnings;
+    mscsim_warnings_clear(&design_warnings);
+    mscsim_warnings_design(mscsim_engine_design(eng), &design_warnings);
+    if (!status)
+        cli_print_warnings(where, &design_warnings, ~0u); /* once per scenario */
     for (size_t c = 0; !status && c < cells; c++) {
         for (int k = 0; !status && k < analyses; k++) {
             mscsim_cell_summary s;
             mscsim_engine_summary(eng, c, k, &s);
+            mscsim_warnings w;
+            mscsim_warnings_clear(&w);
+            mscsim_warnings_cell(&s, &w);
             cli_row r;
-            summary_row(&r, cfg, g, &point, k, &s);
+            summary_row(&r, cfg, g, &point, k, &s, design_warnings.codes | w.codes);
             status = cli_row_write(out->csv, &r, err);
             if (!status && out->looks)
                 status = write_looks(out->looks, cfg, g, &point, eng, c, &s, k, err);
-            if (mscsim_sweep_points(cfg) > 1)
+            if (swept)
                 printf("%-8zu ", g + 1);
             printf("%-8ld %-11s %7ld %7ld %8.4f  [%.4f, %.4f] %10.4g %9.4f %8ld\n", s.n_total,
                    s.analysis, s.n_control, s.n_msc, s.power, s.power_lo, s.power_hi, s.bias,
                    s.coverage, s.failures);
+            /* Floor and ceiling belong to the cell's trials, the same for every analysis. */
+            char at[CLI_LABEL_LEN + 96];
+            snprintf(at, sizeof at, "%s%sn = %ld", where, swept ? ", " : "", s.n_total);
+            unsigned cell_only = (1u << MSCSIM_WARN_FLOOR) | (1u << MSCSIM_WARN_CEILING);
+            cli_print_warnings(at, &w, k == 0 ? ~0u : ~cell_only);
         }
     }
     totals->trials += mscsim_engine_trials_done(eng);

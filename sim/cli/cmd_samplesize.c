@@ -74,6 +74,7 @@ static int write_answer(mscsim_csv_writer *w, const ss_context *c, const mscsim_
     cli_row_double(&r, point->look_count ? res->at.expected_n : (double)NAN);
     cli_row_double(&r, expected_n_h0);
     cli_row_design(&r, point);
+    cli_row_warnings(&r, res->design_warnings.codes | res->at.warnings);
     return cli_row_write(w, &r, err);
 }
 
@@ -97,6 +98,23 @@ static int write_trace(mscsim_csv_writer *w, const ss_context *c, const mscsim_s
         status = cli_row_write(w, &t, err);
     }
     return status;
+}
+
+/* The design's warnings and those of the confirmation at the answer, on stderr. */
+static void print_warnings(const ss_context *c, size_t points, const mscsim_ss_result *res)
+{
+    char where[CLI_LABEL_LEN + 96] = "";
+    if (points > 1) {
+        char label[CLI_LABEL_LEN];
+        cli_scenario_label(c->base, c->point, label, sizeof label);
+        snprintf(where, sizeof where, "scenario %zu (%s)", c->point + 1, label);
+    }
+    cli_print_warnings(where, &res->design_warnings, ~0u);
+    for (int i = 0; i < MSCSIM_WARN_COUNT; i++)
+        if (res->at.warnings & (1u << i))
+            fprintf(stderr, "mscsim: warning: %s%sat the answer n = %ld, %s: %s [%s]\n", where,
+                    where[0] ? ", " : "", res->n_total, c->analysis,
+                    mscsim_warning_rule((mscsim_warning)i), mscsim_warning_code((mscsim_warning)i));
 }
 
 /* The answer on stdout: n, its power, the size below, the formula's answer, the cost. */
@@ -132,6 +150,7 @@ static void print_answer(const ss_context *c, const mscsim_config *point, size_t
            mscsim_ss_confirm_reps(c->target, res->gain_per_block, 1));
     if (res->at.power < c->target)
         printf("  warning: the confirmation did not reach the target within its steps\n");
+    print_warnings(c, points, res);
 }
 
 /* Searches grid point c->point, writes its answer and trace rows and prints the answer. */

@@ -81,6 +81,19 @@ void cli_row_design(cli_row *r, const mscsim_config *point)
                              CLI_CELL_LEN);
 }
 
+void cli_row_warnings(cli_row *r, unsigned codes)
+{
+    mscsim_warnings_format(codes, next_cell(r), CLI_CELL_LEN); /* all codes: 54 characters */
+}
+
+void cli_print_warnings(const char *where, const mscsim_warnings *w, unsigned which)
+{
+    for (int i = 0; i < MSCSIM_WARN_COUNT; i++)
+        if (w->codes & which & (1u << i))
+            fprintf(stderr, "mscsim: warning: %s%s%s [%s]\n", where, where[0] ? ": " : "",
+                    w->text[i], mscsim_warning_code((mscsim_warning)i));
+}
+
 int cli_row_write(mscsim_csv_writer *w, const cli_row *r, mscsim_error *err)
 {
     if (r->count != r->columns)

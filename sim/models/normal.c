@@ -210,6 +210,13 @@ static int normal_prepare(const mscsim_config *cfg, void *out, mscsim_error *err
         if (p.rho[a] == 0.0)
             continue;
         correlated = 1;
+        if (cfg->baseline.kind == MSCSIM_DIST_EMPIRICAL) {
+            sim_error_set(err, MSCSIM_ECONFIG,
+                          "rho = %g standardises the baseline by its distribution's mean and sd, "
+                          "which an empirical baseline does not state: give a parametric "
+                          "[baseline] score, or set [model] rho = 0", p.rho[a]);
+            return mscsim_config_error_at(cfg, "baseline", "score", err);
+        }
         if (!(sd > 0)) {
             sim_error_set(err, MSCSIM_ECONFIG,
                           "rho needs a baseline distribution with a known sd > 0");

@@ -136,16 +136,18 @@ SIM_API int mscsim_design_new(const mscsim_config *cfg, mscsim_design **out, msc
         status = sim_error_set(err, MSCSIM_ENOMEM, "out of memory");
         goto fail;
     }
-    if ((status = resolve_scale(d, &d->scale, err)) != MSCSIM_OK ||
-        (status = d->model->prepare(&d->cfg, d->params, err)) != MSCSIM_OK)
+    if ((status = resolve_scale(d, &d->scale, err)) != MSCSIM_OK)
         goto fail;
     derive_fields(d);
     if (d->endpoint == MSCSIM_ENDPOINT_UTILITY && (status = sim_utility_prepare(d, err)) != MSCSIM_OK)
         goto fail;
     if (d->cfg.sliding_count > 0 && (status = sim_sliding_prepare(d, err)) != MSCSIM_OK)
         goto fail;
-    status = mscsim_population_new(&d->cfg, population_needs(d), &d->pop, err);
-    if (status)
+    /* The population (its empirical files) first: a missing file is the error to show, not
+     * what the model's parameters make of a baseline it could not read. */
+    if ((status = mscsim_population_new(&d->cfg, population_needs(d), &d->pop, err)) !=
+            MSCSIM_OK ||
+        (status = d->model->prepare(&d->cfg, d->params, err)) != MSCSIM_OK)
         goto fail;
     d->slope_diagnostic = d->model->outcome == MSCSIM_OUTCOME_CONTINUOUS &&
                           mscsim_scale_bounded(&d->scale) &&

@@ -18,6 +18,11 @@
 /* Highest NIHSS: the population draws whole values 0..42. */
 #define SIM_NIHSS_MAX 42
 
+/* Share of the rows of an empirical baseline score outside [lo, hi] (the data's own
+ * distribution, which resampling draws from); NaN when the baseline is not empirical
+ * (sim/population.c, for sim/warnings.c). */
+double sim_population_baseline_outside(const mscsim_population *pop, double lo, double hi);
+
 struct mscsim_design {
     mscsim_config cfg;     /* The only copy of the validated config, as given. */
     const mscsim_model_type *model;
