@@ -49,6 +49,13 @@ typedef struct {
     double recovery_slope;  /**< Mean within-trial slope of gain on lost function (NaN if n/a). */
     double missing_control; /**< Share of randomized control patients without an endpoint. */
     double missing_msc;     /**< The same in the msc arm. */
+    /* With a [prior] (NaN without one); "benefit" is a trial's true effect > 0 and
+     * "success" its decision ([decision] rule). */
+    int assurance;          /**< 1 with a [prior]: power is the assurance. */
+    double prior_p_benefit; /**< Share of trials whose drawn true effect is > 0. */
+    double p_success_and_benefit;      /**< Share of trials with success and benefit. */
+    double p_success_given_no_benefit; /**< Successes among trials without benefit. */
+    double mean_effect_success;        /**< Mean true effect of the successful trials. */
 } mscsim_cell_summary;
 
 /** The result of one simulated trial, for replicate-level output. */
@@ -56,6 +63,8 @@ typedef struct {
     long replicate;                    /**< 0-based replicate number within its cell. */
     mscsim_analysis_result result[MSCSIM_MAX_ANALYSES]; /**< One per analysis, in order. */
     int covered[MSCSIM_MAX_ANALYSES];  /**< Each CI contains its true effect. */
+    double truth[MSCSIM_MAX_ANALYSES]; /**< Each analysis' true effect in this trial (the
+                                            design's, or drawn from its [prior]). */
     mscsim_trial_diag diag;            /**< Patients analysed, deaths, floor and ceiling. */
 } mscsim_replicate;
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../decision/decision.h"
 #include "config_impl.h"
 #include "internal.h"
 #include "mscsim/analysis.h"
@@ -305,6 +306,6 @@ static int validate_design(const mscsim_config *cfg, mscsim_error *err)
                              "(control %ld, msc %ld)",
                              cfg->n[i], cfg->alloc[0], cfg->alloc[1], sizes[0], sizes[1]);
     }
-    return MSCSIM_OK;
+    return sim_prior_validate(cfg, err);
 }
 

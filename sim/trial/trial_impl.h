@@ -38,6 +38,7 @@ struct mscsim_design {
     mscsim_categorical dropout_visit;
     double dropout_alpha[MSCSIM_ARM_COUNT], dropout_beta, dropout_mean, dropout_sd;
     int fill_missing;      /* locf, bocf or worst: every patient is analysed. */
+    struct sim_prior *prior; /* [prior]: per-trial parameters (sim/trial/prior.c), or NULL. */
 };
 
 /* One arm's patients in a workspace. */
