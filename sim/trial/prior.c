@@ -7,13 +7,15 @@
  * True effects. Where the model has a closed form and every analysis estimates the mean
  * difference, each trial's truth is that formula at its drawn values (exact). Otherwise,
  * with a single prior key, the truths are estimated by simulation (10^6 patients per arm,
- * truth.c) on a grid of GRID_NODES values of the key at equally spaced prior
- * probabilities from GRID_P_LO to 1 - GRID_P_LO, all from the same truth streams (common
- * random numbers, so the curve is smooth in the key), and interpolated linearly; a draw
- * beyond the end nodes (probability 2 GRID_P_LO) extends the end segment. The interpolation
- * error is estimated by leaving each interior node out (linear interpolation over twice
- * the spacing, so an overestimate: about four times the error at the actual spacing for a
- * smooth curve). With several prior keys and no closed form the truths are NaN (NA).
+ * truth.c) on a grid of GRID_NODES equally spaced values of the key from its prior's
+ * quantile GRID_P_LO to 1 - GRID_P_LO, all from the same truth streams (common
+ * random numbers, so the curve is smooth in the key), and interpolated by the monotone
+ * piecewise cubic through them (pchip: it follows a kink, such as the one where the arms
+ * become identical, without overshoot); a draw beyond the end nodes (probability
+ * 2 GRID_P_LO) follows the end tangent. The interpolation error is estimated by leaving
+ * each interior node out and interpolating it from the others (over twice the spacing, so
+ * an overestimate of the error at the actual spacing). With several prior keys and no
+ * closed form the truths are NaN (NA).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -53,14 +55,46 @@ void sim_prior_set_medians(mscsim_config *cfg)
             mscsim_distspec_quantile(&cfg->prior[i].dist, 0.5);
 }
 
-/* Linear interpolation of the node values y at x (end segments extended). */
-static double interpolate(const double *node, const double *y, int count, double x)
+/* The slope of the monotone cubic at node k of count (Fritsch and Carlson 1980, with the
+ * weighted harmonic mean of Fritsch and Butland 1984 inside and the shape-preserving
+ * three-point formula at the ends, as MATLAB's pchip). */
+static double pchip_slope(const double *x, const double *y, int count, int k)
 {
-    int j = 1;
-    while (j < count - 1 && x > node[j])
+    if (count == 2)
+        return (y[1] - y[0]) / (x[1] - x[0]);
+    if (k == 0 || k == count - 1) {
+        int e = k == 0 ? 0 : count - 2, f = k == 0 ? 1 : count - 3; /* end and next secant */
+        double h0 = x[e + 1] - x[e], h1 = x[f + 1] - x[f];
+        double d0 = (y[e + 1] - y[e]) / h0, d1 = (y[f + 1] - y[f]) / h1;
+        double d = ((2 * h0 + h1) * d0 - h0 * d1) / (h0 + h1);
+        if (d * d0 <= 0)
+            return 0;
+        if (d0 * d1 <= 0 && fabs(d) > fabs(3 * d0))
+            return 3 * d0;
+        return d;
+    }
+    double h0 = x[k] - x[k - 1], h1 = x[k + 1] - x[k];
+    double d0 = (y[k] - y[k - 1]) / h0, d1 = (y[k + 1] - y[k]) / h1;
+    if (d0 * d1 <= 0)
+        return 0;
+    double w0 = 2 * h1 + h0, w1 = h1 + 2 * h0;
+    return (w0 + w1) / (w0 / d0 + w1 / d1);
+}
+
+/* The node values y interpolated at x by the monotone cubic through them (exact at the
+ * nodes, no overshoot at a kink); beyond the end nodes, the end tangent. */
+static double interpolate(const double *x, const double *y, int count, double at)
+{
+    if (at <= x[0])
+        return y[0] + (at - x[0]) * pchip_slope(x, y, count, 0);
+    if (at >= x[count - 1])
+        return y[count - 1] + (at - x[count - 1]) * pchip_slope(x, y, count, count - 1);
+    int j = 0;
+    while (at > x[j + 1])
         j++;
-    double t = (x - node[j - 1]) / (node[j] - node[j - 1]);
-    return y[j - 1] + t * (y[j] - y[j - 1]);
+    double h = x[j + 1] - x[j], t = (at - x[j]) / h, t2 = t * t, t3 = t2 * t;
+    return (2 * t3 - 3 * t2 + 1) * y[j] + (t3 - 2 * t2 + t) * h * pchip_slope(x, y, count, j) +
+           (-2 * t3 + 3 * t2) * y[j + 1] + (t3 - t2) * h * pchip_slope(x, y, count, j + 1);
 }
 
 /* The truths of every analysis at each grid node: a design compiled at the node's value. */
@@ -70,9 +104,10 @@ static int build_grid(mscsim_design *d, sim_prior *p, mscsim_error *err)
     int status[GRID_NODES] = {0};
     mscsim_error errs[GRID_NODES];
     double mcse[MSCSIM_MAX_ANALYSES][GRID_NODES];
+    double lo = mscsim_distspec_quantile(dist, GRID_P_LO);
+    double hi = mscsim_distspec_quantile(dist, 1 - GRID_P_LO);
     for (int g = 0; g < GRID_NODES; g++)
-        p->node[g] = mscsim_distspec_quantile(dist, GRID_P_LO + (1 - 2 * GRID_P_LO) * g /
-                                                        (GRID_NODES - 1));
+        p->node[g] = lo + (hi - lo) * g / (GRID_NODES - 1);
     int threads = d->cfg.threads > 0 ? d->cfg.threads : omp_get_max_threads();
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
     for (int g = 0; g < GRID_NODES; g++) {
@@ -109,9 +144,13 @@ static int build_grid(mscsim_design *d, sim_prior *p, mscsim_error *err)
         for (int g = 0; g < GRID_NODES; g++)
             p->node_mcse[k] = fmax(p->node_mcse[k], mcse[k][g]);
         for (int g = 1; g < GRID_NODES - 1; g++) {
-            double t = (p->node[g] - p->node[g - 1]) / (p->node[g + 1] - p->node[g - 1]);
-            double left_out = p->node_truth[k][g - 1] +
-                              t * (p->node_truth[k][g + 1] - p->node_truth[k][g - 1]);
+            double x[GRID_NODES - 1], y[GRID_NODES - 1];
+            for (int j = 0, m = 0; j < GRID_NODES; j++)
+                if (j != g) {
+                    x[m] = p->node[j];
+                    y[m++] = p->node_truth[k][j];
+                }
+            double left_out = interpolate(x, y, GRID_NODES - 1, p->node[g]);
             worst = fmax(worst, fabs(left_out - p->node_truth[k][g]));
         }
         p->grid_error[k] = worst;
