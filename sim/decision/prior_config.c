@@ -17,16 +17,9 @@ int sim_prior_apply(mscsim_config *cfg, const char *name, const char *value, con
                     int line, mscsim_error *err)
 {
     char section[64], key[64], why[256];
-    const char *dot = strchr(name, '.');
     size_t index = 0;
-    const sim_key *k = NULL;
+    const sim_key *k = sim_key_find_dotted(name, section, key, &index);
     int status = MSCSIM_OK;
-    if (dot && (size_t)(dot - name) < sizeof section && strlen(dot + 1) < sizeof key) {
-        memcpy(section, name, (size_t)(dot - name));
-        section[dot - name] = '\0';
-        snprintf(key, sizeof key, "%s", dot + 1);
-        k = sim_key_find(section, key, 0, &index);
-    }
     if (!k)
         status = sim_error_set(err, MSCSIM_EUNKNOWN_KEY,
                                "'%s' is not a config key written section.key", name);
