@@ -14,6 +14,7 @@
 
 #include "decision/decision.h"
 #include "impute.h"
+#include "interim/looks.h"
 #include "internal.h"
 #include "mscsim/rng.h"
 #include "mscsim/stats.h"
@@ -67,6 +68,11 @@ struct mscsim_engine {
     size_t ws_capacity;
     mscsim_replicate *records;
     size_t chunk_count, chunk_cell;
+    /* Interim looks (look_count 0: a fixed design): boundaries once, a plan per cell. */
+    int look_count;
+    sim_looks looks[MSCSIM_MAX_N_VALUES];
+    sim_looks_totals look_totals[MSCSIM_MAX_N_VALUES];
+    sim_look_record *look_records; /* CHUNK_REPS, beside records */
 };
 
 static void free_workspaces(mscsim_engine *eng)
@@ -89,6 +95,7 @@ SIM_API void mscsim_engine_free(mscsim_engine *eng)
         sim_prior_shadow_free(eng->shadow[t]);
     free(eng->shadow);
     free(eng->records);
+    free(eng->look_records);
     mscsim_analysis_settings_free(eng->settings);
     mscsim_design_free(eng->owned_design);
     free(eng);
@@ -166,6 +173,11 @@ SIM_API int mscsim_engine_retarget(mscsim_engine *eng, const long *n, int n_coun
     eng->cell = eng->chunk_count = eng->chunk_cell = 0;
     memset(eng->trials, 0, sizeof eng->trials);
     memset(eng->totals, 0, sizeof eng->totals);
+    memset(eng->look_totals, 0, sizeof eng->look_totals);
+    for (int i = 1; eng->look_count && i < n_count; i++)
+        eng->looks[i] = eng->looks[0]; /* bounds and p bounds; the plan follows */
+    for (int i = 0; eng->look_count && i < n_count; i++)
+        mscsim_interim_plan(eng->cfg, n[i], eng->looks[i].plan);
     int status = fit_run(eng, err);
     if (status)
         eng->cell_count = 0; /* Nothing can run: done, rather than stepping without buffers. */
@@ -192,7 +204,18 @@ SIM_API int mscsim_engine_new_with_design(const mscsim_design *design, int want_
     eng->records = malloc(CHUNK_REPS * sizeof *eng->records);
     eng->ws = calloc((size_t)eng->threads, sizeof *eng->ws);
     int status = MSCSIM_OK;
-    if (!eng->records || !eng->ws)
+    eng->look_count = eng->cfg->look_count;
+    if (eng->look_count) {
+        /* A look compares the analysis' p-value, through z, with its boundary. */
+        eng->want_p = 1;
+        eng->looks[0].sides = eng->cfg->sides;
+        eng->looks[0].pipeline_analyse = eng->cfg->pipeline == MSCSIM_PIPELINE_ANALYSE;
+        eng->looks[0].futility = eng->cfg->futility.kind != MSCSIM_RULE_NONE;
+        eng->look_records = malloc(CHUNK_REPS * sizeof *eng->look_records);
+        status = mscsim_interim_bounds(eng->cfg, &eng->looks[0].bounds, err);
+        sim_looks_prepare(&eng->looks[0]);
+    }
+    if (!status && (!eng->records || !eng->ws || (eng->look_count && !eng->look_records)))
         status = sim_error_set(err, MSCSIM_ENOMEM, "out of memory");
     if (!status && eng->cfg->prior_count > 0) {
         eng->shadow = calloc((size_t)eng->threads, sizeof *eng->shadow);
@@ -260,11 +283,30 @@ static void analyse_imputed(const mscsim_engine *eng, const mscsim_design *desig
     }
 }
 
-/* Simulates one trial and applies every analysis to it; with a [prior], with the trial's
- * own parameters, drawn into the thread's shadow design. */
+/* Every analysis of data (or, with multiple imputation, of the completed prefix data
+ * points at), for sim_looks_trial. */
+typedef struct {
+    const mscsim_engine *eng;
+    const mscsim_design *design;
+    mscsim_rng *rng;
+} analyse_ctx;
+
+static void analyse(const void *ctx, const mscsim_trial_data *data, mscsim_workspace *w,
+                    mscsim_replicate *rec)
+{
+    const analyse_ctx *c = ctx;
+    if (c->eng->cfg->missing == MSCSIM_MISSING_MI)
+        analyse_imputed(c->eng, c->design, c->rng, w, rec);
+    else
+        for (int k = 0; k < c->eng->analysis_count; k++)
+            c->eng->analysis[k]->analyze(data, c->eng->settings, &rec->result[k]);
+}
+
+/* Simulates one trial and applies every analysis to it (at each look, with looks); with a
+ * [prior], with the trial's own parameters, drawn into the thread's shadow design. */
 static void run_replicate(const mscsim_engine *eng, const size_t sizes[MSCSIM_ARM_COUNT],
                           long replicate, mscsim_workspace *w, mscsim_design *shadow,
-                          mscsim_replicate *rec)
+                          mscsim_replicate *rec, sim_look_record *looks)
 {
     const mscsim_config *cfg = eng->cfg;
     uint64_t scenario = cfg->common_random_numbers ? 1 : (uint64_t)cfg->scenario;
@@ -279,16 +321,22 @@ static void run_replicate(const mscsim_engine *eng, const size_t sizes[MSCSIM_AR
     }
     mscsim_trial_data data;
     mscsim_trial_simulate(design, &rng, sizes, w, &data, &rec->diag);
-    if (!drawn_ok) /* Drawn values the model rejects: the trial counts as failed. */
+    if (!drawn_ok) { /* Drawn values the model rejects: the trial counts as failed. */
         for (int k = 0; k < eng->analysis_count; k++)
             mscsim_analysis_decide_t(eng->settings, NAN, NAN, NAN, &rec->result[k]);
-    else if (cfg->missing == MSCSIM_MISSING_MI)
+    } else if (looks) {
+        analyse_ctx ctx = {eng, design, &rng};
+        sim_looks_trial(&eng->looks[eng->cell], design, w, analyse, &ctx,
+                        eng->analysis_count, rec, looks);
+    } else if (cfg->missing == MSCSIM_MISSING_MI)
         analyse_imputed(eng, design, &rng, w, rec);
     else
         for (int k = 0; k < eng->analysis_count; k++)
             eng->analysis[k]->analyze(&data, eng->settings, &rec->result[k]);
     for (int k = 0; k < eng->analysis_count; k++) {
-        if (cfg->decision_rule != MSCSIM_DECISION_TEST)
+        if (looks) /* The looks decided (priors and posterior rules are refused with them). */
+            ;
+        else if (cfg->decision_rule != MSCSIM_DECISION_TEST)
             rec->result[k].reject = sim_decision_success(cfg, &data, &rec->result[k]);
         else if (shadow) /* A success is a rejection in favour of msc, not against it. */
             rec->result[k].reject &= rec->result[k].estimate > 0;
@@ -361,13 +409,16 @@ SIM_API int mscsim_engine_step(mscsim_engine *eng, mscsim_error *err)
         for (long i = 0; i < count; i++)
             run_replicate(eng, sizes, first + i, w,
                           eng->shadow ? eng->shadow[omp_get_thread_num()] : NULL,
-                          &eng->records[i]);
+                          &eng->records[i], eng->look_count ? &eng->look_records[i] : NULL);
     }
 
     for (long i = 0; i < count; i++) {
         fold_trial(trials, &eng->records[i].diag);
         for (int k = 0; k < eng->analysis_count; k++)
             fold_analysis(&t[k], &eng->records[i], k, eng->shadow != NULL);
+        if (eng->look_count)
+            sim_looks_fold(&eng->look_totals[eng->cell], &eng->look_records[i], &eng->records[i],
+                           eng->analysis_count);
     }
     eng->chunk_count = (size_t)count;
     eng->chunk_cell = eng->cell;
@@ -442,6 +493,14 @@ SIM_API void mscsim_engine_summary(const mscsim_engine *eng, size_t cell, int an
     double reps = (double)tr->reps_done;
     out->missing_control = reps > 0 ? (double)tr->missing_arm[0] / (reps * (double)sizes[0]) : (double)NAN;
     out->missing_msc = reps > 0 ? (double)tr->missing_arm[1] / (reps * (double)sizes[1]) : (double)NAN;
+    if (eng->look_count) {
+        sim_looks_summary(&eng->looks[cell], &eng->look_totals[cell], out);
+    } else {
+        out->expected_n = (double)out->n_total;
+        out->expected_n_analysed = out->mean_n_analysed;
+        out->expected_months = mscsim_interim_final_month(eng->cfg, out->n_total);
+        out->stop_efficacy = out->stop_futility = NAN;
+    }
     out->prior_p_benefit = out->p_success_and_benefit = (double)NAN;
     out->p_success_given_no_benefit = out->mean_effect_success = (double)NAN;
     if (!eng->shadow)
@@ -461,6 +520,17 @@ SIM_API void mscsim_engine_summary(const mscsim_engine *eng, size_t cell, int an
     out->p_success_given_no_benefit =
         no_benefit > 0 ? (double)t->success_no_benefit / (double)no_benefit : (double)NAN;
     out->mean_effect_success = t->success_truth.count ? t->success_truth.mean : (double)NAN;
+}
+
+SIM_API int mscsim_engine_look_count(const mscsim_engine *eng)
+{
+    return eng->look_count;
+}
+
+SIM_API void mscsim_engine_look_summary(const mscsim_engine *eng, size_t cell, int analysis,
+                                        int look, mscsim_look_summary *out)
+{
+    sim_looks_look_summary(&eng->looks[cell], &eng->look_totals[cell], analysis, look, out);
 }
 
 SIM_API void mscsim_engine_last_chunk(const mscsim_engine *eng,

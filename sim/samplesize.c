@@ -53,7 +53,7 @@ static int evaluate(search *s, long blocks, long reps, mscsim_ss_stage stage,
 {
     long n = blocks * s->block;
     mscsim_ss_eval e = {stage, n, blocks * s->block_control, blocks * s->block_msc, reps,
-                        0, NAN, NAN, NAN};
+                        0, NAN, NAN, NAN, NAN};
     mscsim_engine *eng = s->engine;
     int status = mscsim_engine_retarget(eng, &n, 1, reps, stage == MSCSIM_SS_SEARCH, err);
     while (!status && !mscsim_engine_done(eng)) {
@@ -69,6 +69,7 @@ static int evaluate(search *s, long blocks, long reps, mscsim_ss_stage stage,
         e.power = sum.power;
         e.power_lo = sum.power_lo;
         e.power_hi = sum.power_hi;
+        e.expected_n = sum.expected_n;
         if (stage == MSCSIM_SS_SEARCH)
             s->p_benefit = sum.prior_p_benefit;
         s->out->trials += sum.reps;

@@ -8,6 +8,7 @@
 
 #include "../decision/decision.h"
 #include "config_impl.h"
+#include "interim/looks.h"
 #include "internal.h"
 #include "mscsim/analysis.h"
 #include "mscsim/scale.h"
@@ -315,6 +316,7 @@ static int validate_design(const mscsim_config *cfg, mscsim_error *err)
                              "(control %ld, msc %ld)",
                              cfg->n[i], cfg->alloc[0], cfg->alloc[1], sizes[0], sizes[1]);
     }
-    return sim_prior_validate(cfg, err);
+    status = sim_interim_validate(cfg, err);
+    return status ? status : sim_prior_validate(cfg, err);
 }
 

@@ -196,6 +196,15 @@ static int validate_decision(const mscsim_config *cfg, mscsim_error *err)
 
 int sim_prior_validate(const mscsim_config *cfg, mscsim_error *err)
 {
+    /* Interim looks decide by their own boundaries; Bayesian looks are not wired yet. */
+    if (cfg->look_count > 0 && cfg->prior_count > 0) {
+        sim_error_set(err, MSCSIM_ECONFIG, "a design prior cannot be combined with [interim] "
+                      "looks yet");
+        return at_prior(cfg, &cfg->prior[0], err);
+    }
+    if (cfg->look_count > 0 && cfg->decision_rule == MSCSIM_DECISION_POSTERIOR)
+        return decision_error(cfg, "rule", err, "rule = posterior cannot be combined with "
+                              "[interim] looks yet (the looks decide by their boundaries)");
     for (int i = 0; i < cfg->prior_count; i++) {
         int status = validate_prior(cfg, i, err);
         if (status)
