@@ -66,6 +66,7 @@ run_bad decision_mcid_below "12: [decision] mcid: mcid must be at least threshol
 run_bad decision_probability "11: [decision] probability: 1 is out of range (0, 1)"
 run_bad decision_beta_continuous "11: [decision] prior: a beta prior is on each arm's event probability"
 run_bad decision_without_posterior "10: [decision] threshold: applies only with rule = posterior"
+run_bad prior_with_looks "12: [prior] control.mean: a design prior cannot be combined with [interim] looks yet"
 run_bad alpha_one "3: [trial] alpha: 1 is out of range (0, 1)"
 # Stroke-recovery models, population and endpoints.
 run_bad r_out_of_range "10: [control] r: 1.2 is out of range [0, 1]"
