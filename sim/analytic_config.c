@@ -99,6 +99,11 @@ SIM_API int mscsim_analytic_design_from_config(const mscsim_config *cfg, int ana
     int count = mscsim_config_analyses(cfg, names);
     if (analysis < 0 || analysis >= count)
         return sim_analytic_none(why, why_len, "there is no analysis number %d", analysis);
+    if (cfg->prior_count > 0)
+        return sim_analytic_none(why, why_len, "a design prior draws the parameters of "
+                                 "every trial (the simulated power is the assurance)");
+    if (cfg->decision_rule == MSCSIM_DECISION_POSTERIOR)
+        return sim_analytic_none(why, why_len, "the decision rule is posterior, not the test");
     if (cfg->arm[MSCSIM_ARM_MSC].effect_slope != 0.0)
         return sim_analytic_none(why, why_len,
                                  "[msc] effect_slope makes the effect vary between patients");

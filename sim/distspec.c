@@ -59,8 +59,8 @@
 
 static const char *const accepted_forms =
     "none, normal(mean, sd), uniform(lo, hi), truncnormal(mean, sd, lo, hi), "
-    "lognormal(meanlog, sdlog), fixed(value), discrete(v1:p1, v2:p2, ...) or "
-    "empirical(FILE, column)";
+    "lognormal(meanlog, sdlog), beta(a, b), gamma(shape, rate), fixed(value), "
+    "discrete(v1:p1, v2:p2, ...) or empirical(FILE, column)";
 
 /* {==================================================================================
  * Parsing
@@ -132,6 +132,9 @@ static const kind_info kinds[] = {
     [MSCSIM_DIST_FIXED] = {"fixed", 1, "value"},
     [MSCSIM_DIST_DISCRETE] = {"discrete", -1, "v1:p1, v2:p2, ..."},
     [MSCSIM_DIST_EMPIRICAL] = {"empirical", 2, "FILE, column"},
+    [MSCSIM_DIST_BETA] = {"beta", 2, "a, b"},
+    [MSCSIM_DIST_GAMMA] = {"gamma", 2, "shape, rate"},
+    [MSCSIM_DIST_FLAT] = {"flat", 0, ""},
 };
 
 static int parse_discrete(char **args, int nargs, mscsim_dist_spec *s, char *why,
@@ -214,6 +217,8 @@ static int parse_numeric(mscsim_dist_kind kind, char **args, mscsim_dist_spec *s
         [MSCSIM_DIST_TRUNCNORMAL] = {"mean", "sd", "lo", "hi"},
         [MSCSIM_DIST_LOGNORMAL] = {"meanlog", "sdlog"},
         [MSCSIM_DIST_FIXED] = {"value"},
+        [MSCSIM_DIST_BETA] = {"a", "b"},
+        [MSCSIM_DIST_GAMMA] = {"shape", "rate"},
     };
     const char *name = kinds[kind].name;
     double v[4] = {0, 0, 0, 0};
@@ -238,6 +243,14 @@ static int parse_numeric(mscsim_dist_kind kind, char **args, mscsim_dist_spec *s
             say(why, why_len, "uniform needs lo < hi, got %s and %s", args[0], args[1]);
             return MSCSIM_ERANGE;
         }
+        break;
+    case MSCSIM_DIST_BETA:
+    case MSCSIM_DIST_GAMMA:
+        for (int i = 0; i < 2; i++)
+            if (!(v[i] > 0.0)) {
+                say(why, why_len, "%s: %s must be > 0, got %s", name, names[kind][i], args[i]);
+                return MSCSIM_ERANGE;
+            }
         break;
     default:
         break;
@@ -322,9 +335,10 @@ SIM_API int mscsim_distspec_parse(const char *text, mscsim_dist_spec *spec, char
     mscsim_dist_spec out;
     memset(&out, 0, sizeof out);
     out.kind = (mscsim_dist_kind)kind;
-    if (kind == MSCSIM_DIST_NONE) {
+    if (kind == MSCSIM_DIST_NONE || kind == MSCSIM_DIST_FLAT) {
         if (*after != '\0') {
-            say(why, why_len, "'none' takes no arguments: write none");
+            say(why, why_len, "'%s' takes no arguments: write %s", kinds[kind].name,
+                kinds[kind].name);
             return MSCSIM_ESYNTAX;
         }
         *spec = out;
@@ -410,11 +424,14 @@ SIM_API char *mscsim_distspec_format(const mscsim_dist_spec *spec, char *buf, un
     buf[0] = '\0';
     switch (spec->kind) {
     case MSCSIM_DIST_NONE:
-        put(&o, "none");
+    case MSCSIM_DIST_FLAT:
+        put(&o, "%s", kinds[spec->kind].name);
         break;
     case MSCSIM_DIST_NORMAL:
     case MSCSIM_DIST_UNIFORM:
     case MSCSIM_DIST_LOGNORMAL:
+    case MSCSIM_DIST_BETA:
+    case MSCSIM_DIST_GAMMA:
         put(&o, "%s(%s, %s)", kinds[spec->kind].name, num(spec->a, t1), num(spec->b, t2));
         break;
     case MSCSIM_DIST_TRUNCNORMAL:
@@ -546,6 +563,10 @@ SIM_API double mscsim_distspec_mean(const mscsim_dist_spec *spec)
     }
     case MSCSIM_DIST_LOGNORMAL:
         return exp(spec->a + 0.5 * spec->b * spec->b);
+    case MSCSIM_DIST_BETA:
+        return spec->a / (spec->a + spec->b);
+    case MSCSIM_DIST_GAMMA:
+        return spec->a / spec->b;
     case MSCSIM_DIST_DISCRETE: {
         double s = 0.0;
         for (int i = 0; i < spec->count; i++)
@@ -576,6 +597,12 @@ SIM_API double mscsim_distspec_sd(const mscsim_dist_spec *spec)
         double s2 = spec->b * spec->b;
         return exp(spec->a + 0.5 * s2) * sqrt(expm1(s2));
     }
+    case MSCSIM_DIST_BETA: {
+        double t = spec->a + spec->b;
+        return sqrt(spec->a * spec->b / (t * t * (t + 1.0)));
+    }
+    case MSCSIM_DIST_GAMMA:
+        return sqrt(spec->a) / spec->b;
     case MSCSIM_DIST_DISCRETE: {
         double mean = mscsim_distspec_mean(spec), ss = 0.0; /* two passes */
         for (int i = 0; i < spec->count; i++)
@@ -633,6 +660,10 @@ SIM_API double mscsim_distspec_quantile(const mscsim_dist_spec *spec, double p)
     }
     case MSCSIM_DIST_LOGNORMAL:
         return qlnorm(p, spec->a, spec->b, 1, 0);
+    case MSCSIM_DIST_BETA:
+        return qbeta(p, spec->a, spec->b, 1, 0);
+    case MSCSIM_DIST_GAMMA:
+        return qgamma(p, spec->a, 1.0 / spec->b, 1, 0); /* Rmath takes the scale */
     case MSCSIM_DIST_FIXED:
         return spec->a;
     case MSCSIM_DIST_DISCRETE:
@@ -653,6 +684,10 @@ SIM_API double mscsim_distspec_draw(const mscsim_dist_spec *spec, mscsim_rng *rn
         return mscsim_rtruncnorm(rng, spec->a, spec->b, spec->lo, spec->hi);
     case MSCSIM_DIST_LOGNORMAL:
         return exp(mscsim_rnorm(rng, spec->a, spec->b));
+    case MSCSIM_DIST_BETA:
+    case MSCSIM_DIST_GAMMA:
+        /* Inversion: one uniform per draw, used where draws are few (a trial's prior). */
+        return mscsim_distspec_quantile(spec, mscsim_rng_uniform_pos(rng));
     case MSCSIM_DIST_FIXED:
         return spec->a; /* uses no random numbers */
     default:

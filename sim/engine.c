@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decision/decision.h"
 #include "impute.h"
 #include "interim/looks.h"
 #include "internal.h"
@@ -37,6 +38,10 @@ typedef struct {
 typedef struct {
     long rejections, failures, covered;
     mscsim_welford estimate, se, squared_error;
+    /* With a [prior]: each trial's truth, estimate - truth, the truth of the successes, and
+     * counts of benefit (truth > 0) and of success with and without it. */
+    mscsim_welford truth, error, success_truth;
+    long benefit, success_benefit, success_no_benefit;
 } analysis_totals;
 
 struct mscsim_engine {
@@ -59,6 +64,7 @@ struct mscsim_engine {
     trial_totals trials[MSCSIM_MAX_N_VALUES];
     analysis_totals totals[MSCSIM_MAX_N_VALUES * MSCSIM_MAX_ANALYSES]; /* analysis fastest */
     mscsim_workspace **ws;       /* One per thread, for ws_capacity patients per arm. */
+    mscsim_design **shadow;      /* With a [prior]: one per thread, the trial's parameters. */
     size_t ws_capacity;
     mscsim_replicate *records;
     size_t chunk_count, chunk_cell;
@@ -85,6 +91,9 @@ SIM_API void mscsim_engine_free(mscsim_engine *eng)
         return;
     free_workspaces(eng);
     free(eng->ws);
+    for (int t = 0; eng->shadow && t < eng->threads; t++)
+        sim_prior_shadow_free(eng->shadow[t]);
+    free(eng->shadow);
     free(eng->records);
     free(eng->look_records);
     mscsim_analysis_settings_free(eng->settings);
@@ -223,6 +232,14 @@ SIM_API int mscsim_engine_new_with_design(const mscsim_design *design, int want_
     }
     if (!status && (!eng->records || !eng->ws || (eng->look_count && !eng->look_records)))
         status = sim_error_set(err, MSCSIM_ENOMEM, "out of memory");
+    if (!status && eng->cfg->prior_count > 0) {
+        eng->shadow = calloc((size_t)eng->threads, sizeof *eng->shadow);
+        for (int t = 0; eng->shadow && t < eng->threads; t++)
+            if (!(eng->shadow[t] = sim_prior_shadow_new(design)))
+                status = sim_error_set(err, MSCSIM_ENOMEM, "out of memory");
+        if (!eng->shadow)
+            status = sim_error_set(err, MSCSIM_ENOMEM, "out of memory");
+    }
     if (!status)
         status = mscsim_engine_retarget(eng, eng->cfg->n, eng->cfg->n_count, eng->cfg->reps,
                                         eng->cfg->nested_sizes, err);
@@ -242,8 +259,8 @@ SIM_API int mscsim_engine_done(const mscsim_engine *eng)
 /* Multiple imputation: each analysis on every completed data set, pooled by Rubin's rules
  * with Barnard-Rubin degrees of freedom, then decided by the analyses' own rule. A failed
  * imputation or analysis fails the trial's analysis. */
-static void analyse_imputed(const mscsim_engine *eng, mscsim_rng *rng, mscsim_workspace *w,
-                            mscsim_replicate *rec)
+static void analyse_imputed(const mscsim_engine *eng, const mscsim_design *design,
+                            mscsim_rng *rng, mscsim_workspace *w, mscsim_replicate *rec)
 {
     int m = eng->cfg->imputations, A = eng->analysis_count, failed[MSCSIM_MAX_ANALYSES] = {0};
     double est[MSCSIM_MAX_ANALYSES][MSCSIM_MAX_IMPUTATIONS];
@@ -251,7 +268,7 @@ static void analyse_imputed(const mscsim_engine *eng, mscsim_rng *rng, mscsim_wo
     double df_com[MSCSIM_MAX_ANALYSES];
     for (int j = 0; j < m; j++) {
         mscsim_trial_data data;
-        if (mscsim_trial_impute(eng->design, w, rng, &data) != MSCSIM_OK) {
+        if (mscsim_trial_impute(design, w, rng, &data) != MSCSIM_OK) {
             for (int k = 0; k < A; k++) /* Nothing to pool: every analysis fails. */
                 failed[k] = 1;
             break;
@@ -285,6 +302,7 @@ static void analyse_imputed(const mscsim_engine *eng, mscsim_rng *rng, mscsim_wo
  * points at), for sim_looks_trial. */
 typedef struct {
     const mscsim_engine *eng;
+    const mscsim_design *design;
     mscsim_rng *rng;
 } analyse_ctx;
 
@@ -293,34 +311,52 @@ static void analyse(const void *ctx, const mscsim_trial_data *data, mscsim_works
 {
     const analyse_ctx *c = ctx;
     if (c->eng->cfg->missing == MSCSIM_MISSING_MI)
-        analyse_imputed(c->eng, c->rng, w, rec);
+        analyse_imputed(c->eng, c->design, c->rng, w, rec);
     else
         for (int k = 0; k < c->eng->analysis_count; k++)
             c->eng->analysis[k]->analyze(data, c->eng->settings, &rec->result[k]);
 }
 
-/* Simulates one trial and applies every analysis to it (at each look, with looks). */
+/* Simulates one trial and applies every analysis to it (at each look, with looks); with a
+ * [prior], with the trial's own parameters, drawn into the thread's shadow design. */
 static void run_replicate(const mscsim_engine *eng, const size_t sizes[MSCSIM_ARM_COUNT],
-                          long replicate, mscsim_workspace *w, mscsim_replicate *rec,
-                          sim_look_record *looks)
+                          long replicate, mscsim_workspace *w, mscsim_design *shadow,
+                          mscsim_replicate *rec, sim_look_record *looks)
 {
     const mscsim_config *cfg = eng->cfg;
     uint64_t scenario = cfg->common_random_numbers ? 1 : (uint64_t)cfg->scenario;
     uint64_t n = eng->nested_sizes ? 0 : (uint64_t)eng->n[eng->cell];
     mscsim_rng rng = mscsim_rng_for_trial(cfg->seed, scenario, n, (uint64_t)replicate);
+    const mscsim_design *design = eng->design;
+    int drawn_ok = 1;
+    memcpy(rec->truth, eng->truth, sizeof rec->truth);
+    if (shadow) {
+        drawn_ok = sim_prior_trial(eng->design, &rng, shadow, rec->truth) == MSCSIM_OK;
+        design = shadow;
+    }
     mscsim_trial_data data;
-    mscsim_trial_simulate(eng->design, &rng, sizes, w, &data, &rec->diag);
-    if (looks) {
-        analyse_ctx ctx = {eng, &rng};
-        sim_looks_trial(&eng->looks[eng->cell], eng->design, w, analyse, &ctx,
+    mscsim_trial_simulate(design, &rng, sizes, w, &data, &rec->diag);
+    if (!drawn_ok) { /* Drawn values the model rejects: the trial counts as failed. */
+        for (int k = 0; k < eng->analysis_count; k++)
+            mscsim_analysis_decide_t(eng->settings, NAN, NAN, NAN, &rec->result[k]);
+    } else if (looks) {
+        analyse_ctx ctx = {eng, design, &rng};
+        sim_looks_trial(&eng->looks[eng->cell], design, w, analyse, &ctx,
                         eng->analysis_count, rec, looks);
     } else if (cfg->missing == MSCSIM_MISSING_MI)
-        analyse_imputed(eng, &rng, w, rec);
+        analyse_imputed(eng, design, &rng, w, rec);
     else
         for (int k = 0; k < eng->analysis_count; k++)
             eng->analysis[k]->analyze(&data, eng->settings, &rec->result[k]);
-    for (int k = 0; k < eng->analysis_count; k++)
-        rec->covered[k] = mscsim_analysis_covers(eng->settings, &rec->result[k], eng->truth[k]);
+    for (int k = 0; k < eng->analysis_count; k++) {
+        if (looks) /* The looks decided (priors and posterior rules are refused with them). */
+            ;
+        else if (cfg->decision_rule != MSCSIM_DECISION_TEST)
+            rec->result[k].reject = sim_decision_success(cfg, &data, &rec->result[k]);
+        else if (shadow) /* A success is a rejection in favour of msc, not against it. */
+            rec->result[k].reject &= rec->result[k].estimate > 0;
+        rec->covered[k] = mscsim_analysis_covers(eng->settings, &rec->result[k], rec->truth[k]);
+    }
     rec->replicate = replicate;
 }
 
@@ -338,9 +374,22 @@ static void fold_trial(trial_totals *t, const mscsim_trial_diag *d)
         mscsim_welford_add(&t->slope, d->recovery_slope);
 }
 
-static void fold_analysis(analysis_totals *t, const mscsim_replicate *rec, int k, double truth)
+static void fold_analysis(analysis_totals *t, const mscsim_replicate *rec, int k, int prior)
 {
     const mscsim_analysis_result *res = &rec->result[k];
+    double truth = rec->truth[k];
+    if (prior) {
+        /* Benefit and success count over every trial, failed analyses included. */
+        mscsim_welford_add(&t->truth, truth);
+        t->benefit += truth > 0;
+        if (res->reject) {
+            mscsim_welford_add(&t->success_truth, truth);
+            t->success_benefit += truth > 0;
+            t->success_no_benefit += !(truth > 0);
+        }
+        if (!res->failed)
+            mscsim_welford_add(&t->error, res->estimate - truth);
+    }
     if (res->failed) {
         t->failures++;
         return;
@@ -373,14 +422,15 @@ SIM_API int mscsim_engine_step(mscsim_engine *eng, mscsim_error *err)
         mscsim_workspace *w = eng->ws[omp_get_thread_num()];
 #pragma omp for schedule(dynamic, 64)
         for (long i = 0; i < count; i++)
-            run_replicate(eng, sizes, first + i, w, &eng->records[i],
-                          eng->look_count ? &eng->look_records[i] : NULL);
+            run_replicate(eng, sizes, first + i, w,
+                          eng->shadow ? eng->shadow[omp_get_thread_num()] : NULL,
+                          &eng->records[i], eng->look_count ? &eng->look_records[i] : NULL);
     }
 
     for (long i = 0; i < count; i++) {
         fold_trial(trials, &eng->records[i].diag);
         for (int k = 0; k < eng->analysis_count; k++)
-            fold_analysis(&t[k], &eng->records[i], k, eng->truth[k]);
+            fold_analysis(&t[k], &eng->records[i], k, eng->shadow != NULL);
         if (eng->look_count)
             sim_looks_fold(&eng->look_totals[eng->cell], &eng->look_records[i], &eng->records[i],
                            eng->analysis_count);
@@ -471,6 +521,25 @@ SIM_API void mscsim_engine_summary(const mscsim_engine *eng, size_t cell, int an
         out->expected_months = mscsim_interim_final_month(eng->cfg, out->n_total);
         out->stop_efficacy = out->stop_futility = NAN;
     }
+    out->prior_p_benefit = out->p_success_and_benefit = (double)NAN;
+    out->p_success_given_no_benefit = out->mean_effect_success = (double)NAN;
+    if (!eng->shadow)
+        return;
+    /* Against each trial's own truth: the truth's mean over the prior, its Monte Carlo SE,
+     * bias and RMSE as means over trials of the estimate's error. NaN truths (none
+     * available) make all of them NaN. */
+    out->assurance = 1;
+    out->true_effect = t->truth.count ? t->truth.mean : (double)NAN;
+    out->true_effect_mcse = mscsim_welford_sd(&t->truth) / sqrt((double)t->truth.count);
+    out->bias = t->error.count ? t->error.mean : (double)NAN;
+    if (isnan(out->true_effect))
+        return;
+    out->prior_p_benefit = reps > 0 ? (double)t->benefit / reps : (double)NAN;
+    out->p_success_and_benefit = reps > 0 ? (double)t->success_benefit / reps : (double)NAN;
+    long no_benefit = tr->reps_done - t->benefit;
+    out->p_success_given_no_benefit =
+        no_benefit > 0 ? (double)t->success_no_benefit / (double)no_benefit : (double)NAN;
+    out->mean_effect_success = t->success_truth.count ? t->success_truth.mean : (double)NAN;
 }
 
 SIM_API int mscsim_engine_look_count(const mscsim_engine *eng)

@@ -538,6 +538,10 @@ static int prepare_modes(mscsim_population *pop, const mscsim_config *cfg, mscsi
             sim_error_set(err, MSCSIM_ECONFIG, "the model needs %s: set [baseline] %s",
                              var_what[v], var_key[v]);
             return mscsim_config_error_at(cfg, "baseline", var_key[v], err);
+        case MSCSIM_DIST_FLAT:
+            sim_error_set(err, MSCSIM_ECONFIG, "flat is an analysis prior ([decision] prior), "
+                                               "not a distribution patients can be drawn from");
+            return mscsim_config_error_at(cfg, "baseline", var_key[v], err);
         case MSCSIM_DIST_EMPIRICAL:
             pop->mode[v] = MODE_EMPIRICAL;
             break;

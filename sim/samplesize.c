@@ -28,6 +28,8 @@ typedef struct {
     /* Search powers by block count, for the bisection's bookkeeping. */
     double *search_power;
     long max_blocks;
+    /* With a [prior]: the share of search trials with a true effect > 0 (NaN: none). */
+    double p_benefit;
 } search;
 
 /* Expected non-rejections at the target that a confirmation must be able to see. */
@@ -86,6 +88,8 @@ static int evaluate(search *s, long blocks, long reps, mscsim_ss_stage stage,
         mscsim_warnings_clear(&w);
         mscsim_warnings_cell(&sum, &w);
         e.warnings = w.codes;
+        if (stage == MSCSIM_SS_SEARCH)
+            s->p_benefit = sum.prior_p_benefit;
         s->out->trials += sum.reps;
         if (s->out->trace_count < MSCSIM_SS_MAX_EVALS)
             s->out->trace[s->out->trace_count++] = e;
@@ -120,6 +124,19 @@ static int run_search(search *s, long k_min, long start, long *answer, mscsim_er
     int status = search_power(s, start, &p, err);
     if (status)
         return status;
+    /* Assurance tends to the prior probability of benefit as n grows, never beyond: a
+     * target above it (its 95 % interval from the same trials) is refused, not searched. */
+    double p_lo, p_hi;
+    long reps = s->search_reps;
+    if (!isnan(s->p_benefit) && p < t) {
+        mscsim_wilson_interval(lround(s->p_benefit * (double)reps), reps, 0.95, &p_lo, &p_hi);
+        if (t >= p_hi)
+            return sim_error_set(err, MSCSIM_ERANGE,
+                                 "the target %g is beyond what any n can reach: the assurance "
+                                 "is capped by the prior probability of benefit, %.4f [%.4f, "
+                                 "%.4f] (share of %ld trials whose drawn true effect is > 0)",
+                                 t, s->p_benefit, p_lo, p_hi, reps);
+    }
     if (p >= t) {
         for (hi = start; hi > k_min; step *= 2) {
             long probe = hi - step >= k_min ? hi - step : k_min;
@@ -210,7 +227,7 @@ SIM_API int mscsim_samplesize(const mscsim_config *cfg, const mscsim_ss_options 
     const char *names[MSCSIM_MAX_ANALYSES];
     if (opt->analysis < 0 || opt->analysis >= mscsim_config_analyses(cfg, names))
         return sim_error_set(err, MSCSIM_EINVAL, "analysis %d is not configured", opt->analysis);
-    search s = {.opt = opt, .out = out};
+    search s = {.opt = opt, .out = out, .p_benefit = NAN};
     long block[MSCSIM_ARM_COUNT];
     mscsim_config_block(cfg, block);
     s.block_control = block[MSCSIM_ARM_CONTROL];

@@ -103,8 +103,9 @@ static const mscsim_column results_columns[] = {
     {"missing_control", missing_text, "Missing share, control", NULL, 0},
     {"missing_msc", missing_text, "Missing share, MSC", NULL, 0},
     {"rejection_kind",
-     "`type_i_error` when the true effect is exactly 0 (then `power` is the type I error "
-     "rate), else `power`.",
+     "`assurance` with a `[prior]` (then `power` is the probability of success averaged over "
+     "the design prior); else `type_i_error` when the true effect is exactly 0 (then `power` "
+     "is the type I error rate), else `power`.",
      "Rejection kind", NULL, 0},
     {"analytic_power",
      "The closed-form power of this analysis at this n where one exists (see Analytic power), "
@@ -124,6 +125,20 @@ static const mscsim_column results_columns[] = {
      "Expected duration (months)", "months", 0},
     {"stop_efficacy", stop_text, "Early stop for efficacy", NULL, 0},
     {"stop_futility", stop_text, "Early stop for futility", NULL, 0},
+    {"prior_p_benefit",
+     "With a `[prior]`: share of trials whose drawn true effect is > 0 (the prior probability "
+     "of benefit, which caps the assurance); `NA` without a prior or a true effect.",
+     "Prior probability of benefit", NULL, 0},
+    {"p_success_and_benefit",
+     "With a `[prior]`: share of trials that succeed and whose true effect is > 0.",
+     "P(success and benefit)", NULL, 0},
+    {"p_success_given_no_benefit",
+     "With a `[prior]`: share of successes among the trials whose true effect is <= 0 (a "
+     "false go).",
+     "P(success | no benefit)", NULL, 0},
+    {"mean_effect_success",
+     "With a `[prior]`: mean true effect of the trials that succeed.",
+     "Mean true effect of successes", NULL, 0},
     DESIGN_COLUMNS,
     {"warnings", warnings_text, "Warnings", NULL, 0},
 };
@@ -136,7 +151,8 @@ static const mscsim_column replicates_columns[] = {
     {"estimate", estimate_text, "Estimate", NULL, 0},
     {"se", estimate_text, "Standard error", NULL, 0},
     {"p_value", estimate_text, "p-value", NULL, 0},
-    {"reject", "1 when the test rejected, else 0.", "Rejected", NULL, 0},
+    {"reject", "1 when the trial succeeded: its test rejected (`[decision] rule = posterior`: "
+     "its posterior criteria were met), else 0.", "Rejected", NULL, 0},
     {"failed", "1 when the analysis could not be computed, else 0.", "Failed", NULL, 0},
     {"n_analysed_control", analysed_text, "Patients analysed, control", "patients", 0},
     {"n_analysed_msc", analysed_text, "Patients analysed, MSC", "patients", 0},

@@ -54,8 +54,19 @@ run_bad duplicate_key "6: [model] rho: set twice (first on line 5)"
 run_bad syntax_error "3: syntax error: expected '[section]' or 'key = value'"
 run_bad test_wrong_outcome "6: [analysis] test: analysis 'fisher' does not fit model 'normal'"
 run_bad key_wrong_model "6: [control] mean: does not apply to model 'binary' (used by: normal)"
-run_bad bad_distribution "6: [baseline] score: unknown distribution 'gamma'"
+run_bad bad_distribution "6: [baseline] score: unknown distribution 'weibull'"
 run_bad unknown_test "6: [analysis] test: unknown analysis 'ancova2' (known: "
+# Design priors and decision rules (Bayesian planning).
+run_bad prior_list "10: [prior] trial.n: trial.n takes a list, so it cannot take a prior"
+run_bad prior_simulation "10: [prior] simulation.reps: [simulation] keys cannot take a prior"
+run_bad prior_swept "10: [prior] control.mean: control.mean is also swept in [sweep]"
+run_bad prior_out_of_range "10: [prior] control.dropout: normal(0.1, 0.05) reaches -inf, outside the key's range [0, 1) (draws are never truncated or rejected"
+run_bad prior_fixed_section "10: [prior] trial.alpha: only [control], [msc] and [model] numbers can take a prior"
+run_bad decision_mcid_below "12: [decision] mcid: mcid must be at least threshold"
+run_bad decision_probability "11: [decision] probability: 1 is out of range (0, 1)"
+run_bad decision_beta_continuous "11: [decision] prior: a beta prior is on each arm's event probability"
+run_bad decision_without_posterior "10: [decision] threshold: applies only with rule = posterior"
+run_bad prior_with_looks "12: [prior] control.mean: a design prior cannot be combined with [interim] looks yet"
 run_bad alpha_one "3: [trial] alpha: 1 is out of range (0, 1)"
 # Stroke-recovery models, population and endpoints.
 run_bad r_out_of_range "10: [control] r: 1.2 is out of range [0, 1]"
@@ -163,7 +174,8 @@ want="scenario,analysis,n_total,n_control,n_msc,reps,rejections,power,power_lo,p
 true_effect,mean_estimate,bias,empirical_se,mean_se,rmse,coverage,mean_n_analysed,failures,\
 true_effect_mcse,mean_deaths,floor_share,ceiling_share,recovery_slope,missing_control,missing_msc,\
 rejection_kind,analytic_power,expected_n,expected_n_analysed,expected_months,stop_efficacy,\
-stop_futility,model,scale,endpoint,missing,warnings"
+stop_futility,prior_p_benefit,p_success_and_benefit,p_success_given_no_benefit,\
+mean_effect_success,model,scale,endpoint,missing,warnings"
 if [ "$header" = "$want" ]; then ok "CSV header"; else fail "CSV header: $header"; fi
 if [ "$(wc -l <"$tmp/threads1.csv")" -eq 3 ]; then ok "one row per n"
 else fail "row count $(wc -l <"$tmp/threads1.csv")"; fi

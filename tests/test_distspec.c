@@ -78,6 +78,9 @@ static void test_roundtrip(void)
         {"lognormal(3, 0.25)", "lognormal(3, 0.25)"},
         {"lognormal(2.9957322735539909, 0.1)", "lognormal(2.995732273553991, 0.1)"},
         {"fixed(20.2)", "fixed(20.2)"},
+        {"beta(2, 5)", "beta(2, 5)"},
+        {" gamma( 2 ,0.5 )", "gamma(2, 0.5)"},
+        {"flat", "flat"},
         {"fixed(1e-320)", NULL},
         {"discrete(0:0.25, 1:0.25, 2:0.5)", "discrete(0:0.25, 1:0.25, 2:0.5)"},
         {"discrete(6 : 0.1 ,-1:0.9)", "discrete(6:0.1, -1:0.9)"},
@@ -150,7 +153,12 @@ static void test_errors(void)
         /* Parameters whose squares overflow sums over 10^7 patients (bounds may be larger). */
         {"normal(0, 1e300)", MSCSIM_ERANGE, "normal: sd 1e300 is beyond +-1e100"},
         {"uniform(-1e101, 0)", MSCSIM_ERANGE, "uniform: lo -1e101 is beyond +-1e100"},
-        {"gamma(2, 3)", MSCSIM_ESYNTAX, "unknown distribution 'gamma': expected none, normal"},
+        {"weibull(2, 3)", MSCSIM_ESYNTAX, "unknown distribution 'weibull': expected none, normal"},
+        {"beta(0, 1)", MSCSIM_ERANGE, "beta: a must be > 0"},
+        {"beta(1, -2)", MSCSIM_ERANGE, "beta: b must be > 0"},
+        {"gamma(2, 0)", MSCSIM_ERANGE, "gamma: rate must be > 0"},
+        {"gamma(1)", MSCSIM_ESYNTAX, "gamma takes 2 arguments (shape, rate)"},
+        {"flat(1)", MSCSIM_ESYNTAX, "'flat' takes no arguments"},
         {"Normal(1, 2)", MSCSIM_ESYNTAX, "unknown distribution 'Normal'"},
         {"normal", MSCSIM_ESYNTAX, "normal needs arguments: normal(mean, sd)"},
         {"none()", MSCSIM_ESYNTAX, "'none' takes no arguments"},
@@ -365,6 +373,8 @@ static void test_moments(void)
         {"fixed(20.2)", 20.2, 0},
         {"discrete(3:1)", 3, 0},
         {"discrete(2:0.5, 0:0.5)", 1, 1},
+        {"beta(2, 5)", 2.0 / 7.0, sqrt(10.0 / (49.0 * 8.0))}, /* ab / ((a+b)^2 (a+b+1)) */
+        {"gamma(2, 3)", 2.0 / 3.0, sqrt(2.0) / 3.0},         /* shape/rate, sqrt(shape)/rate */
     };
     for (size_t i = 0; i < sizeof simple / sizeof simple[0]; i++) {
         mscsim_dist_spec s = parse_ok(simple[i].spec);
@@ -380,6 +390,22 @@ static void test_moments(void)
 
 static void test_quantiles(void)
 {
+    /* R: qbeta(0.3, 2, 5), qgamma(0.7, shape = 2, rate = 3), qbeta(0.999, 0.5, 0.5). */
+    const struct {
+        const char *spec;
+        double p, q;
+    } prior_ref[] = {{"beta(2, 5)", 0.3, 0.18180347131894911},
+                     {"gamma(2, 3)", 0.7, 0.81307216109340141},
+                     {"beta(0.5, 0.5)", 0.999, 0.99999753260092905}};
+    for (size_t i = 0; i < sizeof prior_ref / sizeof prior_ref[0]; i++) {
+        mscsim_dist_spec s = parse_ok(prior_ref[i].spec);
+        REL_EQ(mscsim_distspec_quantile(&s, prior_ref[i].p), prior_ref[i].q, QUANTILE_TOL,
+               "quantile %g of %s vs R", prior_ref[i].p, prior_ref[i].spec);
+    }
+    mscsim_dist_spec b = parse_ok("beta(2, 5)"), g = parse_ok("gamma(2, 3)");
+    CHECK(mscsim_distspec_quantile(&b, 0) == 0 && mscsim_distspec_quantile(&b, 1) == 1 &&
+              mscsim_distspec_quantile(&g, 0) == 0 && isinf(mscsim_distspec_quantile(&g, 1)),
+          "beta's support is [0, 1], gamma's [0, inf)");
     for (size_t i = 0; i < sizeof quantile_ref / sizeof quantile_ref[0]; i++) {
         mscsim_dist_spec s = parse_ok(quantile_ref[i].spec);
         double a = tail_depth(&s);
@@ -460,6 +486,10 @@ static double spec_cdf(const mscsim_dist_spec *s, double x)
         return fmin(fmax((x - s->a) / (s->b - s->a), 0.0), 1.0);
     case MSCSIM_DIST_LOGNORMAL:
         return plnorm(x, s->a, s->b, 1, 0);
+    case MSCSIM_DIST_BETA:
+        return pbeta(x, s->a, s->b, 1, 0);
+    case MSCSIM_DIST_GAMMA:
+        return pgamma(x, s->a, 1.0 / s->b, 1, 0);
     case MSCSIM_DIST_TRUNCNORMAL: {
         double a = (s->lo - s->a) / s->b, b = (s->hi - s->a) / s->b, z = (x - s->a) / s->b;
         if (a > 0) { /* upper tail, log scale: (Q(a) - Q(z)) / (Q(a) - Q(b)) */
@@ -483,8 +513,12 @@ static void check_draws(const char *text, uint64_t seed, double var, double mu4,
         lo = s.a;
         hi = s.b;
     }
-    if (s.kind == MSCSIM_DIST_LOGNORMAL)
+    if (s.kind == MSCSIM_DIST_LOGNORMAL || s.kind == MSCSIM_DIST_GAMMA)
         lo = 0.0;
+    if (s.kind == MSCSIM_DIST_BETA) {
+        lo = 0.0;
+        hi = 1.0;
+    }
     mscsim_rng rng;
     mscsim_rng_seed(&rng, seed, 7u);
     const size_t n = N_DRAWS;
@@ -547,6 +581,9 @@ static void test_draws(void)
     /* normal: mu4 = 3 sd^4; uniform: var = w^2/12, mu4 = w^4/80. */
     check_draws("normal(40, 15)", 1011u, 225.0, 3.0 * 50625.0, x);
     check_draws("uniform(0, 49)", 1012u, 49.0 * 49.0 / 12.0, pow(49.0, 4) / 80.0, x);
+    /* Beta and gamma are drawn by inversion: the DKW check covers the whole distribution. */
+    check_draws("beta(2, 5)", 1013u, 0, 0, x);
+    check_draws("gamma(2, 3)", 1014u, 0, 0, x);
     free(x);
 
     mscsim_rng rng, before;
@@ -555,8 +592,8 @@ static void test_draws(void)
     mscsim_dist_spec fx = parse_ok("fixed(7.5)");
     CHECK(mscsim_distspec_draw(&fx, &rng) == 7.5 && memcmp(&rng, &before, sizeof rng) == 0,
           "fixed draws its value and uses no random numbers");
-    const char *const nan_kinds[] = {"none", "discrete(1:1)", "empirical(p.csv, age)"};
-    for (int i = 0; i < 3; i++) {
+    const char *const nan_kinds[] = {"none", "discrete(1:1)", "empirical(p.csv, age)", "flat"};
+    for (int i = 0; i < 4; i++) {
         mscsim_dist_spec s = parse_ok(nan_kinds[i]);
         CHECK(isnan(mscsim_distspec_draw(&s, &rng)), "draw of %s is NaN (drawn by the population)",
               nan_kinds[i]);

@@ -24,7 +24,8 @@ int main(void)
            "true_effect,mean_estimate,bias,empirical_se,mean_se,rmse,coverage,mean_n_analysed,"
            "failures,true_effect_mcse,mean_deaths,floor_share,ceiling_share,recovery_slope,"
            "missing_control,missing_msc,rejection_kind,analytic_power,expected_n,"
-           "expected_n_analysed,expected_months,stop_efficacy,stop_futility,model,scale,"
+           "expected_n_analysed,expected_months,stop_efficacy,stop_futility,prior_p_benefit,"
+           "p_success_and_benefit,p_success_given_no_benefit,mean_effect_success,model,scale,"
            "endpoint,missing,warnings",
            "results header");
     header_of(MSCSIM_FILE_SS_TRACE, buf, sizeof buf);

@@ -33,6 +33,22 @@ typedef struct {
     int line; /**< Where it was set (-1 = --set). */
 } mscsim_sweep_key;
 
+/** One [prior] line: a numeric key drawn by every simulated trial from a design prior. */
+typedef struct {
+    char name[2 * MSCSIM_NAME_LEN]; /**< "section.key". */
+    int key;               /**< The key's index in the key table (its first row). */
+    int line;              /**< Where it was set (-1 = --set). */
+    mscsim_dist_spec dist; /**< The design prior. */
+} mscsim_prior_key;
+
+#define MSCSIM_MAX_PRIOR_KEYS 8 /**< Keys a [prior] section may give a prior. */
+
+/** How a simulated trial's success is decided ([decision] rule). */
+typedef enum {
+    MSCSIM_DECISION_TEST = 0,  /**< The analysis' test at alpha. */
+    MSCSIM_DECISION_POSTERIOR  /**< Posterior probabilities of the effect (posterior.h). */
+} mscsim_decision_rule;
+
 /** Baseline covariates an adjusted analysis can use ([analysis] covariates). */
 typedef enum {
     MSCSIM_COVARIATE_BASELINE = 0, /**< The baseline score. */
@@ -186,6 +202,16 @@ typedef struct mscsim_config {
     mscsim_mi_method mi_method;             /**< [analysis] mi_method (mi). */
     double mnar_delta;                      /**< [analysis] mnar_delta, outcome units (mi). */
     mscsim_delta_arms mnar_delta_arms;      /**< [analysis] mnar_delta_arms (mi). */
+
+    mscsim_decision_rule decision_rule;     /**< [decision] rule. */
+    mscsim_dist_spec decision_prior;        /**< [decision] prior: normal, beta or flat. */
+    double decision_threshold;              /**< [decision] threshold. */
+    double decision_probability;            /**< [decision] probability. */
+    double decision_mcid;                   /**< [decision] mcid (-inf: no second criterion). */
+    double decision_mcid_probability;       /**< [decision] mcid_probability. */
+
+    mscsim_prior_key prior[MSCSIM_MAX_PRIOR_KEYS]; /**< [prior]: keys drawn per trial. */
+    int prior_count;
 
     mscsim_sweep_key sweep[MSCSIM_MAX_SWEEP_KEYS]; /**< [sweep]: the grid, first key slowest. */
     int sweep_count;

@@ -56,6 +56,13 @@ typedef struct {
     double expected_months;     /**< Mean month of the deciding analysis (NaN without accrual). */
     double stop_efficacy;       /**< Share of trials stopped before the last look for efficacy. */
     double stop_futility;       /**< Share stopped before the last look for futility. */
+    /* With a [prior] (NaN without one); "benefit" is a trial's true effect > 0 and
+     * "success" its decision ([decision] rule). */
+    int assurance;          /**< 1 with a [prior]: power is the assurance. */
+    double prior_p_benefit; /**< Share of trials whose drawn true effect is > 0. */
+    double p_success_and_benefit;      /**< Share of trials with success and benefit. */
+    double p_success_given_no_benefit; /**< Successes among trials without benefit. */
+    double mean_effect_success;        /**< Mean true effect of the successful trials. */
 } mscsim_cell_summary;
 
 /** One look of one cell and analysis: a row of the looks file. */
@@ -80,6 +87,8 @@ typedef struct {
     long replicate;                    /**< 0-based replicate number within its cell. */
     mscsim_analysis_result result[MSCSIM_MAX_ANALYSES]; /**< One per analysis, in order. */
     int covered[MSCSIM_MAX_ANALYSES];  /**< Each CI contains its true effect. */
+    double truth[MSCSIM_MAX_ANALYSES]; /**< Each analysis' true effect in this trial (the
+                                            design's, or drawn from its [prior]). */
     mscsim_trial_diag diag;            /**< Patients analysed, deaths, floor and ceiling. */
 } mscsim_replicate;
 

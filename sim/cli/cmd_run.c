@@ -29,12 +29,16 @@ static void summary_row(cli_row *r, const mscsim_config *base, size_t point,
     for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
         cli_row_double(r, extra[i]);
     /* With no true effect every rejection is a false one: the rate is the type I error. */
-    cli_row_text(r, s->true_effect == 0 ? "type_i_error" : "power");
+    cli_row_text(r, s->assurance ? "assurance" : s->true_effect == 0 ? "type_i_error" : "power");
     cli_row_double(r, mscsim_analytic_power(design, analysis, s->n_total));
     const double looks[] = {s->expected_n, s->expected_n_analysed, s->expected_months,
                             s->stop_efficacy, s->stop_futility};
     for (size_t i = 0; i < sizeof looks / sizeof looks[0]; i++)
         cli_row_double(r, looks[i]);
+    const double prior[] = {s->prior_p_benefit, s->p_success_and_benefit,
+                            s->p_success_given_no_benefit, s->mean_effect_success};
+    for (size_t i = 0; i < sizeof prior / sizeof prior[0]; i++)
+        cli_row_double(r, prior[i]);
     cli_row_design(r, design);
     cli_row_warnings(r, warnings);
 }
@@ -88,7 +92,6 @@ static int write_replicates(mscsim_csv_writer *w, const mscsim_config *base, siz
         cli_row_long(&fixed, s.n_control);
         cli_row_long(&fixed, s.n_msc);
         size_t lead = fixed.count;
-        cli_row_double(&fixed, s.true_effect);
         cli_row_design(&fixed, design);
         for (size_t i = 0; !status && i < count; i++) {
             const mscsim_replicate *rec = &records[i];
@@ -104,6 +107,7 @@ static int write_replicates(mscsim_csv_writer *w, const mscsim_config *base, siz
             cli_row_long(&r, res->failed != 0);
             cli_row_long(&r, (long)rec->diag.n_analysed[0]);
             cli_row_long(&r, (long)rec->diag.n_analysed[1]);
+            cli_row_double(&r, rec->truth[k]); /* the trial's own, with a [prior] */
             cli_row_copy(&r, &fixed, lead, fixed.count - lead);
             status = cli_row_write(w, &r, err);
         }
@@ -211,8 +215,11 @@ static int run_design(const cli_args *args, mscsim_config *design)
     int exit_code = CLI_EXIT_RUN_FAILED;
     if (points > 1)
         printf("%-8s ", "scenario");
+    /* What the rate is: averaged over a design prior, or decided by posterior probabilities. */
+    const char *rate = cfg.prior_count ? "assurance"
+                       : cfg.decision_rule == MSCSIM_DECISION_POSTERIOR ? "P(success)" : "power";
     printf("%-8s %-11s %7s %7s %8s  %-17s %10s %9s %8s\n", "n", "analysis", "control", "msc",
-           "power", "95% CI", "bias", "coverage", "failures");
+           rate, "95% CI", "bias", "coverage", "failures");
     for (size_t g = 0; !status && g < points; g++)
         status = run_point(&cfg, g, &out, &bar, &totals, &exit_code, &err);
     double elapsed = cli_progress_end(&bar);

@@ -128,12 +128,16 @@ static void print_answer(const ss_context *c, const mscsim_config *point, size_t
         printf("scenario %zu (%s): ", c->point + 1, label);
     }
     char power[32], target[32];
-    printf("n = %ld (%ld control + %ld msc): power %s [%.4f, %.4f] for %s, target %s\n",
-           res->n_total, res->n_control, res->n_msc,
+    /* Averaged over a design prior, or decided by posterior probabilities. */
+    const char *rate = point->prior_count ? "assurance"
+                       : point->decision_rule == MSCSIM_DECISION_POSTERIOR ? "P(success)"
+                                                                          : "power";
+    printf("n = %ld (%ld control + %ld msc): %s %s [%.4f, %.4f] for %s, target %s\n",
+           res->n_total, res->n_control, res->n_msc, rate,
            cli_format_power(power, sizeof power, res->at.power, c->target), res->at.power_lo,
            res->at.power_hi, c->analysis, mscsim_format_double(target, sizeof target, c->target));
     if (res->below.reps > 0)
-        printf("  n = %ld: power %s [%.4f, %.4f]\n", res->below.n_total,
+        printf("  n = %ld: %s %s [%.4f, %.4f]\n", res->below.n_total, rate,
                cli_format_power(power, sizeof power, res->below.power, c->target),
                res->below.power_lo, res->below.power_hi);
     if (analytic_n)

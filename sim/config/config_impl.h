@@ -117,6 +117,11 @@ const void *sim_key_field_const(size_t i, const mscsim_config *cfg, const int **
 /* Index of model's first row in the global index. */
 size_t sim_model_first_key(const mscsim_model_type *model);
 
+/* The key row named "section.key" (a [sweep] or [prior] line's name): its index in *index
+ * and the two parts in section and key (64 bytes each); NULL if there is none. */
+const sim_key *sim_key_find_dotted(const char *name, char section[64], char key[64],
+                                   size_t *index);
+
 /* The value of model row `key` (an index into model->keys) in cfg. */
 static inline const mscsim_key_value *sim_model_value(const mscsim_config *cfg,
                                                       const mscsim_model_type *model, int key)

@@ -3,6 +3,7 @@
  * order. Everything is computed by walking the registry (a handful of models), so there is
  * no table to fill and nothing mutable; none of this runs in a hot loop.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "config_impl.h"
@@ -164,4 +165,17 @@ const mscsim_key_value *sim_config_value(const mscsim_config *cfg, const char *s
         if (same_name(&model->keys[j], section, key))
             return &cfg->model_values[first - sim_generic_key_count + j];
     return NULL;
+}
+
+const sim_key *sim_key_find_dotted(const char *name, char section[64], char key[64],
+                                   size_t *index)
+{
+    const char *dot = strchr(name, '.');
+    section[0] = key[0] = '\0';
+    if (!dot || (size_t)(dot - name) >= 64 || strlen(dot + 1) >= 64)
+        return NULL;
+    memcpy(section, name, (size_t)(dot - name));
+    section[dot - name] = '\0';
+    snprintf(key, 64, "%s", dot + 1);
+    return sim_key_find(section, key, 0, index);
 }

@@ -27,6 +27,7 @@ static const char *const efficacy_names[] = {"none", "obrien_fleming", "pocock",
 static const char *const futility_names[] = {"none", "obrien_fleming", "pocock", "hsd",
                                              "conditional_power", NULL};
 static const char *const pipeline_names[] = {"ignore", "analyse", NULL};
+static const char *const decision_names[] = {"test", "posterior", NULL};
 static const char *const missing_names[] = {"complete_case", "locf", "bocf", "worst", "mi",
                                             NULL};
 
@@ -100,6 +101,11 @@ static int spends_beta(const mscsim_config *cfg)
 static int custom_scale(const mscsim_config *cfg)
 {
     return cfg->scale == MSCSIM_SCALE_CUSTOM;
+}
+
+static int posterior_rule(const mscsim_config *cfg)
+{
+    return cfg->decision_rule == MSCSIM_DECISION_POSTERIOR;
 }
 
 #define OFF(field) offsetof(mscsim_config, field)
@@ -304,6 +310,31 @@ const sim_key sim_generic_keys[] = {
      "Type II error beta-spending futility spends (rpact's beta): the bounds meet at the "
      "last look at the drift with power 1 - beta.",
      spends_beta, "[interim] futility = obrien_fleming, pocock or hsd(gamma)"},
+    {"decision", "rule", SIM_KEY_ENUM, OFF(decision_rule), 0, 0, 0, 0, 0, "test", decision_names,
+     SIM_FOR_ALL,
+     "How a trial succeeds: test = the analysis' test rejects at alpha; posterior = "
+     "P(effect > threshold | data) >= probability (and the mcid criterion), see Bayesian "
+     "planning.", .label = "decision rule"},
+    {"decision", "prior", SIM_KEY_DIST, OFF(decision_prior), 0, 0, 0, 0, 0, "flat", NULL,
+     SIM_FOR_ALL,
+     "Analysis prior on the effect, on the analysis' estimand scale: flat, normal(mean, sd), "
+     "or beta(a, b) on each arm's event probability (binary endpoints).",
+     posterior_rule, "rule = posterior"},
+    {"decision", "threshold", SIM_KEY_DOUBLE, OFF(decision_threshold), 0, 0, -HUGE_VAL, HUGE_VAL,
+     0, "0", NULL, SIM_FOR_ALL, "Success needs P(effect > threshold | data) >= probability.",
+     posterior_rule, "rule = posterior"},
+    {"decision", "probability", SIM_KEY_DOUBLE, OFF(decision_probability), 0, 0, 0, 1,
+     SIM_KEY_MIN_EXCLUSIVE | SIM_KEY_MAX_EXCLUSIVE, "0.975", NULL, SIM_FOR_ALL,
+     "Posterior probability the effect must exceed threshold with.", posterior_rule,
+     "rule = posterior", .label = "posterior probability of success"},
+    {"decision", "mcid", SIM_KEY_DOUBLE, OFF(decision_mcid), 0, 0, -HUGE_VAL, HUGE_VAL,
+     SIM_KEY_ALLOW_INFINITE, "-inf", NULL, SIM_FOR_ALL,
+     "Dual criterion: also P(effect > mcid | data) >= mcid_probability (mcid >= threshold; "
+     "-inf = no second criterion).", posterior_rule, "rule = posterior"},
+    {"decision", "mcid_probability", SIM_KEY_DOUBLE, OFF(decision_mcid_probability), 0, 0, 0, 1,
+     SIM_KEY_MIN_EXCLUSIVE | SIM_KEY_MAX_EXCLUSIVE, "0.5", NULL, SIM_FOR_ALL,
+     "Posterior probability the effect must exceed mcid with.", posterior_rule,
+     "rule = posterior"},
     {"simulation", "reps", SIM_KEY_LONG, OFF(reps), 0, 0, 1, MAX_REPS, 0, "10000", NULL,
      SIM_FOR_ALL, "Simulated trials per sample size."},
     {"simulation", "seed", SIM_KEY_U64, OFF(seed), 0, 0, 0, 0, 0, "1", NULL, SIM_FOR_ALL,

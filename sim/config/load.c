@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../decision/decision.h"
 #include "config_impl.h"
 #include "internal.h"
 
@@ -45,7 +46,7 @@ static void list_names(const char *section, char *buf, size_t len)
         sim_append(buf, len, section ? k->key : k->section);
     }
     if (!section)
-        sim_append(buf, len, ", sweep");
+        sim_append(buf, len, ", sweep, prior");
 }
 
 int sim_config_set_key(mscsim_config *cfg, size_t index, const char *text, int line,
@@ -70,6 +71,8 @@ static int apply(mscsim_config *cfg, const char *section, const char *key, const
     char known[512];
     if (strcmp(section, "sweep") == 0)
         return sim_config_apply_sweep(cfg, key, value, file, line, err);
+    if (strcmp(section, "prior") == 0)
+        return sim_prior_apply(cfg, key, value, file, line, err);
     const sim_key *k = sim_key_find(section, key, 0, &index);
     int status;
     if (!k) {

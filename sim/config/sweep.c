@@ -13,15 +13,8 @@ int sim_config_apply_sweep(mscsim_config *cfg, const char *name, const char *val
 {
     int status = MSCSIM_OK;
     char section[64], key[64];
-    const char *dot = strchr(name, '.');
     size_t index = 0;
-    const sim_key *k = NULL;
-    if (dot && (size_t)(dot - name) < sizeof section && strlen(dot + 1) < sizeof key) {
-        memcpy(section, name, (size_t)(dot - name));
-        section[dot - name] = '\0';
-        snprintf(key, sizeof key, "%s", dot + 1);
-        k = sim_key_find(section, key, 0, &index);
-    }
+    const sim_key *k = sim_key_find_dotted(name, section, key, &index);
     if (!k)
         status = sim_error_set(err, MSCSIM_EUNKNOWN_KEY,
                                   "'%s' is not a config key written section.key", name);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../decision/decision.h"
 #include "config_impl.h"
 #include "interim/looks.h"
 #include "internal.h"
@@ -343,6 +344,7 @@ static int validate_design(const mscsim_config *cfg, mscsim_error *err)
                              "(control %ld, msc %ld)",
                              cfg->n[i], cfg->alloc[0], cfg->alloc[1], sizes[0], sizes[1]);
     }
-    return sim_interim_validate(cfg, err);
+    status = sim_interim_validate(cfg, err);
+    return status ? status : sim_prior_validate(cfg, err);
 }
 

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "../decision/decision.h"
 #include "config_impl.h"
 #include "interim/looks.h"
 #include "internal.h"
@@ -186,6 +187,7 @@ SIM_API int mscsim_config_write(const mscsim_config *cfg, FILE *out, mscsim_erro
         }
         write_key(out, cfg->sweep[i].name, values, "");
     }
+    sim_prior_write(cfg, out);
     if (ferror(out))
         return sim_error_set(err, MSCSIM_EIO, "cannot write the resolved config");
     return MSCSIM_OK;

@@ -102,14 +102,21 @@ int sim_plot_replicates(sim_plot_table *t, FILE *gp, sim_selection *s,
     /* Failed analyses (NA estimates) are not drawn but count as not rejecting. */
     size_t n = 0, rejected = 0;
     double truth = (double)NAN;
+    int varying = 0;
     for (size_t i = 0; i < s->count; i++) {
         size_t r = s->row[i];
         double est = sim_plot_value(t, t->at[SIM_COL_ESTIMATE], r);
         if (!isnan(est))
             scratch[n++] = est;
         rejected += sim_plot_value(t, t->at[SIM_COL_REJECT], r) == 1;
+        double te = sim_plot_value(t, t->at[SIM_COL_TRUE_EFFECT], r);
         if (isnan(truth))
-            truth = sim_plot_value(t, t->at[SIM_COL_TRUE_EFFECT], r);
+            truth = te;
+        varying |= !isnan(te) && te != truth;
+    }
+    if (varying) { /* A design prior: every trial has its own truth, no single line. */
+        truth = (double)NAN;
+        SIM_TEXT_ITEM(&details, "true effects drawn per trial (design prior)");
     }
     if (n == 0)
         return sim_plot_fail(t, MSCSIM_ECONFIG, 0, "no estimate to draw: every one is NA (%s)",

@@ -338,9 +338,16 @@ static void measure_of(const sim_plot_table *t, const sim_selection *s, double t
 {
     *m = (measure){.label = sim_plot_column_label(SIM_COL_POWER), .ref = target, .top = 1};
     int rk = t->at[SIM_COL_REJECTION_KIND];
-    size_t nulls = 0;
-    for (size_t i = 0; rk >= 0 && i < s->count; i++)
+    size_t nulls = 0, assurance = 0;
+    for (size_t i = 0; rk >= 0 && i < s->count; i++) {
         nulls += strcmp(sim_plot_level(t, rk, s->row[i]), "type_i_error") == 0;
+        assurance += strcmp(sim_plot_level(t, rk, s->row[i]), "assurance") == 0;
+    }
+    if (assurance > 0 && assurance == s->count) { /* a design prior: averaged over it */
+        m->label = "Assurance";
+        sim_text_add(&m->ref_title, "target assurance %g", target);
+        return;
+    }
     if (nulls < s->count) {
         if (nulls > 0)
             m->label = "Power (type I error where the true effect is 0)";
@@ -415,7 +422,8 @@ int sim_plot_results(sim_plot_table *t, FILE *gp, sim_selection *s, const mscsim
     layout l = choose_layout(t, s, nvary, vary, scratch, &by, &details);
     measure m;
     measure_of(t, s, target, &m, &details);
-    sim_text_add(&heading, "%s by %s", m.null ? m.label : "Power", by.s);
+    int own_label = m.null || strcmp(m.label, "Assurance") == 0;
+    sim_text_add(&heading, "%s by %s", own_label ? m.label : "Power", by.s);
 
     int nt = t->at[SIM_COL_N_TOTAL], x_col = l.x_col, y_col = l.y_col;
     axis ax = {0}, ay = {0};

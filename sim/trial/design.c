@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "../decision/decision.h"
 #include "internal.h"
 #include "mscsim/analysis.h"
 #include "trial_impl.h"
@@ -14,6 +15,7 @@ SIM_API void mscsim_design_free(mscsim_design *d)
     if (!d)
         return;
     mscsim_population_free(d->pop);
+    sim_prior_free(d->prior);
     free(d->params);
     free(d);
 }
@@ -129,6 +131,7 @@ SIM_API int mscsim_design_new(const mscsim_config *cfg, mscsim_design **out, msc
     if (!d)
         return sim_error_set(err, MSCSIM_ENOMEM, "out of memory");
     d->cfg = *cfg;
+    sim_prior_set_medians(&d->cfg);
     d->model = mscsim_model_find(cfg->model);
     /* The model's own parameter struct (heap memory takes the model's type). */
     d->params = calloc(1, d->model->params_size);
@@ -156,7 +159,8 @@ SIM_API int mscsim_design_new(const mscsim_config *cfg, mscsim_design **out, msc
         goto fail;
     d->true_effect = d->model->true_effect(d->params, &d->cfg);
     d->true_effect_mcse = 0;
-    if ((status = sim_design_truths(d, err)) != MSCSIM_OK)
+    if ((status = sim_design_truths(d, err)) != MSCSIM_OK ||
+        (status = sim_prior_compile(d, err)) != MSCSIM_OK)
         goto fail;
     *out = d;
     return MSCSIM_OK;

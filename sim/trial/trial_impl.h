@@ -51,6 +51,7 @@ struct mscsim_design {
     /* [analysis] sliding: the oriented threshold of each whole NIHSS (NaN outside every
      * band). */
     double sliding_threshold[SIM_NIHSS_MAX + 1];
+    struct sim_prior *prior; /* [prior]: per-trial parameters (sim/trial/prior.c), or NULL. */
 };
 
 /* endpoint = utility (endpoint_utility.c): checks [outcome] utilities against d->scale and
