@@ -1,9 +1,12 @@
 /*
- * The replicate loop. Each chunk of replicates is spread over the threads; every
- * replicate seeds its own generator from (seed, scenario, n, replicate) and writes its
- * record into the chunk array at its own index; the records are then folded into the
- * cell summary serially, in replicate order. Floating-point sums therefore happen in the
- * same order whatever the thread count, which keeps the CSV byte-identical.
+ * The replicate loop, in work units: a unit is one block of MSCSIM_UNIT_REPS replicates of
+ * one cell. A unit's replicates are spread over the threads; every replicate seeds its own
+ * generator from (seed, scenario, n, replicate) and writes its record into the chunk array
+ * at its own index; the records are folded serially, in replicate order, into the unit's
+ * partial sums, and the partials into the cell in unit order. Every floating-point sum
+ * therefore happens in an order fixed by replicate and unit index, whatever the thread
+ * count, and whichever process computed which unit (MPI ranks, shards): the CSV is
+ * byte-identical.
  */
 #include "mscsim/engine.h"
 
@@ -17,26 +20,15 @@
 #include "mscsim/rng.h"
 #include "mscsim/stats.h"
 
-/* Replicates per step: large enough to amortise the parallel region (~10 us) over
- * milliseconds of work, small enough for smooth progress and a small, flat buffer. */
-#define CHUNK_REPS 8192
+/* Replicates per step, one unit: large enough to amortise the parallel region (~10 us)
+ * over milliseconds of work, small enough for smooth progress and a small, flat buffer. */
+#define CHUNK_REPS MSCSIM_UNIT_REPS
 
 /* Confidence of the power interval and of the analysis intervals whose coverage is reported. */
 #define REPORT_CONF 0.95
 
-/* Running totals of one cell, folded in replicate order: what the trials were (once per
- * cell), and what each analysis made of them. */
-typedef struct {
-    long reps_done;
-    long long n_analysed, deaths, at_floor, at_ceiling, scored;
-    long long missing_arm[MSCSIM_ARM_COUNT];
-    mscsim_welford slope;
-} trial_totals;
-
-typedef struct {
-    long rejections, failures, covered;
-    mscsim_welford estimate, se, squared_error;
-} analysis_totals;
+typedef mscsim_unit_trials trial_totals;
+typedef mscsim_unit_analysis analysis_totals;
 
 struct mscsim_engine {
     const mscsim_design *design;
@@ -61,6 +53,8 @@ struct mscsim_engine {
     size_t ws_capacity;
     mscsim_replicate *records;
     size_t chunk_count, chunk_cell;
+    long blocks;                 /* Units per cell. */
+    long units_added;            /* Units folded into the cells, in unit order. */
 };
 
 static void free_workspaces(mscsim_engine *eng)
@@ -155,6 +149,8 @@ SIM_API int mscsim_engine_retarget(mscsim_engine *eng, const long *n, int n_coun
     eng->reps = reps;
     eng->nested_sizes = nested_sizes != 0;
     eng->cell = eng->chunk_count = eng->chunk_cell = 0;
+    eng->blocks = (reps + MSCSIM_UNIT_REPS - 1) / MSCSIM_UNIT_REPS;
+    eng->units_added = 0;
     memset(eng->trials, 0, sizeof eng->trials);
     memset(eng->totals, 0, sizeof eng->totals);
     int status = fit_run(eng, err);
@@ -244,12 +240,12 @@ static void analyse_imputed(const mscsim_engine *eng, mscsim_rng *rng, mscsim_wo
 }
 
 /* Simulates one trial and applies every analysis to it. */
-static void run_replicate(const mscsim_engine *eng, const size_t sizes[MSCSIM_ARM_COUNT],
-                          long replicate, mscsim_workspace *w, mscsim_replicate *rec)
+static void run_replicate(const mscsim_engine *eng, size_t cell,
+                          const size_t sizes[MSCSIM_ARM_COUNT], long replicate, mscsim_workspace *w, mscsim_replicate *rec)
 {
     const mscsim_config *cfg = eng->cfg;
     uint64_t scenario = cfg->common_random_numbers ? 1 : (uint64_t)cfg->scenario;
-    uint64_t n = eng->nested_sizes ? 0 : (uint64_t)eng->n[eng->cell];
+    uint64_t n = eng->nested_sizes ? 0 : (uint64_t)eng->n[cell];
     mscsim_rng rng = mscsim_rng_for_trial(cfg->seed, scenario, n, (uint64_t)replicate);
     mscsim_trial_data data;
     mscsim_trial_simulate(eng->design, &rng, sizes, w, &data, &rec->diag);
@@ -292,19 +288,24 @@ static void fold_analysis(analysis_totals *t, const mscsim_replicate *rec, int k
     mscsim_welford_add(&t->squared_error, e * e);
 }
 
-SIM_API int mscsim_engine_step(mscsim_engine *eng, mscsim_error *err)
+SIM_API long mscsim_engine_unit_count(const mscsim_engine *eng)
 {
-    (void)err; /* Nothing in a step can fail: all memory was allocated up front. */
-    if (mscsim_engine_done(eng))
-        return MSCSIM_OK;
-    trial_totals *trials = &eng->trials[eng->cell];
-    analysis_totals *t = &eng->totals[eng->cell * (size_t)eng->analysis_count];
-    long first = trials->reps_done;
+    return eng->blocks * (long)eng->cell_count;
+}
+
+SIM_API int mscsim_engine_run_unit(mscsim_engine *eng, long unit, mscsim_unit *out,
+                                   mscsim_error *err)
+{
+    if (unit < 0 || unit >= mscsim_engine_unit_count(eng))
+        return sim_error_set(err, MSCSIM_EINVAL, "engine: unit %ld of %ld", unit,
+                             mscsim_engine_unit_count(eng));
+    size_t cell = (size_t)(unit / eng->blocks);
+    long first = unit % eng->blocks * MSCSIM_UNIT_REPS;
     long count = eng->reps - first;
-    if (count > CHUNK_REPS)
-        count = CHUNK_REPS;
+    if (count > MSCSIM_UNIT_REPS)
+        count = MSCSIM_UNIT_REPS;
     long arm_sizes[MSCSIM_ARM_COUNT];
-    mscsim_config_arm_sizes(eng->cfg, eng->n[eng->cell], arm_sizes);
+    mscsim_config_arm_sizes(eng->cfg, eng->n[cell], arm_sizes);
     size_t sizes[MSCSIM_ARM_COUNT] = {(size_t)arm_sizes[0], (size_t)arm_sizes[1]};
 
 #pragma omp parallel num_threads(eng->threads)
@@ -312,19 +313,61 @@ SIM_API int mscsim_engine_step(mscsim_engine *eng, mscsim_error *err)
         mscsim_workspace *w = eng->ws[omp_get_thread_num()];
 #pragma omp for schedule(dynamic, 64)
         for (long i = 0; i < count; i++)
-            run_replicate(eng, sizes, first + i, w, &eng->records[i]);
+            run_replicate(eng, cell, sizes, first + i, w, &eng->records[i]);
     }
 
+    memset(out, 0, sizeof *out);
     for (long i = 0; i < count; i++) {
-        fold_trial(trials, &eng->records[i].diag);
+        fold_trial(&out->trials, &eng->records[i].diag);
         for (int k = 0; k < eng->analysis_count; k++)
-            fold_analysis(&t[k], &eng->records[i], k, eng->truth[k]);
+            fold_analysis(&out->analysis[k], &eng->records[i], k, eng->truth[k]);
     }
     eng->chunk_count = (size_t)count;
-    eng->chunk_cell = eng->cell;
-    if (trials->reps_done == eng->reps)
-        eng->cell++;
+    eng->chunk_cell = cell;
     return MSCSIM_OK;
+}
+
+SIM_API int mscsim_engine_add_unit(mscsim_engine *eng, long unit, const mscsim_unit *partial,
+                                   mscsim_error *err)
+{
+    if (unit != eng->units_added || unit >= mscsim_engine_unit_count(eng))
+        return sim_error_set(err, MSCSIM_EINVAL, "engine: unit %ld added where unit %ld is next",
+                             unit, eng->units_added);
+    size_t cell = (size_t)(unit / eng->blocks);
+    trial_totals *tr = &eng->trials[cell];
+    const trial_totals *p = &partial->trials;
+    tr->reps_done += p->reps_done;
+    tr->n_analysed += p->n_analysed;
+    tr->deaths += p->deaths;
+    tr->at_floor += p->at_floor;
+    tr->at_ceiling += p->at_ceiling;
+    tr->scored += p->scored;
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
+        tr->missing_arm[a] += p->missing_arm[a];
+    mscsim_welford_merge(&tr->slope, &p->slope);
+    for (int k = 0; k < eng->analysis_count; k++) {
+        analysis_totals *t = &eng->totals[cell * (size_t)eng->analysis_count + (size_t)k];
+        const analysis_totals *q = &partial->analysis[k];
+        t->rejections += q->rejections;
+        t->failures += q->failures;
+        t->covered += q->covered;
+        mscsim_welford_merge(&t->estimate, &q->estimate);
+        mscsim_welford_merge(&t->se, &q->se);
+        mscsim_welford_merge(&t->squared_error, &q->squared_error);
+    }
+    eng->units_added++;
+    eng->cell = (size_t)(eng->units_added / eng->blocks);
+    return MSCSIM_OK;
+}
+
+SIM_API int mscsim_engine_step(mscsim_engine *eng, mscsim_error *err)
+{
+    if (mscsim_engine_done(eng))
+        return MSCSIM_OK;
+    mscsim_unit partial;
+    long unit = eng->units_added;
+    int status = mscsim_engine_run_unit(eng, unit, &partial, err);
+    return status ? status : mscsim_engine_add_unit(eng, unit, &partial, err);
 }
 
 SIM_API long mscsim_engine_trials_done(const mscsim_engine *eng)
