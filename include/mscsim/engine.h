@@ -150,6 +150,23 @@ int mscsim_engine_run_unit(mscsim_engine *eng, long unit, mscsim_unit *out, mscs
 int mscsim_engine_add_unit(mscsim_engine *eng, long unit, const mscsim_unit *partial,
                            mscsim_error *err);
 
+/** Room for mscsim_unit_format's text of any unit, its NUL included. */
+#define MSCSIM_UNIT_TEXT_LEN 2560
+
+/**
+ * Writes the partial sums of u's first `analyses` analyses to buf as one line without a
+ * newline: space-separated decimal integers, each double as the 16 lower-case hexadecimal
+ * digits of its IEEE 754 bits (lossless, locale-independent). Order: reps_done n_analysed
+ * deaths at_floor at_ceiling scored missing_arm[0] missing_arm[1] slope, then per analysis
+ * rejections failures covered estimate se squared_error, each Welford sum as "count mean
+ * m2". Returns the length, or -1 when len is too small. Thread-safe.
+ */
+int mscsim_unit_format(const mscsim_unit *u, int analyses, char *buf, size_t len);
+
+/** Reads mscsim_unit_format's text (a trailing newline allowed) into *u: MSCSIM_OK, or
+ *  MSCSIM_ESYNTAX for anything else. Thread-safe. */
+int mscsim_unit_parse(const char *text, int analyses, mscsim_unit *u);
+
 /** Share of all replicates done, in [0, 1]. */
 double mscsim_engine_progress(const mscsim_engine *eng);
 

@@ -2,6 +2,7 @@
  * analysis), and with --replicates one row per trial and analysis. */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "mscsim/analytic.h"
@@ -77,6 +78,92 @@ static int write_replicates(mscsim_csv_writer *w, const mscsim_config *base, siz
     return status;
 }
 
+void cli_point_init(cli_point *p, const mscsim_config *base, int want_p)
+{
+    memset(p, 0, sizeof *p);
+    p->base = base;
+    p->index = (size_t)-1;
+    p->want_p = want_p;
+}
+
+void cli_point_free(cli_point *p)
+{
+    mscsim_engine_free(p->eng);
+    mscsim_design_free(p->design);
+    p->eng = NULL;
+    p->design = NULL;
+    p->index = (size_t)-1;
+}
+
+int cli_point_at(cli_point *p, size_t g, int *exit_code, mscsim_error *err)
+{
+    if (g == p->index)
+        return MSCSIM_OK;
+    mscsim_engine_free(p->eng);
+    p->eng = NULL;
+    mscsim_design *design = NULL;
+    int status = mscsim_sweep_point(p->base, g, &p->point, err);
+    /* The previous point lends its truths when they cannot differ (a sweep over dropout,
+     * alpha, the missing-data handling...): one estimate instead of one per point. */
+    if (!status && p->has_given)
+        status = mscsim_design_new_given(&p->point, &p->given, &design, err);
+    else if (!status)
+        status = mscsim_design_new_like(&p->point, p->design, &design, err);
+    p->has_given = 0;
+    mscsim_design_free(p->design);
+    p->design = design;
+    p->index = (size_t)-1;
+    if (!status)
+        status = mscsim_engine_new_with_design(design, p->want_p, &p->eng, err);
+    if (status) {
+        *exit_code = err->code == MSCSIM_ENOMEM ? CLI_EXIT_RUN_FAILED : CLI_EXIT_BAD_INPUT;
+        return status;
+    }
+    p->index = g;
+    return MSCSIM_OK;
+}
+
+long cli_units_per_point(const mscsim_config *cfg)
+{
+    return (long)cfg->n_count * ((cfg->reps + MSCSIM_UNIT_REPS - 1) / MSCSIM_UNIT_REPS);
+}
+
+void cli_run_print_header(const mscsim_config *cfg)
+{
+    if (mscsim_sweep_points(cfg) > 1)
+        printf("%-8s ", "scenario");
+    printf("%-8s %-11s %7s %7s %8s  %-17s %10s %9s %8s\n", "n", "analysis", "control", "msc",
+           "power", "95% CI", "bias", "coverage", "failures");
+}
+
+int cli_run_write_rows(const cli_point *p, mscsim_csv_writer *csv, mscsim_error *err)
+{
+    const mscsim_config *cfg = p->base;
+    size_t g = p->index;
+    size_t cells = mscsim_engine_cell_count(p->eng);
+    int analyses = mscsim_engine_analysis_count(p->eng), status = MSCSIM_OK;
+    if (mscsim_sweep_points(cfg) > 1) {
+        char label[CLI_LABEL_LEN];
+        cli_scenario_label(cfg, g, label, sizeof label);
+        printf("scenario %zu: %s\n", g + 1, label);
+    }
+    for (size_t c = 0; !status && c < cells; c++) {
+        for (int k = 0; !status && k < analyses; k++) {
+            mscsim_cell_summary s;
+            mscsim_engine_summary(p->eng, c, k, &s);
+            cli_row r;
+            summary_row(&r, cfg, g, &p->point, k, &s);
+            status = cli_row_write(csv, &r, err);
+            if (mscsim_sweep_points(cfg) > 1)
+                printf("%-8zu ", g + 1);
+            printf("%-8ld %-11s %7ld %7ld %8.4f  [%.4f, %.4f] %10.4g %9.4f %8ld\n", s.n_total,
+                   s.analysis, s.n_control, s.n_msc, s.power, s.power_lo, s.power_hi, s.bias,
+                   s.coverage, s.failures);
+        }
+    }
+    return status;
+}
+
 /* Totals of a run, for the timing line. */
 typedef struct {
     long trials;
@@ -85,49 +172,23 @@ typedef struct {
 
 /* Simulates grid point g: its replicates as they come, then its results rows (also printed
  * as a table). Returns the status; *exit_code is set for a design that cannot be built. */
-static int run_point(const mscsim_config *cfg, size_t g, cli_outputs *out, cli_progress *bar,
+static int run_point(cli_point *p, size_t g, cli_outputs *out, cli_progress *bar,
                      run_totals *totals, int *exit_code, mscsim_error *err)
 {
-    mscsim_config point;
-    mscsim_engine *eng = NULL;
-    int status = mscsim_sweep_point(cfg, g, &point, err);
-    if (!status)
-        status = mscsim_engine_new(&point, out->side != NULL, &eng, err);
-    if (status) {
-        *exit_code = err->code == MSCSIM_ENOMEM ? CLI_EXIT_RUN_FAILED : CLI_EXIT_BAD_INPUT;
+    int status = cli_point_at(p, g, exit_code, err);
+    if (status)
         return status;
-    }
-    while (!status && !mscsim_engine_done(eng)) {
+    while (!status && !mscsim_engine_done(p->eng)) {
         cli_stop_if_interrupted(out); /* Between steps, where nothing is half-written. */
-        status = mscsim_engine_step(eng, err);
+        status = mscsim_engine_step(p->eng, err);
         if (!status && out->side)
-            status = write_replicates(out->side, cfg, g, &point, eng, err);
-        cli_progress_update(bar, (double)(totals->trials + mscsim_engine_trials_done(eng)));
+            status = write_replicates(out->side, p->base, g, &p->point, p->eng, err);
+        cli_progress_update(bar, (double)(totals->trials + mscsim_engine_trials_done(p->eng)));
     }
-    size_t cells = mscsim_engine_cell_count(eng);
-    int analyses = mscsim_engine_analysis_count(eng);
-    if (!status && mscsim_sweep_points(cfg) > 1) {
-        char label[CLI_LABEL_LEN];
-        cli_scenario_label(cfg, g, label, sizeof label);
-        printf("scenario %zu: %s\n", g + 1, label);
-    }
-    for (size_t c = 0; !status && c < cells; c++) {
-        for (int k = 0; !status && k < analyses; k++) {
-            mscsim_cell_summary s;
-            mscsim_engine_summary(eng, c, k, &s);
-            cli_row r;
-            summary_row(&r, cfg, g, &point, k, &s);
-            status = cli_row_write(out->csv, &r, err);
-            if (mscsim_sweep_points(cfg) > 1)
-                printf("%-8zu ", g + 1);
-            printf("%-8ld %-11s %7ld %7ld %8.4f  [%.4f, %.4f] %10.4g %9.4f %8ld\n", s.n_total,
-                   s.analysis, s.n_control, s.n_msc, s.power, s.power_lo, s.power_hi, s.bias,
-                   s.coverage, s.failures);
-        }
-    }
-    totals->trials += mscsim_engine_trials_done(eng);
-    totals->threads = mscsim_engine_threads(eng);
-    mscsim_engine_free(eng);
+    if (!status)
+        status = cli_run_write_rows(p, out->csv, err);
+    totals->trials += mscsim_engine_trials_done(p->eng);
+    totals->threads = mscsim_engine_threads(p->eng);
     return status;
 }
 
@@ -137,6 +198,8 @@ int cli_cmd_run(const cli_args *args)
     int status = cli_load_design(args, &cfg);
     if (status)
         return status;
+    if (args->shard_text)
+        return cli_run_shard(args, &cfg);
     cli_outputs out;
     status = cli_outputs_open(&out, args->out_path, "", args->replicates_path, "--replicates",
                               NULL, &cfg);
@@ -152,12 +215,12 @@ int cli_cmd_run(const cli_args *args)
     cli_progress_start(&bar, args->quiet, (double)points * cfg.n_count * (double)cfg.reps);
     run_totals totals = {0, 0};
     int exit_code = CLI_EXIT_RUN_FAILED;
-    if (points > 1)
-        printf("%-8s ", "scenario");
-    printf("%-8s %-11s %7s %7s %8s  %-17s %10s %9s %8s\n", "n", "analysis", "control", "msc",
-           "power", "95% CI", "bias", "coverage", "failures");
+    cli_run_print_header(&cfg);
+    cli_point p;
+    cli_point_init(&p, &cfg, out.side != NULL);
     for (size_t g = 0; !status && g < points; g++)
-        status = run_point(&cfg, g, &out, &bar, &totals, &exit_code, &err);
+        status = run_point(&p, g, &out, &bar, &totals, &exit_code, &err);
+    cli_point_free(&p);
     double elapsed = cli_progress_end(&bar);
     cli_stop_if_interrupted(&out);
     if (!status)

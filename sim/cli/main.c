@@ -57,6 +57,9 @@ int main(int argc, char **argv)
     case CLI_SIMULATE:
         cli_signals_install();
         return cli_cmd_simulate(&args);
+    case CLI_MERGE:
+        cli_signals_install();
+        return cli_cmd_merge(&args);
     case CLI_PLOT:
         return cli_cmd_plot(&args);
     case CLI_CHECK:
