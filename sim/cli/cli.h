@@ -12,6 +12,7 @@
 #include "mscsim/engine.h"
 #include "mscsim/error.h"
 #include "mscsim/output.h"
+#include "mscsim/samplesize.h"
 #include "mscsim/schema.h"
 
 enum { CLI_EXIT_BAD_INPUT = 2, CLI_EXIT_RUN_FAILED = 1 };
@@ -268,6 +269,32 @@ uint64_t cli_config_digest(const char *text, size_t len);
 long cli_whole(const char *text, size_t len);
 /* Fills err with code and the printf-style message; returns code. */
 int cli_error(mscsim_error *err, int code, const char *fmt, ...);
+
+/* ---- cmd_samplesize.c: one grid point's search, and its rows -------------------------------- */
+
+/* A grid point's answer, with the formula's answer (0: none) and where the search began. */
+typedef struct {
+    mscsim_ss_result res;
+    long analytic_n, start_n;
+} cli_ss_point;
+
+/* The analysis samplesize decides by (--analysis, else the first): 0, or the exit status. */
+int cli_ss_analysis(const cli_args *args, const mscsim_config *cfg, int *analysis);
+/* Opens the answer and trace files with their headers: 0, or the exit status. */
+int cli_ss_open(const cli_args *args, const mscsim_config *cfg, cli_outputs *out,
+                mscsim_error *err);
+/* Searches grid point g of cfg; progress is samplesize's bar state, or NULL for none. */
+int cli_ss_search(const cli_args *args, const mscsim_config *cfg, size_t g, int analysis,
+                  void *progress, cli_ss_point *out, mscsim_error *err);
+/* Writes grid point g's answer and trace rows, and prints the answer. */
+int cli_ss_emit(const mscsim_config *cfg, size_t g, int analysis, double target,
+                const cli_ss_point *pt, cli_outputs *out, mscsim_error *err);
+/* Commits out after status (the run's so far); prints what it wrote, or the error. Returns
+ * the exit status. */
+int cli_ss_commit(cli_outputs *out, const mscsim_config *cfg, mscsim_error *err, int status);
+
+/* ---- dispatch.c: the whole command line, as `mscsim` runs it; returns the exit status ----- */
+int cli_main(int argc, char **argv);
 
 /* ---- the commands: each returns the exit status ----------------------------------------- */
 

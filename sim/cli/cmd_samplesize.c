@@ -135,63 +135,100 @@ static void print_answer(const ss_context *c, const mscsim_config *point, size_t
         printf("  warning: the confirmation did not reach the target within its steps\n");
 }
 
-/* Searches grid point c->point, writes its answer and trace rows and prints the answer. */
-static int search_point(const cli_args *args, const ss_context *c, int analysis,
-                        cli_outputs *out, ss_progress *prog, long *trials, mscsim_error *err)
+int cli_ss_search(const cli_args *args, const mscsim_config *cfg, size_t g, int analysis,
+                  void *progress, cli_ss_point *out, mscsim_error *err)
 {
     mscsim_config point;
-    int status = mscsim_sweep_point(c->base, c->point, &point, err);
+    int status = mscsim_sweep_point(cfg, g, &point, err);
     /* Start from the formula's answer where the design has one. */
     long analytic_n = 0;
     mscsim_error no_formula;
-    if (!status && mscsim_analytic_sample_size(&point, analysis, c->target, MSCSIM_SS_MAX_N,
+    if (!status && mscsim_analytic_sample_size(&point, analysis, args->target, MSCSIM_SS_MAX_N,
                                                &analytic_n, &no_formula))
         analytic_n = 0;
-    mscsim_ss_options opt = {.target = c->target, .analysis = analysis, .start_n = analytic_n,
-                             .confirm_reps = args->confirm_reps,
-                             .on_progress = ss_on_progress, .user = prog};
-    mscsim_ss_result res;
+    mscsim_ss_options opt = {.target = args->target, .analysis = analysis,
+                             .start_n = analytic_n, .confirm_reps = args->confirm_reps,
+                             .on_progress = progress ? ss_on_progress : NULL, .user = progress};
     if (!status)
-        status = mscsim_samplesize(&point, &opt, &res, err);
+        status = mscsim_samplesize(&point, &opt, &out->res, err);
+    out->analytic_n = analytic_n;
+    out->start_n = analytic_n ? analytic_n : point.n[0];
+    return status;
+}
+
+int cli_ss_emit(const mscsim_config *cfg, size_t g, int analysis, double target,
+                const cli_ss_point *pt, cli_outputs *out, mscsim_error *err)
+{
+    const char *names[MSCSIM_MAX_ANALYSES];
+    mscsim_config_analyses(cfg, names);
+    ss_context c = {cfg, g, names[analysis], target};
+    mscsim_config point;
+    int status = mscsim_sweep_point(cfg, g, &point, err);
+    if (!status)
+        status = write_answer(out->csv, &c, &point, &pt->res, pt->analytic_n, pt->start_n, err);
+    if (!status)
+        status = write_trace(out->side, &c, &pt->res, err);
+    if (!status)
+        print_answer(&c, &point, mscsim_sweep_points(cfg), &pt->res, pt->analytic_n,
+                     pt->start_n, analysis);
+    return status;
+}
+
+int cli_ss_analysis(const cli_args *args, const mscsim_config *cfg, int *analysis)
+{
+    const char *names[MSCSIM_MAX_ANALYSES];
+    int analyses = mscsim_config_analyses(cfg, names);
+    *analysis = 0;
+    if (!args->analysis_name)
+        return 0;
+    for (*analysis = 0; *analysis < analyses; (*analysis)++)
+        if (strcmp(names[*analysis], args->analysis_name) == 0)
+            return 0;
+    return cli_command_error(CLI_SAMPLESIZE, "--analysis '%s' is not one of the config's analyses",
+                             args->analysis_name);
+}
+
+int cli_ss_open(const cli_args *args, const mscsim_config *cfg, cli_outputs *out,
+                mscsim_error *err)
+{
+    int status = cli_outputs_open(out, args->out_path, "_samplesize", args->trace_path,
+                                  "--trace", "_trace.csv", cfg);
     if (status)
         return status;
-    *trials += res.trials;
-    long start_n = analytic_n ? analytic_n : point.n[0];
-    status = write_answer(out->csv, c, &point, &res, analytic_n, start_n, err);
+    if (cli_write_header(out->csv, MSCSIM_FILE_SS_ANSWER, cfg, err) ||
+        cli_write_header(out->side, MSCSIM_FILE_SS_TRACE, cfg, err)) {
+        cli_outputs_abort(out);
+        cli_print_error(err);
+        return CLI_EXIT_RUN_FAILED;
+    }
+    return 0;
+}
+
+int cli_ss_commit(cli_outputs *out, const mscsim_config *cfg, mscsim_error *err, int status)
+{
     if (!status)
-        status = write_trace(out->side, c, &res, err);
-    cli_progress_end(&prog->bar);
-    print_answer(c, &point, mscsim_sweep_points(c->base), &res, analytic_n, start_n, analysis);
-    return status;
+        status = cli_outputs_commit(out, cfg, err);
+    if (status) {
+        cli_outputs_abort(out);
+        cli_print_error(err);
+        return err->code == MSCSIM_ERANGE ? CLI_EXIT_BAD_INPUT : CLI_EXIT_RUN_FAILED;
+    }
+    printf("wrote %s, %s and %s\n", out->csv_path, out->side_path, out->ini_path);
+    return 0;
 }
 
 int cli_cmd_samplesize(const cli_args *args)
 {
     mscsim_config cfg;
-    int status = cli_load_design(args, &cfg);
-    if (status)
-        return status;
-    const char *names[MSCSIM_MAX_ANALYSES];
-    int analyses = mscsim_config_analyses(&cfg, names), analysis = 0;
-    if (args->analysis_name) {
-        for (analysis = 0; analysis < analyses; analysis++)
-            if (strcmp(names[analysis], args->analysis_name) == 0)
-                break;
-        if (analysis == analyses)
-            return cli_command_error(CLI_SAMPLESIZE,
-                                     "--analysis '%s' is not one of the config's analyses",
-                                     args->analysis_name);
-    }
-    cli_outputs out;
-    status = cli_outputs_open(&out, args->out_path, "_samplesize", args->trace_path, "--trace",
-                              "_trace.csv", &cfg);
-    if (status)
-        return status;
-    mscsim_error err;
-    status = cli_write_header(out.csv, MSCSIM_FILE_SS_ANSWER, &cfg, &err);
+    int analysis, status = cli_load_design(args, &cfg);
     if (!status)
-        status = cli_write_header(out.side, MSCSIM_FILE_SS_TRACE, &cfg, &err);
-
+        status = cli_ss_analysis(args, &cfg, &analysis);
+    cli_outputs out;
+    mscsim_error err;
+    if (!status)
+        status = cli_ss_open(args, &cfg, &out, &err);
+    if (status)
+        return status;
     ss_progress prog = {.candidate_start = -1, .out = &out};
     cli_progress_start(&prog.bar, args->quiet, 1);
     double start = cli_now();
@@ -199,19 +236,17 @@ int cli_cmd_samplesize(const cli_args *args)
     long trials = 0;
     for (size_t g = 0; !status && g < points; g++) {
         cli_stop_if_interrupted(&out);
-        ss_context c = {&cfg, g, names[analysis], args->target};
-        status = search_point(args, &c, analysis, &out, &prog, &trials, &err);
+        cli_ss_point pt;
+        status = cli_ss_search(args, &cfg, g, analysis, &prog, &pt, &err);
+        cli_progress_end(&prog.bar);
+        if (!status)
+            status = cli_ss_emit(&cfg, g, analysis, args->target, &pt, &out, &err);
+        trials += status ? 0 : pt.res.trials;
     }
     cli_progress_end(&prog.bar);
     cli_stop_if_interrupted(&out);
-    if (!status)
-        status = cli_outputs_commit(&out, &cfg, &err);
-    if (status) {
-        cli_outputs_abort(&out);
-        cli_print_error(&err);
-        return err.code == MSCSIM_ERANGE ? CLI_EXIT_BAD_INPUT : CLI_EXIT_RUN_FAILED;
-    }
-    printf("wrote %s, %s and %s\n", out.csv_path, out.side_path, out.ini_path);
+    if ((status = cli_ss_commit(&out, &cfg, &err, status)) != 0)
+        return status;
     if (!args->quiet)
         fprintf(stderr, "mscsim: %ld trials in %.3f s\n", trials, cli_now() - start);
     return 0;
