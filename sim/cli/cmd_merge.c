@@ -31,8 +31,8 @@ static int next_line(FILE *fp, char **line, size_t *cap)
     return 1;
 }
 
-/* The header of p->path into p; the resolved config text into *config when it is NULL.
- * 0, or the exit status after the message. */
+/* The header of p->path into p, checking its config against its digest; the resolved
+ * config text into *config when it is NULL. 0, or the exit status after the message. */
 static int read_header(part *p, char **config, size_t *config_len)
 {
     FILE *fp = fopen(p->path, "r");
@@ -54,20 +54,35 @@ static int read_header(part *p, char **config, size_t *config_len)
              next_line(fp, &line, &cap) &&
              sscanf(line, "layout %ld %ld %d", &p->points, &p->per_point, &p->analyses) == 3 &&
              next_line(fp, &line, &cap) && sscanf(line, "config %ld", &lines) == 1 && lines > 0;
-    FILE *text = ok && !*config ? open_memstream(config, config_len) : NULL;
+    char *mine = NULL;
+    size_t mine_len = 0;
+    FILE *text = ok ? open_memstream(&mine, &mine_len) : NULL;
+    ok = ok && text;
     for (long i = 0; ok && i < lines; i++) {
         ok = next_line(fp, &line, &cap);
-        if (ok && text)
+        if (ok)
             fprintf(text, "%s\n", line);
     }
     if (text)
         fclose(text);
+    int edited = ok && cli_config_digest(mine, mine_len) != p->digest;
+    if (ok && !edited && !*config) {
+        *config = mine;
+        *config_len = mine_len;
+    } else {
+        free(mine);
+    }
     p->data = ftell(fp);
     free(line);
     fclose(fp);
     if (!ok) {
         fprintf(stderr, "mscsim merge: %s is not a partial file of mscsim run --shard (or it "
                         "is truncated)\n", p->path);
+        return CLI_EXIT_BAD_INPUT;
+    }
+    if (edited) {
+        fprintf(stderr, "mscsim merge: %s: its config does not match its digest (edited?)\n",
+                p->path);
         return CLI_EXIT_BAD_INPUT;
     }
     if (strcmp(version, MSCSIM_VERSION_STRING) != 0) {
@@ -130,13 +145,8 @@ static int check_parts(part *parts, int count)
 }
 
 /* The config of the partial files: their resolved config, loaded as a file. */
-static int load_config(const char *text, size_t len, uint64_t digest, mscsim_config *cfg)
+static int load_config(const char *text, size_t len, mscsim_config *cfg)
 {
-    if (cli_config_digest(text, len) != digest) {
-        fprintf(stderr, "mscsim merge: the partial files' config does not match their digest "
-                        "(edited?)\n");
-        return CLI_EXIT_BAD_INPUT;
-    }
     const char *dir = getenv("TMPDIR");
     char path[CLI_PATH_LEN];
     snprintf(path, sizeof path, "%s/mscsim-merge-XXXXXX", dir && *dir ? dir : "/tmp");
@@ -235,7 +245,7 @@ int cli_cmd_merge(const cli_args *args)
         status = check_parts(parts, args->part_count);
     mscsim_config cfg;
     if (!status)
-        status = load_config(config, config_len, parts[0].digest, &cfg);
+        status = load_config(config, config_len, &cfg);
     if (!status && (cli_units_per_point(&cfg) != parts[0].per_point ||
                     (long)mscsim_sweep_points(&cfg) != parts[0].points)) {
         fprintf(stderr, "mscsim merge: the partial files' layout does not match their config\n");
