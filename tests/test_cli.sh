@@ -60,6 +60,11 @@ run_bad alpha_one "3: [trial] alpha: 1 is out of range (0, 1)"
 # Stroke-recovery models, population and endpoints.
 run_bad r_out_of_range "10: [control] r: 1.2 is out of range [0, 1]"
 run_bad probs_not_one "6: [control] probs: probabilities sum to 0.9; they must sum to 1"
+run_bad msc_probs_and_odds_ratio "8: [msc] odds_ratio: applies only with ordinal without [msc] probs or odds_ratios"
+run_bad msc_probs_not_one "8: [msc] probs: probabilities sum to 1.1; they must sum to 1"
+run_bad odds_ratios_length "8: [msc] odds_ratios: needs 6 odds ratios, of mRS <= 0, ..., mRS <= 5 (got 5)"
+run_bad utilities_length "8: [outcome] utilities: needs 7 utilities, one per level of scale 'mrs' (0, 1, ..., 6), got 3"
+run_bad sliding_gap "16: [analysis] sliding: leaves NIHSS 15 without a threshold: the bands must cover the eligible NIHSS 6-21"
 run_bad tau_zero "7: [model] subgroups: subgroup 1 has tau = 0 weeks; tau must be > 0"
 run_bad empirical_missing_file "6: [baseline] nihss: cannot open empirical file no_such_pilot.csv"
 run_bad empirical_missing_column "6: [baseline] nihss: no column 'severity' in the header row of"
@@ -152,7 +157,8 @@ header=$(head -n 1 "$tmp/threads1.csv")
 want="scenario,analysis,n_total,n_control,n_msc,reps,rejections,power,power_lo,power_hi,\
 true_effect,mean_estimate,bias,empirical_se,mean_se,rmse,coverage,mean_n_analysed,failures,\
 true_effect_mcse,mean_deaths,floor_share,ceiling_share,recovery_slope,missing_control,missing_msc,\
-rejection_kind,analytic_power,model,scale,endpoint,missing"
+rejection_kind,analytic_power,expected_n,expected_n_analysed,expected_months,stop_efficacy,\
+stop_futility,model,scale,endpoint,missing"
 if [ "$header" = "$want" ]; then ok "CSV header"; else fail "CSV header: $header"; fi
 if [ "$(wc -l <"$tmp/threads1.csv")" -eq 3 ]; then ok "one row per n"
 else fail "row count $(wc -l <"$tmp/threads1.csv")"; fi

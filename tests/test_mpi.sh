@@ -25,6 +25,12 @@ check "3 ranks: the swept run's CSV and resolved config = mscsim's" $? \
 diff <(sed 's/threads/X/g' "$tmp/threads.out") <(sed 's/ranks/X/g' "$tmp/ranks.out") >/dev/null
 check "3 ranks: the same table on stdout" $? "$(diff "$tmp/threads.out" "$tmp/ranks.out" | head)"
 
+lopts=(--quiet --reps 9000 --set "interim.looks=0.5, 1")
+"$bin" run "$src/configs/example.ini" "${lopts[@]}" --out "$tmp/l.csv" >/dev/null
+"${mpirun[@]}" "$mpi" run "$src/configs/example.ini" "${lopts[@]}" --out "$tmp/lr.csv" >/dev/null 2>"$tmp/err"
+cmp -s "$tmp/l.csv" "$tmp/lr.csv" && cmp -s "$tmp/l_looks.csv" "$tmp/lr_looks.csv"
+check "3 ranks: a design with interim looks, results and looks file = mscsim's" $? "$(cat "$tmp/err")"
+
 ss=(--quiet --confirm-reps 400 --set "sweep.msc.mean=15, 16.5, 18")
 "$bin" samplesize "$src/configs/example.ini" "${ss[@]}" --out "$tmp/ss1.csv" >/dev/null
 "${mpirun[@]}" "$mpi" samplesize "$src/configs/example.ini" "${ss[@]}" --out "$tmp/ss3.csv" \

@@ -38,6 +38,16 @@ done
     cmp -s "$tmp/single.csv" "$tmp/merged18.csv"
 check "18 shards of 16 units (2 empty) merged = the single run" $? "differs"
 
+# A design with interim looks: its looks file merges too.
+lopts=(--quiet --reps 9000 --set "interim.looks=0.5, 1")
+"$bin" run "$src/configs/example.ini" "${lopts[@]}" --out "$tmp/l.csv" >/dev/null
+for k in 1 2 3; do
+    "$bin" run "$src/configs/example.ini" "${lopts[@]}" --shard "$k/3" --out "$tmp/l$k.part" >/dev/null
+done
+"$bin" merge --quiet --out "$tmp/lm.csv" "$tmp"/l?.part >/dev/null && cmp -s "$tmp/l.csv" "$tmp/lm.csv" &&
+    cmp -s "$tmp/l_looks.csv" "$tmp/lm_looks.csv"
+check "3 shards of a design with interim looks merged = the single run, looks file too" $? "differs"
+
 # refused NAME MESSAGE PART...: exit 2, the message, no output file.
 refused() {
     local name=$1 want=$2

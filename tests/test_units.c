@@ -83,8 +83,8 @@ static void test_grouping(void)
         mscsim_unit unit;
         char text[MSCSIM_UNIT_TEXT_LEN];
         CHECK(mscsim_engine_run_unit(loose, u, &unit, &err) == MSCSIM_OK, "run unit %ld", u);
-        CHECK(mscsim_unit_format(&unit, 1, text, sizeof text) > 0, "format unit %ld", u);
-        CHECK(mscsim_unit_parse(text, 1, &partial[u]) == MSCSIM_OK, "parse unit %ld", u);
+        CHECK(mscsim_unit_format(&unit, 1, 0, text, sizeof text) > 0, "format unit %ld", u);
+        CHECK(mscsim_unit_parse(text, 1, 0, &partial[u]) == MSCSIM_OK, "parse unit %ld", u);
     }
     CHECK(mscsim_engine_add_unit(loose, 1, &partial[1], &err) == MSCSIM_EINVAL,
           "a unit out of order is refused");
@@ -116,20 +116,24 @@ static void test_text(void)
     u.analysis[1].estimate.mean = 4.9406564584124654e-324; /* the smallest subnormal */
     u.analysis[1].se.m2 = 0.1 + 0.2;
     u.analysis[1].rejections = 77;
+    u.looks.reps = 8192;
+    u.looks.rejected[1][2] = 4321;
+    u.looks.analysed[2] = 9876543210LL;
     char text[MSCSIM_UNIT_TEXT_LEN];
-    CHECK(mscsim_unit_format(&u, 2, text, sizeof text) > 0, "format");
-    CHECK(mscsim_unit_parse(text, 2, &back) == MSCSIM_OK, "parse");
+    CHECK(mscsim_unit_format(&u, 2, 3, text, sizeof text) > 0, "format");
+    CHECK(mscsim_unit_parse(text, 2, 3, &back) == MSCSIM_OK, "parse");
     CHECK(memcmp(&u.trials.slope.m2, &back.trials.slope.m2, sizeof(double)) == 0 &&
               isnan(back.trials.slope.mean) && back.trials.n_analysed == 123456789012LL &&
               back.analysis[1].estimate.mean == u.analysis[1].estimate.mean &&
-              back.analysis[1].se.m2 == 0.1 + 0.2 && back.analysis[1].rejections == 77,
+              back.analysis[1].se.m2 == 0.1 + 0.2 && back.analysis[1].rejections == 77 &&
+              back.looks.rejected[1][2] == 4321 && back.looks.analysed[2] == 9876543210LL,
           "unit text round trip is exact (NaN, -0, subnormal)");
-    CHECK(mscsim_unit_format(&u, 2, text, 40) == -1, "too small a buffer");
-    CHECK(mscsim_unit_parse(text, 3, &back) == MSCSIM_ESYNTAX, "fewer analyses than expected");
-    CHECK(mscsim_unit_parse("1 2 3", 1, &back) == MSCSIM_ESYNTAX, "truncated");
-    mscsim_unit_format(&u, 1, text, sizeof text);
+    CHECK(mscsim_unit_format(&u, 2, 3, text, 40) == -1, "too small a buffer");
+    CHECK(mscsim_unit_parse(text, 3, 3, &back) == MSCSIM_ESYNTAX, "fewer analyses than expected");
+    CHECK(mscsim_unit_parse("1 2 3", 1, 0, &back) == MSCSIM_ESYNTAX, "truncated");
+    mscsim_unit_format(&u, 1, 0, text, sizeof text);
     strcat(text, " 5");
-    CHECK(mscsim_unit_parse(text, 1, &back) == MSCSIM_ESYNTAX, "trailing field");
+    CHECK(mscsim_unit_parse(text, 1, 0, &back) == MSCSIM_ESYNTAX, "trailing field");
     mscsim_truths t = {.true_effect = 1.0 / 3, .true_effect_mcse = 1e-300, .count = 2,
                        .truth = {1.0 / 3, -2.5}, .mcse = {1e-300, 0}}, tb;
     char line[MSCSIM_TRUTHS_TEXT_LEN];

@@ -16,6 +16,7 @@
 
 #include "mscsim/distspec.h"
 #include "mscsim/error.h"
+#include "mscsim/interim.h"
 #include "mscsim/types.h"
 
 #ifdef __cplusplus
@@ -46,7 +47,8 @@ typedef enum {
     MSCSIM_ENDPOINT_FINAL,      /**< Score at the primary visit (oriented). */
     MSCSIM_ENDPOINT_RATIO,      /**< Improvement rate (post - pre) / pre (oriented). */
     MSCSIM_ENDPOINT_RESPONDER,  /**< 1 when change or final reaches the threshold. */
-    MSCSIM_ENDPOINT_AUTO        /**< change for continuous models, final otherwise. */
+    MSCSIM_ENDPOINT_AUTO,       /**< change for continuous models, final otherwise. */
+    MSCSIM_ENDPOINT_UTILITY     /**< [outcome] utilities of the primary score's level. */
 } mscsim_endpoint;
 
 /** What a responder endpoint dichotomises. */
@@ -110,6 +112,13 @@ typedef struct {
     double effect_center;   /**< msc: NIHSS at which the effect is as configured. */
 } mscsim_arm_config;
 
+/** One NIHSS band of a sliding dichotomy ([analysis] sliding): patients with a baseline
+ * NIHSS in lo..hi (whole numbers, inclusive) respond when their final score is at least as
+ * good as threshold. */
+typedef struct {
+    double lo, hi, threshold;
+} mscsim_sliding_band;
+
 /** The whole design. Field comments name the config key. */
 typedef struct mscsim_config {
     char name[MSCSIM_NAME_LEN];             /**< [trial] name (default: config file name). */
@@ -121,11 +130,15 @@ typedef struct mscsim_config {
     double visits[MSCSIM_MAX_VISITS];       /**< [trial] visits: days from randomization. */
     int visit_count;
     double primary_visit;                   /**< [trial] primary_visit (0 = the last visit). */
+    double accrual_per_month;               /**< [trial] accrual_per_month (0 = no accrual). */
+    double accrual_ramp_months;             /**< [trial] accrual_ramp_months. */
 
     mscsim_scale_id scale;                  /**< [outcome] scale. */
     double scale_min, scale_max, scale_step; /**< [outcome] min, max, step (custom scale). */
     int higher_is_better;                   /**< [outcome] higher_is_better (custom scale). */
     mscsim_death_rule death;                /**< [outcome] death. */
+    double utilities[MSCSIM_MAX_UTILITIES]; /**< [outcome] utilities (endpoint utility). */
+    int utility_count;
 
     char model[MSCSIM_NAME_LEN];            /**< [model] type. */
 
@@ -152,6 +165,8 @@ typedef struct mscsim_config {
     mscsim_endpoint endpoint;               /**< [analysis] endpoint. */
     mscsim_responder_on responder_on;       /**< [analysis] responder_on. */
     double threshold;                       /**< [analysis] threshold (responder). */
+    mscsim_sliding_band sliding[MSCSIM_MAX_SLIDING_BANDS]; /**< [analysis] sliding. */
+    int sliding_count;
     mscsim_missing_rule missing;            /**< [analysis] missing. */
     int covariates[MSCSIM_MAX_COVARIATES];  /**< [analysis] covariates (mscsim_covariate). */
     int covariate_count;
@@ -162,6 +177,14 @@ typedef struct mscsim_config {
     long scenario;      /**< Grid point of a sweep, from 1 (not a key: set by mscsim_sweep_point). */
     int nested_sizes;   /**< 1: every n draws trial r from one stream, so smaller trials are
                              prefixes of larger ones (the sample-size search; not a key). */
+
+    double looks[MSCSIM_MAX_LOOKS];         /**< [interim] looks: information fractions. */
+    int look_count;                         /**< 0 = a fixed design (no [interim]). */
+    mscsim_stopping_rule efficacy;          /**< [interim] efficacy. */
+    mscsim_stopping_rule futility;          /**< [interim] futility. */
+    int binding;                            /**< [interim] binding (1 = yes). */
+    int pipeline;                           /**< [interim] pipeline (mscsim_pipeline_rule). */
+    double beta;                            /**< [interim] beta (beta-spending futility). */
 
     long reps;                              /**< [simulation] reps. */
     uint64_t seed;                          /**< [simulation] seed. */

@@ -21,6 +21,7 @@
 #include "mscsim/analysis.h"
 #include "mscsim/config.h"
 #include "mscsim/error.h"
+#include "mscsim/gsd.h"
 #include "mscsim/stats.h"
 #include "mscsim/trial.h"
 
@@ -54,7 +55,31 @@ typedef struct {
     double recovery_slope;  /**< Mean within-trial slope of gain on lost function (NaN if n/a). */
     double missing_control; /**< Share of randomized control patients without an endpoint. */
     double missing_msc;     /**< The same in the msc arm. */
+    /* Interim looks (see mscsim/interim.h); a fixed design reports n_total, mean_n_analysed,
+     * its duration (NaN without accrual) and NaN stopping shares. */
+    double expected_n;          /**< Mean patients randomized when the trial ends. */
+    double expected_n_analysed; /**< Mean patients in the analysis reported. */
+    double expected_months;     /**< Mean month of the deciding analysis (NaN without accrual). */
+    double stop_efficacy;       /**< Share of trials stopped before the last look for efficacy. */
+    double stop_futility;       /**< Share stopped before the last look for futility. */
 } mscsim_cell_summary;
+
+/** One look of one cell and analysis: a row of the looks file. */
+typedef struct {
+    int look;                    /**< 1-based. */
+    double information_fraction; /**< Planned: [interim] looks. */
+    double efficacy_z, efficacy_p; /**< Efficacy bound and its nominal one-sided p. */
+    double futility_z;           /**< Futility bound (NaN without one; at the last look the
+                                      efficacy bound). */
+    double cumulative_alpha;     /**< Alpha spent by this look. */
+    double reject_at_look;       /**< Share of trials crossing the efficacy bound here (and
+                                      stopping here: the first analysis decides). */
+    double futility_at_look;     /**< Share of trials stopping for futility here. */
+    double mean_analysed;        /**< Mean patients analysed here, over trials reaching it. */
+    double mean_randomized;      /**< Patients randomized by the look. */
+    double mean_month;           /**< Month of the look (NaN without accrual). */
+    double pipeline;             /**< Patients randomized, not yet known, when stopping here. */
+} mscsim_look_summary;
 
 /** The result of one simulated trial, for replicate-level output. */
 typedef struct {
@@ -81,11 +106,20 @@ typedef struct {
     mscsim_welford estimate, se, squared_error; /**< Over trials whose analysis did not fail. */
 } mscsim_unit_analysis;
 
+/** The interim-look counts of a unit's trials (all 0 for a fixed design). */
+typedef struct {
+    long reps;
+    long stopped[MSCSIM_MAX_LOOKS], futile[MSCSIM_MAX_LOOKS], reached[MSCSIM_MAX_LOOKS];
+    long long analysed[MSCSIM_MAX_LOOKS], analysed_final;
+    long rejected[MSCSIM_MAX_ANALYSES][MSCSIM_MAX_LOOKS];
+} mscsim_unit_looks;
+
 /** The partial sums of one work unit: exact integers, and Welford sums of its replicates
  *  folded in replicate order. Plain data, copied with `=`. */
 typedef struct {
     mscsim_unit_trials trials;
     mscsim_unit_analysis analysis[MSCSIM_MAX_ANALYSES]; /**< The engine's analyses, in order. */
+    mscsim_unit_looks looks;
 } mscsim_unit;
 
 /**
@@ -151,7 +185,7 @@ int mscsim_engine_add_unit(mscsim_engine *eng, long unit, const mscsim_unit *par
                            mscsim_error *err);
 
 /** Room for mscsim_unit_format's text of any unit, its NUL included. */
-#define MSCSIM_UNIT_TEXT_LEN 2560
+#define MSCSIM_UNIT_TEXT_LEN 8192
 
 /**
  * Writes the partial sums of u's first `analyses` analyses to buf as one line without a
@@ -159,13 +193,16 @@ int mscsim_engine_add_unit(mscsim_engine *eng, long unit, const mscsim_unit *par
  * digits of its IEEE 754 bits (lossless, locale-independent). Order: reps_done n_analysed
  * deaths at_floor at_ceiling scored missing_arm[0] missing_arm[1] slope, then per analysis
  * rejections failures covered estimate se squared_error, each Welford sum as "count mean
- * m2". Returns the length, or -1 when len is too small. Thread-safe.
+ * m2"; then, with looks > 0 (the design's interim looks), the look counts reps
+ * analysed_final and per look stopped futile reached analysed and each analysis' rejected.
+ * Returns the length, or -1 when len is too small. Thread-safe.
  */
-int mscsim_unit_format(const mscsim_unit *u, int analyses, char *buf, size_t len);
+int mscsim_unit_format(const mscsim_unit *u, int analyses, int looks, char *buf, size_t len);
 
 /** Reads mscsim_unit_format's text (a trailing newline allowed) into *u: MSCSIM_OK, or
- *  MSCSIM_ESYNTAX for anything else. Thread-safe. */
-int mscsim_unit_parse(const char *text, int analyses, mscsim_unit *u);
+ *  MSCSIM_ESYNTAX for anything else (MSCSIM_EINVAL for analyses or looks out of range).
+ *  Thread-safe. */
+int mscsim_unit_parse(const char *text, int analyses, int looks, mscsim_unit *u);
 
 /** Share of all replicates done, in [0, 1]. */
 double mscsim_engine_progress(const mscsim_engine *eng);
@@ -185,6 +222,13 @@ int mscsim_engine_analysis_count(const mscsim_engine *eng);
 /** The summary of analysis number `analysis` in cell (complete once the engine is done). */
 void mscsim_engine_summary(const mscsim_engine *eng, size_t cell, int analysis,
                            mscsim_cell_summary *out);
+
+/** Looks of the engine's design: [interim] looks' count, 0 for a fixed design. */
+int mscsim_engine_look_count(const mscsim_engine *eng);
+
+/** Look `look` (0-based, < mscsim_engine_look_count) of analysis `analysis` in cell. */
+void mscsim_engine_look_summary(const mscsim_engine *eng, size_t cell, int analysis, int look,
+                                mscsim_look_summary *out);
 
 /**
  * The replicates of the last step, in replicate order: *count records at *records, owned

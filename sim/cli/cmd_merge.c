@@ -15,7 +15,7 @@
 typedef struct {
     const char *path;
     long k, n, lo, hi, total, points, per_point;
-    int analyses;
+    int analyses, looks;
     uint64_t digest;
     long data; /* Offset of the first unit line. */
 } part;
@@ -52,7 +52,8 @@ static int read_header(part *p, char **config, size_t *config_len)
              next_line(fp, &line, &cap) &&
              sscanf(line, "units %ld %ld %ld", &p->lo, &p->hi, &p->total) == 3 &&
              next_line(fp, &line, &cap) &&
-             sscanf(line, "layout %ld %ld %d", &p->points, &p->per_point, &p->analyses) == 3 &&
+             sscanf(line, "layout %ld %ld %d %d", &p->points, &p->per_point, &p->analyses,
+                    &p->looks) == 4 &&
              next_line(fp, &line, &cap) && sscanf(line, "config %ld", &lines) == 1 && lines > 0;
     char *mine = NULL;
     size_t mine_len = 0;
@@ -95,7 +96,7 @@ static int read_header(part *p, char **config, size_t *config_len)
         cli_shard_range(p->total, p->k, p->n, &lo, &hi);
     if (!(p->k >= 1 && p->k <= p->n && p->total >= 1 && lo == p->lo && hi == p->hi &&
           p->points * p->per_point == p->total && p->analyses >= 1 &&
-          p->analyses <= MSCSIM_MAX_ANALYSES)) {
+          p->analyses <= MSCSIM_MAX_ANALYSES && p->looks >= 0 && p->looks <= MSCSIM_MAX_LOOKS)) {
         fprintf(stderr, "mscsim merge: %s: inconsistent header\n", p->path);
         return CLI_EXIT_BAD_INPUT;
     }
@@ -201,7 +202,7 @@ static int add_part(const part *p, cli_point *pt, cli_outputs *out, int *bad, ms
         }
         mscsim_unit unit;
         if (!got || sscanf(line, "unit %ld %n", &index, &skip) != 1 ||
-            index != u || mscsim_unit_parse(line + skip, p->analyses, &unit)) {
+            index != u || mscsim_unit_parse(line + skip, p->analyses, p->looks, &unit)) {
             *bad = 1;
             status = cli_error(err, MSCSIM_ESYNTAX, "%s: unit %ld is missing or damaged",
                                p->path, u);
@@ -212,7 +213,7 @@ static int add_part(const part *p, cli_point *pt, cli_outputs *out, int *bad, ms
             (status = mscsim_engine_add_unit(pt->eng, u % p->per_point, &unit, err)) != 0)
             break;
         if (u % p->per_point == p->per_point - 1)
-            status = cli_run_write_rows(pt, out->csv, err);
+            status = cli_run_write_rows(pt, out, err);
     }
     if (!status && (!next_line(fp, &line, &cap) || strcmp(line, "end") != 0 ||
                     next_line(fp, &line, &cap))) {
@@ -254,6 +255,8 @@ int cli_cmd_merge(const cli_args *args)
     cli_outputs out;
     if (!status)
         status = cli_outputs_open(&out, args->out_path, "", NULL, NULL, NULL, &cfg);
+    if (!status && cfg.look_count)
+        status = cli_outputs_open_looks(&out, NULL);
     if (status) {
         free(config);
         free(parts);
@@ -262,6 +265,8 @@ int cli_cmd_merge(const cli_args *args)
     mscsim_error err;
     int bad = 0;
     int rc = cli_write_header(out.csv, MSCSIM_FILE_RESULTS, &cfg, &err);
+    if (!rc && out.looks)
+        rc = cli_write_header(out.looks, MSCSIM_FILE_LOOKS, &cfg, &err);
     double start = cli_now();
     if (!rc)
         cli_run_print_header(&cfg);
@@ -283,7 +288,8 @@ int cli_cmd_merge(const cli_args *args)
         cli_print_error(&err);
         return bad ? CLI_EXIT_BAD_INPUT : CLI_EXIT_RUN_FAILED;
     }
-    printf("wrote %s and %s\n", out.csv_path, out.ini_path);
+    printf("wrote %s and %s%s%s\n", out.csv_path, out.ini_path, out.looks ? " and " : "",
+           out.looks_path);
     if (!args->quiet)
         fprintf(stderr, "mscsim: merged %d shards in %.3f s\n", args->part_count,
                 cli_now() - start);

@@ -61,6 +61,8 @@ static const cli_option options[] = {
     {"--out", "FILE", BIT(CLI_MERGE),
      "the results CSV; the resolved config goes to FILE without .csv, plus .config.ini"},
     {"--replicates", "FILE", BIT(CLI_RUN), "also one row per simulated trial and analysis"},
+    {"--looks", "FILE", BIT(CLI_RUN),
+     "with [interim]: the looks file (default: the results path with _looks.csv)"},
     {"--shard", "K/N|slurm", BIT(CLI_RUN),
      "run only shard K of N (1 <= K <= N) and write its partial file to --out;\n"
      "slurm: K and N from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT (or _MIN/_MAX)"},

@@ -61,7 +61,7 @@ static void receive(gather *g)
             return;
         mscsim_unit unit;
         if (st.MPI_TAG == TAG_UNIT && index < g->total &&
-            mscsim_unit_parse(buf + skip, g->analyses, &unit) == MSCSIM_OK) {
+            mscsim_unit_parse(buf + skip, g->analyses, g->cfg->look_count, &unit) == MSCSIM_OK) {
             got_unit(g, index, &unit);
             return;
         }
@@ -133,7 +133,7 @@ static void work(const mscsim_config *cfg, MPI_Win win, int rank, gather *g)
             drain(g);
         } else {
             int len = snprintf(text, sizeof text, "%ld ", u);
-            mscsim_unit_format(&unit, analyses, text + len, sizeof text - (size_t)len);
+            mscsim_unit_format(&unit, analyses, cfg->look_count, text + len, sizeof text - (size_t)len);
             MPI_Send(text, (int)strlen(text) + 1, MPI_CHAR, 0, TAG_UNIT, MPI_COMM_WORLD);
         }
     }
@@ -145,10 +145,14 @@ static int write_outputs(const cli_args *args, const mscsim_config *cfg, gather 
                          cli_outputs *out)
 {
     int status = cli_outputs_open(out, args->out_path, "", NULL, NULL, NULL, cfg);
+    if (!status && cfg->look_count)
+        status = cli_outputs_open_looks(out, args->looks_path);
     if (status)
         return status;
     mscsim_error err;
     int rc = cli_write_header(out->csv, MSCSIM_FILE_RESULTS, cfg, &err), exit_code = 1;
+    if (!rc && out->looks)
+        rc = cli_write_header(out->looks, MSCSIM_FILE_LOOKS, cfg, &err);
     cli_run_print_header(cfg);
     cli_point p;
     cli_point_init(&p, cfg, 0);
@@ -160,7 +164,7 @@ static int write_outputs(const cli_args *args, const mscsim_config *cfg, gather 
         for (long l = 0; !rc && l < g->per_point; l++)
             rc = mscsim_engine_add_unit(p.eng, l, &g->units[(long)pt * g->per_point + l], &err);
         if (!rc)
-            rc = cli_run_write_rows(&p, out->csv, &err);
+            rc = cli_run_write_rows(&p, out, &err);
     }
     cli_point_free(&p);
     if (!rc)
@@ -170,7 +174,8 @@ static int write_outputs(const cli_args *args, const mscsim_config *cfg, gather 
         cli_print_error(&err);
         return exit_code;
     }
-    printf("wrote %s and %s\n", out->csv_path, out->ini_path);
+    printf("wrote %s and %s%s%s\n", out->csv_path, out->ini_path, out->looks ? " and " : "",
+           out->looks_path);
     return 0;
 }
 
@@ -189,7 +194,8 @@ static int prepare(const cli_args *args, int rank, mscsim_config *cfg)
         status = cli_load_design(args, cfg);
         cli_outputs out;
         if (!status && (status = cli_outputs_open(&out, args->out_path, "", NULL, NULL, NULL,
-                                                  cfg)) == 0)
+                                                  cfg)) == 0 &&
+            (!cfg->look_count || (status = cli_outputs_open_looks(&out, args->looks_path)) == 0))
             cli_outputs_abort(&out); /* Written at the end, once every unit is in. */
     }
     MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);

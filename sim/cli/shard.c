@@ -9,7 +9,7 @@
  *   digest H                    FNV-1a 64 of the resolved config after its first line
  *   shard K N
  *   units LO HI TOTAL           this shard's units [LO, HI) of TOTAL
- *   layout POINTS PER_POINT ANALYSES
+ *   layout POINTS PER_POINT ANALYSES LOOKS
  *   config L                    then the L lines of the resolved config, verbatim
  *   truth G TEXT                before the first unit of each grid point G (from 0) in
  *                               the shard: its truths (mscsim_truths_format)
@@ -152,9 +152,9 @@ static int write_partial(cli_outputs *out, FILE *fp, const mscsim_config *cfg, c
         lines += resolved[i] == '\n';
     fprintf(fp, "# mscsim partial results (not a results CSV): combine every shard with "
                 "mscsim merge\nmscsim-partial 1\nversion %s\ndigest %016" PRIx64 "\nshard %ld "
-                "%ld\nunits %ld %ld %ld\nlayout %zu %ld %d\nconfig %ld\n",
+                "%ld\nunits %ld %ld %ld\nlayout %zu %ld %d %d\nconfig %ld\n",
             MSCSIM_VERSION_STRING, cli_config_digest(resolved, len), k, n, lo, hi, total,
-            points, per_point, analyses, lines);
+            points, per_point, analyses, cfg->look_count, lines);
     fwrite(resolved, 1, len, fp);
     cli_point p;
     cli_point_init(&p, cfg, 0);
@@ -178,7 +178,7 @@ static int write_partial(cli_outputs *out, FILE *fp, const mscsim_config *cfg, c
         if (!status)
             status = mscsim_engine_run_unit(p.eng, u % per_point, &unit, err);
         char text[MSCSIM_UNIT_TEXT_LEN];
-        if (!status && mscsim_unit_format(&unit, analyses, text, sizeof text) < 0)
+        if (!status && mscsim_unit_format(&unit, analyses, cfg->look_count, text, sizeof text) < 0)
             status = cli_error(err, MSCSIM_ENOMEM, "out of memory");
         if (!status) {
             fprintf(fp, "unit %ld %s\n", u, text);

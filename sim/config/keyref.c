@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "config_impl.h"
+#include "interim/looks.h"
 #include "internal.h"
 #include "mscsim/analysis.h"
 
@@ -44,8 +45,14 @@ static void describe_allowed(const sim_key *k, char *allowed, size_t len)
     case SIM_KEY_DIST:
         snprintf(allowed, len, "a distribution");
         break;
+    case SIM_KEY_RULE:
+        sim_rule_describe(k->choices, allowed, len);
+        break;
     case SIM_KEY_SUBGROUPS:
         snprintf(allowed, len, "r:tau_weeks:weight, ...");
+        break;
+    case SIM_KEY_SLIDING:
+        snprintf(allowed, len, "nihss lo-hi: threshold, ...");
         break;
     case SIM_KEY_MODEL:
         for (size_t j = 0; sim_models[j]; j++)

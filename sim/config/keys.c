@@ -13,7 +13,7 @@
 #include "mscsim/config.h"
 
 static const char *const endpoint_names[] = {"change", "final", "ratio", "responder", "auto",
-                                             NULL};
+                                             "utility", NULL};
 static const char *const responder_on_names[] = {"change", "final", NULL};
 static const char *const scale_names[] = {"none",    "fma_ue", "fma_le", "fma_motor", "barthel",
                                           "nihss",   "mrs",    "custom", NULL};
@@ -22,6 +22,10 @@ static const char *const covariate_names[] = {"baseline", "nihss", "age", "onset
 static const char *const mechanism_names[] = {"mcar", "mar", "mnar", NULL};
 static const char *const mar_on_names[] = {"baseline", "previous_visit", NULL};
 static const char *const yes_no_names[] = {"no", "yes", NULL};
+static const char *const efficacy_names[] = {"none", "obrien_fleming", "pocock", "hsd", NULL};
+static const char *const futility_names[] = {"none", "obrien_fleming", "pocock", "hsd",
+                                             "conditional_power", NULL};
+static const char *const pipeline_names[] = {"ignore", "analyse", NULL};
 static const char *const missing_names[] = {"complete_case", "locf", "bocf", "worst", "mi",
                                             NULL};
 
@@ -37,6 +41,32 @@ static const char *const missing_names[] = {"complete_case", "locf", "bocf", "wo
 #define RANK_MORTALITY 50
 #define RANK_DROPOUT 60
 #define RANK_EFFECT 90
+
+static int utility_endpoint(const mscsim_config *cfg)
+{
+    return mscsim_config_endpoint(cfg) == MSCSIM_ENDPOINT_UTILITY;
+}
+
+static int responder_endpoint(const mscsim_config *cfg)
+{
+    return mscsim_config_endpoint(cfg) == MSCSIM_ENDPOINT_RESPONDER;
+}
+
+static int no_sliding(const mscsim_config *cfg)
+{
+    return cfg->sliding_count == 0;
+}
+
+static int has_looks(const mscsim_config *cfg)
+{
+    return cfg->look_count > 0;
+}
+
+static int spends_beta(const mscsim_config *cfg)
+{
+    return has_looks(cfg) && cfg->futility.kind != MSCSIM_RULE_NONE &&
+           cfg->futility.kind != MSCSIM_RULE_CONDITIONAL_POWER;
+}
 
 static int custom_scale(const mscsim_config *cfg)
 {
@@ -82,6 +112,16 @@ const sim_key sim_generic_keys[] = {
      "Visit days after randomization, increasing (several only for the trajectory model)."},
     {"trial", "primary_visit", SIM_KEY_DOUBLE, OFF(primary_visit), 0, 0, 0, SIM_MAX_DAYS, 0, "0",
      NULL, SIM_FOR_ALL, "Day of the primary visit, one of visits; 0 = the last visit."},
+    {"trial", "accrual_per_month", SIM_KEY_DOUBLE, OFF(accrual_per_month), 0, 0, 0, 1e6, 0, "0",
+     NULL, SIM_FOR_ALL,
+     "Patients randomized per month at the full rate; each is known primary_visit days later "
+     "and interim looks fall on calendar months (see Interim looks). 0 = no accrual: everyone "
+     "enrolled at once, looks by patient count.",
+     .label = "accrual (patients per month)"},
+    {"trial", "accrual_ramp_months", SIM_KEY_DOUBLE, OFF(accrual_ramp_months), 0, 0, 0, 1200, 0,
+     "0", NULL, SIM_FOR_ALL,
+     "Months over which accrual rises linearly from 0 to accrual_per_month (0 = the full rate "
+     "from the start)."},
     {"outcome", "scale", SIM_KEY_ENUM, OFF(scale), 0, 0, 0, 0, 0, "none", scale_names, SIM_FOR_ALL,
      "Clinical scale of the score (range, step, direction: see Scales); none = unbounded."},
     {"outcome", "min", SIM_KEY_DOUBLE, OFF(scale_min), 0, 0, -HUGE_VAL, HUGE_VAL, 0, "0", NULL,
@@ -97,6 +137,13 @@ const sim_key sim_generic_keys[] = {
     {"outcome", "death", SIM_KEY_ENUM, OFF(death), 0, 0, 0, 0, 0, "worst", death_names,
      SIM_FOR_DEATHS,
      "A death scores the scale's worst value, or leaves the outcome missing (mRS: always 6)."},
+    {"outcome", "utilities", SIM_KEY_DOUBLE_LIST, OFF(utilities), OFF(utility_count),
+     MSCSIM_MAX_UTILITIES, -HUGE_VAL, HUGE_VAL, 0, "1, 0.91, 0.76, 0.65, 0.33, 0, 0", NULL,
+     SIM_FOR_ALL,
+     "Utility of each level of the scale from its lowest score up (mRS 0..6; Barthel 0, 5, "
+     "..., 100), higher = better; the default is the utility-weighted mRS of Chaisinanunkul "
+     "2015 (EVIDENCE.md section 4).",
+     utility_endpoint, "endpoint = utility"},
     {"model", "type", SIM_KEY_MODEL, OFF(model), 0, 0, 0, 0, SIM_KEY_REQUIRED, NULL, NULL,
      SIM_FOR_ALL, "Outcome model (see Models)."},
     {"baseline", "score", SIM_KEY_DIST, OFF(baseline), 0, 0, 0, 0, 0, "normal(0, 1)", NULL,
@@ -160,15 +207,23 @@ const sim_key sim_generic_keys[] = {
      "(one output row each); when set it replaces test."},
     {"analysis", "endpoint", SIM_KEY_ENUM, OFF(endpoint), 0, 0, 0, 0, 0, "auto", endpoint_names,
      SIM_FOR_ALL,
-     "change, final, ratio (improvement rate) or responder; auto = change for "
-     "continuous models, final for binary and ordinal.",
+     "change, final, ratio (improvement rate), responder or utility ([outcome] utilities "
+     "of the primary score); auto = change for continuous models, final for binary and "
+     "ordinal.",
      .label = "endpoint"},
     {"analysis", "responder_on", SIM_KEY_ENUM, OFF(responder_on), 0, 0, 0, 0, 0, "change",
      responder_on_names, SIM_FOR_ALL, "What a responder endpoint dichotomises."},
     {"analysis", "threshold", SIM_KEY_DOUBLE, OFF(threshold), 0, 0, -HUGE_VAL, HUGE_VAL, 0, "0",
      NULL, SIM_FOR_ALL,
      "Responder threshold: improvement >= threshold (change), or a final score at least as "
-     "good as threshold (final). Required for responder."},
+     "good as threshold (final). Required for responder, unless sliding is set.",
+     no_sliding, "no [analysis] sliding"},
+    {"analysis", "sliding", SIM_KEY_SLIDING, OFF(sliding), OFF(sliding_count),
+     MSCSIM_MAX_SLIDING_BANDS, 0, 0, 0, NULL, NULL, SIM_FOR_ALL,
+     "Sliding dichotomy (Murray 2005): a responder threshold on the final score per baseline "
+     "NIHSS band, e.g. nihss 6-10: 1, 11-15: 2, 16-21: 3 (instead of threshold); the bands "
+     "must cover the eligible NIHSS range without overlap.",
+     responder_endpoint, "endpoint = responder"},
     {"analysis", "missing", SIM_KEY_ENUM, OFF(missing), 0, 0, 0, 0, 0, "complete_case",
      missing_names, SIM_FOR_ALL,
      "Handling of a missing primary outcome: complete_case | locf | bocf | worst | mi.",
@@ -179,6 +234,34 @@ const sim_key sim_generic_keys[] = {
      "[baseline] distribution)."},
     {"analysis", "imputations", SIM_KEY_INT, OFF(imputations), 0, 0, 2, MSCSIM_MAX_IMPUTATIONS, 0,
      "20", NULL, SIM_FOR_ALL, "Imputations per trial with missing = mi."},
+    {"interim", "looks", SIM_KEY_DOUBLE_LIST, OFF(looks), OFF(look_count), MSCSIM_MAX_LOOKS, 0, 1,
+     SIM_KEY_MIN_EXCLUSIVE, NULL, NULL, SIM_FOR_ALL,
+     "Information fractions of the looks, increasing, the last 1: the share of the final "
+     "analysis' patients whose primary outcome is known at each look. Unset = a fixed design."},
+    {"interim", "efficacy", SIM_KEY_RULE, OFF(efficacy), 0, 0, 0, 0, 0, "obrien_fleming",
+     efficacy_names, SIM_FOR_ALL,
+     "Lan-DeMets alpha spending of the efficacy bounds (none: no early efficacy stop).",
+     has_looks, "[interim] looks", .label = "efficacy boundary"},
+    {"interim", "futility", SIM_KEY_RULE, OFF(futility), 0, 0, 0, 0, 0, "none", futility_names,
+     SIM_FOR_ALL,
+     "Futility stopping: beta spending of that family, or conditional power under the "
+     "current estimate below c (needs sides = 1).",
+     has_looks, "[interim] looks", .label = "futility rule"},
+    {"interim", "binding", SIM_KEY_ENUM, OFF(binding), 0, 0, 0, 0, 0, "no", yes_no_names,
+     SIM_FOR_ALL,
+     "yes: the efficacy bounds count on futility stops (beta spending only); no: they do not.",
+     has_looks, "[interim] looks"},
+    {"interim", "pipeline", SIM_KEY_ENUM, OFF(pipeline), 0, 0, 0, 0, 0, "ignore", pipeline_names,
+     SIM_FOR_ALL,
+     "After an early stop, patients randomized but not yet at the primary visit: ignore (the "
+     "look's estimate is reported) or analyse (the estimate includes them once followed up; "
+     "the decision stays the look's).",
+     has_looks, "[interim] looks"},
+    {"interim", "beta", SIM_KEY_DOUBLE, OFF(beta), 0, 0, 0, 1,
+     SIM_KEY_MIN_EXCLUSIVE | SIM_KEY_MAX_EXCLUSIVE, "0.2", NULL, SIM_FOR_ALL,
+     "Type II error beta-spending futility spends (rpact's beta): the bounds meet at the "
+     "last look at the drift with power 1 - beta.",
+     spends_beta, "[interim] futility = obrien_fleming, pocock or hsd(gamma)"},
     {"simulation", "reps", SIM_KEY_LONG, OFF(reps), 0, 0, 1, MAX_REPS, 0, "10000", NULL,
      SIM_FOR_ALL, "Simulated trials per sample size."},
     {"simulation", "seed", SIM_KEY_U64, OFF(seed), 0, 0, 0, 0, 0, "1", NULL, SIM_FOR_ALL,

@@ -41,7 +41,8 @@ static int put_welford(char *buf, size_t len, size_t *used, const mscsim_welford
            put_bits(buf, len, used, w->m2);
 }
 
-SIM_API int mscsim_unit_format(const mscsim_unit *u, int analyses, char *buf, size_t len)
+SIM_API int mscsim_unit_format(const mscsim_unit *u, int analyses, int looks, char *buf,
+                               size_t len)
 {
     const mscsim_unit_trials *t = &u->trials;
     size_t used = 0;
@@ -55,6 +56,15 @@ SIM_API int mscsim_unit_format(const mscsim_unit *u, int analyses, char *buf, si
               put_welford(buf, len, &used, &a->estimate) ||
               put_welford(buf, len, &used, &a->se) ||
               put_welford(buf, len, &used, &a->squared_error);
+    }
+    const mscsim_unit_looks *l = &u->looks;
+    if (!bad && looks > 0)
+        bad = put(buf, len, &used, " %ld %lld", l->reps, l->analysed_final);
+    for (int k = 0; !bad && k < looks; k++) {
+        bad = put(buf, len, &used, " %ld %ld %ld %lld", l->stopped[k], l->futile[k],
+                  l->reached[k], l->analysed[k]);
+        for (int a = 0; !bad && a < analyses; a++)
+            bad = put(buf, len, &used, " %ld", l->rejected[a][k]);
     }
     return bad ? -1 : (int)used;
 }
@@ -128,12 +138,12 @@ static int trailing(const char *p)
     return *p != '\0' && *p != '\n';
 }
 
-SIM_API int mscsim_unit_parse(const char *text, int analyses, mscsim_unit *u)
+SIM_API int mscsim_unit_parse(const char *text, int analyses, int looks, mscsim_unit *u)
 {
     memset(u, 0, sizeof *u);
-    if (analyses < 1 || analyses > MSCSIM_MAX_ANALYSES)
+    if (analyses < 1 || analyses > MSCSIM_MAX_ANALYSES || looks < 0 || looks > MSCSIM_MAX_LOOKS)
         return MSCSIM_EINVAL;
-    char line[4096];
+    char line[MSCSIM_UNIT_TEXT_LEN + 2];
     if (spaced(text, line, sizeof line))
         return MSCSIM_ESYNTAX;
     const char *p = line;
@@ -148,6 +158,15 @@ SIM_API int mscsim_unit_parse(const char *text, int analyses, mscsim_unit *u)
         bad = get_long(&p, &a->rejections) || get_long(&p, &a->failures) ||
               get_long(&p, &a->covered) || get_welford(&p, &a->estimate) ||
               get_welford(&p, &a->se) || get_welford(&p, &a->squared_error);
+    }
+    mscsim_unit_looks *l = &u->looks;
+    if (!bad && looks > 0)
+        bad = get_long(&p, &l->reps) || get_llong(&p, &l->analysed_final);
+    for (int k = 0; !bad && k < looks; k++) {
+        bad = get_long(&p, &l->stopped[k]) || get_long(&p, &l->futile[k]) ||
+              get_long(&p, &l->reached[k]) || get_llong(&p, &l->analysed[k]);
+        for (int a = 0; !bad && a < analyses; a++)
+            bad = get_long(&p, &l->rejected[a][k]);
     }
     return bad || trailing(p) ? MSCSIM_ESYNTAX : MSCSIM_OK;
 }
