@@ -17,6 +17,31 @@
 enum { TAG_UNIT = 1, TAG_TRUTH = 2 };
 #define MESSAGE_LEN (MSCSIM_UNIT_TEXT_LEN + 32)
 
+void cli_mpi_counter_open(int rank, MPI_Win *win)
+{
+    long *counter;
+    MPI_Win_allocate(rank == 0 ? (MPI_Aint)sizeof(long) : 0, sizeof(long), MPI_INFO_NULL,
+                     MPI_COMM_WORLD, &counter, win);
+    if (rank == 0)
+        *counter = 0;
+    MPI_Barrier(MPI_COMM_WORLD);
+    MPI_Win_lock_all(0, *win);
+}
+
+long cli_mpi_counter_next(MPI_Win win)
+{
+    long one = 1, value;
+    MPI_Fetch_and_op(&one, &value, MPI_LONG, 0, 0, MPI_SUM, win);
+    MPI_Win_flush(0, win);
+    return value;
+}
+
+void cli_mpi_counter_close(MPI_Win *win)
+{
+    MPI_Win_unlock_all(*win);
+    MPI_Win_free(win);
+}
+
 /* Prints the error with the rank and ends the whole job: no rank may write anything. */
 static void fail(int rank, const mscsim_error *err, int code)
 {
@@ -93,16 +118,12 @@ static int dies_here(int rank)
 static void work(const mscsim_config *cfg, MPI_Win win, int rank, gather *g)
 {
     long per_point = cli_units_per_point(cfg);
-    long total = per_point * (long)mscsim_sweep_points(cfg), one = 1, u;
+    long total = per_point * (long)mscsim_sweep_points(cfg);
     int analyses = mscsim_config_analyses(cfg, (const char *[MSCSIM_MAX_ANALYSES]){0});
     cli_point p;
     cli_point_init(&p, cfg, 0);
     mscsim_error err;
-    for (;;) {
-        MPI_Fetch_and_op(&one, &u, MPI_LONG, 0, 0, MPI_SUM, win);
-        MPI_Win_flush(0, win);
-        if (u >= total)
-            break;
+    for (long u; (u = cli_mpi_counter_next(win)) < total;) {
         cli_stop_if_interrupted(NULL);
         size_t point = (size_t)(u / per_point);
         int moved = point != p.index, exit_code = CLI_EXIT_RUN_FAILED;
@@ -210,14 +231,8 @@ int cli_mpi_run(const cli_args *args, int rank, int size)
     int status = prepare(args, rank, &cfg);
     if (status)
         return status;
-    long *counter;
     MPI_Win win;
-    MPI_Win_allocate(rank == 0 ? (MPI_Aint)sizeof(long) : 0, sizeof(long), MPI_INFO_NULL,
-                     MPI_COMM_WORLD, &counter, &win);
-    if (rank == 0)
-        *counter = 0;
-    MPI_Barrier(MPI_COMM_WORLD);
-    MPI_Win_lock_all(0, win);
+    cli_mpi_counter_open(rank, &win);
     gather g = {.cfg = &cfg, .per_point = cli_units_per_point(&cfg)};
     size_t points = mscsim_sweep_points(&cfg);
     g.total = g.per_point * (long)points;
@@ -236,8 +251,7 @@ int cli_mpi_run(const cli_args *args, int rank, int size)
     if (rank == 0)
         while (g.received < g.total)
             receive(&g);
-    MPI_Win_unlock_all(win);
-    MPI_Win_free(&win);
+    cli_mpi_counter_close(&win);
     if (rank > 0)
         return 0;
     double elapsed = cli_progress_end(&g.bar);

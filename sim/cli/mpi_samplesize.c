@@ -36,21 +36,11 @@ int cli_mpi_samplesize(const cli_args *args, int rank, int size)
         fprintf(stderr, "mscsim-mpi: out of memory\n");
         MPI_Abort(MPI_COMM_WORLD, CLI_EXIT_RUN_FAILED);
     }
-    long *counter, one = 1, g;
     MPI_Win win;
-    MPI_Win_allocate(rank == 0 ? (MPI_Aint)sizeof(long) : 0, sizeof(long), MPI_INFO_NULL,
-                     MPI_COMM_WORLD, &counter, &win);
-    if (rank == 0)
-        *counter = 0;
-    MPI_Barrier(MPI_COMM_WORLD);
-    MPI_Win_lock_all(0, win);
+    cli_mpi_counter_open(rank, &win);
     double start = cli_now();
-    long received = 0;
-    for (;;) {
-        MPI_Fetch_and_op(&one, &g, MPI_LONG, 0, 0, MPI_SUM, win);
-        MPI_Win_flush(0, win);
-        if (g >= (long)points)
-            break;
+    long received = 0, g;
+    while ((g = cli_mpi_counter_next(win)) < (long)points) {
         cli_stop_if_interrupted(NULL);
         cli_ss_point pt;
         mscsim_error err;
@@ -78,8 +68,7 @@ int cli_mpi_samplesize(const cli_args *args, int rank, int size)
         MPI_Recv(&all[g], (int)sizeof *all, MPI_BYTE, st.MPI_SOURCE, 2, MPI_COMM_WORLD,
                  MPI_STATUS_IGNORE);
     }
-    MPI_Win_unlock_all(win);
-    MPI_Win_free(&win);
+    cli_mpi_counter_close(&win);
     if (rank > 0)
         return 0;
     cli_outputs out;
