@@ -177,6 +177,8 @@ typedef struct mscsim_config {
     long scenario;      /**< Grid point of a sweep, from 1 (not a key: set by mscsim_sweep_point). */
     int nested_sizes;   /**< 1: every n draws trial r from one stream, so smaller trials are
                              prefixes of larger ones (the sample-size search; not a key). */
+    int null_effect;    /**< 1: the msc arm's patients follow the control arm's parameters,
+                             a trial under H0 (samplesize's expected n under H0; not a key). */
 
     double looks[MSCSIM_MAX_LOOKS];         /**< [interim] looks: information fractions. */
     int look_count;                         /**< 0 = a fixed design (no [interim]). */

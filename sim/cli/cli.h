@@ -280,10 +280,12 @@ int cli_error(mscsim_error *err, int code, const char *fmt, ...);
 
 /* ---- cmd_samplesize.c: one grid point's search, and its rows -------------------------------- */
 
-/* A grid point's answer, with the formula's answer (0: none) and where the search began. */
+/* A grid point's answer, with the formula's answer (0: none), where the search began, the
+ * trials simulated and, with interim looks, the null run's expected n and type I error. */
 typedef struct {
     mscsim_ss_result res;
-    long analytic_n, start_n;
+    long analytic_n, start_n, trials;
+    double en_h0, type_i;
 } cli_ss_point;
 
 /* The analysis samplesize decides by (--analysis, else the first): 0, or the exit status. */

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "mscsim/analytic.h"
+#include "mscsim/engine.h"
 #include "mscsim/samplesize.h"
 
 typedef struct {
@@ -37,9 +38,35 @@ typedef struct {
     double target;
 } ss_context;
 
+/* With [interim] looks: the expected n under H0, from a null run at the answer (the msc arm
+ * drawn as the control arm) with the confirmation's replicates; *type_i its rejection rate. */
+static int null_run(const mscsim_config *point, const mscsim_ss_result *res, int analysis,
+                    cli_outputs *out, double *expected_n, double *type_i, mscsim_error *err)
+{
+    mscsim_config null = *point;
+    null.null_effect = 1;
+    mscsim_engine *eng;
+    int status = mscsim_engine_new(&null, 0, &eng, err);
+    if (!status)
+        status = mscsim_engine_retarget(eng, &res->n_total, 1, res->confirm_reps, 0, err);
+    while (!status && !mscsim_engine_done(eng)) {
+        cli_stop_if_interrupted(out);
+        status = mscsim_engine_step(eng, err);
+    }
+    if (!status) {
+        mscsim_cell_summary s;
+        mscsim_engine_summary(eng, 0, analysis, &s);
+        *expected_n = s.expected_n;
+        *type_i = s.power;
+    }
+    if (eng)
+        mscsim_engine_free(eng);
+    return status;
+}
+
 static int write_answer(mscsim_csv_writer *w, const ss_context *c, const mscsim_config *point,
                         const mscsim_ss_result *res, long analytic_n, long start_n,
-                        mscsim_error *err)
+                        double expected_n_h0, mscsim_error *err)
 {
     cli_row r;
     cli_row_begin(&r, MSCSIM_FILE_SS_ANSWER, c->base, c->point);
@@ -60,6 +87,8 @@ static int write_answer(mscsim_csv_writer *w, const ss_context *c, const mscsim_
     cli_row_long(&r, start_n);
     cli_row_double(&r, analytic_n ? (double)analytic_n : (double)NAN);
     cli_row_long(&r, res->trials);
+    cli_row_double(&r, point->look_count ? res->at.expected_n : (double)NAN);
+    cli_row_double(&r, expected_n_h0);
     cli_row_design(&r, point);
     return cli_row_write(w, &r, err);
 }
@@ -153,6 +182,14 @@ int cli_ss_search(const cli_args *args, const mscsim_config *cfg, size_t g, int 
         status = mscsim_samplesize(&point, &opt, &out->res, err);
     out->analytic_n = analytic_n;
     out->start_n = analytic_n ? analytic_n : point.n[0];
+    out->trials = out->res.trials;
+    out->en_h0 = out->type_i = NAN;
+    if (!status && point.look_count) {
+        ss_progress *prog = progress;
+        status = null_run(&point, &out->res, analysis, prog ? prog->out : NULL, &out->en_h0,
+                          &out->type_i, err);
+        out->trials += out->res.confirm_reps;
+    }
     return status;
 }
 
@@ -165,12 +202,18 @@ int cli_ss_emit(const mscsim_config *cfg, size_t g, int analysis, double target,
     mscsim_config point;
     int status = mscsim_sweep_point(cfg, g, &point, err);
     if (!status)
-        status = write_answer(out->csv, &c, &point, &pt->res, pt->analytic_n, pt->start_n, err);
+        status = write_answer(out->csv, &c, &point, &pt->res, pt->analytic_n, pt->start_n,
+                              pt->en_h0, err);
     if (!status)
         status = write_trace(out->side, &c, &pt->res, err);
     if (!status)
         print_answer(&c, &point, mscsim_sweep_points(cfg), &pt->res, pt->analytic_n,
                      pt->start_n, analysis);
+    if (!status && point.look_count)
+        printf("  with looks: n = %ld is the maximum; expected n %.1f under H1 and %.1f under H0 "
+               "(a null run of %ld trials, type I error %.4f)\n",
+               pt->res.n_total, pt->res.at.expected_n, pt->en_h0, pt->res.confirm_reps,
+               pt->type_i);
     return status;
 }
 
@@ -241,7 +284,7 @@ int cli_cmd_samplesize(const cli_args *args)
         cli_progress_end(&prog.bar);
         if (!status)
             status = cli_ss_emit(&cfg, g, analysis, args->target, &pt, &out, &err);
-        trials += status ? 0 : pt.res.trials;
+        trials += status ? 0 : pt.trials;
     }
     cli_progress_end(&prog.bar);
     cli_stop_if_interrupted(&out);

@@ -80,7 +80,7 @@ int cli_mpi_samplesize(const cli_args *args, int rank, int size)
     }
     for (size_t p = 0; !status && p < points; p++) {
         status = cli_ss_emit(&cfg, p, analysis, args->target, &all[p], &out, &err);
-        trials += all[p].res.trials;
+        trials += all[p].trials;
     }
     free(all);
     if ((status = cli_ss_commit(&out, &cfg, &err, status)) != 0)

@@ -252,8 +252,10 @@ size_t sim_trial_simulate_arm(const mscsim_design *d, int a, size_t n, const msc
     enum { STEP_POPULATION, STEP_MODEL, STEP_DEATHS, STEP_DROPOUT, STEPS };
     mscsim_rng step_rng[STEPS] = {{0, 0}};
     /* Deriving a stream costs about as much as 5 patients' draws: only the steps that draw. */
-    int draws[STEPS] = {mscsim_population_drawn(d->pop) != 0, 1, d->cfg.arm[a].mortality > 0,
-                        apply_dropout && d->cfg.arm[a].dropout > 0};
+    /* The arm whose parameters the patients follow: control for both under null_effect. */
+    int as = d->cfg.null_effect ? MSCSIM_ARM_CONTROL : a;
+    int draws[STEPS] = {mscsim_population_drawn(d->pop) != 0, 1, d->cfg.arm[as].mortality > 0,
+                        apply_dropout && d->cfg.arm[as].dropout > 0};
     for (int s = 0; s < STEPS; s++)
         if (draws[s])
             step_rng[s] = mscsim_rng_substream(rng, (uint64_t)(stream * STEPS + s));
@@ -264,13 +266,13 @@ size_t sim_trial_simulate_arm(const mscsim_design *d, int a, size_t n, const msc
     if (b->baseline && mscsim_scale_bounded(&d->scale))
         for (size_t i = 0; i < n; i++)
             b->baseline[i] = mscsim_scale_apply(&d->scale, b->baseline[i]);
-    mscsim_arm_sim sim = {n, a, &cov, d->visit_count, d->cfg.visits, b->true_score, b->score};
+    mscsim_arm_sim sim = {n, as, &cov, d->visit_count, d->cfg.visits, b->true_score, b->score};
     d->model->simulate(d->params, &step_rng[STEP_MODEL], &sim);
-    deaths_and_scale(d, a, b, &step_rng[STEP_DEATHS]);
+    deaths_and_scale(d, as, b, &step_rng[STEP_DEATHS]);
 
     int V = d->visit_count, p = d->primary;
     if (apply_dropout)
-        dropout(d, a, b, &step_rng[STEP_DROPOUT]);
+        dropout(d, as, b, &step_rng[STEP_DROPOUT]);
 
     /* Locals: through b and d, the call in the loop would force reloads on every patient. */
     const int keep = d->fill_x || d->deaths_possible;
