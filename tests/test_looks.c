@@ -239,6 +239,7 @@ static void test_analytic_against_rpact(void)
         double power = mscsim_analytic_power(&cfg, 0, 200);
         worst = fmax(worst, fabs(power - num(table_get(&t, r, c_p))));
     }
+    table_free(&t);
     CHECK(worst < 1e-5, "analytic power with looks vs rpact getPowerMeans: worst %.2g", worst);
 }
 
