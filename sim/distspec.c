@@ -90,7 +90,6 @@ static char *trim(char *s)
     return s;
 }
 
-#define DIST_MAX_MAGNITUDE 1e100
 
 /* Reads argument i of kind name into out, explaining a failure in why. */
 static int arg_number(const char *name, const char *what, char *tok, int allow_inf, double *out,
@@ -109,7 +108,7 @@ static int arg_number(const char *name, const char *what, char *tok, int allow_i
     }
     /* Squares of larger values summed over 10^7 patients overflow: every trial would fail.
      * Truncation bounds (those that may be infinite) only cut, so they are exempt. */
-    if (!allow_inf && isfinite(*out) && fabs(*out) > DIST_MAX_MAGNITUDE) {
+    if (!allow_inf && isfinite(*out) && fabs(*out) > SIM_MAX_MAGNITUDE) {
         say(why, why_len, "%s: %s %s is beyond +-1e100, where sums of squares overflow", name,
             what, tok);
         return MSCSIM_ERANGE;

@@ -1,9 +1,12 @@
 /*
- * The replicate loop. Each chunk of replicates is spread over the threads; every
- * replicate seeds its own generator from (seed, scenario, n, replicate) and writes its
- * record into the chunk array at its own index; the records are then folded into the
- * cell summary serially, in replicate order. Floating-point sums therefore happen in the
- * same order whatever the thread count, which keeps the CSV byte-identical.
+ * The replicate loop, in work units: a unit is one block of MSCSIM_UNIT_REPS replicates of
+ * one cell. A unit's replicates are spread over the threads; every replicate seeds its own
+ * generator from (seed, scenario, n, replicate) and writes its record into the chunk array
+ * at its own index; the records are folded serially, in replicate order, into the unit's
+ * partial sums, and the partials into the cell in unit order. Every floating-point sum
+ * therefore happens in an order fixed by replicate and unit index, whatever the thread
+ * count, and whichever process computed which unit (MPI ranks, shards): the CSV is
+ * byte-identical.
  */
 #include "mscsim/engine.h"
 
@@ -19,30 +22,15 @@
 #include "mscsim/rng.h"
 #include "mscsim/stats.h"
 
-/* Replicates per step: large enough to amortise the parallel region (~10 us) over
- * milliseconds of work, small enough for smooth progress and a small, flat buffer. */
-#define CHUNK_REPS 8192
+/* Replicates per step, one unit: large enough to amortise the parallel region (~10 us)
+ * over milliseconds of work, small enough for smooth progress and a small, flat buffer. */
+#define CHUNK_REPS MSCSIM_UNIT_REPS
 
 /* Confidence of the power interval and of the analysis intervals whose coverage is reported. */
 #define REPORT_CONF 0.95
 
-/* Running totals of one cell, folded in replicate order: what the trials were (once per
- * cell), and what each analysis made of them. */
-typedef struct {
-    long reps_done;
-    long long n_analysed, deaths, at_floor, at_ceiling, scored;
-    long long missing_arm[MSCSIM_ARM_COUNT];
-    mscsim_welford slope;
-} trial_totals;
-
-typedef struct {
-    long rejections, failures, covered;
-    mscsim_welford estimate, se, squared_error;
-    /* With a [prior]: each trial's truth, estimate - truth, the truth of the successes, and
-     * counts of benefit (truth > 0) and of success with and without it. */
-    mscsim_welford truth, error, success_truth;
-    long benefit, success_benefit, success_no_benefit;
-} analysis_totals;
+typedef mscsim_unit_trials trial_totals;
+typedef mscsim_unit_analysis analysis_totals;
 
 struct mscsim_engine {
     const mscsim_design *design;
@@ -68,6 +56,8 @@ struct mscsim_engine {
     size_t ws_capacity;
     mscsim_replicate *records;
     size_t chunk_count, chunk_cell;
+    long blocks;                 /* Units per cell. */
+    long units_added;            /* Units folded into the cells, in unit order. */
     /* Interim looks (look_count 0: a fixed design): boundaries once, a plan per cell. */
     int look_count;
     sim_looks looks[MSCSIM_MAX_N_VALUES];
@@ -171,6 +161,8 @@ SIM_API int mscsim_engine_retarget(mscsim_engine *eng, const long *n, int n_coun
     eng->reps = reps;
     eng->nested_sizes = nested_sizes != 0;
     eng->cell = eng->chunk_count = eng->chunk_cell = 0;
+    eng->blocks = (reps + MSCSIM_UNIT_REPS - 1) / MSCSIM_UNIT_REPS;
+    eng->units_added = 0;
     memset(eng->trials, 0, sizeof eng->trials);
     memset(eng->totals, 0, sizeof eng->totals);
     memset(eng->look_totals, 0, sizeof eng->look_totals);
@@ -319,13 +311,14 @@ static void analyse(const void *ctx, const mscsim_trial_data *data, mscsim_works
 
 /* Simulates one trial and applies every analysis to it (at each look, with looks); with a
  * [prior], with the trial's own parameters, drawn into the thread's shadow design. */
-static void run_replicate(const mscsim_engine *eng, const size_t sizes[MSCSIM_ARM_COUNT],
-                          long replicate, mscsim_workspace *w, mscsim_design *shadow,
-                          mscsim_replicate *rec, sim_look_record *looks)
+static void run_replicate(const mscsim_engine *eng, size_t cell,
+                          const size_t sizes[MSCSIM_ARM_COUNT], long replicate,
+                          mscsim_workspace *w, mscsim_design *shadow, mscsim_replicate *rec,
+                          sim_look_record *looks)
 {
     const mscsim_config *cfg = eng->cfg;
     uint64_t scenario = cfg->common_random_numbers ? 1 : (uint64_t)cfg->scenario;
-    uint64_t n = eng->nested_sizes ? 0 : (uint64_t)eng->n[eng->cell];
+    uint64_t n = eng->nested_sizes ? 0 : (uint64_t)eng->n[cell];
     mscsim_rng rng = mscsim_rng_for_trial(cfg->seed, scenario, n, (uint64_t)replicate);
     const mscsim_design *design = eng->design;
     int drawn_ok = 1;
@@ -341,7 +334,7 @@ static void run_replicate(const mscsim_engine *eng, const size_t sizes[MSCSIM_AR
             mscsim_analysis_decide_t(eng->settings, NAN, NAN, NAN, &rec->result[k]);
     } else if (looks) {
         analyse_ctx ctx = {eng, design, &rng};
-        sim_looks_trial(&eng->looks[eng->cell], design, w, analyse, &ctx,
+        sim_looks_trial(&eng->looks[cell], design, w, analyse, &ctx,
                         eng->analysis_count, rec, looks);
     } else if (cfg->missing == MSCSIM_MISSING_MI)
         analyse_imputed(eng, design, &rng, w, rec);
@@ -402,19 +395,53 @@ static void fold_analysis(analysis_totals *t, const mscsim_replicate *rec, int k
     mscsim_welford_add(&t->squared_error, e * e);
 }
 
-SIM_API int mscsim_engine_step(mscsim_engine *eng, mscsim_error *err)
+/* A unit's look counts, and their sum into the cell's (integers: exact in any order). */
+static void unit_looks_set(mscsim_unit_looks *u, const sim_looks_totals *t)
 {
-    (void)err; /* Nothing in a step can fail: all memory was allocated up front. */
-    if (mscsim_engine_done(eng))
-        return MSCSIM_OK;
-    trial_totals *trials = &eng->trials[eng->cell];
-    analysis_totals *t = &eng->totals[eng->cell * (size_t)eng->analysis_count];
-    long first = trials->reps_done;
+    u->reps = t->reps;
+    u->analysed_final = t->analysed_final;
+    for (int k = 0; k < MSCSIM_MAX_LOOKS; k++) {
+        u->stopped[k] = t->stopped[k];
+        u->futile[k] = t->futile[k];
+        u->reached[k] = t->reached[k];
+        u->analysed[k] = t->analysed[k];
+        for (int a = 0; a < MSCSIM_MAX_ANALYSES; a++)
+            u->rejected[a][k] = t->rejected[a][k];
+    }
+}
+
+static void looks_add(sim_looks_totals *t, const mscsim_unit_looks *u)
+{
+    t->reps += u->reps;
+    t->analysed_final += u->analysed_final;
+    for (int k = 0; k < MSCSIM_MAX_LOOKS; k++) {
+        t->stopped[k] += u->stopped[k];
+        t->futile[k] += u->futile[k];
+        t->reached[k] += u->reached[k];
+        t->analysed[k] += u->analysed[k];
+        for (int a = 0; a < MSCSIM_MAX_ANALYSES; a++)
+            t->rejected[a][k] += u->rejected[a][k];
+    }
+}
+
+SIM_API long mscsim_engine_unit_count(const mscsim_engine *eng)
+{
+    return eng->blocks * (long)eng->cell_count;
+}
+
+SIM_API int mscsim_engine_run_unit(mscsim_engine *eng, long unit, mscsim_unit *out,
+                                   mscsim_error *err)
+{
+    if (unit < 0 || unit >= mscsim_engine_unit_count(eng))
+        return sim_error_set(err, MSCSIM_EINVAL, "engine: unit %ld of %ld", unit,
+                             mscsim_engine_unit_count(eng));
+    size_t cell = (size_t)(unit / eng->blocks);
+    long first = unit % eng->blocks * MSCSIM_UNIT_REPS;
     long count = eng->reps - first;
-    if (count > CHUNK_REPS)
-        count = CHUNK_REPS;
+    if (count > MSCSIM_UNIT_REPS)
+        count = MSCSIM_UNIT_REPS;
     long arm_sizes[MSCSIM_ARM_COUNT];
-    mscsim_config_arm_sizes(eng->cfg, eng->n[eng->cell], arm_sizes);
+    mscsim_config_arm_sizes(eng->cfg, eng->n[cell], arm_sizes);
     size_t sizes[MSCSIM_ARM_COUNT] = {(size_t)arm_sizes[0], (size_t)arm_sizes[1]};
 
 #pragma omp parallel num_threads(eng->threads)
@@ -422,24 +449,77 @@ SIM_API int mscsim_engine_step(mscsim_engine *eng, mscsim_error *err)
         mscsim_workspace *w = eng->ws[omp_get_thread_num()];
 #pragma omp for schedule(dynamic, 64)
         for (long i = 0; i < count; i++)
-            run_replicate(eng, sizes, first + i, w,
+            run_replicate(eng, cell, sizes, first + i, w,
                           eng->shadow ? eng->shadow[omp_get_thread_num()] : NULL,
                           &eng->records[i], eng->look_count ? &eng->look_records[i] : NULL);
     }
 
+    memset(out, 0, sizeof *out);
+    sim_looks_totals looks;
+    memset(&looks, 0, sizeof looks);
     for (long i = 0; i < count; i++) {
-        fold_trial(trials, &eng->records[i].diag);
+        fold_trial(&out->trials, &eng->records[i].diag);
         for (int k = 0; k < eng->analysis_count; k++)
-            fold_analysis(&t[k], &eng->records[i], k, eng->shadow != NULL);
+            fold_analysis(&out->analysis[k], &eng->records[i], k, eng->shadow != NULL);
         if (eng->look_count)
-            sim_looks_fold(&eng->look_totals[eng->cell], &eng->look_records[i], &eng->records[i],
-                           eng->analysis_count);
+            sim_looks_fold(&looks, &eng->look_records[i], &eng->records[i], eng->analysis_count);
     }
+    if (eng->look_count)
+        unit_looks_set(&out->looks, &looks);
     eng->chunk_count = (size_t)count;
-    eng->chunk_cell = eng->cell;
-    if (trials->reps_done == eng->reps)
-        eng->cell++;
+    eng->chunk_cell = cell;
     return MSCSIM_OK;
+}
+
+SIM_API int mscsim_engine_add_unit(mscsim_engine *eng, long unit, const mscsim_unit *partial,
+                                   mscsim_error *err)
+{
+    if (unit != eng->units_added || unit >= mscsim_engine_unit_count(eng))
+        return sim_error_set(err, MSCSIM_EINVAL, "engine: unit %ld added where unit %ld is next",
+                             unit, eng->units_added);
+    size_t cell = (size_t)(unit / eng->blocks);
+    trial_totals *tr = &eng->trials[cell];
+    const trial_totals *p = &partial->trials;
+    tr->reps_done += p->reps_done;
+    tr->n_analysed += p->n_analysed;
+    tr->deaths += p->deaths;
+    tr->at_floor += p->at_floor;
+    tr->at_ceiling += p->at_ceiling;
+    tr->scored += p->scored;
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
+        tr->missing_arm[a] += p->missing_arm[a];
+    mscsim_welford_merge(&tr->slope, &p->slope);
+    for (int k = 0; k < eng->analysis_count; k++) {
+        analysis_totals *t = &eng->totals[cell * (size_t)eng->analysis_count + (size_t)k];
+        const analysis_totals *q = &partial->analysis[k];
+        t->rejections += q->rejections;
+        t->failures += q->failures;
+        t->covered += q->covered;
+        mscsim_welford_merge(&t->estimate, &q->estimate);
+        mscsim_welford_merge(&t->se, &q->se);
+        mscsim_welford_merge(&t->squared_error, &q->squared_error);
+        mscsim_welford_merge(&t->truth, &q->truth);
+        mscsim_welford_merge(&t->error, &q->error);
+        mscsim_welford_merge(&t->success_truth, &q->success_truth);
+        t->benefit += q->benefit;
+        t->success_benefit += q->success_benefit;
+        t->success_no_benefit += q->success_no_benefit;
+    }
+    if (eng->look_count)
+        looks_add(&eng->look_totals[cell], &partial->looks);
+    eng->units_added++;
+    eng->cell = (size_t)(eng->units_added / eng->blocks);
+    return MSCSIM_OK;
+}
+
+SIM_API int mscsim_engine_step(mscsim_engine *eng, mscsim_error *err)
+{
+    if (mscsim_engine_done(eng))
+        return MSCSIM_OK;
+    mscsim_unit partial;
+    long unit = eng->units_added;
+    int status = mscsim_engine_run_unit(eng, unit, &partial, err);
+    return status ? status : mscsim_engine_add_unit(eng, unit, &partial, err);
 }
 
 SIM_API long mscsim_engine_trials_done(const mscsim_engine *eng)

@@ -13,6 +13,21 @@ SIM_API void mscsim_welford_add(mscsim_welford *w, double x)
     w->m2 += delta * (x - w->mean);
 }
 
+SIM_API void mscsim_welford_merge(mscsim_welford *a, const mscsim_welford *b)
+{
+    if (b->count == 0)
+        return;
+    if (a->count == 0) { /* Exactly b: one unit's sums are those of its serial fold. */
+        *a = *b;
+        return;
+    }
+    double na = (double)a->count, nb = (double)b->count, n = na + nb;
+    double delta = b->mean - a->mean;
+    a->mean += delta * (nb / n);
+    a->m2 += b->m2 + delta * delta * (na * nb / n);
+    a->count += b->count;
+}
+
 SIM_API double mscsim_welford_sd(const mscsim_welford *w)
 {
     return w->count > 1 ? sqrt(w->m2 / (double)(w->count - 1)) : (double)NAN;

@@ -15,4 +15,8 @@ static inline int sim_sums_to_one(double sum)
     return fabs(sum - 1.0) <= SIM_SUM_TO_ONE_TOL;
 }
 
+/* Largest magnitude of a configured number that sums of squares over 10^7 patients keep
+ * finite: the bound of the normal model's means and SDs and of distribution parameters. */
+#define SIM_MAX_MAGNITUDE 1e100
+
 #endif

@@ -185,7 +185,8 @@ for c in "$configs"/*.ini; do
     if "$bin" check "$c" >"$tmp/check.out" 2>&1 && grep -q "Config is valid" "$tmp/check.out"
     then ok "check $(basename "$c")"; else fail "check $(basename "$c"): $(cat "$tmp/check.out")"; fi
     if "$bin" run "$c" --reps 200 --quiet --out "$tmp/shipped.csv" >/dev/null 2>"$tmp/run.err" &&
-        [ "$(head -n 1 "$tmp/shipped.csv")" = "$want" ]
+        # A shipped sweep adds its swept keys' columns (section.key) to the documented ones.
+        [ "$(head -n 1 "$tmp/shipped.csv" | tr ',' '\n' | grep -v '\.' | paste -sd,)" = "$want" ]
     then ok "run $(basename "$c"), documented columns"
     else fail "run $(basename "$c"): $(cat "$tmp/run.err") $(head -n 1 "$tmp/shipped.csv")"; fi
 done

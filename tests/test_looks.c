@@ -241,7 +241,6 @@ static void test_analytic_against_rpact(void)
     }
     table_free(&t);
     CHECK(worst < 1e-5, "analytic power with looks vs rpact getPowerMeans: worst %.2g", worst);
-    table_free(&t);
 }
 
 /* looks = 1: z = qnorm(1 - p) against qnorm(1 - alpha) is p <= alpha, the fixed test. */

@@ -5,11 +5,15 @@
  * The simulation engine: for each sample size of a design it simulates `reps` trials,
  * analyses each, and summarises power, bias, precision and coverage.
  *
- * Work is done step by step (mscsim_engine_step runs one chunk of replicates across the
- * threads) so the caller can show progress between steps. Each trial draws from its own
- * generator, mscsim_rng_for_trial(seed, scenario, n, replicate), and per-replicate results
- * are reduced in replicate order, so summaries are identical for any thread count. Memory
- * does not grow with reps.
+ * Work is done in units: unit u is block u % blocks (MSCSIM_UNIT_REPS replicates, the
+ * last block of a cell possibly fewer) of cell u / blocks. mscsim_engine_step runs the next
+ * unit across the threads and adds it, so the caller can show progress between steps; a
+ * distributed caller runs units anywhere (mscsim_engine_run_unit), moves their partial sums
+ * (mscsim_unit_format / mscsim_unit_parse) and adds them in unit order
+ * (mscsim_engine_add_unit). Each trial draws from its own generator,
+ * mscsim_rng_for_trial(seed, scenario, n, replicate); a unit's records are reduced in
+ * replicate order and units in unit order, so summaries are identical for any thread
+ * count, any number of processes and any grouping of units. Memory does not grow with reps.
  */
 
 #include <stddef.h>
@@ -17,6 +21,8 @@
 #include "mscsim/analysis.h"
 #include "mscsim/config.h"
 #include "mscsim/error.h"
+#include "mscsim/gsd.h"
+#include "mscsim/stats.h"
 #include "mscsim/trial.h"
 
 #ifdef __cplusplus
@@ -92,6 +98,43 @@ typedef struct {
     mscsim_trial_diag diag;            /**< Patients analysed, deaths, floor and ceiling. */
 } mscsim_replicate;
 
+/** Replicates per work unit (a cell's last unit may hold fewer). */
+#define MSCSIM_UNIT_REPS 8192
+
+/** What the trials of a unit were, summed (the diagnostics of mscsim_cell_summary). */
+typedef struct {
+    long reps_done;
+    long long n_analysed, deaths, at_floor, at_ceiling, scored;
+    long long missing_arm[MSCSIM_ARM_COUNT];
+    mscsim_welford slope; /**< Of the trials' recovery slopes (NaN ones left out). */
+} mscsim_unit_trials;
+
+/** What one analysis made of a unit's trials. */
+typedef struct {
+    long rejections, failures, covered;
+    mscsim_welford estimate, se, squared_error; /**< Over trials whose analysis did not fail. */
+    /** With a [prior]: each trial's truth, estimate - truth (analysis not failed), the truth
+     *  of the successes, and counts of benefit (truth > 0) and of success with and without. */
+    mscsim_welford truth, error, success_truth;
+    long benefit, success_benefit, success_no_benefit;
+} mscsim_unit_analysis;
+
+/** The interim-look counts of a unit's trials (all 0 for a fixed design). */
+typedef struct {
+    long reps;
+    long stopped[MSCSIM_MAX_LOOKS], futile[MSCSIM_MAX_LOOKS], reached[MSCSIM_MAX_LOOKS];
+    long long analysed[MSCSIM_MAX_LOOKS], analysed_final;
+    long rejected[MSCSIM_MAX_ANALYSES][MSCSIM_MAX_LOOKS];
+} mscsim_unit_looks;
+
+/** The partial sums of one work unit: exact integers, and Welford sums of its replicates
+ *  folded in replicate order. Plain data, copied with `=`. */
+typedef struct {
+    mscsim_unit_trials trials;
+    mscsim_unit_analysis analysis[MSCSIM_MAX_ANALYSES]; /**< The engine's analyses, in order. */
+    mscsim_unit_looks looks;
+} mscsim_unit;
+
 /**
  * Compiles cfg into a design (mscsim_design_new, which validates it) and builds an engine
  * that owns it, set to run cfg's [trial] n and [simulation] reps. want_p = 1 fills p-values
@@ -129,10 +172,50 @@ void mscsim_engine_free(mscsim_engine *eng);
 int mscsim_engine_done(const mscsim_engine *eng);
 
 /**
- * Simulates and analyses the next chunk of replicates of the current cell using the
- * configured threads. Returns MSCSIM_OK (also when already done).
+ * Runs and adds the next unit, using the configured threads. Returns MSCSIM_OK (also when
+ * already done).
  */
 int mscsim_engine_step(mscsim_engine *eng, mscsim_error *err);
+
+/** Units of the run: cells times blocks of MSCSIM_UNIT_REPS replicates. */
+long mscsim_engine_unit_count(const mscsim_engine *eng);
+
+/**
+ * Simulates and analyses unit `unit` (0 <= unit < mscsim_engine_unit_count) on the
+ * configured threads and writes its partial sums to *out, without adding them to the
+ * cells; its records are then mscsim_engine_last_chunk. Any unit may be run at any time,
+ * in any engine built for the same design and run. Returns MSCSIM_OK or MSCSIM_EINVAL for a
+ * unit out of range.
+ */
+int mscsim_engine_run_unit(mscsim_engine *eng, long unit, mscsim_unit *out, mscsim_error *err);
+
+/**
+ * Adds the partial sums of unit `unit` (from mscsim_engine_run_unit here or in another
+ * process) to its cell. Units must be added in order, each once: returns MSCSIM_EINVAL for
+ * any unit but the next. Adding every unit gives the summaries of mscsim_engine_step.
+ */
+int mscsim_engine_add_unit(mscsim_engine *eng, long unit, const mscsim_unit *partial,
+                           mscsim_error *err);
+
+/** Room for mscsim_unit_format's text of any unit, its NUL included. */
+#define MSCSIM_UNIT_TEXT_LEN 8192
+
+/**
+ * Writes the partial sums of u's first `analyses` analyses to buf as one line without a
+ * newline: space-separated decimal integers, each double as the 16 lower-case hexadecimal
+ * digits of its IEEE 754 bits (lossless, locale-independent). Order: reps_done n_analysed
+ * deaths at_floor at_ceiling scored missing_arm[0] missing_arm[1] slope, then per analysis
+ * rejections failures covered estimate se squared_error, each Welford sum as "count mean
+ * m2"; then, with looks > 0 (the design's interim looks), the look counts reps
+ * analysed_final and per look stopped futile reached analysed and each analysis' rejected.
+ * Returns the length, or -1 when len is too small. Thread-safe.
+ */
+int mscsim_unit_format(const mscsim_unit *u, int analyses, int looks, char *buf, size_t len);
+
+/** Reads mscsim_unit_format's text (a trailing newline allowed) into *u: MSCSIM_OK, or
+ *  MSCSIM_ESYNTAX for anything else (MSCSIM_EINVAL for analyses or looks out of range).
+ *  Thread-safe. */
+int mscsim_unit_parse(const char *text, int analyses, int looks, mscsim_unit *u);
 
 /** Share of all replicates done, in [0, 1]. */
 double mscsim_engine_progress(const mscsim_engine *eng);

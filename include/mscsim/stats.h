@@ -17,6 +17,13 @@ typedef struct {
 /** Adds x to w (start from a zeroed struct). */
 void mscsim_welford_add(mscsim_welford *w, double x);
 
+/**
+ * Adds the values summarised in b to a (Chan, Golub and LeVeque 1979, the pairwise update
+ * of the mean and of the sum of squared deviations); a empty takes b exactly. The result
+ * depends on the order of the merges, so callers merge in a fixed order.
+ */
+void mscsim_welford_merge(mscsim_welford *a, const mscsim_welford *b);
+
 /** Sample standard deviation (n - 1 denominator); NaN with fewer than two values. */
 double mscsim_welford_sd(const mscsim_welford *w);
 

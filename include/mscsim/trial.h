@@ -115,6 +115,49 @@ typedef struct {
  */
 int mscsim_design_new(const mscsim_config *cfg, mscsim_design **out, mscsim_error *err);
 
+/**
+ * mscsim_design_new, taking the truths (true effect and each analysis' truth, with their
+ * Monte Carlo errors) from `like` (NULL: none) instead of estimating them again when cfg
+ * differs from like's config only in keys a truth does not depend on: n, allocation,
+ * alpha, sides, dropout, the handling of missing data, imputations, [simulation] keys but
+ * the seed. The result is the design mscsim_design_new would build, bit for bit; a sweep
+ * over such keys estimates one truth. like is only read, and may be freed afterwards.
+ */
+int mscsim_design_new_like(const mscsim_config *cfg, const mscsim_design *like,
+                           mscsim_design **out, mscsim_error *err);
+
+/** A design's truths: the true effect and each analysis' truth, with Monte Carlo errors. */
+typedef struct {
+    double true_effect, true_effect_mcse;
+    int count; /**< Analyses. */
+    double truth[MSCSIM_MAX_ANALYSES], mcse[MSCSIM_MAX_ANALYSES];
+} mscsim_truths;
+
+/** Copies d's truths to *out. */
+void mscsim_design_truths(const mscsim_design *d, mscsim_truths *out);
+
+/** Room for mscsim_truths_format's text, its NUL included. */
+#define MSCSIM_TRUTHS_TEXT_LEN 320
+
+/**
+ * t as one line without a newline, lossless and locale-independent: the count, then the
+ * 16 hexadecimal digits of the IEEE 754 bits of true_effect, true_effect_mcse and each
+ * analysis' truth and mcse. Returns the length, or -1 when len is too small. Thread-safe.
+ */
+int mscsim_truths_format(const mscsim_truths *t, char *buf, size_t len);
+
+/** Reads mscsim_truths_format's text into *t: MSCSIM_OK or MSCSIM_ESYNTAX. Thread-safe. */
+int mscsim_truths_parse(const char *text, mscsim_truths *t);
+
+/**
+ * mscsim_design_new with the truths given instead of estimated: for a process that
+ * combines results simulated elsewhere (mscsim merge) and has the truths of the design
+ * that simulated them (mscsim_design_truths of a design of cfg). given->count must be cfg's
+ * number of analyses (MSCSIM_EINVAL otherwise).
+ */
+int mscsim_design_new_given(const mscsim_config *cfg, const mscsim_truths *given,
+                            mscsim_design **out, mscsim_error *err);
+
 /** Patients per arm used to estimate a true effect that has no closed form. */
 #define MSCSIM_TRUTH_PATIENTS 1000000
 

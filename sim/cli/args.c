@@ -124,6 +124,7 @@ static int parse_option(cli_args *args, const char *a, const char *value)
                  {"--trace", &args->trace_path},
                  {"--analysis", &args->analysis_name},
                  {"--key", &args->key_name},
+                 {"--shard", &args->shard_text},
                  {"--scenario", &args->scenario_name}};
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
         if (strcmp(a, paths[i].option) == 0) {
@@ -185,9 +186,15 @@ int cli_parse_args(int argc, char **argv, cli_args *args)
             args->help = 1;
             return 0;
         }
-    int takes_file = command != CLI_KEYS && command != CLI_COLUMNS;
+    int takes_file = command != CLI_KEYS && command != CLI_COLUMNS && command != CLI_MERGE;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
+        if ((a[0] != '-' || a[1] == '\0') && command == CLI_MERGE) {
+            if (args->part_count == CLI_MAX_PARTS)
+                return cli_command_error(command, "more than %d partial files", CLI_MAX_PARTS);
+            args->parts[args->part_count++] = a;
+            continue;
+        }
         if (a[0] != '-' || a[1] == '\0') {
             if (args->config_path || !takes_file)
                 return cli_command_error(command, "unexpected argument '%s'", a);
@@ -200,6 +207,8 @@ int cli_parse_args(int argc, char **argv, cli_args *args)
             return status;
         i += used;
     }
+    if (command == CLI_MERGE && (!args->out_path || args->part_count == 0))
+        return cli_command_error(command, "needs --out FILE and at least one PART");
     if (takes_file && !args->config_path)
         return cli_command_error(command, "missing %s", command == CLI_PLOT ? "CSV" : "CONFIG");
     return 0;

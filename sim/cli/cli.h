@@ -5,11 +5,14 @@
  * end is the only code that prints; it sees the library through its public headers alone.
  */
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "mscsim/config.h"
+#include "mscsim/engine.h"
 #include "mscsim/error.h"
 #include "mscsim/output.h"
+#include "mscsim/samplesize.h"
 #include "mscsim/schema.h"
 #include "mscsim/warnings.h"
 
@@ -17,6 +20,7 @@ enum { CLI_EXIT_BAD_INPUT = 2, CLI_EXIT_RUN_FAILED = 1 };
 
 #define CLI_MAX_OVERRIDES 256
 #define CLI_OVERRIDE_LEN 96
+#define CLI_MAX_PARTS 4096 /* Partial files one merge reads. */
 
 /* ---- args.c: the command line and the design it names --------------------------------- */
 
@@ -28,6 +32,7 @@ enum {
     CLI_PLOT,
     CLI_CHECK,
     CLI_SIMULATE,
+    CLI_MERGE,
     CLI_KEYS,
     CLI_COLUMNS,
     CLI_HELP,
@@ -54,6 +59,9 @@ typedef struct {
     char override_buf[CLI_MAX_OVERRIDES][CLI_OVERRIDE_LEN];
     int override_count;
     int quiet;
+    const char *shard_text;            /* run --shard: "K/N" or "slurm". */
+    const char *parts[CLI_MAX_PARTS];  /* merge's PART files. */
+    int part_count;
 } cli_args;
 
 /* Returns 0, or CLI_EXIT_BAD_INPUT after printing what is wrong and the command's usage.
@@ -174,9 +182,10 @@ int cli_outputs_open_looks(cli_outputs *o, const char *looks_path);
  * $TMPDIR or /tmp), with the same checks. */
 int cli_outputs_open_one(cli_outputs *o, const char *option, const char *path);
 
-/* Writes the resolved config (when opened; cfg may be NULL otherwise) and commits every
- * file: all are finished first, then renamed side file first and CSV last. On failure
- * every temporary is removed and err says why. */
+/* Writes the resolved config (when opened and cfg is not NULL: with cfg NULL the caller
+ * wrote it to o->ini's stream) and commits every file: all are finished first, then
+ * renamed side file first and CSV last. On failure every temporary is removed and err says
+ * why. */
 int cli_outputs_commit(cli_outputs *o, const mscsim_config *cfg, mscsim_error *err);
 
 /* Deletes every temporary not yet committed. */
@@ -234,6 +243,84 @@ void cli_scenario_label(const mscsim_config *base, size_t point, char *buf, size
 int cli_write_header(mscsim_csv_writer *w, mscsim_file_kind kind, const mscsim_config *base,
                      mscsim_error *err);
 
+/* ---- cmd_run.c: a run's grid points, one at a time ------------------------------------- */
+
+/* Grid point `index` of base: its config, its design and an engine on it. */
+typedef struct {
+    const mscsim_config *base;
+    size_t index; /* (size_t)-1 before the first point. */
+    mscsim_config point;
+    mscsim_design *design;
+    mscsim_engine *eng;
+    int want_p;
+    mscsim_truths given; /* With has_given: the next point's truths, not estimated. */
+    int has_given;
+} cli_point;
+
+void cli_point_init(cli_point *p, const mscsim_config *base, int want_p);
+/* Moves p to grid point g (nothing when it is there already): its design, with the truths
+ * given (has_given, then cleared) or borrowing the previous point's truths where they
+ * cannot differ, and a new engine with no unit added.
+ * Returns the status; *exit_code is set when it fails. */
+int cli_point_at(cli_point *p, size_t g, int *exit_code, mscsim_error *err);
+void cli_point_free(cli_point *p);
+/* Work units of each grid point: n values times blocks of MSCSIM_UNIT_REPS replicates. */
+long cli_units_per_point(const mscsim_config *cfg);
+/* The header of the summary table run prints. */
+void cli_run_print_header(const mscsim_config *cfg);
+/* The results rows of p's point, every unit added: to out's CSV (and looks file, when
+ * open), and as the table on stdout. */
+int cli_run_write_rows(const cli_point *p, cli_outputs *out, mscsim_error *err);
+
+/* ---- shard.c: run --shard and the partial files ------------------------------------------ */
+
+/* run CONFIG --shard K/N|slurm --out PART for the loaded cfg; returns the exit status. */
+int cli_run_shard(const cli_args *args, const mscsim_config *cfg);
+/* --shard's value as shard k of n (slurm: from the job array's variables); 0, or the exit
+ * status after printing what is wrong. */
+int cli_parse_shard(const char *text, long *k, long *n);
+/* Shard k of n holds units [*lo, *hi) of total. */
+void cli_shard_range(long total, long k, long n, long *lo, long *hi);
+/* The resolved config cfg's run writes, as text (*text malloc'd, *len bytes). */
+int cli_resolved_text(const mscsim_config *cfg, char **text, size_t *len, mscsim_error *err);
+/* What identifies a run in its partial files: FNV-1a 64 of the resolved config's text
+ * after its first line (which names the config's path). */
+uint64_t cli_config_digest(const char *text, size_t len);
+/* The whole decimal number text[0..len) (1 to 9 digits), or -1. */
+long cli_whole(const char *text, size_t len);
+/* Fills err with code and the printf-style message; returns code. */
+int cli_error(mscsim_error *err, int code, const char *fmt, ...);
+
+/* ---- cmd_samplesize.c: one grid point's search, and its rows -------------------------------- */
+
+/* A grid point's answer, with the formula's answer (0: none), where the search began, the
+ * trials simulated and, with interim looks, the null run's expected n and type I error. */
+typedef struct {
+    mscsim_ss_result res;
+    long analytic_n, start_n, trials;
+    double en_h0, type_i;
+} cli_ss_point;
+
+/* The analysis samplesize decides by (--analysis, else [search] analysis, else the first):
+ * 0, or the exit status. */
+int cli_ss_analysis(const cli_args *args, const mscsim_config *cfg, int *analysis);
+/* Opens the answer and trace files with their headers: 0, or the exit status. */
+int cli_ss_open(const cli_args *args, const mscsim_config *cfg, cli_outputs *out,
+                mscsim_error *err);
+/* Searches grid point g of cfg; progress is samplesize's bar state, or NULL for none. */
+int cli_ss_search(const cli_args *args, const mscsim_config *cfg, size_t g, int analysis,
+                  void *progress, cli_ss_point *out, mscsim_error *err);
+/* Writes grid point g's answer and trace rows, and prints the answer. */
+int cli_ss_emit(const mscsim_config *cfg, size_t g, int analysis, double target,
+                const cli_ss_point *pt, cli_outputs *out, mscsim_error *err);
+/* Records the search in the resolved config and commits out after status (the run's so
+ * far); prints what it wrote, or the error. Returns the exit status. */
+int cli_ss_commit(cli_outputs *out, const cli_args *args, const mscsim_config *cfg,
+                  int analysis, mscsim_error *err, int status);
+
+/* ---- dispatch.c: the whole command line, as `mscsim` runs it; returns the exit status ----- */
+int cli_main(int argc, char **argv);
+
 /* ---- the commands: each returns the exit status ----------------------------------------- */
 
 int cli_cmd_run(const cli_args *args);
@@ -280,6 +367,7 @@ int cli_cmd_mde(const cli_args *args);
 int cli_cmd_plot(const cli_args *args);
 int cli_cmd_check(const cli_args *args);
 int cli_cmd_simulate(const cli_args *args);
+int cli_cmd_merge(const cli_args *args);
 int cli_cmd_keys(void);
 int cli_cmd_columns(void);
 

@@ -2,6 +2,7 @@
  * analysis), and with --replicates one row per trial and analysis. */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "mscsim/analytic.h"
@@ -115,38 +116,76 @@ static int write_replicates(mscsim_csv_writer *w, const mscsim_config *base, siz
     return status;
 }
 
-/* Totals of a run, for the timing line. */
-typedef struct {
-    long trials;
-    int threads;
-} run_totals;
-
-/* Simulates grid point g: its replicates as they come, then its results rows (also printed
- * as a table). Returns the status; *exit_code is set for a design that cannot be built. */
-static int run_point(const mscsim_config *cfg, size_t g, cli_outputs *out, cli_progress *bar,
-                     run_totals *totals, int *exit_code, mscsim_error *err)
+void cli_point_init(cli_point *p, const mscsim_config *base, int want_p)
 {
-    mscsim_config point;
-    mscsim_engine *eng = NULL;
-    int status = mscsim_sweep_point(cfg, g, &point, err);
+    memset(p, 0, sizeof *p);
+    p->base = base;
+    p->index = (size_t)-1;
+    p->want_p = want_p;
+}
+
+void cli_point_free(cli_point *p)
+{
+    mscsim_engine_free(p->eng);
+    mscsim_design_free(p->design);
+    p->eng = NULL;
+    p->design = NULL;
+    p->index = (size_t)-1;
+}
+
+int cli_point_at(cli_point *p, size_t g, int *exit_code, mscsim_error *err)
+{
+    if (g == p->index)
+        return MSCSIM_OK;
+    mscsim_engine_free(p->eng);
+    p->eng = NULL;
+    mscsim_design *design = NULL;
+    int status = mscsim_sweep_point(p->base, g, &p->point, err);
+    /* The previous point lends its truths when they cannot differ (a sweep over dropout,
+     * alpha, the missing-data handling...): one estimate instead of one per point. */
+    if (!status && p->has_given)
+        status = mscsim_design_new_given(&p->point, &p->given, &design, err);
+    else if (!status)
+        status = mscsim_design_new_like(&p->point, p->design, &design, err);
+    p->has_given = 0;
+    mscsim_design_free(p->design);
+    p->design = design;
+    p->index = (size_t)-1;
     if (!status)
-        status = mscsim_engine_new(&point, out->side != NULL, &eng, err);
+        status = mscsim_engine_new_with_design(design, p->want_p, &p->eng, err);
     if (status) {
         *exit_code = err->code == MSCSIM_ENOMEM ? CLI_EXIT_RUN_FAILED : CLI_EXIT_BAD_INPUT;
         return status;
     }
-    while (!status && !mscsim_engine_done(eng)) {
-        cli_stop_if_interrupted(out); /* Between steps, where nothing is half-written. */
-        status = mscsim_engine_step(eng, err);
-        if (!status && out->side)
-            status = write_replicates(out->side, cfg, g, &point, eng, err);
-        cli_progress_update(bar, (double)(totals->trials + mscsim_engine_trials_done(eng)));
-    }
-    size_t cells = mscsim_engine_cell_count(eng);
-    int analyses = mscsim_engine_analysis_count(eng);
+    p->index = g;
+    return MSCSIM_OK;
+}
+
+long cli_units_per_point(const mscsim_config *cfg)
+{
+    return (long)cfg->n_count * ((cfg->reps + MSCSIM_UNIT_REPS - 1) / MSCSIM_UNIT_REPS);
+}
+
+void cli_run_print_header(const mscsim_config *cfg)
+{
+    if (mscsim_sweep_points(cfg) > 1)
+        printf("%-8s ", "scenario");
+    /* What the rate is: averaged over a design prior, or decided by posterior probabilities. */
+    const char *rate = cfg->prior_count ? "assurance"
+                       : cfg->decision_rule == MSCSIM_DECISION_POSTERIOR ? "P(success)" : "power";
+    printf("%-8s %-11s %7s %7s %8s  %-17s %10s %9s %8s\n", "n", "analysis", "control", "msc",
+           rate, "95% CI", "bias", "coverage", "failures");
+}
+
+int cli_run_write_rows(const cli_point *p, cli_outputs *out, mscsim_error *err)
+{
+    const mscsim_config *cfg = p->base;
+    size_t g = p->index;
+    size_t cells = mscsim_engine_cell_count(p->eng);
+    int analyses = mscsim_engine_analysis_count(p->eng), status = MSCSIM_OK;
     int swept = mscsim_sweep_points(cfg) > 1;
     char where[CLI_LABEL_LEN + 64] = "";
-    if (!status && swept) {
+    if (swept) {
         char label[CLI_LABEL_LEN];
         cli_scenario_label(cfg, g, label, sizeof label);
         printf("scenario %zu: %s\n", g + 1, label);
@@ -154,21 +193,20 @@ static int run_point(const mscsim_config *cfg, size_t g, cli_outputs *out, cli_p
     }
     mscsim_warnings design_warnings;
     mscsim_warnings_clear(&design_warnings);
-    mscsim_warnings_design(mscsim_engine_design(eng), &design_warnings);
-    if (!status)
-        cli_print_warnings(where, &design_warnings, ~0u); /* once per scenario */
+    mscsim_warnings_design(mscsim_engine_design(p->eng), &design_warnings);
+    cli_print_warnings(where, &design_warnings, ~0u); /* once per scenario */
     for (size_t c = 0; !status && c < cells; c++) {
         for (int k = 0; !status && k < analyses; k++) {
             mscsim_cell_summary s;
-            mscsim_engine_summary(eng, c, k, &s);
+            mscsim_engine_summary(p->eng, c, k, &s);
             mscsim_warnings w;
             mscsim_warnings_clear(&w);
             mscsim_warnings_cell(&s, &w);
             cli_row r;
-            summary_row(&r, cfg, g, &point, k, &s, design_warnings.codes | w.codes);
+            summary_row(&r, cfg, g, &p->point, k, &s, design_warnings.codes | w.codes);
             status = cli_row_write(out->csv, &r, err);
             if (!status && out->looks)
-                status = write_looks(out->looks, cfg, g, &point, eng, c, &s, k, err);
+                status = write_looks(out->looks, cfg, g, &p->point, p->eng, c, &s, k, err);
             if (swept)
                 printf("%-8zu ", g + 1);
             printf("%-8ld %-11s %7ld %7ld %8.4f  [%.4f, %.4f] %10.4g %9.4f %8ld\n", s.n_total,
@@ -181,9 +219,34 @@ static int run_point(const mscsim_config *cfg, size_t g, cli_outputs *out, cli_p
             cli_print_warnings(at, &w, k == 0 ? ~0u : ~cell_only);
         }
     }
-    totals->trials += mscsim_engine_trials_done(eng);
-    totals->threads = mscsim_engine_threads(eng);
-    mscsim_engine_free(eng);
+    return status;
+}
+
+/* Totals of a run, for the timing line. */
+typedef struct {
+    long trials;
+    int threads;
+} run_totals;
+
+/* Simulates grid point g: its replicates as they come, then its results rows (also printed
+ * as a table). Returns the status; *exit_code is set for a design that cannot be built. */
+static int run_point(cli_point *p, size_t g, cli_outputs *out, cli_progress *bar,
+                     run_totals *totals, int *exit_code, mscsim_error *err)
+{
+    int status = cli_point_at(p, g, exit_code, err);
+    if (status)
+        return status;
+    while (!status && !mscsim_engine_done(p->eng)) {
+        cli_stop_if_interrupted(out); /* Between steps, where nothing is half-written. */
+        status = mscsim_engine_step(p->eng, err);
+        if (!status && out->side)
+            status = write_replicates(out->side, p->base, g, &p->point, p->eng, err);
+        cli_progress_update(bar, (double)(totals->trials + mscsim_engine_trials_done(p->eng)));
+    }
+    if (!status)
+        status = cli_run_write_rows(p, out, err);
+    totals->trials += mscsim_engine_trials_done(p->eng);
+    totals->threads = mscsim_engine_threads(p->eng);
     return status;
 }
 
@@ -192,6 +255,8 @@ static int run_design(const cli_args *args, mscsim_config *design)
 {
     mscsim_config cfg = *design;
     int status;
+    if (args->shard_text)
+        return cli_run_shard(args, &cfg);
     if (args->looks_path && !cfg.look_count)
         return cli_usage_error("%s: the design has no [interim] looks", "--looks");
     cli_outputs out;
@@ -213,15 +278,12 @@ static int run_design(const cli_args *args, mscsim_config *design)
     cli_progress_start(&bar, args->quiet, (double)points * cfg.n_count * (double)cfg.reps);
     run_totals totals = {0, 0};
     int exit_code = CLI_EXIT_RUN_FAILED;
-    if (points > 1)
-        printf("%-8s ", "scenario");
-    /* What the rate is: averaged over a design prior, or decided by posterior probabilities. */
-    const char *rate = cfg.prior_count ? "assurance"
-                       : cfg.decision_rule == MSCSIM_DECISION_POSTERIOR ? "P(success)" : "power";
-    printf("%-8s %-11s %7s %7s %8s  %-17s %10s %9s %8s\n", "n", "analysis", "control", "msc",
-           rate, "95% CI", "bias", "coverage", "failures");
+    cli_run_print_header(&cfg);
+    cli_point p;
+    cli_point_init(&p, &cfg, out.side != NULL);
     for (size_t g = 0; !status && g < points; g++)
-        status = run_point(&cfg, g, &out, &bar, &totals, &exit_code, &err);
+        status = run_point(&p, g, &out, &bar, &totals, &exit_code, &err);
+    cli_point_free(&p);
     double elapsed = cli_progress_end(&bar);
     cli_stop_if_interrupted(&out);
     if (!status)

@@ -157,45 +157,100 @@ static void print_answer(const ss_context *c, const mscsim_config *point, size_t
     print_warnings(c, points, res);
 }
 
-/* Searches grid point c->point, writes its answer and trace rows and prints the answer. */
-static int search_point(const cli_args *args, const ss_context *c, int analysis,
-                        cli_search *search, mscsim_error *err)
+int cli_ss_search(const cli_args *args, const mscsim_config *cfg, size_t g, int analysis,
+                  void *progress, cli_ss_point *out, mscsim_error *err)
 {
     mscsim_config point;
-    int status = mscsim_sweep_point(c->base, c->point, &point, err);
+    int status = mscsim_sweep_point(cfg, g, &point, err);
+    double target = cli_search_target(args, cfg);
     /* Start from the formula's answer where the design has one. */
     long analytic_n = 0;
     mscsim_error no_formula;
-    if (!status && mscsim_analytic_sample_size(&point, analysis, c->target, MSCSIM_SS_MAX_N,
+    if (!status && mscsim_analytic_sample_size(&point, analysis, target, MSCSIM_SS_MAX_N,
                                                &analytic_n, &no_formula))
         analytic_n = 0;
-    mscsim_ss_options opt = {.target = c->target, .analysis = analysis, .start_n = analytic_n,
+    mscsim_ss_options opt = {.target = target, .analysis = analysis, .start_n = analytic_n,
                              .confirm_reps = args->confirm_reps ? args->confirm_reps
                                                                 : point.search_confirm_reps,
-                             .on_progress = ss_on_progress, .user = search};
-    mscsim_ss_result res;
+                             .on_progress = progress ? ss_on_progress : NULL, .user = progress};
     if (!status)
-        status = mscsim_samplesize(&point, &opt, &res, err);
-    if (status)
-        return status;
-    search->trials += res.trials;
-    double en_h0 = NAN, type_i = NAN;
-    if (point.look_count) {
-        status = null_run(&point, &res, analysis, &search->out, &en_h0, &type_i, err);
-        search->trials += res.confirm_reps;
+        status = mscsim_samplesize(&point, &opt, &out->res, err);
+    out->analytic_n = analytic_n;
+    out->start_n = analytic_n ? analytic_n : point.n[0];
+    out->trials = out->res.trials;
+    out->en_h0 = out->type_i = NAN;
+    if (!status && point.look_count) {
+        cli_search *search = progress;
+        status = null_run(&point, &out->res, analysis, search ? &search->out : NULL, &out->en_h0,
+                          &out->type_i, err);
+        out->trials += out->res.confirm_reps;
     }
-    long start_n = analytic_n ? analytic_n : point.n[0];
+    return status;
+}
+
+int cli_ss_emit(const mscsim_config *cfg, size_t g, int analysis, double target,
+                const cli_ss_point *pt, cli_outputs *out, mscsim_error *err)
+{
+    const char *names[MSCSIM_MAX_ANALYSES];
+    mscsim_config_analyses(cfg, names);
+    ss_context c = {cfg, g, names[analysis], target};
+    mscsim_config point;
+    int status = mscsim_sweep_point(cfg, g, &point, err);
     if (!status)
-        status = write_answer(search->out.csv, c, &point, &res, analytic_n, start_n, en_h0, err);
+        status = write_answer(out->csv, &c, &point, &pt->res, pt->analytic_n, pt->start_n,
+                              pt->en_h0, err);
     if (!status)
-        status = write_trace(search->out.side, c, &res, err);
-    cli_progress_end(&search->bar);
-    print_answer(c, &point, mscsim_sweep_points(c->base), &res, analytic_n, start_n, analysis);
-    if (point.look_count)
+        status = write_trace(out->side, &c, &pt->res, err);
+    if (!status)
+        print_answer(&c, &point, mscsim_sweep_points(cfg), &pt->res, pt->analytic_n,
+                     pt->start_n, analysis);
+    if (!status && point.look_count)
         printf("  with looks: n = %ld is the maximum; expected n %.1f under H1 and %.1f under H0 "
                "(a null run of %ld trials, type I error %.4f)\n",
-               res.n_total, res.at.expected_n, en_h0, res.confirm_reps, type_i);
+               pt->res.n_total, pt->res.at.expected_n, pt->en_h0, pt->res.confirm_reps,
+               pt->type_i);
     return status;
+}
+
+int cli_ss_analysis(const cli_args *args, const mscsim_config *cfg, int *analysis)
+{
+    return cli_find_analysis(args, cfg, CLI_SAMPLESIZE, analysis);
+}
+
+int cli_ss_open(const cli_args *args, const mscsim_config *cfg, cli_outputs *out,
+                mscsim_error *err)
+{
+    int status = cli_outputs_open(out, args->out_path, "_samplesize", args->trace_path,
+                                  "--trace", "_trace.csv", cfg);
+    if (status)
+        return status;
+    if (cli_write_header(out->csv, MSCSIM_FILE_SS_ANSWER, cfg, err) ||
+        cli_write_header(out->side, MSCSIM_FILE_SS_TRACE, cfg, err)) {
+        cli_outputs_abort(out);
+        cli_print_error(err);
+        return CLI_EXIT_RUN_FAILED;
+    }
+    return 0;
+}
+
+int cli_ss_commit(cli_outputs *out, const cli_args *args, const mscsim_config *cfg,
+                  int analysis, mscsim_error *err, int status)
+{
+    mscsim_config resolved = *cfg;
+    const char *names[MSCSIM_MAX_ANALYSES];
+    mscsim_config_analyses(cfg, names);
+    if (!status)
+        status = cli_record_search(&resolved, args, NULL, names[analysis], err);
+    if (!status)
+        status = cli_outputs_commit(out, &resolved, err);
+    if (status) {
+        cli_outputs_abort(out);
+        cli_print_error(err);
+        return err->code == MSCSIM_ERANGE || err->code == MSCSIM_EINVAL ? CLI_EXIT_BAD_INPUT
+                                                                         : CLI_EXIT_RUN_FAILED;
+    }
+    printf("wrote %s, %s and %s\n", out->csv_path, out->side_path, out->ini_path);
+    return 0;
 }
 
 /* The command on the loaded design (cli_run_design). */
@@ -211,8 +266,12 @@ static int samplesize_design(const cli_args *args, mscsim_config *design)
     size_t points = mscsim_sweep_points(&cfg);
     for (size_t g = 0; !status && g < points; g++) {
         cli_stop_if_interrupted(&search.out);
-        ss_context c = {&cfg, g, search.names[search.analysis], search.target};
-        status = search_point(args, &c, search.analysis, &search, &err);
+        cli_ss_point pt;
+        status = cli_ss_search(args, &cfg, g, search.analysis, &search, &pt, &err);
+        cli_progress_end(&search.bar);
+        if (!status)
+            status = cli_ss_emit(&cfg, g, search.analysis, search.target, &pt, &search.out, &err);
+        search.trials += status ? 0 : pt.trials;
     }
     return cli_search_end(&search, args, &cfg, NULL, status, &err);
 }

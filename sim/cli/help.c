@@ -34,6 +34,10 @@ const cli_command cli_commands[CLI_COMMAND_COUNT] = {
                       "Simulates one trial of N patients (the first trial `run` simulates with that\n"
                       "seed and n), writes it one row per patient and visit, then prints each\n"
                       "analysis' estimate, SE, p-value and decision."},
+    [CLI_MERGE] = {"merge", "--out FILE PART...",
+                   "Combines the partial files of `run --shard K/N` (all N shards of one config,\n"
+                   "each once) into the results CSV and resolved config a single run writes,\n"
+                   "byte for byte."},
     [CLI_KEYS] = {"keys", "", "Prints the reference of every config key (Markdown)."},
     [CLI_COLUMNS] = {"columns", "",
                      "Prints the reference of every output file's columns (Markdown)."},
@@ -63,9 +67,14 @@ static const cli_option options[] = {
     {"--out", "FILE", BIT(CLI_PLOT), "the figure, .png or .svg (default: the CSV's path, .png)"},
     {"--out", "FILE|-", BIT(CLI_SIMULATE),
      "the patient CSV; - writes it to stdout (the summary then goes to stderr)"},
+    {"--out", "FILE", BIT(CLI_MERGE),
+     "the results CSV; the resolved config goes to FILE without .csv, plus .config.ini"},
     {"--replicates", "FILE", BIT(CLI_RUN), "also one row per simulated trial and analysis"},
     {"--looks", "FILE", BIT(CLI_RUN),
      "with [interim]: the looks file (default: the results path with _looks.csv)"},
+    {"--shard", "K/N|slurm", BIT(CLI_RUN),
+     "run only shard K of N (1 <= K <= N) and write its partial file to --out;\n"
+     "slurm: K and N from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT (or _MIN/_MAX)"},
     {"--key", "section.key", BIT(CLI_MDE),
      "the numeric key to search (msc.mean, msc.p, msc.odds_ratio, ...)"},
     {"--target", "P", SEARCHES | BIT(CLI_PLOT), "target power in (0, 1) (default 0.8)"},
@@ -75,7 +84,7 @@ static const cli_option options[] = {
      "the search trace CSV (default: the answer's path with _trace before .csv)"},
     {"--confirm-reps", "N", SEARCHES,
      "trials per confirmation (default: automatic)"},
-    {"--quiet", NULL, CONFIG_RUNS | BIT(CLI_SIMULATE),
+    {"--quiet", NULL, CONFIG_RUNS | BIT(CLI_SIMULATE) | BIT(CLI_MERGE),
      "no progress bar and no timing line on stderr"},
 };
 

@@ -270,8 +270,8 @@ static int publish(cli_outputs *o, int i, mscsim_error *err)
 
 int cli_outputs_commit(cli_outputs *o, const mscsim_config *cfg, mscsim_error *err)
 {
-    int status = o->ini ? mscsim_config_write(cfg, mscsim_csv_writer_stream(o->ini), err)
-                        : MSCSIM_OK;
+    int status = o->ini && cfg ? mscsim_config_write(cfg, mscsim_csv_writer_stream(o->ini), err)
+                               : MSCSIM_OK;
     /* Every file is finished under its temporary name before any target is replaced. */
     for (int i = 0; !status && i < CLI_OUT_COUNT; i++) {
         mscsim_csv_writer **w = writer_of(o, i);

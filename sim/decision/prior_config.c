@@ -11,6 +11,7 @@
 
 #include "../config/config_impl.h"
 #include "decision.h"
+#include "tolerance.h"
 #include "internal.h"
 
 int sim_prior_apply(mscsim_config *cfg, const char *name, const char *value, const char *file,
@@ -100,6 +101,10 @@ static int in_range(const sim_key *k, double x)
 {
     if (isnan(x))
         return 0;
+    /* A bound at the overflow guard is no bound for a prior's support: a normal prior's
+     * draws never come near 1e100, its tails only reach it in the limit. */
+    if (isinf(x) && (x < 0 ? k->min : k->max) * (x < 0 ? -1 : 1) >= SIM_MAX_MAGNITUDE)
+        return 1;
     if ((k->flags & SIM_KEY_MIN_EXCLUSIVE) ? !(x > k->min) : !(x >= k->min))
         return 0;
     return (k->flags & SIM_KEY_MAX_EXCLUSIVE) ? x < k->max : x <= k->max;

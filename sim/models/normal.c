@@ -25,6 +25,7 @@
 #include "config_impl.h"
 #include "internal.h"
 #include "model_util.h"
+#include "tolerance.h"
 #include "mscsim/dist.h"
 #include "mscsim/model.h"
 
@@ -60,7 +61,7 @@ enum {
     "is then derived from it and the baseline's sd (see Models)."
 /* Means and SDs are bounded so that sums of squares over 10^7 patients stay finite (an sd
  * of 1e308 would make every trial's variance overflow while the formula still works). */
-#define MAX_MAGNITUDE 1e100
+#define MAX_MAGNITUDE SIM_MAX_MAGNITUDE
 
 /* Which parametrisation applies: sd unless outcome_sd is set for its arm, rho unless
  * outcome_corr is set (the alternatives apply only when set, so the resolved config

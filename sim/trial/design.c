@@ -4,6 +4,7 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../decision/decision.h"
 #include "internal.h"
@@ -121,7 +122,19 @@ static void derive_fields(mscsim_design *d)
                       cfg->missing == MSCSIM_MISSING_WORST;
 }
 
-SIM_API int mscsim_design_new(const mscsim_config *cfg, mscsim_design **out, mscsim_error *err)
+SIM_API void mscsim_design_truths(const mscsim_design *d, mscsim_truths *out)
+{
+    out->true_effect = d->true_effect;
+    out->true_effect_mcse = d->true_effect_mcse;
+    out->count = d->analysis_count;
+    memcpy(out->truth, d->analysis_truth, sizeof out->truth);
+    memcpy(out->mcse, d->analysis_mcse, sizeof out->mcse);
+}
+
+/* The design of cfg; its truths taken from like when they cannot differ, else from given,
+ * else estimated. */
+static int design_build(const mscsim_config *cfg, const mscsim_design *like,
+                        const mscsim_truths *given, mscsim_design **out, mscsim_error *err)
 {
     *out = NULL;
     int status = mscsim_config_validate(cfg, err);
@@ -159,12 +172,45 @@ SIM_API int mscsim_design_new(const mscsim_config *cfg, mscsim_design **out, msc
         goto fail;
     d->true_effect = d->model->true_effect(d->params, &d->cfg);
     d->true_effect_mcse = 0;
-    if ((status = sim_design_truths(d, err)) != MSCSIM_OK ||
-        (status = sim_prior_compile(d, err)) != MSCSIM_OK)
+    int reused = like && sim_design_truths_like(d, like);
+    if (!reused && given) {
+        const char *names[MSCSIM_MAX_ANALYSES];
+        if (given->count != mscsim_config_analyses(cfg, names)) {
+            status = sim_error_set(err, MSCSIM_EINVAL, "design: %d truths given for %d analyses",
+                                   given->count, mscsim_config_analyses(cfg, names));
+            goto fail;
+        }
+        d->analysis_count = given->count;
+        d->true_effect = given->true_effect;
+        d->true_effect_mcse = given->true_effect_mcse;
+        memcpy(d->analysis_truth, given->truth, sizeof d->analysis_truth);
+        memcpy(d->analysis_mcse, given->mcse, sizeof d->analysis_mcse);
+    } else if (!reused && (status = sim_design_truths(d, err)) != MSCSIM_OK) {
         goto fail;
+    }
+    if ((status = sim_prior_compile(d, err)) != MSCSIM_OK) {
+        goto fail;
+    }
     *out = d;
     return MSCSIM_OK;
 fail:
     mscsim_design_free(d);
     return status;
+}
+
+SIM_API int mscsim_design_new(const mscsim_config *cfg, mscsim_design **out, mscsim_error *err)
+{
+    return design_build(cfg, NULL, NULL, out, err);
+}
+
+SIM_API int mscsim_design_new_like(const mscsim_config *cfg, const mscsim_design *like,
+                                   mscsim_design **out, mscsim_error *err)
+{
+    return design_build(cfg, like, NULL, out, err);
+}
+
+SIM_API int mscsim_design_new_given(const mscsim_config *cfg, const mscsim_truths *given,
+                                    mscsim_design **out, mscsim_error *err)
+{
+    return design_build(cfg, NULL, given, out, err);
 }

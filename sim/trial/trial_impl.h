@@ -121,5 +121,8 @@ int sim_design_calibrate_dropout(mscsim_design *d, mscsim_error *err);
 /* Sets every analysis' truth of d (truth.c), estimating by simulation what has no closed
  * form (d->true_effect NaN on entry). */
 int sim_design_truths(mscsim_design *d, mscsim_error *err);
+/* Copies like's truths into d and returns 1 when d's config cannot give other truths
+ * (truth.c states the rule); returns 0 and leaves d alone otherwise. */
+int sim_design_truths_like(mscsim_design *d, const mscsim_design *like);
 
 #endif

@@ -3,6 +3,7 @@
  * difference: MSCSIM_TRUTH_PATIENTS patients per arm without dropout, in batches.
  */
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,57 +55,121 @@ static void truth_sample_free(truth_sample *t)
     mscsim_analysis_settings_free(t->settings);
 }
 
+/* One batch's share of the truth: what each arm kept and summed, and the batch estimate
+ * of each other estimand. */
+typedef struct {
+    size_t kept[MSCSIM_ARM_COUNT];
+    double sum[MSCSIM_ARM_COUNT];
+    double estimate[MSCSIM_MAX_ANALYSES];
+    int failed[MSCSIM_MAX_ANALYSES];
+} truth_batch;
+
+/* Simulates batch `batch` in w and, for the other estimands, copies it to its own slot of
+ * the sample (batch * SIM_TRUTH_BATCH) and analyses it with scratch. */
+static void run_batch(const mscsim_design *d, const truth_sample *t, long batch,
+                      mscsim_workspace *w, double *scratch, truth_batch *out)
+{
+    size_t at = (size_t)batch * SIM_TRUTH_BATCH;
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
+        /* Scenario UINT64_MAX is never a real scenario: these streams are the truth's.
+         * Both arms use the same streams: identical arms give exactly 0. */
+        mscsim_rng rng = mscsim_rng_for_trial(d->cfg.seed, UINT64_MAX, 0, (uint64_t)batch);
+        mscsim_trial_diag diag;
+        memset(&diag, 0, sizeof diag);
+        size_t kept = sim_trial_simulate_arm(d, a, SIM_TRUTH_BATCH, &rng, 0, w, &diag, 0);
+        double s = 0;
+        for (size_t i = 0; i < kept; i++)
+            s += w->arm[a].y[i];
+        out->kept[a] = kept;
+        out->sum[a] = s;
+        if (t->count > 0) {
+            memcpy(t->y[a] + at, w->arm[a].y, kept * sizeof(double));
+            if (d->deaths_possible) /* calloc'd: no deaths otherwise */
+                memcpy(t->died[a] + at, w->arm[a].died_kept, kept);
+        }
+    }
+    if (t->count == 0)
+        return;
+    double *y[MSCSIM_ARM_COUNT] = {t->y[0] + at, t->y[1] + at};
+    unsigned char *died[MSCSIM_ARM_COUNT] = {t->died[0] + at, t->died[1] + at};
+    mscsim_trial_data data;
+    truth_data(&data, y, died, out->kept, scratch);
+    for (int k = 0; k < t->count; k++) {
+        mscsim_analysis_result r;
+        t->analysis[k]->analyze(&data, t->settings, &r);
+        out->failed[k] = r.failed;
+        out->estimate[k] = r.estimate;
+    }
+}
+
+/* The batches on the design's threads, each into its own slot. */
+static int run_batches(const mscsim_design *d, const truth_sample *t, truth_batch *batches,
+                       mscsim_error *err)
+{
+    int threads = d->cfg.threads > 0 ? d->cfg.threads : omp_get_max_threads();
+    if (threads > TRUTH_BATCHES)
+        threads = TRUTH_BATCHES;
+    mscsim_workspace **ws = calloc((size_t)threads, sizeof *ws);
+    double *scratch = t->count > 0 ? malloc((size_t)threads * 2 * SIM_TRUTH_BATCH * sizeof(double))
+                                   : NULL;
+    int status = ws && (scratch || t->count == 0)
+                     ? MSCSIM_OK
+                     : sim_error_set(err, MSCSIM_ENOMEM, "out of memory for the truth");
+    for (int k = 0; !status && k < threads; k++)
+        status = mscsim_workspace_new(d, SIM_TRUTH_BATCH, &ws[k], err);
+    if (!status) {
+#pragma omp parallel num_threads(threads)
+        {
+            int me = omp_get_thread_num();
+            double *mine = scratch ? scratch + (size_t)me * 2 * SIM_TRUTH_BATCH : NULL;
+#pragma omp for schedule(dynamic, 1)
+            for (long b = 0; b < TRUTH_BATCHES; b++)
+                run_batch(d, t, b, ws[me], mine, &batches[b]);
+        }
+    }
+    for (int k = 0; ws && k < threads; k++)
+        mscsim_workspace_free(ws[k]);
+    free(ws);
+    free(scratch);
+    return status;
+}
+
 /* The true mean difference by simulation, and the sample for the other estimands: both
  * arms of a batch use the same stream (common random numbers), so arms that do not differ
  * give exactly 0 and similar arms a precise difference; Monte Carlo errors come from the
- * spread of independent batch values, valid when the arms' draws fall out of step. */
+ * spread of independent batch values, valid when the arms' draws fall out of step. The
+ * batches run on all threads; their results are summed in batch order, so the truth does
+ * not depend on the thread count. */
 static int estimate_truth(mscsim_design *d, int need_mean, truth_sample *t, mscsim_error *err)
 {
-    mscsim_workspace *w;
-    int status = mscsim_workspace_new(d, SIM_TRUTH_BATCH, &w, err);
-    if (status)
-        return status;
+    truth_batch *batches = calloc(TRUTH_BATCHES, sizeof *batches);
+    if (!batches)
+        return sim_error_set(err, MSCSIM_ENOMEM, "out of memory for the truth");
+    int status = run_batches(d, t, batches, err);
     double sum[MSCSIM_ARM_COUNT] = {0}, count[MSCSIM_ARM_COUNT] = {0};
     mscsim_welford diff = {0};
-    for (long batch = 0; batch < TRUTH_BATCHES; batch++) {
+    for (long batch = 0; !status && batch < TRUTH_BATCHES; batch++) {
+        const truth_batch *b = &batches[batch];
         double mean[MSCSIM_ARM_COUNT];
-        size_t kept[MSCSIM_ARM_COUNT];
         for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
-            /* Scenario UINT64_MAX is never a real scenario: these streams are the truth's.
-             * Both arms use the same streams: identical arms give exactly 0. */
-            mscsim_rng rng = mscsim_rng_for_trial(d->cfg.seed, UINT64_MAX, 0, (uint64_t)batch);
-            mscsim_trial_diag diag;
-            memset(&diag, 0, sizeof diag);
-            kept[a] = sim_trial_simulate_arm(d, a, SIM_TRUTH_BATCH, &rng, 0, w, &diag, 0);
-            double s = 0;
-            for (size_t i = 0; i < kept[a]; i++)
-                s += w->arm[a].y[i];
-            sum[a] += s;
-            count[a] += (double)kept[a];
-            mean[a] = kept[a] ? s / (double)kept[a] : 0;
-            if (t->count > 0) {
-                memcpy(t->y[a] + t->n[a], w->arm[a].y, kept[a] * sizeof(double));
-                if (d->deaths_possible) /* calloc'd: no deaths otherwise */
-                    memcpy(t->died[a] + t->n[a], w->arm[a].died_kept, kept[a]);
+            sum[a] += b->sum[a];
+            count[a] += (double)b->kept[a];
+            mean[a] = b->kept[a] ? b->sum[a] / (double)b->kept[a] : 0;
+            if (t->count > 0) { /* Close the gaps deaths left: the sample in batch order. */
+                size_t at = (size_t)batch * SIM_TRUTH_BATCH;
+                memmove(t->y[a] + t->n[a], t->y[a] + at, b->kept[a] * sizeof(double));
+                memmove(t->died[a] + t->n[a], t->died[a] + at, b->kept[a]);
+                t->n[a] += b->kept[a];
             }
         }
         mscsim_welford_add(&diff, mean[1] - mean[0]);
-        if (t->count > 0) {
-            double *y[MSCSIM_ARM_COUNT] = {t->y[0] + t->n[0], t->y[1] + t->n[1]};
-            unsigned char *died[MSCSIM_ARM_COUNT] = {t->died[0] + t->n[0], t->died[1] + t->n[1]};
-            mscsim_trial_data data;
-            truth_data(&data, y, died, kept, t->scratch);
-            for (int k = 0; k < t->count; k++) {
-                mscsim_analysis_result r;
-                t->analysis[k]->analyze(&data, t->settings, &r);
-                if (!r.failed)
-                    mscsim_welford_add(&t->batch[k], r.estimate);
-            }
-            t->n[0] += kept[0];
-            t->n[1] += kept[1];
-        }
+        for (int k = 0; k < t->count; k++)
+            if (!b->failed[k])
+                mscsim_welford_add(&t->batch[k], b->estimate[k]);
     }
-    mscsim_workspace_free(w);
+    free(batches);
+    if (status)
+        return status;
     if (count[0] == 0 || count[1] == 0)
         return sim_error_set(err, MSCSIM_ECONFIG,
                                 "no simulated patient has the endpoint (every death missing?)");
@@ -132,6 +197,61 @@ static int estimate_truth(mscsim_design *d, int need_mean, truth_sample *t, mscs
         d->analysis_mcse[t->index[k]] = batch_se(&t->batch[k]);
     }
     return MSCSIM_OK;
+}
+
+/* cfg with every field a truth cannot depend on set to one value, so that two configs
+ * whose truths must agree compare equal byte for byte. The truths simulate arms of
+ * SIM_TRUTH_BATCH patients without dropout from the seed's truth streams and apply the
+ * analyses' estimators, so they depend on the model and its keys, the arm parameters
+ * (mortality, effect modification), the baseline and eligibility, the scale, visits and
+ * endpoint, the death rule, the analyses, covariates and seed; never on the name, n,
+ * allocation, alpha, sides, dropout (rates, mechanism, odds ratio, weights), the handling
+ * of missing data, the imputations, the sweep, the scenario, reps, threads or common
+ * random numbers. Fields merely compared (provenance) are cleared too. */
+static void truth_inputs(const mscsim_config *cfg, mscsim_config *out)
+{
+    memcpy(out, cfg, sizeof *out);
+    memset(out->name, 0, sizeof out->name);
+    memset(out->n, 0, sizeof out->n);
+    out->n_count = 0;
+    memset(out->alloc, 0, sizeof out->alloc);
+    out->alpha = 0;
+    out->sides = 0;
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
+        out->arm[a].dropout = 0;
+    out->dropout_mechanism = MSCSIM_DROPOUT_MCAR;
+    out->mar_on = MSCSIM_MAR_ON_BASELINE;
+    out->dropout_odds_ratio = 0;
+    memset(out->dropout_weights, 0, sizeof out->dropout_weights);
+    out->dropout_weight_count = 0;
+    out->missing = MSCSIM_MISSING_COMPLETE_CASE;
+    out->imputations = 0;
+    memset(out->sweep, 0, sizeof out->sweep);
+    out->sweep_count = 0;
+    out->scenario = 0;
+    out->nested_sizes = 0;
+    out->reps = 0;
+    out->threads = 0;
+    out->common_random_numbers = 0;
+    memset(out->path, 0, sizeof out->path);
+    memset(out->key_line, 0, sizeof out->key_line);
+}
+
+int sim_design_truths_like(mscsim_design *d, const mscsim_design *like)
+{
+    mscsim_config a, b;
+    truth_inputs(&d->cfg, &a);
+    truth_inputs(&like->cfg, &b);
+    /* Equal bytes mean equal inputs; unequal bytes (a string's tail after its NUL) only
+     * cost a new estimate. */
+    if (memcmp(&a, &b, sizeof a) != 0)
+        return 0;
+    d->analysis_count = like->analysis_count;
+    d->true_effect = like->true_effect;
+    d->true_effect_mcse = like->true_effect_mcse;
+    memcpy(d->analysis_truth, like->analysis_truth, sizeof d->analysis_truth);
+    memcpy(d->analysis_mcse, like->analysis_mcse, sizeof d->analysis_mcse);
+    return 1;
 }
 
 int sim_design_truths(mscsim_design *d, mscsim_error *err)
