@@ -26,6 +26,7 @@ enum {
     CLI_PLOT,
     CLI_CHECK,
     CLI_SIMULATE,
+    CLI_REPORT,
     CLI_KEYS,
     CLI_COLUMNS,
     CLI_HELP,
@@ -43,6 +44,9 @@ typedef struct {
     const char *trace_path;
     const char *analysis_name;
     const char *scenario_name; /* plot --scenario */
+    const char *from_path;     /* report --from RESULTS.csv */
+    int argc;                  /* The command line as typed (report shows it). */
+    char **argv;
     double target;
     int target_set;
     long confirm_reps;
@@ -221,6 +225,7 @@ int cli_cmd_samplesize(const cli_args *args);
 int cli_cmd_plot(const cli_args *args);
 int cli_cmd_check(const cli_args *args);
 int cli_cmd_simulate(const cli_args *args);
+int cli_cmd_report(const cli_args *args);
 int cli_cmd_keys(void);
 int cli_cmd_columns(void);
 
