@@ -193,11 +193,17 @@ static void design_words(FILE *out, const sim_report_config *c)
     sim_html_printf(out, " patients. ");
     mscsim_scale sc;
     mscsim_error err;
-    const char *outcome = "the outcome";
-    if (mscsim_scale_from_config(cfg, &sc, &err) == MSCSIM_OK && sc.label)
+    const mscsim_model_type *model = mscsim_model_find(cfg->model);
+    const char *outcome = model && model->outcome == MSCSIM_OUTCOME_BINARY
+                              ? "the favourable binary outcome"
+                              : "the score";
+    if (mscsim_scale_from_config(cfg, &sc, &err) == MSCSIM_OK && sc.label &&
+        mscsim_scale_bounded(&sc))
         outcome = sc.label;
     int primary = mscsim_config_primary_index(cfg);
-    const char *endpoint = setting(c, "analysis", "endpoint");
+    char endpoint[64]; /* auto resolved for the model */
+    if (mscsim_config_format(cfg, "analysis", "endpoint", endpoint, sizeof endpoint))
+        snprintf(endpoint, sizeof endpoint, "auto");
     sim_html_printf(out, "Outcome: %s at day %g after randomization", outcome,
                     cfg->visits[primary]);
     if (cfg->visit_count > 1) {
@@ -212,8 +218,7 @@ static void design_words(FILE *out, const sim_report_config *c)
     if (mscsim_scale_from_config(cfg, &sc, &err) == MSCSIM_OK && mscsim_scale_bounded(&sc))
         sim_html_printf(out, ", scored %g to %g, %s is better", sc.min, sc.max,
                         sc.higher_is_better ? "higher" : "lower");
-    sim_html_printf(out, "; endpoint: %s (positive = MSC better). ", endpoint ? endpoint : "auto");
-    const mscsim_model_type *model = mscsim_model_find(cfg->model);
+    sim_html_printf(out, "; endpoint: %s (positive = MSC better). ", endpoint);
     clause(buf, sizeof buf, model ? model->description : NULL);
     sim_html_printf(out, "Outcome model: %s%s%s. ", cfg->model, buf[0] ? ", " : "", buf);
     msc_effect_words(c, buf, sizeof buf);
@@ -321,8 +326,10 @@ void sim_report_justification(FILE *out, const sim_report_config *c, const sim_r
                     ch->n_total, ch->n_control, ch->n_msc, cfg->alloc[0], cfg->alloc[1],
                     sim_html_pct(a, sizeof a, ch->power), sim_html_pct(b, sizeof b, ch->power_lo),
                     sim_html_pct(d, sizeof d, ch->power_hi));
-    sim_html_printf(out, "to detect a true difference of %s in the %s (MSC minus control)",
-                    sim_html_num(a, sizeof a, ch->true_effect, 4), estimand);
+    /* A risk difference's words already say which arm is subtracted. */
+    sim_html_printf(out, "to detect a true difference of %s in the %s%s",
+                    sim_html_num(a, sizeof a, ch->true_effect, 4), estimand,
+                    strstr(estimand, "MSC") ? "" : " (MSC minus control)");
     if (effect[0])
         sim_html_printf(out, ", the effect of the assumed MSC settings %s", effect);
     sim_html_printf(out, ", with %s (%s) at a %s significance level of %g. ", ch->analysis,

@@ -61,7 +61,24 @@ typedef struct {
     size_t chosen_row; /* the results row of the chosen n (SIZE_MAX: none) */
     sim_report_choice choice;
     int from_samplesize;
+    /* The rejection_kind every results row shares ("power", "type_i_error", "assurance"),
+     * or NULL when they differ. */
+    const char *kind;
 } report;
+
+/* The words of a rejection_kind for a column header. */
+static const char *kind_words(const char *kind)
+{
+    return strcmp(kind, "type_i_error") == 0 ? "type I error"
+           : strcmp(kind, "assurance") == 0  ? "assurance"
+                                             : "power";
+}
+
+/* 1 when every results row is of a null design (its power is the type I error). */
+static int null_design(const report *r)
+{
+    return r->kind && strcmp(r->kind, "type_i_error") == 0;
+}
 
 /* A file as the page names it: its base name for the report's own temporaries. */
 static const char *shown(const report *r, const char *path)
@@ -88,6 +105,7 @@ static const char style[] =
     "th{background:#eee;font-weight:600}td.num{text-align:right;"
     "font-variant-numeric:tabular-nums}\n"
     "td.value{overflow-wrap:break-word;max-width:50mm}tr.default td{color:#666}\n"
+    "td.nw{white-space:nowrap}#results{font-size:7.5pt}#results td,#results th{padding:1px 2px}\n"
     "figure{margin:3mm 0;page-break-inside:avoid;break-inside:avoid}\n"
     "figure svg{width:100%;height:auto;display:block}\n"
     "figcaption{font-size:9pt;color:#333}\n"
@@ -240,7 +258,7 @@ static void row_head(report *r, const sim_report_table *t, size_t i)
     }
     fputs("<td>", out);
     sim_html_text(out, cell(t, "analysis", i));
-    fputs("</td><td class=\"num\">", out);
+    fputs("</td><td class=\"num nw\">", out);
     sim_html_printf(out, "%s (%s + %s)", cell(t, "n_total", i), cell(t, "n_control", i),
                     cell(t, "n_msc", i));
     fputs("</td>", out);
@@ -266,32 +284,36 @@ static void results_table(report *r)
 {
     const sim_report_table *t = &r->results;
     FILE *out = r->out;
-    table_head(r, t, "results",
-               "<th>trials</th><th>power</th><th>95 % MC interval</th><th>analytic power</th>"
-               "<th>true effect</th><th>bias</th><th>empirical SE</th><th>mean SE</th>"
-               "<th>coverage</th><th>failed trials</th><th>missing, control / MSC</th>");
+    char head[512];
+    snprintf(head, sizeof head,
+             "<th>trials</th><th>%s</th><th>95 %% MC interval</th><th>analytic power</th>"
+             "<th>true effect</th><th>bias</th><th>SE: empirical / mean</th>"
+             "<th>coverage</th><th>failed trials</th><th>missing, control / MSC</th>",
+             r->kind ? kind_words(r->kind) : "power (or as marked)");
+    table_head(r, t, "results", head);
     for (size_t i = 0; i < t->csv.nrow; i++) {
         row_head(r, t, i);
         char lo[64], hi[64];
         fprintf(out, "<td class=\"num\">%s</td>", cell(t, "reps", i));
-        fprintf(out, "<td class=\"num power\">%s%s</td>",
+        /* Rows of different kinds (a null grid point in a sweep) say which they are. */
+        const char *kind = cell(t, "rejection_kind", i);
+        fprintf(out, "<td class=\"num power\">%s%s%s%s</td>",
                 sim_html_num(lo, sizeof lo, sim_report_value(t, "power", i), 4),
-                strcmp(cell(t, "rejection_kind", i), "type_i_error") == 0 ? " (type I error)"
-                : strcmp(cell(t, "rejection_kind", i), "assurance") == 0  ? " (assurance)"
-                                                                           : "");
-        fprintf(out, "<td class=\"num interval\">%s &ndash; %s</td>",
+                r->kind ? "" : " (", r->kind ? "" : kind_words(kind), r->kind ? "" : ")");
+        fprintf(out, "<td class=\"num nw interval\">%s&ndash;%s</td>",
                 sim_html_num(lo, sizeof lo, sim_report_value(t, "power_lo", i), 4),
                 sim_html_num(hi, sizeof hi, sim_report_value(t, "power_hi", i), 4));
         num_cell(out, sim_report_value(t, "analytic_power", i), 4);
         num_cell(out, sim_report_value(t, "true_effect", i), 4);
         num_cell(out, sim_report_value(t, "bias", i), 4);
-        num_cell(out, sim_report_value(t, "empirical_se", i), 4);
-        num_cell(out, sim_report_value(t, "mean_se", i), 4);
+        fprintf(out, "<td class=\"num\">%s / %s</td>",
+                sim_html_num(lo, sizeof lo, sim_report_value(t, "empirical_se", i), 4),
+                sim_html_num(hi, sizeof hi, sim_report_value(t, "mean_se", i), 4));
         num_cell(out, sim_report_value(t, "coverage", i), 3);
         fprintf(out, "<td class=\"num\">%s</td>", cell(t, "failures", i));
         fprintf(out, "<td class=\"num\">%s / %s</td></tr>\n",
-                sim_html_num(lo, sizeof lo, sim_report_value(t, "missing_control", i), 3),
-                sim_html_num(hi, sizeof hi, sim_report_value(t, "missing_msc", i), 3));
+                sim_html_num(lo, sizeof lo, sim_report_value(t, "missing_control", i), 2),
+                sim_html_num(hi, sizeof hi, sim_report_value(t, "missing_msc", i), 2));
     }
     fputs("</tbody>\n</table>\n", out);
 }
@@ -409,11 +431,18 @@ static int power_section(report *r, mscsim_error *err)
     const mscsim_config *cfg = &r->config.cfg;
     mscsim_plot_options opt = {.target = r->target, .scenario = cfg->sweep_count ? "1" : NULL};
     char caption[512];
-    snprintf(caption, sizeof caption,
-             "Figure 1. Simulated power against the total number randomized%s: 95 %% Monte "
-             "Carlo (Wilson) interval as a band, the closed-form power dashed where one exists, "
-             "the target %g as a line.",
-             cfg->sweep_count ? " in scenario 1 of the sweep" : "", r->target);
+    if (null_design(r))
+        snprintf(caption, sizeof caption,
+                 "Figure 1. With no true effect, the simulated type I error against the total "
+                 "number randomized%s: 95 %% Monte Carlo (Wilson) interval as a band, alpha = %g "
+                 "as a line.",
+                 cfg->sweep_count ? " in scenario 1 of the sweep" : "", cfg->alpha);
+    else
+        snprintf(caption, sizeof caption,
+                 "Figure 1. Simulated power against the total number randomized%s: 95 %% Monte "
+                 "Carlo (Wilson) interval as a band, the closed-form power dashed where one "
+                 "exists, the target %g as a line.",
+                 cfg->sweep_count ? " in scenario 1 of the sweep" : "", r->target);
     int status = sim_html_figure(out, r->in->scratch_dir, "power", r->in->results_path, &opt,
                                  caption, err);
     if (status)
@@ -481,7 +510,11 @@ static int power_section(report *r, mscsim_error *err)
               out);
     }
     char pw[64];
-    if (a == SIZE_MAX && r->chosen_row != SIZE_MAX) {
+    if (null_design(r)) {
+        fputs("<p>The true effect is 0 in this design: its rows are the type I error of the "
+              "analysis, and no size is chosen for power.</p>\n",
+              out);
+    } else if (a == SIZE_MAX && r->chosen_row != SIZE_MAX) {
         const char *how = r->choice.power >= r->target
                               ? "the smallest simulated size whose power reaches the target"
                               : "no simulated size reaches the target; the largest is used";
@@ -708,6 +741,10 @@ static int write_report(report *r, mscsim_error *err)
         return MSCSIM_ECONFIG;
     }
     choose_n(r);
+    r->kind = cell(&r->results, "rejection_kind", 0);
+    for (size_t i = 1; r->kind && i < r->results.csv.nrow; i++)
+        if (strcmp(cell(&r->results, "rejection_kind", i), r->kind) != 0)
+            r->kind = NULL;
 
     begin_page(r);
     warnings(r);
@@ -723,7 +760,11 @@ static int write_report(report *r, mscsim_error *err)
     fputs("<h2>5. Draft sample size justification</h2>\n<p class=\"meta\">To be checked and "
           "edited by the planner before it goes into a protocol.</p>\n",
           r->out);
-    if (r->choice.n_total > 0 && !isnan(r->choice.power))
+    if (null_design(r))
+        fputs("<p>Not for a null design: with no true effect there is no power to justify a "
+              "size by; the results above are the analysis' type I error.</p>\n",
+              r->out);
+    else if (r->choice.n_total > 0 && !isnan(r->choice.power))
         sim_report_justification(r->out, &r->config, &r->choice);
     reproducibility_section(r);
     fputs("</body>\n</html>\n", r->out);
