@@ -427,7 +427,7 @@ static void choose_n(report *r)
 static int power_section(report *r, mscsim_error *err)
 {
     FILE *out = r->out;
-    fputs("<h2>2. Power against sample size</h2>\n", out);
+    fputs("<h2 id=\"sec-power\">2. Power against sample size</h2>\n", out);
     const mscsim_config *cfg = &r->config.cfg;
     mscsim_plot_options opt = {.target = r->target, .scenario = cfg->sweep_count ? "1" : NULL};
     char caption[512];
@@ -471,12 +471,12 @@ static int power_section(report *r, mscsim_error *err)
             sim_html_text(out, cell(t, "scenario", i));
             fputs("</td><td>", out);
             sim_html_text(out, cell(t, "analysis", i));
-            fputs("</td><td class=\"num\">", out);
+            fputs("</td><td class=\"num nw\">", out);
             sim_html_printf(out, "%s (%s + %s)", cell(t, "n_total", i), cell(t, "n_control", i),
                             cell(t, "n_msc", i));
             fputs("</td>", out);
             num_cell(out, sim_report_value(t, "power", i), 4);
-            fprintf(out, "<td class=\"num\">%s &ndash; %s</td>",
+            fprintf(out, "<td class=\"num nw\">%s&ndash;%s</td>",
                     sim_html_num(b1, sizeof b1, sim_report_value(t, "power_lo", i), 4),
                     sim_html_num(b2, sizeof b2, sim_report_value(t, "power_hi", i), 4));
             fprintf(out, "<td class=\"num\">%s</td><td class=\"num\">", cell(t, "reps", i));
@@ -550,7 +550,7 @@ static int sensitivity_section(report *r, mscsim_error *err)
         interim |= in_list(t->csv.header[c], interim_columns, SIM_ARRAY_LEN(interim_columns));
     for (size_t i = 0; i < t->csv.nrow; i++)
         assurance |= strcmp(cell(t, "rejection_kind", i), "assurance") == 0;
-    fputs("<h2>3. Sensitivity</h2>\n", out);
+    fputs("<h2 id=\"sec-sensitivity\">3. Sensitivity</h2>\n", out);
     if (!cfg->sweep_count && !interim && !r->has_looks && !assurance)
         fputs("<p>The config has no [sweep], interim looks or design prior: power is for the "
               "single set of assumptions above.</p>\n",
@@ -626,7 +626,7 @@ static int sensitivity_section(report *r, mscsim_error *err)
 static int distribution_section(report *r, mscsim_error *err)
 {
     FILE *out = r->out;
-    fputs("<h2>4. Sampling distribution of the estimate</h2>\n", out);
+    fputs("<h2 id=\"sec-distribution\">4. Sampling distribution of the estimate</h2>\n", out);
     if (!r->in->replicates_path) {
         fputs("<p>No replicates file was given (mscsim report --from RESULTS.csv --replicates "
               "FILE, with the replicates of the same run): no figure.</p>\n",
@@ -659,7 +659,7 @@ static void reproducibility_section(report *r)
 {
     FILE *out = r->out;
     const mscsim_config *cfg = &r->config.cfg;
-    fputs("<h2>6. Reproducibility</h2>\n<p>", out);
+    fputs("<h2 id=\"sec-reproducibility\">6. Reproducibility</h2>\n<p>", out);
     sim_html_printf(out, "mscsim %s; seed %llu; %ld trials per size and grid point. Each trial "
                          "draws from its own random stream of (seed, scenario, n, trial), so "
                          "the same config and seed give the same numbers on any machine and "
@@ -748,7 +748,7 @@ static int write_report(report *r, mscsim_error *err)
 
     begin_page(r);
     warnings(r);
-    fputs("<h2>1. The design</h2>\n", r->out);
+    fputs("<h2 id=\"sec-design\">1. The design</h2>\n", r->out);
     sim_report_design(r->out, &r->config, in->source_path);
     status = power_section(r, err);
     if (!status)
@@ -757,7 +757,7 @@ static int write_report(report *r, mscsim_error *err)
         status = distribution_section(r, err);
     if (status)
         return status;
-    fputs("<h2>5. Draft sample size justification</h2>\n<p class=\"meta\">To be checked and "
+    fputs("<h2 id=\"sec-justification\">5. Draft sample size justification</h2>\n<p class=\"meta\">To be checked and "
           "edited by the planner before it goes into a protocol.</p>\n",
           r->out);
     if (null_design(r))
