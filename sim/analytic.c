@@ -10,10 +10,22 @@
  *              true variances, (v0 + v1)^2 / (v0^2/(n0 - 1) + v1^2/(n1 - 1)), v_a = sd_a^2/n_a:
  *              an approximation (the df of the test are random), within 6e-4 of the exact
  *              power of tests/ref/make_power_ref.R at 30/30 and 20/40, d = 0.5.
+ *     welch exact: the sample variances s_a^2 ~ sd_a^2 chi^2_{n_a - 1} / (n_a - 1) are
+ *              independent of the mean difference D ~ N(delta, sigma^2), sigma^2 = sd0^2/n0 +
+ *              sd1^2/n1, so given them the test (|D| > c, c = qt(alpha / sides, df_hat,
+ *              upper) SE_hat, df_hat and SE_hat from the sample variances) rejects with
+ *              probability Phi((delta - c) / sigma) + Phi((-c - delta) / sigma) (one-sided:
+ *              the first term); the power is its expectation over both variances.
  *     ancova   ncp = delta / (sd_e sqrt(1/n0 + 1/n1)) on n0 + n1 - 2 - K df, sd_e the residual
  *              sd given the K covariates: the usual approximation, which ignores the chance
  *              imbalance of the covariates, var = sd_e^2 (1/n0 + 1/n1 + (xbar1 - xbar0)^2 / Sxx);
  *              it overstates power by O(1/n): 0.007 at 30/30, d = 0.5, rho = 0.5.
+ *     ancova exact: given covariates that are jointly normal with a common distribution in
+ *              both arms, the arm's t is noncentral t on n - 2 - K df with ncp = delta /
+ *              (sd_e sqrt(h (1 + T))), h = 1/n0 + 1/n1, T = D' W^-1 D (D the arms' covariate
+ *              mean difference over sqrt(h), W the pooled within-arm SSCP on m = n - 2 df),
+ *              and T = K F / (m - K + 1), F ~ F(K, m - K + 1) (Hotelling's T^2); the power is
+ *              the expectation over F (for K = 1, O'Brien & Muller 1993; Shieh 2020).
  *     Power = P(T > q) + P(T < -q) for sides = 2 (the far tail as power.t.test(strict =
  *     TRUE)), P(T > q) for sides = 1.
  *   Proportions, d = p1 - p0, z = qnorm(1 - alpha / sides):
@@ -46,7 +58,12 @@
  * METHOD
  *   Every sum over a binomial runs over qbinom(1e-15) .. qbinom(1e-15, upper) only: each
  *   skipped tail holds less than 1e-15 (TAIL_SKIP), so a power is off by at most 4e-15,
- *   and the ranges are ~16 sd wide instead of n + 1. The noncentral t is Rmath's pnt (R's
+ *   and the ranges are ~16 sd wide instead of n + 1. The exact integrals use the trapezoid
+ *   rule in t = log X (X a chi^2_nu / nu variance ratio, or the F of the imbalance) between
+ *   X's TAIL_SKIP quantiles, with weights x f(x) renormalised to sum 1: t's density is
+ *   smooth with thin tails, where the trapezoid rule converges geometrically in the step
+ *   (QUAD_PER_SD_* nodes per sd of log X, sqrt(trigamma(nu / 2)) for a chi-square). The
+ *   noncentral t is Rmath's pnt (R's
  *   pt(ncp =)), called for the upper tail at q > 0 and the lower tail at -q, the two paths
  *   on which nmath/pnt.c issues no precision warning (it would print in the standalone
  *   library). The sample size brackets the number of allocation blocks by doubling and then
@@ -66,10 +83,16 @@
  *     ed., sec. 4.2 (the unpooled test of two proportions).
  *   J. Whitehead (1993), "Sample size calculations for ordered categorical data", Statistics
  *     in Medicine 12:2257-2271.
- *   Reference values: tests/ref/make_analytic_ref.R.
+ *   R. G. O'Brien, K. E. Muller (1993), "Unified power analysis for t-tests through
+ *     multivariate hypotheses", in L. K. Edwards (ed.), Applied Analysis of Variance in
+ *     Behavioral Science, 297-344; G. Shieh (2020), "Power analysis and sample size planning
+ *     in ANCOVA designs", Psychometrika 85:101-120 (the imbalance integral).
+ *   Reference values: tests/ref/make_analytic_ref.R, make_power_ref.R and
+ *   make_exact_analytic_ref.R.
  */
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,6 +111,19 @@
 /* The exact enumerations run the analyses, which need a settings handle; they never
  * compute an interval, so its level is immaterial. */
 #define UNUSED_CONF_LEVEL 0.95
+
+/* The trapezoid rules of the exact t-test integrals (see METHOD): nodes per standard
+ * deviation of log X (Welch's 2-D rule converges to 1e-11 with 4, ANCOVA's rule in log F
+ * needs 8 for 1e-13: measured against 16), and the fewest and most nodes of a rule. */
+#define QUAD_PER_SD_WELCH 4.0
+#define QUAD_PER_SD_ANCOVA 8.0
+#define QUAD_MIN_NODES 33
+#define QUAD_MAX_NODES 400
+
+/* Measured cost of one node (ns, -O2, 2026 x86-64): Welch's qt and two pnorm, ANCOVA's
+ * noncentral t power (two pnt). */
+#define NODE_NS_WELCH 1000.0
+#define NODE_NS_ANCOVA 1200.0
 
 /* ======================================================================================
  * Checks shared by the formulas
@@ -176,6 +212,127 @@ SIM_API double mscsim_analytic_ancova_power(long n0, long n1, double delta,
         return 0.0;
     double ncp = delta / (sd_residual * sqrt(1.0 / (double)n0 + 1.0 / (double)n1));
     return mscsim_analytic_nct_power(ncp, (double)(n0 + n1 - 2 - covariates), alpha, sides);
+}
+
+/* ======================================================================================
+ * t tests: exact integrals over the random variance terms
+ * ====================================================================================== */
+
+/* A quadrature rule for E g(X) over a positive variable X: nodes x[i], weights w[i] summing
+ * to 1. */
+typedef struct {
+    int count;
+    double x[QUAD_MAX_NODES], w[QUAD_MAX_NODES];
+} quad_rule;
+
+/* The variable of a rule: chi^2_df1 / df1 (df2 = 0) or F(df1, df2). */
+static double rule_log_density(double x, double df1, double df2)
+{
+    return df2 > 0.0 ? df(x, df1, df2, 1) : dchisq(df1 * x, df1, 1) + log(df1);
+}
+
+static double rule_quantile(double p, int upper, double df1, double df2)
+{
+    if (!(df2 > 0.0))
+        return qchisq(p, df1, !upper, 0) / df1;
+    /* F = (df2 / df1) B / (1 - B), B ~ Beta(df1 / 2, df2 / 2): Rmath's qf goes through
+     * 1 / qbeta(upper) - 1, which rounds a lower quantile of 1e-15 to 0. */
+    double b = qbeta(p, df1 / 2.0, df2 / 2.0, !upper, 0);
+    return df2 / df1 * b / (1.0 - b);
+}
+
+/* Nodes of rule_fill for chi^2_df1 / df1 (df2 = 0) or F(df1, df2); see METHOD. */
+static int rule_nodes(double df1, double df2, double per_sd)
+{
+    double sd = sqrt(trigamma(df1 / 2.0) + (df2 > 0.0 ? trigamma(df2 / 2.0) : 0.0));
+    double lo = log(rule_quantile(TAIL_SKIP, 0, df1, df2));
+    double hi = log(rule_quantile(TAIL_SKIP, 1, df1, df2));
+    double nodes = ceil((hi - lo) / sd * per_sd) + 1.0;
+    return nodes < QUAD_MIN_NODES ? QUAD_MIN_NODES : nodes > QUAD_MAX_NODES ? QUAD_MAX_NODES
+                                                                            : (int)nodes;
+}
+
+/* The trapezoid rule in t = log X between the TAIL_SKIP quantiles (see METHOD). */
+static void rule_fill(quad_rule *r, double df1, double df2, double per_sd)
+{
+    double lo = log(rule_quantile(TAIL_SKIP, 0, df1, df2));
+    double hi = log(rule_quantile(TAIL_SKIP, 1, df1, df2));
+    r->count = rule_nodes(df1, df2, per_sd);
+    double step = (hi - lo) / (r->count - 1), sum = 0.0;
+    for (int i = 0; i < r->count; i++) {
+        double t = lo + step * i;
+        r->x[i] = exp(t);
+        /* The density of t = log X is x f(x); the end nodes carry half weight. */
+        r->w[i] = exp(t + rule_log_density(r->x[i], df1, df2)) *
+                  (i == 0 || i == r->count - 1 ? 0.5 : 1.0);
+        sum += r->w[i];
+    }
+    for (int i = 0; i < r->count; i++)
+        r->w[i] /= sum;
+}
+
+/* The rule of a variance known without error: X = 1. */
+static void rule_fixed(quad_rule *r)
+{
+    r->count = 1;
+    r->x[0] = r->w[0] = 1.0;
+}
+
+SIM_API double mscsim_analytic_welch_exact_power(long n0, long n1, double delta, double sd0,
+                                                    double sd1, double alpha, int sides)
+{
+    double approx = mscsim_analytic_welch_power(n0, n1, delta, sd0, sd1, alpha, sides);
+    if (isnan(approx) || n0 < 2 || n1 < 2)
+        return approx; /* invalid (NaN) or an arm the test cannot use (0) */
+    const double sd[2] = {sd0, sd1}, n[2] = {(double)n0, (double)n1};
+    quad_rule rule[2];
+    for (int a = 0; a < 2; a++) {
+        if (sd[a] > 0.0)
+            rule_fill(&rule[a], n[a] - 1.0, 0.0, QUAD_PER_SD_WELCH);
+        else
+            rule_fixed(&rule[a]);
+    }
+    const double t0 = sd0 * sd0 / n[0], t1 = sd1 * sd1 / n[1], sigma = sqrt(t0 + t1);
+    double power = 0.0;
+    for (int i = 0; i < rule[0].count; i++) {
+        double v0 = t0 * rule[0].x[i], inner = 0.0;
+        for (int j = 0; j < rule[1].count; j++) {
+            /* Given the sample variances the mean difference is still N(delta, sigma^2):
+             * the test rejects beyond q(df) times the estimated SE. */
+            double v1 = t1 * rule[1].x[j], v = v0 + v1;
+            double df = v * v / (v0 * v0 / (n[0] - 1.0) + v1 * v1 / (n[1] - 1.0));
+            double c = qt(alpha / sides, df, 0, 0) * sqrt(v);
+            double p = phi((delta - c) / sigma);
+            if (sides == 2)
+                p += phi((-c - delta) / sigma);
+            inner += rule[1].w[j] * p;
+        }
+        power += rule[0].w[i] * inner;
+    }
+    return power;
+}
+
+SIM_API double mscsim_analytic_ancova_exact_power(long n0, long n1, double delta,
+                                                     double sd_residual, int covariates,
+                                                     double alpha, int sides)
+{
+    double approx =
+        mscsim_analytic_ancova_power(n0, n1, delta, sd_residual, covariates, alpha, sides);
+    if (isnan(approx) || n0 + n1 <= (long)covariates + 2)
+        return approx; /* invalid (NaN) or a size the fit cannot use (0) */
+    const double K = covariates, m = (double)(n0 + n1 - 2), df = m - K;
+    const double h = 1.0 / (double)n0 + 1.0 / (double)n1;
+    quad_rule rule;
+    rule_fill(&rule, K, m - K + 1.0, QUAD_PER_SD_ANCOVA);
+    double power = 0.0;
+    for (int i = 0; i < rule.count; i++) {
+        /* The imbalance term D' W^-1 D = K F / (m - K + 1) inflates the variance of the arm
+         * coefficient by its factor 1 + D' W^-1 D. */
+        double imbalance = K * rule.x[i] / (m - K + 1.0);
+        double ncp = delta / (sd_residual * sqrt(h * (1.0 + imbalance)));
+        power += rule.w[i] * mscsim_analytic_nct_power(ncp, df, alpha, sides);
+    }
+    return power;
 }
 
 /* ======================================================================================
@@ -388,10 +545,23 @@ SIM_API int mscsim_analytic_exact_binary_power(const char *analysis, long n0, lo
  * Designs: dropout mixture and sample size
  * ====================================================================================== */
 
-static int is_exact(mscsim_analytic_method m)
+/* The exact enumerations of binary tables. */
+static int is_enumeration(mscsim_analytic_method m)
 {
     return m == MSCSIM_ANALYTIC_EXACT_CHISQ || m == MSCSIM_ANALYTIC_EXACT_RD_Z ||
            m == MSCSIM_ANALYTIC_EXACT_FISHER;
+}
+
+/* The exact integrals of the t tests. */
+static int is_integral(mscsim_analytic_method m)
+{
+    return m == MSCSIM_ANALYTIC_EXACT_WELCH || m == MSCSIM_ANALYTIC_EXACT_ANCOVA;
+}
+
+/* The methods with a cost bound: beyond it, their approximation. */
+static int is_exact(mscsim_analytic_method m)
+{
+    return is_enumeration(m) || is_integral(m);
 }
 
 /* The analysis whose tables exact method m enumerates, or NULL. */
@@ -431,6 +601,14 @@ static double analysed_power(const mscsim_analytic_design *d, const exact_ctx *c
     case MSCSIM_ANALYTIC_WHITEHEAD:
         return mscsim_analytic_whitehead_power(m0, m1, d->probs, d->categories, d->odds_ratio,
                                                d->alpha, d->sides);
+    case MSCSIM_ANALYTIC_EXACT_WELCH:
+        return mscsim_analytic_welch_exact_power(m0, m1, d->delta, d->sd[0], d->sd[1], d->alpha,
+                                                 d->sides);
+    case MSCSIM_ANALYTIC_EXACT_ANCOVA:
+        return d->sd[0] == d->sd[1]
+                   ? mscsim_analytic_ancova_exact_power(m0, m1, d->delta, d->sd[0],
+                                                        d->covariates, d->alpha, d->sides)
+                   : (double)NAN;
     }
     return NAN;
 }
@@ -442,6 +620,12 @@ static double table_ns(mscsim_analytic_method m)
     return m == MSCSIM_ANALYTIC_EXACT_FISHER ? 1000.0 : 30.0;
 }
 
+/* Rough cost of one node of an exact integral (ns): Welch's a qt, ANCOVA's two pnt. */
+static double node_ns(mscsim_analytic_method m)
+{
+    return m == MSCSIM_ANALYTIC_EXACT_WELCH ? NODE_NS_WELCH : NODE_NS_ANCOVA;
+}
+
 /* Sizes of the binomial's range binom_range enumerates. */
 static double range_size(long n, double p)
 {
@@ -450,11 +634,29 @@ static double range_size(long n, double p)
     return (double)(hi - lo + 1);
 }
 
+/* Nodes of the exact integral of method m at analysed sizes n0, n1 (>= 2 each). */
+static double integral_nodes(const mscsim_analytic_design *d, long n0, long n1)
+{
+    if (d->method == MSCSIM_ANALYTIC_EXACT_ANCOVA)
+        return n0 + n1 > (long)d->covariates + 2
+                   ? rule_nodes(d->covariates, (double)(n0 + n1 - 1 - d->covariates),
+                                QUAD_PER_SD_ANCOVA)
+                   : 0.0;
+    if (n0 < 2 || n1 < 2)
+        return 0.0;
+    return (d->sd[0] > 0.0 ? rule_nodes((double)(n0 - 1), 0.0, QUAD_PER_SD_WELCH) : 1.0) *
+           (d->sd[1] > 0.0 ? rule_nodes((double)(n1 - 1), 0.0, QUAD_PER_SD_WELCH) : 1.0);
+}
+
 SIM_API double mscsim_analytic_design_cost(const mscsim_analytic_design *d, long n0, long n1)
 {
     if (!d || n0 < 0 || n1 < 0 || !is_exact(d->method))
         return 0.0;
     double sizes = range_size(n0, 1.0 - d->dropout[0]) * range_size(n1, 1.0 - d->dropout[1]);
+    if (is_integral(d->method)) /* the rule at the expected analysed sizes */
+        return sizes * node_ns(d->method) * 1e-9 *
+               integral_nodes(d, (long)lround((double)n0 * (1.0 - d->dropout[0])),
+                              (long)lround((double)n1 * (1.0 - d->dropout[1])));
     double tables = range_size(n0, d->p[0]) * range_size(n1, d->p[1]);
     return sizes * tables * table_ns(d->method) * 1e-9;
 }
@@ -464,9 +666,76 @@ SIM_API int mscsim_analytic_design_approximates(const mscsim_analytic_design *d,
     return mscsim_analytic_design_cost(d, n0, n1) > MSCSIM_ANALYTIC_BUDGET_SECONDS;
 }
 
-/* The normal approximation an exact method falls back to beyond the budget. */
+SIM_API mscsim_analytic_formula mscsim_analytic_design_formula(const mscsim_analytic_design *d,
+                                                                  long n0, long n1)
+{
+    if (d && is_exact(d->method) && mscsim_analytic_design_approximates(d, n0, n1))
+        return MSCSIM_ANALYTIC_FORMULA_COST_FALLBACK;
+    if (d && is_enumeration(d->method))
+        return MSCSIM_ANALYTIC_FORMULA_ENUMERATION;
+    if (d && is_integral(d->method))
+        return MSCSIM_ANALYTIC_FORMULA_INTEGRAL;
+    return d && d->method == MSCSIM_ANALYTIC_STUDENT ? MSCSIM_ANALYTIC_FORMULA_EXACT
+                                                     : MSCSIM_ANALYTIC_FORMULA_APPROXIMATION;
+}
+
+/* The name of the approximation method m is or falls back to. */
+static const char *approximation_name(mscsim_analytic_method m)
+{
+    switch (m) {
+    case MSCSIM_ANALYTIC_WELCH:
+    case MSCSIM_ANALYTIC_EXACT_WELCH:
+        return "Welch-Satterthwaite approximation";
+    case MSCSIM_ANALYTIC_ANCOVA:
+    case MSCSIM_ANALYTIC_EXACT_ANCOVA:
+        return "approximation ignoring the covariates' chance imbalance";
+    case MSCSIM_ANALYTIC_WHITEHEAD:
+        return "large-sample approximation";
+    default:
+        return "normal approximation";
+    }
+}
+
+SIM_API void mscsim_analytic_design_describe(const mscsim_analytic_design *d, long n0, long n1,
+                                                char *buf, size_t len)
+{
+    if (!buf || len == 0)
+        return;
+    if (!d) {
+        snprintf(buf, len, "no design");
+        return;
+    }
+    switch (mscsim_analytic_design_formula(d, n0, n1)) {
+    case MSCSIM_ANALYTIC_FORMULA_EXACT:
+        snprintf(buf, len, "exact closed form");
+        break;
+    case MSCSIM_ANALYTIC_FORMULA_ENUMERATION:
+        snprintf(buf, len, "exact enumeration");
+        break;
+    case MSCSIM_ANALYTIC_FORMULA_INTEGRAL:
+        snprintf(buf, len, "exact integral");
+        break;
+    case MSCSIM_ANALYTIC_FORMULA_COST_FALLBACK:
+        snprintf(buf, len, "%s: the exact %s would take at least %.2g s",
+                 approximation_name(d->method),
+                 is_enumeration(d->method) ? "enumeration" : "integral",
+                 mscsim_analytic_design_cost(d, n0, n1));
+        break;
+    case MSCSIM_ANALYTIC_FORMULA_APPROXIMATION:
+        snprintf(buf, len, "%s", approximation_name(d->method));
+        break;
+    }
+}
+
+/* The approximation an exact method falls back to beyond the budget. */
 static double approximate_power(const mscsim_analytic_design *d, long m0, long m1)
 {
+    if (is_integral(d->method)) {
+        mscsim_analytic_design a = *d;
+        a.method = d->method == MSCSIM_ANALYTIC_EXACT_WELCH ? MSCSIM_ANALYTIC_WELCH
+                                                            : MSCSIM_ANALYTIC_ANCOVA;
+        return analysed_power(&a, NULL, m0, m1);
+    }
     int fisher = d->method == MSCSIM_ANALYTIC_EXACT_FISHER;
     return proportions_power_cc(m0, m1, d->p[0], d->p[1], d->alpha, d->sides,
                                 d->method != MSCSIM_ANALYTIC_EXACT_RD_Z, fisher);
@@ -480,9 +749,8 @@ SIM_API double mscsim_analytic_design_power(const mscsim_analytic_design *d, lon
         if (!(d->dropout[a] >= 0.0 && d->dropout[a] < 1.0))
             return NAN;
     exact_ctx ctx;
-    int exact = is_exact(d->method), approximate = exact && mscsim_analytic_design_approximates(d, n0, n1);
-    if (approximate)
-        exact = 0;
+    int approximate = is_exact(d->method) && mscsim_analytic_design_approximates(d, n0, n1);
+    int exact = is_enumeration(d->method) && !approximate;
     if (exact) {
         const mscsim_analysis_type *type = exact_analysis(d->method);
         if (!type || !valid_proportions(n0, n1, d->p[0], d->p[1], d->alpha, d->sides) ||
@@ -525,7 +793,7 @@ SIM_API int mscsim_analytic_design_sample_size(const mscsim_analytic_design *d,
                                 max_n, block);
     long lo = 0, hi = 1; /* power(lo) < target (k = 0: no trial); hi is the next probe */
     double p, scanned = 0.0; /* estimated seconds of the exact scan so far */
-    int scan = is_exact(d->method);
+    int scan = is_enumeration(d->method);
     for (;;) {
         p = mscsim_analytic_design_power(d, hi * alloc_control, hi * alloc_msc);
         if (isnan(p))

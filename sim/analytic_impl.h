@@ -37,6 +37,9 @@ struct mscsim_analytic_outcome {
     double mean[MSCSIM_ARM_COUNT], sd[MSCSIM_ARM_COUNT], rho, baseline_sd;
     int final;
     const char *not_normal;
+    /* NORMAL: 1 when the baseline is normal and no eligibility window truncates it (an
+     * adjusted analysis' covariate imbalance then has an exact distribution). */
+    int baseline_normal;
     /* BINARY: P(event) per arm, event = the better outcome. */
     double p[MSCSIM_ARM_COUNT];
     /* ORDERED: the control arm's category probabilities as configured (best first,

@@ -157,6 +157,12 @@ static double direct_power(const mscsim_analytic_design *d, long n0, long n1)
     case MSCSIM_ANALYTIC_WHITEHEAD:
         return mscsim_analytic_whitehead_power(n0, n1, d->probs, d->categories, d->odds_ratio,
                                                d->alpha, d->sides);
+    case MSCSIM_ANALYTIC_EXACT_WELCH:
+        return mscsim_analytic_welch_exact_power(n0, n1, d->delta, d->sd[0], d->sd[1], d->alpha,
+                                                 d->sides);
+    case MSCSIM_ANALYTIC_EXACT_ANCOVA:
+        return mscsim_analytic_ancova_exact_power(n0, n1, d->delta, d->sd[0], d->covariates,
+                                                  d->alpha, d->sides);
     }
     return p;
 }
@@ -213,6 +219,12 @@ static void test_reference_rows(void)
 #define WELCH_APPROX 1e-3
 #define ANCOVA_APPROX 0.01
 
+/* The exact integrals against R's integrate() (make_power_ref.R, make_exact_analytic_ref.R):
+ * both quadratures converge to about 1e-10 (R: rel.tol 1e-10 to 1e-12, with pf/pt(ncp =)
+ * accurate to ~1e-10; mscsim's trapezoid rules: measured 1e-13 for ANCOVA and 1e-11 for
+ * Welch against a rule with 4 times the nodes), so 1e-8 leaves a margin of 100. */
+#define INTEGRAL_TOL 1e-8
+
 static void test_power_ref(void)
 {
     table t;
@@ -241,14 +253,20 @@ static void test_power_ref(void)
             CHECK(close_rel(got, want, FORMULA_TOL), "power_ref %s: %.17g vs %.17g", id, got,
                   want);
         } else if (strcmp(test, "welch") == 0) {
+            d.method = MSCSIM_ANALYTIC_EXACT_WELCH;
+            ABS_EQ(mscsim_analytic_design_power(&d, n0, n1), want, INTEGRAL_TOL,
+                   "power_ref %s: exact Welch integral", id);
             d.method = MSCSIM_ANALYTIC_WELCH;
             double got = mscsim_analytic_design_power(&d, n0, n1);
             ABS_EQ(got, want, WELCH_APPROX, "power_ref %s: Welch approximation", id);
         } else if (strcmp(test, "ancova") == 0) {
             double rho = cell(&t, i, "rho");
-            d.method = MSCSIM_ANALYTIC_ANCOVA;
+            d.method = MSCSIM_ANALYTIC_EXACT_ANCOVA;
             d.covariates = 1;
             d.sd[0] = d.sd[1] = d.sd[0] * sqrt(1.0 - rho * rho);
+            ABS_EQ(mscsim_analytic_design_power(&d, n0, n1), want, INTEGRAL_TOL,
+                   "power_ref %s: exact ANCOVA integral", id);
+            d.method = MSCSIM_ANALYTIC_ANCOVA;
             double got = mscsim_analytic_design_power(&d, n0, n1);
             if (d.delta == 0.0)
                 ABS_EQ(got, 0.05, 1e-15, "power_ref %s: ANCOVA approximation at the null", id);
@@ -258,6 +276,60 @@ static void test_power_ref(void)
         } else {
             CHECK(0, "power_ref %s: unknown test %s", id, test);
         }
+    }
+    table_free(&t);
+}
+
+/* tests/ref/exact_analytic_ref.csv (make_exact_analytic_ref.R): the exact Welch and ANCOVA
+ * integrals within INTEGRAL_TOL of R's, and within K_MCSE MCSE of R's simulations (the
+ * conditioning arguments themselves); chisq and rd_z enumerations with the MCAR mixture
+ * within FORMULA_TOL. Each row must take its exact path (cheap enough for the budget). */
+static void test_exact_ref(void)
+{
+    table t;
+    CHECK(table_read(&t, "exact_analytic_ref.csv"), "read exact_analytic_ref.csv");
+    CHECK(t.nrow >= 19, "exact_analytic_ref.csv has %zu rows", t.nrow);
+    for (size_t i = 0; i < t.nrow; i++) {
+        const char *id = table_get(&t, i, table_col(&t, "id"));
+        const char *method = table_get(&t, i, table_col(&t, "method"));
+        mscsim_analytic_design d;
+        memset(&d, 0, sizeof d);
+        d.alpha = cell(&t, i, "alpha");
+        d.sides = (int)cell(&t, i, "sides");
+        d.dropout[0] = cell(&t, i, "dropout0");
+        d.dropout[1] = cell(&t, i, "dropout1");
+        long n0 = (long)cell(&t, i, "n0"), n1 = (long)cell(&t, i, "n1");
+        double want = cell(&t, i, "power"), tol = FORMULA_TOL;
+        int binary = strncmp(method, "chisq", 5) == 0 || strncmp(method, "rd_z", 4) == 0;
+        if (binary) {
+            d.method = method[0] == 'c' ? MSCSIM_ANALYTIC_EXACT_CHISQ : MSCSIM_ANALYTIC_EXACT_RD_Z;
+            d.p[0] = cell(&t, i, "p0");
+            d.p[1] = cell(&t, i, "p1");
+        } else {
+            d.method = strncmp(method, "welch", 5) == 0 ? MSCSIM_ANALYTIC_EXACT_WELCH
+                                                        : MSCSIM_ANALYTIC_EXACT_ANCOVA;
+            d.delta = cell(&t, i, "delta");
+            d.sd[0] = cell(&t, i, "sd0");
+            d.sd[1] = cell(&t, i, "sd1");
+            if (d.method == MSCSIM_ANALYTIC_EXACT_ANCOVA)
+                d.covariates = (int)cell(&t, i, "covariates");
+        }
+        CHECK(!mscsim_analytic_design_approximates(&d, n0, n1) &&
+                  mscsim_analytic_design_formula(&d, n0, n1) ==
+                      (binary ? MSCSIM_ANALYTIC_FORMULA_ENUMERATION
+                              : MSCSIM_ANALYTIC_FORMULA_INTEGRAL),
+              "%s: exact within the budget (cost %.3g s)", id,
+              mscsim_analytic_design_cost(&d, n0, n1));
+        double got = mscsim_analytic_design_power(&d, n0, n1);
+        /* Value: make_exact_analytic_ref.R, row id of exact_analytic_ref.csv. */
+        if (strstr(method, "_sim"))
+            ABS_EQ(got, want, K_MCSE * cell(&t, i, "mcse"), "%s: exact vs R simulation", id);
+        else if (binary)
+            CHECK(close_rel(got, want, tol), "%s: got %.17g want %.17g", id, got, want);
+        else
+            ABS_EQ(got, want, INTEGRAL_TOL, "%s: exact integral vs R's integrate()", id);
+        if (d.dropout[0] == 0.0 && d.dropout[1] == 0.0)
+            CHECK(direct_power(&d, n0, n1) == got, "%s: direct function = design power", id);
     }
     table_free(&t);
 }
@@ -330,9 +402,39 @@ static void expect_none(const mscsim_config *cfg, int analysis, const char *reas
           "no closed form, reason \"%s\" mentions \"%s\"", why, reason);
 }
 
+/* cfg's analytic power at n equals row id of exact_analytic_ref.csv (its exact method). */
+static void expect_exact(const mscsim_config *cfg, int analysis, long n, const char *id)
+{
+    table t;
+    CHECK(table_read(&t, "exact_analytic_ref.csv"), "read exact_analytic_ref.csv");
+    size_t c = table_col(&t, "id"), row = t.nrow;
+    for (size_t i = 0; i < t.nrow; i++)
+        if (strcmp(table_get(&t, i, c), id) == 0)
+            row = i;
+    if (row == t.nrow) {
+        fprintf(stderr, "exact_analytic_ref.csv has no row %s\n", id);
+        exit(2);
+    }
+    double want = cell(&t, row, "power"), got = mscsim_analytic_power(cfg, analysis, n);
+    const char *method = table_get(&t, row, table_col(&t, "method"));
+    int integral = strncmp(method, "welch", 5) == 0 || strncmp(method, "ancova", 6) == 0;
+    CHECK(integral ? fabs(got - want) <= INTEGRAL_TOL : close_rel(got, want, FORMULA_TOL),
+          "config -> %s: got %.17g want %.17g", id, got, want);
+    mscsim_analytic_design d;
+    long sizes[MSCSIM_ARM_COUNT];
+    mscsim_config_arm_sizes(cfg, n, sizes);
+    CHECK(mscsim_analytic_design_from_config(cfg, analysis, &d, NULL, 0) &&
+              mscsim_analytic_design_formula(&d, sizes[0], sizes[1]) ==
+                  (integral ? MSCSIM_ANALYTIC_FORMULA_INTEGRAL
+                            : MSCSIM_ANALYTIC_FORMULA_ENUMERATION),
+          "config -> %s: the exact method", id);
+    table_free(&t);
+}
+
 static void test_dispatcher_references(void)
 {
     mscsim_config cfg;
+    mscsim_analytic_design d;
 
     load_base(&cfg); /* normal, student */
     set(&cfg, "msc.mean=0.5");
@@ -346,8 +448,15 @@ static void test_dispatcher_references(void)
     set(&cfg, "msc.sd=2");
     set(&cfg, "control.dropout=0.2");
     set(&cfg, "msc.dropout=0.05");
-    if (valid(&cfg))
+    if (valid(&cfg)) /* the exact integral would cost seconds with this dropout */
         expect_row(&cfg, 0, 150, "mix_welch_50_100_sd1_2", T_TOL);
+    set(&cfg, "trial.allocation=1:2");
+    set(&cfg, "msc.mean=0.6");
+    set(&cfg, "msc.sd=2");
+    set(&cfg, "control.dropout=0");
+    set(&cfg, "msc.dropout=0");
+    if (valid(&cfg))
+        expect_exact(&cfg, 0, 60, "welch_20_40_d0.6_sd1_2_2sided");
 
     load_base(&cfg);
     set(&cfg, "analysis.test=ancova");
@@ -355,8 +464,19 @@ static void test_dispatcher_references(void)
     set(&cfg, "msc.mean=0.5");
     set(&cfg, "control.dropout=0.15");
     set(&cfg, "msc.dropout=0.15");
-    if (valid(&cfg))
+    if (valid(&cfg)) /* the exact integral would cost 0.3 s with this dropout */
         expect_row(&cfg, 0, 60, "mix_ancova_30_30_rho0.5", T_TOL);
+    set(&cfg, "control.dropout=0");
+    set(&cfg, "msc.dropout=0");
+    set(&cfg, "trial.allocation=1:2");
+    set(&cfg, "msc.mean=0.4");
+    set(&cfg, "baseline.score=normal(20, 5)");
+    if (valid(&cfg)) /* residual sd sqrt(0.75): the row's sde 0.866 */
+        expect_exact(&cfg, 0, 60, "ancova_20_40_d0.4_sde0.866_k1_2sided");
+    set(&cfg, "baseline.score=uniform(10, 30)");
+    if (valid(&cfg) && mscsim_analytic_design_from_config(&cfg, 0, &d, NULL, 0))
+        CHECK(d.method == MSCSIM_ANALYTIC_ANCOVA,
+              "ancova on a uniform baseline: the approximation, not the exact integral");
 
     load_base(&cfg);
     set(&cfg, "model.type=binary");
@@ -366,15 +486,24 @@ static void test_dispatcher_references(void)
     set(&cfg, "control.dropout=0.1");
     set(&cfg, "msc.dropout=0.1");
     if (valid(&cfg)) {
+        /* The exact enumeration over sizes and tables would cost ~1 s: Fleiss instead. */
         expect_row(&cfg, 0, 300, "mix_fleiss_150_150_p0.258_0.4", FORMULA_TOL);
         expect_none(&cfg, 2, "fisher with dropout");
     }
     set(&cfg, "control.p=0.3");
+    set(&cfg, "msc.p=0.6");
+    set(&cfg, "msc.dropout=0");
+    set(&cfg, "control.dropout=0.15");
+    set(&cfg, "trial.sides=1");
+    if (valid(&cfg))
+        expect_exact(&cfg, 1, 80, "rd_z_40_40_p0.3_0.6_drop0.15_0_1sided");
+    set(&cfg, "trial.sides=2");
+    set(&cfg, "msc.dropout=0.1");
+    set(&cfg, "control.dropout=0.1");
+    if (valid(&cfg))
+        expect_exact(&cfg, 0, 80, "chisq_40_40_p0.3_0.6_drop0.1_0.1_2sided");
     set(&cfg, "msc.p=0.5");
     set(&cfg, "msc.dropout=0");
-    set(&cfg, "control.dropout=0.2");
-    if (valid(&cfg))
-        expect_row(&cfg, 1, 200, "mix_wald_100_100_p0.3_0.5", FORMULA_TOL);
     set(&cfg, "control.dropout=0");
     if (valid(&cfg)) {
         expect_row(&cfg, 3, 200, "whitehead_binary_100_100_p0.3_0.5", FORMULA_TOL);
@@ -447,7 +576,7 @@ static void test_dispatcher_mappings(void)
     }
 
     /* Ordinal responder mRS <= 2 by chisq: the design's proportions, checked through the
-     * exact enumeration (the analytic power itself is Fleiss's approximation). */
+     * exact enumeration the analytic power uses. */
     load_base(&cfg);
     set(&cfg, "model.type=ordinal");
     set_treasure(&cfg);
@@ -457,13 +586,13 @@ static void test_dispatcher_mappings(void)
     set(&cfg, "analysis.responder_on=final");
     set(&cfg, "analysis.threshold=2");
     if (valid(&cfg) && mscsim_analytic_design_from_config(&cfg, 0, &d, NULL, 0)) {
-        CHECK(d.method == MSCSIM_ANALYTIC_FLEISS, "responder + chisq: Fleiss");
+        CHECK(d.method == MSCSIM_ANALYTIC_EXACT_CHISQ, "responder + chisq: exact enumeration");
         double exact;
         mscsim_analytic_exact_binary_power("chisq", 60, 60, d.p[0], d.p[1], 0.05, 2, &exact, NULL);
         expect_simulated(&cfg, 120, exact, 0.0, "ordinal responder mRS <= 2, chisq");
-        ABS_EQ(mscsim_analytic_power(&cfg, 0, 120),
-               mscsim_analytic_fleiss_power(60, 60, d.p[0], d.p[1], 0.05, 2), 0.0,
-               "responder: the dispatcher's power is Fleiss's at the design's proportions");
+        ABS_EQ(mscsim_analytic_power(&cfg, 0, 120), exact, 0.0,
+               "responder: the dispatcher's power is the enumeration at the design's "
+               "proportions");
     } else {
         CHECK(0, "ordinal responder has a closed form");
     }
@@ -608,7 +737,7 @@ static void test_sample_sizes(void)
     table_free(&t);
 
     /* The same through configs: Student 1:2 at 80 % (samplesize_ref.csv: 144), chisq by
-     * Fleiss at 80 % (186). */
+     * exact enumeration at 80 % (chisq_exact: 188; Fleiss says 186). */
     mscsim_config cfg;
     long n = -1;
     mscsim_error err;
@@ -624,8 +753,8 @@ static void test_sample_sizes(void)
     set(&cfg, "control.p=0.3");
     set(&cfg, "msc.p=0.5");
     INT_EQ(mscsim_analytic_sample_size(&cfg, 0, 0.8, 100000, &n, &err), MSCSIM_OK,
-           "config sample size (Fleiss): status");
-    INT_EQ(n, 186, "config: chisq by Fleiss, 0.3 vs 0.5, 80 %%");
+           "config sample size (exact chisq): status");
+    INT_EQ(n, 188, "config: chisq by exact enumeration, 0.3 vs 0.5, 80 %%");
     INT_EQ(mscsim_analytic_sample_size(&cfg, 0, 0.8, 150, &n, &err), MSCSIM_ERANGE,
            "target out of reach below max_n");
     set(&cfg, "analysis.test=po");
@@ -758,6 +887,7 @@ int main(void)
     }
     test_reference_rows();
     test_power_ref();
+    test_exact_ref();
     test_po_simulation();
     test_dispatcher_references();
     test_dispatcher_mappings();

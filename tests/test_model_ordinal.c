@@ -767,6 +767,151 @@ static void test_true_effect(double *y0, double *y1, size_t n)
            "latent_corr 0.5: same closed form as without it");
 }
 
+/* {==================================================================================
+ * Non-proportional shifts: [msc] probs and [msc] odds_ratios
+ * =================================================================================== */
+
+/* TREASURE day-90 counts by arm (Houkin et al. 2024, Table 2; configs/EVIDENCE.md): placebo
+ * 3, 8, 12, 17, 39, 20, 3 of 102 and MultiStem 5, 9, 20, 15, 31, 18, 6 of 104. */
+static const double treasure_placebo_counts[LEVELS] = {3, 8, 12, 17, 39, 20, 3};
+static const double treasure_multistem_counts[LEVELS] = {5, 9, 20, 15, 31, 18, 6};
+
+static void set_msc_list(mscsim_config *cfg, const char *key, const double *v, int count)
+{
+    memcpy(model_value(cfg, "msc", key)->list.values, v, (size_t)count * sizeof *v);
+    model_value(cfg, "msc", key)->list.count = count;
+}
+
+static void test_nonproportional(double *y0, double *y1, double *nihss, size_t n)
+{
+    double p0[LEVELS], p1[LEVELS], cum0[CUTS], cum1[CUTS], ors[CUTS], a0 = 0, a1 = 0;
+    for (int k = 0; k < LEVELS; k++) {
+        p0[k] = treasure_placebo_counts[k] / 102;
+        p1[k] = treasure_multistem_counts[k] / 104;
+    }
+    for (int k = 0; k < CUTS; k++) {
+        a0 += p0[k];
+        a1 += p1[k];
+        cum0[k] = a0;
+        cum1[k] = a1;
+        ors[k] = (a1 / (1 - a1)) / (a0 / (1 - a0));
+    }
+    /* The cumulative odds ratios the issue quotes: 1.67 down to 0.49, not proportional. */
+    ABS_EQ(ors[0], 5.0 / 3.0, 1e-12, "TREASURE: OR at mRS <= 0 is 5/3");
+    ABS_EQ(ors[5], (98.0 / 6) / (99.0 / 3), 1e-12, "TREASURE: OR at mRS <= 5 is 0.495");
+
+    /* probs: the msc arm draws exactly the given distribution; true effects exact. */
+    mscsim_config cfg = base_config(p0, 1);
+    set_msc_list(&cfg, "probs", p1, LEVELS);
+    params_block pb;
+    if (prepare(&cfg, &pb) != MSCSIM_OK)
+        return;
+    long c0[LEVELS], c1[LEVELS];
+    simulate(&pb, MSCSIM_ARM_MSC, n, NULL, 900, y1, y1);
+    INT_EQ(tally(y1, n, c1), 0, "msc probs: values are mRS 0..6");
+    CHECK_GOF(c1, p1, n, "msc probs (TREASURE MultiStem): alias draws");
+    double want_mean = 0;
+    for (int k = 0; k < LEVELS; k++)
+        want_mean += k * (p0[k] - p1[k]);
+    ABS_EQ(sim_model_ordinal.true_effect(pb.bytes, &cfg), want_mean, EXACT_TOL,
+           "msc probs: E[mRS] difference exact (%.6f)", want_mean);
+    cfg.endpoint = MSCSIM_ENDPOINT_RESPONDER;
+    cfg.threshold = 2;
+    ABS_EQ(sim_model_ordinal.true_effect(pb.bytes, &cfg), cum1[2] - cum0[2], EXACT_TOL,
+           "msc probs: P(mRS <= 2) difference exact (34/104 - 23/102)");
+    cfg.endpoint = MSCSIM_ENDPOINT_FINAL;
+
+    /* msc probs equal to control's: the tables are identical, so a null truth is exactly 0. */
+    mscsim_config same = base_config(p0, 1);
+    set_msc_list(&same, "probs", p0, LEVELS);
+    params_block pn;
+    if (prepare(&same, &pn) == MSCSIM_OK)
+        ABS_EQ(sim_model_ordinal.true_effect(pn.bytes, &same), 0.0, 0.0,
+               "msc probs = control probs: true effect exactly 0");
+
+    /* odds_ratios: the per-cut odds ratios of the counts give back the msc distribution. */
+    mscsim_config cor = base_config(p0, 1);
+    set_msc_list(&cor, "odds_ratios", ors, CUTS);
+    params_block pc;
+    if (prepare(&cor, &pc) != MSCSIM_OK)
+        return;
+    ABS_EQ(sim_model_ordinal.true_effect(pc.bytes, &cor), want_mean, 1e-12,
+           "odds_ratios of the counts: the same E[mRS] difference as the msc probs");
+    simulate(&pc, MSCSIM_ARM_CONTROL, n, NULL, 901, y0, y0);
+    simulate(&pc, MSCSIM_ARM_MSC, n, NULL, 902, y1, y1);
+    tally(y0, n, c0);
+    tally(y1, n, c1);
+    CHECK_GOF(c0, p0, n, "odds_ratios: control arm unchanged");
+    CHECK_GOF(c1, p1, n, "odds_ratios: msc arm has the counts' distribution");
+    long h0 = 0, h1 = 0;
+    for (int k = 0; k < CUTS; k++) { /* each cut's log OR within Z_ALARM Woolf SEs */
+        h0 += c0[k];
+        h1 += c1[k];
+        double q0 = (double)h0 / (double)n, q1 = (double)h1 / (double)n;
+        double lor = log(q1 / (1 - q1)) - log(q0 / (1 - q0));
+        double se = sqrt(1 / ((double)n * q1 * (1 - q1)) + 1 / ((double)n * q0 * (1 - q0)));
+        ABS_EQ(lor, log(ors[k]), z_alarm() * se, "odds_ratios: simulated log OR at mRS <= %d",
+               k);
+    }
+
+    /* latent_corr keeps the msc marginal exactly the given one, and ties it to NIHSS. */
+    set_nihss_starting2(&cfg);
+    set_model_number(&cfg, "model", "latent_corr", 0.5);
+    if (prepare(&cfg, &pb) != MSCSIM_OK)
+        return;
+    draw_nihss(nihss, n, 903);
+    simulate(&pb, MSCSIM_ARM_MSC, n, nihss, 904, y1, y1);
+    tally(y1, n, c1);
+    CHECK_GOF(c1, p1, n, "msc probs with latent_corr 0.5: msc marginal unchanged");
+    double cov, se, r;
+    sample_cov(nihss, y1, n, &cov, &se, &r);
+    CHECK(cov > z_alarm() * se, "msc probs with latent_corr 0.5: cov(NIHSS, mRS) %.4f > 0", cov);
+}
+
+static void test_nonproportional_errors(void)
+{
+    double p1[LEVELS];
+    for (int k = 0; k < LEVELS; k++)
+        p1[k] = treasure_multistem_counts[k] / 104;
+    mscsim_config cfg = base_config(treasure, 1);
+    set_msc_list(&cfg, "probs", p1, 6);
+    expect_error(&cfg, MSCSIM_ECONFIG, "msc", "probs", "msc probs: 6 values");
+    double off[LEVELS] = {0.1, 0.1, 0.1, 0.2, 0.2, 0.2, 0.2};
+    set_msc_list(&cfg, "probs", off, LEVELS);
+    expect_error(&cfg, MSCSIM_ECONFIG, "msc", "probs", "msc probs summing to 1.1");
+    /* Within SIM_SUM_TO_ONE_TOL (1e-9) passes, beyond fails. */
+    double near[LEVELS];
+    memcpy(near, treasure, sizeof near);
+    near[0] += 5e-10;
+    set_msc_list(&cfg, "probs", near, LEVELS);
+    params_block pb;
+    INT_EQ(prepare(&cfg, &pb), MSCSIM_OK, "msc probs 5e-10 from 1: accepted");
+    near[0] += 1e-9;
+    set_msc_list(&cfg, "probs", near, LEVELS);
+    expect_error(&cfg, MSCSIM_ECONFIG, "msc", "probs", "msc probs 1.5e-9 from 1");
+    double ors[CUTS] = {1.5, 1.4, 1.3, 1.2, 1.1, 1.0};
+    set_msc_list(&cfg, "probs", p1, LEVELS);
+    set_msc_list(&cfg, "odds_ratios", ors, CUTS);
+    expect_error(&cfg, MSCSIM_ECONFIG, "msc", "odds_ratios", "probs and odds_ratios both");
+
+    cfg = base_config(treasure, 1);
+    set_msc_list(&cfg, "odds_ratios", ors, 5);
+    expect_error(&cfg, MSCSIM_ECONFIG, "msc", "odds_ratios", "odds_ratios: 5 values");
+    double zero[CUTS] = {1.5, 0, 1.3, 1.2, 1.1, 1.0};
+    set_msc_list(&cfg, "odds_ratios", zero, CUTS);
+    expect_error(&cfg, MSCSIM_ERANGE, "msc", "odds_ratios", "odds_ratios with a 0");
+    /* P(mRS <= 4) of TREASURE placebo is 0.774, P(mRS <= 5) 0.970: OR 0.01 at the last cut
+     * makes it 0.245, below the cut before. */
+    double crossing[CUTS] = {1, 1, 1, 1, 1, 0.01};
+    set_msc_list(&cfg, "odds_ratios", crossing, CUTS);
+    expect_error(&cfg, MSCSIM_ECONFIG, "msc", "odds_ratios", "odds_ratios: decreasing cum");
+    set_msc_list(&cfg, "odds_ratios", ors, CUTS);
+    cfg.arm[MSCSIM_ARM_MSC].effect_slope = 0.05;
+    expect_error(&cfg, MSCSIM_ECONFIG, "msc", "effect_slope", "odds_ratios with effect_slope");
+    cfg.arm[MSCSIM_ARM_MSC].effect_slope = 0;
+    INT_EQ(prepare(&cfg, &pb), MSCSIM_OK, "odds_ratios 1.5 to 1.0: accepted");
+}
+
 int main(void)
 {
     if (sim_model_ordinal.params_size > PARAMS_BYTES) {
@@ -792,6 +937,8 @@ int main(void)
     test_correlated_edges(y0, nihss, n_corr);
     test_empty_categories(y0, nihss, n_corr);
     test_true_effect(y0, y1, n_fast);
+    test_nonproportional(y0, y1, nihss, n_fast);
+    test_nonproportional_errors();
     free(y0);
     free(y1);
     free(t);

@@ -37,8 +37,9 @@ extern "C" {
 #endif
 
 /** Seconds one exact design power may cost (mscsim_analytic_design_cost): beyond it the
- * normal approximation is used (chisq: Fleiss; rd_z: Wald; fisher: Fleiss with Yates'
- * continuity correction, which approximates it), so no formula costs more than a short
+ * approximation is used (chisq: Fleiss; rd_z: Wald; fisher: Fleiss with Yates' continuity
+ * correction, which approximates it; welch: the Welch-Satterthwaite df of the true
+ * variances; ancova: no covariate imbalance), so no formula costs more than a short
  * simulation. */
 #define MSCSIM_ANALYTIC_BUDGET_SECONDS 0.05
 /** Seconds the exact scan of mscsim_analytic_design_sample_size may cost before it doubles
@@ -91,6 +92,30 @@ double mscsim_analytic_ancova_power(long n0, long n1, double delta, double sd_re
                                     int covariates, double alpha, int sides);
 
 /**
+ * Welch's t test (welch), exactly for normal outcomes: the expectation over the two sample
+ * variances (s_a^2 ~ sd_a^2 chi^2_{n_a - 1} / (n_a - 1), independent of the means) of the
+ * rejection probability given them, Phi((delta - c) / sigma) (+ Phi((-c - delta) / sigma)
+ * for sides = 2), c = qt(alpha / sides, df_hat, upper) SE_hat, sigma^2 = sd0^2/n0 +
+ * sd1^2/n1, df_hat the Welch-Satterthwaite df of the sample variances: a 2-D trapezoid
+ * rule in the log variances (sim/analytic.c, METHOD), within 1e-9 of R's integrate().
+ * About 2,000 to 40,000 nodes of ~1.5 us (more for arms under 10 patients). sd0 or sd1
+ * (not both) may be 0. Same edge cases as mscsim_analytic_welch_power.
+ */
+double mscsim_analytic_welch_exact_power(long n0, long n1, double delta, double sd0,
+                                         double sd1, double alpha, int sides);
+/**
+ * ANCOVA with `covariates` covariates (ancova), exactly when the covariates are jointly
+ * normal with the same distribution in both arms (as randomization makes them): given the
+ * covariates the arm t statistic is noncentral t on n0 + n1 - 2 - K df with
+ * ncp = delta / (sd_residual sqrt((1/n0 + 1/n1)(1 + D' W^-1 D))), D' W^-1 D being the
+ * covariate imbalance, K/(m - K + 1) F(K, m - K + 1) with m = n0 + n1 - 2 (Hotelling);
+ * the power is its expectation over that F, by a trapezoid rule in log F (within 1e-9 of
+ * R's integrate()). About 100 to 400 nodes of ~6 us. Same edge cases as
+ * mscsim_analytic_ancova_power.
+ */
+double mscsim_analytic_ancova_exact_power(long n0, long n1, double delta, double sd_residual,
+                                          int covariates, double alpha, int sides);
+/**
  * Pearson's chi-square test without continuity correction (chisq), by the normal
  * approximation with the pooled variance under H0 and the unpooled one under H1 (Fleiss).
  */
@@ -138,7 +163,9 @@ typedef enum {
     MSCSIM_ANALYTIC_EXACT_CHISQ, /**< chisq by enumeration (exact). */
     MSCSIM_ANALYTIC_EXACT_RD_Z,  /**< rd_z by enumeration (exact). */
     MSCSIM_ANALYTIC_EXACT_FISHER, /**< fisher by enumeration (exact). */
-    MSCSIM_ANALYTIC_WHITEHEAD    /**< po and po_lr by Whitehead's formula (approximate). */
+    MSCSIM_ANALYTIC_WHITEHEAD,   /**< po and po_lr by Whitehead's formula (approximate). */
+    MSCSIM_ANALYTIC_EXACT_WELCH, /**< mscsim_analytic_welch_exact_power (exact integral). */
+    MSCSIM_ANALYTIC_EXACT_ANCOVA /**< mscsim_analytic_ancova_exact_power (exact integral). */
 } mscsim_analytic_method;
 
 /** A design whose power has a closed form. Fields a method does not use are ignored. */
@@ -167,15 +194,18 @@ typedef struct {
  * method's cost (~2 us for the t tests, ~0.3 us for the other formulas) times about
  * (16 s0 + 1) (16 s1 + 1) pairs of sizes, s_a = sqrt(n_a d_a (1 - d_a)): 15 ms for t tests
  * at 500 + 500 with 10 % dropout, 85 ms at 2000 + 2000; impractical for the exact
- * enumerations beyond a few hundred patients (90 ms at 100 + 100). NaN for invalid
- * parameters or when memory runs out (exact methods).
+ * enumerations beyond a few hundred patients (90 ms at 100 + 100). The exact methods
+ * (enumerations and integrals) estimated above MSCSIM_ANALYTIC_BUDGET_SECONDS use their
+ * approximation instead (mscsim_analytic_design_approximates). NaN for invalid parameters
+ * or when memory runs out (exact methods).
  */
 double mscsim_analytic_design_power(const mscsim_analytic_design *d, long n0, long n1);
 
 /**
  * Estimated seconds mscsim_analytic_design_power takes for an exact method at (n0, n1) by
- * enumeration (0 for the formulas): pairs of analysed sizes times tables times a table's
- * cost (about 1 us for fisher, 30 ns for chisq and rd_z).
+ * enumeration or integral (0 for the formulas): pairs of analysed sizes times tables
+ * times a table's cost (about 1 us for fisher, 30 ns for chisq and rd_z), or times the
+ * integral's quadrature nodes (about 1 us each).
  */
 double mscsim_analytic_design_cost(const mscsim_analytic_design *d, long n0, long n1);
 
@@ -183,6 +213,26 @@ double mscsim_analytic_design_cost(const mscsim_analytic_design *d, long n0, lon
  * the exact method, its cost being above MSCSIM_ANALYTIC_BUDGET_SECONDS. */
 int mscsim_analytic_design_approximates(const mscsim_analytic_design *d, long n0, long n1);
 
+/** What mscsim_analytic_design_power computes for a design at given sizes. */
+typedef enum {
+    MSCSIM_ANALYTIC_FORMULA_EXACT = 0,     /**< An exact closed form (student). */
+    MSCSIM_ANALYTIC_FORMULA_ENUMERATION,   /**< Exact enumeration of the tables. */
+    MSCSIM_ANALYTIC_FORMULA_INTEGRAL,      /**< Exact integral (quadrature). */
+    MSCSIM_ANALYTIC_FORMULA_COST_FALLBACK, /**< The approximation: the exact method would cost
+                                                more than MSCSIM_ANALYTIC_BUDGET_SECONDS. */
+    MSCSIM_ANALYTIC_FORMULA_APPROXIMATION  /**< An approximation: no exact method here. */
+} mscsim_analytic_formula;
+/** Which kind of formula the power of d at (n0, n1) randomized patients uses. */
+mscsim_analytic_formula mscsim_analytic_design_formula(const mscsim_analytic_design *d,
+                                                       long n0, long n1);
+/**
+ * One line naming the formula of d at (n0, n1) for a reader, into buf (len bytes,
+ * NUL-terminated): "exact closed form", "exact enumeration", "exact integral", the
+ * approximation's name, or "normal approximation: the exact enumeration would take at
+ * least 0.9 s" when the cost bound applies.
+ */
+void mscsim_analytic_design_describe(const mscsim_analytic_design *d, long n0, long n1,
+                                     char *buf, size_t len);
 /**
  * Smallest total n = k (alloc_control + alloc_msc), in whole allocation blocks k >= 1,
  * whose design power (randomized arms k alloc_control and k alloc_msc) is at least target
@@ -207,12 +257,15 @@ int mscsim_analytic_design_sample_size(const mscsim_analytic_design *d, int allo
  * mscsim_config_analyses) of cfg, which must have passed mscsim_config_validate. Returns 1
  * and fills *out when the design has one, else 0 with a one-line reason in why (if not
  * NULL; why_len bytes, NUL-terminated). Which designs have one:
- * - normal model, no scale, endpoint change or final: student (common endpoint sd), welch,
- *   ancova (covariates including the baseline, common sd; residual sd sd sqrt(1 - rho^2)).
+ * - normal model, no scale, endpoint change or final: student (common endpoint sd), welch
+ *   (the exact integral), ancova (covariates including the baseline, common sd; residual sd
+ *   sd sqrt(1 - rho^2); the exact integral when the baseline is the only covariate and is
+ *   normal and untruncated, else the approximation).
  *   A final endpoint, or a change with rho != 0, needs a normal baseline distribution (or a
  *   fixed one for final) that no NIHSS eligibility window truncates through severity_corr;
  *   the final endpoint's sd is sqrt(sd_b^2 + 2 rho sd sd_b + sd^2);
- * - binary model: chisq (Fleiss), rd_z (Wald), fisher (exact; only without dropout), po
+ * - binary model: chisq, rd_z and fisher (exact enumerations; fisher only without
+ *   dropout), po
  *   and po_lr (Whitehead, two categories);
  * - ordinal model: po and po_lr on the final mRS (Whitehead with [control] probs and [msc]
  *   odds_ratio: the model is exactly proportional odds, whatever latent_corr); a responder

@@ -46,7 +46,8 @@ typedef enum {
     MSCSIM_ENDPOINT_FINAL,      /**< Score at the primary visit (oriented). */
     MSCSIM_ENDPOINT_RATIO,      /**< Improvement rate (post - pre) / pre (oriented). */
     MSCSIM_ENDPOINT_RESPONDER,  /**< 1 when change or final reaches the threshold. */
-    MSCSIM_ENDPOINT_AUTO        /**< change for continuous models, final otherwise. */
+    MSCSIM_ENDPOINT_AUTO,       /**< change for continuous models, final otherwise. */
+    MSCSIM_ENDPOINT_UTILITY     /**< [outcome] utilities of the primary score's level. */
 } mscsim_endpoint;
 
 /** What a responder endpoint dichotomises. */
@@ -110,6 +111,13 @@ typedef struct {
     double effect_center;   /**< msc: NIHSS at which the effect is as configured. */
 } mscsim_arm_config;
 
+/** One NIHSS band of a sliding dichotomy ([analysis] sliding): patients with a baseline
+ * NIHSS in lo..hi (whole numbers, inclusive) respond when their final score is at least as
+ * good as threshold. */
+typedef struct {
+    double lo, hi, threshold;
+} mscsim_sliding_band;
+
 /** The whole design. Field comments name the config key. */
 typedef struct mscsim_config {
     char name[MSCSIM_NAME_LEN];             /**< [trial] name (default: config file name). */
@@ -126,6 +134,8 @@ typedef struct mscsim_config {
     double scale_min, scale_max, scale_step; /**< [outcome] min, max, step (custom scale). */
     int higher_is_better;                   /**< [outcome] higher_is_better (custom scale). */
     mscsim_death_rule death;                /**< [outcome] death. */
+    double utilities[MSCSIM_MAX_UTILITIES]; /**< [outcome] utilities (endpoint utility). */
+    int utility_count;
 
     char model[MSCSIM_NAME_LEN];            /**< [model] type. */
 
@@ -152,6 +162,8 @@ typedef struct mscsim_config {
     mscsim_endpoint endpoint;               /**< [analysis] endpoint. */
     mscsim_responder_on responder_on;       /**< [analysis] responder_on. */
     double threshold;                       /**< [analysis] threshold (responder). */
+    mscsim_sliding_band sliding[MSCSIM_MAX_SLIDING_BANDS]; /**< [analysis] sliding. */
+    int sliding_count;
     mscsim_missing_rule missing;            /**< [analysis] missing. */
     int covariates[MSCSIM_MAX_COVARIATES];  /**< [analysis] covariates (mscsim_covariate). */
     int covariate_count;

@@ -42,6 +42,8 @@ typedef enum {
 #define MSCSIM_MAX_ANALYSES 8  /**< Analyses run on the same trials ([analysis] tests). */
 #define MSCSIM_MAX_IMPUTATIONS 200 /**< [analysis] imputations. */
 #define MSCSIM_MAX_COVARIATES 4 /**< [analysis] covariates. */
+#define MSCSIM_MAX_UTILITIES 101 /**< [outcome] utilities: one per level of a stepped scale. */
+#define MSCSIM_MAX_SLIDING_BANDS 16 /**< NIHSS bands of [analysis] sliding. */
 #define MSCSIM_MAX_SWEEP_KEYS 4 /**< Keys in a [sweep]. */
 #define MSCSIM_MAX_SWEEP_VALUES 32 /**< Values per swept key. */
 #define MSCSIM_MAX_SWEEP_POINTS 4096 /**< Grid points of a [sweep] (the product of its counts). */

@@ -190,9 +190,12 @@ static sim_analytic_status ancova_design(const mscsim_analytic_outcome *o,
         return sim_analytic_none(why, why_len, "%s", none);
     if (!(fabs(o->rho) < 1.0))
         return sim_analytic_none(why, why_len, "rho = %g leaves no residual variation", o->rho);
-    d->method = MSCSIM_ANALYTIC_ANCOVA;
-    d->sd[0] = d->sd[1] = o->sd[0] * sqrt(1.0 - o->rho * o->rho);
     d->covariates = cfg->covariate_count;
+    /* The exact integral over the imbalance needs jointly normal covariates: the baseline
+     * alone, normal; otherwise the approximation that ignores the imbalance. */
+    d->method = d->covariates == 1 && o->baseline_normal ? MSCSIM_ANALYTIC_EXACT_ANCOVA
+                                                         : MSCSIM_ANALYTIC_ANCOVA;
+    d->sd[0] = d->sd[1] = o->sd[0] * sqrt(1.0 - o->rho * o->rho);
     return SIM_ANALYTIC_FOUND;
 }
 

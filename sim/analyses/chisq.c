@@ -58,7 +58,7 @@ static void analyze(const mscsim_trial_data *data, const mscsim_analysis_setting
     }
 }
 
-/* Fleiss's normal approximation (no continuity correction, as the test). */
+/* Exact enumeration of the tables (Fleiss's normal approximation beyond the cost bound). */
 static sim_analytic_status chisq_design(const mscsim_analytic_outcome *o,
                                         const mscsim_config *cfg, mscsim_analytic_design *d,
                                         char *why, size_t why_len)
@@ -66,7 +66,7 @@ static sim_analytic_status chisq_design(const mscsim_analytic_outcome *o,
     (void)cfg, (void)why, (void)why_len;
     if (o->kind != SIM_ANALYTIC_BINARY)
         return SIM_ANALYTIC_NO_FORMULA;
-    d->method = MSCSIM_ANALYTIC_FLEISS;
+    d->method = MSCSIM_ANALYTIC_EXACT_CHISQ;
     return SIM_ANALYTIC_FOUND;
 }
 

@@ -35,7 +35,8 @@ static void analyze(const mscsim_trial_data *data, const mscsim_analysis_setting
     mscsim_analysis_decide_t(settings, result->estimate, result->se, INFINITY, result);
 }
 
-/* The Wald normal approximation, with the unpooled SE as the test. */
+/* Exact enumeration of the tables (the Wald normal approximation, with the unpooled SE as
+ * the test, beyond the cost bound). */
 static sim_analytic_status rd_z_design(const mscsim_analytic_outcome *o,
                                        const mscsim_config *cfg, mscsim_analytic_design *d,
                                        char *why, size_t why_len)
@@ -43,7 +44,7 @@ static sim_analytic_status rd_z_design(const mscsim_analytic_outcome *o,
     (void)cfg, (void)why, (void)why_len;
     if (o->kind != SIM_ANALYTIC_BINARY)
         return SIM_ANALYTIC_NO_FORMULA;
-    d->method = MSCSIM_ANALYTIC_WALD;
+    d->method = MSCSIM_ANALYTIC_EXACT_RD_Z;
     return SIM_ANALYTIC_FOUND;
 }
 

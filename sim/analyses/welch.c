@@ -40,7 +40,8 @@ static void analyze(const mscsim_trial_data *data, const mscsim_analysis_setting
     sim_analysis_t_test(data, settings, m->mean_y - c->mean_y, se, df, result);
 }
 
-/* Noncentral t on the Welch-Satterthwaite df of the true variances. */
+/* The exact integral over the two sample variances (beyond the cost bound, noncentral t on
+ * the Welch-Satterthwaite df of the true variances). */
 static sim_analytic_status welch_design(const mscsim_analytic_outcome *o,
                                         const mscsim_config *cfg, mscsim_analytic_design *d,
                                         char *why, size_t why_len)
@@ -48,7 +49,7 @@ static sim_analytic_status welch_design(const mscsim_analytic_outcome *o,
     (void)cfg;
     sim_analytic_status found = sim_analytic_normal_endpoint(o, d, why, why_len);
     if (found == SIM_ANALYTIC_FOUND)
-        d->method = MSCSIM_ANALYTIC_WELCH;
+        d->method = MSCSIM_ANALYTIC_EXACT_WELCH;
     return found;
 }
 

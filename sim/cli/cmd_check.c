@@ -48,11 +48,11 @@ int cli_cmd_check(const cli_args *args)
             for (int i = 0; i < cfg.n_count; i++) {
                 long sizes[MSCSIM_ARM_COUNT];
                 mscsim_config_arm_sizes(&cfg, cfg.n[i], sizes);
-                printf("%s n = %ld: %.4f", i ? "," : "", cfg.n[i],
-                       mscsim_analytic_design_power(&design, sizes[0], sizes[1]));
-                if (mscsim_analytic_design_approximates(&design, sizes[0], sizes[1]))
-                    printf(" (normal approximation: the exact enumeration would take at least "
-                           "%.2g s)", mscsim_analytic_design_cost(&design, sizes[0], sizes[1]));
+                char formula[160];
+                mscsim_analytic_design_describe(&design, sizes[0], sizes[1], formula,
+                                                sizeof formula);
+                printf("%s n = %ld: %.4f (%s)", i ? "," : "", cfg.n[i],
+                       mscsim_analytic_design_power(&design, sizes[0], sizes[1]), formula);
             }
         } else {
             printf("\n# Analytic power for %s: none (%s)", s[k].analysis, why);

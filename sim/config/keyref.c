@@ -47,6 +47,9 @@ static void describe_allowed(const sim_key *k, char *allowed, size_t len)
     case SIM_KEY_SUBGROUPS:
         snprintf(allowed, len, "r:tau_weeks:weight, ...");
         break;
+    case SIM_KEY_SLIDING:
+        snprintf(allowed, len, "nihss lo-hi: threshold, ...");
+        break;
     case SIM_KEY_MODEL:
         for (size_t j = 0; sim_models[j]; j++)
             add_choice(allowed, len, sim_models[j]->name);

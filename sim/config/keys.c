@@ -13,7 +13,7 @@
 #include "mscsim/config.h"
 
 static const char *const endpoint_names[] = {"change", "final", "ratio", "responder", "auto",
-                                             NULL};
+                                             "utility", NULL};
 static const char *const responder_on_names[] = {"change", "final", NULL};
 static const char *const scale_names[] = {"none",    "fma_ue", "fma_le", "fma_motor", "barthel",
                                           "nihss",   "mrs",    "custom", NULL};
@@ -37,6 +37,21 @@ static const char *const missing_names[] = {"complete_case", "locf", "bocf", "wo
 #define RANK_MORTALITY 50
 #define RANK_DROPOUT 60
 #define RANK_EFFECT 90
+
+static int utility_endpoint(const mscsim_config *cfg)
+{
+    return mscsim_config_endpoint(cfg) == MSCSIM_ENDPOINT_UTILITY;
+}
+
+static int responder_endpoint(const mscsim_config *cfg)
+{
+    return mscsim_config_endpoint(cfg) == MSCSIM_ENDPOINT_RESPONDER;
+}
+
+static int no_sliding(const mscsim_config *cfg)
+{
+    return cfg->sliding_count == 0;
+}
 
 static int custom_scale(const mscsim_config *cfg)
 {
@@ -97,6 +112,13 @@ const sim_key sim_generic_keys[] = {
     {"outcome", "death", SIM_KEY_ENUM, OFF(death), 0, 0, 0, 0, 0, "worst", death_names,
      SIM_FOR_DEATHS,
      "A death scores the scale's worst value, or leaves the outcome missing (mRS: always 6)."},
+    {"outcome", "utilities", SIM_KEY_DOUBLE_LIST, OFF(utilities), OFF(utility_count),
+     MSCSIM_MAX_UTILITIES, -HUGE_VAL, HUGE_VAL, 0, "1, 0.91, 0.76, 0.65, 0.33, 0, 0", NULL,
+     SIM_FOR_ALL,
+     "Utility of each level of the scale from its lowest score up (mRS 0..6; Barthel 0, 5, "
+     "..., 100), higher = better; the default is the utility-weighted mRS of Chaisinanunkul "
+     "2015 (EVIDENCE.md section 4).",
+     utility_endpoint, "endpoint = utility"},
     {"model", "type", SIM_KEY_MODEL, OFF(model), 0, 0, 0, 0, SIM_KEY_REQUIRED, NULL, NULL,
      SIM_FOR_ALL, "Outcome model (see Models)."},
     {"baseline", "score", SIM_KEY_DIST, OFF(baseline), 0, 0, 0, 0, 0, "normal(0, 1)", NULL,
@@ -160,15 +182,23 @@ const sim_key sim_generic_keys[] = {
      "(one output row each); when set it replaces test."},
     {"analysis", "endpoint", SIM_KEY_ENUM, OFF(endpoint), 0, 0, 0, 0, 0, "auto", endpoint_names,
      SIM_FOR_ALL,
-     "change, final, ratio (improvement rate) or responder; auto = change for "
-     "continuous models, final for binary and ordinal.",
+     "change, final, ratio (improvement rate), responder or utility ([outcome] utilities "
+     "of the primary score); auto = change for continuous models, final for binary and "
+     "ordinal.",
      .label = "endpoint"},
     {"analysis", "responder_on", SIM_KEY_ENUM, OFF(responder_on), 0, 0, 0, 0, 0, "change",
      responder_on_names, SIM_FOR_ALL, "What a responder endpoint dichotomises."},
     {"analysis", "threshold", SIM_KEY_DOUBLE, OFF(threshold), 0, 0, -HUGE_VAL, HUGE_VAL, 0, "0",
      NULL, SIM_FOR_ALL,
      "Responder threshold: improvement >= threshold (change), or a final score at least as "
-     "good as threshold (final). Required for responder."},
+     "good as threshold (final). Required for responder, unless sliding is set.",
+     no_sliding, "no [analysis] sliding"},
+    {"analysis", "sliding", SIM_KEY_SLIDING, OFF(sliding), OFF(sliding_count),
+     MSCSIM_MAX_SLIDING_BANDS, 0, 0, 0, NULL, NULL, SIM_FOR_ALL,
+     "Sliding dichotomy (Murray 2005): a responder threshold on the final score per baseline "
+     "NIHSS band, e.g. nihss 6-10: 1, 11-15: 2, 16-21: 3 (instead of threshold); the bands "
+     "must cover the eligible NIHSS range without overlap.",
+     responder_endpoint, "endpoint = responder"},
     {"analysis", "missing", SIM_KEY_ENUM, OFF(missing), 0, 0, 0, 0, 0, "complete_case",
      missing_names, SIM_FOR_ALL,
      "Handling of a missing primary outcome: complete_case | locf | bocf | worst | mi.",

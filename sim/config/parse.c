@@ -204,6 +204,40 @@ static int subgroup_item(const sim_key *k, int index, const char *item, void *fi
     return sim_error_set(err, MSCSIM_ESYNTAX, "'%s' is not r:tau_weeks:weight", item);
 }
 
+/* One band "lo-hi: threshold" of [analysis] sliding; the first carries the variable,
+ * "nihss lo-hi: threshold". */
+static int sliding_item(const sim_key *k, int index, const char *item, void *field,
+                        mscsim_error *err)
+{
+    (void)k;
+    const char *p = item + strspn(item, " \t");
+    if (index == 0) {
+        if (strncmp(p, "nihss", 5) != 0 || !isspace((unsigned char)p[5]))
+            return sim_error_set(err, MSCSIM_ESYNTAX,
+                                 "'%s' does not start with the banded variable, nihss "
+                                 "(e.g. nihss 6-10: 1, 11-15: 2)", item);
+        p += 5 + strspn(p + 5, " \t");
+    }
+    size_t dash = strcspn(p, "-:"), colon = dash + strcspn(p + dash, ":");
+    double v[3];
+    const char *part[3] = {p, p + dash + 1, p + colon + 1};
+    size_t len[3] = {dash, colon - dash - 1, strlen(p) - colon - (p[colon] ? 1 : 0)};
+    int ok = p[dash] == '-' && p[colon] == ':';
+    for (int i = 0; ok && i < 3; i++) {
+        size_t lead = strspn(part[i], " \t"), n = len[i] - (lead < len[i] ? lead : len[i]);
+        while (n > 0 && isspace((unsigned char)part[i][lead + n - 1]))
+            n--;
+        ok = sim_number_read(part[i] + lead, n, &v[i]) == SIM_NUM_OK;
+    }
+    if (!ok)
+        return sim_error_set(err, MSCSIM_ESYNTAX, "'%s' is not a band lo-hi: threshold", item);
+    if (v[0] != floor(v[0]) || v[1] != floor(v[1]) || v[0] > v[1])
+        return sim_error_set(err, MSCSIM_ERANGE,
+                             "band '%s' needs whole NIHSS bounds, lo <= hi", item);
+    *((mscsim_sliding_band *)field + index) = (mscsim_sliding_band){v[0], v[1], v[2]};
+    return MSCSIM_OK;
+}
+
 /* Parses a list into a scratch copy first so a failed parse leaves the field unchanged. */
 static int parse_list_key(const sim_key *k, const char *text, void *field, int *count_field,
                           item_parser parse_item, size_t item_size, mscsim_error *err)
@@ -346,6 +380,9 @@ int sim_config_parse_value(size_t index, const char *text, mscsim_config *cfg, m
         return parse_list_key(k, text, field, count, analysis_item, MSCSIM_NAME_LEN, err);
     case SIM_KEY_ENUM_LIST:
         return parse_list_key(k, text, field, count, choice_item, sizeof(int), err);
+    case SIM_KEY_SLIDING:
+        return parse_list_key(k, text, field, count, sliding_item, sizeof(mscsim_sliding_band),
+                              err);
     case SIM_KEY_RATIO:
         return parse_ratio(k, text, field, err);
     case SIM_KEY_ENUM: {

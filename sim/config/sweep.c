@@ -27,7 +27,7 @@ int sim_config_apply_sweep(mscsim_config *cfg, const char *name, const char *val
                                   "'%s' is not a config key written section.key", name);
     else if (k->type == SIM_KEY_LONG_LIST || k->type == SIM_KEY_DOUBLE_LIST ||
              k->type == SIM_KEY_SUBGROUPS || k->type == SIM_KEY_ANALYSIS_LIST ||
-             k->type == SIM_KEY_ENUM_LIST)
+             k->type == SIM_KEY_ENUM_LIST || k->type == SIM_KEY_SLIDING)
         status = sim_error_set(err, MSCSIM_EINVAL, "%s takes a list, so it cannot be swept%s",
                                   name, strcmp(name, "trial.n") == 0
                                             ? " (its own list of sizes is crossed with the sweep)"

@@ -114,6 +114,7 @@ static int validate_endpoint(const mscsim_config *cfg, const mscsim_model_type *
     const char *endpoint_name = endpoint == MSCSIM_ENDPOINT_CHANGE  ? "change"
                                 : endpoint == MSCSIM_ENDPOINT_FINAL ? "final"
                                 : endpoint == MSCSIM_ENDPOINT_RATIO ? "ratio"
+                                : endpoint == MSCSIM_ENDPOINT_UTILITY ? "utility"
                                                                     : "responder";
     if (model->outcome == MSCSIM_OUTCOME_BINARY && endpoint != MSCSIM_ENDPOINT_FINAL)
         return key_error(cfg, "analysis", "endpoint", err,
@@ -131,10 +132,18 @@ static int validate_endpoint(const mscsim_config *cfg, const mscsim_model_type *
         return key_error(cfg, "analysis", analysis_key(cfg), err,
                          "analysis '%s' adjusts for the baseline score, which model '%s' does "
                          "not have", analysis->name, model->name);
-    if (endpoint == MSCSIM_ENDPOINT_RESPONDER && !mscsim_config_is_set(cfg, "analysis", "threshold"))
+    int sliding = cfg->sliding_count > 0, has_threshold = mscsim_config_is_set(cfg, "analysis",
+                                                                               "threshold");
+    if (endpoint == MSCSIM_ENDPOINT_RESPONDER && !has_threshold && !sliding)
         return key_error(cfg, "analysis", "threshold", err,
-                         "a responder endpoint needs [analysis] threshold");
-    unsigned kind = endpoint == MSCSIM_ENDPOINT_RESPONDER ? MSCSIM_OUTCOME_BINARY : model->outcome;
+                         "a responder endpoint needs [analysis] threshold (or sliding)");
+    if (sliding && cfg->responder_on != MSCSIM_RESPONDER_ON_FINAL)
+        return key_error(cfg, "analysis", "sliding", err,
+                         "dichotomises the final score: set responder_on = final");
+    /* Utilities are numbers on an interval scale: a continuous outcome, whatever the model. */
+    unsigned kind = endpoint == MSCSIM_ENDPOINT_RESPONDER ? MSCSIM_OUTCOME_BINARY
+                    : endpoint == MSCSIM_ENDPOINT_UTILITY ? MSCSIM_OUTCOME_CONTINUOUS
+                                                          : model->outcome;
     if (!(analysis->outcomes & kind))
         return key_error(cfg, "analysis", analysis_key(cfg), err,
                          "analysis '%s' does not fit model '%s' with endpoint %s (%s outcome)",

@@ -64,6 +64,17 @@ static void format_value(size_t index, const mscsim_config *cfg, char *buf, size
         }
         break;
     }
+    case SIM_KEY_SLIDING:
+        for (int i = 0; i < *count_field; i++) {
+            const mscsim_sliding_band *b = (const mscsim_sliding_band *)field + i;
+            char lo[32], hi[32], t[32];
+            snprintf(num, sizeof num, "%s%s-%s: %s", i ? ", " : "nihss ",
+                     mscsim_format_double(lo, sizeof lo, b->lo),
+                     mscsim_format_double(hi, sizeof hi, b->hi),
+                     mscsim_format_double(t, sizeof t, b->threshold));
+            sim_append(buf, len, num);
+        }
+        break;
     case SIM_KEY_RATIO:
         snprintf(buf, len, "%d:%d", cfg->alloc[0], cfg->alloc[1]);
         break;

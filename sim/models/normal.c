@@ -144,6 +144,11 @@ static int normal_analytic(const void *params, const mscsim_config *cfg,
     o->rho = p->rho;
     o->final = e == MSCSIM_ENDPOINT_FINAL;
     o->baseline_sd = b->kind == MSCSIM_DIST_NORMAL ? b->b : 0.0;
+    /* Patients are redrawn whole outside the NIHSS window, which truncates a baseline
+     * correlated with NIHSS. */
+    int truncated = cfg->severity_corr != 0.0 &&
+                    (isfinite(cfg->nihss_min) || isfinite(cfg->nihss_max));
+    o->baseline_normal = b->kind == MSCSIM_DIST_NORMAL && !truncated;
     /* The change is mean + sd (rho z + sqrt(1 - rho^2) e), so it is normal when rho = 0 or
      * the baseline is; final adds the baseline. */
     if (o->final || p->rho != 0.0) {
@@ -151,10 +156,7 @@ static int normal_analytic(const void *params, const mscsim_config *cfg,
         if (b->kind != MSCSIM_DIST_NORMAL && !fixed)
             o->not_normal = "the endpoint is not normal: [baseline] score is not a normal "
                             "distribution";
-        /* Patients are redrawn whole outside the NIHSS window, which truncates a baseline
-         * correlated with NIHSS. */
-        else if (cfg->severity_corr != 0.0 &&
-                 (isfinite(cfg->nihss_min) || isfinite(cfg->nihss_max)))
+        else if (truncated)
             o->not_normal = "the NIHSS eligibility window truncates the baseline through "
                             "severity_corr";
     }

@@ -112,6 +112,10 @@ extern const mscsim_model_type sim_model_ordinal;
 
 typedef enum { DRAW_ALIAS, DRAW_LATENT, DRAW_CORRELATED } draw_method;
 
+/* How [msc] sets the MSC arm: a common odds ratio (proportional odds), its own P(mRS = k),
+ * or one odds ratio per cut. */
+typedef enum { SHIFT_COMMON_OR, SHIFT_PROBS, SHIFT_CUT_ODDS_RATIOS } shift_kind;
+
 /* Alias table for 7 categories: the first LEVELS entries of the mscsim_categorical that
  * mscsim_categorical_init sets up (the full struct is sized for 64 categories: two of them
  * would make the parameter block several times larger). */
@@ -125,7 +129,8 @@ typedef struct {
     double zthr[MSCSIM_ARM_COUNT][CUTS]; /* Phi^-1(cum): cuts on the copula's Z scale */
     double theta[CUTS];                  /* control thresholds on the logistic scale */
     alias7 alias[MSCSIM_ARM_COUNT];
-    double log_or;
+    double log_or;                       /* 0 unless shift is SHIFT_COMMON_OR */
+    shift_kind shift;
     double probs[LEVELS], odds_ratio;    /* [control] probs and [msc] odds_ratio as given */
     double corr, resid;                  /* c and sqrt(1 - c^2) */
     double slope, center;                /* [msc] effect_slope, effect_center */
@@ -134,7 +139,29 @@ typedef struct {
 } ordinal_params;
 
 /* Its config keys; rank places them in their section's listing (sim/config/keys.c). */
-enum { KEY_LATENT_CORR, KEY_PROBS, KEY_ODDS_RATIO, KEY_COUNT };
+enum { KEY_LATENT_CORR, KEY_PROBS, KEY_ODDS_RATIO, KEY_MSC_PROBS, KEY_ODDS_RATIOS, KEY_COUNT };
+
+/* The MSC arm's mRS distribution is given one way: odds_ratio (the default, 1), probs or
+ * odds_ratios. Each key applies only while the other two are unset, so a config giving two
+ * fails at the later one's line, and the resolved config leaves odds_ratio out when one of
+ * the others sets the arm. */
+static int or_applies(const mscsim_config *cfg)
+{
+    return !mscsim_config_is_set(cfg, "msc", "probs") &&
+           !mscsim_config_is_set(cfg, "msc", "odds_ratios");
+}
+
+static int msc_probs_applies(const mscsim_config *cfg)
+{
+    return !mscsim_config_is_set(cfg, "msc", "odds_ratio") &&
+           !mscsim_config_is_set(cfg, "msc", "odds_ratios");
+}
+
+static int odds_ratios_applies(const mscsim_config *cfg)
+{
+    return !mscsim_config_is_set(cfg, "msc", "odds_ratio") &&
+           !mscsim_config_is_set(cfg, "msc", "probs");
+}
 
 static const sim_key ordinal_keys[KEY_COUNT] = {
     [KEY_LATENT_CORR] = {"model", "latent_corr", SIM_KEY_DOUBLE, .min = -1, .max = 1,
@@ -151,7 +178,22 @@ static const sim_key ordinal_keys[KEY_COUNT] = {
                         .flags = SIM_KEY_MIN_EXCLUSIVE, .default_text = "1",
                         .help = "Common odds ratio of a better mRS (proportional odds; > 1 = "
                                 "better).",
-                        .label = "MSC common odds ratio (mRS)", .rank = 70},
+                        .label = "MSC common odds ratio (mRS)", .rank = 70,
+                        .applies = or_applies,
+                        .applies_text = "ordinal without [msc] probs or odds_ratios"},
+    [KEY_MSC_PROBS] = {"msc", "probs", SIM_KEY_DOUBLE_LIST, .max_count = MSCSIM_MRS_LEVELS,
+                       .min = 0, .max = 1,
+                       .help = "P(mRS = 0..6) in the msc arm, seven values summing to 1: any "
+                               "shift, proportional or not (instead of odds_ratio).",
+                       .rank = 71, .applies = msc_probs_applies,
+                       .applies_text = "ordinal without [msc] odds_ratio or odds_ratios"},
+    [KEY_ODDS_RATIOS] = {"msc", "odds_ratios", SIM_KEY_DOUBLE_LIST, .max_count = CUTS,
+                         .min = 0, .max = HUGE_VAL, .flags = SIM_KEY_MIN_EXCLUSIVE,
+                         .help = "Odds ratios of mRS <= 0, ..., mRS <= 5 (msc over control; "
+                                 "> 1 = better), one per cut: a non-proportional shift "
+                                 "(instead of odds_ratio).",
+                         .rank = 72, .applies = odds_ratios_applies,
+                         .applies_text = "ordinal without [msc] odds_ratio or probs"},
 };
 
 static const mscsim_key_value *value(const mscsim_config *cfg, int key)
@@ -236,6 +278,29 @@ static int prepare_nihss_table(const mscsim_config *cfg, ordinal_params *p, mscs
     return MSCSIM_OK;
 }
 
+/* An arm's P(mRS = 0..6): seven finite values >= 0 summing to 1 (SIM_SUM_TO_ONE_TOL). */
+static int check_probs(const mscsim_config *cfg, const char *section, const double *probs,
+                       int count, mscsim_error *err)
+{
+    if (count != LEVELS)
+        return fail_at(cfg, section, "probs", err, MSCSIM_ECONFIG,
+                       "needs 7 probabilities, of mRS 0..6 (got %g)", count);
+    double sum = 0.0;
+    for (int k = 0; k < LEVELS; k++) {
+        if (!(probs[k] >= 0.0) || !isfinite(probs[k])) {
+            sim_error_set(err, MSCSIM_ERANGE,
+                             "P(mRS = %d) = %g; each probability must be a finite number >= 0",
+                             k, probs[k]);
+            return mscsim_config_error_at(cfg, section, "probs", err);
+        }
+        sum += probs[k];
+    }
+    if (!sim_sums_to_one(sum)) /* then renormalised by the alias table set-up */
+        return fail_at(cfg, section, "probs", err, MSCSIM_ECONFIG,
+                       "probabilities sum to %.15g; they must sum to 1 (within 1e-9)", sum);
+    return MSCSIM_OK;
+}
+
 static int ordinal_prepare(const mscsim_config *cfg, void *out, mscsim_error *err)
 {
     if (cfg->endpoint == MSCSIM_ENDPOINT_CHANGE || cfg->endpoint == MSCSIM_ENDPOINT_RATIO) {
@@ -253,35 +318,51 @@ static int ordinal_prepare(const mscsim_config *cfg, void *out, mscsim_error *er
     }
 
     const double *probs = value(cfg, KEY_PROBS)->list.values;
-    int probs_count = value(cfg, KEY_PROBS)->list.count;
-    if (probs_count != LEVELS)
-        return fail_at(cfg, "control", "probs", err, MSCSIM_ECONFIG,
-                       "needs 7 probabilities, of mRS 0..6 (got %g)", probs_count);
-    double sum = 0.0;
-    for (int k = 0; k < LEVELS; k++) {
-        if (!(probs[k] >= 0.0) || !isfinite(probs[k])) {
-            sim_error_set(err, MSCSIM_ERANGE,
-                             "P(mRS = %d) = %g; each probability must be a finite number >= 0",
-                             k, probs[k]);
-            return mscsim_config_error_at(cfg, "control", "probs", err);
-        }
-        sum += probs[k];
+    int status = check_probs(cfg, "control", probs, value(cfg, KEY_PROBS)->list.count, err);
+    if (status != MSCSIM_OK)
+        return status;
+    const mscsim_key_value *msc_probs = value(cfg, KEY_MSC_PROBS);
+    const mscsim_key_value *ors = value(cfg, KEY_ODDS_RATIOS);
+    shift_kind shift = msc_probs->list.count > 0 ? SHIFT_PROBS
+                       : ors->list.count > 0   ? SHIFT_CUT_ODDS_RATIOS
+                                               : SHIFT_COMMON_OR;
+    if (msc_probs->list.count > 0 && ors->list.count > 0) {
+        sim_error_set(err, MSCSIM_ECONFIG, "and [msc] probs both set the msc arm; give one "
+                                           "of probs, odds_ratio and odds_ratios");
+        return mscsim_config_error_at(cfg, "msc", "odds_ratios", err);
     }
-    if (!sim_sums_to_one(sum)) /* then renormalised by the alias table set-up */
-        return fail_at(cfg, "control", "probs", err, MSCSIM_ECONFIG,
-                       "probabilities sum to %.15g; they must sum to 1 (within 1e-9)", sum);
+    if (shift == SHIFT_PROBS) {
+        status = check_probs(cfg, "msc", msc_probs->list.values, msc_probs->list.count, err);
+        if (status != MSCSIM_OK)
+            return status;
+    }
+    if (shift == SHIFT_CUT_ODDS_RATIOS && ors->list.count != CUTS)
+        return fail_at(cfg, "msc", "odds_ratios", err, MSCSIM_ECONFIG,
+                       "needs 6 odds ratios, of mRS <= 0, ..., mRS <= 5 (got %g)",
+                       ors->list.count);
+    for (int k = 0; shift == SHIFT_CUT_ODDS_RATIOS && k < CUTS; k++)
+        if (!(ors->list.values[k] > 0.0) || !isfinite(ors->list.values[k]))
+            return fail_at(cfg, "msc", "odds_ratios", err, MSCSIM_ERANGE,
+                           "odds ratio %g must be a finite number > 0", ors->list.values[k]);
     double odds_ratio = value(cfg, KEY_ODDS_RATIO)->number;
-    if (!(odds_ratio > 0.0) || !isfinite(odds_ratio))
+    if (shift == SHIFT_COMMON_OR && (!(odds_ratio > 0.0) || !isfinite(odds_ratio)))
         return fail_at(cfg, "msc", "odds_ratio", err, MSCSIM_ERANGE,
                        "common odds ratio %g must be a finite number > 0", odds_ratio);
     double c = value(cfg, KEY_LATENT_CORR)->number;
     if (!(fabs(c) < 1.0))
         return fail_at(cfg, "model", "latent_corr", err, MSCSIM_ERANGE,
                        "%g must lie strictly between -1 and 1", c);
+    if (shift != SHIFT_COMMON_OR && cfg->arm[MSCSIM_ARM_MSC].effect_slope != 0.0)
+        return fail_at(cfg, "msc", "effect_slope", err, MSCSIM_ECONFIG,
+                       "= %g scales a common log odds ratio per patient, and [msc] probs or "
+                       "odds_ratios give none (a per-cut shift scaled per patient can make "
+                       "P(mRS <= k) decrease in k): use odds_ratio, or effect_slope = 0",
+                       cfg->arm[MSCSIM_ARM_MSC].effect_slope);
 
     ordinal_params p;
     memset(&p, 0, sizeof p);
-    p.log_or = log(odds_ratio);
+    p.shift = shift;
+    p.log_or = shift == SHIFT_COMMON_OR ? log(odds_ratio) : 0.0;
     memcpy(p.probs, probs, sizeof p.probs);
     p.odds_ratio = odds_ratio;
     p.corr = c;
@@ -289,30 +370,49 @@ static int ordinal_prepare(const mscsim_config *cfg, void *out, mscsim_error *er
     p.slope = cfg->arm[MSCSIM_ARM_MSC].effect_slope;
     p.center = cfg->arm[MSCSIM_ARM_MSC].effect_center;
 
-    /* OR = 1 copies the control arm exactly, so a null design's truth is exactly 0. */
-    for (int k = 0; k < CUTS; k++)
-        p.cum[MSCSIM_ARM_MSC][k] = sim_po_cut(probs, LEVELS, k, p.log_or,
-                                                 &p.cum[MSCSIM_ARM_CONTROL][k], &p.theta[k]);
+    /* OR = 1 (common or at a cut) and msc probs equal to control's copy the control cut
+     * exactly, so a null design's truth is exactly 0. */
+    for (int k = 0; k < CUTS; k++) {
+        double *ctl = &p.cum[MSCSIM_ARM_CONTROL][k], *msc = &p.cum[MSCSIM_ARM_MSC][k];
+        *msc = sim_po_cut(probs, LEVELS, k, p.log_or, ctl, &p.theta[k]);
+        if (shift == SHIFT_PROBS) {
+            double theta_msc;
+            sim_po_cut(msc_probs->list.values, LEVELS, k, 0.0, msc, &theta_msc);
+        } else if (shift == SHIFT_CUT_ODDS_RATIOS && ors->list.values[k] != 1.0) {
+            *msc = plogis(p.theta[k] + log(ors->list.values[k]), 0.0, 1.0, 1, 0);
+        }
+        if (k > 0 && *msc < p.cum[MSCSIM_ARM_MSC][k - 1]) { /* only per-cut odds ratios */
+            sim_error_set(err, MSCSIM_ECONFIG,
+                          "make the msc arm's P(mRS <= %d) = %.6g fall below its "
+                          "P(mRS <= %d) = %.6g: no distribution has them",
+                          k, *msc, k - 1, p.cum[MSCSIM_ARM_MSC][k - 1]);
+            return mscsim_config_error_at(cfg, "msc", "odds_ratios", err);
+        }
+    }
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
-        /* Control: the configured probabilities themselves (the set-up renormalises them),
-         * so the table is the one mscsim_categorical_init makes from [control] probs. */
+        /* The configured probabilities themselves where given (the set-up renormalises
+         * them), so the table is the one mscsim_categorical_init makes from them. */
         double prob[LEVELS];
         for (int k = 0; k < LEVELS; k++) {
             double upto = k < CUTS ? p.cum[a][k] : 1.0, before = k > 0 ? p.cum[a][k - 1] : 0.0;
-            prob[k] = a == MSCSIM_ARM_CONTROL || p.log_or == 0.0 ? probs[k]
-                                                                 : fmax(upto - before, 0.0);
+            if (a == MSCSIM_ARM_CONTROL || (shift == SHIFT_COMMON_OR && p.log_or == 0.0))
+                prob[k] = probs[k];
+            else if (shift == SHIFT_PROBS)
+                prob[k] = msc_probs->list.values[k];
+            else
+                prob[k] = fmax(upto - before, 0.0);
         }
         for (int k = 0; k < CUTS; k++)
             p.zthr[a][k] = qnorm(p.cum[a][k], 0.0, 1.0, 1, 0);
         mscsim_categorical table;
-        int status = mscsim_categorical_init(&table, prob, LEVELS, err);
+        status = mscsim_categorical_init(&table, prob, LEVELS, err);
         if (status != MSCSIM_OK) /* not expected after the checks above */
-            return mscsim_config_error_at(cfg, "control", "probs", err);
+            return mscsim_config_error_at(cfg, a ? "msc" : "control", "probs", err);
         memcpy(p.alias[a].threshold, table.threshold, sizeof p.alias[a].threshold);
         memcpy(p.alias[a].alias, table.alias, sizeof p.alias[a].alias);
     }
     if (c != 0.0) {
-        int status = prepare_nihss_table(cfg, &p, err);
+        status = prepare_nihss_table(cfg, &p, err);
         if (status != MSCSIM_OK)
             return status;
     }
@@ -343,6 +443,18 @@ static double ordinal_true_effect(const void *params, const mscsim_config *cfg)
             diff += msc[k] - ctl[k];
         return diff;
     }
+    if (cfg->endpoint == MSCSIM_ENDPOINT_UTILITY) {
+        /* sum_k u_k (P1(k) - P0(k)); the design checks that there are 7 utilities. */
+        double diff = 0.0, before = 0.0;
+        for (int k = 0; k < LEVELS; k++) {
+            double upto = k < CUTS ? msc[k] - ctl[k] : 0.0;
+            diff += cfg->utilities[k] * (upto - before);
+            before = upto;
+        }
+        return diff;
+    }
+    if (cfg->endpoint == MSCSIM_ENDPOINT_RESPONDER && cfg->sliding_count > 0)
+        return NAN; /* the threshold varies with NIHSS: estimated by simulation */
     if (cfg->endpoint == MSCSIM_ENDPOINT_RESPONDER &&
         cfg->responder_on == MSCSIM_RESPONDER_ON_FINAL) {
         double t = floor(cfg->threshold);
@@ -463,6 +575,9 @@ static int ordinal_analytic(const void *params, const mscsim_config *cfg,
 {
     const ordinal_params *p = params;
     mscsim_endpoint e = mscsim_config_endpoint(cfg);
+    if (e == MSCSIM_ENDPOINT_RESPONDER && cfg->sliding_count > 0)
+        return sim_analytic_none(why, why_len, "the sliding dichotomy's threshold varies with "
+                                               "NIHSS");
     if (e == MSCSIM_ENDPOINT_RESPONDER && cfg->responder_on == MSCSIM_RESPONDER_ON_FINAL) {
         double t = floor(cfg->threshold); /* mRS <= threshold: whole categories */
         o->kind = SIM_ANALYTIC_BINARY;
@@ -471,9 +586,15 @@ static int ordinal_analytic(const void *params, const mscsim_config *cfg,
             o->p[a] = t < 0.0 ? 0.0 : t >= CUTS ? 1.0 : p->cum[a][(int)t];
         return 1;
     }
+    if (e == MSCSIM_ENDPOINT_UTILITY)
+        return sim_analytic_none(why, why_len, "no formula for the utility-weighted mRS");
     if (e != MSCSIM_ENDPOINT_FINAL)
         return sim_analytic_none(why, why_len,
                                  "the ordinal model has only final and responder endpoints");
+    if (p->shift != SHIFT_COMMON_OR)
+        return sim_analytic_none(why, why_len,
+                                 "[msc] probs or odds_ratios set a shift that need not be "
+                                 "proportional odds, which the mRS formula assumes");
     o->kind = SIM_ANALYTIC_ORDERED;
     o->noun = "the mRS";
     o->categories = LEVELS;

@@ -76,6 +76,7 @@ static unsigned population_needs(const mscsim_design *d)
     unsigned needs = d->model->needs(cfg);
     int continuous = d->model->outcome == MSCSIM_OUTCOME_CONTINUOUS;
     int level_needed = d->endpoint == MSCSIM_ENDPOINT_FINAL || d->endpoint == MSCSIM_ENDPOINT_RATIO ||
+                       d->endpoint == MSCSIM_ENDPOINT_UTILITY ||
                        (d->endpoint == MSCSIM_ENDPOINT_RESPONDER &&
                         cfg->responder_on == MSCSIM_RESPONDER_ON_FINAL);
     /* A continuous model's score is baseline + change: without a baseline drawn the
@@ -89,6 +90,8 @@ static unsigned population_needs(const mscsim_design *d)
         needs |= MSCSIM_NEED_BASELINE;
     static const unsigned covariate_need[] = {MSCSIM_NEED_BASELINE, MSCSIM_NEED_NIHSS,
                                               MSCSIM_NEED_AGE, MSCSIM_NEED_ONSET};
+    if (cfg->sliding_count > 0)
+        needs |= MSCSIM_NEED_NIHSS;
     for (int k = 0; d->fill_x && k < cfg->covariate_count; k++)
         needs |= covariate_need[cfg->covariates[k]];
     return needs;
@@ -135,6 +138,10 @@ SIM_API int mscsim_design_new(const mscsim_config *cfg, mscsim_design **out, msc
         (status = d->model->prepare(&d->cfg, d->params, err)) != MSCSIM_OK)
         goto fail;
     derive_fields(d);
+    if (d->endpoint == MSCSIM_ENDPOINT_UTILITY && (status = sim_utility_prepare(d, err)) != MSCSIM_OK)
+        goto fail;
+    if (d->cfg.sliding_count > 0 && (status = sim_sliding_prepare(d, err)) != MSCSIM_OK)
+        goto fail;
     status = mscsim_population_new(&d->cfg, population_needs(d), &d->pop, err);
     if (status)
         goto fail;

@@ -66,6 +66,10 @@ static void deaths_and_scale(const mscsim_design *d, int a, sim_arm_buffers *b, 
 static void endpoints(const mscsim_design *d, sim_arm_buffers *b, size_t kept, int all_kept)
 {
     double o = d->orientation, *y = b->y;
+    if (d->endpoint == MSCSIM_ENDPOINT_UTILITY) {
+        sim_utility_apply(d, y, kept);
+        return;
+    }
     if (d->endpoint == MSCSIM_ENDPOINT_FINAL) {
         if (o < 0)
             for (size_t j = 0; j < kept; j++)
@@ -73,6 +77,10 @@ static void endpoints(const mscsim_design *d, sim_arm_buffers *b, size_t kept, i
         return;
     }
     int responder = d->endpoint == MSCSIM_ENDPOINT_RESPONDER;
+    if (responder && d->cfg.sliding_count > 0) {
+        sim_sliding_apply(d, b, kept, all_kept);
+        return;
+    }
     if (responder && d->cfg.responder_on == MSCSIM_RESPONDER_ON_FINAL) {
         for (size_t j = 0; j < kept; j++)
             y[j] = o * y[j] >= o * d->cfg.threshold;

@@ -15,6 +15,9 @@
 #include "mscsim/scale.h"
 #include "mscsim/trial.h"
 
+/* Highest NIHSS: the population draws whole values 0..42. */
+#define SIM_NIHSS_MAX 42
+
 struct mscsim_design {
     mscsim_config cfg;     /* The only copy of the validated config, as given. */
     const mscsim_model_type *model;
@@ -38,10 +41,31 @@ struct mscsim_design {
     mscsim_categorical dropout_visit;
     double dropout_alpha[MSCSIM_ARM_COUNT], dropout_beta, dropout_mean, dropout_sd;
     int fill_missing;      /* locf, bocf or worst: every patient is analysed. */
+    int utility_last;      /* endpoint utility: index of the scale's last level. */
+    /* [analysis] sliding: the oriented threshold of each whole NIHSS (NaN outside every
+     * band). */
+    double sliding_threshold[SIM_NIHSS_MAX + 1];
 };
 
+/* endpoint = utility (endpoint_utility.c): checks [outcome] utilities against d->scale and
+ * sets d->utility_last (the error names the key); then replaces n primary scores y by the
+ * utilities of their levels. */
+int sim_utility_prepare(mscsim_design *d, mscsim_error *err);
+void sim_utility_apply(const mscsim_design *d, double *y, size_t n);
+
+/* Forward: the buffers sim_sliding_apply reads. */
+typedef struct sim_arm_buffers sim_arm_buffers;
+
+/* [analysis] sliding (sliding.c): checks the bands against the eligible NIHSS range and
+ * fills d->sliding_threshold (the error names the key); then turns the kept primary scores
+ * of b->y into 0/1 responders by each patient's NIHSS band (all_kept: y holds every
+ * patient, else the observed ones in order). */
+int sim_sliding_prepare(mscsim_design *d, mscsim_error *err);
+void sim_sliding_apply(const mscsim_design *d, const sim_arm_buffers *b, size_t kept,
+                       int all_kept);
+
 /* One arm's patients in a workspace. */
-typedef struct {
+struct sim_arm_buffers {
     double *nihss, *age, *onset, *baseline;
     double *true_score, *score;
     unsigned char *observed, *died;
@@ -53,7 +77,7 @@ typedef struct {
     double *imputed;          /* n * visits: scores completed by one imputation (mi) */
     double *impute_work;      /* sim_impute_work_size doubles (mi) */
     size_t n;
-} sim_arm_buffers;
+};
 
 struct mscsim_workspace {
     size_t capacity;
