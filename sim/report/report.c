@@ -234,6 +234,26 @@ static void num_cell(FILE *out, double v, int decimals)
     fprintf(out, "<td class=\"num\">%s</td>", sim_html_num(buf, sizeof buf, v, decimals));
 }
 
+/* The analysis and "n (control + msc)" cells of row i of a results or answer table. */
+static void analysis_n_cells(FILE *out, const sim_report_table *t, size_t i)
+{
+    fputs("<td>", out);
+    sim_html_text(out, cell(t, "analysis", i));
+    fputs("</td><td class=\"num nw\">", out);
+    sim_html_printf(out, "%s (%s + %s)", cell(t, "n_total", i), cell(t, "n_control", i),
+                    cell(t, "n_msc", i));
+    fputs("</td>", out);
+}
+
+/* A power's 95 % interval cell, from the row's power_lo and power_hi. */
+static void interval_cell(FILE *out, const sim_report_table *t, size_t i)
+{
+    char lo[64], hi[64];
+    fprintf(out, "<td class=\"num nw interval\">%s&ndash;%s</td>",
+            sim_html_num(lo, sizeof lo, sim_report_value(t, "power_lo", i), 4),
+            sim_html_num(hi, sizeof hi, sim_report_value(t, "power_hi", i), 4));
+}
+
 /* The leading cells of a row: scenario and swept values (with a sweep), analysis, n. */
 static void row_head(report *r, const sim_report_table *t, size_t i)
 {
@@ -256,12 +276,7 @@ static void row_head(report *r, const sim_report_table *t, size_t i)
                 fputs("</td>", out);
             }
     }
-    fputs("<td>", out);
-    sim_html_text(out, cell(t, "analysis", i));
-    fputs("</td><td class=\"num nw\">", out);
-    sim_html_printf(out, "%s (%s + %s)", cell(t, "n_total", i), cell(t, "n_control", i),
-                    cell(t, "n_msc", i));
-    fputs("</td>", out);
+    analysis_n_cells(out, t, i);
 }
 
 static void table_head(report *r, const sim_report_table *t, const char *id, const char *rest)
@@ -300,9 +315,7 @@ static void results_table(report *r)
         fprintf(out, "<td class=\"num power\">%s%s%s%s</td>",
                 sim_html_num(lo, sizeof lo, sim_report_value(t, "power", i), 4),
                 r->kind ? "" : " (", r->kind ? "" : kind_words(kind), r->kind ? "" : ")");
-        fprintf(out, "<td class=\"num nw interval\">%s&ndash;%s</td>",
-                sim_html_num(lo, sizeof lo, sim_report_value(t, "power_lo", i), 4),
-                sim_html_num(hi, sizeof hi, sim_report_value(t, "power_hi", i), 4));
+        interval_cell(out, t, i);
         num_cell(out, sim_report_value(t, "analytic_power", i), 4);
         num_cell(out, sim_report_value(t, "true_effect", i), 4);
         num_cell(out, sim_report_value(t, "bias", i), 4);
@@ -466,19 +479,12 @@ static int power_section(report *r, mscsim_error *err)
               out);
         for (size_t i = 0; i < r->answer.csv.nrow; i++) {
             const sim_report_table *t = &r->answer;
-            char b1[64], b2[64];
             fputs("<tr><td>", out);
             sim_html_text(out, cell(t, "scenario", i));
-            fputs("</td><td>", out);
-            sim_html_text(out, cell(t, "analysis", i));
-            fputs("</td><td class=\"num nw\">", out);
-            sim_html_printf(out, "%s (%s + %s)", cell(t, "n_total", i), cell(t, "n_control", i),
-                            cell(t, "n_msc", i));
             fputs("</td>", out);
+            analysis_n_cells(out, t, i);
             num_cell(out, sim_report_value(t, "power", i), 4);
-            fprintf(out, "<td class=\"num nw\">%s&ndash;%s</td>",
-                    sim_html_num(b1, sizeof b1, sim_report_value(t, "power_lo", i), 4),
-                    sim_html_num(b2, sizeof b2, sim_report_value(t, "power_hi", i), 4));
+            interval_cell(out, t, i);
             fprintf(out, "<td class=\"num\">%s</td><td class=\"num\">", cell(t, "reps", i));
             sim_html_text(out, cell(t, "n_total_below", i));
             fputs("</td>", out);
