@@ -133,6 +133,8 @@ SIM_API int mscsim_analytic_design_from_config(const mscsim_config *cfg, int ana
 SIM_API double mscsim_analytic_power(const mscsim_config *cfg, int analysis, long n_total)
 {
     mscsim_analytic_design d;
+    if (cfg->look_count > 0)
+        return mscsim_interim_analytic_power(cfg, analysis, n_total);
     if (n_total < 0 || !mscsim_analytic_design_from_config(cfg, analysis, &d, NULL, 0))
         return NAN;
     long sizes[MSCSIM_ARM_COUNT];

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "impute.h"
+#include "interim/looks.h"
 #include "internal.h"
 #include "mscsim/rng.h"
 #include "mscsim/stats.h"
@@ -61,6 +62,11 @@ struct mscsim_engine {
     size_t ws_capacity;
     mscsim_replicate *records;
     size_t chunk_count, chunk_cell;
+    /* Interim looks (look_count 0: a fixed design): boundaries once, a plan per cell. */
+    int look_count;
+    sim_looks looks[MSCSIM_MAX_N_VALUES];
+    sim_looks_totals look_totals[MSCSIM_MAX_N_VALUES];
+    sim_look_record *look_records; /* CHUNK_REPS, beside records */
 };
 
 static void free_workspaces(mscsim_engine *eng)
@@ -80,6 +86,7 @@ SIM_API void mscsim_engine_free(mscsim_engine *eng)
     free_workspaces(eng);
     free(eng->ws);
     free(eng->records);
+    free(eng->look_records);
     mscsim_analysis_settings_free(eng->settings);
     mscsim_design_free(eng->owned_design);
     free(eng);
@@ -157,6 +164,11 @@ SIM_API int mscsim_engine_retarget(mscsim_engine *eng, const long *n, int n_coun
     eng->cell = eng->chunk_count = eng->chunk_cell = 0;
     memset(eng->trials, 0, sizeof eng->trials);
     memset(eng->totals, 0, sizeof eng->totals);
+    memset(eng->look_totals, 0, sizeof eng->look_totals);
+    for (int i = 1; eng->look_count && i < n_count; i++)
+        eng->looks[i].bounds = eng->looks[0].bounds;
+    for (int i = 0; eng->look_count && i < n_count; i++)
+        mscsim_interim_plan(eng->cfg, n[i], eng->looks[i].plan);
     int status = fit_run(eng, err);
     if (status)
         eng->cell_count = 0; /* Nothing can run: done, rather than stepping without buffers. */
@@ -183,7 +195,19 @@ SIM_API int mscsim_engine_new_with_design(const mscsim_design *design, int want_
     eng->records = malloc(CHUNK_REPS * sizeof *eng->records);
     eng->ws = calloc((size_t)eng->threads, sizeof *eng->ws);
     int status = MSCSIM_OK;
-    if (!eng->records || !eng->ws)
+    eng->look_count = eng->cfg->look_count;
+    if (eng->look_count) {
+        /* A look compares the analysis' p-value, through z, with its boundary. */
+        eng->want_p = 1;
+        eng->looks[0].sides = eng->cfg->sides;
+        eng->looks[0].pipeline_analyse = eng->cfg->pipeline == MSCSIM_PIPELINE_ANALYSE;
+        eng->looks[0].futility = eng->cfg->futility.kind != MSCSIM_RULE_NONE;
+        for (int i = 1; i < MSCSIM_MAX_N_VALUES; i++)
+            eng->looks[i] = eng->looks[0];
+        eng->look_records = malloc(CHUNK_REPS * sizeof *eng->look_records);
+        status = mscsim_interim_bounds(eng->cfg, &eng->looks[0].bounds, err);
+    }
+    if (!status && (!eng->records || !eng->ws || (eng->look_count && !eng->look_records)))
         status = sim_error_set(err, MSCSIM_ENOMEM, "out of memory");
     if (!status)
         status = mscsim_engine_retarget(eng, eng->cfg->n, eng->cfg->n_count, eng->cfg->reps,
@@ -243,9 +267,28 @@ static void analyse_imputed(const mscsim_engine *eng, mscsim_rng *rng, mscsim_wo
     }
 }
 
-/* Simulates one trial and applies every analysis to it. */
+/* Every analysis of data (or, with multiple imputation, of the completed prefix data
+ * points at), for sim_looks_trial. */
+typedef struct {
+    const mscsim_engine *eng;
+    mscsim_rng *rng;
+} analyse_ctx;
+
+static void analyse(const void *ctx, const mscsim_trial_data *data, mscsim_workspace *w,
+                    mscsim_replicate *rec)
+{
+    const analyse_ctx *c = ctx;
+    if (c->eng->cfg->missing == MSCSIM_MISSING_MI)
+        analyse_imputed(c->eng, c->rng, w, rec);
+    else
+        for (int k = 0; k < c->eng->analysis_count; k++)
+            c->eng->analysis[k]->analyze(data, c->eng->settings, &rec->result[k]);
+}
+
+/* Simulates one trial and applies every analysis to it (at each look, with looks). */
 static void run_replicate(const mscsim_engine *eng, const size_t sizes[MSCSIM_ARM_COUNT],
-                          long replicate, mscsim_workspace *w, mscsim_replicate *rec)
+                          long replicate, mscsim_workspace *w, mscsim_replicate *rec,
+                          sim_look_record *looks)
 {
     const mscsim_config *cfg = eng->cfg;
     uint64_t scenario = cfg->common_random_numbers ? 1 : (uint64_t)cfg->scenario;
@@ -253,7 +296,11 @@ static void run_replicate(const mscsim_engine *eng, const size_t sizes[MSCSIM_AR
     mscsim_rng rng = mscsim_rng_for_trial(cfg->seed, scenario, n, (uint64_t)replicate);
     mscsim_trial_data data;
     mscsim_trial_simulate(eng->design, &rng, sizes, w, &data, &rec->diag);
-    if (cfg->missing == MSCSIM_MISSING_MI)
+    if (looks) {
+        analyse_ctx ctx = {eng, &rng};
+        sim_looks_trial(&eng->looks[eng->cell], eng->design, w, analyse, &ctx,
+                        eng->analysis_count, rec, looks);
+    } else if (cfg->missing == MSCSIM_MISSING_MI)
         analyse_imputed(eng, &rng, w, rec);
     else
         for (int k = 0; k < eng->analysis_count; k++)
@@ -312,13 +359,17 @@ SIM_API int mscsim_engine_step(mscsim_engine *eng, mscsim_error *err)
         mscsim_workspace *w = eng->ws[omp_get_thread_num()];
 #pragma omp for schedule(dynamic, 64)
         for (long i = 0; i < count; i++)
-            run_replicate(eng, sizes, first + i, w, &eng->records[i]);
+            run_replicate(eng, sizes, first + i, w, &eng->records[i],
+                          eng->look_count ? &eng->look_records[i] : NULL);
     }
 
     for (long i = 0; i < count; i++) {
         fold_trial(trials, &eng->records[i].diag);
         for (int k = 0; k < eng->analysis_count; k++)
             fold_analysis(&t[k], &eng->records[i], k, eng->truth[k]);
+        if (eng->look_count)
+            sim_looks_fold(&eng->look_totals[eng->cell], &eng->look_records[i], &eng->records[i],
+                           eng->analysis_count);
     }
     eng->chunk_count = (size_t)count;
     eng->chunk_cell = eng->cell;
@@ -393,6 +444,25 @@ SIM_API void mscsim_engine_summary(const mscsim_engine *eng, size_t cell, int an
     double reps = (double)tr->reps_done;
     out->missing_control = reps > 0 ? (double)tr->missing_arm[0] / (reps * (double)sizes[0]) : (double)NAN;
     out->missing_msc = reps > 0 ? (double)tr->missing_arm[1] / (reps * (double)sizes[1]) : (double)NAN;
+    if (eng->look_count) {
+        sim_looks_summary(&eng->looks[cell], &eng->look_totals[cell], out);
+    } else {
+        out->expected_n = (double)out->n_total;
+        out->expected_n_analysed = out->mean_n_analysed;
+        out->expected_months = mscsim_interim_final_month(eng->cfg, out->n_total);
+        out->stop_efficacy = out->stop_futility = NAN;
+    }
+}
+
+SIM_API int mscsim_engine_look_count(const mscsim_engine *eng)
+{
+    return eng->look_count;
+}
+
+SIM_API void mscsim_engine_look_summary(const mscsim_engine *eng, size_t cell, int analysis,
+                                        int look, mscsim_look_summary *out)
+{
+    sim_looks_look_summary(&eng->looks[cell], &eng->look_totals[cell], analysis, look, out);
 }
 
 SIM_API void mscsim_engine_last_chunk(const mscsim_engine *eng,

@@ -38,6 +38,9 @@ static const char answer_text[] =
     "The answer: the smallest total n reaching the target, and its arm sizes.";
 static const char candidate_text[] = "The candidate's patients in total and per arm.";
 static const char analysed_text[] = "Patients analysed per arm.";
+static const char stop_text[] =
+    "Shares of trials stopped before the last look for efficacy and for futility (the first "
+    "analysis decides); `NA` without `[interim]`.";
 static const char covariates_text[] =
     "The patient's NIHSS, age, days from stroke onset and baseline score (`NA` when not "
     "simulated).";
@@ -103,6 +106,20 @@ static const mscsim_column results_columns[] = {
      "The closed-form power of this analysis at this n where one exists (see Analytic power), "
      "else `NA`.",
      "Analytic power", NULL, 0},
+    {"expected_n",
+     "Mean patients randomized when the trial ends (at its stopping look, with `[interim]`; "
+     "else `n_total`).",
+     "Expected sample size (patients)", "patients", 0},
+    {"expected_n_analysed",
+     "Mean patients in the analysis reported (the stopping look's, pipeline patients included "
+     "with `[interim] pipeline = analyse`; else `mean_n_analysed`).",
+     "Expected patients analysed", "patients", 0},
+    {"expected_months",
+     "Mean calendar month of the deciding analysis from the start of accrual (the fixed "
+     "design's: the last patient's primary visit); `NA` without `[trial] accrual_per_month`.",
+     "Expected duration (months)", "months", 0},
+    {"stop_efficacy", stop_text, "Early stop for efficacy", NULL, 0},
+    {"stop_futility", stop_text, "Early stop for futility", NULL, 0},
     DESIGN_COLUMNS,
 };
 
@@ -189,6 +206,41 @@ static const mscsim_column patients_columns[] = {
      "Day of death (days)", "days", 0},
 };
 
+static const mscsim_column looks_columns[] = {
+    LEAD_COLUMNS,
+    {"analysis", "The `[analysis] test`; the first one decides when a trial stops, the others "
+                 "are reported at the same looks.", "Analysis", NULL, 0},
+    ARM_COLUMNS,
+    {"reps", "Simulated trials.", "Simulated trials", "trials", 0},
+    {"look", "The look, 1-based (the last is the final analysis).", "Look", NULL, 0},
+    {"information_fraction", "Planned share of the final analysis' patients (`[interim] looks`).",
+     "Information fraction", NULL, 0},
+    {"efficacy_z", "Efficacy boundary on the z scale (`Inf`: nothing spent here).",
+     "Efficacy boundary (z)", NULL, 0},
+    {"efficacy_p", "Its nominal one-sided p-value boundary.", "Nominal p boundary", NULL, 0},
+    {"futility_z",
+     "Futility boundary on the z scale (`NA` without futility; at the last look the "
+     "efficacy boundary).",
+     "Futility boundary (z)", NULL, 0},
+    {"cumulative_alpha", "Alpha spent by this look.", "Cumulative alpha", NULL, 0},
+    {"reject_at_look",
+     "Share of all trials that stop here and whose analysis crosses the efficacy boundary "
+     "here (summed over looks: `power`).",
+     "Rejection at the look", NULL, 0},
+    {"futility_at_look", "Share of all trials that stop here for futility.",
+     "Futility stop at the look", NULL, 0},
+    {"mean_analysed", "Mean patients analysed at this look, over the trials that reach it.",
+     "Patients analysed at the look", "patients", 0},
+    {"mean_randomized", "Patients randomized by the look.", "Patients randomized by the look",
+     "patients", 0},
+    {"mean_month", "Calendar month of the look (`NA` without accrual).", "Month of the look",
+     "months", 0},
+    {"pipeline",
+     "Patients randomized but not yet at their primary visit when a trial stops here.",
+     "Pipeline patients", "patients", 0},
+    DESIGN_COLUMNS,
+};
+
 static const struct {
     const mscsim_column *columns;
     size_t count;
@@ -198,6 +250,7 @@ static const struct {
     [MSCSIM_FILE_SS_ANSWER] = {answer_columns, SIM_ARRAY_LEN(answer_columns)},
     [MSCSIM_FILE_SS_TRACE] = {trace_columns, SIM_ARRAY_LEN(trace_columns)},
     [MSCSIM_FILE_PATIENTS] = {patients_columns, SIM_ARRAY_LEN(patients_columns)},
+    [MSCSIM_FILE_LOOKS] = {looks_columns, SIM_ARRAY_LEN(looks_columns)},
 };
 
 SIM_API const mscsim_column *mscsim_schema_columns(mscsim_file_kind kind, size_t *count)

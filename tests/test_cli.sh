@@ -157,7 +157,8 @@ header=$(head -n 1 "$tmp/threads1.csv")
 want="scenario,analysis,n_total,n_control,n_msc,reps,rejections,power,power_lo,power_hi,\
 true_effect,mean_estimate,bias,empirical_se,mean_se,rmse,coverage,mean_n_analysed,failures,\
 true_effect_mcse,mean_deaths,floor_share,ceiling_share,recovery_slope,missing_control,missing_msc,\
-rejection_kind,analytic_power,model,scale,endpoint,missing"
+rejection_kind,analytic_power,expected_n,expected_n_analysed,expected_months,stop_efficacy,\
+stop_futility,model,scale,endpoint,missing"
 if [ "$header" = "$want" ]; then ok "CSV header"; else fail "CSV header: $header"; fi
 if [ "$(wc -l <"$tmp/threads1.csv")" -eq 3 ]; then ok "one row per n"
 else fail "row count $(wc -l <"$tmp/threads1.csv")"; fi

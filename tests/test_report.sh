@@ -103,15 +103,22 @@ check "failed analyses are warned about at the top" \
     'grep -A4 "class=\"warnings\"" "$tmp/fail.html" | grep -q "could not be analysed"'
 check "a design without trouble says so" 'grep -q "class=\"ok\">No warnings" "$tmp/ex.html"'
 # Columns of other features' results (interim looks, a design prior) open their sections:
-# a copy of the results with such columns added by hand, to test the report's reading of
+# a copy of the results with such values set by hand, to test the report's reading of
 # them (these are not results of those features).
-awk -F, -v OFS=, 'NR == 1 { print $0, "expected_n", "stop_efficacy", "new_thing"; next }
-    { print $0, 55.5, 0.25, 7 }' "$tmp/ex.csv" > "$tmp/cols.csv"
+check "a fixed design has no interim section (its interim columns are NA)" \
+    '! grep -q "<h3>Interim looks</h3>" "$tmp/ex.html"'
+awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print $0, "new_thing"; next }
+    { $c["expected_n"] = 55.5; $c["stop_efficacy"] = 0.25; print $0, 7 }' "$tmp/ex.csv" > "$tmp/cols.csv"
 cp "$tmp/ex.config.ini" "$tmp/cols.config.ini"
 "$bin" report --from "$tmp/cols.csv" --out "$tmp/cols.html" > /dev/null 2>&1
 check "interim columns open the Interim looks section, unknown ones 'Other results columns'" \
-    'table_rows "$tmp/cols.html" interim | grep -q "55.5000|0.2500|" &&
-     table_rows "$tmp/cols.html" other | grep -q "|7.0000|"'
+    'table_rows "$tmp/cols.html" interim | grep -q "|55.5000|.*|0.2500|" &&
+     table_rows "$tmp/cols.html" other | grep -q "|7|"'
+# A design with an interim look: its looks file becomes the looks table, a row per look.
+"$bin" report configs/example.ini --reps 200 --quiet --set "interim.looks=0.5, 1" \
+    --out "$tmp/int.html" > /dev/null
+check "an [interim] design gets the Interim looks section and a looks table (2 looks x 4 n)" \
+    'grep -q "<h3>Interim looks</h3>" "$tmp/int.html" && [ "$(table_rows "$tmp/int.html" looks | wc -l)" -eq 8 ]'
 awk 'NR > 1 { sub(/,power,/, ",assurance,") } { print }' "$tmp/ex.csv" > "$tmp/prior.csv"
 cp "$tmp/ex.config.ini" "$tmp/prior.config.ini"
 "$bin" report --from "$tmp/prior.csv" --out "$tmp/prior.html" > /dev/null 2>&1

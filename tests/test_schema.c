@@ -23,8 +23,9 @@ int main(void)
            "scenario,analysis,n_total,n_control,n_msc,reps,rejections,power,power_lo,power_hi,"
            "true_effect,mean_estimate,bias,empirical_se,mean_se,rmse,coverage,mean_n_analysed,"
            "failures,true_effect_mcse,mean_deaths,floor_share,ceiling_share,recovery_slope,"
-           "missing_control,missing_msc,rejection_kind,analytic_power,model,scale,endpoint,"
-           "missing",
+           "missing_control,missing_msc,rejection_kind,analytic_power,expected_n,"
+           "expected_n_analysed,expected_months,stop_efficacy,stop_futility,model,scale,"
+           "endpoint,missing",
            "results header");
     header_of(MSCSIM_FILE_SS_TRACE, buf, sizeof buf);
     STR_EQ(buf,

@@ -16,6 +16,7 @@
 
 #include "mscsim/distspec.h"
 #include "mscsim/error.h"
+#include "mscsim/interim.h"
 #include "mscsim/types.h"
 
 #ifdef __cplusplus
@@ -129,6 +130,8 @@ typedef struct mscsim_config {
     double visits[MSCSIM_MAX_VISITS];       /**< [trial] visits: days from randomization. */
     int visit_count;
     double primary_visit;                   /**< [trial] primary_visit (0 = the last visit). */
+    double accrual_per_month;               /**< [trial] accrual_per_month (0 = no accrual). */
+    double accrual_ramp_months;             /**< [trial] accrual_ramp_months. */
 
     mscsim_scale_id scale;                  /**< [outcome] scale. */
     double scale_min, scale_max, scale_step; /**< [outcome] min, max, step (custom scale). */
@@ -174,6 +177,14 @@ typedef struct mscsim_config {
     long scenario;      /**< Grid point of a sweep, from 1 (not a key: set by mscsim_sweep_point). */
     int nested_sizes;   /**< 1: every n draws trial r from one stream, so smaller trials are
                              prefixes of larger ones (the sample-size search; not a key). */
+
+    double looks[MSCSIM_MAX_LOOKS];         /**< [interim] looks: information fractions. */
+    int look_count;                         /**< 0 = a fixed design (no [interim]). */
+    mscsim_stopping_rule efficacy;          /**< [interim] efficacy. */
+    mscsim_stopping_rule futility;          /**< [interim] futility. */
+    int binding;                            /**< [interim] binding (1 = yes). */
+    int pipeline;                           /**< [interim] pipeline (mscsim_pipeline_rule). */
+    double beta;                            /**< [interim] beta (beta-spending futility). */
 
     long reps;                              /**< [simulation] reps. */
     uint64_t seed;                          /**< [simulation] seed. */

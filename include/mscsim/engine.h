@@ -49,7 +49,31 @@ typedef struct {
     double recovery_slope;  /**< Mean within-trial slope of gain on lost function (NaN if n/a). */
     double missing_control; /**< Share of randomized control patients without an endpoint. */
     double missing_msc;     /**< The same in the msc arm. */
+    /* Interim looks (see mscsim/interim.h); a fixed design reports n_total, mean_n_analysed,
+     * its duration (NaN without accrual) and NaN stopping shares. */
+    double expected_n;          /**< Mean patients randomized when the trial ends. */
+    double expected_n_analysed; /**< Mean patients in the analysis reported. */
+    double expected_months;     /**< Mean month of the deciding analysis (NaN without accrual). */
+    double stop_efficacy;       /**< Share of trials stopped before the last look for efficacy. */
+    double stop_futility;       /**< Share stopped before the last look for futility. */
 } mscsim_cell_summary;
+
+/** One look of one cell and analysis: a row of the looks file. */
+typedef struct {
+    int look;                    /**< 1-based. */
+    double information_fraction; /**< Planned: [interim] looks. */
+    double efficacy_z, efficacy_p; /**< Efficacy bound and its nominal one-sided p. */
+    double futility_z;           /**< Futility bound (NaN without one; at the last look the
+                                      efficacy bound). */
+    double cumulative_alpha;     /**< Alpha spent by this look. */
+    double reject_at_look;       /**< Share of trials crossing the efficacy bound here (and
+                                      stopping here: the first analysis decides). */
+    double futility_at_look;     /**< Share of trials stopping for futility here. */
+    double mean_analysed;        /**< Mean patients analysed here, over trials reaching it. */
+    double mean_randomized;      /**< Patients randomized by the look. */
+    double mean_month;           /**< Month of the look (NaN without accrual). */
+    double pipeline;             /**< Patients randomized, not yet known, when stopping here. */
+} mscsim_look_summary;
 
 /** The result of one simulated trial, for replicate-level output. */
 typedef struct {
@@ -119,6 +143,13 @@ int mscsim_engine_analysis_count(const mscsim_engine *eng);
 /** The summary of analysis number `analysis` in cell (complete once the engine is done). */
 void mscsim_engine_summary(const mscsim_engine *eng, size_t cell, int analysis,
                            mscsim_cell_summary *out);
+
+/** Looks of the engine's design: [interim] looks' count, 0 for a fixed design. */
+int mscsim_engine_look_count(const mscsim_engine *eng);
+
+/** Look `look` (0-based, < mscsim_engine_look_count) of analysis `analysis` in cell. */
+void mscsim_engine_look_summary(const mscsim_engine *eng, size_t cell, int analysis, int look,
+                                mscsim_look_summary *out);
 
 /**
  * The replicates of the last step, in replicate order: *count records at *records, owned

@@ -31,6 +31,7 @@ typedef enum {
     MSCSIM_FILE_SS_ANSWER,   /**< `samplesize`: one answer per scenario. */
     MSCSIM_FILE_SS_TRACE,    /**< `samplesize --trace`: one row per candidate simulated. */
     MSCSIM_FILE_PATIENTS,    /**< `simulate`: one row per patient and visit. */
+    MSCSIM_FILE_LOOKS,       /**< `run` with [interim]: one row per (scenario, n, analysis, look). */
     MSCSIM_FILE_KIND_COUNT   /**< Number of kinds; not a kind. */
 } mscsim_file_kind;
 

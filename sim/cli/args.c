@@ -119,6 +119,7 @@ static int parse_option(cli_args *args, const char *a, const char *value)
         const char **slot;
     } paths[] = {{"--out", &args->out_path},
                  {"--replicates", &args->replicates_path},
+                 {"--looks", &args->looks_path},
                  {"--trace", &args->trace_path},
                  {"--analysis", &args->analysis_name},
                  {"--scenario", &args->scenario_name},

@@ -41,6 +41,7 @@ typedef struct {
     const char *out_path;
     const char *n_text;
     const char *replicates_path;
+    const char *looks_path;  /* run --looks */
     const char *trace_path;
     const char *analysis_name;
     const char *scenario_name; /* plot --scenario */
@@ -136,7 +137,7 @@ int cli_path_too_long(const char *option, size_t max);
 
 /* The files of a run, in the order they are committed: an optional side file (replicates
  * or the sample-size trace), the resolved config, the results CSV last. */
-enum { CLI_OUT_SIDE, CLI_OUT_INI, CLI_OUT_CSV, CLI_OUT_COUNT };
+enum { CLI_OUT_SIDE, CLI_OUT_LOOKS, CLI_OUT_INI, CLI_OUT_CSV, CLI_OUT_COUNT };
 /* Room for a file's unique temporary name: its path plus ".<pid>-<k>.tmp". */
 #define CLI_STAGE_LEN (CLI_BESIDE_LEN + 40)
 
@@ -144,7 +145,8 @@ enum { CLI_OUT_SIDE, CLI_OUT_INI, CLI_OUT_CSV, CLI_OUT_COUNT };
  * file has an empty path. Each is written to its own temporary until the commit. */
 typedef struct {
     char csv_path[CLI_PATH_LEN], ini_path[CLI_BESIDE_LEN], side_path[CLI_BESIDE_LEN];
-    mscsim_csv_writer *csv, *ini, *side;
+    char looks_path[CLI_BESIDE_LEN]; /* The looks file of a design with [interim]. */
+    mscsim_csv_writer *csv, *ini, *side, *looks;
     char stage[CLI_OUT_COUNT][CLI_STAGE_LEN]; /* Temporary names, indexed by CLI_OUT_*. */
     int staged[CLI_OUT_COUNT];                /* 1 while the stage holds a finished file. */
 } cli_outputs;
@@ -158,6 +160,11 @@ typedef struct {
 int cli_outputs_open(cli_outputs *o, const char *out_path, const char *suffix,
                      const char *side_path, const char *side_option, const char *side_suffix,
                      const mscsim_config *cfg);
+
+/* Adds the looks file to o (opened by cli_outputs_open): looks_path (--looks), else the
+ * results path with "_looks.csv"; checked and staged like the others. Returns 0, or the exit
+ * status after the message (o is then aborted). */
+int cli_outputs_open_looks(cli_outputs *o, const char *looks_path);
 
 /* Opens a single file (csv_path: path, named by option in errors; "-" is stdout, staged in
  * $TMPDIR or /tmp), with the same checks. */

@@ -21,6 +21,7 @@ static const char *const column_titles[MSCSIM_FILE_KIND_COUNT] = {
     [MSCSIM_FILE_SS_ANSWER] = "### Sample-size answer (`samplesize`)",
     [MSCSIM_FILE_SS_TRACE] = "### Sample-size trace (`samplesize --trace`)",
     [MSCSIM_FILE_PATIENTS] = "### Patients (`simulate`)",
+    [MSCSIM_FILE_LOOKS] = "### Looks (`run` with `[interim]`)",
 };
 
 int cli_cmd_columns(void)

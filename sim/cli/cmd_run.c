@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "mscsim/analytic.h"
 #include "mscsim/engine.h"
+#include "mscsim/interim.h"
 
 static void summary_row(cli_row *r, const mscsim_config *base, size_t point,
                         const mscsim_config *design, int analysis, const mscsim_cell_summary *s)
@@ -29,7 +30,38 @@ static void summary_row(cli_row *r, const mscsim_config *base, size_t point,
     /* With no true effect every rejection is a false one: the rate is the type I error. */
     cli_row_text(r, s->true_effect == 0 ? "type_i_error" : "power");
     cli_row_double(r, mscsim_analytic_power(design, analysis, s->n_total));
+    const double looks[] = {s->expected_n, s->expected_n_analysed, s->expected_months,
+                            s->stop_efficacy, s->stop_futility};
+    for (size_t i = 0; i < sizeof looks / sizeof looks[0]; i++)
+        cli_row_double(r, looks[i]);
     cli_row_design(r, design);
+}
+
+/* The looks file's rows of one cell and analysis. */
+static int write_looks(mscsim_csv_writer *w, const mscsim_config *base, size_t point,
+                       const mscsim_config *design, const mscsim_engine *eng, size_t cell,
+                       const mscsim_cell_summary *s, int analysis, mscsim_error *err)
+{
+    int status = MSCSIM_OK;
+    for (int k = 0; !status && k < mscsim_engine_look_count(eng); k++) {
+        mscsim_look_summary l;
+        mscsim_engine_look_summary(eng, cell, analysis, k, &l);
+        cli_row r;
+        cli_row_begin(&r, MSCSIM_FILE_LOOKS, base, point);
+        cli_row_text(&r, s->analysis);
+        const long counts[] = {s->n_total, s->n_control, s->n_msc, s->reps, l.look};
+        for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
+            cli_row_long(&r, counts[i]);
+        const double reals[] = {l.information_fraction, l.efficacy_z,      l.efficacy_p,
+                                l.futility_z,           l.cumulative_alpha, l.reject_at_look,
+                                l.futility_at_look,     l.mean_analysed,   l.mean_randomized,
+                                l.mean_month,           l.pipeline};
+        for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++)
+            cli_row_double(&r, reals[i]);
+        cli_row_design(&r, design);
+        status = cli_row_write(w, &r, err);
+    }
+    return status;
 }
 
 /* One row per trial and analysis of the engine's last step. */
@@ -118,6 +150,8 @@ static int run_point(const mscsim_config *cfg, size_t g, cli_outputs *out, cli_p
             cli_row r;
             summary_row(&r, cfg, g, &point, k, &s);
             status = cli_row_write(out->csv, &r, err);
+            if (!status && out->looks)
+                status = write_looks(out->looks, cfg, g, &point, eng, c, &s, k, err);
             if (mscsim_sweep_points(cfg) > 1)
                 printf("%-8zu ", g + 1);
             printf("%-8ld %-11s %7ld %7ld %8.4f  [%.4f, %.4f] %10.4g %9.4f %8ld\n", s.n_total,
@@ -137,15 +171,21 @@ int cli_cmd_run(const cli_args *args)
     int status = cli_load_design(args, &cfg);
     if (status)
         return status;
+    if (args->looks_path && !cfg.look_count)
+        return cli_usage_error("%s: the design has no [interim] looks", "--looks");
     cli_outputs out;
     status = cli_outputs_open(&out, args->out_path, "", args->replicates_path, "--replicates",
                               NULL, &cfg);
+    if (!status && cfg.look_count)
+        status = cli_outputs_open_looks(&out, args->looks_path);
     if (status)
         return status;
     mscsim_error err;
     status = cli_write_header(out.csv, MSCSIM_FILE_RESULTS, &cfg, &err);
     if (!status && out.side)
         status = cli_write_header(out.side, MSCSIM_FILE_REPLICATES, &cfg, &err);
+    if (!status && out.looks)
+        status = cli_write_header(out.looks, MSCSIM_FILE_LOOKS, &cfg, &err);
 
     size_t points = mscsim_sweep_points(&cfg);
     cli_progress bar;
@@ -170,6 +210,8 @@ int cli_cmd_run(const cli_args *args)
     printf("wrote %s and %s", out.csv_path, out.ini_path);
     if (out.side_path[0])
         printf(" and %s", out.side_path);
+    if (out.looks_path[0])
+        printf(" and %s", out.looks_path);
     printf("\n");
     if (!args->quiet)
         fprintf(stderr, "mscsim: %ld trials in %.3f s (%.3g trials/s on %d threads)\n",

@@ -69,6 +69,8 @@ static const cli_option options[] = {
     {"--replicates", "FILE", BIT(CLI_RUN), "also one row per simulated trial and analysis"},
     {"--replicates", "FILE", BIT(CLI_REPORT),
      "with --from: the run's replicates, for the estimate's distribution"},
+    {"--looks", "FILE", BIT(CLI_RUN),
+     "with [interim]: the looks file (default: the results path with _looks.csv)"},
     {"--target", "P", BIT(CLI_SAMPLESIZE) | BIT(CLI_PLOT), "target power in (0, 1) (default 0.8)"},
     {"--target", "P", BIT(CLI_REPORT),
      "also search the sample size reaching power P (default line 0.8, no search)"},

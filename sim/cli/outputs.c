@@ -46,12 +46,18 @@ int cli_path_too_long(const char *option, size_t max)
 /* The target path of file i (CLI_OUT_SIDE, CLI_OUT_INI, CLI_OUT_CSV); empty when unused. */
 static char *path_of(cli_outputs *o, int i)
 {
-    return i == CLI_OUT_CSV ? o->csv_path : i == CLI_OUT_INI ? o->ini_path : o->side_path;
+    return i == CLI_OUT_CSV     ? o->csv_path
+           : i == CLI_OUT_INI   ? o->ini_path
+           : i == CLI_OUT_LOOKS ? o->looks_path
+                                : o->side_path;
 }
 
 static mscsim_csv_writer **writer_of(cli_outputs *o, int i)
 {
-    return i == CLI_OUT_CSV ? &o->csv : i == CLI_OUT_INI ? &o->ini : &o->side;
+    return i == CLI_OUT_CSV     ? &o->csv
+           : i == CLI_OUT_INI   ? &o->ini
+           : i == CLI_OUT_LOOKS ? &o->looks
+                                : &o->side;
 }
 
 void cli_outputs_abort(cli_outputs *o)
@@ -199,6 +205,25 @@ int cli_outputs_open(cli_outputs *o, const char *out_path, const char *suffix,
                           : check_target(option, path_of(o, i), !out_path && !own);
         }
     }
+    if (status)
+        cli_outputs_abort(o);
+    return status;
+}
+
+int cli_outputs_open_looks(cli_outputs *o, const char *looks_path)
+{
+    const char *option = looks_path ? "--looks" : "--out";
+    int status = looks_path ? copy_path(o->looks_path, sizeof o->looks_path, looks_path)
+                            : cli_path_beside(o->csv_path, "_looks.csv", o->looks_path,
+                                              sizeof o->looks_path);
+    if (status)
+        status = cli_path_too_long(option, sizeof o->looks_path - 1);
+    if (!status && strcmp(o->looks_path, "-") == 0)
+        status = cli_usage_error("%s: this command cannot write to stdout", option);
+    if (!status)
+        status = check_target(option, o->looks_path, 0);
+    if (!status)
+        status = stage_open(o, CLI_OUT_LOOKS, option);
     if (status)
         cli_outputs_abort(o);
     return status;

@@ -32,7 +32,8 @@ typedef enum {
     SIM_KEY_ANALYSIS,    /* An analysis name from the analysis registry. */
     SIM_KEY_ANALYSIS_LIST, /* Comma-separated analysis names, count at count_offset. */
     SIM_KEY_ENUM_LIST,   /* Comma-separated choices (ints), count at count_offset. */
-    SIM_KEY_SLIDING      /* "nihss lo-hi: threshold, ...", count at count_offset. */
+    SIM_KEY_SLIDING,     /* "nihss lo-hi: threshold, ...", count at count_offset. */
+    SIM_KEY_RULE         /* An [interim] stopping rule of choices: "hsd(-4)" (mscsim_stopping_rule). */
 } sim_key_type;
 
 enum {

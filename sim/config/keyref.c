@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "config_impl.h"
+#include "interim/looks.h"
 #include "internal.h"
 #include "mscsim/analysis.h"
 
@@ -43,6 +44,9 @@ static void describe_allowed(const sim_key *k, char *allowed, size_t len)
         break;
     case SIM_KEY_DIST:
         snprintf(allowed, len, "a distribution");
+        break;
+    case SIM_KEY_RULE:
+        sim_rule_describe(k->choices, allowed, len);
         break;
     case SIM_KEY_SUBGROUPS:
         snprintf(allowed, len, "r:tau_weeks:weight, ...");

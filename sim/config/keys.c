@@ -22,6 +22,10 @@ static const char *const covariate_names[] = {"baseline", "nihss", "age", "onset
 static const char *const mechanism_names[] = {"mcar", "mar", "mnar", NULL};
 static const char *const mar_on_names[] = {"baseline", "previous_visit", NULL};
 static const char *const yes_no_names[] = {"no", "yes", NULL};
+static const char *const efficacy_names[] = {"none", "obrien_fleming", "pocock", "hsd", NULL};
+static const char *const futility_names[] = {"none", "obrien_fleming", "pocock", "hsd",
+                                             "conditional_power", NULL};
+static const char *const pipeline_names[] = {"ignore", "analyse", NULL};
 static const char *const missing_names[] = {"complete_case", "locf", "bocf", "worst", "mi",
                                             NULL};
 
@@ -51,6 +55,17 @@ static int responder_endpoint(const mscsim_config *cfg)
 static int no_sliding(const mscsim_config *cfg)
 {
     return cfg->sliding_count == 0;
+}
+
+static int has_looks(const mscsim_config *cfg)
+{
+    return cfg->look_count > 0;
+}
+
+static int spends_beta(const mscsim_config *cfg)
+{
+    return has_looks(cfg) && cfg->futility.kind != MSCSIM_RULE_NONE &&
+           cfg->futility.kind != MSCSIM_RULE_CONDITIONAL_POWER;
 }
 
 static int custom_scale(const mscsim_config *cfg)
@@ -97,6 +112,16 @@ const sim_key sim_generic_keys[] = {
      "Visit days after randomization, increasing (several only for the trajectory model)."},
     {"trial", "primary_visit", SIM_KEY_DOUBLE, OFF(primary_visit), 0, 0, 0, SIM_MAX_DAYS, 0, "0",
      NULL, SIM_FOR_ALL, "Day of the primary visit, one of visits; 0 = the last visit."},
+    {"trial", "accrual_per_month", SIM_KEY_DOUBLE, OFF(accrual_per_month), 0, 0, 0, 1e6, 0, "0",
+     NULL, SIM_FOR_ALL,
+     "Patients randomized per month at the full rate; each is known primary_visit days later "
+     "and interim looks fall on calendar months (see Interim looks). 0 = no accrual: everyone "
+     "enrolled at once, looks by patient count.",
+     .label = "accrual (patients per month)"},
+    {"trial", "accrual_ramp_months", SIM_KEY_DOUBLE, OFF(accrual_ramp_months), 0, 0, 0, 1200, 0,
+     "0", NULL, SIM_FOR_ALL,
+     "Months over which accrual rises linearly from 0 to accrual_per_month (0 = the full rate "
+     "from the start)."},
     {"outcome", "scale", SIM_KEY_ENUM, OFF(scale), 0, 0, 0, 0, 0, "none", scale_names, SIM_FOR_ALL,
      "Clinical scale of the score (range, step, direction: see Scales); none = unbounded."},
     {"outcome", "min", SIM_KEY_DOUBLE, OFF(scale_min), 0, 0, -HUGE_VAL, HUGE_VAL, 0, "0", NULL,
@@ -209,6 +234,34 @@ const sim_key sim_generic_keys[] = {
      "[baseline] distribution)."},
     {"analysis", "imputations", SIM_KEY_INT, OFF(imputations), 0, 0, 2, MSCSIM_MAX_IMPUTATIONS, 0,
      "20", NULL, SIM_FOR_ALL, "Imputations per trial with missing = mi."},
+    {"interim", "looks", SIM_KEY_DOUBLE_LIST, OFF(looks), OFF(look_count), MSCSIM_MAX_LOOKS, 0, 1,
+     SIM_KEY_MIN_EXCLUSIVE, NULL, NULL, SIM_FOR_ALL,
+     "Information fractions of the looks, increasing, the last 1: the share of the final "
+     "analysis' patients whose primary outcome is known at each look. Unset = a fixed design."},
+    {"interim", "efficacy", SIM_KEY_RULE, OFF(efficacy), 0, 0, 0, 0, 0, "obrien_fleming",
+     efficacy_names, SIM_FOR_ALL,
+     "Lan-DeMets alpha spending of the efficacy bounds (none: no early efficacy stop).",
+     has_looks, "[interim] looks", .label = "efficacy boundary"},
+    {"interim", "futility", SIM_KEY_RULE, OFF(futility), 0, 0, 0, 0, 0, "none", futility_names,
+     SIM_FOR_ALL,
+     "Futility stopping: beta spending of that family, or conditional power under the "
+     "current estimate below c (needs sides = 1).",
+     has_looks, "[interim] looks", .label = "futility rule"},
+    {"interim", "binding", SIM_KEY_ENUM, OFF(binding), 0, 0, 0, 0, 0, "no", yes_no_names,
+     SIM_FOR_ALL,
+     "yes: the efficacy bounds count on futility stops (beta spending only); no: they do not.",
+     has_looks, "[interim] looks"},
+    {"interim", "pipeline", SIM_KEY_ENUM, OFF(pipeline), 0, 0, 0, 0, 0, "ignore", pipeline_names,
+     SIM_FOR_ALL,
+     "After an early stop, patients randomized but not yet at the primary visit: ignore (the "
+     "look's estimate is reported) or analyse (the estimate includes them once followed up; "
+     "the decision stays the look's).",
+     has_looks, "[interim] looks"},
+    {"interim", "beta", SIM_KEY_DOUBLE, OFF(beta), 0, 0, 0, 1,
+     SIM_KEY_MIN_EXCLUSIVE | SIM_KEY_MAX_EXCLUSIVE, "0.2", NULL, SIM_FOR_ALL,
+     "Type II error beta-spending futility spends (rpact's beta): the bounds meet at the "
+     "last look at the drift with power 1 - beta.",
+     spends_beta, "[interim] futility = obrien_fleming, pocock or hsd(gamma)"},
     {"simulation", "reps", SIM_KEY_LONG, OFF(reps), 0, 0, 1, MAX_REPS, 0, "10000", NULL,
      SIM_FOR_ALL, "Simulated trials per sample size."},
     {"simulation", "seed", SIM_KEY_U64, OFF(seed), 0, 0, 0, 0, 0, "1", NULL, SIM_FOR_ALL,

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "config_impl.h"
+#include "interim/looks.h"
 #include "internal.h"
 #include "mscsim/output.h"
 #include "number.h"
@@ -399,6 +400,8 @@ int sim_config_parse_value(size_t index, const char *text, mscsim_config *cfg, m
         return parse_model(text, field, err);
     case SIM_KEY_ANALYSIS:
         return parse_analysis(text, field, err);
+    case SIM_KEY_RULE:
+        return sim_rule_parse(text, k->choices, field, err);
     }
     return sim_error_set(err, MSCSIM_EINVAL, "internal: key type %d", (int)k->type);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "config_impl.h"
+#include "interim/looks.h"
 #include "internal.h"
 #include "mscsim/analysis.h"
 #include "mscsim/scale.h"
@@ -314,6 +315,6 @@ static int validate_design(const mscsim_config *cfg, mscsim_error *err)
                              "(control %ld, msc %ld)",
                              cfg->n[i], cfg->alloc[0], cfg->alloc[1], sizes[0], sizes[1]);
     }
-    return MSCSIM_OK;
+    return sim_interim_validate(cfg, err);
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "config_impl.h"
+#include "interim/looks.h"
 #include "internal.h"
 #include "mscsim/output.h"
 #include "mscsim/version.h"
@@ -84,6 +85,9 @@ static void format_value(size_t index, const mscsim_config *cfg, char *buf, size
     case SIM_KEY_DIST:
         mscsim_distspec_format(field, buf, len);
         break;
+    case SIM_KEY_RULE:
+        sim_rule_format(field, buf, len);
+        break;
     }
 }
 
@@ -159,14 +163,16 @@ SIM_API int mscsim_config_write(const mscsim_config *cfg, FILE *out, mscsim_erro
         int applies = owner ? owner == model : model && sim_key_used_by(i, model);
         if (!applies || (k->applies && !k->applies(cfg)))
             continue;
+        char value[4096];
+        format_value(i, cfg, value, sizeof value);
+        /* Unset, with no default (test when tests is used, and the reverse; [interim] looks
+         * of a fixed design, whose section is then not written at all). */
+        if (!value[0])
+            continue;
         if (strcmp(section, k->section) != 0) {
             fprintf(out, "\n[%s]\n", k->section);
             section = k->section;
         }
-        char value[4096];
-        format_value(i, cfg, value, sizeof value);
-        if (!value[0])
-            continue; /* Unset, with no default (test when tests is used, and the reverse). */
         write_key(out, k->key, value, cfg->key_line[i] == 0 ? "  ; default" : "");
     }
     if (cfg->sweep_count)

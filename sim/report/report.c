@@ -28,6 +28,8 @@ static const char *const base_columns[] = {
     "mean_deaths", "floor_share",    "ceiling_share",  "recovery_slope", "missing_control",
     "missing_msc", "rejection_kind", "analytic_power", "model",         "scale",
     "endpoint",   "missing",         "warnings"};
+/* The design labels every file ends with (the design table names them already). */
+static const char *const design_columns[] = {"model", "scale", "endpoint", "missing"};
 /* The columns of group-sequential designs (interim looks) and of a design prior. */
 static const char *const interim_columns[] = {"expected_n", "expected_n_analysed",
                                               "expected_months", "stop_efficacy",
@@ -105,7 +107,8 @@ static const char style[] =
     "th{background:#eee;font-weight:600}td.num{text-align:right;"
     "font-variant-numeric:tabular-nums}\n"
     "td.value{overflow-wrap:break-word;max-width:50mm}tr.default td{color:#666}\n"
-    "td.nw{white-space:nowrap}#results{font-size:7.5pt}#results td,#results th{padding:1px 2px}\n"
+    "td.nw{white-space:nowrap}#results,#looks{font-size:7.5pt}\n"
+    "#results td,#results th,#looks td,#looks th{padding:1px 2px}\n"
     "figure{margin:3mm 0;page-break-inside:avoid;break-inside:avoid}\n"
     "figure svg{width:100%;height:auto;display:block}\n"
     "figcaption{font-size:9pt;color:#333}\n"
@@ -336,16 +339,34 @@ static void results_table(report *r)
 static int columns_table(report *r, const sim_report_table *t, const char *id,
                          const char *const *names, size_t count)
 {
-    int shown[64], n = 0;
-    for (size_t c = 0; c < t->csv.nheader && n < 64; c++)
-        if (in_list(t->csv.header[c], names, count))
+    /* A column NA in every row (futility_z without futility) says nothing: left out. */
+    /* A column of whole numbers only (looks, patients) is shown without decimals. */
+    int shown[64], whole[64], n = 0;
+    for (size_t c = 0; c < t->csv.nheader && n < 64; c++) {
+        int informative = 0, integral = 1;
+        for (size_t i = 0; i < t->csv.nrow; i++) {
+            const char *v = sim_report_text(t, (int)c, i);
+            double x = sim_report_num(t, (int)c, i);
+            informative |= v[0] && strcmp(v, "NA") != 0;
+            integral &= isnan(x) || (x == floor(x) && fabs(x) < 1e9);
+        }
+        if (informative && in_list(t->csv.header[c], names, count)) {
+            whole[n] = integral;
             shown[n++] = (int)c;
+        }
+    }
     if (!n)
         return 0;
     char rest[4096] = "";
     for (int k = 0; k < n; k++) {
+        /* Long column names may break after their underscores. */
         sim_append(rest, sizeof rest, "<th>");
-        sim_append(rest, sizeof rest, t->csv.header[shown[k]]);
+        for (const char *p = t->csv.header[shown[k]]; *p; p++) {
+            char one[2] = {*p, '\0'};
+            sim_append(rest, sizeof rest, one);
+            if (*p == '_')
+                sim_append(rest, sizeof rest, "<wbr>");
+        }
         sim_append(rest, sizeof rest, "</th>");
     }
     table_head(r, t, id, rest);
@@ -358,7 +379,7 @@ static int columns_table(report *r, const sim_report_table *t, const char *id,
                 sim_html_text(r->out, sim_report_text(t, shown[k], i));
                 fputs("</td>", r->out);
             } else {
-                num_cell(r->out, v, 4);
+                num_cell(r->out, v, whole[k] ? 0 : 4);
             }
         }
         fputs("</tr>\n", r->out);
@@ -551,11 +572,14 @@ static int sensitivity_section(report *r, mscsim_error *err)
     FILE *out = r->out;
     const mscsim_config *cfg = &r->config.cfg;
     const sim_report_table *t = &r->results;
+    /* Every results CSV has the interim columns (NA or n_total without looks): a design has
+     * looks when a row has a stopping probability, or a looks file lies beside it. */
     int interim = 0, assurance = 0;
-    for (size_t c = 0; c < t->csv.nheader; c++)
-        interim |= in_list(t->csv.header[c], interim_columns, SIM_ARRAY_LEN(interim_columns));
-    for (size_t i = 0; i < t->csv.nrow; i++)
+    for (size_t i = 0; i < t->csv.nrow; i++) {
+        interim |= !isnan(sim_report_value(t, "stop_efficacy", i)) ||
+                   !isnan(sim_report_value(t, "stop_futility", i));
         assurance |= strcmp(cell(t, "rejection_kind", i), "assurance") == 0;
+    }
     fputs("<h2 id=\"sec-sensitivity\">3. Sensitivity</h2>\n", out);
     if (!cfg->sweep_count && !interim && !r->has_looks && !assurance)
         fputs("<p>The config has no [sweep], interim looks or design prior: power is for the "
@@ -599,7 +623,9 @@ static int sensitivity_section(report *r, mscsim_error *err)
             for (size_t c = 0; c < l->csv.nheader && count < 64; c++)
                 if (!is_swept(l->csv.header[c]) && strcmp(l->csv.header[c], "scenario") &&
                     strcmp(l->csv.header[c], "analysis") && strcmp(l->csv.header[c], "n_total") &&
-                    strcmp(l->csv.header[c], "n_control") && strcmp(l->csv.header[c], "n_msc"))
+                    strcmp(l->csv.header[c], "n_control") && strcmp(l->csv.header[c], "n_msc") &&
+                    strcmp(l->csv.header[c], "reps") &&
+                    !in_list(l->csv.header[c], design_columns, SIM_ARRAY_LEN(design_columns)))
                     names[count++] = l->csv.header[c];
             columns_table(r, l, "looks", names, count);
         }

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "impute.h"
+#include "interim/looks.h"
 #include "internal.h"
 #include "trial_impl.h"
 
@@ -257,7 +258,7 @@ size_t sim_trial_simulate_arm(const mscsim_design *d, int a, size_t n, const msc
         if (draws[s])
             step_rng[s] = mscsim_rng_substream(rng, (uint64_t)(stream * STEPS + s));
     sim_arm_buffers *b = &w->arm[a];
-    b->n = n;
+    b->n = b->prefix = n;
     mscsim_covariates cov = {b->nihss, b->age, b->onset, b->baseline};
     mscsim_population_draw(d->pop, &step_rng[STEP_POPULATION], n, &cov);
     if (b->baseline && mscsim_scale_bounded(&d->scale))
@@ -359,21 +360,44 @@ SIM_API int mscsim_trial_impute(const mscsim_design *d, mscsim_workspace *w, msc
     size_t V = (size_t)d->visit_count, p = (size_t)d->primary;
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
         sim_arm_buffers *b = &w->arm[a];
-        memcpy(b->imputed, b->score, b->n * V * sizeof(double));
-        int status = sim_impute_monotone(b->baseline, b->imputed, b->observed, b->n,
+        memcpy(b->imputed, b->score, b->prefix * V * sizeof(double));
+        int status = sim_impute_monotone(b->baseline, b->imputed, b->observed, b->prefix,
                                             d->visit_count, d->primary, rng, b->impute_work);
         if (status)
             return status;
-        for (size_t i = 0; i < b->n; i++) {
+        for (size_t i = 0; i < b->prefix; i++) {
             b->y[i] = b->imputed[i * V + p];
             if (d->fill_x || d->deaths_possible)
                 keep_patient(d, b, i, i);
         }
-        endpoints(d, b, b->n, 1);
+        endpoints(d, b, b->prefix, 1);
         y[a] = b->y;
-        n[a] = b->n;
+        n[a] = b->prefix;
     }
     mscsim_trial_data_set(data, y, n);
     set_data_extras(d, w, data);
     return MSCSIM_OK;
+}
+
+/* Step 7 keeps patients in randomization order, so a look's patients are a prefix of the
+ * analysed arrays: only their number has to be counted. */
+void sim_trial_prefix(const mscsim_design *d, mscsim_workspace *w,
+                      const size_t m[MSCSIM_ARM_COUNT], mscsim_trial_data *data)
+{
+    const double *y[MSCSIM_ARM_COUNT];
+    size_t kept[MSCSIM_ARM_COUNT], V = (size_t)d->visit_count, p = (size_t)d->primary;
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
+        sim_arm_buffers *b = &w->arm[a];
+        size_t k = m[a];
+        if (!d->fill_missing) {
+            k = 0;
+            for (size_t i = 0; i < m[a]; i++)
+                k += b->observed[i * V + p];
+        }
+        b->prefix = m[a];
+        kept[a] = k;
+        y[a] = b->y;
+    }
+    mscsim_trial_data_set(data, y, kept);
+    set_data_extras(d, w, data);
 }

@@ -77,6 +77,7 @@ struct sim_arm_buffers {
     double *imputed;          /* n * visits: scores completed by one imputation (mi) */
     double *impute_work;      /* sim_impute_work_size doubles (mi) */
     size_t n;
+    size_t prefix;            /* the first patients mscsim_trial_impute completes (n, or a look's) */
 };
 
 struct mscsim_workspace {

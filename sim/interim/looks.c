@@ -1,0 +1,304 @@
+/*
+ * Interim looks in a run (see mscsim/interim.h): the checks across the [interim] and
+ * accrual keys, the boundaries of a config's design, the calendar of its looks, one
+ * trial's looks and stopping rule, and the per-look totals.
+ *
+ * A trial is simulated once at its full size; look k analyses the prefix of the patients
+ * randomized first (sim_trial_prefix), so nothing is simulated twice, and the stopping rule
+ * lives in one place: decide() below.
+ */
+#include "interim/looks.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+#include "mathlib.h"
+
+/* Days per month: 365.25 / 12. */
+#define DAYS_PER_MONTH 30.4375
+
+static int rule_spends(const mscsim_stopping_rule *r)
+{
+    return r->kind != MSCSIM_RULE_NONE && r->kind != MSCSIM_RULE_CONDITIONAL_POWER;
+}
+
+/* Fills err with a printf-style message located at section.key; returns its code. */
+static int key_error(const mscsim_config *cfg, const char *section, const char *key,
+                     mscsim_error *err, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int key_error(const mscsim_config *cfg, const char *section, const char *key,
+                     mscsim_error *err, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    sim_error_set(err, MSCSIM_ECONFIG, "%s", msg);
+    return mscsim_config_error_at(cfg, section, key, err);
+}
+
+/* Cumulative patients randomized by month tau: a linear ramp to the full rate r over R
+ * months, then r. */
+static double accrued(const mscsim_config *cfg, double tau)
+{
+    double r = cfg->accrual_per_month, R = cfg->accrual_ramp_months;
+    if (R > 0.0 && tau <= R)
+        return r * tau * tau / (2.0 * R);
+    return (R > 0.0 ? r * R / 2.0 : 0.0) + r * (tau - R);
+}
+
+/* The month patient j (1-based) is randomized: the inverse of accrued. */
+static double entry_month(const mscsim_config *cfg, double j)
+{
+    double r = cfg->accrual_per_month, R = cfg->accrual_ramp_months;
+    if (R > 0.0 && j <= r * R / 2.0)
+        return sqrt(2.0 * R * j / r);
+    return R + (j - (R > 0.0 ? r * R / 2.0 : 0.0)) / r;
+}
+
+static double follow_up_months(const mscsim_config *cfg)
+{
+    return cfg->visits[mscsim_config_primary_index(cfg)] / DAYS_PER_MONTH;
+}
+
+SIM_API double mscsim_interim_final_month(const mscsim_config *cfg, long n)
+{
+    if (!(cfg->accrual_per_month > 0.0))
+        return NAN;
+    return entry_month(cfg, (double)n) + follow_up_months(cfg);
+}
+
+SIM_API int mscsim_interim_plan(const mscsim_config *cfg, long n,
+                                mscsim_look_plan plan[MSCSIM_MAX_LOOKS])
+{
+    for (int k = 0; k < cfg->look_count; k++) {
+        mscsim_look_plan *p = &plan[k];
+        long m = k + 1 == cfg->look_count ? n : lround(cfg->looks[k] * (double)n);
+        p->analysed_total = m;
+        mscsim_config_arm_sizes(cfg, m, p->analysed_arm);
+        p->randomized = m;
+        p->month = NAN;
+        if (cfg->accrual_per_month > 0.0) {
+            p->month = entry_month(cfg, (double)m) + follow_up_months(cfg);
+            /* The 1e-9 keeps patient m itself in when the inverse rounds below it. */
+            double by_then = floor(accrued(cfg, p->month) + 1e-9);
+            p->randomized = by_then >= (double)n ? n : (long)by_then;
+        }
+    }
+    return cfg->look_count;
+}
+
+SIM_API int mscsim_interim_bounds(const mscsim_config *cfg, mscsim_gsd_bounds *out,
+                                  mscsim_error *err)
+{
+    mscsim_gsd_spec s = {0};
+    s.looks = cfg->look_count;
+    memcpy(s.t, cfg->looks, sizeof s.t);
+    s.alpha = cfg->alpha;
+    s.sides = cfg->sides;
+    s.efficacy.family = (mscsim_spending_family)cfg->efficacy.kind;
+    s.efficacy.gamma = cfg->efficacy.param;
+    if (rule_spends(&cfg->futility)) {
+        s.futility.family = (mscsim_spending_family)cfg->futility.kind;
+        s.futility.gamma = cfg->futility.param;
+        s.beta = cfg->beta;
+        s.binding = cfg->binding;
+    }
+    int status = mscsim_gsd_bounds_compute(&s, out, err);
+    if (status || cfg->futility.kind != MSCSIM_RULE_CONDITIONAL_POWER)
+        return status;
+    /* CP(z) = Phi_upper((c_K - z / sqrt(t)) / sqrt(1 - t)) grows with z: below c exactly
+     * when z is below this bound. */
+    double cK = out->efficacy_z[s.looks - 1], q = qnorm(1.0 - cfg->futility.param, 0.0, 1.0, 1, 0);
+    for (int k = 0; k + 1 < s.looks; k++) {
+        double t = s.t[k];
+        out->futility_z[k] = fmin(sqrt(t) * (cK - sqrt(1.0 - t) * q), out->efficacy_z[k]);
+    }
+    out->futility_z[s.looks - 1] = cK;
+    return MSCSIM_OK;
+}
+
+int sim_interim_validate(const mscsim_config *cfg, mscsim_error *err)
+{
+    if (cfg->accrual_per_month == 0.0 && cfg->accrual_ramp_months > 0.0)
+        return key_error(cfg, "trial", "accrual_ramp_months", err,
+                         "accrual never reaches n: [trial] accrual_per_month is 0");
+    if (cfg->look_count == 0)
+        return MSCSIM_OK;
+    for (int k = 0; k < cfg->look_count; k++)
+        if (k && !(cfg->looks[k] > cfg->looks[k - 1]))
+            return key_error(cfg, "interim", "looks", err,
+                             "information fractions must increase (%g after %g)", cfg->looks[k],
+                             cfg->looks[k - 1]);
+    if (cfg->looks[cfg->look_count - 1] != 1.0)
+        return key_error(cfg, "interim", "looks", err,
+                         "the last look must be 1, the final analysis (not %g)",
+                         cfg->looks[cfg->look_count - 1]);
+    if (cfg->binding && cfg->futility.kind == MSCSIM_RULE_NONE)
+        return key_error(cfg, "interim", "binding", err,
+                         "binding = yes needs a futility rule (futility = none)");
+    if (cfg->binding && cfg->futility.kind == MSCSIM_RULE_CONDITIONAL_POWER)
+        return key_error(cfg, "interim", "binding", err,
+                         "conditional-power futility is non-binding: set binding = no");
+    if (cfg->futility.kind != MSCSIM_RULE_NONE && cfg->sides != 1)
+        return key_error(cfg, "interim", "futility", err,
+                         "futility stopping needs a one-sided test ([trial] sides = 1, not %d)",
+                         cfg->sides);
+    if (rule_spends(&cfg->futility) && !(cfg->beta < 1.0 - cfg->alpha))
+        return key_error(cfg, "interim", "beta", err,
+                         "beta %g must be below 1 - alpha = %g", cfg->beta, 1.0 - cfg->alpha);
+    mscsim_gsd_bounds b;
+    if (mscsim_interim_bounds(cfg, &b, err))
+        return mscsim_config_error_at(cfg, "interim", "looks", err);
+    for (int i = 0; i < cfg->n_count; i++) {
+        mscsim_look_plan plan[MSCSIM_MAX_LOOKS];
+        mscsim_interim_plan(cfg, cfg->n[i], plan);
+        for (int k = 0; k < cfg->look_count; k++) {
+            const mscsim_look_plan *p = &plan[k];
+            if (p->analysed_arm[0] < 1 || p->analysed_arm[1] < 1 ||
+                (k && p->analysed_total <= plan[k - 1].analysed_total))
+                return key_error(cfg, "interim", "looks", err,
+                                 "n = %ld: the look at %g has no new patient in an arm",
+                                 cfg->n[i], cfg->looks[k]);
+        }
+    }
+    return MSCSIM_OK;
+}
+
+/* The first analysis' z at a look from its one-sided p-value (msc better): z = qnorm(1 - p),
+ * NaN when the analysis failed. A two-sided p is halved on the estimate's side. */
+static double z_of(const mscsim_analysis_result *r, int sides)
+{
+    if (r->failed || isnan(r->p_value))
+        return NAN;
+    double p = r->p_value;
+    if (sides == 2)
+        p = r->estimate > 0.0 ? p / 2.0 : 1.0 - p / 2.0;
+    return qnorm(p, 0.0, 1.0, 0, 0);
+}
+
+static int crosses_efficacy(const sim_looks *L, int k, double z)
+{
+    double c = L->bounds.efficacy_z[k];
+    return L->sides == 2 ? fabs(z) >= c : z >= c;
+}
+
+/* The stopping rule, in one place: 1 = efficacy, 2 = futility, 0 = continue. A failed
+ * analysis never stops a trial before its last look. */
+static int decide(const sim_looks *L, int k, double z)
+{
+    if (isnan(z))
+        return 0;
+    if (crosses_efficacy(L, k, z))
+        return 1;
+    if (L->sides == 1 && z <= L->bounds.futility_z[k])
+        return 2;
+    return 0;
+}
+
+void sim_looks_trial(const sim_looks *L, const mscsim_design *design, mscsim_workspace *w,
+                     sim_analyse_fn analyse, const void *ctx, int analyses,
+                     mscsim_replicate *rec, sim_look_record *out)
+{
+    int K = L->bounds.looks;
+    mscsim_trial_data data;
+    memset(out, 0, sizeof *out);
+    for (int k = 0; k < K; k++) {
+        const mscsim_look_plan *p = &L->plan[k];
+        size_t m[MSCSIM_ARM_COUNT] = {(size_t)p->analysed_arm[0], (size_t)p->analysed_arm[1]};
+        sim_trial_prefix(design, w, m, &data);
+        analyse(ctx, &data, w, rec);
+        out->analysed[k] = data.arm[0].n + data.arm[1].n;
+        int verdict = decide(L, k, z_of(&rec->result[0], L->sides));
+        if (verdict == 0 && k + 1 < K)
+            continue;
+        out->stop_look = k;
+        out->futile = verdict == 2 && k + 1 < K;
+        out->efficacy = verdict == 1;
+        for (int j = 0; j < analyses; j++) {
+            double z = z_of(&rec->result[j], L->sides);
+            rec->result[j].reject = !isnan(z) && crosses_efficacy(L, k, z);
+        }
+        out->analysed_final = out->analysed[k];
+        if (L->pipeline_analyse && p->randomized > p->analysed_total) {
+            /* The estimate includes the pipeline patients; the decision stays the look's. */
+            int reject[MSCSIM_MAX_ANALYSES];
+            for (int j = 0; j < analyses; j++)
+                reject[j] = rec->result[j].reject;
+            long sizes[MSCSIM_ARM_COUNT];
+            mscsim_config_arm_sizes(mscsim_design_config(design), p->randomized, sizes);
+            size_t all[MSCSIM_ARM_COUNT] = {(size_t)sizes[0], (size_t)sizes[1]};
+            sim_trial_prefix(design, w, all, &data);
+            analyse(ctx, &data, w, rec);
+            out->analysed_final = data.arm[0].n + data.arm[1].n;
+            for (int j = 0; j < analyses; j++)
+                rec->result[j].reject = reject[j];
+        }
+        return;
+    }
+}
+
+void sim_looks_fold(sim_looks_totals *t, const sim_look_record *r, const mscsim_replicate *rec,
+                    int analyses)
+{
+    t->reps++;
+    for (int k = 0; k <= r->stop_look; k++) {
+        t->reached[k]++;
+        t->analysed[k] += (long long)r->analysed[k];
+    }
+    t->stopped[r->stop_look]++;
+    t->futile[r->stop_look] += r->futile;
+    t->analysed_final += (long long)r->analysed_final;
+    for (int j = 0; j < analyses; j++)
+        t->rejected[j][r->stop_look] += rec->result[j].reject != 0;
+}
+
+static double share(long long count, long total)
+{
+    return total > 0 ? (double)count / (double)total : (double)NAN;
+}
+
+void sim_looks_summary(const sim_looks *L, const sim_looks_totals *t, mscsim_cell_summary *out)
+{
+    int K = L->bounds.looks;
+    double n = 0.0, months = 0.0;
+    long efficacy = 0, futile = 0;
+    for (int k = 0; k < K; k++) {
+        double p = share(t->stopped[k], t->reps);
+        n += p * (double)L->plan[k].randomized;
+        months += p * L->plan[k].month;
+        if (k + 1 < K) {
+            efficacy += t->stopped[k] - t->futile[k];
+            futile += t->futile[k];
+        }
+    }
+    out->expected_n = n;
+    out->expected_n_analysed = share(t->analysed_final, t->reps);
+    out->expected_months = months;
+    out->stop_efficacy = share(efficacy, t->reps);
+    out->stop_futility = share(futile, t->reps);
+}
+
+void sim_looks_look_summary(const sim_looks *L, const sim_looks_totals *t, int analysis,
+                            int look, mscsim_look_summary *out)
+{
+    const mscsim_gsd_bounds *b = &L->bounds;
+    const mscsim_look_plan *p = &L->plan[look];
+    int last = look + 1 == b->looks;
+    out->look = look + 1;
+    out->information_fraction = b->t[look];
+    out->efficacy_z = b->efficacy_z[look];
+    out->efficacy_p = pnorm(b->efficacy_z[look], 0.0, 1.0, 0, 0);
+    out->futility_z = !L->futility ? (double)NAN : last ? b->efficacy_z[look] : b->futility_z[look];
+    out->cumulative_alpha = b->cumulative_alpha[look];
+    out->reject_at_look = share(t->rejected[analysis][look], t->reps);
+    out->futility_at_look = share(t->futile[look], t->reps);
+    out->mean_analysed = share(t->analysed[look], t->reached[look]);
+    out->mean_randomized = (double)p->randomized;
+    out->mean_month = p->month;
+    out->pipeline = (double)(p->randomized - p->analysed_total);
+}
