@@ -166,7 +166,7 @@ SIM_API int mscsim_engine_retarget(mscsim_engine *eng, const long *n, int n_coun
     memset(eng->totals, 0, sizeof eng->totals);
     memset(eng->look_totals, 0, sizeof eng->look_totals);
     for (int i = 1; eng->look_count && i < n_count; i++)
-        eng->looks[i].bounds = eng->looks[0].bounds;
+        eng->looks[i] = eng->looks[0]; /* bounds and p bounds; the plan follows */
     for (int i = 0; eng->look_count && i < n_count; i++)
         mscsim_interim_plan(eng->cfg, n[i], eng->looks[i].plan);
     int status = fit_run(eng, err);
@@ -202,10 +202,9 @@ SIM_API int mscsim_engine_new_with_design(const mscsim_design *design, int want_
         eng->looks[0].sides = eng->cfg->sides;
         eng->looks[0].pipeline_analyse = eng->cfg->pipeline == MSCSIM_PIPELINE_ANALYSE;
         eng->looks[0].futility = eng->cfg->futility.kind != MSCSIM_RULE_NONE;
-        for (int i = 1; i < MSCSIM_MAX_N_VALUES; i++)
-            eng->looks[i] = eng->looks[0];
         eng->look_records = malloc(CHUNK_REPS * sizeof *eng->look_records);
         status = mscsim_interim_bounds(eng->cfg, &eng->looks[0].bounds, err);
+        sim_looks_prepare(&eng->looks[0]);
     }
     if (!status && (!eng->records || !eng->ws || (eng->look_count && !eng->look_records)))
         status = sim_error_set(err, MSCSIM_ENOMEM, "out of memory");

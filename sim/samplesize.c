@@ -51,7 +51,7 @@ static int evaluate(search *s, long blocks, long reps, mscsim_ss_stage stage,
 {
     long n = blocks * s->block;
     mscsim_ss_eval e = {stage, n, blocks * s->block_control, blocks * s->block_msc, reps,
-                        0, NAN, NAN, NAN};
+                        0, NAN, NAN, NAN, NAN};
     mscsim_engine *eng = s->engine;
     int status = mscsim_engine_retarget(eng, &n, 1, reps, stage == MSCSIM_SS_SEARCH, err);
     while (!status && !mscsim_engine_done(eng)) {
@@ -67,6 +67,7 @@ static int evaluate(search *s, long blocks, long reps, mscsim_ss_stage stage,
         e.power = sum.power;
         e.power_lo = sum.power_lo;
         e.power_hi = sum.power_hi;
+        e.expected_n = sum.expected_n;
         s->out->trials += sum.reps;
         if (s->out->trace_count < MSCSIM_SS_MAX_EVALS)
             s->out->trace[s->out->trace_count++] = e;

@@ -167,6 +167,14 @@ static const mscsim_column answer_columns[] = {
     {"analytic_n", "The formula's answer (`NA` without one).",
      "Analytic sample size (patients)", "patients", 0},
     {"trials", "All trials simulated.", "Simulated trials", "trials", 0},
+    {"expected_n_h1",
+     "With `[interim]`: mean patients randomized at the answer (its maximum n) in the "
+     "confirmation; else `NA`.",
+     "Expected sample size under H1 (patients)", "patients", 0},
+    {"expected_n_h0",
+     "With `[interim]`: the same under H0, from a null run at the answer (the msc arm "
+     "simulated as the control arm, as many trials as a confirmation); else `NA`.",
+     "Expected sample size under H0 (patients)", "patients", 0},
     DESIGN_COLUMNS,
 };
 

@@ -17,6 +17,12 @@
  *   ordinal-po+wx  the same analysed by proportional odds and Wilcoxon (issue: shift analyses)
  *   traj-mar-mi    trajectory randomized at onset, 20 % MAR dropout on the previous visit,
  *                  multiple imputation with m = 20 (the bare count has no imputation draws)
+ *   normal-3look, traj0-3look  normal and traj-onset0 with 3 looks ([interim] looks = 1/3,
+ *                  2/3, 1) and efficacy = none, so no trial stops early: every look is
+ *                  analysed; their time over the fixed design's is the cost of the looks
+ *                  (issue: interim looks, target 1.3x)
+ *   traj-mmrm      traj-onset0's trials (same seed) analysed by MMRM over the 3 visits; the
+ *                  difference of the two is the MMRM's cost per trial (target < 30 us)
  * Thread speed-up and peak memory are measured on the normal design.
  * Usage: mscsim_bench [--reps N]   (N = replicates per timed engine run, default 200000)
  */
@@ -86,7 +92,34 @@ static const bench_design designs[] = {
      "[analysis]\ntest = welch\nmissing = mi\nimputations = 20\n"
      "[simulation]\nseed = 12345\n",
      3, 5, 3, 0},
+    {"normal-3look",
+     "[trial]\nn = 100\n[model]\ntype = normal\n"
+     "[control]\nmean = 0\nsd = 1\ndropout = 0.1\n[msc]\nmean = 0.5\nsd = 1\ndropout = 0.1\n"
+     "[analysis]\ntest = welch\n[interim]\nlooks = 0.333333, 0.666667, 1\nefficacy = none\n"
+     "[simulation]\nseed = 12345\n",
+     1, 1, 1, 0},
+    {"traj0-3look",
+     "[trial]\nn = 100\nvisits = 7, 30, 90\n[outcome]\nscale = fma_motor\n"
+     "[model]\ntype = trajectory\n[baseline]\nscore = uniform(0, 49)\n"
+     "[control]\ndropout = 0.1\n[msc]\nr_gain = 0.1\ndropout = 0.1\n"
+     "[analysis]\ntest = welch\n[interim]\nlooks = 0.333333, 0.666667, 1\nefficacy = none\n"
+     "[simulation]\nseed = 12345\n",
+     3, 5, 3, 0},
+    {"traj-mmrm",
+     "[trial]\nn = 100\nvisits = 7, 30, 90\n[outcome]\nscale = fma_motor\n"
+     "[model]\ntype = trajectory\n[baseline]\nscore = uniform(0, 49)\n"
+     "[control]\ndropout = 0.1\n[msc]\nr_gain = 0.1\ndropout = 0.1\n"
+     "[analysis]\ntest = mmrm\n[simulation]\nseed = 12345\n",
+     3, 5, 3, 0},
 };
+/* The 3-look designs and the fixed designs they are timed against. */
+#define LOOKS_NORMAL 6
+#define LOOKS_TRAJ 7
+#define FIXED_TRAJ 2
+#define LOOKS_TARGET 1.3
+/* The designs whose difference is the MMRM's cost per trial. */
+#define WELCH_TRIALS 2
+#define MMRM_TRIALS 8
 #define DESIGN_COUNT (sizeof designs / sizeof designs[0])
 
 static double now(void)
@@ -216,7 +249,7 @@ int main(int argc, char **argv)
            "rounds\n", PATIENTS_PER_TRIAL, reps, TIMING_ROUNDS);
     printf("%-11s %12s %12s %14s %7s %7s\n", "design", "bare ns/pt", "engine ns/pt",
            "engine ns/pt-v", "ratio", "target");
-    double t_one_normal = 0;
+    double t_one_normal = 0, t_design[DESIGN_COUNT];
     for (size_t d = 0; d < DESIGN_COUNT; d++) {
         double bare[TIMING_ROUNDS], one[TIMING_ROUNDS];
         for (int k = 0; k < TIMING_ROUNDS; k++) {
@@ -226,6 +259,7 @@ int main(int argc, char **argv)
         double t_bare = median(bare, TIMING_ROUNDS), t_one = median(one, TIMING_ROUNDS);
         if (d == 0)
             t_one_normal = t_one;
+        t_design[d] = t_one;
         char target[16] = "-";
         if (designs[d].target > 0)
             snprintf(target, sizeof target, "<= %.1f", designs[d].target);
@@ -233,6 +267,11 @@ int main(int argc, char **argv)
                1e9 * t_bare / patients, 1e9 * t_one / patients,
                1e9 * t_one / patients / designs[d].visits, t_one / t_bare, target);
     }
+    printf("3 looks over fixed, no early stop: normal %.2f, trajectory %.2f   (target <= %.1f)\n",
+           t_design[LOOKS_NORMAL] / t_design[0], t_design[LOOKS_TRAJ] / t_design[FIXED_TRAJ],
+           LOOKS_TARGET);
+    printf("mmrm: us per trial over welch, 1 thread     %8.2f   (target < 30)\n",
+           1e6 * (t_design[MMRM_TRIALS] - t_design[WELCH_TRIALS]) / (double)reps);
     double all[TIMING_ROUNDS];
     for (int k = 0; k < TIMING_ROUNDS; k++)
         all[k] = time_engine(&designs[0], reps, cores, &power);

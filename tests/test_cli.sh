@@ -80,6 +80,11 @@ run_bad po_continuous "6: [analysis] tests: analysis 'po' does not fit model 'no
 run_bad worst_without_scale "7: [analysis] missing: worst needs a bounded [outcome] scale"
 run_bad visit_weights_count "11: [dropout] visit_weights: give one weight per visit up to the primary visit (3)"
 run_bad mar_binary "6: [dropout] mechanism: mar needs an observed baseline score or earlier visit"
+run_bad mmrm_single_visit_model "6: [analysis] test: analysis 'mmrm' needs several visits, which model 'normal' does not score"
+run_bad mmrm_one_visit "9: [analysis] tests: analysis 'mmrm' needs at least 2 visits up to the primary one ([trial] visits gives 1)"
+run_bad mmrm_with_locf "10: [analysis] missing: analysis 'mmrm' uses every observed visit itself (missing at random): use complete_case"
+run_bad mi_method_without_mi "10: [analysis] mi_method: applies only with missing = mi"
+run_bad mnar_delta_without_mi "8: [analysis] mnar_delta: applies only with missing = mi"
 run_bad unknown_mechanism "6: [dropout] mechanism: unknown value 'informative' (known: mcar, mar, mnar)"
 # Sweeps: every grid point is checked before anything runs.
 run_bad sweep_unknown_key "8: [sweep] msc.effect_size: 'msc.effect_size' is not a config key"

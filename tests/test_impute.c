@@ -18,6 +18,12 @@
  * 6. Errors: non-monotone or non-finite input (EINVAL, nothing written), too few
  *    observed and singular designs (ERANGE, later visits untouched), observed cells never
  *    written.
+ * 7. Reference-based imputation (sim/trial/impute_reference.c) against an independent R
+ *    implementation (tests/ref/make_refmi_ref.R, refmi_*.csv, 50 + 50 patients x 3
+ *    visits): each arm's joint normal model at the estimates and every msc patient's
+ *    conditional mean and covariance under each method exactly (REFMI_TOL), then the mean
+ *    and variance over imputations of the completed visit-3 mean difference within
+ *    K_MCSE Monte Carlo SEs of R's (both from 20000 imputations).
  * Reference values come from `Rscript tests/ref/make_impute_ref.R` (R 4.2.2, base R),
  * which prints the blocks pasted below. Everything is deterministic (fixed seeds); no
  * check is retried with another seed.
@@ -30,6 +36,8 @@
 
 #include "harness.h"
 #include "impute.h"
+#include "mscsim/config.h"
+#include "ref_table.h"
 #include "mathlib.h"
 #include "mscsim/dist.h"
 #include "mscsim/error.h"
@@ -675,6 +683,171 @@ static void test_errors(double *work)
     CHECK(before.state == rng.state, "complete data: no draws");
 }
 
+/* {==================================================================================
+ * 7. Reference-based imputation vs R
+ * =================================================================================== */
+
+#define REFMI_N 50
+#define REFMI_V 3
+#define REFMI_M 20000
+/* Both sides compute in double from the same data; the C code's shortcut (the reference's
+ * own conditional) against R's explicit joint covariance differs by rounding only. */
+#define REFMI_TOL 1e-9
+
+typedef struct {
+    double base[2][REFMI_N], score[2][REFMI_N * REFMI_V];
+    unsigned char obs[2][REFMI_N * REFMI_V];
+} refmi_data;
+
+static int refmi_load(refmi_data *d)
+{
+    table t;
+    if (!table_read(&t, "refmi_data.csv") || t.nrow != 2 * REFMI_N)
+        return 0;
+    size_t c_arm = table_col(&t, "arm"), c_pat = table_col(&t, "patient");
+    size_t c_b = table_col(&t, "baseline"), c_y[3] = {table_col(&t, "y1"), table_col(&t, "y2"),
+                                                      table_col(&t, "y3")};
+    for (size_t r = 0; r < t.nrow; r++) {
+        int a = (int)num(table_get(&t, r, c_arm));
+        size_t i = (size_t)num(table_get(&t, r, c_pat)) - 1;
+        d->base[a][i] = num(table_get(&t, r, c_b));
+        for (int v = 0; v < REFMI_V; v++) {
+            double y = num(table_get(&t, r, c_y[v]));
+            d->obs[a][i * REFMI_V + (size_t)v] = !isnan(y);
+            d->score[a][i * REFMI_V + (size_t)v] = y;
+        }
+    }
+    table_free(&t);
+    return 1;
+}
+
+/* Reads a ';'-separated list of count numbers. */
+static void read_list(const char *s, double *out, int count)
+{
+    for (int j = 0; j < count; j++) {
+        const char *end;
+        out[j] = num_end(s, &end);
+        s = *end == ';' ? end + 1 : end;
+    }
+}
+
+static int method_of(const char *name)
+{
+    static const char *const names[] = {"mar", "jump_to_reference", "copy_reference",
+                                         "copy_increments"};
+    for (int m = 0; m < 4; m++)
+        if (strcmp(name, names[m]) == 0)
+            return m;
+    return -1;
+}
+
+static void test_reference_based(double *work)
+{
+    static refmi_data d;
+    table model, cond, pool;
+    if (!refmi_load(&d) || !table_read(&model, "refmi_model.csv") ||
+        !table_read(&cond, "refmi_cond.csv") || !table_read(&pool, "refmi_pool.csv")) {
+        CHECK(0, "read refmi_*.csv");
+        return;
+    }
+    sim_impute_mvn mvn[2];
+    for (int a = 0; a < 2; a++) {
+        INT_EQ(sim_impute_mvn_fit(d.base[a], d.score[a], d.obs[a], REFMI_N, REFMI_V, REFMI_V - 1,
+                                  NULL, work, &mvn[a]),
+               MSCSIM_OK, "arm %d: joint model fits", a);
+        double m0[REFMI_V], m1[REFMI_V], sg[REFMI_V * REFMI_V], worst = 0.0;
+        read_list(table_get(&model, (size_t)a, table_col(&model, "m0")), m0, REFMI_V);
+        read_list(table_get(&model, (size_t)a, table_col(&model, "m1")), m1, REFMI_V);
+        read_list(table_get(&model, (size_t)a, table_col(&model, "sigma")), sg, REFMI_V * REFMI_V);
+        for (int v = 0; v < REFMI_V; v++) {
+            worst = fmax(worst, fabs(mvn[a].m0[v] - m0[v]) / fmax(1.0, fabs(m0[v])));
+            worst = fmax(worst, fabs(mvn[a].m1[v] - m1[v]) / fmax(1.0, fabs(m1[v])));
+            for (int u = 0; u < REFMI_V; u++)
+                worst = fmax(worst, fabs(mvn[a].sigma[v * SIM_IMPUTE_MAX_VISITS + u] -
+                                         sg[v * REFMI_V + u]) / fabs(sg[v * REFMI_V + v]));
+        }
+        CHECK(worst < REFMI_TOL, "arm %d: mean and covariance of the joint model as R's (worst "
+              "relative difference %.2g)", a, worst);
+    }
+    double worst[4] = {0.0};
+    int rows[4] = {0};
+    size_t c_pat = table_col(&cond, "patient"), c_m = table_col(&cond, "method");
+    size_t c_k = table_col(&cond, "k"), c_mean = table_col(&cond, "mean");
+    size_t c_cov = table_col(&cond, "cov");
+    for (size_t r = 0; r < cond.nrow; r++) {
+        size_t i = (size_t)num(table_get(&cond, r, c_pat)) - 1;
+        int method = method_of(table_get(&cond, r, c_m)), k = (int)num(table_get(&cond, r, c_k));
+        int m = REFMI_V - k;
+        double want_mean[REFMI_V], want_cov[REFMI_V * REFMI_V], mean[REFMI_V],
+            cov[REFMI_V * REFMI_V];
+        read_list(table_get(&cond, r, c_mean), want_mean, m);
+        read_list(table_get(&cond, r, c_cov), want_cov, m * m);
+        if (method < 0 || !sim_impute_conditional(method, &mvn[1], &mvn[0], d.base[1][i],
+                                                  d.score[1] + i * REFMI_V, k, mean, cov)) {
+            CHECK(0, "row %zu: conditional computed", r + 1);
+            continue;
+        }
+        rows[method]++;
+        for (int c = 0; c < m; c++) {
+            worst[method] = fmax(worst[method], fabs(mean[c] - want_mean[c]) / fmax(1.0, fabs(want_mean[c])));
+            for (int e = 0; e < m; e++)
+                worst[method] = fmax(worst[method], fabs(cov[c * m + e] - want_cov[c * m + e]) /
+                                                        fabs(want_cov[c * m + c]));
+        }
+    }
+    for (int method = 0; method < 4; method++)
+        CHECK(rows[method] > 0 && worst[method] < REFMI_TOL,
+              "method %d: conditional mean and covariance of %d patients as R's joint "
+              "construction (worst relative difference %.2g)", method, rows[method],
+              worst[method]);
+    /* Pooled over imputations: mean and variance of the completed visit-3 difference. */
+    const double *base[] = {d.base[0], d.base[1]};
+    const unsigned char *obs[] = {d.obs[0], d.obs[1]};
+    const size_t n[] = {REFMI_N, REFMI_N};
+    static double imp[2][REFMI_N * REFMI_V];
+    double *score[] = {imp[0], imp[1]};
+    for (size_t r = 0; r < pool.nrow; r++) {
+        int method = method_of(table_get(&pool, r, table_col(&pool, "method")));
+        double r_mean = num(table_get(&pool, r, table_col(&pool, "mean")));
+        double r_var = num(table_get(&pool, r, table_col(&pool, "var")));
+        double r_m = num(table_get(&pool, r, table_col(&pool, "imputations")));
+        mscsim_rng rng = mscsim_rng_for_trial(77, 1, 0, (uint64_t)method);
+        double sum = 0.0, sum2 = 0.0;
+        int failed = 0;
+        for (int j = 0; j < REFMI_M && method >= 0; j++) {
+            memcpy(imp, d.score, sizeof imp);
+            if (method == MSCSIM_MI_MAR) { /* the MAR path of the engine: impute.c's */
+                failed |= sim_impute_monotone(d.base[0], imp[0], d.obs[0], REFMI_N, REFMI_V,
+                                              REFMI_V - 1, &rng, work) != MSCSIM_OK;
+                failed |= sim_impute_monotone(d.base[1], imp[1], d.obs[1], REFMI_N, REFMI_V,
+                                              REFMI_V - 1, &rng, work) != MSCSIM_OK;
+            } else {
+                failed |= sim_impute_reference(method, base, score, obs, n, REFMI_V, REFMI_V - 1,
+                                               &rng, work) != MSCSIM_OK;
+            }
+            double mean[2] = {0.0, 0.0};
+            for (int a = 0; a < 2; a++) {
+                for (size_t i = 0; i < REFMI_N; i++)
+                    mean[a] += imp[a][i * REFMI_V + REFMI_V - 1];
+                mean[a] /= REFMI_N;
+            }
+            sum += mean[1] - mean[0];
+            sum2 += (mean[1] - mean[0]) * (mean[1] - mean[0]);
+        }
+        double got_mean = sum / REFMI_M, got_var = (sum2 - sum * sum / REFMI_M) / (REFMI_M - 1);
+        CHECK(!failed, "method %d: %d imputations made", method, REFMI_M);
+        /* MCSE of a mean of M draws: sqrt(var / M) on each side; of a variance (nearly
+         * normal draws): var sqrt(2 / (M - 1)). */
+        mcse_check(got_mean, r_mean, sqrt(got_var / REFMI_M + r_var / r_m), K_MCSE,
+                   "pooled visit-3 difference as R's implementation");
+        mcse_check(got_var, r_var, sqrt(2.0 / (REFMI_M - 1) * got_var * got_var + 2.0 / (r_m - 1) * r_var * r_var),
+                   K_MCSE, "between-imputation variance as R's implementation");
+    }
+    table_free(&model);
+    table_free(&cond);
+    table_free(&pool);
+}
+
 int main(void)
 {
     size_t need = sim_impute_work_size(N_FIX, V_FIX);
@@ -689,6 +862,10 @@ int main(void)
     test_errors(work);
     test_draw_distribution(work);
     test_mar_end_to_end();
+    free(work);
+    work = malloc(sim_impute_work_size(REFMI_N, REFMI_V) * sizeof *work);
+    if (work)
+        test_reference_based(work);
     free(work);
     return TEST_DONE();
 }

@@ -5,14 +5,22 @@
  * allocation, a strong baseline effect, 120 x 5 nearly complete), each fitted as MMRM and
  * as cLDA with the effect at every visit. Then complete data, where the MMRM is per-visit
  * least squares exactly; the failure reasons, the warm start and the workspace check.
+ * Then the analyses mmrm and clda on simulated trials (sim/analyses/mmrm.c, clda.c): the
+ * same fit as sim_mmrm_fit on the trial's patients gathered here independently, change and
+ * final endpoints alike, a failure with its reason, identical summaries on 1 and 2
+ * threads, and the validation under MAR dropout: mmrm unbiased and covering, complete-case
+ * analyses of the primary visit biased.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyses/registry.h"
+#include "config_util.h"
 #include "harness.h"
 #include "longitudinal/mmrm.h"
+#include "mscsim/trial.h"
 #include "ref_table.h"
 #include "splitmix.h"
 
@@ -323,11 +331,192 @@ static void test_complete_data(void)
     }
 }
 
+/* ---- the analyses on simulated trials ---------------------------------------------- */
+
+/* The seed trial's course model over 3 visits with MAR dropout on the previous visit
+ * (worse patients drop out more) and deaths left missing: every kind of missing visit. */
+static void trajectory_design(mscsim_config *cfg, long n, long reps)
+{
+    load_base(cfg);
+    set(cfg, "model.type=trajectory");
+    set(cfg, "outcome.scale=fma_motor");
+    set(cfg, "trial.visits=7, 30, 90");
+    set(cfg, "trial.n=%ld", n);
+    set(cfg, "baseline.score=uniform(0, 49)");
+    set(cfg, "baseline.onset_days=fixed(20)");
+    set(cfg, "msc.r_gain=0.1");
+    set(cfg, "control.dropout=0.3");
+    set(cfg, "msc.dropout=0.3");
+    set(cfg, "dropout.mechanism=mar");
+    set(cfg, "dropout.mar_on=previous_visit");
+    set(cfg, "dropout.odds_ratio=2.5");
+    set(cfg, "simulation.reps=%ld", reps);
+}
+
+/* The trial in w gathered from the public per-patient view, as the issue defines the
+ * model's data: o (score - baseline) (change) or o score (final) at each visit. */
+static sim_mmrm_data gather(const mscsim_workspace *w, double orientation, int change,
+                            dataset *ds)
+{
+    memset(ds, 0, sizeof *ds);
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
+        mscsim_arm_view v;
+        mscsim_workspace_view(w, a, &v);
+        ds->visits = v.visit_count;
+        for (size_t i = 0; i < v.n; i++, ds->n++) {
+            size_t j = ds->n, V = (size_t)v.visit_count;
+            ds->arm[j] = (unsigned char)a;
+            ds->baseline[j] = v.baseline[i];
+            for (size_t k = 0; k < V; k++) {
+                ds->observed[j * V + k] = v.observed[i * V + k];
+                ds->y[j * V + k] =
+                    orientation * (v.score[i * V + k] - (change ? v.baseline[i] : 0.0));
+            }
+        }
+    }
+    return data_of(ds, ds->visits - 1, NULL);
+}
+
+static void test_trial_analysis(void)
+{
+    mscsim_config cfg;
+    trajectory_design(&cfg, 90, 1);
+    set(&cfg, "control.mortality=0.1");
+    set(&cfg, "outcome.death=missing");
+    set(&cfg, "analysis.tests=mmrm, clda");
+    static dataset ds;
+    for (int change = 1; change >= 0; change--) {
+        set(&cfg, "analysis.endpoint=%s", change ? "change" : "final");
+        mscsim_design *d;
+        mscsim_workspace *w;
+        mscsim_analysis_settings *s;
+        mscsim_error err;
+        if (mscsim_design_new(&cfg, &d, &err) || mscsim_workspace_new(d, 60, &w, &err) ||
+            mscsim_analysis_settings_new(0.05, 2, 0.95, 1000, 1, &s, &err)) {
+            CHECK(0, "design, workspace and settings build");
+            return;
+        }
+        for (int t = 0; t < 5; t++) {
+            mscsim_rng rng = mscsim_rng_for_trial(11, 1, 0, (uint64_t)t);
+            size_t n[MSCSIM_ARM_COUNT] = {45, 45};
+            mscsim_trial_data data;
+            mscsim_trial_diag diag;
+            mscsim_trial_simulate(d, &rng, n, w, &data, &diag);
+            sim_mmrm_data in = gather(w, 1.0, change, &ds);
+            for (int clda = 0; clda <= 1; clda++) {
+                mscsim_analysis_result r;
+                sim_mmrm_result ref;
+                (clda ? &sim_analysis_clda : &sim_analysis_mmrm)->analyze(&data, s, &r);
+                if (clda) /* cLDA's response at visit 0 is the baseline: the score itself */
+                    in = gather(w, 1.0, 0, &ds);
+                fit(&in, clda, &ref);
+                CHECK(!r.failed && ref.status == SIM_MMRM_OK &&
+                          fabs(r.estimate - ref.estimate) <= 1e-12 * fmax(1.0, fabs(ref.estimate)) &&
+                          fabs(r.se - ref.se) <= 1e-12 * ref.se && r.df == ref.df,
+                      "%s, %s endpoint, trial %d: the analysis is the fit of the trial's "
+                      "patients (estimate %.6g SE %.6g df %.4g)", clda ? "clda" : "mmrm",
+                      change ? "change" : "final", t, r.estimate, r.se, r.df);
+            }
+        }
+        mscsim_analysis_settings_free(s);
+        mscsim_workspace_free(w);
+        mscsim_design_free(d);
+    }
+}
+
+/* A trial whose last visit has 3 observations fails with the fit's reason. */
+static void test_trial_failure(void)
+{
+    enum { N = 20, V = 2 };
+    static double base[N], score[N * V], work[100000];
+    static unsigned char obs[N * V];
+    splitmix_state = 99;
+    for (int i = 0; i < N; i++) {
+        base[i] = 10 + rnorm1();
+        for (int v = 0; v < V; v++) {
+            score[i * V + v] = base[i] + v + rnorm1();
+            obs[i * V + v] = v == 0 || i % 7 == 0;
+        }
+    }
+    mscsim_visit_data vd = {V, V, {N / 2, N / 2}, {base, base + N / 2}, {score, score + N * V / 2},
+                            {obs, obs + N * V / 2}, 1.0, 1, work, sizeof work};
+    mscsim_trial_data data = {0};
+    data.visits = &vd;
+    mscsim_analysis_settings *s;
+    mscsim_error err;
+    if (mscsim_analysis_settings_new(0.05, 2, 0.95, 100, 0, &s, &err)) {
+        CHECK(0, "settings build");
+        return;
+    }
+    mscsim_analysis_result r;
+    sim_analysis_mmrm.analyze(&data, s, &r);
+    CHECK(r.failed && !r.reject && r.reason && strcmp(r.reason, "too few observations") == 0,
+          "3 patients at the last visit: mmrm fails (%s)", r.reason ? r.reason : "no reason");
+    vd.work_bytes = 16;
+    sim_analysis_mmrm.analyze(&data, s, &r);
+    CHECK(r.failed && r.reason && strcmp(r.reason, "workspace too small") == 0,
+          "a small work buffer fails the analysis, never overruns it");
+    mscsim_analysis_settings_free(s);
+}
+
+static void test_threads_identical(void)
+{
+    mscsim_config cfg;
+    trajectory_design(&cfg, 60, 300);
+    set(&cfg, "analysis.tests=mmrm, clda");
+    mscsim_cell_summary one[2], two[2];
+    set(&cfg, "simulation.threads=1");
+    int ok = run_analysis(&cfg, &one[0], 0, 0) && run_analysis(&cfg, &one[1], 0, 1);
+    set(&cfg, "simulation.threads=2");
+    ok = ok && run_analysis(&cfg, &two[0], 0, 0) && run_analysis(&cfg, &two[1], 0, 1);
+    CHECK(ok && memcmp(one, two, sizeof one) == 0,
+          "mmrm and clda summaries identical on 1 and 2 threads");
+}
+
+/* MAR dropout on the previous visit (worse patients leave): complete-case analyses of the
+ * primary visit are biased toward 0 (the worst control patients are lost), the MMRM,
+ * which carries the dropouts' earlier visits, is not. Tolerances are 4 Monte Carlo SEs:
+ * bias sqrt(empirical_se^2 / reps + true_effect_mcse^2), coverage sqrt(0.95 0.05 / reps). */
+static void test_mar_validation(void)
+{
+    mscsim_config cfg;
+    long reps = 4000;
+    trajectory_design(&cfg, 100, reps);
+    set(&cfg, "simulation.seed=3");
+    set(&cfg, "analysis.tests=welch, ancova, mmrm");
+    set(&cfg, "analysis.endpoint=change");
+    mscsim_cell_summary s[3];
+    for (int k = 0; k < 3; k++)
+        if (!run_analysis(&cfg, &s[k], 0, k)) {
+            CHECK(0, "the MAR design runs");
+            return;
+        }
+    for (int k = 0; k < 3; k++) {
+        double mcse = sqrt(s[k].empirical_se * s[k].empirical_se / (double)(reps - s[k].failures) +
+                           s[k].true_effect_mcse * s[k].true_effect_mcse);
+        double cov_mcse = sqrt(0.95 * 0.05 / (double)reps);
+        if (k < 2)
+            CHECK(s[k].bias < -4.0 * mcse, "MAR: complete-case %s is biased: %.4f (MCSE %.4f)",
+                  s[k].analysis, s[k].bias, mcse);
+        else {
+            CHECK(fabs(s[k].bias) < 4.0 * mcse && s[k].failures == 0,
+                  "MAR: mmrm unbiased: %.4f (MCSE %.4f), %ld failures", s[k].bias, mcse,
+                  s[k].failures);
+            CHECK(fabs(s[k].coverage - 0.95) < 4.0 * cov_mcse,
+                  "MAR: mmrm covers at 0.95: %.4f (MCSE %.4f)", s[k].coverage, cov_mcse);
+        }
+    }
+}
+
 int main(void)
 {
     test_against_nlme();
     test_complete_data();
     test_failures();
     test_warm_start();
+    test_trial_analysis();
+    test_trial_failure();
+    test_threads_identical();
+    test_mar_validation();
     return TEST_DONE();
 }

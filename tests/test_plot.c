@@ -17,7 +17,9 @@
  * unbounded (configs/example.ini), null with the null.config.ini it wrote and
  * null_no_config (binary.ini with msc.p = control.p = 0.3), one_n
  * (configs/starting2_mrs_shift.ini at n = 300), search and search_trace (`samplesize
- * configs/example.ini`), patients (`simulate configs/lee2022_fma_motor.ini --n 40`).
+ * configs/example.ini`), patients (`simulate configs/lee2022_fma_motor.ini --n 40`), looks
+ * (the looks file of `run configs/lee2022_interim.ini --set trial.sides=1 --set
+ * trial.alpha=0.025 --set "interim.futility=conditional_power(0.1)"`).
  */
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -140,6 +142,10 @@ static void test_kinds(void)
         "n = 100 (first of 2)", "NA estimates left out: 1", "true effect 6.5",
         "MSC mean change (points) = 6.5", NULL};
     check_renders("replicates", "", NULL, reps);
+    const char *const looks[] = {"Group-sequential boundaries and stopping", "z scale",
+                                 "estimate scale", "stopping at each look", "n = 60 (first of 3)",
+                                 "analysis welch", "power 0.570", "futility", NULL};
+    check_renders("looks", "", NULL, looks);
 }
 
 static void test_options(void)
@@ -366,6 +372,28 @@ static void test_scripts(void)
     capture_script("trace", NULL, text, sizeof text);
     CHECK(strstr(text, "formula's answer") == NULL, "trace without an answer beside: no line");
 
+    /* n = 60, look 1 at t = 0.5: efficacy z 2.96259, futility z 0.75123; on the estimate
+     * scale z / sqrt(0.5): 4.18974 and 1.06240 final-analysis SEs. */
+    capture_script("looks", NULL, text, sizeof text);
+    CHECK(strstr(text, "set multiplot layout 1,3") != NULL, "looks: three panels");
+    CHECK(strstr(text, "\n0.5 2.96258804272756") != NULL &&
+              strstr(text, " 0.75123154437545") != NULL && strstr(text, " 4.1897") != NULL &&
+              strstr(text, " 1.0624") != NULL,
+          "looks: the first look's bounds on both scales");
+    CHECK(strstr(text, " 0.0356 0.1902") != NULL, "looks: the first look's stopping shares");
+    CHECK(strstr(text, "using 1:4 with linespoints") != NULL, "looks: the estimate-scale bound");
+
+    /* tipping.csv: `mscsim run` of a sweep over analysis.mnar_delta = -20..0 (MI, ancova);
+     * at n = 240 power is 0.6750 at -15 and 0.8225 at -10: 0.8 is crossed at
+     * -15 + 5 (0.8 - 0.675) / (0.8225 - 0.675) = -10.7627; n = 120 never reaches 0.8. */
+    capture_script("tipping", NULL, text, sizeof text);
+    const char *tip = strstr(text, "'tipping point -10.8'");
+    CHECK(strstr(text, "set arrow from first -10.7627") != NULL && tip &&
+              !strstr(tip + 2, "tipping point"),
+          "tipping point: the delta where power at n = 240 falls below 0.8, marked once");
+    capture_script("sweep_one", NULL, text, sizeof text);
+    CHECK(strstr(text, "tipping point") == NULL, "another swept key: no tipping point");
+
     capture_script("patients", NULL, text, sizeof text);
     CHECK(strstr(text, "set xtics (7, 30, 90)") != NULL, "patients: ticks on the visits");
     CHECK(strstr(text, "with lines lw 1 lc rgb '#a04477aa'") != NULL,
@@ -446,7 +474,7 @@ int main(void)
                                 "replicates_wilcoxon", "power_by_n_ancova", "trace_target",
                                 "names", "binary", "replicates_binary", "unbounded", "null",
                                 "null_no_config", "one_n", "patients", "sweep_one_n120",
-                                "heatmap_s5"};
+                                "heatmap_s5", "looks"};
     for (size_t i = 0; i < sizeof left / sizeof left[0]; i++) {
         char path[600];
         snprintf(path, sizeof path, "%s/%s.png", dir, left[i]);

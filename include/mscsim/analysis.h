@@ -49,6 +49,8 @@ typedef struct {
     double p_value;   /**< NaN unless the settings ask for p-values (or the test needs one). */
     int reject;       /**< 1 when the test rejects at alpha. */
     int failed;       /**< 1 when the analysis could not be computed; then reject = 0. */
+    /** Why it failed, a static string, or NULL (not failed, or no reason given). */
+    const char *reason;
 } mscsim_analysis_result;
 
 /**
@@ -73,6 +75,14 @@ typedef struct {
                     mscsim_analysis_result *result);
     /** Its analytic power (static, read-only), or NULL when it has no formula. */
     const mscsim_analytic_hook *analytic;
+    /** 0 for an analysis of the primary-visit endpoints; otherwise a longitudinal analysis,
+     * which reads data->visits (mscsim_trial_data) and needs at least this many visits up
+     * to the primary one, a multi-visit model when it is above 1, the endpoint change or
+     * final, and missing = complete_case (it uses every observed visit itself). */
+    int min_visits;
+    /** Bytes of data->visits->work it needs for `visits` visits and n patients in all, or
+     * NULL for none. */
+    size_t (*work_size)(int visits, size_t n);
 } mscsim_analysis_type;
 
 /** The analysis called name, or NULL. */

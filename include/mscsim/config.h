@@ -76,6 +76,18 @@ typedef enum {
     MSCSIM_MISSING_MI     /**< Multiple imputation by regression, pooled by Rubin's rules. */
 } mscsim_missing_rule;
 
+/** How missing visits of the msc arm are imputed ([analysis] mi_method; Carpenter, Roger &
+ * Kenward 2013). The control arm is always imputed under missing at random. */
+typedef enum {
+    MSCSIM_MI_MAR = 0,             /**< From the patient's own arm (missing at random). */
+    MSCSIM_MI_JUMP_TO_REFERENCE,   /**< After dropout, the control arm's mean. */
+    MSCSIM_MI_COPY_REFERENCE,      /**< The control arm's distribution before and after. */
+    MSCSIM_MI_COPY_INCREMENTS      /**< The control arm's changes from the last visit. */
+} mscsim_mi_method;
+
+/** Which arms' imputed scores [analysis] mnar_delta shifts. */
+typedef enum { MSCSIM_DELTA_MSC = 0, MSCSIM_DELTA_BOTH } mscsim_delta_arms;
+
 /** One recovery subgroup (r:tau_weeks:weight) of a model's subgroup list key. */
 typedef struct {
     double r;         /**< Share of the lost function regained at the plateau, [0, 1]. */
@@ -171,12 +183,17 @@ typedef struct mscsim_config {
     int covariates[MSCSIM_MAX_COVARIATES];  /**< [analysis] covariates (mscsim_covariate). */
     int covariate_count;
     int imputations;                        /**< [analysis] imputations (mi). */
+    mscsim_mi_method mi_method;             /**< [analysis] mi_method (mi). */
+    double mnar_delta;                      /**< [analysis] mnar_delta, outcome units (mi). */
+    mscsim_delta_arms mnar_delta_arms;      /**< [analysis] mnar_delta_arms (mi). */
 
     mscsim_sweep_key sweep[MSCSIM_MAX_SWEEP_KEYS]; /**< [sweep]: the grid, first key slowest. */
     int sweep_count;
     long scenario;      /**< Grid point of a sweep, from 1 (not a key: set by mscsim_sweep_point). */
     int nested_sizes;   /**< 1: every n draws trial r from one stream, so smaller trials are
                              prefixes of larger ones (the sample-size search; not a key). */
+    int null_effect;    /**< 1: the msc arm's patients follow the control arm's parameters,
+                             a trial under H0 (samplesize's expected n under H0; not a key). */
 
     double looks[MSCSIM_MAX_LOOKS];         /**< [interim] looks: information fractions. */
     int look_count;                         /**< 0 = a fixed design (no [interim]). */

@@ -19,6 +19,11 @@
  *    for one analysis and one sample size, NA estimates skipped, Freedman-Diaconis bins
  *    (the square-root rule when the interquartile range is 0), a vertical line at the true
  *    effect and the share of trials that rejected in the title.
+ * 3b. Otherwise a header with a column `look` is a looks file (`run` with [interim]; it also
+ *    needs analysis, information_fraction, efficacy_z, futility_z, reject_at_look and
+ *    futility_at_look): for one analysis, scenario and n, the boundaries against the
+ *    information fraction on the z scale and on the estimate scale (z / sqrt(t), in
+ *    standard errors of the final estimate), and the shares stopping at each look.
  * 4. Otherwise a header with a column `stage` is a sample-size trace (`mscsim samplesize`;
  *    it also needs power, power_lo, power_hi and target; stage is search or confirm): power
  *    against n_total with its confidence interval as error bars, x ticks on the candidates'

@@ -32,6 +32,7 @@ typedef struct {
     long n_total, n_control, n_msc;
     long reps, rejections;
     double power, power_lo, power_hi; /**< With its 95 % Wilson interval. */
+    double expected_n;  /**< Mean patients randomized (below n_total with [interim] looks). */
 } mscsim_ss_eval;
 
 typedef struct {

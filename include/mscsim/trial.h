@@ -29,6 +29,32 @@ typedef struct {
     double ss_y;    /**< Sum of squared deviations of y from mean_y. */
 } mscsim_arm_stats;
 
+/**
+ * Every visit of every randomized patient of one trial, for longitudinal analyses (those
+ * with a nonzero min_visits, mscsim_analysis_type): per arm, n[a] patients in randomization
+ * order with their baseline and, for visit v = 0..visits - 1 (the visits up to and
+ * including the primary one, which is the last), the score score[a][i * stride + v], used
+ * only where observed[a][i * stride + v] is nonzero. Scores are as measured (rounded and
+ * clipped; a death scored worst is observed, a death left missing is not; dropout leaves
+ * every later visit unobserved); orientation is +1 when higher scores are better, -1
+ * when lower are, and change is 1 when the endpoint is the change from baseline, 0 when
+ * it is the score itself. work is per-thread scratch of work_bytes bytes (aligned for
+ * double) that a longitudinal analysis may overwrite. All arrays are borrowed from the
+ * workspace and valid until its next trial.
+ */
+typedef struct {
+    int visits;                 /**< Visits up to the primary one, >= 1. */
+    size_t stride;              /**< Visits stored per patient (>= visits). */
+    size_t n[MSCSIM_ARM_COUNT]; /**< Randomized patients per arm. */
+    const double *baseline[MSCSIM_ARM_COUNT];
+    const double *score[MSCSIM_ARM_COUNT];
+    const unsigned char *observed[MSCSIM_ARM_COUNT];
+    double orientation;
+    int change;
+    void *work;
+    size_t work_bytes;
+} mscsim_visit_data;
+
 /** A trial ready for analysis. Arrays are borrowed (owned by the caller's workspace). */
 typedef struct {
     mscsim_arm_stats arm[MSCSIM_ARM_COUNT];
@@ -43,6 +69,8 @@ typedef struct {
     /** Per-thread scratch with room for arm[0].n + arm[1].n doubles, which an analysis may
      * overwrite (ranking); NULL when the caller provides none. */
     double *scratch;
+    /** Every visit of every patient, or NULL when no analysis of the design reads them. */
+    const mscsim_visit_data *visits;
 } mscsim_trial_data;
 
 /** Computes the statistics of the n values y. */

@@ -45,6 +45,7 @@ static void analyze(const mscsim_trial_data *data, const mscsim_analysis_setting
     double x2 = total * (cross * cross) / (n[0] * n[1] * events * nonevents);
     sim_analysis_risk_difference(n, x, result);
     result->failed = 0;
+    result->reason = NULL;
     if (settings->sides == 2) {
         result->statistic = x2;
         result->reject = sim_analysis_chisq1_reject(settings, x2);

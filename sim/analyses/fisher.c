@@ -171,6 +171,7 @@ static void analyze(const mscsim_trial_data *data, const mscsim_analysis_setting
     result->p_value = p;
     result->reject = p < settings->alpha;
     result->failed = 0;
+    result->reason = NULL;
 }
 
 /* Exact enumeration of the tables (no formula approximates the conditional test). */

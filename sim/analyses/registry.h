@@ -20,7 +20,9 @@
     X(po)                                                                                   \
     X(po_lr)                                                                                \
     X(wilcoxon)                                                                             \
-    X(worst_rank)
+    X(worst_rank)                                                                           \
+    X(mmrm)                                                                                 \
+    X(clda)
 
 #define SIM_ANALYSIS_DECLARE(name) extern const mscsim_analysis_type sim_analysis_##name;
 SIM_ANALYSES(SIM_ANALYSIS_DECLARE)

@@ -205,6 +205,7 @@ void sim_analysis_t_finish(const mscsim_analysis_settings *s, double t, double d
     result->reject = sim_analysis_t_reject(s, t, df);
     result->p_value = s->want_p ? sim_analysis_t_pvalue(t, df, s->sides) : (double)NAN;
     result->failed = 0;
+    result->reason = NULL;
 }
 
 void sim_analysis_t_test(const mscsim_trial_data *data, const mscsim_analysis_settings *s,
@@ -229,6 +230,7 @@ void sim_analysis_fail(mscsim_analysis_result *result)
     result->p_value = NAN;
     result->reject = 0;
     result->failed = 1;
+    result->reason = NULL;
 }
 
 /* ======================================================================================

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "mscsim/analytic.h"
+#include "mscsim/engine.h"
 #include "mscsim/samplesize.h"
 
 typedef struct {
@@ -37,9 +38,35 @@ typedef struct {
     double target;
 } ss_context;
 
+/* With [interim] looks: the expected n under H0, from a null run at the answer (the msc arm
+ * drawn as the control arm) with the confirmation's replicates; *type_i its rejection rate. */
+static int null_run(const mscsim_config *point, const mscsim_ss_result *res, int analysis,
+                    cli_outputs *out, double *expected_n, double *type_i, mscsim_error *err)
+{
+    mscsim_config null = *point;
+    null.null_effect = 1;
+    mscsim_engine *eng;
+    int status = mscsim_engine_new(&null, 0, &eng, err);
+    if (!status)
+        status = mscsim_engine_retarget(eng, &res->n_total, 1, res->confirm_reps, 0, err);
+    while (!status && !mscsim_engine_done(eng)) {
+        cli_stop_if_interrupted(out);
+        status = mscsim_engine_step(eng, err);
+    }
+    if (!status) {
+        mscsim_cell_summary s;
+        mscsim_engine_summary(eng, 0, analysis, &s);
+        *expected_n = s.expected_n;
+        *type_i = s.power;
+    }
+    if (eng)
+        mscsim_engine_free(eng);
+    return status;
+}
+
 static int write_answer(mscsim_csv_writer *w, const ss_context *c, const mscsim_config *point,
                         const mscsim_ss_result *res, long analytic_n, long start_n,
-                        mscsim_error *err)
+                        double expected_n_h0, mscsim_error *err)
 {
     cli_row r;
     cli_row_begin(&r, MSCSIM_FILE_SS_ANSWER, c->base, c->point);
@@ -60,6 +87,8 @@ static int write_answer(mscsim_csv_writer *w, const ss_context *c, const mscsim_
     cli_row_long(&r, start_n);
     cli_row_double(&r, analytic_n ? (double)analytic_n : (double)NAN);
     cli_row_long(&r, res->trials);
+    cli_row_double(&r, point->look_count ? res->at.expected_n : (double)NAN);
+    cli_row_double(&r, expected_n_h0);
     cli_row_design(&r, point);
     return cli_row_write(w, &r, err);
 }
@@ -156,12 +185,22 @@ static int search_point(const cli_args *args, const ss_context *c, int analysis,
     if (status)
         return status;
     *trials += res.trials;
+    double en_h0 = NAN, type_i = NAN;
+    if (point.look_count) {
+        status = null_run(&point, &res, analysis, out, &en_h0, &type_i, err);
+        *trials += res.confirm_reps;
+    }
     long start_n = analytic_n ? analytic_n : point.n[0];
-    status = write_answer(out->csv, c, &point, &res, analytic_n, start_n, err);
+    if (!status)
+        status = write_answer(out->csv, c, &point, &res, analytic_n, start_n, en_h0, err);
     if (!status)
         status = write_trace(out->side, c, &res, err);
     cli_progress_end(&prog->bar);
     print_answer(c, &point, mscsim_sweep_points(c->base), &res, analytic_n, start_n, analysis);
+    if (point.look_count)
+        printf("  with looks: n = %ld is the maximum; expected n %.1f under H1 and %.1f under H0 "
+               "(a null run of %ld trials, type I error %.4f)\n",
+               res.n_total, res.at.expected_n, en_h0, res.confirm_reps, type_i);
     return status;
 }
 

@@ -80,8 +80,8 @@ static int print_analyses(const mscsim_config *cfg, mscsim_design *design, FILE 
         mscsim_engine_summary(eng, cell, k, &s);
         const mscsim_analysis_result *r = &records[0].result[k];
         if (r->failed) {
-            fprintf(out, "%s: failed (the analysis cannot be computed on this trial)\n",
-                    s.analysis);
+            fprintf(out, "%s: failed (%s)\n", s.analysis,
+                    r->reason ? r->reason : "the analysis cannot be computed on this trial");
             continue;
         }
         fprintf(out, "%s: estimate %.4g (SE %.4g), p = %.2g, %s at alpha %g%s\n", s.analysis,

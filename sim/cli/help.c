@@ -19,8 +19,8 @@ const cli_command cli_commands[CLI_COMMAND_COUNT] = {
                         "--target: a nested-trial search, then an independent confirmation at n\n"
                         "and one block below; writes the answer, the trace and the resolved config."},
     [CLI_PLOT] = {"plot", "CSV [options]",
-                  "Draws a results, sample-size trace, replicates or simulate CSV with gnuplot,\n"
-                  "as PNG or SVG by --out's extension (default: the CSV's path with .png)."},
+                  "Draws a results, sample-size trace, replicates, looks or simulate CSV with\n"
+                  "gnuplot, as PNG or SVG by --out's extension (default: the CSV's path with .png)."},
     [CLI_CHECK] = {"check", "CONFIG [options]",
                    "Validates the config, builds the design and prints it resolved, defaults\n"
                    "included, with the arm sizes, the true effect and the analytic power."},

@@ -42,6 +42,15 @@ static const char *const missing_names[] = {"complete_case", "locf", "bocf", "wo
 #define RANK_DROPOUT 60
 #define RANK_EFFECT 90
 
+static const char *const mi_method_names[] = {"mar", "jump_to_reference", "copy_reference",
+                                              "copy_increments", NULL};
+static const char *const delta_arms_names[] = {"msc", "both", NULL};
+
+static int multiple_imputation(const mscsim_config *cfg)
+{
+    return cfg->missing == MSCSIM_MISSING_MI;
+}
+
 static int utility_endpoint(const mscsim_config *cfg)
 {
     return mscsim_config_endpoint(cfg) == MSCSIM_ENDPOINT_UTILITY;
@@ -234,6 +243,19 @@ const sim_key sim_generic_keys[] = {
      "[baseline] distribution)."},
     {"analysis", "imputations", SIM_KEY_INT, OFF(imputations), 0, 0, 2, MSCSIM_MAX_IMPUTATIONS, 0,
      "20", NULL, SIM_FOR_ALL, "Imputations per trial with missing = mi."},
+    {"analysis", "mi_method", SIM_KEY_ENUM, OFF(mi_method), 0, 0, 0, 0, 0, "mar", mi_method_names,
+     SIM_FOR_ALL,
+     "How msc patients' missing visits are imputed: mar (from their own arm), or from the "
+     "control arm (Carpenter, Roger & Kenward 2013): jump_to_reference, copy_reference, "
+     "copy_increments.", multiple_imputation, "missing = mi", .label = "imputation method"},
+    {"analysis", "mnar_delta", SIM_KEY_DOUBLE, OFF(mnar_delta), 0, 0, -HUGE_VAL, HUGE_VAL, 0, "0",
+     NULL, SIM_FOR_ALL,
+     "Added to every imputed score (outcome units; on a higher-is-better scale a negative "
+     "delta makes imputed patients worse): a [sweep] over it is a tipping-point analysis.",
+     multiple_imputation, "missing = mi", .label = "delta added to imputed scores"},
+    {"analysis", "mnar_delta_arms", SIM_KEY_ENUM, OFF(mnar_delta_arms), 0, 0, 0, 0, 0, "msc",
+     delta_arms_names, SIM_FOR_ALL, "Whose imputed scores mnar_delta shifts: msc or both arms.",
+     multiple_imputation, "missing = mi"},
     {"interim", "looks", SIM_KEY_DOUBLE_LIST, OFF(looks), OFF(look_count), MSCSIM_MAX_LOOKS, 0, 1,
      SIM_KEY_MIN_EXCLUSIVE, NULL, NULL, SIM_FOR_ALL,
      "Information fractions of the looks, increasing, the last 1: the share of the final "

@@ -222,6 +222,31 @@ static int validate_scale_and_visits(const mscsim_config *cfg, const mscsim_mode
     return MSCSIM_OK;
 }
 
+/* A longitudinal analysis (min_visits > 0) reads every visit up to the primary one. */
+static int validate_longitudinal(const mscsim_config *cfg, const mscsim_model_type *model,
+                                 const mscsim_analysis_type *analysis, mscsim_error *err)
+{
+    int visits = mscsim_config_primary_index(cfg) + 1;
+    mscsim_endpoint endpoint = mscsim_config_endpoint(cfg);
+    if (analysis->min_visits > 1 && !model->multi_visit)
+        return key_error(cfg, "analysis", analysis_key(cfg), err,
+                         "analysis '%s' needs several visits, which model '%s' does not score",
+                         analysis->name, model->name);
+    if (visits < analysis->min_visits)
+        return key_error(cfg, "analysis", analysis_key(cfg), err,
+                         "analysis '%s' needs at least %d visits up to the primary one ([trial] "
+                         "visits gives %d)", analysis->name, analysis->min_visits, visits);
+    if (endpoint != MSCSIM_ENDPOINT_CHANGE && endpoint != MSCSIM_ENDPOINT_FINAL)
+        return key_error(cfg, "analysis", "endpoint", err,
+                         "analysis '%s' models the score at every visit: use change or final",
+                         analysis->name);
+    if (cfg->missing != MSCSIM_MISSING_COMPLETE_CASE)
+        return key_error(cfg, "analysis", "missing", err,
+                         "analysis '%s' uses every observed visit itself (missing at random): "
+                         "use complete_case", analysis->name);
+    return MSCSIM_OK;
+}
+
 static int validate_design(const mscsim_config *cfg, mscsim_error *err);
 
 /* The design, then every grid point of its sweep, so a bad combination stops before any
@@ -298,6 +323,9 @@ static int validate_design(const mscsim_config *cfg, mscsim_error *err)
     }
     if (!status)
         status = validate_scale_and_visits(cfg, model, err);
+    for (int i = 0; i < count && !status; i++)
+        if (mscsim_analysis_find(names[i])->min_visits > 0)
+            status = validate_longitudinal(cfg, model, mscsim_analysis_find(names[i]), err);
     if (status)
         return status;
     for (size_t j = 0; j < model->key_count; j++) {

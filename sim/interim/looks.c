@@ -5,12 +5,12 @@
  *
  * A trial is simulated once at its full size; look k analyses the prefix of the patients
  * randomized first (sim_trial_prefix), so nothing is simulated twice, and the stopping rule
- * lives in one place: decide() below.
+ * lives in one place: decide() below (z = qnorm(1 - p) against a bound is p against the
+ * bound's nominal p).
  */
 #include "interim/looks.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,21 +25,11 @@ static int rule_spends(const mscsim_stopping_rule *r)
     return r->kind != MSCSIM_RULE_NONE && r->kind != MSCSIM_RULE_CONDITIONAL_POWER;
 }
 
-/* Fills err with a printf-style message located at section.key; returns its code. */
-static int key_error(const mscsim_config *cfg, const char *section, const char *key,
-                     mscsim_error *err, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static int key_error(const mscsim_config *cfg, const char *section, const char *key,
-                     mscsim_error *err, const char *fmt, ...)
-{
-    char msg[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    sim_error_set(err, MSCSIM_ECONFIG, "%s", msg);
-    return mscsim_config_error_at(cfg, section, key, err);
-}
+/* Fills err (in scope) with a printf-style message located at section.key of cfg (in scope);
+ * the value is err's code. */
+#define KEY_ERROR(section, key, ...)                                                         \
+    (sim_error_set(err, MSCSIM_ECONFIG, __VA_ARGS__),                                        \
+     mscsim_config_error_at(cfg, section, key, err))
 
 /* Cumulative patients randomized by month tau: a linear ramp to the full rate r over R
  * months, then r. */
@@ -125,32 +115,31 @@ SIM_API int mscsim_interim_bounds(const mscsim_config *cfg, mscsim_gsd_bounds *o
 int sim_interim_validate(const mscsim_config *cfg, mscsim_error *err)
 {
     if (cfg->accrual_per_month == 0.0 && cfg->accrual_ramp_months > 0.0)
-        return key_error(cfg, "trial", "accrual_ramp_months", err,
+        return KEY_ERROR("trial", "accrual_ramp_months",
                          "accrual never reaches n: [trial] accrual_per_month is 0");
     if (cfg->look_count == 0)
         return MSCSIM_OK;
-    for (int k = 0; k < cfg->look_count; k++)
-        if (k && !(cfg->looks[k] > cfg->looks[k - 1]))
-            return key_error(cfg, "interim", "looks", err,
+    for (int k = 1; k < cfg->look_count; k++)
+        if (!(cfg->looks[k] > cfg->looks[k - 1]))
+            return KEY_ERROR("interim", "looks",
                              "information fractions must increase (%g after %g)", cfg->looks[k],
                              cfg->looks[k - 1]);
     if (cfg->looks[cfg->look_count - 1] != 1.0)
-        return key_error(cfg, "interim", "looks", err,
-                         "the last look must be 1, the final analysis (not %g)",
+        return KEY_ERROR("interim", "looks", "the last look must be 1, the final analysis (not %g)",
                          cfg->looks[cfg->look_count - 1]);
     if (cfg->binding && cfg->futility.kind == MSCSIM_RULE_NONE)
-        return key_error(cfg, "interim", "binding", err,
+        return KEY_ERROR("interim", "binding",
                          "binding = yes needs a futility rule (futility = none)");
     if (cfg->binding && cfg->futility.kind == MSCSIM_RULE_CONDITIONAL_POWER)
-        return key_error(cfg, "interim", "binding", err,
+        return KEY_ERROR("interim", "binding",
                          "conditional-power futility is non-binding: set binding = no");
     if (cfg->futility.kind != MSCSIM_RULE_NONE && cfg->sides != 1)
-        return key_error(cfg, "interim", "futility", err,
+        return KEY_ERROR("interim", "futility",
                          "futility stopping needs a one-sided test ([trial] sides = 1, not %d)",
                          cfg->sides);
     if (rule_spends(&cfg->futility) && !(cfg->beta < 1.0 - cfg->alpha))
-        return key_error(cfg, "interim", "beta", err,
-                         "beta %g must be below 1 - alpha = %g", cfg->beta, 1.0 - cfg->alpha);
+        return KEY_ERROR("interim", "beta", "beta %g must be below 1 - alpha = %g", cfg->beta,
+                         1.0 - cfg->alpha);
     mscsim_gsd_bounds b;
     if (mscsim_interim_bounds(cfg, &b, err))
         return mscsim_config_error_at(cfg, "interim", "looks", err);
@@ -161,7 +150,7 @@ int sim_interim_validate(const mscsim_config *cfg, mscsim_error *err)
             const mscsim_look_plan *p = &plan[k];
             if (p->analysed_arm[0] < 1 || p->analysed_arm[1] < 1 ||
                 (k && p->analysed_total <= plan[k - 1].analysed_total))
-                return key_error(cfg, "interim", "looks", err,
+                return KEY_ERROR("interim", "looks",
                                  "n = %ld: the look at %g has no new patient in an arm",
                                  cfg->n[i], cfg->looks[k]);
         }
@@ -169,33 +158,33 @@ int sim_interim_validate(const mscsim_config *cfg, mscsim_error *err)
     return MSCSIM_OK;
 }
 
-/* The first analysis' z at a look from its one-sided p-value (msc better): z = qnorm(1 - p),
- * NaN when the analysis failed. A two-sided p is halved on the estimate's side. */
-static double z_of(const mscsim_analysis_result *r, int sides)
+void sim_looks_prepare(sim_looks *L)
 {
-    if (r->failed || isnan(r->p_value))
-        return NAN;
-    double p = r->p_value;
-    if (sides == 2)
-        p = r->estimate > 0.0 ? p / 2.0 : 1.0 - p / 2.0;
-    return qnorm(p, 0.0, 1.0, 0, 0);
+    for (int k = 0; k < L->bounds.looks; k++) {
+        double c = L->bounds.efficacy_z[k], f = L->bounds.futility_z[k];
+        /* Both tails for sides = 2: |z| >= c is a two-sided p of at most 2 Phi_upper(c). */
+        L->efficacy_p[k] = isinf(c) ? -1.0 : L->sides * pnorm(c, 0.0, 1.0, 0, 0);
+        L->futility_p[k] = isinf(f) || L->sides == 2 ? 2.0 : pnorm(f, 0.0, 1.0, 0, 0);
+    }
 }
 
-static int crosses_efficacy(const sim_looks *L, int k, double z)
+/* z = qnorm(1 - p) against a bound is p against the bound's nominal p, which saves a
+ * quantile per look: the analysis' own p-value (one-sided, or two-sided for sides = 2)
+ * decides. A failed analysis has none and crosses nothing. */
+static int crosses_efficacy(const sim_looks *L, int k, const mscsim_analysis_result *r)
 {
-    double c = L->bounds.efficacy_z[k];
-    return L->sides == 2 ? fabs(z) >= c : z >= c;
+    return !r->failed && r->p_value <= L->efficacy_p[k];
 }
 
 /* The stopping rule, in one place: 1 = efficacy, 2 = futility, 0 = continue. A failed
  * analysis never stops a trial before its last look. */
-static int decide(const sim_looks *L, int k, double z)
+static int decide(const sim_looks *L, int k, const mscsim_analysis_result *r)
 {
-    if (isnan(z))
+    if (r->failed || isnan(r->p_value))
         return 0;
-    if (crosses_efficacy(L, k, z))
+    if (crosses_efficacy(L, k, r))
         return 1;
-    if (L->sides == 1 && z <= L->bounds.futility_z[k])
+    if (r->p_value >= L->futility_p[k])
         return 2;
     return 0;
 }
@@ -213,16 +202,14 @@ void sim_looks_trial(const sim_looks *L, const mscsim_design *design, mscsim_wor
         sim_trial_prefix(design, w, m, &data);
         analyse(ctx, &data, w, rec);
         out->analysed[k] = data.arm[0].n + data.arm[1].n;
-        int verdict = decide(L, k, z_of(&rec->result[0], L->sides));
+        int verdict = decide(L, k, &rec->result[0]);
         if (verdict == 0 && k + 1 < K)
             continue;
         out->stop_look = k;
         out->futile = verdict == 2 && k + 1 < K;
         out->efficacy = verdict == 1;
-        for (int j = 0; j < analyses; j++) {
-            double z = z_of(&rec->result[j], L->sides);
-            rec->result[j].reject = !isnan(z) && crosses_efficacy(L, k, z);
-        }
+        for (int j = 0; j < analyses; j++)
+            rec->result[j].reject = crosses_efficacy(L, k, &rec->result[j]);
         out->analysed_final = out->analysed[k];
         if (L->pipeline_analyse && p->randomized > p->analysed_total) {
             /* The estimate includes the pipeline patients; the decision stays the look's. */

@@ -57,8 +57,14 @@ typedef struct {
     int sides;
     int pipeline_analyse;
     int futility; /* 1 with a futility rule */
+    /* The bounds as p-values (sim_looks_prepare): efficacy when p <= efficacy_p (two-sided
+     * p for sides = 2), futility when the one-sided p >= futility_p. */
+    double efficacy_p[MSCSIM_MAX_LOOKS], futility_p[MSCSIM_MAX_LOOKS];
     mscsim_look_plan plan[MSCSIM_MAX_LOOKS];
 } sim_looks;
+
+/* Fills L's p-value bounds from its bounds and sides. */
+void sim_looks_prepare(sim_looks *L);
 
 /* One trial (already simulated in w) through its looks: each look analyses its prefix
  * and the first analysis' z decides; rec->result holds the analyses at the stopping look

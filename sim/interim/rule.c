@@ -93,5 +93,6 @@ void sim_rule_format(const mscsim_stopping_rule *rule, char *buf, size_t len)
         return;
     }
     char num[40];
-    snprintf(buf, len, "%s(%s)", rule_names[rule->kind], sim_format_double(num, sizeof num, rule->param));
+    snprintf(buf, len, "%s(%s)", rule_names[rule->kind],
+             sim_format_double(num, sizeof num, rule->param));
 }

@@ -122,6 +122,9 @@ static int write_script(sim_plot_table *t, FILE *gp, sim_selection *s,
     case SIM_PLOT_TRACE:
         status = sim_plot_trace(t, gp, s, opt, scratch);
         break;
+    case SIM_PLOT_LOOKS:
+        status = sim_plot_looks(t, gp, s, opt, scratch);
+        break;
     case SIM_PLOT_REPLICATES:
         status = sim_plot_replicates(t, gp, s, opt, scratch);
         break;

@@ -6,7 +6,7 @@
  *                selections of its rows;
  *   labels.c     clinical names of scales, endpoints, swept keys and estimates;
  *   gnuplot.c    pieces of the gnuplot script, and running gnuplot on it;
- *   plot_results.c, plot_trace.c, plot_replicates.c, plot_patients.c   one kind of
+ *   plot_results.c, plot_trace.c, plot_replicates.c, plot_patients.c, plot_looks.c   one kind of
  *                figure each;
  *   plot.c       the entry point: checks, reads, chooses the kind, renders.
  */
@@ -56,6 +56,11 @@ enum {
     SIM_COL_ARM,
     SIM_COL_VISIT_DAY,
     SIM_COL_OBSERVED_SCORE,
+    SIM_COL_FRACTION,
+    SIM_COL_EFFICACY_Z,
+    SIM_COL_FUTILITY_Z,
+    SIM_COL_REJECT_AT_LOOK,
+    SIM_COL_FUTILITY_AT_LOOK,
     SIM_PLOT_FIXED_COLS
 };
 
@@ -63,7 +68,8 @@ typedef enum {
     SIM_PLOT_RESULTS,
     SIM_PLOT_TRACE,
     SIM_PLOT_REPLICATES,
-    SIM_PLOT_PATIENTS
+    SIM_PLOT_PATIENTS,
+    SIM_PLOT_LOOKS
 } sim_plot_kind;
 
 typedef struct {
@@ -184,6 +190,8 @@ int sim_gnuplot_render(FILE *script, const char *out_path, const char *tmp_path,
 int sim_plot_results(sim_plot_table *t, FILE *gp, sim_selection *s, const mscsim_plot_options *opt,
                      double target, double *scratch);
 int sim_plot_trace(sim_plot_table *t, FILE *gp, sim_selection *s, const mscsim_plot_options *opt,
+                   double *scratch);
+int sim_plot_looks(sim_plot_table *t, FILE *gp, sim_selection *s, const mscsim_plot_options *opt,
                    double *scratch);
 int sim_plot_replicates(sim_plot_table *t, FILE *gp, sim_selection *s,
                         const mscsim_plot_options *opt, double *scratch);

@@ -213,6 +213,39 @@ static void put_dot_plot(FILE *gp, const sim_plot_table *t, const sim_selection 
     fputc('\n', gp);
 }
 
+/* The swept key whose sweep is a tipping-point analysis (README: Missing-data sensitivity). */
+#define TIPPING_KEY "analysis.mnar_delta"
+
+/* On a sweep of TIPPING_KEY, each line's tipping point: of the places where its power
+ * crosses the target between neighbouring deltas (linearly interpolated), the one nearest
+ * delta 0, marked by a vertical line and labelled with its delta. */
+static void put_tipping_points(FILE *gp, const sim_plot_table *t, const point *pt, size_t n,
+                               const measure *m)
+{
+    const int pw = t->at[SIM_COL_POWER];
+    for (size_t i = 0, g = 0; i < n; g++) {
+        size_t end = i;
+        while (end < n && pt[end].group == pt[i].group)
+            end++;
+        double best = NAN;
+        for (size_t j = i; j + 1 < end; j++) {
+            double p0 = sim_plot_value(t, pw, pt[j].row), p1 = sim_plot_value(t, pw, pt[j + 1].row);
+            if ((p0 >= m->ref) == (p1 >= m->ref) || isnan(p0) || isnan(p1))
+                continue;
+            double x = pt[j].x + (m->ref - p0) / (p1 - p0) * (pt[j + 1].x - pt[j].x);
+            if (isnan(best) || fabs(x) < fabs(best))
+                best = x;
+        }
+        if (!isnan(best))
+            fprintf(gp,
+                    "set arrow from first %.17g, graph 0 to first %.17g, graph 1 nohead dt 2 "
+                    "lw 2 lc %zu front\nset label 'tipping point %.3g' at first %.17g, "
+                    "graph 0.98 rotate by 90 right offset -0.8, 0 textcolor lt %zu front\n",
+                    best, best, g + 1, best, best, g + 1);
+        i = end;
+    }
+}
+
 /* One line per group: with the interval as a band and analytic power dashed (band), or
  * with error bars. x_axis is NULL when x is n_total. */
 static void put_power_lines(FILE *gp, const sim_plot_table *t, const point *pt, size_t n,
@@ -237,6 +270,9 @@ static void put_power_lines(FILE *gp, const sim_plot_table *t, const point *pt, 
     if (x_axis && !x_axis->numeric)
         put_tics(gp, "x", t, x_col, x_axis);
     put_y_axis(gp, m);
+    if (x_axis && x_axis->numeric && !m->null && !isnan(m->ref) &&
+        strcmp(t->csv.col[x_col].spec.name, TIPPING_KEY) == 0)
+        put_tipping_points(gp, t, pt, n, m);
     /* Beside the plot, one entry a line: below it, several analyses' entries run into
      * the x label and each other. */
     fputs("set key outside right top vertical Left reverse samplen 3 spacing 1.3\n"

@@ -41,6 +41,11 @@ static const struct {
     [SIM_COL_VISIT_DAY] = {MSCSIM_FILE_PATIENTS, {"visit_day", 0, 0, 0, HUGE_VAL}},
     [SIM_COL_OBSERVED_SCORE] = {MSCSIM_FILE_PATIENTS,
                                 {"observed_score", 0, 1, -HUGE_VAL, HUGE_VAL}},
+    [SIM_COL_FRACTION] = {MSCSIM_FILE_LOOKS, {"information_fraction", 0, 0, 0, 1}},
+    [SIM_COL_EFFICACY_Z] = {MSCSIM_FILE_LOOKS, {"efficacy_z", 0, 0, -HUGE_VAL, HUGE_VAL}},
+    [SIM_COL_FUTILITY_Z] = {MSCSIM_FILE_LOOKS, {"futility_z", 0, 1, -HUGE_VAL, HUGE_VAL}},
+    [SIM_COL_REJECT_AT_LOOK] = {MSCSIM_FILE_LOOKS, {"reject_at_look", 0, 0, 0, 1}},
+    [SIM_COL_FUTILITY_AT_LOOK] = {MSCSIM_FILE_LOOKS, {"futility_at_look", 0, 0, 0, 1}},
 };
 
 #define BIT(c) (1u << (c))
@@ -70,6 +75,12 @@ static const struct {
                            BIT(SIM_COL_PATIENT) | BIT(SIM_COL_ARM) | BIT(SIM_COL_VISIT_DAY) |
                                BIT(SIM_COL_OBSERVED_SCORE),
                            0},
+    [SIM_PLOT_LOOKS] = {"looks", "has a column look",
+                        BIT(SIM_COL_ANALYSIS) | BIT(SIM_COL_N_TOTAL) | BIT(SIM_COL_FRACTION) |
+                            BIT(SIM_COL_EFFICACY_Z) | BIT(SIM_COL_FUTILITY_Z) |
+                            BIT(SIM_COL_REJECT_AT_LOOK) | BIT(SIM_COL_FUTILITY_AT_LOOK),
+                        BIT(SIM_COL_SCENARIO) | BIT(SIM_COL_SCALE) | BIT(SIM_COL_ENDPOINT) |
+                            BIT(SIM_COL_MODEL)},
 };
 
 void sim_text_add(sim_text *b, const char *fmt, ...)
@@ -124,6 +135,7 @@ static int setup_columns(sim_csv_table *csv, void *ctx)
                              "by --trace, by default beside it as <name>_trace.csv) instead");
     t->kind = patients                                   ? SIM_PLOT_PATIENTS
               : sim_csv_table_field(csv, "replicate") >= 0 ? SIM_PLOT_REPLICATES
+              : sim_csv_table_field(csv, "look") >= 0      ? SIM_PLOT_LOOKS
               : sim_csv_table_field(csv, "stage") >= 0     ? SIM_PLOT_TRACE
                                                            : SIM_PLOT_RESULTS;
     unsigned need = kinds[t->kind].need, use = need | kinds[t->kind].may;

@@ -103,8 +103,10 @@ static void derive_fields(mscsim_design *d)
     const mscsim_config *cfg = &d->cfg;
     const char *names[MSCSIM_MAX_ANALYSES];
     int analyses = mscsim_config_analyses(cfg, names);
-    for (int k = 0; k < analyses; k++)
+    for (int k = 0; k < analyses; k++) {
         d->fill_x |= mscsim_analysis_find(names[k])->uses_baseline;
+        d->longitudinal |= mscsim_analysis_find(names[k])->min_visits > 0;
+    }
     d->orientation = mscsim_scale_orientation(&d->scale);
     d->ratio_floor = d->scale.step > 0 ? d->scale.step : 1.0;
     d->endpoint = mscsim_config_endpoint(cfg);

@@ -84,6 +84,65 @@ int sim_impute_draw(const double *baseline, const double *score, const unsigned 
                        double *sigma);
 
 /*
+ * REFERENCE-BASED IMPUTATION (sim/trial/impute_reference.c; Carpenter, Roger & Kenward
+ * 2013). One arm's joint normal model of visits 0..last given the baseline b: mean
+ * m0[v] + m1[v] b, covariance sigma (visits x visits over 0..last, row-major, stride
+ * SIM_IMPUTE_MAX_VISITS), composed from the sequential regressions of sim_impute_fit /
+ * sim_impute_draw (visit v on an intercept, b and visits 0..v-1): with y = c + B y + e,
+ * mean = (I - B)^-1 (intercept + slope b), sigma = (I - B)^-1 D (I - B)^-T, D the residual
+ * variances. Under a monotone pattern the sequential draws are a draw of these parameters
+ * from their posterior (the factored likelihood; Little & Rubin 2002, ch. 7).
+ */
+#define SIM_IMPUTE_MAX_VISITS 16
+typedef struct {
+    int visits; /* last + 1 */
+    double m0[SIM_IMPUTE_MAX_VISITS], m1[SIM_IMPUTE_MAX_VISITS];
+    double sigma[SIM_IMPUTE_MAX_VISITS * SIM_IMPUTE_MAX_VISITS];
+} sim_impute_mvn;
+
+/* One arm's model: the estimates (beta_hat, sigma_hat; rng NULL) or one posterior draw
+ * (rng: the draws of sim_impute_draw, visit by visit). Every visit 0..last is fitted (a
+ * visit without missing scores too: the other arm may need it). Status codes as
+ * sim_impute_fit; *out is complete only on MSCSIM_OK. */
+int sim_impute_mvn_fit(const double *baseline, const double *score,
+                       const unsigned char *observed, size_t n, int visits, int last,
+                       mscsim_rng *rng, double *work, sim_impute_mvn *out);
+
+/*
+ * The distribution of a patient's missing visits k..last given the observed 0..k-1 (x[0..k-1])
+ * and the baseline b, under method (mscsim_mi_method) for a patient of the arm whose model is
+ * own, the control arm's being ref (the control arm itself: pass method MAR). With
+ * mu the mean the method assigns and S the covariance it uses:
+ *   MAR    mu = own mean, S = own sigma;
+ *   J2R    mu = own mean at 0..k-1, ref mean at k..last;   S = ref sigma;
+ *   CR     mu = ref mean everywhere;                        S = ref sigma;
+ *   CIR    mu = own at 0..k-1, own[k-1] + ref[t] - ref[k-1] at t >= k (ref when k = 0);
+ *          S = ref sigma;
+ * mean = mu_M + S_MO S_OO^-1 (x - mu_O), cov = S_MM - S_MO S_OO^-1 S_OM (M = k..last, O =
+ * 0..k-1). For J2R and CIR this is the conditional of Carpenter et al.'s joint covariance,
+ * whose precision takes the reference's blocks for the post-deviation visits and keeps the
+ * own arm's marginal covariance before (section 4.3): the two coincide. mean has last + 1 - k
+ * entries, cov (last + 1 - k)^2 (row-major). Returns 0 when S_OO is not positive definite.
+ */
+int sim_impute_conditional(int method, const sim_impute_mvn *own, const sim_impute_mvn *ref,
+                           double b, const double *x, int k, double *mean, double *cov);
+
+/*
+ * One reference-based imputation of both arms (arm 0 control, the reference; arm 1 msc)
+ * of a monotone pattern, visits 0..last, in place in score[a] (layout as above, n[a]
+ * patients). Draw order: the control model (sim_impute_mvn_fit with rng), the msc model,
+ * then per arm, per patient with a missing visit at or before last, one standard normal per
+ * missing visit k..last (cond. mean + L z, L the Cholesky factor of cov). Control patients
+ * are imputed under MAR whatever the method. work: sim_impute_work_size(max n, visits)
+ * doubles. Returns MSCSIM_OK, MSCSIM_EINVAL for bad arguments or a pattern that is not
+ * monotone, MSCSIM_ERANGE as sim_impute_monotone (a visit of either arm that cannot be fitted,
+ * or a conditional covariance that is not positive definite).
+ */
+int sim_impute_reference(int method, const double *const baseline[2], double *const score[2],
+                         const unsigned char *const observed[2], const size_t n[2], int visits,
+                         int last, mscsim_rng *rng, double *work);
+
+/*
  * Rubin's rules for m >= 2 completed-data estimates est[] with variances var[] (squared
  * SEs, >= 0) and complete-data degrees of freedom df_com > 0 (INFINITY for normal-theory
  * estimates). Sets the pooled estimate qbar = mean(est), the total variance

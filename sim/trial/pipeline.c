@@ -252,8 +252,10 @@ size_t sim_trial_simulate_arm(const mscsim_design *d, int a, size_t n, const msc
     enum { STEP_POPULATION, STEP_MODEL, STEP_DEATHS, STEP_DROPOUT, STEPS };
     mscsim_rng step_rng[STEPS] = {{0, 0}};
     /* Deriving a stream costs about as much as 5 patients' draws: only the steps that draw. */
-    int draws[STEPS] = {mscsim_population_drawn(d->pop) != 0, 1, d->cfg.arm[a].mortality > 0,
-                        apply_dropout && d->cfg.arm[a].dropout > 0};
+    /* The arm whose parameters the patients follow: control for both under null_effect. */
+    int as = d->cfg.null_effect ? MSCSIM_ARM_CONTROL : a;
+    int draws[STEPS] = {mscsim_population_drawn(d->pop) != 0, 1, d->cfg.arm[as].mortality > 0,
+                        apply_dropout && d->cfg.arm[as].dropout > 0};
     for (int s = 0; s < STEPS; s++)
         if (draws[s])
             step_rng[s] = mscsim_rng_substream(rng, (uint64_t)(stream * STEPS + s));
@@ -264,13 +266,13 @@ size_t sim_trial_simulate_arm(const mscsim_design *d, int a, size_t n, const msc
     if (b->baseline && mscsim_scale_bounded(&d->scale))
         for (size_t i = 0; i < n; i++)
             b->baseline[i] = mscsim_scale_apply(&d->scale, b->baseline[i]);
-    mscsim_arm_sim sim = {n, a, &cov, d->visit_count, d->cfg.visits, b->true_score, b->score};
+    mscsim_arm_sim sim = {n, as, &cov, d->visit_count, d->cfg.visits, b->true_score, b->score};
     d->model->simulate(d->params, &step_rng[STEP_MODEL], &sim);
-    deaths_and_scale(d, a, b, &step_rng[STEP_DEATHS]);
+    deaths_and_scale(d, as, b, &step_rng[STEP_DEATHS]);
 
     int V = d->visit_count, p = d->primary;
     if (apply_dropout)
-        dropout(d, a, b, &step_rng[STEP_DROPOUT]);
+        dropout(d, as, b, &step_rng[STEP_DROPOUT]);
 
     /* Locals: through b and d, the call in the loop would force reloads on every patient. */
     const int keep = d->fill_x || d->deaths_possible;
@@ -334,6 +336,22 @@ static void set_data_extras(const mscsim_design *d, mscsim_workspace *w, mscsim_
             data->cov[a][k] = b->cov_kept[k] ? b->cov_kept[k] : b->x;
     }
     data->scratch = w->scratch;
+    data->visits = NULL;
+    if (!d->longitudinal)
+        return;
+    mscsim_visit_data *v = &w->visits;
+    v->visits = d->primary + 1;
+    v->stride = (size_t)d->visit_count;
+    v->orientation = d->orientation;
+    v->change = d->endpoint == MSCSIM_ENDPOINT_CHANGE;
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
+        const sim_arm_buffers *b = &w->arm[a];
+        v->n[a] = b->prefix; /* a look's patients, or all */
+        v->baseline[a] = b->baseline;
+        v->score[a] = b->score;
+        v->observed[a] = b->observed;
+    }
+    data->visits = v;
 }
 
 SIM_API void mscsim_trial_simulate(const mscsim_design *d, mscsim_rng *rng,
@@ -361,10 +379,31 @@ SIM_API int mscsim_trial_impute(const mscsim_design *d, mscsim_workspace *w, msc
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
         sim_arm_buffers *b = &w->arm[a];
         memcpy(b->imputed, b->score, b->prefix * V * sizeof(double));
+        if (d->cfg.mi_method != MSCSIM_MI_MAR)
+            continue; /* both arms at once, below */
         int status = sim_impute_monotone(b->baseline, b->imputed, b->observed, b->prefix,
                                             d->visit_count, d->primary, rng, b->impute_work);
         if (status)
             return status;
+    }
+    if (d->cfg.mi_method != MSCSIM_MI_MAR) {
+        const double *base[] = {w->arm[0].baseline, w->arm[1].baseline};
+        double *imp[] = {w->arm[0].imputed, w->arm[1].imputed};
+        const unsigned char *obs[] = {w->arm[0].observed, w->arm[1].observed};
+        const size_t sizes[] = {w->arm[0].prefix, w->arm[1].prefix};
+        int status = sim_impute_reference((int)d->cfg.mi_method, base, imp, obs, sizes,
+                                          d->visit_count, d->primary, rng, w->arm[0].impute_work);
+        if (status)
+            return status;
+    }
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
+        sim_arm_buffers *b = &w->arm[a];
+        /* The delta adjustment: every imputed cell (those after the primary visit are
+         * never read). */
+        int shifted = a == MSCSIM_ARM_MSC || d->cfg.mnar_delta_arms == MSCSIM_DELTA_BOTH;
+        if (d->cfg.mnar_delta != 0 && shifted)
+            for (size_t c = 0; c < b->prefix * V; c++)
+                b->imputed[c] += b->observed[c] ? 0.0 : d->cfg.mnar_delta;
         for (size_t i = 0; i < b->prefix; i++) {
             b->y[i] = b->imputed[i * V + p];
             if (d->fill_x || d->deaths_possible)

@@ -41,6 +41,7 @@ struct mscsim_design {
     mscsim_categorical dropout_visit;
     double dropout_alpha[MSCSIM_ARM_COUNT], dropout_beta, dropout_mean, dropout_sd;
     int fill_missing;      /* locf, bocf or worst: every patient is analysed. */
+    int longitudinal;      /* Some analysis reads every visit (mscsim_trial_data.visits). */
     int utility_last;      /* endpoint utility: index of the scale's last level. */
     /* [analysis] sliding: the oriented threshold of each whole NIHSS (NaN outside every
      * band). */
@@ -86,6 +87,7 @@ struct mscsim_workspace {
     int visit_count;
     const double *visit_days;
     sim_arm_buffers arm[MSCSIM_ARM_COUNT];
+    mscsim_visit_data visits; /* The longitudinal analyses' view of the last trial. */
 };
 
 /* Patients per arm in one batch of the truth and dropout-calibration simulations (the

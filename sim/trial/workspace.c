@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "impute.h"
+#include "mscsim/analysis.h"
 #include "internal.h"
 #include "trial_impl.h"
 
@@ -25,6 +26,24 @@ static void arm_free(sim_arm_buffers *b)
         free(b->cov_kept[k]);
 }
 
+/* The longitudinal analyses' scratch: the largest any of d's analyses needs for both arms
+ * of capacity patients, over the visits up to the primary one. */
+static int alloc_visit_work(const mscsim_design *d, size_t capacity, mscsim_visit_data *v)
+{
+    const char *names[MSCSIM_MAX_ANALYSES];
+    int count = mscsim_config_analyses(&d->cfg, names);
+    size_t bytes = 1;
+    for (int k = 0; k < count; k++) {
+        const mscsim_analysis_type *t = mscsim_analysis_find(names[k]);
+        if (t->work_size) {
+            size_t b = t->work_size(d->primary + 1, 2 * capacity);
+            bytes = b > bytes ? b : bytes;
+        }
+    }
+    v->work_bytes = bytes;
+    return (v->work = malloc(bytes)) != NULL;
+}
+
 SIM_API void mscsim_workspace_free(mscsim_workspace *w)
 {
     if (!w)
@@ -32,6 +51,7 @@ SIM_API void mscsim_workspace_free(mscsim_workspace *w)
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
         arm_free(&w->arm[a]);
     free(w->scratch);
+    free(w->visits.work);
     free(w);
 }
 
@@ -81,6 +101,8 @@ SIM_API int mscsim_workspace_new(const mscsim_design *d, size_t capacity,
                        malloc(sim_impute_work_size(c, d->visit_count) * sizeof(double))) != NULL;
         }
     }
+    if (d->longitudinal)
+        ok &= alloc_visit_work(d, capacity, &w->visits);
     if (!ok) {
         mscsim_workspace_free(w);
         return sim_error_set(err, MSCSIM_ENOMEM, "out of memory for %zu patients per arm",
