@@ -125,7 +125,8 @@ static int parse_option(cli_args *args, const char *a, const char *value)
                  {"--analysis", &args->analysis_name},
                  {"--key", &args->key_name},
                  {"--shard", &args->shard_text},
-                 {"--scenario", &args->scenario_name}};
+                 {"--scenario", &args->scenario_name},
+                 {"--from", &args->from_path}};
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
         if (strcmp(a, paths[i].option) == 0) {
             *paths[i].slot = value;
@@ -173,6 +174,8 @@ int cli_parse_args(int argc, char **argv, cli_args *args)
 {
     memset(args, 0, sizeof *args);
     args->target = 0.8;
+    args->argc = argc;
+    args->argv = argv;
     if (argc < 2)
         return cli_usage_error("%s", "missing command");
     args->command = argv[1];
@@ -209,7 +212,8 @@ int cli_parse_args(int argc, char **argv, cli_args *args)
     }
     if (command == CLI_MERGE && (!args->out_path || args->part_count == 0))
         return cli_command_error(command, "needs --out FILE and at least one PART");
-    if (takes_file && !args->config_path)
+    /* A report from results already computed may name no CONFIG (their resolved one is used). */
+    if (takes_file && !args->config_path && !(command == CLI_REPORT && args->from_path))
         return cli_command_error(command, "missing %s", command == CLI_PLOT ? "CSV" : "CONFIG");
     return 0;
 }

@@ -33,6 +33,7 @@ enum {
     CLI_CHECK,
     CLI_SIMULATE,
     CLI_MERGE,
+    CLI_REPORT,
     CLI_KEYS,
     CLI_COLUMNS,
     CLI_HELP,
@@ -52,6 +53,9 @@ typedef struct {
     const char *analysis_name;
     const char *key_name;      /* mde --key */
     const char *scenario_name; /* plot --scenario */
+    const char *from_path;     /* report --from RESULTS.csv */
+    int argc;                  /* The command line as typed (report shows it). */
+    char **argv;
     double target;
     int target_set;
     long confirm_reps;
@@ -368,6 +372,7 @@ int cli_cmd_plot(const cli_args *args);
 int cli_cmd_check(const cli_args *args);
 int cli_cmd_simulate(const cli_args *args);
 int cli_cmd_merge(const cli_args *args);
+int cli_cmd_report(const cli_args *args);
 int cli_cmd_keys(void);
 int cli_cmd_columns(void);
 

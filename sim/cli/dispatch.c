@@ -65,6 +65,9 @@ int cli_main(int argc, char **argv)
         return cli_cmd_merge(&args);
     case CLI_PLOT:
         return cli_cmd_plot(&args);
+    case CLI_REPORT:
+        cli_signals_install();
+        return cli_cmd_report(&args);
     case CLI_CHECK:
         return cli_cmd_check(&args);
     case CLI_KEYS:

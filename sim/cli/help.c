@@ -38,6 +38,11 @@ const cli_command cli_commands[CLI_COMMAND_COUNT] = {
                    "Combines the partial files of `run --shard K/N` (all N shards of one config,\n"
                    "each once) into the results CSV and resolved config a single run writes,\n"
                    "byte for byte."},
+    [CLI_REPORT] = {"report", "CONFIG [--out FILE.html] [options] | --from RESULTS.csv [CONFIG]",
+                    "Runs the design (with --target, also the sample-size search) and writes one\n"
+                    "self-contained HTML page for a protocol: the design and its assumptions,\n"
+                    "power against n, sample size, sensitivity, the estimate's distribution, a\n"
+                    "draft justification and the resolved config; --from reports a run's files."},
     [CLI_KEYS] = {"keys", "", "Prints the reference of every config key (Markdown)."},
     [CLI_COLUMNS] = {"columns", "",
                      "Prints the reference of every output file's columns (Markdown)."},
@@ -46,12 +51,12 @@ const cli_command cli_commands[CLI_COMMAND_COUNT] = {
 
 /* An option name may have several rows when it means different things to different commands. */
 static const cli_option options[] = {
-    {"--set", "section.key=value", CONFIG_RUNS | BIT(CLI_CHECK) | BIT(CLI_SIMULATE),
+    {"--set", "section.key=value", CONFIG_RUNS | BIT(CLI_CHECK) | BIT(CLI_SIMULATE) | BIT(CLI_REPORT),
      "override a config key (repeatable, applied in order)"},
-    {"--reps", "N", CONFIG_RUNS, "same as --set simulation.reps=N (a whole number)"},
-    {"--seed", "S", CONFIG_RUNS | BIT(CLI_SIMULATE),
+    {"--reps", "N", CONFIG_RUNS | BIT(CLI_REPORT), "same as --set simulation.reps=N (a whole number)"},
+    {"--seed", "S", CONFIG_RUNS | BIT(CLI_SIMULATE) | BIT(CLI_REPORT),
      "same as --set simulation.seed=S (a whole number)"},
-    {"--threads", "T", CONFIG_RUNS, "same as --set simulation.threads=T (0 = all cores)"},
+    {"--threads", "T", CONFIG_RUNS | BIT(CLI_REPORT), "same as --set simulation.threads=T (0 = all cores)"},
     {"--n", "N", BIT(CLI_SIMULATE), "total patients randomized (same as --set trial.n=N)"},
     {"--n", "N", BIT(CLI_PLOT), "draw only the rows of this n_total"},
     {"--scenario", "S", BIT(CLI_PLOT), "draw only the rows of this scenario (a sweep's grid point)"},
@@ -65,11 +70,20 @@ static const cli_option options[] = {
      "answer CSV (default results/<name>_mde.csv); the resolved config,\n"
      "with the key at the answer, goes beside it"},
     {"--out", "FILE", BIT(CLI_PLOT), "the figure, .png or .svg (default: the CSV's path, .png)"},
+    {"--out", "FILE", BIT(CLI_REPORT),
+     "the HTML page (default results/<name>_report.html; with --from, the\n"
+     "results' path with _report.html instead of .csv)"},
+    {"--from", "RESULTS.csv", BIT(CLI_REPORT),
+     "report a run's results (and its X.config.ini, X_samplesize.csv,\n"
+     "X_samplesize_trace.csv and X_looks.csv beside them) instead of running;\n"
+     "a CONFIG given too must be the design they were computed from"},
     {"--out", "FILE|-", BIT(CLI_SIMULATE),
      "the patient CSV; - writes it to stdout (the summary then goes to stderr)"},
     {"--out", "FILE", BIT(CLI_MERGE),
      "the results CSV; the resolved config goes to FILE without .csv, plus .config.ini"},
     {"--replicates", "FILE", BIT(CLI_RUN), "also one row per simulated trial and analysis"},
+    {"--replicates", "FILE", BIT(CLI_REPORT),
+     "with --from: the run's replicates, for the estimate's distribution"},
     {"--looks", "FILE", BIT(CLI_RUN),
      "with [interim]: the looks file (default: the results path with _looks.csv)"},
     {"--shard", "K/N|slurm", BIT(CLI_RUN),
@@ -78,13 +92,15 @@ static const cli_option options[] = {
     {"--key", "section.key", BIT(CLI_MDE),
      "the numeric key to search (msc.mean, msc.p, msc.odds_ratio, ...)"},
     {"--target", "P", SEARCHES | BIT(CLI_PLOT), "target power in (0, 1) (default 0.8)"},
-    {"--analysis", "NAME", SEARCHES | BIT(CLI_PLOT),
+    {"--target", "P", BIT(CLI_REPORT),
+     "also search the sample size reaching power P (default line 0.8, no search)"},
+    {"--analysis", "NAME", SEARCHES | BIT(CLI_PLOT) | BIT(CLI_REPORT),
      "the analysis to use (default the config's first)"},
     {"--trace", "FILE", SEARCHES,
      "the search trace CSV (default: the answer's path with _trace before .csv)"},
-    {"--confirm-reps", "N", SEARCHES,
+    {"--confirm-reps", "N", SEARCHES | BIT(CLI_REPORT),
      "trials per confirmation (default: automatic)"},
-    {"--quiet", NULL, CONFIG_RUNS | BIT(CLI_SIMULATE) | BIT(CLI_MERGE),
+    {"--quiet", NULL, CONFIG_RUNS | BIT(CLI_SIMULATE) | BIT(CLI_MERGE) | BIT(CLI_REPORT),
      "no progress bar and no timing line on stderr"},
 };
 
