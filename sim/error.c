@@ -22,15 +22,31 @@ SIM_API const char *mscsim_strerror(int code)
     return status_names[code];
 }
 
-int sim_error_set(mscsim_error *err, int code, const char *fmt, ...)
+/* The one setter behind sim_error_set (the library's) and mscsim_error_set (the CLI's). */
+static int error_set_v(mscsim_error *err, int code, const char *fmt, va_list ap)
 {
     if (!err)
         return code;
     memset(err, 0, sizeof *err);
     err->code = code;
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    return code;
+}
+
+int sim_error_set(mscsim_error *err, int code, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    error_set_v(err, code, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+SIM_API int mscsim_error_set(mscsim_error *err, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    error_set_v(err, code, fmt, ap);
     va_end(ap);
     return code;
 }

@@ -35,6 +35,13 @@ typedef struct {
     char msg[512];      /**< Human-readable reason, without file/line/key prefix. */
 } mscsim_error;
 
+/**
+ * Clears err and fills its code and printf-style message (no location); returns code, so
+ * a caller can `return mscsim_error_set(...)`. err may be NULL. Thread-safe for distinct err.
+ */
+int mscsim_error_set(mscsim_error *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /** Short description of a status code; "unknown status" for out-of-range codes. Thread-safe. */
 const char *mscsim_strerror(int code);
 

@@ -292,8 +292,6 @@ int cli_resolved_text(const mscsim_config *cfg, char **text, size_t *len, mscsim
 uint64_t cli_config_digest(const char *text, size_t len);
 /* The whole decimal number text[0..len) (1 to 9 digits), or -1. */
 long cli_whole(const char *text, size_t len);
-/* Fills err with code and the printf-style message; returns code. */
-int cli_error(mscsim_error *err, int code, const char *fmt, ...);
 
 /* ---- cmd_samplesize.c: one grid point's search, and its rows -------------------------------- */
 

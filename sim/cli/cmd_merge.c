@@ -160,7 +160,7 @@ static int load_config(const char *text, size_t len, mscsim_config *cfg)
     int failed = fwrite(text, 1, len, fp) != len;
     failed |= fclose(fp) != 0;
     mscsim_error err;
-    int status = failed ? cli_error(&err, MSCSIM_EIO, "cannot write %s", path)
+    int status = failed ? mscsim_error_set(&err, MSCSIM_EIO, "cannot write %s", path)
                         : mscsim_config_load(path, cfg, &err);
     if (!status)
         status = mscsim_config_validate(cfg, &err);
@@ -181,7 +181,7 @@ static int add_part(const part *p, cli_point *pt, cli_outputs *out, int *bad, ms
         if (fp)
             fclose(fp);
         *bad = 1;
-        return cli_error(err, MSCSIM_EIO, "cannot read %s", p->path);
+        return mscsim_error_set(err, MSCSIM_EIO, "cannot read %s", p->path);
     }
     char *line = NULL;
     size_t cap = 0;
@@ -193,7 +193,7 @@ static int add_part(const part *p, cli_point *pt, cli_outputs *out, int *bad, ms
             /* The truths of the point that starts here: taken, not estimated again. */
             if (g != u / p->per_point || mscsim_truths_parse(line + skip, &pt->given)) {
                 *bad = 1;
-                status = cli_error(err, MSCSIM_ESYNTAX, "%s: damaged truth line before unit %ld",
+                status = mscsim_error_set(err, MSCSIM_ESYNTAX, "%s: damaged truth line before unit %ld",
                                    p->path, u);
                 break;
             }
@@ -204,7 +204,7 @@ static int add_part(const part *p, cli_point *pt, cli_outputs *out, int *bad, ms
         if (!got || sscanf(line, "unit %ld %n", &index, &skip) != 1 ||
             index != u || mscsim_unit_parse(line + skip, p->analyses, p->looks, &unit)) {
             *bad = 1;
-            status = cli_error(err, MSCSIM_ESYNTAX, "%s: unit %ld is missing or damaged",
+            status = mscsim_error_set(err, MSCSIM_ESYNTAX, "%s: unit %ld is missing or damaged",
                                p->path, u);
             break;
         }
@@ -218,7 +218,7 @@ static int add_part(const part *p, cli_point *pt, cli_outputs *out, int *bad, ms
     if (!status && (!next_line(fp, &line, &cap) || strcmp(line, "end") != 0 ||
                     next_line(fp, &line, &cap))) {
         *bad = 1;
-        status = cli_error(err, MSCSIM_ESYNTAX, "%s: does not end after its last unit",
+        status = mscsim_error_set(err, MSCSIM_ESYNTAX, "%s: does not end after its last unit",
                            p->path);
     }
     if (exit_code == CLI_EXIT_BAD_INPUT)
@@ -277,7 +277,7 @@ int cli_cmd_merge(const cli_args *args)
     cli_point_free(&pt);
     /* The resolved config as the shards wrote it: the single run's, byte for byte. */
     if (!rc && fwrite(config, 1, config_len, mscsim_csv_writer_stream(out.ini)) != config_len)
-        rc = cli_error(&err, MSCSIM_EIO, "cannot write %s", out.ini_path);
+        rc = mscsim_error_set(&err, MSCSIM_EIO, "cannot write %s", out.ini_path);
     free(config);
     free(parts);
     cli_stop_if_interrupted(&out);

@@ -91,7 +91,7 @@ static void receive(gather *g)
             return;
         }
     }
-    cli_error(&err, MSCSIM_EINVAL, "a damaged message from rank %d", st.MPI_SOURCE);
+    mscsim_error_set(&err, MSCSIM_EINVAL, "a damaged message from rank %d", st.MPI_SOURCE);
     fail(0, &err, CLI_EXIT_RUN_FAILED);
 }
 
@@ -242,7 +242,7 @@ int cli_mpi_run(const cli_args *args, int rank, int size)
         g.truths = calloc(points, sizeof *g.truths);
         if (!g.units || !g.truths) {
             mscsim_error err;
-            cli_error(&err, MSCSIM_ENOMEM, "out of memory for %ld units", g.total);
+            mscsim_error_set(&err, MSCSIM_ENOMEM, "out of memory for %ld units", g.total);
             fail(0, &err, CLI_EXIT_RUN_FAILED);
         }
         cli_progress_start(&g.bar, args->quiet, (double)points * cfg.n_count * (double)cfg.reps);

@@ -20,24 +20,12 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "mscsim/version.h"
-
-int cli_error(mscsim_error *err, int code, const char *fmt, ...)
-{
-    memset(err, 0, sizeof *err);
-    err->code = code;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-    va_end(ap);
-    return code;
-}
 
 static uint64_t fnv1a(const char *text, size_t len)
 {
@@ -54,10 +42,10 @@ int cli_resolved_text(const mscsim_config *cfg, char **text, size_t *len, mscsim
     *text = NULL;
     FILE *fp = open_memstream(text, len);
     if (!fp)
-        return cli_error(err, MSCSIM_ENOMEM, "out of memory");
+        return mscsim_error_set(err, MSCSIM_ENOMEM, "out of memory");
     int status = mscsim_config_write(cfg, fp, err);
     if (fclose(fp) && !status)
-        status = cli_error(err, MSCSIM_ENOMEM, "out of memory");
+        status = mscsim_error_set(err, MSCSIM_ENOMEM, "out of memory");
     if (status) {
         free(*text);
         *text = NULL;
@@ -170,7 +158,7 @@ static int write_partial(cli_outputs *out, FILE *fp, const mscsim_config *cfg, c
             mscsim_design_truths(p.design, &truths);
             char line[MSCSIM_TRUTHS_TEXT_LEN];
             if (mscsim_truths_format(&truths, line, sizeof line) < 0)
-                status = cli_error(err, MSCSIM_ENOMEM, "truths too long");
+                status = mscsim_error_set(err, MSCSIM_ENOMEM, "truths too long");
             else
                 fprintf(fp, "truth %zu %s\n", g, line);
         }
@@ -179,7 +167,7 @@ static int write_partial(cli_outputs *out, FILE *fp, const mscsim_config *cfg, c
             status = mscsim_engine_run_unit(p.eng, u % per_point, &unit, err);
         char text[MSCSIM_UNIT_TEXT_LEN];
         if (!status && mscsim_unit_format(&unit, analyses, cfg->look_count, text, sizeof text) < 0)
-            status = cli_error(err, MSCSIM_ENOMEM, "out of memory");
+            status = mscsim_error_set(err, MSCSIM_ENOMEM, "out of memory");
         if (!status) {
             fprintf(fp, "unit %ld %s\n", u, text);
             trials += (double)unit.trials.reps_done;
