@@ -131,15 +131,22 @@ static const bench_design designs[] = {
      "[analysis]\ntest = mmrm\n[simulation]\nseed = 12345\n",
      3, 5, 3, 0},
 };
-/* The 3-look designs and the fixed designs they are timed against. */
-#define LOOKS_NORMAL 6
-#define LOOKS_TRAJ 7
-#define FIXED_TRAJ 2
-#define LOOKS_TARGET 1.3
-/* The designs whose difference is the MMRM's cost per trial. */
-#define WELCH_TRIALS 2
-#define MMRM_TRIALS 8
 #define DESIGN_COUNT (sizeof designs / sizeof designs[0])
+#define LOOKS_TARGET 1.3
+
+/* The row of the design called name: the comparisons below name their designs, so adding a
+ * design anywhere in the table cannot shift them. */
+static size_t design_index(const char *name)
+{
+    size_t d = 0;
+    while (d < DESIGN_COUNT && strcmp(designs[d].name, name) != 0)
+        d++;
+    if (d == DESIGN_COUNT) {
+        fprintf(stderr, "mscsim_bench: no design %s\n", name);
+        exit(2);
+    }
+    return d;
+}
 
 static double now(void)
 {
@@ -287,10 +294,12 @@ int main(int argc, char **argv)
                1e9 * t_one / patients / designs[d].visits, t_one / t_bare, target);
     }
     printf("3 looks over fixed, no early stop: normal %.2f, trajectory %.2f   (target <= %.1f)\n",
-           t_design[LOOKS_NORMAL] / t_design[0], t_design[LOOKS_TRAJ] / t_design[FIXED_TRAJ],
+           t_design[design_index("normal-3look")] / t_design[design_index("normal")],
+           t_design[design_index("traj0-3look")] / t_design[design_index("traj-onset0")],
            LOOKS_TARGET);
     printf("mmrm: us per trial over welch, 1 thread     %8.2f   (target < 30)\n",
-           1e6 * (t_design[MMRM_TRIALS] - t_design[WELCH_TRIALS]) / (double)reps);
+           1e6 * (t_design[design_index("traj-mmrm")] - t_design[design_index("traj-onset0")]) /
+               (double)reps);
     double all[TIMING_ROUNDS];
     for (int k = 0; k < TIMING_ROUNDS; k++)
         all[k] = time_engine(&designs[0], reps, cores, &power);
