@@ -16,6 +16,7 @@
 #include "internal.h"
 #include "mscsim/analysis.h"
 #include "mscsim/analytic.h"
+#include "mscsim/interim.h"
 #include "mscsim/model.h"
 
 int sim_analytic_none(char *why, size_t why_len, const char *fmt, ...)
@@ -156,7 +157,22 @@ SIM_API int mscsim_analytic_sample_size(const mscsim_config *cfg, int analysis, 
         return sim_error_set(err, MSCSIM_EINVAL, "no analytic power: %s", why);
     long block[MSCSIM_ARM_COUNT];
     mscsim_config_block(cfg, block); /* The blocks the simulation search uses. */
-    return mscsim_analytic_design_sample_size(&d, (int)block[MSCSIM_ARM_CONTROL],
-                                              (int)block[MSCSIM_ARM_MSC], target, max_n,
-                                              n_total, err);
+    int status = mscsim_analytic_design_sample_size(&d, (int)block[MSCSIM_ARM_CONTROL],
+                                                    (int)block[MSCSIM_ARM_MSC], target, max_n,
+                                                    n_total, err);
+    if (status || cfg->look_count == 0)
+        return status;
+    /* With looks: the fixed design's n times the design's inflation factor (rpact's maximum
+     * sample size), in whole blocks. */
+    double f = mscsim_interim_inflation_factor(cfg, target);
+    if (isnan(f))
+        return sim_error_set(err, MSCSIM_EINVAL, "no analytic power: the looks' bounds cannot "
+                                                 "reach power %g", target);
+    double size = (double)(block[MSCSIM_ARM_CONTROL] + block[MSCSIM_ARM_MSC]);
+    double n = ceil((double)*n_total * f / size - 1e-9) * size;
+    if (n > (double)max_n)
+        return sim_error_set(err, MSCSIM_ERANGE, "no n up to %ld reaches power %g with the looks",
+                             max_n, target);
+    *n_total = (long)n;
+    return MSCSIM_OK;
 }

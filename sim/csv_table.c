@@ -73,7 +73,8 @@ static void read_number(sim_csv_table *t, int c, const char *s, size_t len)
     }
     double v = 0;
     sim_num_status st = sim_number_read(s, len, &v);
-    if (st == SIM_NUM_OK && v >= spec->lo && v <= spec->hi) {
+    if ((st == SIM_NUM_OK || (st == SIM_NUM_INFINITE && spec->inf_ok)) && v >= spec->lo &&
+        v <= spec->hi) {
         t->row[c] = v;
         return;
     }

@@ -67,6 +67,7 @@ typedef struct {
     int text;         /* 1: text levels; 0: a number */
     int na_ok;        /* a number may be written NA (read as NaN) */
     double lo, hi;    /* inclusive range of a number */
+    int inf_ok;       /* a number may be written Inf or -Inf (read as the infinity) */
 } sim_csv_column;
 
 typedef struct {

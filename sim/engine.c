@@ -39,6 +39,7 @@ struct mscsim_engine {
     const mscsim_analysis_type *analysis[MSCSIM_MAX_ANALYSES];
     int analysis_count;
     int want_p;
+    int want_p_asked;            /* The caller's want_p (looks set want_p). */
     mscsim_analysis_settings *settings;
     size_t settings_df;          /* Degrees of freedom the settings tabulate. */
     double truth[MSCSIM_MAX_ANALYSES], truth_mcse[MSCSIM_MAX_ANALYSES];
@@ -63,6 +64,7 @@ struct mscsim_engine {
     sim_looks looks[MSCSIM_MAX_N_VALUES];
     sim_looks_totals look_totals[MSCSIM_MAX_N_VALUES];
     sim_look_record *look_records; /* CHUNK_REPS, beside records */
+    sim_looks_levels looks_levels; /* looks[i].levels, fitted with the settings */
 };
 
 static void free_workspaces(mscsim_engine *eng)
@@ -86,6 +88,7 @@ SIM_API void mscsim_engine_free(mscsim_engine *eng)
     free(eng->shadow);
     free(eng->records);
     free(eng->look_records);
+    sim_looks_levels_free(&eng->looks_levels);
     mscsim_analysis_settings_free(eng->settings);
     mscsim_design_free(eng->owned_design);
     free(eng);
@@ -125,6 +128,9 @@ static int fit_run(mscsim_engine *eng, mscsim_error *err)
         eng->settings = NULL;
         status = mscsim_analysis_settings_new(eng->cfg->alpha, eng->cfg->sides, REPORT_CONF,
                                               2 * max_arm, eng->want_p, &eng->settings, err);
+        if (!status && eng->look_count)
+            status = sim_looks_levels_fit(&eng->looks_levels, &eng->looks[0], eng->settings,
+                                          2 * max_arm, eng->want_p_asked, err);
         if (status)
             return status;
         eng->settings_df = 2 * max_arm;
@@ -200,7 +206,7 @@ SIM_API int mscsim_engine_new_with_design(const mscsim_design *design, int want_
         return sim_error_set(err, MSCSIM_ENOMEM, "out of memory");
     eng->design = design;
     eng->cfg = mscsim_design_config(design);
-    eng->want_p = want_p;
+    eng->want_p = eng->want_p_asked = want_p;
     const char *names[MSCSIM_MAX_ANALYSES];
     eng->analysis_count = mscsim_config_analyses(eng->cfg, names);
     for (int k = 0; k < eng->analysis_count; k++) {
@@ -218,6 +224,7 @@ SIM_API int mscsim_engine_new_with_design(const mscsim_design *design, int want_
         eng->looks[0].sides = eng->cfg->sides;
         eng->looks[0].pipeline_analyse = eng->cfg->pipeline == MSCSIM_PIPELINE_ANALYSE;
         eng->looks[0].futility = eng->cfg->futility.kind != MSCSIM_RULE_NONE;
+        eng->looks[0].levels = &eng->looks_levels;
         eng->look_records = malloc(CHUNK_REPS * sizeof *eng->look_records);
         status = mscsim_interim_bounds(eng->cfg, &eng->looks[0].bounds, err);
         sim_looks_prepare(&eng->looks[0]);
@@ -290,23 +297,25 @@ static void analyse_imputed(const mscsim_engine *eng, const mscsim_design *desig
     }
 }
 
-/* Every analysis of data (or, with multiple imputation, of the completed prefix data
- * points at), for sim_looks_trial. */
+/* Analyses from .. to - 1 of data (with multiple imputation, every analysis of the
+ * completed prefix data points at), for sim_looks_trial. */
 typedef struct {
     const mscsim_engine *eng;
     const mscsim_design *design;
     mscsim_rng *rng;
 } analyse_ctx;
 
-static void analyse(const void *ctx, const mscsim_trial_data *data, mscsim_workspace *w,
-                    mscsim_replicate *rec)
+static int analyse(const void *ctx, const mscsim_trial_data *data, mscsim_workspace *w,
+                   int from, int to, mscsim_replicate *rec)
 {
     const analyse_ctx *c = ctx;
-    if (c->eng->cfg->missing == MSCSIM_MISSING_MI)
+    if (c->eng->cfg->missing == MSCSIM_MISSING_MI) {
         analyse_imputed(c->eng, c->design, c->rng, w, rec);
-    else
-        for (int k = 0; k < c->eng->analysis_count; k++)
-            c->eng->analysis[k]->analyze(data, c->eng->settings, &rec->result[k]);
+        return c->eng->analysis_count;
+    }
+    for (int k = from; k < to; k++)
+        c->eng->analysis[k]->analyze(data, c->eng->settings, &rec->result[k]);
+    return to;
 }
 
 /* Simulates one trial and applies every analysis to it (at each look, with looks); with a
@@ -334,7 +343,7 @@ static void run_replicate(const mscsim_engine *eng, size_t cell,
             mscsim_analysis_decide_t(eng->settings, NAN, NAN, NAN, &rec->result[k]);
     } else if (looks) {
         analyse_ctx ctx = {eng, design, &rng};
-        sim_looks_trial(&eng->looks[cell], design, w, analyse, &ctx,
+        sim_looks_trial(&eng->looks[cell], design, w, &data, analyse, &ctx,
                         eng->analysis_count, rec, looks);
     } else if (cfg->missing == MSCSIM_MISSING_MI)
         analyse_imputed(eng, design, &rng, w, rec);

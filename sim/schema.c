@@ -185,7 +185,9 @@ static const mscsim_column answer_columns[] = {
      "Power gained per block", NULL, 0},
     {"start_n", "Where the search started: the formula's answer, else the first `[trial] n`.",
      "Starting sample size (patients)", "patients", 0},
-    {"analytic_n", "The formula's answer (`NA` without one).",
+    {"analytic_n",
+     "The formula's answer (`NA` without one); with `[interim]`, the fixed design's times the "
+     "looks' inflation factor, in whole blocks.",
      "Analytic sample size (patients)", "patients", 0},
     {"trials", "All trials simulated.", "Simulated trials", "trials", 0},
     {"expected_n_h1",

@@ -24,6 +24,9 @@
  *                  2/3, 1) and efficacy = none, so no trial stops early: every look is
  *                  analysed; their time over the fixed design's is the cost of the looks
  *                  (issue: interim looks, target 1.3x)
+ *   normal-3of     normal-3look with one-sided O'Brien-Fleming bounds and a harmful msc
+ *                  effect (-0.5 sd), so every look is decided against a real bound and no
+ *                  trial stops early (P < 1e-4)
  *   traj-mmrm      traj-onset0's trials (same seed) analysed by MMRM over the 3 visits; the
  *                  difference of the two is the MMRM's cost per trial (target < 30 us)
  * Thread speed-up and peak memory are measured on the normal design.
@@ -116,6 +119,12 @@ static const bench_design designs[] = {
      "[control]\nmean = 0\nsd = 1\ndropout = 0.1\n[msc]\nmean = 0.5\nsd = 1\ndropout = 0.1\n"
      "[analysis]\ntest = welch\n[interim]\nlooks = 0.333333, 0.666667, 1\nefficacy = none\n"
      "[simulation]\nseed = 12345\n",
+     1, 1, 1, 0},
+    {"normal-3of",
+     "[trial]\nn = 100\nsides = 1\n[model]\ntype = normal\n"
+     "[control]\nmean = 0\nsd = 1\ndropout = 0.1\n[msc]\nmean = -0.5\nsd = 1\ndropout = 0.1\n"
+     "[analysis]\ntest = welch\n[interim]\nlooks = 0.333333, 0.666667, 1\n"
+     "efficacy = obrien_fleming\nfutility = none\n[simulation]\nseed = 12345\n",
      1, 1, 1, 0},
     {"traj0-3look",
      "[trial]\nn = 100\nvisits = 7, 30, 90\n[outcome]\nscale = fma_motor\n"
@@ -293,8 +302,10 @@ int main(int argc, char **argv)
                1e9 * t_bare / patients, 1e9 * t_one / patients,
                1e9 * t_one / patients / designs[d].visits, t_one / t_bare, target);
     }
-    printf("3 looks over fixed, no early stop: normal %.2f, trajectory %.2f   (target <= %.1f)\n",
+    printf("3 looks over fixed, no early stop: normal %.2f (OBF bounds %.2f), trajectory %.2f "
+           "  (target <= %.1f)\n",
            t_design[design_index("normal-3look")] / t_design[design_index("normal")],
+           t_design[design_index("normal-3of")] / t_design[design_index("normal")],
            t_design[design_index("traj0-3look")] / t_design[design_index("traj-onset0")],
            LOOKS_TARGET);
     printf("mmrm: us per trial over welch, 1 thread     %8.2f   (target < 30)\n",

@@ -4,7 +4,7 @@
  * 2-5 looks, equal and unequal spacing; one- and two-sided; none, O'Brien-Fleming, Pocock and
  * HSD beta-spending futility, binding and non-binding). Then properties an independent
  * computation shows: exit probabilities under H0 add up to alpha, and power at the drift of
- * a futility design is 1 - beta.
+ * a futility design is 1 - beta. Power, expected n and inflation factors against rpact too.
  */
 #include <math.h>
 #include <stdio.h>
@@ -198,6 +198,62 @@ static void test_power_against_rpact(void)
            "conditional power under the current trend");
 }
 
+/* Inflation factors against rpact's getDesignCharacteristics (tests/ref/gsd_inflation_ref.csv):
+ * O'Brien-Fleming, Pocock and HSD(-4); 2-4 looks; one- and two-sided; power 0.8 and 0.9;
+ * O'Brien-Fleming and Pocock beta spending, binding and not. */
+static void test_inflation_against_rpact(void)
+{
+    table t;
+    if (!table_read(&t, "gsd_inflation_ref.csv")) {
+        CHECK(0, "ref/gsd_inflation_ref.csv is readable");
+        return;
+    }
+    size_t c_t = table_col(&t, "t"), c_alpha = table_col(&t, "alpha"),
+           c_sides = table_col(&t, "sides"), c_eff = table_col(&t, "efficacy"),
+           c_ga = table_col(&t, "gamma_a"), c_fut = table_col(&t, "futility"),
+           c_beta = table_col(&t, "beta"), c_bind = table_col(&t, "binding"),
+           c_if = table_col(&t, "inflation_factor");
+    double worst = 0;
+    size_t futility_rows = 0, two_sided_rows = 0;
+    for (size_t r = 0; r < t.nrow; r++) {
+        mscsim_gsd_spec s = {0};
+        const char *p = table_get(&t, r, c_t);
+        while (*p) {
+            s.t[s.looks++] = num_end(p, &p);
+            if (*p == ';')
+                p++;
+        }
+        s.alpha = num(table_get(&t, r, c_alpha));
+        s.sides = (int)num(table_get(&t, r, c_sides));
+        s.efficacy = spending(table_get(&t, r, c_eff), num(table_get(&t, r, c_ga)));
+        s.futility = spending(table_get(&t, r, c_fut), 0);
+        s.beta = num(table_get(&t, r, c_beta));
+        s.binding = (int)num(table_get(&t, r, c_bind));
+        futility_rows += s.futility.family != MSCSIM_SPENDING_NONE;
+        two_sided_rows += s.sides == 2;
+        mscsim_gsd_bounds b;
+        if (mscsim_gsd_bounds_compute(&s, &b, NULL) != MSCSIM_OK) {
+            CHECK(0, "inflation design %zu computes", r + 1);
+            continue;
+        }
+        double f = mscsim_gsd_inflation_factor(&b, 1.0 - s.beta);
+        worst = isnan(f) ? (double)INFINITY : fmax(worst, fabs(f - num(table_get(&t, r, c_if))));
+    }
+    CHECK(t.nrow == 96 && futility_rows == 48 && two_sided_rows == 24 && worst < 1e-4,
+          "inflation factor of %zu designs (%zu with futility, %zu two-sided) within 1e-4 of "
+          "rpact (worst %.2e)",
+          t.nrow, futility_rows, two_sided_rows, worst);
+    table_free(&t);
+    /* One look is the fixed design: factor 1; a power the design cannot reach: NaN. */
+    mscsim_gsd_spec one = {.looks = 1, .t = {1.0}, .alpha = 0.025, .sides = 1,
+                           .efficacy = {MSCSIM_SPENDING_OBRIEN_FLEMING, 0}};
+    mscsim_gsd_bounds b;
+    CHECK(mscsim_gsd_bounds_compute(&one, &b, NULL) == MSCSIM_OK, "one look computes");
+    ABS_EQ(mscsim_gsd_inflation_factor(&b, 0.8), 1.0, 1e-9, "one look: inflation factor 1");
+    CHECK(isnan(mscsim_gsd_drift_for_power(&b, 0.01)) && isnan(mscsim_gsd_drift_for_power(&b, 1)),
+          "no drift for a power at or below alpha, or of 1");
+}
+
 static void test_bad_input(void)
 {
     mscsim_gsd_spec s = {.looks = 2, .t = {0.6, 0.5}, .alpha = 0.025, .sides = 1};
@@ -226,6 +282,7 @@ int main(void)
     test_known_design();
     test_futility_drift();
     test_power_against_rpact();
+    test_inflation_against_rpact();
     test_bad_input();
     return TEST_DONE();
 }

@@ -10,7 +10,8 @@
  * - beta-spending futility: type I error and futility stops against the formula;
  * - one look (looks = 1) decides exactly as the fixed design;
  * - the calendar of looks with accrual against a hand computation; pipeline patients;
- * - multiple imputation at looks; thread-count independence.
+ * - multiple imputation at looks; thread-count independence;
+ * - decisions without p-values (tabulated quantiles) equal to those with them.
  * Monte Carlo checks use fixed seeds and 4 standard errors (a correct engine fails one with
  * probability 6e-5).
  */
@@ -36,11 +37,14 @@ typedef struct {
     int looks;
 } looks_run;
 
-static int run_looks(const mscsim_config *cfg, looks_run *out)
+/* want_p = 1 makes every analysis compute its p-value, which the looks then compare with
+ * the bounds; with 0 the t analyses' p-values are deferred and the looks decide on the
+ * statistic by tabulated quantiles (sim/interim/looks.c). */
+static int run_looks_p(const mscsim_config *cfg, int want_p, looks_run *out)
 {
     mscsim_engine *eng;
     mscsim_error err;
-    if (mscsim_engine_new(cfg, 0, &eng, &err)) {
+    if (mscsim_engine_new(cfg, want_p, &eng, &err)) {
         printf("engine_new: %s\n", err.msg);
         return 0;
     }
@@ -52,6 +56,11 @@ static int run_looks(const mscsim_config *cfg, looks_run *out)
         mscsim_engine_look_summary(eng, 0, 0, k, &out->look[k]);
     mscsim_engine_free(eng);
     return 1;
+}
+
+static int run_looks(const mscsim_config *cfg, looks_run *out)
+{
+    return run_looks_p(cfg, 0, out);
 }
 
 static void normal_design(mscsim_config *cfg, long n, double delta, int sides)
@@ -335,6 +344,44 @@ static void test_mi_and_threads(void)
     CHECK(a.s.failures == 0 && a.s.power > 0.3, "power %.3f is plausible", a.s.power);
 }
 
+/* The looks decide a t result on its statistic against quantiles tabulated at each bound's
+ * nominal p, calling pt only near the bound; that must be the comparison of p itself:
+ * every count and estimate equal, bit for bit, to the run that computes every p. Designs
+ * with both kinds of bound, one- and two-sided, integer (student) and fractional (welch)
+ * df, normal (wilcoxon) and pooled (mi) statistics, and a bound at nearly every look. */
+static void test_p_free_decisions(const char *tests, int sides, const char *efficacy,
+                                  const char *futility, const char *missing)
+{
+    mscsim_config cfg;
+    normal_design(&cfg, 90, 3.0, sides);
+    set(&cfg, "analysis.tests=%s", tests);
+    set(&cfg, "interim.looks=0.2, 0.4, 0.6, 0.8, 1");
+    set(&cfg, "interim.efficacy=%s", efficacy);
+    if (futility)
+        set(&cfg, "interim.futility=%s", futility);
+    set(&cfg, "control.dropout=0.15");
+    if (missing) {
+        set(&cfg, "analysis.missing=%s", missing);
+        set(&cfg, "analysis.imputations=3");
+        set(&cfg, "simulation.reps=1000");
+    }
+    looks_run with_p, without;
+    CHECK(run_looks_p(&cfg, 1, &with_p) && run_looks_p(&cfg, 0, &without), "%s runs", tests);
+    int same = with_p.s.rejections == without.s.rejections &&
+               with_p.s.mean_estimate == without.s.mean_estimate &&
+               with_p.s.expected_n == without.s.expected_n &&
+               with_p.s.stop_futility == without.s.stop_futility;
+    for (int k = 0; k < with_p.looks; k++)
+        same &= with_p.look[k].reject_at_look == without.look[k].reject_at_look &&
+                with_p.look[k].futility_at_look == without.look[k].futility_at_look;
+    CHECK(same, "%s, sides %d, %s / %s: decisions without p (%ld rejections, %.4f futile) as "
+                "with p (%ld, %.4f)",
+          tests, sides, efficacy, futility ? futility : "none", without.s.rejections,
+          without.s.stop_futility, with_p.s.rejections, with_p.s.stop_futility);
+    CHECK(with_p.s.stop_efficacy > 0.05, "early efficacy stops happen (%.3f)",
+          with_p.s.stop_efficacy);
+}
+
 int main(void)
 {
     splitmix_state = 20261201;
@@ -352,5 +399,10 @@ int main(void)
     test_single_look_is_fixed();
     test_calendar();
     test_mi_and_threads();
+    test_p_free_decisions("welch", 1, "pocock", "hsd(-2)", NULL);
+    test_p_free_decisions("student, welch", 2, "hsd(-1)", NULL, NULL);
+    test_p_free_decisions("wilcoxon, student", 1, "obrien_fleming", "conditional_power(0.3)",
+                          NULL);
+    test_p_free_decisions("welch", 1, "pocock", "pocock", "mi");
     return TEST_DONE();
 }

@@ -99,5 +99,47 @@ then ok "--looks without [interim]: exit 2"; else fail "--looks without [interim
 if [ ! -e "$tmp/e/r_looks.csv" ]; then ok "no looks file for a fixed design"
 else fail "a fixed design wrote a looks file"; fi
 
+# samplesize with [interim]: the search starts from the fixed design's formula answer times
+# the design's inflation factor (rpact getDesignCharacteristics of the 3-look one-sided
+# O'Brien-Fleming design: 1.012795), in whole blocks of 2, and reports the expected n under
+# H1 and H0 (under H0 an OBF design rarely stops early: above H1's, at most n).
+ss=$tmp/ss.ini
+cat >"$ss" <<'INI'
+[trial]
+n = 100
+sides = 1
+alpha = 0.025
+[model]
+type = normal
+[msc]
+mean = 0.5
+[analysis]
+test = student
+[interim]
+looks = 0.333333, 0.666667, 1
+efficacy = obrien_fleming
+[simulation]
+reps = 1000
+seed = 5
+INI
+sed '/^\[interim\]/,/^efficacy/d' "$ss" >"$tmp/ss_fixed.ini"
+col() { # FILE COLUMN: the value in the first data row
+    awk -F, -v c="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i } NR == 2 { print $k }' "$1"
+}
+if "$bin" samplesize "$tmp/ss_fixed.ini" --quiet --out "$tmp/ssf.csv" >/dev/null 2>&1 &&
+    "$bin" samplesize "$ss" --quiet --out "$tmp/ssl.csv" >"$tmp/ssl.out" 2>&1; then
+    fixed=$(col "$tmp/ssf.csv" analytic_n) looks=$(col "$tmp/ssl.csv" analytic_n)
+    start=$(col "$tmp/ssl.csv" start_n) n=$(col "$tmp/ssl.csv" n_total)
+    want=$(awk -v f="$fixed" 'BEGIN { x = f * 1.012795 / 2; k = int(x); if (k < x) k++; print 2 * k }')
+    if [ "$looks" = "$want" ] && [ "$start" = "$looks" ] && [ "$looks" -gt "$fixed" ]; then
+        ok "samplesize starts from the fixed n $fixed times the inflation factor: $looks"
+    else fail "samplesize start: fixed $fixed, with looks $looks (want $want), start $start"; fi
+    h1=$(col "$tmp/ssl.csv" expected_n_h1) h0=$(col "$tmp/ssl.csv" expected_n_h0)
+    if awk -v a="$h1" -v b="$h0" -v n="$n" 'BEGIN { exit !(a > 0 && a < b && b <= n) }' &&
+        grep -q "expected n .* under H1 and .* under H0" "$tmp/ssl.out"; then
+        ok "samplesize reports expected n $h1 under H1 and $h0 under H0 (n = $n)"
+    else fail "samplesize expected n: H1 $h1, H0 $h0, n $n: $(cat "$tmp/ssl.out")"; fi
+else fail "samplesize with looks: $(cat "$tmp/ssl.out")"; fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

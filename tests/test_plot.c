@@ -19,7 +19,9 @@
  * (configs/starting2_mrs_shift.ini at n = 300), search and search_trace (`samplesize
  * configs/example.ini`), patients (`simulate configs/lee2022_fma_motor.ini --n 40`), looks
  * (the looks file of `run configs/lee2022_interim.ini --set trial.sides=1 --set
- * trial.alpha=0.025 --set "interim.futility=conditional_power(0.1)"`).
+ * trial.alpha=0.025 --set "interim.futility=conditional_power(0.1)"`), looks_none (the
+ * same config at n = 60 with `--set interim.efficacy=none --set interim.looks=0.3,0.6,1`,
+ * 300 trials: infinite efficacy bounds at the first two looks).
  */
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -146,6 +148,9 @@ static void test_kinds(void)
                                  "estimate scale", "stopping at each look", "n = 60 (first of 3)",
                                  "analysis welch", "power 0.570", "futility", NULL};
     check_renders("looks", "", NULL, looks);
+    const char *const none[] = {"Group-sequential boundaries and stopping",
+                                "no efficacy stop", NULL};
+    check_renders("looks_none", "", NULL, none);
 }
 
 static void test_options(void)
@@ -382,6 +387,20 @@ static void test_scripts(void)
           "looks: the first look's bounds on both scales");
     CHECK(strstr(text, " 0.0356 0.1902") != NULL, "looks: the first look's stopping shares");
     CHECK(strstr(text, "using 1:4 with linespoints") != NULL, "looks: the estimate-scale bound");
+    CHECK(strstr(text, "no efficacy stop") == NULL, "looks: every bound finite, no edge mark");
+    /* efficacy = none: the Inf bounds of looks 1 and 2 are no points (NaN) but triangles at
+     * the top edge; the last look's 1.95996 is drawn. */
+    capture_script("looks_none", NULL, text, sizeof text);
+    CHECK(strstr(text, "\n0.29999999999999999 NaN NaN NaN NaN 0 0\n") != NULL &&
+              strstr(text, "\n0.59999999999999998 NaN NaN NaN NaN 0 0\n") != NULL &&
+              strstr(text, "\n1 1.9599") != NULL,
+          "looks_none: infinite bounds are no points");
+    CHECK(strstr(text, "at first 0.29999999999999999, graph 0.96 point pt 8") != NULL &&
+              strstr(text, "at first 0.59999999999999998, graph 0.96 point pt 8") != NULL &&
+              strstr(text, "title 'no efficacy stop'") != NULL,
+          "looks_none: marked 'no efficacy stop' at the top edge");
+    CHECK(strstr(text, "set yrange [*<0:4<*]") != NULL,
+          "looks_none: zero and the usual bounds in view around the one finite bound");
 
     /* tipping.csv: `mscsim run` of a sweep over analysis.mnar_delta = -20..0 (MI, ancova);
      * at n = 240 power is 0.6750 at -15 and 0.8225 at -10: 0.8 is crossed at
@@ -474,7 +493,7 @@ int main(void)
                                 "replicates_wilcoxon", "power_by_n_ancova", "trace_target",
                                 "names", "binary", "replicates_binary", "unbounded", "null",
                                 "null_no_config", "one_n", "patients", "sweep_one_n120",
-                                "heatmap_s5", "looks"};
+                                "heatmap_s5", "looks", "looks_none"};
     for (size_t i = 0; i < sizeof left / sizeof left[0]; i++) {
         char path[600];
         snprintf(path, sizeof path, "%s/%s.png", dir, left[i]);

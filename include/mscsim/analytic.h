@@ -288,6 +288,8 @@ double mscsim_analytic_power(const mscsim_config *cfg, int analysis, long n_tota
 /**
  * mscsim_analytic_design_sample_size for analysis number `analysis` of cfg, in the
  * allocation blocks of mscsim_config_block (those the simulation search uses); MSCSIM_EINVAL (with the reason in err) when it has no analytic power.
+ * With [interim] looks, that fixed design's n times the looks' inflation factor at target
+ * (mscsim_interim_inflation_factor), rounded up to whole blocks: rpact's maximum n.
  */
 int mscsim_analytic_sample_size(const mscsim_config *cfg, int analysis, double target,
                                 long max_n, long *n_total, mscsim_error *err);

@@ -108,6 +108,22 @@ void mscsim_gsd_probabilities(const mscsim_gsd_bounds *bounds, double theta,
 double mscsim_gsd_expected_fraction(const mscsim_gsd_bounds *bounds, double theta);
 
 /**
+ * The drift theta at which bounds reject for benefit (the upper bound, at any look; futility
+ * bounds obeyed, and for sides = 2 the lower bound stops a trial without counting, as in
+ * rpact's getDesignCharacteristics) with probability power; that power grows with theta.
+ * NaN unless power is in (its value at theta = 0, 1).
+ */
+double mscsim_gsd_drift_for_power(const mscsim_gsd_bounds *bounds, double power);
+
+/**
+ * The inflation factor of bounds at power: (theta / (z_{1 - alpha / sides} + z_power))^2,
+ * theta = mscsim_gsd_drift_for_power and alpha the total spent (cumulative_alpha at the last
+ * look). The design with looks reaches that power at the fixed design's n times it
+ * (rpact's getDesignCharacteristics()$inflationFactor, at power 1 - beta). NaN as the drift.
+ */
+double mscsim_gsd_inflation_factor(const mscsim_gsd_bounds *bounds, double power);
+
+/**
  * Conditional power at a look: the probability that the final statistic reaches final_z
  * given Z = z at information fraction t in (0, 1), when the drift is theta:
  * Phi_upper((final_z - z sqrt(t) - theta (1 - t)) / sqrt(1 - t)) (the B-value form;

@@ -91,6 +91,14 @@ double mscsim_interim_final_month(const struct mscsim_config *cfg, long n);
 double mscsim_interim_analytic_power(const struct mscsim_config *cfg, int analysis,
                                      long n_total);
 
+/**
+ * The inflation factor of cfg's design with looks at power target in (0, 1)
+ * (mscsim_gsd_inflation_factor of mscsim_interim_bounds): the maximum n reaching target is
+ * about the fixed design's n times it. NaN when cfg has no looks or its bounds cannot reach
+ * target.
+ */
+double mscsim_interim_inflation_factor(const struct mscsim_config *cfg, double target);
+
 #ifdef __cplusplus
 }
 #endif

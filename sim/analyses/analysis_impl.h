@@ -1,8 +1,9 @@
 #ifndef SIM_ANALYSIS_IMPL_H
 #define SIM_ANALYSIS_IMPL_H
 /*
- * Private to sim/analyses/ (and the tests of the analyses): the settings struct behind the
- * opaque mscsim_analysis_settings handle and the decision helpers every analysis shares.
+ * Private to sim/analyses/ (and the longitudinal fits, the interim looks and the tests of
+ * the analyses): the settings struct behind the opaque mscsim_analysis_settings handle and
+ * the decision helpers every analysis shares.
  *
  * DECISION RULE (all analyses): reject when p < alpha, strictly, with p computed as R
  * computes it (the p functions below). A statistic whose p-value equals alpha is not
@@ -56,6 +57,7 @@ struct mscsim_analysis_settings {
     int sides;         /* 1: H1 effect > 0; 2: effect != 0. */
     double conf_level; /* Two-sided CI level, 0 < conf_level < 1. */
     int want_p;        /* 1: every analysis fills p_value. */
+    int defer_t_p;     /* 1: t statistics leave p_value NaN (sim_analysis_settings_defer_t_p). */
     size_t max_df;     /* Tables hold k = 1..max_df (index 0 unused). */
     double *crit;      /* crit[k] = qt(alpha / sides, k, upper). */
     double *ci_q;      /* ci_q[k] = qt((1 - conf_level) / 2, k, upper). */
@@ -80,10 +82,17 @@ int sim_analysis_chisq1_reject(const mscsim_analysis_settings *s, double x2);
  * qt((1 + conf_level) / 2, df). mscsim_analysis_ci uses exactly this value. */
 double sim_analysis_ci_quantile(const mscsim_analysis_settings *s, double df);
 
-/* Fills result for a t statistic: statistic, df, reject and (if wanted) p_value; the caller
- * has already set estimate and se. */
+/* Fills result for a t statistic: statistic, df, reject and (if wanted and not deferred)
+ * p_value; the caller has already set estimate and se. */
 void sim_analysis_t_finish(const mscsim_analysis_settings *s, double t, double df,
                               mscsim_analysis_result *result);
+
+/* With want_p, makes the t statistics (sim_analysis_t_finish, so also
+ * mscsim_analysis_decide_t) leave p_value NaN while every other p-value is filled: their p
+ * is sim_analysis_t_pvalue(statistic, df, sides), which the interim looks compare with
+ * their bounds through tabulated quantiles instead (sim/interim/looks.c), saving a pt per
+ * look. A result with a NaN p_value and a statistic is then a t result. */
+void sim_analysis_settings_defer_t_p(mscsim_analysis_settings *s);
 
 /* Marks result failed: reject 0, every number NaN. */
 void sim_analysis_fail(mscsim_analysis_result *result);

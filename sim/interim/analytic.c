@@ -1,7 +1,8 @@
 /*
  * Analytic power of a design with looks: the exit probabilities of the canonical joint
  * distribution (Jennison & Turnbull 2000, ch. 3 and 19) at the drift of the fixed design's
- * normal-theory statistic, as rpact's getPowerMeans(normalApproximation = TRUE) computes.
+ * normal-theory statistic, as rpact's getPowerMeans(normalApproximation = TRUE) computes,
+ * and the inflation factor that scales a fixed design's sample size to the design's.
  */
 #include "mscsim/interim.h"
 
@@ -32,4 +33,12 @@ SIM_API double mscsim_interim_analytic_power(const mscsim_config *cfg, int analy
     mscsim_gsd_probs p;
     mscsim_gsd_probabilities(&b, d.delta / sqrt(var), &p);
     return p.power;
+}
+
+SIM_API double mscsim_interim_inflation_factor(const mscsim_config *cfg, double target)
+{
+    mscsim_gsd_bounds b;
+    if (cfg->look_count == 0 || mscsim_interim_bounds(cfg, &b, NULL))
+        return NAN;
+    return mscsim_gsd_inflation_factor(&b, target);
 }

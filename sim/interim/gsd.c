@@ -397,6 +397,45 @@ SIM_API double mscsim_gsd_expected_fraction(const mscsim_gsd_bounds *b, double t
     return fraction + (1.0 - stopped) * b->t[b->looks - 1];
 }
 
+typedef struct {
+    mscsim_gsd_bounds upper; /* the bounds, the lower tail of sides = 2 as futility bounds */
+    double power;
+} power_ctx;
+
+static double power_gap(double theta, void *ctx)
+{
+    const power_ctx *c = ctx;
+    mscsim_gsd_probs p;
+    mscsim_gsd_probabilities(&c->upper, theta, &p);
+    return p.power - c->power;
+}
+
+SIM_API double mscsim_gsd_drift_for_power(const mscsim_gsd_bounds *b, double power)
+{
+    /* Power for benefit: a two-sided design's lower bound stops a trial without counting,
+     * as rpact's getDesignCharacteristics counts it. */
+    power_ctx ctx = {*b, power};
+    if (b->sides == 2) {
+        ctx.upper.sides = 1;
+        for (int k = 0; k < b->looks; k++)
+            ctx.upper.futility_z[k] = k + 1 < b->looks ? -b->efficacy_z[k] : b->efficacy_z[k];
+    }
+    if (!(power < 1.0) || !(power_gap(0.0, &ctx) < 0.0))
+        return NAN;
+    double hi = 1.0;
+    while (power_gap(hi, &ctx) < 0.0 && hi < 64.0)
+        hi *= 2.0;
+    return power_gap(hi, &ctx) < 0.0 ? (double)NAN : find_root(power_gap, &ctx, 0.0, hi);
+}
+
+SIM_API double mscsim_gsd_inflation_factor(const mscsim_gsd_bounds *b, double power)
+{
+    double theta = mscsim_gsd_drift_for_power(b, power);
+    double alpha = b->cumulative_alpha[b->looks - 1];
+    double fixed = qnorm(alpha / b->sides, 0.0, 1.0, 0, 0) + qnorm(power, 0.0, 1.0, 1, 0);
+    return theta * theta / (fixed * fixed);
+}
+
 SIM_API double mscsim_gsd_conditional_power(double z, double t, double final_z, double theta)
 {
     if (!(t > 0.0 && t < 1.0) || isnan(z) || isnan(theta))

@@ -7,6 +7,12 @@
  * randomized first (sim_trial_prefix), so nothing is simulated twice, and the stopping rule
  * lives in one place: decide() below (z = qnorm(1 - p) against a bound is p against the
  * bound's nominal p).
+ *
+ * SPEED. A look costs its prefix's arm statistics and the first analysis: the others run
+ * at the stopping look only, the last look reuses the trial's full data, and a t result's
+ * p-value is not computed (sim_analysis_settings_defer_t_p): its statistic is compared
+ * with the look's tabulated quantiles (sim_looks_levels), the analyses' own exact
+ * decision at another level, so each decision is the comparison of p made without pt.
  */
 #include "interim/looks.h"
 
@@ -14,6 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "analyses/analysis_impl.h"
 #include "internal.h"
 #include "mathlib.h"
 
@@ -168,43 +175,111 @@ void sim_looks_prepare(sim_looks *L)
     }
 }
 
-/* z = qnorm(1 - p) against a bound is p against the bound's nominal p, which saves a
- * quantile per look: the analysis' own p-value (one-sided, or two-sided for sides = 2)
+int sim_looks_levels_fit(sim_looks_levels *lv, const sim_looks *L,
+                         mscsim_analysis_settings *settings, size_t max_df, int want_p,
+                         mscsim_error *err)
+{
+    sim_looks_levels_free(lv);
+    for (int k = 0; k < L->bounds.looks; k++) {
+        /* The smallest level above efficacy_p: the analyses reject when p is below it. */
+        double e = nextafter(L->efficacy_p[k], 1.0), f = L->futility_p[k];
+        int status = MSCSIM_OK;
+        if (L->efficacy_p[k] >= 0.0 && e < 1.0)
+            status = mscsim_analysis_settings_new(e, L->sides, 0.95, max_df, 0,
+                                                  &lv->efficacy[k], err);
+        if (!status && f > 0.0 && f < 1.0)
+            status = mscsim_analysis_settings_new(f, 1, 0.95, max_df, 0, &lv->futility[k], err);
+        if (status) {
+            sim_looks_levels_free(lv);
+            return status;
+        }
+    }
+    if (!want_p)
+        sim_analysis_settings_defer_t_p(settings);
+    return MSCSIM_OK;
+}
+
+void sim_looks_levels_free(sim_looks_levels *lv)
+{
+    for (int k = 0; k < MSCSIM_MAX_LOOKS; k++) {
+        mscsim_analysis_settings_free(lv->efficacy[k]);
+        mscsim_analysis_settings_free(lv->futility[k]);
+        lv->efficacy[k] = lv->futility[k] = NULL;
+    }
+}
+
+/* Whether r's p-value is below level: 1 or 0, or -1 when it has none (a failed analysis,
+ * no statistic). The p-value is the analysis' own, or, deferred for a t result, the one
+ * sim_analysis_t_pvalue computes from its statistic and df, the same number: at (settings
+ * at level) decides on the statistic with the analyses' own exact bracket, which calls pt
+ * only in the thin band around the quantile; without at, p is computed. Either way the
+ * comparison is the one on p, so ties at a bound fall as p decides them. */
+static int p_below(const mscsim_analysis_settings *at, double level, int sides,
+                   const mscsim_analysis_result *r)
+{
+    double p = r->p_value;
+    if (r->failed)
+        return -1;
+    if (isnan(p)) {
+        if (isnan(r->statistic) || !(r->df > 0.0))
+            return -1;
+        if (at)
+            return sim_analysis_t_reject(at, r->statistic, r->df);
+        p = sim_analysis_t_pvalue(r->statistic, r->df, sides);
+        if (isnan(p))
+            return -1;
+    }
+    return p < level;
+}
+
+/* z = qnorm(1 - p) at least the bound is p at most the bound's nominal p, which saves a
+ * quantile per look: the analysis' p-value (one-sided, or two-sided for sides = 2)
  * decides. A failed analysis has none and crosses nothing. */
 static int crosses_efficacy(const sim_looks *L, int k, const mscsim_analysis_result *r)
 {
-    return !r->failed && r->p_value <= L->efficacy_p[k];
+    if (L->efficacy_p[k] < 0.0) /* an infinite bound */
+        return 0;
+    const mscsim_analysis_settings *at = L->levels ? L->levels->efficacy[k] : NULL;
+    return p_below(at, nextafter(L->efficacy_p[k], 1.0), L->sides, r) == 1;
 }
 
-/* The stopping rule, in one place: 1 = efficacy, 2 = futility, 0 = continue. A failed
- * analysis never stops a trial before its last look. */
+/* The stopping rule, in one place: 1 = efficacy, 2 = futility (one-sided p at least
+ * futility_p), 0 = continue. A failed analysis never stops a trial before its last look. */
 static int decide(const sim_looks *L, int k, const mscsim_analysis_result *r)
 {
-    if (r->failed || isnan(r->p_value))
-        return 0;
     if (crosses_efficacy(L, k, r))
         return 1;
-    if (r->p_value >= L->futility_p[k])
-        return 2;
-    return 0;
+    if (L->futility_p[k] > 1.0) /* no futility bound here */
+        return 0;
+    const mscsim_analysis_settings *at = L->levels ? L->levels->futility[k] : NULL;
+    return p_below(at, L->futility_p[k], 1, r) == 0 ? 2 : 0;
 }
 
 void sim_looks_trial(const sim_looks *L, const mscsim_design *design, mscsim_workspace *w,
-                     sim_analyse_fn analyse, const void *ctx, int analyses,
-                     mscsim_replicate *rec, sim_look_record *out)
+                     mscsim_trial_data *full, sim_analyse_fn analyse, const void *ctx,
+                     int analyses, mscsim_replicate *rec, sim_look_record *out)
 {
     int K = L->bounds.looks;
-    mscsim_trial_data data;
+    mscsim_trial_data prefix;
     memset(out, 0, sizeof *out);
     for (int k = 0; k < K; k++) {
         const mscsim_look_plan *p = &L->plan[k];
-        size_t m[MSCSIM_ARM_COUNT] = {(size_t)p->analysed_arm[0], (size_t)p->analysed_arm[1]};
-        sim_trial_prefix(design, w, m, &data);
-        analyse(ctx, &data, w, rec);
-        out->analysed[k] = data.arm[0].n + data.arm[1].n;
+        const mscsim_trial_data *data = full;
+        if (k + 1 < K) {
+            size_t m[MSCSIM_ARM_COUNT] = {(size_t)p->analysed_arm[0],
+                                          (size_t)p->analysed_arm[1]};
+            sim_trial_prefix(design, w, m, &prefix);
+            data = &prefix;
+        } else if (k > 0) {
+            sim_trial_prefix_all(design, w, full); /* the last look's patients: the trial's */
+        }
+        int filled = analyse(ctx, data, w, 0, 1, rec);
+        out->analysed[k] = data->arm[0].n + data->arm[1].n;
         int verdict = decide(L, k, &rec->result[0]);
         if (verdict == 0 && k + 1 < K)
             continue;
+        if (filled < analyses) /* the others are reported at the stopping look only */
+            analyse(ctx, data, w, filled, analyses, rec);
         out->stop_look = k;
         out->futile = verdict == 2 && k + 1 < K;
         out->efficacy = verdict == 1;
@@ -219,9 +294,9 @@ void sim_looks_trial(const sim_looks *L, const mscsim_design *design, mscsim_wor
             long sizes[MSCSIM_ARM_COUNT];
             mscsim_config_arm_sizes(mscsim_design_config(design), p->randomized, sizes);
             size_t all[MSCSIM_ARM_COUNT] = {(size_t)sizes[0], (size_t)sizes[1]};
-            sim_trial_prefix(design, w, all, &data);
-            analyse(ctx, &data, w, rec);
-            out->analysed_final = data.arm[0].n + data.arm[1].n;
+            sim_trial_prefix(design, w, all, &prefix);
+            analyse(ctx, &prefix, w, 0, analyses, rec);
+            out->analysed_final = prefix.arm[0].n + prefix.arm[1].n;
             for (int j = 0; j < analyses; j++)
                 rec->result[j].reject = reject[j];
         }

@@ -8,6 +8,7 @@
  */
 #include <stddef.h>
 
+#include "mscsim/analysis.h"
 #include "mscsim/config.h"
 #include "mscsim/engine.h"
 #include "mscsim/gsd.h"
@@ -36,6 +37,10 @@ int sim_interim_validate(const mscsim_config *cfg, mscsim_error *err);
 void sim_trial_prefix(const mscsim_design *d, mscsim_workspace *w,
                       const size_t m[MSCSIM_ARM_COUNT], mscsim_trial_data *data);
 
+/* Points w back at every patient of its last trial, as mscsim_trial_simulate left it, and
+ * data, which that call filled, at w's extras again (the last look reuses its arm sums). */
+void sim_trial_prefix_all(const mscsim_design *d, mscsim_workspace *w, mscsim_trial_data *data);
+
 /* ---- looks.c: the engine ---- */
 
 /* What one trial's looks did. */
@@ -47,9 +52,21 @@ typedef struct {
     size_t analysed_final;              /* Patients in the analysis reported. */
 } sim_look_record;
 
-/* Analyses data with every analysis into rec->result (multiple imputation included). */
-typedef void (*sim_analyse_fn)(const void *ctx, const mscsim_trial_data *data,
-                               mscsim_workspace *w, mscsim_replicate *rec);
+/* Analyses data with analyses from .. to - 1 into rec->result and returns the first one
+ * it has not filled; multiple imputation, whose imputations all analyses share, fills every
+ * one at the first call. */
+typedef int (*sim_analyse_fn)(const void *ctx, const mscsim_trial_data *data,
+                              mscsim_workspace *w, int from, int to, mscsim_replicate *rec);
+
+/* Each look's bounds as analysis settings at the bound's nominal level, so that a t result
+ * (a deferred p, sim_analysis_settings_defer_t_p) is decided on its statistic and df by
+ * tabulated quantiles, as the analyses decide at alpha, and pt runs only in the thin band
+ * around the bound: efficacy[k] at the level just above efficacy_p[k] (p below it is p at
+ * most efficacy_p[k]), with the run's sides; futility[k] at futility_p[k], one-sided. NULL
+ * where the bound never stops a trial or its level is not inside (0, 1): p is computed. */
+typedef struct {
+    mscsim_analysis_settings *efficacy[MSCSIM_MAX_LOOKS], *futility[MSCSIM_MAX_LOOKS];
+} sim_looks_levels;
 
 /* The looks of a design at one n: boundaries (once per design) and calendar plan. */
 typedef struct {
@@ -61,18 +78,30 @@ typedef struct {
      * p for sides = 2), futility when the one-sided p >= futility_p. */
     double efficacy_p[MSCSIM_MAX_LOOKS], futility_p[MSCSIM_MAX_LOOKS];
     mscsim_look_plan plan[MSCSIM_MAX_LOOKS];
+    const sim_looks_levels *levels; /* The bounds as settings, or NULL: p is computed. */
 } sim_looks;
 
 /* Fills L's p-value bounds from its bounds and sides. */
 void sim_looks_prepare(sim_looks *L);
 
-/* One trial (already simulated in w) through its looks: each look analyses its prefix
- * and the first analysis' z decides; rec->result holds the analyses at the stopping look
- * (or of the pipeline patients too, with pipeline = analyse), reject meaning "crossed the
- * efficacy bound there". */
+/* (Re)builds lv for L's p-value bounds with tables up to max_df, and, unless the caller
+ * wants p-values (want_p), defers the t p-values of the run's settings (with want_p set),
+ * which the looks then no longer need. Status; on failure lv is empty. */
+int sim_looks_levels_fit(sim_looks_levels *lv, const sim_looks *L,
+                         mscsim_analysis_settings *settings, size_t max_df, int want_p,
+                         mscsim_error *err);
+
+/* Frees lv's settings (lv itself is the caller's). */
+void sim_looks_levels_free(sim_looks_levels *lv);
+
+/* One trial, already simulated in w with its full data, through its looks: each look
+ * analyses its prefix (the last one full) with the first analysis, whose z decides; the
+ * other analyses run only at the stopping look. rec->result holds the analyses at the
+ * stopping look (or of the pipeline patients too, with pipeline = analyse), reject meaning
+ * "crossed the efficacy bound there". */
 void sim_looks_trial(const sim_looks *L, const mscsim_design *design, mscsim_workspace *w,
-                     sim_analyse_fn analyse, const void *ctx, int analyses,
-                     mscsim_replicate *rec, sim_look_record *out);
+                     mscsim_trial_data *full, sim_analyse_fn analyse, const void *ctx,
+                     int analyses, mscsim_replicate *rec, sim_look_record *out);
 
 /* Totals of one cell, folded in replicate order. */
 typedef struct {

@@ -42,8 +42,9 @@ static const struct {
     [SIM_COL_OBSERVED_SCORE] = {MSCSIM_FILE_PATIENTS,
                                 {"observed_score", 0, 1, -HUGE_VAL, HUGE_VAL}},
     [SIM_COL_FRACTION] = {MSCSIM_FILE_LOOKS, {"information_fraction", 0, 0, 0, 1}},
-    [SIM_COL_EFFICACY_Z] = {MSCSIM_FILE_LOOKS, {"efficacy_z", 0, 0, -HUGE_VAL, HUGE_VAL}},
-    [SIM_COL_FUTILITY_Z] = {MSCSIM_FILE_LOOKS, {"futility_z", 0, 1, -HUGE_VAL, HUGE_VAL}},
+    /* A look where a rule cannot stop a trial has an infinite bound. */
+    [SIM_COL_EFFICACY_Z] = {MSCSIM_FILE_LOOKS, {"efficacy_z", 0, 0, -HUGE_VAL, HUGE_VAL, 1}},
+    [SIM_COL_FUTILITY_Z] = {MSCSIM_FILE_LOOKS, {"futility_z", 0, 1, -HUGE_VAL, HUGE_VAL, 1}},
     [SIM_COL_REJECT_AT_LOOK] = {MSCSIM_FILE_LOOKS, {"reject_at_look", 0, 0, 0, 1}},
     [SIM_COL_FUTILITY_AT_LOOK] = {MSCSIM_FILE_LOOKS, {"futility_at_look", 0, 0, 0, 1}},
 };

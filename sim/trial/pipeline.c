@@ -440,3 +440,10 @@ void sim_trial_prefix(const mscsim_design *d, mscsim_workspace *w,
     mscsim_trial_data_set(data, y, kept);
     set_data_extras(d, w, data);
 }
+
+void sim_trial_prefix_all(const mscsim_design *d, mscsim_workspace *w, mscsim_trial_data *data)
+{
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
+        w->arm[a].prefix = w->arm[a].n;
+    set_data_extras(d, w, data);
+}

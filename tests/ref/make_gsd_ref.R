@@ -76,3 +76,34 @@ for (i in seq_along(designs)) {
   }
 }
 write.csv(do.call(rbind, rows), "tests/ref/gsd_power_ref.csv", row.names = FALSE, quote = FALSE)
+
+# Inflation factors (getDesignCharacteristics: the drift giving power 1 - beta with the
+# looks, squared over (z_{1 - alpha / sides} + z_{1 - beta})^2; the maximum n of a design
+# with looks is the fixed design's times it), for tests/ref/gsd_inflation_ref.csv:
+# O'Brien-Fleming, Pocock and HSD(-4) alpha spending, 2 to 4 looks, one- and two-sided
+# without futility (power 0.8 and 0.9), one-sided with O'Brien-Fleming or Pocock beta
+# spending (non-binding and binding, power 0.8).
+spacings <- list(c(0.5, 1), c(1/3, 2/3, 1), c(0.25, 0.5, 0.75, 1), c(0.3, 0.7, 1))
+rows <- list()
+for (t in spacings) for (e in efficacy[1:3]) for (sides in 1:2)
+  for (f in futility[1:3]) for (binding in c(FALSE, TRUE)) for (beta in c(0.2, 0.1)) {
+    if (f[[1]] == "none" && binding) next
+    if (f[[1]] != "none" && (sides == 2 || beta != 0.2)) next
+    alpha <- if (sides == 1) 0.025 else 0.05
+    args <- list(kMax = length(t), alpha = alpha, sided = sides, informationRates = t,
+                 typeOfDesign = e[[2]], beta = beta)
+    if (!is.na(e[[3]])) args$gammaA <- e[[3]]
+    if (f[[1]] != "none") {
+      args$typeBetaSpending <- f[[2]]
+      args$bindingFutility <- binding
+    }
+    d <- do.call(getDesignGroupSequential, args)
+    ch <- getDesignCharacteristics(d)
+    rows[[length(rows) + 1]] <- data.frame(
+      looks = length(t), t = paste(format(t, digits = 15), collapse = ";"), alpha = alpha,
+      sides = sides, efficacy = e[[1]], gamma_a = ifelse(is.na(e[[3]]), 0, e[[3]]),
+      futility = f[[1]], beta = beta, binding = as.integer(binding),
+      inflation_factor = sprintf("%.10f", ch$inflationFactor))
+  }
+write.csv(do.call(rbind, rows), "tests/ref/gsd_inflation_ref.csv", row.names = FALSE,
+          quote = FALSE)
