@@ -30,6 +30,16 @@ static mscsim_spending spending(const char *name, double gamma)
     return f;
 }
 
+/* The information fractions of a reference row, "0.5;1.0", into s (looks and t). */
+static void read_fractions(const char *p, mscsim_gsd_spec *s)
+{
+    while (*p) {
+        s->t[s->looks++] = num_end(p, &p);
+        if (*p == ';')
+            p++;
+    }
+}
+
 static void test_against_rpact(void)
 {
     table t;
@@ -158,12 +168,7 @@ static void test_power_against_rpact(void)
     double worst_p = 0, worst_n = 0;
     for (size_t r = 0; r < t.nrow; r++) {
         mscsim_gsd_spec s = {.alpha = 0.025, .sides = 1, .beta = 0.2};
-        const char *p = table_get(&t, r, c_t);
-        while (*p) {
-            s.t[s.looks++] = num_end(p, &p);
-            if (*p == ';')
-                p++;
-        }
+        read_fractions(table_get(&t, r, c_t), &s);
         const char *e = table_get(&t, r, c_e), *f = table_get(&t, r, c_f);
         s.efficacy.family = strcmp(e, "asOF") == 0 ? MSCSIM_SPENDING_OBRIEN_FLEMING
                             : strcmp(e, "asP") == 0 ? MSCSIM_SPENDING_POCOCK
@@ -217,12 +222,7 @@ static void test_inflation_against_rpact(void)
     size_t futility_rows = 0, two_sided_rows = 0;
     for (size_t r = 0; r < t.nrow; r++) {
         mscsim_gsd_spec s = {0};
-        const char *p = table_get(&t, r, c_t);
-        while (*p) {
-            s.t[s.looks++] = num_end(p, &p);
-            if (*p == ';')
-                p++;
-        }
+        read_fractions(table_get(&t, r, c_t), &s);
         s.alpha = num(table_get(&t, r, c_alpha));
         s.sides = (int)num(table_get(&t, r, c_sides));
         s.efficacy = spending(table_get(&t, r, c_eff), num(table_get(&t, r, c_ga)));
