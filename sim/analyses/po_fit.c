@@ -28,11 +28,13 @@
  *
  *   Observations: when the only covariate is integer-valued within a window of
  *   GROUP_WINDOW values (baseline NIHSS) and there are at most GROUP_CATEGORIES categories
- *   (the mRS), patients are grouped by (arm, covariate value, category) with a count
- *   weight, which is exact (the likelihood is a sum over patients) and makes an iteration
- *   cost O(cells) instead of O(patients); otherwise every patient is one observation,
- *   visited through the data's own arrays. Either way nothing is allocated: the cells and
- *   the information live on the stack.
+ *   (the mRS), patients are grouped by (arm, covariate value) with a count per category,
+ *   which is exact (the likelihood is a sum over patients): an iteration costs one exp and
+ *   k - 1 logistic cdfs per group instead of two per patient; otherwise every patient is
+ *   one observation, visited through the data's own arrays. exp(zeta_j - eta) is
+ *   exp(zeta_j) exp(-eta), one exp per observation, while no product can overflow (po.c's
+ *   EXP_DIRECT_MAX); else exp(-|u|) per cut. Either way nothing is allocated: the groups
+ *   and the information live on the stack.
  *
  * FAILURE (0)
  *   po.c's (an empty arm, a NaN value, < 2 or > 64 categories, arms separated on the
@@ -70,24 +72,27 @@
 #define MAX_HALVINGS 40
 
 /* Grouping: one integer covariate within this many consecutive values, at most this many
- * categories (2 x 64 x 8 cells of 24 bytes on the stack). */
+ * categories (2 x 64 groups of 80 bytes on the stack). */
 #define GROUP_WINDOW 64
 #define GROUP_CATEGORIES 8
-#define MAX_CELLS (MSCSIM_ARM_COUNT * GROUP_WINDOW * GROUP_CATEGORIES)
+#define MAX_GROUPS (MSCSIM_ARM_COUNT * GROUP_WINDOW)
+
+/* po.c's bound for exp(zeta) exp(-eta) instead of exp(zeta - eta): products below e^600. */
+#define EXP_DIRECT_MAX 300.0
 
 typedef struct {
-    double x; /* the covariate, standardised */
-    double w; /* patients */
-    int arm, c;
-} cell;
+    double x;                   /* the covariate, standardised */
+    double w[GROUP_CATEGORIES]; /* patients per category */
+    int arm;
+} group_cell;
 
 typedef struct {
     const mscsim_trial_data *data;
     int k, m, K;                          /* categories, cutpoints, covariates */
     double value[MAX_K];                  /* the categories' values, ascending */
     double mean[MAX_COV], scale[MAX_COV]; /* standardised x = (x - mean) scale */
-    int cells;                            /* > 0: fit these cells, not the patients */
-    cell cell[MAX_CELLS];
+    int groups;                           /* > 0: fit these groups, not the patients */
+    group_cell group[MAX_GROUPS];
 } problem;
 
 /* The gradient and the information (-Hessian, packed lower triangle) at theta =
@@ -197,7 +202,8 @@ static int standardise(problem *pr, int *window, int *base)
     return 1;
 }
 
-/* Groups the patients into cells (one covariate on a window, few categories). */
+/* Groups the patients by (arm, covariate value): one integer covariate on a window, few
+ * categories. */
 static void group(problem *pr, int base)
 {
     const mscsim_trial_data *d = pr->data;
@@ -206,32 +212,33 @@ static void group(problem *pr, int base)
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
         for (size_t i = 0; i < d->arm[a].n; i++)
             count[a][(int)d->cov[a][0][i] - base][category(pr, d->y[a][i])]++;
-    int cells = 0;
+    int groups = 0;
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
-        for (int v = 0; v < GROUP_WINDOW; v++)
+        for (int v = 0; v < GROUP_WINDOW; v++) {
+            uint32_t any = 0;
             for (int c = 0; c < pr->k; c++)
-                if (count[a][v][c] > 0)
-                    pr->cell[cells++] = (cell){((double)(base + v) - pr->mean[0]) * pr->scale[0],
-                                               (double)count[a][v][c], a, c};
-    pr->cells = cells;
+                any |= count[a][v][c];
+            if (!any)
+                continue;
+            group_cell *g = &pr->group[groups++];
+            g->x = ((double)(base + v) - pr->mean[0]) * pr->scale[0];
+            g->arm = a;
+            for (int c = 0; c < pr->k; c++)
+                g->w[c] = (double)count[a][v][c];
+        }
+    pr->groups = groups;
 }
 
 /* ======================================================================================
  * Likelihood
  * ====================================================================================== */
 
-/* F(u) and 1 - F(u) of the logistic, each without cancellation. */
-static inline void logistic(double u, double *F, double *Fc)
-{
-    double z = exp(-fabs(u)), s = 1.0 / (1.0 + z);
-    *F = u >= 0.0 ? s : z * s;
-    *Fc = u >= 0.0 ? z * s : s;
-}
-
-/* What one observation needs from theta: the cutpoints' cell factors. */
+/* What every observation needs from theta. */
 typedef struct {
     const double *theta;
     double gap[MAX_K]; /* gap[c] = 1 - exp(-(zeta_c - zeta_{c-1})), 0 < c < m */
+    double ez[MAX_K];  /* exp(zeta_j) when direct */
+    int direct;        /* every |zeta_j| <= EXP_DIRECT_MAX */
     int with_arm;
 } point;
 
@@ -240,6 +247,11 @@ static int point_set(const problem *pr, const double *theta, int with_arm, point
 {
     pt->theta = theta;
     pt->with_arm = with_arm;
+    pt->direct = 1;
+    for (int j = 0; j < pr->m; j++)
+        pt->direct &= fabs(theta[j]) <= EXP_DIRECT_MAX;
+    for (int j = 0; pt->direct && j < pr->m; j++)
+        pt->ez[j] = exp(theta[j]);
     for (int c = 1; c < pr->m; c++) {
         double spacing = theta[c] - theta[c - 1];
         if (!(spacing > 0.0))
@@ -258,35 +270,64 @@ static inline double predictor(const problem *pr, const point *pt, const double 
     return eta;
 }
 
-/* pi of category c at eta, with F and 1 - F at a = zeta_c - eta (Fa = 1, Fca = 0 for the
- * top category) and b = zeta_{c-1} - eta (Fb = 0, Fcb = 1 for the bottom one). */
-static inline double cell_prob(const problem *pr, const point *pt, int c, double eta,
-                               double *Fa, double *Fca, double *Fb, double *Fcb)
+/* exp(-eta) for cut_cdf, or NaN when the direct products could overflow. */
+static inline double exp_minus(const point *pt, double eta)
 {
-    const int m = pr->m;
-    *Fa = 1.0, *Fca = 0.0, *Fb = 0.0, *Fcb = 1.0;
-    if (c < m)
-        logistic(pt->theta[c] - eta, Fa, Fca);
-    if (c > 0)
-        logistic(pt->theta[c - 1] - eta, Fb, Fcb);
-    return c == 0 ? *Fa : c == m ? *Fcb : *Fa * *Fcb * pt->gap[c];
+    return pt->direct && fabs(eta) <= EXP_DIRECT_MAX ? exp(-eta) : (double)NAN;
 }
 
-/* Adds w times the observation's gradient and information to e. Returns 0 when pi = 0. */
+/* F and 1 - F at cut j for eta, each without cancellation; em = exp_minus(eta). */
+static inline void cut_cdf(const point *pt, int j, double eta, double em, double *F, double *Fc)
+{
+    if (!isnan(em)) {
+        double ex = pt->ez[j] * em, s = 1.0 / (1.0 + ex);
+        *F = ex * s;
+        *Fc = s;
+        return;
+    }
+    double u = pt->theta[j] - eta, z = exp(-fabs(u)), s = 1.0 / (1.0 + z);
+    *F = u >= 0.0 ? s : z * s;
+    *Fc = u >= 0.0 ? z * s : s;
+}
+
+/* The cdfs bounding category c: at a = zeta_c - eta (F = 1, 1 - F = 0 above the top cut)
+ * and at b = zeta_{c-1} - eta (F = 0, 1 - F = 1 below the bottom one). */
+typedef struct {
+    double Fa, Fca, Fb, Fcb;
+} bounds;
+
+static inline bounds category_bounds(const problem *pr, const point *pt, int c, double eta,
+                                     double em)
+{
+    bounds b = {1.0, 0.0, 0.0, 1.0};
+    if (c < pr->m)
+        cut_cdf(pt, c, eta, em, &b.Fa, &b.Fca);
+    if (c > 0)
+        cut_cdf(pt, c - 1, eta, em, &b.Fb, &b.Fcb);
+    return b;
+}
+
+/* pi of category c from its bounds. */
+static inline double category_prob(const problem *pr, const point *pt, int c, const bounds *b)
+{
+    return c == 0 ? b->Fa : c == pr->m ? b->Fcb : b->Fa * b->Fcb * pt->gap[c];
+}
+
+/* Adds w times the gradient and information of an observation in category c, with
+ * standardised covariates x, to e. Returns 0 when pi = 0. */
 static inline int add_observation(const problem *pr, const point *pt, int c, double w,
-                                  const double *x, int arm, evaluation *e)
+                                  const double *x, int arm, const bounds *b, evaluation *e)
 {
     const int m = pr->m, K = pr->K, R = K + (pt->with_arm ? 1 : 0);
-    double eta = predictor(pr, pt, x, arm), Fa, Fca, Fb, Fcb;
-    double p = cell_prob(pr, pt, c, eta, &Fa, &Fca, &Fb, &Fcb);
+    double p = category_prob(pr, pt, c, b);
     if (!(p > 0.0))
         return 0;
     /* Derivatives of log pi in a and b (f = F (1 - F), f' = f (1 - 2F)); both terms of
      * an end category vanish through its F = 1 or F = 0. */
-    double inv = 1.0 / p, fa = Fa * Fca, fb = Fb * Fcb;
+    double inv = 1.0 / p, fa = b->Fa * b->Fca, fb = b->Fb * b->Fcb;
     double ga = fa * inv, gb = -fb * inv;
-    double haa = fa * (Fca - Fa) * inv - ga * ga;
-    double hbb = -fb * (Fcb - Fb) * inv - gb * gb;
+    double haa = fa * (b->Fca - b->Fa) * inv - ga * ga;
+    double hbb = -fb * (b->Fcb - b->Fb) * inv - gb * gb;
     double hab = -ga * gb;
     /* eta enters a and b with coefficient -1: regressor r has x_r there. */
     double r[MAX_COV + 1];
@@ -319,6 +360,23 @@ static inline int add_observation(const problem *pr, const point *pt, int c, dou
     return 1;
 }
 
+/* The cdfs at every cut for a group's eta: each category's bounds from its neighbours. */
+static inline void group_bounds(const problem *pr, const point *pt, double eta,
+                                bounds b[GROUP_CATEGORIES])
+{
+    double em = exp_minus(pt, eta), F = 0.0, Fc = 1.0;
+    for (int c = 0; c <= pr->m; c++) {
+        b[c].Fb = F;
+        b[c].Fcb = Fc;
+        if (c < pr->m)
+            cut_cdf(pt, c, eta, em, &F, &Fc);
+        else
+            F = 1.0, Fc = 0.0;
+        b[c].Fa = F;
+        b[c].Fca = Fc;
+    }
+}
+
 /* The standardised covariates of patient i of arm a. */
 static inline void patient_x(const problem *pr, int a, size_t i, double *x)
 {
@@ -336,19 +394,23 @@ static int evaluate(const problem *pr, const double *theta, int with_arm, evalua
     memset(e->grad, 0, (size_t)P * sizeof e->grad[0]);
     memset(e->info, 0, (size_t)AT(P, 0) * sizeof e->info[0]);
     int ok = 1;
-    if (pr->cells > 0) {
-        for (int g = 0; g < pr->cells; g++) {
-            const cell *ce = &pr->cell[g];
-            ok &= add_observation(pr, &pt, ce->c, ce->w, &ce->x, ce->arm, e);
-        }
-    } else {
-        for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
-            for (size_t i = 0; i < pr->data->arm[a].n; i++) {
-                double x[MAX_COV];
-                patient_x(pr, a, i, x);
-                ok &= add_observation(pr, &pt, category(pr, pr->data->y[a][i]), 1.0, x, a, e);
-            }
+    for (int g = 0; g < pr->groups; g++) {
+        const group_cell *gc = &pr->group[g];
+        bounds b[GROUP_CATEGORIES];
+        group_bounds(pr, &pt, predictor(pr, &pt, &gc->x, gc->arm), b);
+        for (int c = 0; c <= pr->m; c++)
+            if (gc->w[c] > 0.0)
+                ok &= add_observation(pr, &pt, c, gc->w[c], &gc->x, gc->arm, &b[c], e);
     }
+    for (int a = 0; pr->groups == 0 && a < MSCSIM_ARM_COUNT; a++)
+        for (size_t i = 0; i < pr->data->arm[a].n; i++) {
+            double x[MAX_COV];
+            patient_x(pr, a, i, x);
+            int c = category(pr, pr->data->y[a][i]);
+            double eta = predictor(pr, &pt, x, a);
+            bounds b = category_bounds(pr, &pt, c, eta, exp_minus(&pt, eta));
+            ok &= add_observation(pr, &pt, c, 1.0, x, a, &b, e);
+        }
     return ok && isfinite(e->grad[P - 1]) && isfinite(e->info[AT(P - 1, P - 1)]);
 }
 
@@ -357,22 +419,23 @@ static double loglik(const problem *pr, const double *theta, int with_arm)
 {
     point pt;
     point_set(pr, theta, with_arm, &pt);
-    double ll = 0.0, Fa, Fca, Fb, Fcb;
-    if (pr->cells > 0) {
-        for (int g = 0; g < pr->cells; g++) {
-            const cell *ce = &pr->cell[g];
-            double eta = predictor(pr, &pt, &ce->x, ce->arm);
-            ll += ce->w * log(cell_prob(pr, &pt, ce->c, eta, &Fa, &Fca, &Fb, &Fcb));
-        }
-        return ll;
+    double ll = 0.0;
+    for (int g = 0; g < pr->groups; g++) {
+        const group_cell *gc = &pr->group[g];
+        bounds b[GROUP_CATEGORIES];
+        group_bounds(pr, &pt, predictor(pr, &pt, &gc->x, gc->arm), b);
+        for (int c = 0; c <= pr->m; c++)
+            if (gc->w[c] > 0.0)
+                ll += gc->w[c] * log(category_prob(pr, &pt, c, &b[c]));
     }
-    for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
+    for (int a = 0; pr->groups == 0 && a < MSCSIM_ARM_COUNT; a++)
         for (size_t i = 0; i < pr->data->arm[a].n; i++) {
             double x[MAX_COV];
             patient_x(pr, a, i, x);
+            int c = category(pr, pr->data->y[a][i]);
             double eta = predictor(pr, &pt, x, a);
-            ll += log(cell_prob(pr, &pt, category(pr, pr->data->y[a][i]), eta, &Fa, &Fca,
-                                &Fb, &Fcb));
+            bounds b = category_bounds(pr, &pt, c, eta, exp_minus(&pt, eta));
+            ll += log(category_prob(pr, &pt, c, &b));
         }
     return ll;
 }
@@ -489,7 +552,7 @@ int sim_po_fit_adjusted(const mscsim_trial_data *data, int want_lr, sim_po_adjus
     problem pr;
     pr.data = data;
     pr.K = data->cov_count;
-    pr.cells = 0;
+    pr.groups = 0;
     if (pr.K < 1 || pr.K > MAX_COV || data->arm[0].n == 0 || data->arm[1].n == 0)
         return 0;
     int window, base;
@@ -537,6 +600,6 @@ int sim_po_fit_adjusted(const mscsim_trial_data *data, int want_lr, sim_po_adjus
     out->loglik = ll1;
     /* l(full) >= l(null) exactly; rounding can leave the difference a few ulps below 0. */
     out->lr = want_lr ? fmax(2.0 * (ll1 - ll0), 0.0) : (double)NAN;
-    out->grouped = pr.cells > 0;
+    out->grouped = pr.groups > 0;
     return isfinite(out->beta) && isfinite(out->se);
 }
