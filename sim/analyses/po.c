@@ -16,6 +16,10 @@
  *            p = pchisq(LR, 1, upper) (anova(null, full)); for sides = 1 the signed root
  *            r = sign(beta) sqrt(LR) with p = pnorm(r, upper). Statistic: r.
  *   Both: df = INFINITY (a normal interval beta +/- z se).
+ *   With [analysis] covariates (data->cov_count >= 1) both analyses fit
+ *   polr(factor(y) ~ arm + covariates) instead (po_fit.c): beta is then the log odds ratio
+ *   conditional on the covariates, the LR test is against the fit with the covariates only,
+ *   and there is no analytic power. Everything below is the unadjusted table fit.
  *
  * METHOD
  *   Sufficient statistics: the 2 x K table of counts. Values that are integers within a
