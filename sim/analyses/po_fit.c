@@ -384,15 +384,31 @@ static inline void patient_x(const problem *pr, int a, size_t i, double *x)
         x[j] = (pr->data->cov[a][j][i] - pr->mean[j]) * pr->scale[j];
 }
 
-/* The gradient and information at theta; 0 outside the model or where a pi is 0. */
-static int evaluate(const problem *pr, const double *theta, int with_arm, evaluation *e)
+/* One observation's share of a sweep: into e, or its log-likelihood into *ll. */
+static inline int visit(const problem *pr, const point *pt, int c, double w, const double *x,
+                        int arm, const bounds *b, evaluation *e, double *ll)
+{
+    if (e)
+        return add_observation(pr, pt, c, w, x, arm, b, e);
+    *ll += w * log(category_prob(pr, pt, c, b));
+    return 1;
+}
+
+/* One pass over the observations at theta. With e: the gradient and information, 0 when
+ * theta is outside the model or a pi is 0. Without (a point a sweep with e accepted): the
+ * log-likelihood into *ll. */
+static int sweep(const problem *pr, const double *theta, int with_arm, evaluation *e,
+                 double *ll)
 {
     const int P = pr->m + pr->K + (with_arm ? 1 : 0);
     point pt;
     if (!point_set(pr, theta, with_arm, &pt))
         return 0;
-    memset(e->grad, 0, (size_t)P * sizeof e->grad[0]);
-    memset(e->info, 0, (size_t)AT(P, 0) * sizeof e->info[0]);
+    if (e) {
+        memset(e->grad, 0, (size_t)P * sizeof e->grad[0]);
+        memset(e->info, 0, (size_t)AT(P, 0) * sizeof e->info[0]);
+    }
+    double sum = 0.0;
     int ok = 1;
     for (int g = 0; g < pr->groups; g++) {
         const group_cell *gc = &pr->group[g];
@@ -400,7 +416,7 @@ static int evaluate(const problem *pr, const double *theta, int with_arm, evalua
         group_bounds(pr, &pt, predictor(pr, &pt, &gc->x, gc->arm), b);
         for (int c = 0; c <= pr->m; c++)
             if (gc->w[c] > 0.0)
-                ok &= add_observation(pr, &pt, c, gc->w[c], &gc->x, gc->arm, &b[c], e);
+                ok &= visit(pr, &pt, c, gc->w[c], &gc->x, gc->arm, &b[c], e, &sum);
     }
     for (int a = 0; pr->groups == 0 && a < MSCSIM_ARM_COUNT; a++)
         for (size_t i = 0; i < pr->data->arm[a].n; i++) {
@@ -409,34 +425,24 @@ static int evaluate(const problem *pr, const double *theta, int with_arm, evalua
             int c = category(pr, pr->data->y[a][i]);
             double eta = predictor(pr, &pt, x, a);
             bounds b = category_bounds(pr, &pt, c, eta, exp_minus(&pt, eta));
-            ok &= add_observation(pr, &pt, c, 1.0, x, a, &b, e);
+            ok &= visit(pr, &pt, c, 1.0, x, a, &b, e, &sum);
         }
+    if (!e) {
+        *ll = sum;
+        return 1;
+    }
     return ok && isfinite(e->grad[P - 1]) && isfinite(e->info[AT(P - 1, P - 1)]);
 }
 
-/* The log-likelihood at theta (a point evaluate() accepted). */
+static int evaluate(const problem *pr, const double *theta, int with_arm, evaluation *e)
+{
+    return sweep(pr, theta, with_arm, e, NULL);
+}
+
 static double loglik(const problem *pr, const double *theta, int with_arm)
 {
-    point pt;
-    point_set(pr, theta, with_arm, &pt);
-    double ll = 0.0;
-    for (int g = 0; g < pr->groups; g++) {
-        const group_cell *gc = &pr->group[g];
-        bounds b[GROUP_CATEGORIES];
-        group_bounds(pr, &pt, predictor(pr, &pt, &gc->x, gc->arm), b);
-        for (int c = 0; c <= pr->m; c++)
-            if (gc->w[c] > 0.0)
-                ll += gc->w[c] * log(category_prob(pr, &pt, c, &b[c]));
-    }
-    for (int a = 0; pr->groups == 0 && a < MSCSIM_ARM_COUNT; a++)
-        for (size_t i = 0; i < pr->data->arm[a].n; i++) {
-            double x[MAX_COV];
-            patient_x(pr, a, i, x);
-            int c = category(pr, pr->data->y[a][i]);
-            double eta = predictor(pr, &pt, x, a);
-            bounds b = category_bounds(pr, &pt, c, eta, exp_minus(&pt, eta));
-            ll += log(category_prob(pr, &pt, c, &b));
-        }
+    double ll = NAN;
+    sweep(pr, theta, with_arm, NULL, &ll);
     return ll;
 }
 
