@@ -7,7 +7,8 @@
  * the model and the analysis looks at a patient, the summaries have an exact law:
  *   - [simulation] shortcut = auto (no forces the patient path), not the sample-size
  *     search's nested trials (those must be prefixes of one another, see below), no
- *     [prior], no [interim] looks, [decision] rule = test;
+ *     [prior], no [interim] looks, [decision] rule = test, fixed arm sizes (the only kind
+ *     today: a randomisation that draws them must add its condition to design_obstacle);
  *   - dropout missing completely at random (or none), no deaths drawn by the pipeline
  *     ([arm] mortality = 0; the mRS's own deaths are a category), missing =
  *     complete_case, no sliding dichotomy, no recovery-slope diagnostic;
