@@ -150,6 +150,10 @@ static void test_rule(void)
     set(&cfg, "analysis.threshold=2");
     set(&cfg, "analysis.tests=chisq, fisher, rd_z, wilcoxon");
     expect_path(&cfg, MSCSIM_PATH_COUNTS, "2 x 2 table", "ordinal responder");
+    design(&cfg, "ordinal", "po", 100, 0);
+    set(&cfg, "baseline.nihss=uniform(4, 20)");
+    set(&cfg, "analysis.covariates=nihss");
+    expect_path(&cfg, MSCSIM_PATH_PATIENTS, "covariates", "po adjusted for NIHSS");
     design(&cfg, "ordinal", "worst_rank", 100, 0);
     expect_path(&cfg, MSCSIM_PATH_PATIENTS, "worst_rank", "worst_rank reads deaths");
     design(&cfg, "ordinal", "po", 100, 0);
@@ -171,7 +175,7 @@ static void test_rule(void)
     set(&cfg, "analysis.missing=bocf");
     expect_path(&cfg, MSCSIM_PATH_PATIENTS, "missing", "bocf");
     design(&cfg, "normal", "welch, ancova", 100, 0);
-    expect_path(&cfg, MSCSIM_PATH_PATIENTS, "ancova", "ancova reads patients");
+    expect_path(&cfg, MSCSIM_PATH_PATIENTS, "adjusts", "ancova reads patients");
     design(&cfg, "normal", "wilcoxon", 100, 0);
     expect_path(&cfg, MSCSIM_PATH_PATIENTS, "wilcoxon", "wilcoxon on a normal endpoint");
     design(&cfg, "normal", "welch", 100, 0);

@@ -9,6 +9,8 @@
  *     search's nested trials (those must be prefixes of one another, see below), no
  *     [prior], no [interim] looks, [decision] rule = test, fixed arm sizes (the only kind
  *     today: a randomisation that draws them must add its condition to design_obstacle);
+ *   - no analysis adjusted for the baseline or [analysis] covariates (ancova, an adjusted
+ *     po);
  *   - dropout missing completely at random (or none), no deaths drawn by the pipeline
  *     ([arm] mortality = 0; the mRS's own deaths are a category), missing =
  *     complete_case, no sliding dichotomy, no recovery-slope diagnostic;
@@ -103,6 +105,9 @@ static const char *design_obstacle(const mscsim_design *d, int nested)
         if (c->arm[a].mortality > 0)
             return "[control]/[msc] mortality draws deaths patient by patient";
     }
+    if (d->fill_x)
+        return "an analysis adjusts for the baseline or [analysis] covariates, which the "
+               "table does not hold";
     if (c->sliding_count > 0)
         return "the sliding dichotomy's threshold depends on each patient's NIHSS";
     if (d->slope_diagnostic)
