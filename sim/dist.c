@@ -36,6 +36,11 @@
  *   Gamma: G. Marsaglia and W. W. Tsang (2000), "A simple method for generating gamma
  *     variables", ACM TOMS 26(3), 363-372, with the shape < 1 boost
  *     G(a) = G(a + 1) U^(1/a) from the same paper. Chi-squared(df) = Gamma(df/2, 2).
+ *   Binomial: sequential inversion from 0 (Devroye 1986, "Non-Uniform Random Variate
+ *     Generation", X.4.1) while the mean is small; above, Knuth's beta splitting (TAOCP
+ *     vol. 2, 3rd ed., 3.4.1, after Ahrens and Dieter): the order statistic U_(a) of n
+ *     uniforms is Beta(a, n + 1 - a), drawn from two Marsaglia-Tsang gammas, and splits
+ *     the count into a smaller binomial. Exact: no normal or Poisson approximation.
  *   Categorical: alias method. A. J. Walker (1977), "An efficient method for generating
  *     discrete random variables with general distributions", ACM TOMS 3(3), 253-256;
  *     set-up by M. D. Vose (1991), "A linear algorithm for generating random numbers
@@ -545,6 +550,69 @@ SIM_API double mscsim_rchisq(mscsim_rng *rng, double df)
     if (isnan(df) || !isfinite(df) || df < 0.0)
         return (double)NAN;
     return mscsim_rgamma(rng, 0.5 * df, 2.0);
+}
+
+/* {==================================================================================
+ * Binomial: inversion for small means, beta splitting above
+ * =================================================================================== */
+
+/* Below this mean (n min(p, 1 - p)) the binomial is drawn by inversion, whose expected
+ * cost is about the mean in steps; above it one beta split (two gammas) at least halves n. */
+#define BINOM_INVERSION_MEAN 16.0
+
+/* Bin(n, p) for p <= 1/2 by sequential inversion: pmf(k) = pmf(k - 1) (g / k - r), with
+ * r = p / q and g = r (n + 1), from pmf(0) = q^n. The mass the recurrence loses to
+ * rounding beyond n is taken by a fresh uniform (a restart), so nothing is clipped. */
+static long binom_inversion(mscsim_rng *rng, long n, double p)
+{
+    const double q = 1.0 - p, r = p / q, g = r * (double)(n + 1);
+    const double f0 = exp((double)n * log1p(-p));
+    for (;;) {
+        double u = mscsim_rng_uniform(rng), f = f0;
+        long k = 0;
+        while (u >= f) {
+            u -= f;
+            if (++k > n)
+                break;
+            f *= g / (double)k - r;
+        }
+        if (k <= n)
+            return k;
+    }
+}
+
+SIM_API long mscsim_rbinom(mscsim_rng *rng, long n, double p)
+{
+    if (n < 0 || !(p >= 0.0 && p <= 1.0))
+        return -1;
+    /* The result is offset + sign X with X ~ Bin(n, p) still to draw: p > 1/2 draws the
+     * failures instead, and a beta split fixes part of the count (Knuth, TAOCP 2, 3.4.1). */
+    long offset = 0, sign = 1;
+    for (;;) {
+        if (p > 0.5) {
+            offset += sign * n;
+            sign = -sign;
+            p = 1.0 - p;
+        }
+        if (n == 0 || p == 0.0)
+            return offset;
+        if ((double)n * p < BINOM_INVERSION_MEAN)
+            return offset + sign * binom_inversion(rng, n, p);
+        /* U_(a), the a-th smallest of n uniforms, is Beta(a, n + 1 - a). The uniforms
+         * below p are among the a - 1 below U_(a) when U_(a) >= p, each below p with
+         * probability p / U_(a); else they are these a and some of the n - a above. */
+        long a = 1 + n / 2, b = n + 1 - a;
+        double ga = mscsim_rgamma(rng, (double)a, 1.0), gb = mscsim_rgamma(rng, (double)b, 1.0);
+        double x = ga / (ga + gb);
+        if (x >= p) {
+            n = a - 1;
+            p = p / x;
+        } else {
+            offset += sign * a;
+            n = b - 1;
+            p = (p - x) / (1.0 - x);
+        }
+    }
 }
 
 /* {==================================================================================

@@ -21,6 +21,7 @@
 #include "internal.h"
 #include "mscsim/rng.h"
 #include "mscsim/stats.h"
+#include "shortcut.h"
 
 /* Replicates per step, one unit: large enough to amortise the parallel region (~10 us)
  * over milliseconds of work, small enough for smooth progress and a small, flat buffer. */
@@ -65,6 +66,7 @@ struct mscsim_engine {
     sim_looks_totals look_totals[MSCSIM_MAX_N_VALUES];
     sim_look_record *look_records; /* CHUNK_REPS, beside records */
     sim_looks_levels looks_levels; /* looks[i].levels, fitted with the settings */
+    sim_shortcut shortcut;       /* The table path, when exact (not for nested sizes). */
 };
 
 static void free_workspaces(mscsim_engine *eng)
@@ -89,6 +91,7 @@ SIM_API void mscsim_engine_free(mscsim_engine *eng)
     free(eng->records);
     free(eng->look_records);
     sim_looks_levels_free(&eng->looks_levels);
+    sim_shortcut_free(&eng->shortcut);
     mscsim_analysis_settings_free(eng->settings);
     mscsim_design_free(eng->owned_design);
     free(eng);
@@ -135,6 +138,8 @@ static int fit_run(mscsim_engine *eng, mscsim_error *err)
             return status;
         eng->settings_df = 2 * max_arm;
     }
+    if ((status = sim_shortcut_fit(&eng->shortcut, max_arm)) != MSCSIM_OK)
+        return sim_error_set(err, status, "out of memory");
     if (eng->ws_capacity > 0 && max_arm <= eng->ws_capacity)
         return MSCSIM_OK;
     free_workspaces(eng);
@@ -214,6 +219,7 @@ SIM_API int mscsim_engine_new_with_design(const mscsim_design *design, int want_
         eng->truth[k] = mscsim_design_analysis_truth(design, k, &eng->truth_mcse[k]);
     }
     eng->threads = engine_threads(eng->cfg);
+    sim_shortcut_prepare(design, 0, &eng->shortcut, NULL, 0);
     eng->records = malloc(CHUNK_REPS * sizeof *eng->records);
     eng->ws = calloc((size_t)eng->threads, sizeof *eng->ws);
     int status = MSCSIM_OK;
@@ -337,7 +343,11 @@ static void run_replicate(const mscsim_engine *eng, size_t cell,
         design = shadow;
     }
     mscsim_trial_data data;
-    mscsim_trial_simulate(design, &rng, sizes, w, &data, &rec->diag);
+    mscsim_count_table table;
+    if (eng->shortcut.path != MSCSIM_PATH_PATIENTS && !eng->nested_sizes)
+        sim_shortcut_trial(&eng->shortcut, design, &rng, sizes, &table, &data, &rec->diag);
+    else
+        mscsim_trial_simulate(design, &rng, sizes, w, &data, &rec->diag);
     if (!drawn_ok) { /* Drawn values the model rejects: the trial counts as failed. */
         for (int k = 0; k < eng->analysis_count; k++)
             mscsim_analysis_decide_t(eng->settings, NAN, NAN, NAN, &rec->result[k]);

@@ -30,6 +30,9 @@
  *   traj-mmrm      traj-onset0's trials (same seed) analysed by MMRM over the 3 visits; the
  *                  difference of the two is the MMRM's cost per trial (target < 30 us)
  * Thread speed-up and peak memory are measured on the normal design.
+ * Last, the table path (issue: exact count and sufficient-statistic paths): ordinal
+ * n = 300 (Welch; target 20x), the same with po + Wilcoxon, binary n = 100 (chi-square) and
+ * the normal design, each timed with [simulation] shortcut = auto and = no in one run.
  * Usage: mscsim_bench [--reps N]   (N = replicates per timed engine run, default 200000)
  */
 /* mkstemp, fork and wait4 with its resource usage: POSIX and BSD. */
@@ -204,6 +207,10 @@ static void load(const bench_design *design, mscsim_config *cfg, long reps, int 
     snprintf(set, sizeof set, "simulation.threads=%d", threads);
     if (mscsim_config_set(cfg, set, &err))
         die("threads", &err);
+    /* The main table measures the patient path against its bare draws; bench_table_path
+     * sets the table path back where it times it. */
+    if (mscsim_config_set(cfg, "simulation.shortcut=no", &err))
+        die("shortcut", &err);
 }
 
 /* Seconds to run the design with reps replicates on threads threads. */
@@ -241,6 +248,81 @@ static double time_bare(const bench_design *design, long reps, double *sink)
     }
     *sink += acc;
     return now() - t0;
+}
+
+/* ---- the table path (sim/trial/shortcut.c) -------------------------------------------
+ * Each design twice in one run, on one thread: as the engine runs it (the table path) and
+ * with [simulation] shortcut = no (patient by patient, as before the table path). */
+typedef struct {
+    const char *name;
+    const char *config;
+    double target; /* Smallest acceptable speed-up (0 = none set). */
+} table_design;
+
+#define ORDINAL_PROBS                                                                       \
+    "probs = 0.029029029029029, 0.078078078078078, 0.118118118118118, "                     \
+    "0.167167167167167, 0.382382382382382, 0.196196196196196, 0.029029029029029\n"
+
+static const table_design table_designs[] = {
+    {"ordinal n=300",
+     "[trial]\nn = 300\n[model]\ntype = ordinal\n[control]\n" ORDINAL_PROBS
+     "dropout = 0.1\n[msc]\nodds_ratio = 1.67\ndropout = 0.1\n"
+     "[analysis]\ntest = welch\n[simulation]\nseed = 12345\n",
+     20.0},
+    {"ord300 po+wx",
+     "[trial]\nn = 300\n[model]\ntype = ordinal\n[control]\n" ORDINAL_PROBS
+     "dropout = 0.1\n[msc]\nodds_ratio = 1.67\ndropout = 0.1\n"
+     "[analysis]\ntests = po, wilcoxon\n[simulation]\nseed = 12345\n",
+     0},
+    {"binary n=100",
+     "[trial]\nn = 100\n[model]\ntype = binary\n[control]\np = 0.3\ndropout = 0.1\n"
+     "[msc]\np = 0.5\ndropout = 0.1\n[analysis]\ntest = chisq\n[simulation]\nseed = 12345\n",
+     0},
+    {"normal n=100", NULL, 0}, /* the first design of the main table */
+};
+
+/* Seconds for reps trials of config on one thread, shortcut = auto or no. */
+static double time_table_design(const char *config, long reps, const char *shortcut)
+{
+    bench_design d = {"table", config, 0, 0, 1, 0};
+    mscsim_config cfg;
+    load(&d, &cfg, reps, 1);
+    mscsim_error err;
+    char set[64];
+    snprintf(set, sizeof set, "simulation.shortcut=%s", shortcut);
+    if (mscsim_config_set(&cfg, set, &err))
+        die("shortcut", &err);
+    mscsim_engine *eng;
+    if (mscsim_engine_new(&cfg, 0, &eng, &err))
+        die("engine", &err);
+    double t0 = now();
+    while (!mscsim_engine_done(eng))
+        mscsim_engine_step(eng, &err);
+    double t = now() - t0;
+    mscsim_engine_free(eng);
+    return t;
+}
+
+static void bench_table_path(long reps)
+{
+    printf("table path against the patient path (shortcut = no), 1 thread, %ld reps\n", reps);
+    printf("%-14s %14s %14s %9s %8s\n", "design", "patients us/tr", "table us/tr", "speed-up",
+           "target");
+    for (size_t d = 0; d < sizeof table_designs / sizeof table_designs[0]; d++) {
+        const char *config = table_designs[d].config ? table_designs[d].config
+                                                     : designs[design_index("normal")].config;
+        double pat[TIMING_ROUNDS], tab[TIMING_ROUNDS];
+        for (int k = 0; k < TIMING_ROUNDS; k++) {
+            pat[k] = time_table_design(config, reps, "no");
+            tab[k] = time_table_design(config, reps, "auto");
+        }
+        double tp = median(pat, TIMING_ROUNDS), tt = median(tab, TIMING_ROUNDS);
+        char target[16] = "-";
+        if (table_designs[d].target > 0)
+            snprintf(target, sizeof target, ">= %.0f", table_designs[d].target);
+        printf("%-14s %14.3f %14.3f %9.2f %8s\n", table_designs[d].name, 1e6 * tp / (double)reps,
+               1e6 * tt / (double)reps, tp / tt, target);
+    }
 }
 
 /* Peak resident memory (KiB) of a fresh process that runs reps replicates. It is this
@@ -325,5 +407,6 @@ int main(int argc, char **argv)
     printf("peak memory, 1e6 reps (KiB)                 %8ld   (target: same as 1e4)\n",
            mem_large);
     printf("power (sanity)                              %8.4f   checksum %g\n", power, sink);
+    bench_table_path(reps);
     return 0;
 }

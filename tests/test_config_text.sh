@@ -62,7 +62,9 @@ if [[ "$msg" == *"warning: mycopy.ini sets [trial] name = lee2022_fma_motor"*"re
     [ -e "$tmp/results/lee2022_fma_motor.csv" ]; then ok "a preset's name in a copy is warned about"
 else fail "foreign name warning: $msg"; fi
 msg=$(cd "$tmp" && "$bin" run "$configs/example.ini" --reps 5 --quiet 2>&1 >/dev/null)
-if [ -z "$msg" ]; then ok "no warning when the name is the file's"; else fail "warned: $msg"; fi
+# (5 trials can draw other warnings, e.g. a low coverage: only the name's is tested.)
+if [[ "$msg" != *"[trial] name"* ]]; then ok "no warning when the name is the file's"
+else fail "warned: $msg"; fi
 
 # Numbers are decimal only: strtod's hexadecimal floats are refused with their key.
 for set in "trial.alpha=0x0.1p0" "model.subgroups=0x1:5:1"; do

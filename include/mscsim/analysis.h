@@ -63,6 +63,12 @@ typedef enum {
     MSCSIM_ESTIMAND_SUPERIORITY          /**< P(msc better) + P(tie)/2 - 1/2, in [-1/2, 1/2]. */
 } mscsim_estimand;
 
+/** What an analysis' result depends on beyond the patients (mscsim_analysis_type sufficient). */
+enum {
+    MSCSIM_SUFFICIENT_STATS = 1u,  /**< Only data->arm (n, sum, mean, sum of squares). */
+    MSCSIM_SUFFICIENT_COUNTS = 2u  /**< Only data->table, when it is set. */
+};
+
 /** One analysis: name, the outcomes it fits and its function. */
 typedef struct {
     const char *name;        /**< Config name, e.g. "welch". */
@@ -86,6 +92,9 @@ typedef struct {
     /** Bytes of data->visits->work it needs for `visits` visits and n patients in all, or
      * NULL for none. */
     size_t (*work_size)(int visits, size_t n);
+    /** MSCSIM_SUFFICIENT_* bits: the trial summaries its result is exactly a function of,
+     * so the engine may draw those instead of patients; 0: it needs the patients. */
+    unsigned sufficient;
 } mscsim_analysis_type;
 
 /** The analysis called name, or NULL. */

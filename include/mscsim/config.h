@@ -233,6 +233,7 @@ typedef struct mscsim_config {
     uint64_t seed;                          /**< [simulation] seed. */
     int threads;                            /**< [simulation] threads (0 = all cores). */
     int common_random_numbers;              /**< [simulation] common_random_numbers (1 = yes). */
+    int shortcut;                           /**< [simulation] shortcut: 1 = auto, 0 = no. */
 
     double search_target;                   /**< [search] target (samplesize, mde). */
     char search_analysis[MSCSIM_NAME_LEN];  /**< [search] analysis ("" = the first). */

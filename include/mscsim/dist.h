@@ -105,6 +105,13 @@ double mscsim_rgamma(mscsim_rng *rng, double shape, double scale);
  */
 double mscsim_rchisq(mscsim_rng *rng, double df);
 
+/**
+ * Binomial variate: successes in n >= 0 trials of probability p in [0, 1] (Knuth's beta
+ * splitting above a mean of 16, inversion below; exact up to floating-point rounding).
+ * Returns -1 for a negative n or a p outside [0, 1] (NaN included). Thread-safe.
+ */
+long mscsim_rbinom(mscsim_rng *rng, long n, double p);
+
 /* ---- Categorical (alias method) --------------------------------------------------- */
 
 /** Largest number of categories of a categorical sampler (mRS has 7). */

@@ -81,6 +81,16 @@ typedef struct {
      * NULL when it never derives anything.
      */
     void (*describe)(const void *params, const mscsim_config *cfg, char *buf, size_t len);
+    /**
+     * The primary-visit score's distribution when it takes at most MSCSIM_TABLE_MAX values
+     * and every patient of an arm scores independently with the same probabilities under
+     * cfg (no covariate changes them): fills value[0..k-1] (increasing) and each arm's
+     * probabilities prob[a][j], and returns k; 0 when the score has no such form. NULL:
+     * never. For the table path (sim/trial/shortcut.c). Thread-safe.
+     */
+    int (*categories)(const void *params, const mscsim_config *cfg,
+                      double value[MSCSIM_TABLE_MAX],
+                      double prob[MSCSIM_ARM_COUNT][MSCSIM_TABLE_MAX]);
 } mscsim_model_type;
 
 /** The model called name, or NULL. */

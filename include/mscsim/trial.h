@@ -55,6 +55,20 @@ typedef struct {
     size_t work_bytes;
 } mscsim_visit_data;
 
+/** Most distinct endpoint values a count table holds (mRS has 7). */
+#define MSCSIM_TABLE_MAX 8
+
+/**
+ * A trial's analysed endpoints as counts: k distinct values in increasing order, and how
+ * many analysed patients of each arm have each (a value may have none in either arm).
+ * What the engine's table path draws instead of patients (mscsim_design_shortcut).
+ */
+typedef struct {
+    int k;
+    double value[MSCSIM_TABLE_MAX];
+    double count[MSCSIM_ARM_COUNT][MSCSIM_TABLE_MAX];
+} mscsim_count_table;
+
 /** A trial ready for analysis. Arrays are borrowed (owned by the caller's workspace). */
 typedef struct {
     mscsim_arm_stats arm[MSCSIM_ARM_COUNT];
@@ -71,13 +85,17 @@ typedef struct {
     double *scratch;
     /** Every visit of every patient, or NULL when no analysis of the design reads them. */
     const mscsim_visit_data *visits;
+    /** The analysed endpoints as a count table, or NULL. When set by the table path, y,
+     * died and cov are NULL: only analyses sufficient on the table (mscsim_analysis_type
+     * sufficient) are run, and arm holds the statistics of the table. */
+    const mscsim_count_table *table;
 } mscsim_trial_data;
 
 /** Computes the statistics of the n values y. */
 void mscsim_arm_stats_compute(mscsim_arm_stats *st, const double *y, size_t n);
 
-/** Points data at the arrays and computes both arms' statistics; no deaths, covariates or
- * scratch (set those fields afterwards when an analysis needs them). */
+/** Points data at the arrays and computes both arms' statistics; no deaths, covariates,
+ * scratch or table (set those fields afterwards when an analysis needs them). */
 void mscsim_trial_data_set(mscsim_trial_data *data, const double *const y[MSCSIM_ARM_COUNT],
                            const size_t n[MSCSIM_ARM_COUNT]);
 
@@ -189,6 +207,23 @@ double mscsim_design_analysis_truth(const mscsim_design *d, int index, double *m
 /** 1 when the design's scores have a floor and a ceiling worth reporting (a clinical scale;
  * not the binary model's {0, 1}, whose shares would only restate p). */
 int mscsim_design_scale_bounded(const mscsim_design *d);
+
+/** Which path simulates a design's trials (mscsim_design_shortcut). */
+typedef enum {
+    MSCSIM_PATH_PATIENTS = 0, /**< Patient by patient (sim/trial/pipeline.c). */
+    MSCSIM_PATH_COUNTS,       /**< Per arm the analysed count and the table of endpoints. */
+    MSCSIM_PATH_NORMAL        /**< Per arm the analysed count, the mean and the sum of squares. */
+} mscsim_trial_path;
+
+/**
+ * The path the engine takes for d's trials: the table path when it is exact for every
+ * analysis of d (the rule: sim/trial/shortcut.c, README "Table path"), else the patient
+ * path; nested = 1 asks for the sample-size search's nested trials, which always take the
+ * patient path. why (why_len bytes, may be NULL) gets one line: what the table path draws,
+ * or the first reason it does not apply. Thread-safe.
+ */
+mscsim_trial_path mscsim_design_shortcut(const mscsim_design *d, int nested, char *why,
+                                         size_t why_len);
 
 /** Allocates buffers for trials of up to capacity patients per arm. Caller frees. */
 int mscsim_workspace_new(const mscsim_design *d, size_t capacity, mscsim_workspace **out,

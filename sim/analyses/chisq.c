@@ -80,5 +80,6 @@ const mscsim_analysis_type sim_analysis_chisq = {
     .outcomes = MSCSIM_OUTCOME_BINARY,
     .uses_baseline = 0,
     .analyze = analyze,
+    .sufficient = MSCSIM_SUFFICIENT_STATS | MSCSIM_SUFFICIENT_COUNTS,
     .analytic = &analytic,
 };

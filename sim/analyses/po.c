@@ -22,7 +22,8 @@
  *   and there is no analytic power. Everything below is the unadjusted table fit.
  *
  * METHOD
- *   Sufficient statistics: the 2 x K table of counts. Values that are integers within a
+ *   Sufficient statistics: the 2 x K table of counts, taken as it is from data->table
+ *   when the engine drew the table instead of patients. Values that are integers within a
  *   window of MAX_CATEGORIES (mRS, any small integer scale, 0/1) are counted by direct
  *   indexing in one pass; other values go through a sorted table of distinct values
  *   (binary search, exact double equality; R's factor() would merge values that agree to
@@ -214,6 +215,21 @@ static int tabulate_general(const mscsim_trial_data *data, table *t)
     }
     t->k = k;
     return 1;
+}
+
+/* The table path's counts (mscsim_count_table: increasing values), without the values no
+ * patient has. */
+static void tabulate_counts(const mscsim_count_table *c, table *t)
+{
+    int k = 0;
+    for (int j = 0; j < c->k; j++) {
+        if (c->count[0][j] + c->count[1][j] == 0.0)
+            continue;
+        t->n[0][k] = c->count[0][j];
+        t->n[1][k] = c->count[1][j];
+        k++;
+    }
+    t->k = k;
 }
 
 /* 1 when the MLE exists: both arms reach above the other's lowest category (see FAILURE). */
@@ -526,7 +542,9 @@ static int po_analyze(const mscsim_trial_data *data, int want_loglik, po_fit *ou
     if (data->arm[0].n == 0 || data->arm[1].n == 0)
         return 0;
     table t;
-    if (!tabulate_small_integers(data, &t) && !tabulate_general(data, &t))
+    if (data->table)
+        tabulate_counts(data->table, &t);
+    else if (!tabulate_small_integers(data, &t) && !tabulate_general(data, &t))
         return 0;
     if (t.k < 2 || !overlapping(&t))
         return 0;
@@ -638,6 +656,7 @@ const mscsim_analysis_type sim_analysis_po = {
     .uses_covariates = 1,
     .estimand = MSCSIM_ESTIMAND_LOG_ODDS_RATIO,
     .analyze = analyze_wald,
+    .sufficient = MSCSIM_SUFFICIENT_COUNTS,
     .analytic = &analytic,
 };
 
@@ -649,5 +668,6 @@ const mscsim_analysis_type sim_analysis_po_lr = {
     .uses_covariates = 1,
     .estimand = MSCSIM_ESTIMAND_LOG_ODDS_RATIO,
     .analyze = analyze_lr,
+    .sufficient = MSCSIM_SUFFICIENT_COUNTS,
     .analytic = &analytic,
 };

@@ -58,5 +58,6 @@ const mscsim_analysis_type sim_analysis_rd_z = {
     .uses_baseline = 0,
     .estimand = MSCSIM_ESTIMAND_MEAN_DIFFERENCE,
     .analyze = analyze,
+    .sufficient = MSCSIM_SUFFICIENT_STATS | MSCSIM_SUFFICIENT_COUNTS,
     .analytic = &analytic,
 };

@@ -59,5 +59,6 @@ const mscsim_analysis_type sim_analysis_student = {
     .outcomes = MSCSIM_OUTCOME_CONTINUOUS | MSCSIM_OUTCOME_ORDINAL,
     .uses_baseline = 0,
     .analyze = analyze,
+    .sufficient = MSCSIM_SUFFICIENT_STATS | MSCSIM_SUFFICIENT_COUNTS,
     .analytic = &analytic,
 };

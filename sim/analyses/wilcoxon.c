@@ -43,7 +43,8 @@
  *   double, so one pass gives the variances exactly up to the final rounding, with no
  *   cancellation even when the placements barely vary (near separation). Larger trials
  *   take a second pass summing the squared deviations, exact integers up to 6e7 per arm.
- *   Two ways to get the groups:
+ *   Three ways to get the groups: data->table's counts when the engine drew the table
+ *   instead of patients (its values are the groups), or
  *   - counting path, O(n + K): every value is an integer in [-COUNT_RANGE, COUNT_RANGE]
  *     (mRS as -6..0, NIHSS, Barthel, any 0/1 endpoint): each arm is counted into a table
  *     of bins, and the groups are the non-empty bins. The first value of each arm is
@@ -224,6 +225,17 @@ static int sums_by_counting(const mscsim_trial_data *data, const unsigned char *
                 add_group(r, pass, (double)cnt[k][0], (double)cnt[k][1]);
     }
     return 1;
+}
+
+/* The passes over the table path's counts (increasing values: the tie groups). */
+static void sums_by_table(const mscsim_count_table *c, rank_sums *r)
+{
+    for (int pass = 1; pass <= (needs_pass2(r) ? 2 : 1); pass++) {
+        r->below0 = r->below1 = 0.0;
+        for (int j = 0; j < c->k; j++)
+            if (c->count[0][j] + c->count[1][j] > 0.0)
+                add_group(r, pass, c->count[0][j], c->count[1][j]);
+    }
 }
 
 /* ======================================================================================
@@ -497,7 +509,9 @@ void sim_analysis_rank_sum(const mscsim_trial_data *data, int worst_rank,
     const unsigned char *const died[2] = {worst_rank ? data->died[0] : NULL,
                                           worst_rank ? data->died[1] : NULL};
     rank_sums r = {.n0 = (double)n0, .n1 = (double)n1};
-    if (!sums_by_counting(data, died, &r)) { /* It leaves r untouched when it declines. */
+    if (data->table && !worst_rank)
+        sums_by_table(data->table, &r);
+    else if (!sums_by_counting(data, died, &r)) { /* It leaves r untouched when it declines. */
         if (!sums_by_sorting(data, died, &r)) {
             sim_analysis_fail(result);
             return;
@@ -547,4 +561,5 @@ const mscsim_analysis_type sim_analysis_wilcoxon = {
     .uses_baseline = 0,
     .estimand = MSCSIM_ESTIMAND_SUPERIORITY,
     .analyze = analyze,
+    .sufficient = MSCSIM_SUFFICIENT_COUNTS,
 };

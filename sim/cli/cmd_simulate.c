@@ -97,7 +97,8 @@ static int simulate_trial(const mscsim_config *cfg, const mscsim_design *design,
                           mscsim_workspace *w, const size_t n[MSCSIM_ARM_COUNT],
                           cli_outputs *out, mscsim_trial_diag *diag, mscsim_error *err)
 {
-    /* Replicate 0 of the run with the same seed and n: the first trial `run` simulates. */
+    /* Replicate 0 of the run with the same seed and n: the first trial `run` simulates on
+     * the patient path (the table path draws it otherwise, said below). */
     mscsim_rng rng = mscsim_rng_for_trial(cfg->seed, 1, (uint64_t)cfg->n[0], 0);
     mscsim_trial_data data;
     mscsim_trial_simulate(design, &rng, n, w, &data, diag);
@@ -149,6 +150,10 @@ int cli_cmd_simulate(const cli_args *args)
         fprintf(text, "wrote %s: %zu + %zu patients, %zu analysed, %zu deaths\n",
                 text == stdout ? args->out_path : "the patients to stdout", n[0], n[1],
                 diag.n_analysed[0] + diag.n_analysed[1], diag.deaths);
+        if (mscsim_design_shortcut(design, 0, NULL, 0) != MSCSIM_PATH_PATIENTS)
+            fprintf(text, "path: these patients are simulated one by one; run takes the table "
+                          "path for this design (mscsim check), so its first trial is another "
+                          "draw from the same distribution\n");
         status = print_analyses(&cfg, design, text, &err);
     }
     mscsim_design_free(design);

@@ -23,6 +23,7 @@ static const char *const covariate_names[] = {"baseline", "nihss", "age", "onset
 static const char *const mechanism_names[] = {"mcar", "mar", "mnar", NULL};
 static const char *const mar_on_names[] = {"baseline", "previous_visit", NULL};
 static const char *const yes_no_names[] = {"no", "yes", NULL};
+static const char *const shortcut_names[] = {"no", "auto", NULL};
 static const char *const efficacy_names[] = {"none", "obrien_fleming", "pocock", "hsd", NULL};
 static const char *const futility_names[] = {"none", "obrien_fleming", "pocock", "hsd",
                                              "conditional_power", NULL};
@@ -346,6 +347,11 @@ const sim_key sim_generic_keys[] = {
      "yes", yes_no_names, SIM_FOR_ALL,
      "yes: every grid point of a [sweep] simulates the same trials (its rows differ only by "
      "the swept values, and equal separate runs); no: each grid point has its own streams."},
+    {"simulation", "shortcut", SIM_KEY_ENUM, OFF(shortcut), 0, 0, 0, 0, 0, "auto",
+     shortcut_names, SIM_FOR_ALL,
+     "auto: draw each trial's table of counts or sufficient statistics instead of its "
+     "patients where that is exact (the rule: `mscsim check` and the README's Table path); "
+     "no: always patient by patient."},
     {"search", "target", SIM_KEY_DOUBLE, OFF(search_target), 0, 0, 0, 1,
      SIM_KEY_MIN_EXCLUSIVE | SIM_KEY_MAX_EXCLUSIVE, "0.8", NULL, SIM_FOR_ALL,
      "Power samplesize and mde must reach (--target overrides it); their resolved config "

@@ -89,6 +89,23 @@ static int binary_analytic(const void *params, const mscsim_config *cfg,
     return 1;
 }
 
+/* Failure 0 and success 1, alike for every patient of an arm unless [msc] effect_slope. */
+static int binary_categories(const void *params, const mscsim_config *cfg,
+                             double value[MSCSIM_TABLE_MAX],
+                             double prob[MSCSIM_ARM_COUNT][MSCSIM_TABLE_MAX])
+{
+    const binary_params *p = params;
+    if (cfg->arm[MSCSIM_ARM_MSC].effect_slope != 0.0)
+        return 0;
+    value[0] = 0.0;
+    value[1] = 1.0;
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
+        prob[a][0] = 1.0 - p->p[a];
+        prob[a][1] = p->p[a];
+    }
+    return 2;
+}
+
 const mscsim_model_type sim_model_binary = {
     .name = "binary",
     .description = "Favourable binary outcome with probability p per arm.",
@@ -104,4 +121,5 @@ const mscsim_model_type sim_model_binary = {
     .true_effect = binary_true_effect,
     .simulate = binary_simulate,
     .analytic = binary_analytic,
+    .categories = binary_categories,
 };

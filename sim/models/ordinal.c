@@ -574,6 +574,27 @@ static void ordinal_simulate(const void *params, mscsim_rng *rng, mscsim_arm_sim
 }
 
 _Static_assert(LEVELS <= MSCSIM_ANALYTIC_MAX_CATEGORIES, "too many mRS levels");
+_Static_assert(LEVELS <= MSCSIM_TABLE_MAX, "too many mRS levels for a count table");
+
+/* The mRS of every patient of an arm has the arm's probabilities unless [msc]
+ * effect_slope makes them vary; latent_corr ties them to NIHSS but leaves the marginals
+ * exact (file header), and the table path reads nothing else. */
+static int ordinal_categories(const void *params, const mscsim_config *cfg,
+                              double value[MSCSIM_TABLE_MAX],
+                              double prob[MSCSIM_ARM_COUNT][MSCSIM_TABLE_MAX])
+{
+    const ordinal_params *p = params;
+    (void)cfg;
+    if (p->slope != 0.0)
+        return 0;
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
+        for (int k = 0; k < LEVELS; k++) {
+            double upto = k < CUTS ? p->cum[a][k] : 1.0, before = k > 0 ? p->cum[a][k - 1] : 0.0;
+            value[k] = k;
+            prob[a][k] = fmax(upto - before, 0.0);
+        }
+    return LEVELS;
+}
 
 /* The mRS under proportional odds (exactly, whatever latent_corr: the marginals do not
  * depend on it), or, for a responder on it, P(mRS <= threshold) per arm. */
@@ -627,4 +648,5 @@ const mscsim_model_type sim_model_ordinal = {
     .true_effect = ordinal_true_effect,
     .simulate = ordinal_simulate,
     .analytic = ordinal_analytic,
+    .categories = ordinal_categories,
 };

@@ -40,4 +40,5 @@ SIM_API void mscsim_trial_data_set(mscsim_trial_data *data,
     }
     data->scratch = NULL;
     data->cov_count = 0;
+    data->table = NULL;
 }

@@ -60,11 +60,12 @@ static void deaths_and_scale(const mscsim_design *d, int a, sim_arm_buffers *b, 
             b->died[i] = b->score[i * V + (size_t)d->primary] == sc->max;
 }
 
-/* Step 7: turns the kept primary scores in b->y into oriented endpoints, in place. The
+/* Step 7: turns the kept primary scores in b->y into oriented endpoints, in place (also
+ * the table path's endpoint of each score category, shortcut.c). The
  * baselines of the kept patients are needed for all but final; with fill_x they are in
  * b->x already, otherwise they are gathered again (every patient when all_kept, else the
  * observed ones). */
-static void endpoints(const mscsim_design *d, sim_arm_buffers *b, size_t kept, int all_kept)
+void sim_trial_endpoints(const mscsim_design *d, sim_arm_buffers *b, size_t kept, int all_kept)
 {
     double o = d->orientation, *y = b->y;
     if (d->endpoint == MSCSIM_ENDPOINT_UTILITY) {
@@ -318,7 +319,7 @@ size_t sim_trial_simulate_arm(const mscsim_design *d, int a, size_t n, const msc
     if (d->deaths_possible)
         for (size_t i = 0; i < n; i++)
             diag->deaths += b->died[i];
-    endpoints(d, b, kept, d->fill_missing && apply_dropout);
+    sim_trial_endpoints(d, b, kept, d->fill_missing && apply_dropout);
     diag->n_analysed[a] = kept;
     return kept;
 }
@@ -409,7 +410,7 @@ SIM_API int mscsim_trial_impute(const mscsim_design *d, mscsim_workspace *w, msc
             if (d->fill_x || d->deaths_possible)
                 keep_patient(d, b, i, i);
         }
-        endpoints(d, b, b->prefix, 1);
+        sim_trial_endpoints(d, b, b->prefix, 1);
         y[a] = b->y;
         n[a] = b->prefix;
     }

@@ -100,6 +100,10 @@ struct mscsim_workspace {
  * capacity of their workspace). */
 #define SIM_TRUTH_BATCH 10000
 
+/* Step 7 of the pipeline: b->y's kept primary scores (all_kept: every patient's) become
+ * oriented endpoints in place; reads b->baseline and b->x only when b->baseline is set. */
+void sim_trial_endpoints(const mscsim_design *d, sim_arm_buffers *b, size_t kept, int all_kept);
+
 /*
  * Steps 1 to 7 of the pipeline (pipeline.c) for arm a of n patients, drawing from the
  * substreams `stream` of rng; dropout only when apply_dropout. Adds to diag; returns the
