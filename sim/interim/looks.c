@@ -199,6 +199,7 @@ void sim_looks_trial(const sim_looks *L, const mscsim_design *design, mscsim_wor
     for (int k = 0; k < K; k++) {
         const mscsim_look_plan *p = &L->plan[k];
         size_t m[MSCSIM_ARM_COUNT] = {(size_t)p->analysed_arm[0], (size_t)p->analysed_arm[1]};
+        sim_trial_first_patients(design, w, p->analysed_total, m); /* randomised: counted */
         sim_trial_prefix(design, w, m, &data);
         analyse(ctx, &data, w, rec);
         out->analysed[k] = data.arm[0].n + data.arm[1].n;
@@ -219,6 +220,7 @@ void sim_looks_trial(const sim_looks *L, const mscsim_design *design, mscsim_wor
             long sizes[MSCSIM_ARM_COUNT];
             mscsim_config_arm_sizes(mscsim_design_config(design), p->randomized, sizes);
             size_t all[MSCSIM_ARM_COUNT] = {(size_t)sizes[0], (size_t)sizes[1]};
+            sim_trial_first_patients(design, w, p->randomized, all);
             sim_trial_prefix(design, w, all, &data);
             analyse(ctx, &data, w, rec);
             out->analysed_final = data.arm[0].n + data.arm[1].n;
