@@ -105,6 +105,9 @@ SIM_API int mscsim_analytic_design_from_config(const mscsim_config *cfg, int ana
                                  "every trial (the simulated power is the assurance)");
     if (cfg->decision_rule == MSCSIM_DECISION_POSTERIOR)
         return sim_analytic_none(why, why_len, "the decision rule is posterior, not the test");
+    if (cfg->randomisation.method != MSCSIM_RANDOMISE_FIXED)
+        return sim_analytic_none(why, why_len, "the formulas assume fixed arm sizes, which "
+                                 "[trial] randomisation makes vary");
     if (cfg->arm[MSCSIM_ARM_MSC].effect_slope != 0.0)
         return sim_analytic_none(why, why_len,
                                  "[msc] effect_slope makes the effect vary between patients");

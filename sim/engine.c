@@ -121,6 +121,9 @@ static int fit_run(mscsim_engine *eng, mscsim_error *err)
     for (size_t i = 0; i < eng->cell_count; i++) {
         long sizes[MSCSIM_ARM_COUNT];
         mscsim_config_arm_sizes(eng->cfg, eng->n[i], sizes);
+        /* Randomised arm sizes vary: either arm may get every patient. */
+        if (eng->cfg->randomisation.method != MSCSIM_RANDOMISE_FIXED)
+            sizes[0] = sizes[1] = eng->n[i];
         for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
             if ((size_t)sizes[a] > max_arm)
                 max_arm = (size_t)sizes[a];
@@ -372,9 +375,15 @@ static void run_replicate(const mscsim_engine *eng, size_t cell,
     rec->replicate = replicate;
 }
 
-static void fold_trial(trial_totals *t, const mscsim_trial_diag *d)
+static void fold_trial(trial_totals *t, const mscsim_trial_diag *d, const mscsim_config *cfg)
 {
     t->reps_done++;
+    long long n_msc = (long long)d->n_randomised[1];
+    long long excess = (cfg->alloc[0] + cfg->alloc[1]) * n_msc -
+                       cfg->alloc[1] * (n_msc + (long long)d->n_randomised[0]);
+    t->imbalance += excess < 0 ? -excess : excess;
+    t->randomised[0] += (long long)d->n_randomised[0];
+    t->randomised[1] += (long long)d->n_randomised[1];
     t->n_analysed += (long long)(d->n_analysed[0] + d->n_analysed[1]);
     t->missing_arm[0] += (long long)d->missing[0];
     t->missing_arm[1] += (long long)d->missing[1];
@@ -477,7 +486,7 @@ SIM_API int mscsim_engine_run_unit(mscsim_engine *eng, long unit, mscsim_unit *o
     sim_looks_totals looks;
     memset(&looks, 0, sizeof looks);
     for (long i = 0; i < count; i++) {
-        fold_trial(&out->trials, &eng->records[i].diag);
+        fold_trial(&out->trials, &eng->records[i].diag, eng->cfg);
         for (int k = 0; k < eng->analysis_count; k++)
             fold_analysis(&out->analysis[k], &eng->records[i], k, eng->shadow != NULL);
         if (eng->look_count)
@@ -505,8 +514,11 @@ SIM_API int mscsim_engine_add_unit(mscsim_engine *eng, long unit, const mscsim_u
     tr->at_floor += p->at_floor;
     tr->at_ceiling += p->at_ceiling;
     tr->scored += p->scored;
-    for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
         tr->missing_arm[a] += p->missing_arm[a];
+        tr->randomised[a] += p->randomised[a];
+    }
+    tr->imbalance += p->imbalance;
     mscsim_welford_merge(&tr->slope, &p->slope);
     for (int k = 0; k < eng->analysis_count; k++) {
         analysis_totals *t = &eng->totals[cell * (size_t)eng->analysis_count + (size_t)k];
@@ -610,8 +622,12 @@ SIM_API void mscsim_engine_summary(const mscsim_engine *eng, size_t cell, int an
     out->ceiling_share = bounded ? (double)tr->at_ceiling / (double)tr->scored : (double)NAN;
     out->recovery_slope = tr->slope.count ? tr->slope.mean : (double)NAN;
     double reps = (double)tr->reps_done;
-    out->missing_control = reps > 0 ? (double)tr->missing_arm[0] / (reps * (double)sizes[0]) : (double)NAN;
-    out->missing_msc = reps > 0 ? (double)tr->missing_arm[1] / (reps * (double)sizes[1]) : (double)NAN;
+    /* Over the patients randomised to the arm (exact integers: n_randomised sums). */
+    out->missing_control = tr->randomised[0] > 0 ? (double)tr->missing_arm[0] / (double)tr->randomised[0] : (double)NAN;
+    out->missing_msc = tr->randomised[1] > 0 ? (double)tr->missing_arm[1] / (double)tr->randomised[1] : (double)NAN;
+    double unit = (double)(eng->cfg->alloc[0] + eng->cfg->alloc[1]);
+    out->mean_imbalance = reps > 0 ? 2.0 * (double)tr->imbalance / (unit * (double)out->n_total * reps)
+                                   : (double)NAN;
     if (eng->look_count) {
         sim_looks_summary(&eng->looks[cell], &eng->look_totals[cell], out);
     } else {

@@ -102,6 +102,11 @@ static const mscsim_column results_columns[] = {
      "Recovery slope", NULL, 0},
     {"missing_control", missing_text, "Missing share, control", NULL, 0},
     {"missing_msc", missing_text, "Missing share, MSC", NULL, 0},
+    {"mean_imbalance",
+     "Mean over trials of 2 abs(n_msc - n m / (c + m)) / n for allocation c:m, i.e. "
+     "abs(n_msc - n_control) / n at 1:1: how far the arms the randomisation gave are from the "
+     "allocation (0, or 1/n for an odd n, with fixed arms; see Randomisation).",
+     "Mean arm imbalance (share of n)", NULL, 0},
     {"rejection_kind",
      "`assurance` with a `[prior]` (then `power` is the probability of success averaged over "
      "the design prior); else `type_i_error` when the true effect is exactly 0 (then `power` "

@@ -73,6 +73,8 @@ run_bad r_out_of_range "10: [control] r: 1.2 is out of range [0, 1]"
 run_bad probs_not_one "6: [control] probs: probabilities sum to 0.9; they must sum to 1"
 run_bad msc_probs_and_odds_ratio "8: [msc] odds_ratio: applies only with ordinal without [msc] probs or odds_ratios"
 run_bad msc_probs_not_one "8: [msc] probs: probabilities sum to 1.1; they must sum to 1"
+run_bad randomisation_factor_not_simulated "3: [trial] randomisation: factor age is not simulated: set a [baseline] age distribution"
+run_bad randomisation_bands_gap "3: [trial] randomisation: nihss bands 6-10 and 12-21 leave a gap"
 run_bad odds_ratios_length "8: [msc] odds_ratios: needs 6 odds ratios, of mRS <= 0, ..., mRS <= 5 (got 5)"
 run_bad utilities_length "8: [outcome] utilities: needs 7 utilities, one per level of scale 'mrs' (0, 1, ..., 6), got 3"
 run_bad sliding_gap "16: [analysis] sliding: leaves NIHSS 15 without a threshold: the bands must cover the eligible NIHSS 6-21"
@@ -173,6 +175,7 @@ header=$(head -n 1 "$tmp/threads1.csv")
 want="scenario,analysis,n_total,n_control,n_msc,reps,rejections,power,power_lo,power_hi,\
 true_effect,mean_estimate,bias,empirical_se,mean_se,rmse,coverage,mean_n_analysed,failures,\
 true_effect_mcse,mean_deaths,floor_share,ceiling_share,recovery_slope,missing_control,missing_msc,\
+mean_imbalance,\
 rejection_kind,analytic_power,expected_n,expected_n_analysed,expected_months,stop_efficacy,\
 stop_futility,prior_p_benefit,p_success_and_benefit,p_success_given_no_benefit,\
 mean_effect_success,model,scale,endpoint,missing,warnings"

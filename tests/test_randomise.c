@@ -100,6 +100,31 @@ static void test_blocks(void)
     }
 }
 
+/* Permuted blocks at 1:1 are never off by more than half a block: |n_msc - n_control| <=
+ * block / 2 after every patient, and the bound is reached. */
+static void test_blocks_bound(void)
+{
+    for (int block = 4; block <= 8; block += 4) {
+        mscsim_randomise_spec s = {.method = MSCSIM_RANDOMISE_BLOCKS, .alloc = {1, 1},
+                                   .block = block};
+        int work[2];
+        enum { N = 61 };
+        unsigned char arm[N];
+        int worst = 0;
+        mscsim_rng rng = mscsim_rng_for_trial(16, 0, 0, (uint64_t)block);
+        for (int r = 0; r < 2000; r++) {
+            mscsim_randomise(&s, N, NULL, &rng, arm, work);
+            int diff = 0;
+            for (int i = 0; i < N; i++) {
+                diff += arm[i] ? 1 : -1;
+                worst = abs(diff) > worst ? abs(diff) : worst;
+            }
+        }
+        INT_EQ(worst, block / 2, "blocks of %d: the largest |n_msc - n_control| over every "
+               "prefix is block / 2", block);
+    }
+}
+
 static void test_stratified(void)
 {
     mscsim_randomise_spec s = {.method = MSCSIM_RANDOMISE_STRATIFIED_BLOCKS, .alloc = {1, 2},
@@ -176,6 +201,11 @@ static void test_minimisation(void)
     double mean = sum / TRIALS;
     double se = sqrt(r_sd * r_sd / r_trials + (sum2 / TRIALS - mean * mean) / TRIALS);
     ABS_EQ(mean, r_mean, 4 * se, "minimisation 1:2, p 0.8: mean msc arm size as R's");
+    /* The spread too: the SE of a sample SD is about sd / sqrt(2 (trials - 1)) (normal
+     * theory; n_msc is nearly normal here), combined over the two samples. */
+    double sd = sqrt((sum2 / TRIALS - mean * mean) * TRIALS / (TRIALS - 1));
+    double se_sd = r_sd * sqrt(1 / (2 * (r_trials - 1)) + 1 / (2.0 * (TRIALS - 1)));
+    ABS_EQ(sd, r_sd, 4 * se_sd, "minimisation: SD of the msc arm size as R's");
     double se_imb = r_imb_sd * sqrt(1 / r_trials + 1.0 / TRIALS);
     ABS_EQ(imb / TRIALS, r_imb, 4 * se_imb, "minimisation: mean marginal imbalance as R's");
     free(work);
@@ -208,6 +238,7 @@ int main(void)
 {
     test_simple();
     test_blocks();
+    test_blocks_bound();
     test_stratified();
     test_minimisation();
     test_fixed_and_checks();

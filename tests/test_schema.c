@@ -23,7 +23,7 @@ int main(void)
            "scenario,analysis,n_total,n_control,n_msc,reps,rejections,power,power_lo,power_hi,"
            "true_effect,mean_estimate,bias,empirical_se,mean_se,rmse,coverage,mean_n_analysed,"
            "failures,true_effect_mcse,mean_deaths,floor_share,ceiling_share,recovery_slope,"
-           "missing_control,missing_msc,rejection_kind,analytic_power,expected_n,"
+           "missing_control,missing_msc,mean_imbalance,rejection_kind,analytic_power,expected_n,"
            "expected_n_analysed,expected_months,stop_efficacy,stop_futility,prior_p_benefit,"
            "p_success_and_benefit,p_success_given_no_benefit,mean_effect_success,model,scale,"
            "endpoint,missing,warnings",

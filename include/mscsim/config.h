@@ -17,6 +17,7 @@
 #include "mscsim/distspec.h"
 #include "mscsim/error.h"
 #include "mscsim/interim.h"
+#include "mscsim/randomise.h"
 #include "mscsim/types.h"
 
 #ifdef __cplusplus
@@ -160,6 +161,7 @@ typedef struct mscsim_config {
     double primary_visit;                   /**< [trial] primary_visit (0 = the last visit). */
     double accrual_per_month;               /**< [trial] accrual_per_month (0 = no accrual). */
     double accrual_ramp_months;             /**< [trial] accrual_ramp_months. */
+    mscsim_randomisation randomisation;     /**< [trial] randomisation. */
 
     mscsim_scale_id scale;                  /**< [outcome] scale. */
     double scale_min, scale_max, scale_step; /**< [outcome] min, max, step (custom scale). */
@@ -277,7 +279,9 @@ int mscsim_config_analyses(const mscsim_config *cfg, const char *names[MSCSIM_MA
 
 /**
  * Patients per arm in one allocation block: [trial] allocation in lowest terms (2:4 gives
- * 1 + 2), so whole blocks are the sizes that keep the allocation exact.
+ * 1 + 2), so whole blocks are the sizes that keep the allocation exact; with permuted
+ * blocks ([trial] randomisation = blocks(B) or stratified_blocks(B; ...)) one block of B
+ * patients (blocks(6) at 1:2 gives 2 + 4).
  */
 void mscsim_config_block(const mscsim_config *cfg, long block[MSCSIM_ARM_COUNT]);
 

@@ -55,6 +55,9 @@ typedef struct {
     double recovery_slope;  /**< Mean within-trial slope of gain on lost function (NaN if n/a). */
     double missing_control; /**< Share of randomized control patients without an endpoint. */
     double missing_msc;     /**< The same in the msc arm. */
+    double mean_imbalance;  /**< Mean over trials of 2 |n_msc - n m / (c + m)| / n, allocation
+                                 c:m: |n_msc - n_control| / n at 1:1 (0 or 1 / n with fixed
+                                 arms; [trial] randomisation makes it vary). */
     /* Interim looks (see mscsim/interim.h); a fixed design reports n_total, mean_n_analysed,
      * its duration (NaN without accrual) and NaN stopping shares. */
     double expected_n;          /**< Mean patients randomized when the trial ends. */
@@ -107,6 +110,8 @@ typedef struct {
     long long n_analysed, deaths, at_floor, at_ceiling, scored;
     long long missing_arm[MSCSIM_ARM_COUNT];
     mscsim_welford slope; /**< Of the trials' recovery slopes (NaN ones left out). */
+    long long randomised[MSCSIM_ARM_COUNT]; /**< Patients randomised per arm. */
+    long long imbalance;  /**< Sum of |(c + m) n_msc - m n| over trials (allocation c:m). */
 } mscsim_unit_trials;
 
 /** What one analysis made of a unit's trials. */

@@ -49,6 +49,26 @@ typedef struct {
     int levels[MSCSIM_MAX_RANDOMISE_FACTORS]; /**< Levels of each factor, 1..MSCSIM_MAX_FACTOR_LEVELS. */
 } mscsim_randomise_spec;
 
+/**
+ * [trial] randomisation as configured: the method and its parameters, and for stratified
+ * blocks and minimisation the factors with their bands. A factor is a baseline covariate
+ * (mscsim_covariate: NIHSS, age or onset days, never the baseline score); a patient's level
+ * is the band holding the whole part of the value (NIHSS is drawn whole). Bands ascend and
+ * are contiguous (each lo is the previous hi + 1); a value below the first band or above
+ * the last, possible only where eligibility leaves the factor unbounded, takes the outer
+ * band. Plain data, part of mscsim_config.
+ */
+typedef struct {
+    mscsim_randomise_method method;
+    int block;        /**< blocks, stratified blocks: patients per block. */
+    double p_minimise; /**< minimisation: probability of the minimising arm. */
+    int factor_count;
+    int factor[MSCSIM_MAX_RANDOMISE_FACTORS];     /**< mscsim_covariate of each factor. */
+    int band_count[MSCSIM_MAX_RANDOMISE_FACTORS]; /**< Levels of each factor. */
+    double band_lo[MSCSIM_MAX_RANDOMISE_FACTORS][MSCSIM_MAX_FACTOR_LEVELS]; /**< Whole, inclusive. */
+    double band_hi[MSCSIM_MAX_RANDOMISE_FACTORS][MSCSIM_MAX_FACTOR_LEVELS]; /**< Whole, inclusive. */
+} mscsim_randomisation;
+
 /** Bytes of work buffer mscsim_randomise needs for s (0 for the methods that need none). */
 size_t mscsim_randomise_work_size(const mscsim_randomise_spec *s);
 

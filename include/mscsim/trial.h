@@ -114,6 +114,8 @@ typedef struct mscsim_workspace mscsim_workspace;
 
 /** What one trial showed beyond its analysable data. */
 typedef struct {
+    size_t n_randomised[MSCSIM_ARM_COUNT]; /**< Patients randomised to each arm (they vary
+                                                with [trial] randomisation other than fixed). */
     size_t n_analysed[MSCSIM_ARM_COUNT]; /**< Patients analysed (with an endpoint, observed or filled). */
     size_t missing[MSCSIM_ARM_COUNT];    /**< Patients without an observed primary score. */
     size_t deaths;          /**< Patients dead by the primary visit. */
@@ -225,7 +227,8 @@ typedef enum {
 mscsim_trial_path mscsim_design_shortcut(const mscsim_design *d, int nested, char *why,
                                          size_t why_len);
 
-/** Allocates buffers for trials of up to capacity patients per arm. Caller frees. */
+/** Allocates buffers for trials of up to capacity patients per arm (with [trial]
+ *  randomisation other than fixed, the trial's total). Caller frees. */
 int mscsim_workspace_new(const mscsim_design *d, size_t capacity, mscsim_workspace **out,
                          mscsim_error *err);
 
@@ -235,7 +238,10 @@ void mscsim_workspace_free(mscsim_workspace *w);
 /**
  * Simulates one trial with n[a] randomized patients per arm (n[a] <= capacity) from rng,
  * and points data at its analysable patients (arrays owned by w, valid until the next
- * call). Never allocates; thread-safe with one workspace per thread.
+ * call). With [trial] randomisation other than fixed, the n[0] + n[1] patients (<= capacity:
+ * either arm may get them all) are drawn in order of entry and the randomisation gives each
+ * an arm: diag->n_randomised holds the sizes it gave. Never allocates; thread-safe with one
+ * workspace per thread.
  */
 void mscsim_trial_simulate(const mscsim_design *d, mscsim_rng *rng, const size_t n[MSCSIM_ARM_COUNT],
                            mscsim_workspace *w, mscsim_trial_data *data, mscsim_trial_diag *diag);

@@ -26,7 +26,7 @@ static void summary_row(cli_row *r, const mscsim_config *base, size_t point,
     cli_row_long(r, s->failures);
     const double extra[] = {s->true_effect_mcse, s->mean_deaths,     s->floor_share,
                             s->ceiling_share,    s->recovery_slope,  s->missing_control,
-                            s->missing_msc};
+                            s->missing_msc,      s->mean_imbalance};
     for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
         cli_row_double(r, extra[i]);
     /* With no true effect every rejection is a false one: the rate is the type I error. */

@@ -125,6 +125,8 @@ int cli_cmd_simulate(const cli_args *args)
     mscsim_config_arm_sizes(&cfg, cfg.n[0], sizes);
     size_t n[MSCSIM_ARM_COUNT] = {(size_t)sizes[0], (size_t)sizes[1]};
     size_t capacity = n[0] > n[1] ? n[0] : n[1];
+    if (cfg.randomisation.method != MSCSIM_RANDOMISE_FIXED)
+        capacity = n[0] + n[1]; /* Either arm may get every patient. */
     if (mscsim_design_new(&cfg, &design, &err) ||
         mscsim_workspace_new(design, capacity, &w, &err)) {
         cli_print_error(&err);
@@ -148,7 +150,8 @@ int cli_cmd_simulate(const cli_args *args)
     FILE *text = strcmp(args->out_path, "-") == 0 ? stderr : stdout;
     if (!status) {
         fprintf(text, "wrote %s: %zu + %zu patients, %zu analysed, %zu deaths\n",
-                text == stdout ? args->out_path : "the patients to stdout", n[0], n[1],
+                text == stdout ? args->out_path : "the patients to stdout", diag.n_randomised[0],
+                diag.n_randomised[1],
                 diag.n_analysed[0] + diag.n_analysed[1], diag.deaths);
         if (mscsim_design_shortcut(design, 0, NULL, 0) != MSCSIM_PATH_PATIENTS)
             fprintf(text, "path: these patients are simulated one by one; run takes the table "

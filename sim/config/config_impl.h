@@ -33,7 +33,8 @@ typedef enum {
     SIM_KEY_ANALYSIS_LIST, /* Comma-separated analysis names, count at count_offset. */
     SIM_KEY_ENUM_LIST,   /* Comma-separated choices (ints), count at count_offset. */
     SIM_KEY_SLIDING,     /* "nihss lo-hi: threshold, ...", count at count_offset. */
-    SIM_KEY_RULE         /* An [interim] stopping rule of choices: "hsd(-4)" (mscsim_stopping_rule). */
+    SIM_KEY_RULE,        /* An [interim] stopping rule of choices: "hsd(-4)" (mscsim_stopping_rule). */
+    SIM_KEY_RANDOMISATION /* [trial] randomisation (mscsim_randomisation). */
 } sim_key_type;
 
 enum {

@@ -4,6 +4,7 @@
 #include "config_impl.h"
 #include "interim/looks.h"
 #include "internal.h"
+#include "trial/randomisation.h"
 #include "mscsim/analysis.h"
 
 /* Appends one alternative to an "a \\| b" list (the pipe escaped for Markdown tables). */
@@ -47,6 +48,9 @@ static void describe_allowed(const sim_key *k, char *allowed, size_t len)
         break;
     case SIM_KEY_RULE:
         sim_rule_describe(k->choices, allowed, len);
+        break;
+    case SIM_KEY_RANDOMISATION:
+        snprintf(allowed, len, "%s", sim_randomisation_allowed);
         break;
     case SIM_KEY_SUBGROUPS:
         snprintf(allowed, len, "r:tau_weeks:weight, ...");

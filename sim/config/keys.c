@@ -136,8 +136,17 @@ const sim_key sim_generic_keys[] = {
     {"trial", "allocation", SIM_KEY_RATIO, OFF(alloc), 0, 0, 1, MAX_ALLOCATION, 0, "1:1", NULL,
      SIM_FOR_ALL,
      "Allocation ratio, control first (1:2 is 1 control to 2 MSC), or with the arms named in "
-     "either order (msc 2 : control 1); arm sizes are exact: n_msc = round(n*m/(c+m)).",
+     "either order (msc 2 : control 1); with randomisation = fixed arm sizes are exact: "
+     "n_msc = round(n*m/(c+m)).",
      .label = "allocation control:MSC"},
+    {"trial", "randomisation", SIM_KEY_RANDOMISATION, OFF(randomisation), 0, 0, 0, 0, 0, "fixed",
+     NULL, SIM_FOR_ALL,
+     "How patients get their arms, in order of entry: fixed (exact arm sizes), simple (each "
+     "patient by the allocation's odds), blocks(B) (permuted blocks of B patients), "
+     "stratified_blocks(B; nihss: 6-10, 11-15, 16-21) (blocks within each stratum) or "
+     "minimisation(P; nihss, age) (Pocock-Simon, the minimising arm with probability P); "
+     "see Randomisation.",
+     .label = "randomisation"},
     {"trial", "alpha", SIM_KEY_DOUBLE, OFF(alpha), 0, 0, 0, 1,
      SIM_KEY_MIN_EXCLUSIVE | SIM_KEY_MAX_EXCLUSIVE, "0.05", NULL, SIM_FOR_ALL,
      "Significance level.", .label = "significance level"},

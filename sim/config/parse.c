@@ -12,6 +12,7 @@
 #include "config_impl.h"
 #include "interim/looks.h"
 #include "internal.h"
+#include "trial/randomisation.h"
 #include "mscsim/output.h"
 #include "number.h"
 
@@ -402,6 +403,8 @@ int sim_config_parse_value(size_t index, const char *text, mscsim_config *cfg, m
         return parse_analysis(text, field, err);
     case SIM_KEY_RULE:
         return sim_rule_parse(text, k->choices, field, err);
+    case SIM_KEY_RANDOMISATION:
+        return sim_randomisation_parse(text, field, err);
     }
     return sim_error_set(err, MSCSIM_EINVAL, "internal: key type %d", (int)k->type);
 }

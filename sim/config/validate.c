@@ -10,6 +10,7 @@
 #include "config_impl.h"
 #include "interim/looks.h"
 #include "internal.h"
+#include "trial/randomisation.h"
 #include "mscsim/analysis.h"
 #include "mscsim/scale.h"
 
@@ -57,8 +58,14 @@ SIM_API int mscsim_config_analyses(const mscsim_config *cfg,
 SIM_API void mscsim_config_block(const mscsim_config *cfg, long block[MSCSIM_ARM_COUNT])
 {
     long c = cfg->alloc[MSCSIM_ARM_CONTROL], m = cfg->alloc[MSCSIM_ARM_MSC], g = sim_gcd(c, m);
-    block[MSCSIM_ARM_CONTROL] = c / g;
-    block[MSCSIM_ARM_MSC] = m / g;
+    /* Permuted blocks: a search step is one block (a multiple of c + m, so c / g). */
+    const mscsim_randomisation *r = &cfg->randomisation;
+    long blocks = r->method == MSCSIM_RANDOMISE_BLOCKS ||
+                          r->method == MSCSIM_RANDOMISE_STRATIFIED_BLOCKS
+                      ? r->block / (c + m) * g
+                      : 1;
+    block[MSCSIM_ARM_CONTROL] = c / g * blocks;
+    block[MSCSIM_ARM_MSC] = m / g * blocks;
 }
 
 SIM_API mscsim_scale_id mscsim_config_scale(const mscsim_config *cfg)
@@ -351,6 +358,8 @@ static int validate_design(const mscsim_config *cfg, mscsim_error *err)
                              "(control %ld, msc %ld)",
                              cfg->n[i], cfg->alloc[0], cfg->alloc[1], sizes[0], sizes[1]);
     }
+    if ((status = sim_randomisation_validate(cfg, err)) != MSCSIM_OK)
+        return status;
     status = sim_interim_validate(cfg, err);
     return status ? status : sim_prior_validate(cfg, err);
 }

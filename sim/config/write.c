@@ -7,6 +7,7 @@
 #include "config_impl.h"
 #include "interim/looks.h"
 #include "internal.h"
+#include "trial/randomisation.h"
 #include "mscsim/output.h"
 #include "mscsim/version.h"
 
@@ -88,6 +89,9 @@ static void format_value(size_t index, const mscsim_config *cfg, char *buf, size
         break;
     case SIM_KEY_RULE:
         sim_rule_format(field, buf, len);
+        break;
+    case SIM_KEY_RANDOMISATION:
+        sim_randomisation_format(field, buf, len);
         break;
     }
 }

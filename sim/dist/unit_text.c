@@ -49,7 +49,9 @@ SIM_API int mscsim_unit_format(const mscsim_unit *u, int analyses, int looks, ch
     int bad = put(buf, len, &used, "%ld %lld %lld %lld %lld %lld %lld %lld", t->reps_done,
                   t->n_analysed, t->deaths, t->at_floor, t->at_ceiling, t->scored,
                   t->missing_arm[0], t->missing_arm[1]);
-    bad = bad || put_welford(buf, len, &used, &t->slope);
+    bad = bad || put_welford(buf, len, &used, &t->slope) ||
+          put(buf, len, &used, " %lld %lld %lld", t->randomised[0], t->randomised[1],
+              t->imbalance);
     for (int k = 0; !bad && k < analyses; k++) {
         const mscsim_unit_analysis *a = &u->analysis[k];
         bad = put(buf, len, &used, " %ld %ld %ld", a->rejections, a->failures, a->covered) ||
@@ -157,7 +159,8 @@ SIM_API int mscsim_unit_parse(const char *text, int analyses, int looks, mscsim_
               get_llong(&p, &t->deaths) || get_llong(&p, &t->at_floor) ||
               get_llong(&p, &t->at_ceiling) || get_llong(&p, &t->scored) ||
               get_llong(&p, &t->missing_arm[0]) || get_llong(&p, &t->missing_arm[1]) ||
-              get_welford(&p, &t->slope);
+              get_welford(&p, &t->slope) || get_llong(&p, &t->randomised[0]) ||
+              get_llong(&p, &t->randomised[1]) || get_llong(&p, &t->imbalance);
     for (int k = 0; !bad && k < analyses; k++) {
         mscsim_unit_analysis *a = &u->analysis[k];
         bad = get_long(&p, &a->rejections) || get_long(&p, &a->failures) ||

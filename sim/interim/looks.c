@@ -268,6 +268,7 @@ void sim_looks_trial(const sim_looks *L, const mscsim_design *design, mscsim_wor
         if (k + 1 < K) {
             size_t m[MSCSIM_ARM_COUNT] = {(size_t)p->analysed_arm[0],
                                           (size_t)p->analysed_arm[1]};
+            sim_trial_first_patients(design, w, p->analysed_total, m); /* randomised: counted */
             sim_trial_prefix(design, w, m, &prefix);
             data = &prefix;
         } else if (k > 0) {
@@ -294,6 +295,7 @@ void sim_looks_trial(const sim_looks *L, const mscsim_design *design, mscsim_wor
             long sizes[MSCSIM_ARM_COUNT];
             mscsim_config_arm_sizes(mscsim_design_config(design), p->randomized, sizes);
             size_t all[MSCSIM_ARM_COUNT] = {(size_t)sizes[0], (size_t)sizes[1]};
+            sim_trial_first_patients(design, w, p->randomized, all);
             sim_trial_prefix(design, w, all, &prefix);
             analyse(ctx, &prefix, w, 0, analyses, rec);
             out->analysed_final = prefix.arm[0].n + prefix.arm[1].n;

@@ -32,6 +32,11 @@ int sim_interim_validate(const mscsim_config *cfg, mscsim_error *err);
 
 /* ---- pipeline.c ---- */
 
+/* Patients per arm (randomisation.c) among the first `first` in order of entry of w's last trial, into m;
+ * m is left alone (the fixed sizes' prefix the caller computed) unless d is randomised. */
+void sim_trial_first_patients(const mscsim_design *d, const mscsim_workspace *w, long first,
+                              size_t m[MSCSIM_ARM_COUNT]);
+
 /* Points data at the analysed patients among the first m[a] randomized of each arm of the
  * last trial simulated in w (or imputed: mscsim_trial_impute then completes only them). */
 void sim_trial_prefix(const mscsim_design *d, mscsim_workspace *w,

@@ -9,6 +9,7 @@
 #include "../decision/decision.h"
 #include "internal.h"
 #include "mscsim/analysis.h"
+#include "randomisation.h"
 #include "trial_impl.h"
 
 SIM_API void mscsim_design_free(mscsim_design *d)
@@ -97,6 +98,8 @@ static unsigned population_needs(const mscsim_design *d)
         needs |= MSCSIM_NEED_NIHSS;
     for (int k = 0; d->fill_x && k < cfg->covariate_count; k++)
         needs |= covariate_need[cfg->covariates[k]];
+    for (int f = 0; f < cfg->randomisation.factor_count; f++) /* strata, minimisation */
+        needs |= covariate_need[cfg->randomisation.factor[f]];
     return needs;
 }
 
@@ -120,6 +123,8 @@ static void derive_fields(mscsim_design *d)
     d->ordinal_deaths = d->model->outcome == MSCSIM_OUTCOME_ORDINAL;
     d->death_missing = cfg->death == MSCSIM_DEATH_MISSING && d->scale.id != MSCSIM_SCALE_MRS;
     d->deaths_possible = d->ordinal_deaths || cfg->arm[0].mortality > 0 || cfg->arm[1].mortality > 0;
+    d->randomised = cfg->randomisation.method != MSCSIM_RANDOMISE_FIXED;
+    sim_randomisation_spec(cfg, &d->randomise);
     d->fill_missing = cfg->missing == MSCSIM_MISSING_LOCF || cfg->missing == MSCSIM_MISSING_BOCF ||
                       cfg->missing == MSCSIM_MISSING_WORST;
 }

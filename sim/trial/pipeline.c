@@ -12,8 +12,10 @@
  *      (one uniform, missing completely at random);
  *   7. the endpoint of every patient with an observed primary score, oriented so that
  *      positive is better, and the sufficient statistics the analyses use.
- * A step whose probability is 0 draws nothing. Also the glue of multiple imputation
- * (mscsim_trial_impute), which re-runs step 7 on the completed scores.
+ * A step whose probability is 0 draws nothing. With [trial] randomisation other than fixed,
+ * step 1 draws the whole trial in order of entry and the randomisation splits it into the
+ * arms first (randomisation.c); steps 2 to 7 then run per arm as above. Also the glue of
+ * multiple imputation (mscsim_trial_impute), which re-runs step 7 on the completed scores.
  */
 #include <math.h>
 #include <stddef.h>
@@ -243,19 +245,33 @@ static double fill_value(const mscsim_design *d, const sim_arm_buffers *b, size_
     return b->baseline ? b->baseline[i] : 0.0;
 }
 
+/* One substream per step (and per stream, i.e. arm in a trial): every step walks the
+ * patients in order, so patient i's draws do not depend on n (nested trials across sizes,
+ * see mscsim_rng_substream). */
+enum { STEP_POPULATION, STEP_MODEL, STEP_DEATHS, STEP_DROPOUT, STEPS };
+
 size_t sim_trial_simulate_arm(const mscsim_design *d, int a, size_t n, const mscsim_rng *rng,
                               int stream, mscsim_workspace *w, mscsim_trial_diag *diag,
                               int apply_dropout)
 {
-    /* One substream per step (and per stream, i.e. arm in a trial): every step walks the
-     * patients in order, so patient i's draws do not depend on n (nested trials across
-     * sizes, see mscsim_rng_substream). */
-    enum { STEP_POPULATION, STEP_MODEL, STEP_DEATHS, STEP_DROPOUT, STEPS };
+    mscsim_rng population = {0, 0};
+    if (mscsim_population_drawn(d->pop) != 0)
+        population = mscsim_rng_substream(rng, (uint64_t)(stream * STEPS + STEP_POPULATION));
+    sim_arm_buffers *b = &w->arm[a];
+    mscsim_covariates cov = {b->nihss, b->age, b->onset, b->baseline};
+    mscsim_population_draw(d->pop, &population, n, &cov);
+    return sim_trial_simulate_drawn(d, a, n, rng, stream, w, diag, apply_dropout);
+}
+
+size_t sim_trial_simulate_drawn(const mscsim_design *d, int a, size_t n, const mscsim_rng *rng,
+                                int stream, mscsim_workspace *w, mscsim_trial_diag *diag,
+                                int apply_dropout)
+{
     mscsim_rng step_rng[STEPS] = {{0, 0}};
     /* Deriving a stream costs about as much as 5 patients' draws: only the steps that draw. */
     /* The arm whose parameters the patients follow: control for both under null_effect. */
     int as = d->cfg.null_effect ? MSCSIM_ARM_CONTROL : a;
-    int draws[STEPS] = {mscsim_population_drawn(d->pop) != 0, 1, d->cfg.arm[as].mortality > 0,
+    int draws[STEPS] = {0, 1, d->cfg.arm[as].mortality > 0,
                         apply_dropout && d->cfg.arm[as].dropout > 0};
     for (int s = 0; s < STEPS; s++)
         if (draws[s])
@@ -263,7 +279,6 @@ size_t sim_trial_simulate_arm(const mscsim_design *d, int a, size_t n, const msc
     sim_arm_buffers *b = &w->arm[a];
     b->n = b->prefix = n;
     mscsim_covariates cov = {b->nihss, b->age, b->onset, b->baseline};
-    mscsim_population_draw(d->pop, &step_rng[STEP_POPULATION], n, &cov);
     if (b->baseline && mscsim_scale_bounded(&d->scale))
         for (size_t i = 0; i < n; i++)
             b->baseline[i] = mscsim_scale_apply(&d->scale, b->baseline[i]);
@@ -361,9 +376,13 @@ SIM_API void mscsim_trial_simulate(const mscsim_design *d, mscsim_rng *rng,
 {
     memset(diag, 0, sizeof *diag);
     const double *y[MSCSIM_ARM_COUNT];
-    size_t kept[MSCSIM_ARM_COUNT];
+    size_t kept[MSCSIM_ARM_COUNT], sizes[MSCSIM_ARM_COUNT] = {n[0], n[1]};
+    if (d->randomised) /* Every patient drawn in order of entry, then given an arm. */
+        sim_trial_randomise(d, rng, n[0] + n[1], w, sizes);
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
-        kept[a] = sim_trial_simulate_arm(d, a, n[a], rng, a, w, diag, 1);
+        kept[a] = d->randomised ? sim_trial_simulate_drawn(d, a, sizes[a], rng, a, w, diag, 1)
+                                : sim_trial_simulate_arm(d, a, n[a], rng, a, w, diag, 1);
+        diag->n_randomised[a] = sizes[a];
         y[a] = w->arm[a].y;
     }
     mscsim_trial_data_set(data, y, kept);

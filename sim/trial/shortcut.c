@@ -7,8 +7,8 @@
  * the model and the analysis looks at a patient, the summaries have an exact law:
  *   - [simulation] shortcut = auto (no forces the patient path), not the sample-size
  *     search's nested trials (those must be prefixes of one another, see below), no
- *     [prior], no [interim] looks, [decision] rule = test, fixed arm sizes (the only kind
- *     today: a randomisation that draws them must add its condition to design_obstacle);
+ *     [prior], no [interim] looks, [decision] rule = test, fixed arm sizes ([trial]
+ *     randomisation = fixed);
  *   - no analysis adjusted for the baseline or [analysis] covariates (ancova, an adjusted
  *     po);
  *   - dropout missing completely at random (or none), no deaths drawn by the pipeline
@@ -97,6 +97,8 @@ static const char *design_obstacle(const mscsim_design *d, int nested)
         return "[interim] looks analyse the first patients of each trial";
     if (c->decision_rule != MSCSIM_DECISION_TEST)
         return "[decision] rule = posterior";
+    if (d->randomised)
+        return "[trial] randomisation draws each trial's arm sizes";
     if (c->missing != MSCSIM_MISSING_COMPLETE_CASE)
         return "[analysis] missing fills or imputes the missing scores";
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {

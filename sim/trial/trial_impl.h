@@ -12,6 +12,7 @@
 #include "mscsim/dist.h"
 #include "mscsim/model.h"
 #include "mscsim/population.h"
+#include "mscsim/randomise.h"
 #include "mscsim/scale.h"
 #include "mscsim/trial.h"
 
@@ -52,6 +53,8 @@ struct mscsim_design {
      * band). */
     double sliding_threshold[SIM_NIHSS_MAX + 1];
     struct sim_prior *prior; /* [prior]: per-trial parameters (sim/trial/prior.c), or NULL. */
+    int randomised;          /* [trial] randomisation is not fixed: arm sizes vary. */
+    mscsim_randomise_spec randomise;
 };
 
 /* endpoint = utility (endpoint_utility.c): checks [outcome] utilities against d->scale and
@@ -94,6 +97,10 @@ struct mscsim_workspace {
     const double *visit_days;
     sim_arm_buffers arm[MSCSIM_ARM_COUNT];
     mscsim_visit_data visits; /* The longitudinal analyses' view of the last trial. */
+    /* A randomised design: each patient's arm and factor levels, in order of entry. */
+    unsigned char *assigned;
+    int *level[MSCSIM_MAX_RANDOMISE_FACTORS];
+    void *randomise_work;
 };
 
 /* Patients per arm in one batch of the truth and dropout-calibration simulations (the
@@ -112,6 +119,17 @@ void sim_trial_endpoints(const mscsim_design *d, sim_arm_buffers *b, size_t kept
 size_t sim_trial_simulate_arm(const mscsim_design *d, int a, size_t n, const mscsim_rng *rng,
                               int stream, mscsim_workspace *w, mscsim_trial_diag *diag,
                               int apply_dropout);
+
+/* sim_trial_simulate_arm after step 1: the arm's patients are in w->arm[a] already. */
+size_t sim_trial_simulate_drawn(const mscsim_design *d, int a, size_t n, const mscsim_rng *rng,
+                                int stream, mscsim_workspace *w, mscsim_trial_diag *diag,
+                                int apply_dropout);
+
+/* A randomised design (randomisation.c): draws total patients in order of entry from their
+ * substream of rng, gives each an arm by d's randomisation and moves each arm's patients,
+ * in order, to its buffers; n[a] receives the arm sizes. w holds total patients per arm. */
+void sim_trial_randomise(const mscsim_design *d, const mscsim_rng *rng, size_t total,
+                         mscsim_workspace *w, size_t n[MSCSIM_ARM_COUNT]);
 
 /* The value MAR or MNAR dropout at visit v depends on, oriented so larger is worse. */
 double sim_dropout_driver(const mscsim_design *d, const sim_arm_buffers *b, size_t i, int v);

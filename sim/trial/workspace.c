@@ -26,6 +26,18 @@ static void arm_free(sim_arm_buffers *b)
         free(b->cov_kept[k]);
 }
 
+/* A randomised design's arms and factor levels in order of entry, and its scheme's work. */
+static int alloc_randomised(const mscsim_design *d, size_t c, mscsim_workspace *w)
+{
+    int ok = (w->assigned = malloc(c)) != NULL;
+    for (int f = 0; f < d->randomise.factor_count; f++)
+        ok &= (w->level[f] = malloc(c * sizeof(int))) != NULL;
+    size_t bytes = mscsim_randomise_work_size(&d->randomise);
+    if (bytes)
+        ok &= (w->randomise_work = malloc(bytes)) != NULL;
+    return ok;
+}
+
 /* The longitudinal analyses' scratch: the largest any of d's analyses needs for both arms
  * of capacity patients, over the visits up to the primary one. */
 static int alloc_visit_work(const mscsim_design *d, size_t capacity, mscsim_visit_data *v)
@@ -52,6 +64,10 @@ SIM_API void mscsim_workspace_free(mscsim_workspace *w)
         arm_free(&w->arm[a]);
     free(w->scratch);
     free(w->visits.work);
+    free(w->assigned);
+    for (int f = 0; f < MSCSIM_MAX_RANDOMISE_FACTORS; f++)
+        free(w->level[f]);
+    free(w->randomise_work);
     free(w);
 }
 
@@ -103,6 +119,8 @@ SIM_API int mscsim_workspace_new(const mscsim_design *d, size_t capacity,
     }
     if (d->longitudinal)
         ok &= alloc_visit_work(d, capacity, &w->visits);
+    if (d->randomised)
+        ok &= alloc_randomised(d, c, w);
     if (!ok) {
         mscsim_workspace_free(w);
         return sim_error_set(err, MSCSIM_ENOMEM, "out of memory for %zu patients per arm",
