@@ -449,6 +449,7 @@ void sim_shortcut_trial(const sim_shortcut *s, const mscsim_design *d, mscsim_rn
         double keep = s->observed[as[a]];
         m[a] = keep < 1.0 ? binom(s, na[a] <= SIM_SHORTCUT_TABLE_MAX, as[a], 0, na[a], keep, rng)
                           : na[a];
+        diag->n_randomised[a] = n[a];
         diag->n_analysed[a] = (size_t)m[a];
         diag->missing[a] = (size_t)(na[a] - m[a]);
         diag->scored += (size_t)m[a];
