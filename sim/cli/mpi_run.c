@@ -456,8 +456,8 @@ int cli_mpi_run(const cli_args *args, int rank, int size)
         cli_outputs out;
         status = write_outputs(args, &g, &out);
         if (!status && !args->quiet) {
-            fprintf(stderr, "mscsim-mpi: %.0f trials in %.3f s on %d ranks, %zu truths\n",
-                    g.trials, elapsed, size, tasks);
+            fprintf(stderr, "mscsim-mpi: %.0f trials in %.3f s on %d ranks, %zu truth%s\n",
+                    g.trials, elapsed, size, tasks, tasks == 1 ? "" : "s");
             if (all)
                 print_balance(all, size);
         }
