@@ -39,12 +39,38 @@ cmp -s "$tmp/ss1.csv" "$tmp/ss3.csv" && cmp -s "$tmp/ss1_trace.csv" "$tmp/ss3_tr
     cmp -s "$tmp/ss1.config.ini" "$tmp/ss3.config.ini"
 check "3 ranks: samplesize's answer, trace and config = mscsim's" $? "$(cat "$tmp/err")"
 
+# Dropout swept first: grid points 1 and 3 share a truth, 2 and 4 another, so the points
+# sharing one are not neighbours; 2 threads per rank: the truths do not depend on threads.
+dopts=(--reps 9000 --set "trial.n=20, 40" --set "sweep.control.dropout=0.1, 0.3"
+       --set "sweep.msc.r_gain=0.05, 0.1")
+"$bin" run "$cfg" "${dopts[@]}" --quiet --threads 1 --out "$tmp/d1.csv" >/dev/null
+"${mpirun[@]}" "$mpi" run "$cfg" "${dopts[@]}" --threads 2 --out "$tmp/d3.csv" \
+    >/dev/null 2>"$tmp/err"
+cmp -s "$tmp/d1.csv" "$tmp/d3.csv" && grep -q "on 3 ranks, 2 truths" "$tmp/err"
+check "3 ranks of 2 threads, a truth shared by grid points apart: mscsim's CSV, 2 truths" $? \
+    "$(cat "$tmp/err"; diff "$tmp/d1.csv" "$tmp/d3.csv" | head -5)"
+
+# A rank that dies: killed (SIGKILL, nothing of it runs) once the job is under way. The
+# run is long enough (10^6 trials) for the kill to land while it works.
 mkdir -p "$tmp/dead"
-MSCSIM_MPI_TEST_ABORT=1 "${mpirun[@]}" "$mpi" run "$cfg" "${opts[@]}" \
-    --out "$tmp/dead/r.csv" >/dev/null 2>"$tmp/err"
+"${mpirun[@]}" "$mpi" run "$cfg" --quiet --reps 250000 --threads 1 \
+    --set "sweep.control.dropout=0.1, 0.3" --out "$tmp/dead/r.csv" >/dev/null 2>"$tmp/err" &
+job=$!
+victim=""
+for _ in $(seq 300); do # the ranks are mpirun's children; rank 1 by its environment
+    for pid in $(ps -o pid= --ppid "$job" 2>/dev/null); do
+        grep -qz '^OMPI_COMM_WORLD_RANK=1$' "/proc/$pid/environ" 2>/dev/null && victim=$pid
+    done
+    [ -n "$victim" ] && break
+    sleep 0.1
+done
+sleep 1
+[ -n "$victim" ] && kill -KILL "$victim"
+wait "$job"
 status=$?
-[ "$status" -ne 0 ] && grep -q "rank 1: dying on purpose" "$tmp/err" && [ -z "$(ls -A "$tmp/dead")" ]
-check "a rank that dies fails the job (exit $status) with its message and no file" $? \
+[ -n "$victim" ] && [ "$status" -ne 0 ] && grep -q "rank 1 .*signal 9" "$tmp/err" &&
+    [ -z "$(ls -A "$tmp/dead")" ]
+check "a rank killed mid-run fails the job (exit $status) with a message and no file" $? \
     "$(cat "$tmp/err"; ls "$tmp/dead")"
 
 "${mpirun[@]}" "$mpi" run "$cfg" --quiet --shard 1/2 --out "$tmp/x.part" >/dev/null 2>"$tmp/err"

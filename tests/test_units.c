@@ -182,6 +182,14 @@ static void test_truth_reuse(void)
     CHECK(tl == tb && ml == mb, "the reused truth is the estimated one, bit for bit");
     CHECK(tc != ta, "another MSC effect has another truth");
     CHECK(tcl == tc && mcl == mc, "so it is estimated, not reused");
+    /* What mscsim-mpi groups a sweep's grid points by. */
+    CHECK(mscsim_config_same_truths(&a, &b) && mscsim_config_same_truths(&b, &a),
+          "a and b: the same truths");
+    CHECK(mscsim_config_truths_digest(&a) == mscsim_config_truths_digest(&b),
+          "so the same truth digest");
+    CHECK(!mscsim_config_same_truths(&a, &c), "a and c: other truths");
+    CHECK(mscsim_config_truths_digest(&a) != mscsim_config_truths_digest(&c),
+          "and another digest");
     mscsim_truths given;
     mscsim_design_truths(dc, &given);
     mscsim_design *dg;

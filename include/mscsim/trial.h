@@ -7,6 +7,7 @@
  */
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "mscsim/error.h"
 #include "mscsim/config.h"
@@ -177,6 +178,23 @@ int mscsim_truths_parse(const char *text, mscsim_truths *t);
  */
 int mscsim_design_new_given(const mscsim_config *cfg, const mscsim_truths *given,
                             mscsim_design **out, mscsim_error *err);
+
+/**
+ * 1 when designs of a and b (valid configs, such as two grid points of one sweep) have the
+ * same truths bit for bit because a and b differ only in keys a truth does not depend on
+ * (those of mscsim_design_new_like); 0 otherwise, possibly also for configs whose truths
+ * happen to agree, and when out of memory (the caller then only estimates again).
+ * Thread-safe.
+ */
+int mscsim_config_same_truths(const mscsim_config *a, const mscsim_config *b);
+
+/**
+ * A 64-bit digest of what cfg's truths depend on: configs for which
+ * mscsim_config_same_truths is 1 have equal digests (unequal digests: different truths),
+ * so a sweep's grid points can be grouped by truth without comparing every pair; confirm
+ * an equal digest with mscsim_config_same_truths. 0 when out of memory. Thread-safe.
+ */
+uint64_t mscsim_config_truths_digest(const mscsim_config *cfg);
 
 /** Patients per arm used to estimate a true effect that has no closed form. */
 #define MSCSIM_TRUTH_PATIENTS 1000000

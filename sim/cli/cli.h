@@ -259,12 +259,19 @@ typedef struct {
     int want_p;
     mscsim_truths given; /* With has_given: the next point's truths, not estimated. */
     int has_given;
+    /* The truths of the points visited, by truth digest: a later point that cannot have
+     * other truths takes them, wherever it is in the grid (seen entries, NULL when out
+     * of memory: then only the previous point lends its truths). */
+    size_t seen;
+    uint64_t *digest;
+    size_t *seen_point;
+    mscsim_truths *seen_truths;
 } cli_point;
 
 void cli_point_init(cli_point *p, const mscsim_config *base, int want_p);
 /* Moves p to grid point g (nothing when it is there already): its design, with the truths
- * given (has_given, then cleared) or borrowing the previous point's truths where they
- * cannot differ, and a new engine with no unit added.
+ * given (has_given, then cleared) or taken from a point visited before whose truths they
+ * cannot differ from, and a new engine with no unit added.
  * Returns the status; *exit_code is set when it fails. */
 int cli_point_at(cli_point *p, size_t g, int *exit_code, mscsim_error *err);
 void cli_point_free(cli_point *p);

@@ -2,6 +2,7 @@
  * analysis), and with --replicates one row per trial and analysis. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -128,9 +129,51 @@ void cli_point_free(cli_point *p)
 {
     mscsim_engine_free(p->eng);
     mscsim_design_free(p->design);
+    free(p->digest);
+    free(p->seen_point);
+    free(p->seen_truths);
     p->eng = NULL;
     p->design = NULL;
+    p->digest = NULL;
+    p->seen_point = NULL;
+    p->seen_truths = NULL;
+    p->seen = 0;
     p->index = (size_t)-1;
+}
+
+/* Sets p->given to the truths of a point visited before that p->point cannot differ from
+ * (digest, then the configs compared); 1 when there is one. */
+static int truths_seen(cli_point *p, uint64_t digest)
+{
+    mscsim_config *other = NULL;
+    int found = 0;
+    for (size_t i = 0; !found && i < p->seen; i++) {
+        mscsim_error ignored;
+        if (p->digest[i] != digest ||
+            (!other && !(other = malloc(sizeof *other))) || /* Large: off the stack. */
+            mscsim_sweep_point(p->base, p->seen_point[i], other, &ignored))
+            continue;
+        if ((found = mscsim_config_same_truths(&p->point, other)) != 0)
+            p->given = p->seen_truths[i];
+    }
+    free(other);
+    return found;
+}
+
+/* Files the truths of p's new point g (digest d), for the points after it. */
+static void truths_remember(cli_point *p, size_t g, uint64_t d)
+{
+    size_t points = mscsim_sweep_points(p->base);
+    if (!p->digest) {
+        p->digest = malloc(points * sizeof *p->digest);
+        p->seen_point = malloc(points * sizeof *p->seen_point);
+        p->seen_truths = malloc(points * sizeof *p->seen_truths);
+    }
+    if (!p->digest || !p->seen_point || !p->seen_truths || p->seen >= points)
+        return;
+    p->digest[p->seen] = d;
+    p->seen_point[p->seen] = g;
+    mscsim_design_truths(p->design, &p->seen_truths[p->seen++]);
 }
 
 int cli_point_at(cli_point *p, size_t g, int *exit_code, mscsim_error *err)
@@ -141,9 +184,11 @@ int cli_point_at(cli_point *p, size_t g, int *exit_code, mscsim_error *err)
     p->eng = NULL;
     mscsim_design *design = NULL;
     int status = mscsim_sweep_point(p->base, g, &p->point, err);
-    /* The previous point lends its truths when they cannot differ (a sweep over dropout,
-     * alpha, the missing-data handling...): one estimate instead of one per point. */
-    if (!status && p->has_given)
+    /* A point visited before lends its truths when they cannot differ (a sweep over
+     * dropout, alpha, the missing-data handling...): one estimate per distinct truth. */
+    uint64_t digest = status ? 0 : mscsim_config_truths_digest(&p->point);
+    int known = !status && (p->has_given || truths_seen(p, digest));
+    if (!status && known)
         status = mscsim_design_new_given(&p->point, &p->given, &design, err);
     else if (!status)
         status = mscsim_design_new_like(&p->point, p->design, &design, err);
@@ -151,6 +196,8 @@ int cli_point_at(cli_point *p, size_t g, int *exit_code, mscsim_error *err)
     mscsim_design_free(p->design);
     p->design = design;
     p->index = (size_t)-1;
+    if (!status && !known)
+        truths_remember(p, g, digest);
     if (!status)
         status = mscsim_engine_new_with_design(design, p->want_p, &p->eng, err);
     if (status) {

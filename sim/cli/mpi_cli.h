@@ -11,9 +11,15 @@
 void cli_mpi_counter_open(int rank, MPI_Win *win);
 long cli_mpi_counter_next(MPI_Win win);
 void cli_mpi_counter_close(MPI_Win *win);
+/* A barrier (collective) that polls and sleeps instead of spinning: ranks done early leave
+ * their cores to the ranks still working. */
+void cli_mpi_idle_barrier(void);
+/* CPU seconds of this process, all its threads. */
+double cli_mpi_cpu_seconds(void);
 
-/* run: units handed out dynamically to every rank (each on its OpenMP threads); rank 0
- * gathers the partial sums and writes the single run's outputs, all-or-nothing. */
+/* run: the grid's distinct truths, then its units, handed out dynamically to every rank
+ * (each on its OpenMP threads); rank 0 gathers the partial sums and writes the single
+ * run's outputs, all-or-nothing. */
 int cli_mpi_run(const cli_args *args, int rank, int size);
 
 /* samplesize: grid points handed out dynamically; rank 0 writes the outputs. */

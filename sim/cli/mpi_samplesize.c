@@ -68,6 +68,7 @@ int cli_mpi_samplesize(const cli_args *args, int rank, int size)
         MPI_Recv(&all[g], (int)sizeof *all, MPI_BYTE, st.MPI_SOURCE, 2, MPI_COMM_WORLD,
                  MPI_STATUS_IGNORE);
     }
+    cli_mpi_idle_barrier();
     cli_mpi_counter_close(&win);
     if (rank > 0)
         return 0;

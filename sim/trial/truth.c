@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../decision/decision.h"
 #include "internal.h"
 #include "mscsim/analysis.h"
 #include "mscsim/stats.h"
@@ -255,6 +256,47 @@ static void truth_inputs(const mscsim_config *cfg, mscsim_config *out)
     out->common_random_numbers = 0;
     memset(out->path, 0, sizeof out->path);
     memset(out->key_line, 0, sizeof out->key_line);
+}
+
+/* What cfg's truths depend on, as compared: the design's copy of cfg (prior medians set,
+ * as design_build sets them) through truth_inputs. */
+static void truth_key(const mscsim_config *cfg, mscsim_config *out)
+{
+    mscsim_config c = *cfg;
+    sim_prior_set_medians(&c);
+    truth_inputs(&c, out);
+}
+
+SIM_API int mscsim_config_same_truths(const mscsim_config *a, const mscsim_config *b)
+{
+    /* Static scratch would not be thread-safe; two configs fit the heap, not the stack. */
+    mscsim_config *k = malloc(2 * sizeof *k);
+    if (!k)
+        return 0; /* "Cannot tell": the caller estimates again. */
+    truth_key(a, &k[0]);
+    truth_key(b, &k[1]);
+    int same = memcmp(&k[0], &k[1], sizeof *k) == 0;
+    free(k);
+    return same;
+}
+
+SIM_API uint64_t mscsim_config_truths_digest(const mscsim_config *cfg)
+{
+    mscsim_config *k = malloc(sizeof *k);
+    if (!k)
+        return 0;
+    truth_key(cfg, k);
+    /* FNV-1a over 64-bit words: equal bytes, equal digests. */
+    uint64_t h = 0xcbf29ce484222325u, w;
+    const unsigned char *bytes = (const unsigned char *)k;
+    for (size_t i = 0; i + sizeof w <= sizeof *k; i += sizeof w) {
+        memcpy(&w, bytes + i, sizeof w);
+        h = (h ^ w) * 0x100000001b3u;
+    }
+    for (size_t i = sizeof *k / sizeof w * sizeof w; i < sizeof *k; i++)
+        h = (h ^ bytes[i]) * 0x100000001b3u;
+    free(k);
+    return h;
 }
 
 int sim_design_truths_like(mscsim_design *d, const mscsim_design *like)
