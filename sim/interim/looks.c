@@ -17,9 +17,6 @@
 #include "internal.h"
 #include "mathlib.h"
 
-/* Days per month: 365.25 / 12. */
-#define DAYS_PER_MONTH 30.4375
-
 static int rule_spends(const mscsim_stopping_rule *r)
 {
     return r->kind != MSCSIM_RULE_NONE && r->kind != MSCSIM_RULE_CONDITIONAL_POWER;
@@ -33,7 +30,7 @@ static int rule_spends(const mscsim_stopping_rule *r)
 
 /* Cumulative patients randomized by month tau: a linear ramp to the full rate r over R
  * months, then r. */
-static double accrued(const mscsim_config *cfg, double tau)
+double sim_interim_accrued(const mscsim_config *cfg, double tau)
 {
     double r = cfg->accrual_per_month, R = cfg->accrual_ramp_months;
     if (R > 0.0 && tau <= R)
@@ -52,7 +49,7 @@ static double entry_month(const mscsim_config *cfg, double j)
 
 static double follow_up_months(const mscsim_config *cfg)
 {
-    return cfg->visits[mscsim_config_primary_index(cfg)] / DAYS_PER_MONTH;
+    return cfg->visits[mscsim_config_primary_index(cfg)] / SIM_DAYS_PER_MONTH;
 }
 
 SIM_API double mscsim_interim_final_month(const mscsim_config *cfg, long n)
@@ -75,7 +72,7 @@ SIM_API int mscsim_interim_plan(const mscsim_config *cfg, long n,
         if (cfg->accrual_per_month > 0.0) {
             p->month = entry_month(cfg, (double)m) + follow_up_months(cfg);
             /* The 1e-9 keeps patient m itself in when the inverse rounds below it. */
-            double by_then = floor(accrued(cfg, p->month) + 1e-9);
+            double by_then = floor(sim_interim_accrued(cfg, p->month) + 1e-9);
             p->randomized = by_then >= (double)n ? n : (long)by_then;
         }
     }
@@ -198,10 +195,9 @@ void sim_looks_trial(const sim_looks *L, const mscsim_design *design, mscsim_wor
     memset(out, 0, sizeof *out);
     for (int k = 0; k < K; k++) {
         const mscsim_look_plan *p = &L->plan[k];
-        size_t m[MSCSIM_ARM_COUNT] = {(size_t)p->analysed_arm[0], (size_t)p->analysed_arm[1]};
-        sim_trial_prefix(design, w, m, &data);
+        sim_trial_look_prefix(design, w, &L->follow[k], &data);
         analyse(ctx, &data, w, rec);
-        out->analysed[k] = data.arm[0].n + data.arm[1].n;
+        out->analysed[k] = sim_looks_analysed(L, &data);
         int verdict = decide(L, k, &rec->result[0]);
         if (verdict == 0 && k + 1 < K)
             continue;
@@ -221,7 +217,7 @@ void sim_looks_trial(const sim_looks *L, const mscsim_design *design, mscsim_wor
             size_t all[MSCSIM_ARM_COUNT] = {(size_t)sizes[0], (size_t)sizes[1]};
             sim_trial_prefix(design, w, all, &data);
             analyse(ctx, &data, w, rec);
-            out->analysed_final = data.arm[0].n + data.arm[1].n;
+            out->analysed_final = sim_looks_analysed(L, &data);
             for (int j = 0; j < analyses; j++)
                 rec->result[j].reject = reject[j];
         }

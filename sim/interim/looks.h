@@ -29,12 +29,32 @@ void sim_rule_describe(const char *const *choices, char *buf, size_t len);
 /* The checks across [interim] and the accrual keys (mscsim_config_validate calls it). */
 int sim_interim_validate(const mscsim_config *cfg, mscsim_error *err);
 
+/* Days per month: 365.25 / 12. */
+#define SIM_DAYS_PER_MONTH 30.4375
+
+/* Cumulative patients randomized by month tau (>= 0) under cfg's accrual. */
+double sim_interim_accrued(const mscsim_config *cfg, double tau);
+
+/* What a look sees of each visit (followup.c): followed[a][v], the first patients of arm
+ * a whose visit v (0-based, up to the primary one) is past by the look's date;
+ * followed[a][primary] is the look's prefix (analysed_arm), earlier visits count the
+ * pipeline patients followed that far. Without accrual every entry is the prefix. */
+typedef struct {
+    size_t followed[MSCSIM_ARM_COUNT][MSCSIM_MAX_VISITS];
+} sim_look_followup;
+
 /* ---- pipeline.c ---- */
 
 /* Points data at the analysed patients among the first m[a] randomized of each arm of the
  * last trial simulated in w (or imputed: mscsim_trial_impute then completes only them). */
 void sim_trial_prefix(const mscsim_design *d, mscsim_workspace *w,
                       const size_t m[MSCSIM_ARM_COUNT], mscsim_trial_data *data);
+
+/* sim_trial_prefix of the look's prefix (f->followed[a][primary]); longitudinal analyses
+ * also get the pipeline patients' visits past by the look's date (data->visits->followed
+ * points into f, which must outlive data). Imputation still completes only the prefix. */
+void sim_trial_look_prefix(const mscsim_design *d, mscsim_workspace *w,
+                           const sim_look_followup *f, mscsim_trial_data *data);
 
 /* ---- looks.c: the engine ---- */
 
@@ -61,10 +81,21 @@ typedef struct {
      * p for sides = 2), futility when the one-sided p >= futility_p. */
     double efficacy_p[MSCSIM_MAX_LOOKS], futility_p[MSCSIM_MAX_LOOKS];
     mscsim_look_plan plan[MSCSIM_MAX_LOOKS];
+    sim_look_followup follow[MSCSIM_MAX_LOOKS]; /* sim_looks_followup, from plan */
+    int longitudinal; /* 1 when the first analysis (the deciding one) reads every visit */
 } sim_looks;
 
 /* Fills L's p-value bounds from its bounds and sides. */
 void sim_looks_prepare(sim_looks *L);
+
+/* ---- followup.c ---- */
+
+/* Fills L->follow and L->longitudinal from L->plan (mscsim_interim_plan of cfg at n). */
+void sim_looks_followup(const mscsim_config *cfg, sim_looks *L);
+
+/* Patients the deciding analysis uses in data: with at least one visit used for a
+ * longitudinal one, with an endpoint otherwise. */
+size_t sim_looks_analysed(const sim_looks *L, const mscsim_trial_data *data);
 
 /* One trial (already simulated in w) through its looks: each look analyses its prefix
  * and the first analysis' z decides; rec->result holds the analyses at the stopping look
