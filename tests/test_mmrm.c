@@ -382,6 +382,17 @@ static sim_mmrm_data gather(const mscsim_workspace *w, double orientation, int c
     return data_of(ds, ds->visits - 1, NULL);
 }
 
+/* The design of cfg, a workspace for 60 patients an arm and two-sided 0.05 settings. */
+static int build_trial(const mscsim_config *cfg, mscsim_design **d, mscsim_workspace **w,
+                       mscsim_analysis_settings **s)
+{
+    mscsim_error err;
+    int ok = !mscsim_design_new(cfg, d, &err) && !mscsim_workspace_new(*d, 60, w, &err) &&
+             !mscsim_analysis_settings_new(0.05, 2, 0.95, 1000, 1, s, &err);
+    CHECK(ok, "design, workspace and settings build");
+    return ok;
+}
+
 static void test_trial_analysis(void)
 {
     mscsim_config cfg;
@@ -395,12 +406,8 @@ static void test_trial_analysis(void)
         mscsim_design *d;
         mscsim_workspace *w;
         mscsim_analysis_settings *s;
-        mscsim_error err;
-        if (mscsim_design_new(&cfg, &d, &err) || mscsim_workspace_new(d, 60, &w, &err) ||
-            mscsim_analysis_settings_new(0.05, 2, 0.95, 1000, 1, &s, &err)) {
-            CHECK(0, "design, workspace and settings build");
+        if (!build_trial(&cfg, &d, &w, &s))
             return;
-        }
         for (int t = 0; t < 5; t++) {
             mscsim_rng rng = mscsim_rng_for_trial(11, 1, 0, (uint64_t)t);
             size_t n[MSCSIM_ARM_COUNT] = {45, 45};
@@ -590,12 +597,8 @@ static void test_look_followup(void)
     mscsim_design *d;
     mscsim_workspace *w;
     mscsim_analysis_settings *s;
-    mscsim_error err;
-    if (mscsim_design_new(&cfg, &d, &err) || mscsim_workspace_new(d, 60, &w, &err) ||
-        mscsim_analysis_settings_new(0.05, 2, 0.95, 1000, 1, &s, &err)) {
-        CHECK(0, "design, workspace and settings build");
+    if (!build_trial(&cfg, &d, &w, &s))
         return;
-    }
     sim_looks L;
     memset(&L, 0, sizeof L);
     L.bounds.looks = mscsim_interim_plan(&cfg, 60, L.plan);
@@ -668,14 +671,9 @@ static void test_look_followup(void)
 static int run_look(const mscsim_config *cfg, int analysis, int look, mscsim_cell_summary *sum,
                     mscsim_look_summary *out)
 {
-    mscsim_engine *eng;
-    mscsim_error err;
-    if (mscsim_engine_new(cfg, 0, &eng, &err)) {
-        printf("engine_new: %s\n", err.msg);
+    mscsim_engine *eng = run_engine(cfg);
+    if (!eng)
         return 0;
-    }
-    while (!mscsim_engine_done(eng))
-        mscsim_engine_step(eng, &err);
     mscsim_engine_summary(eng, 0, analysis, sum);
     mscsim_engine_look_summary(eng, 0, analysis, look, out);
     mscsim_engine_free(eng);
