@@ -530,12 +530,13 @@ static double entry_month_of(double r, double R, double t)
     return tau <= R ? sqrt(2.0 * R * t / r) : tau;
 }
 
-/* Look k of the design in d: every patient of the trial in w, with the visits whose day
- * after entry is at most the look's day (and observed), as an MMRM data set; counts the
- * patients past each visit per arm, those with a visit at all, and those beyond the prefix
- * with one. The look is the day patient m_k reaches the primary visit (day 90). */
+/* The look at the day patient m reaches the primary visit (day 90), for the trial in w:
+ * every patient randomized by then (entry day at most the look's), with the visits whose
+ * day after entry is at most the look's and observed, as a data set (change from baseline
+ * for the MMRM, the score for cLDA); counts the patients past each visit per arm, those with
+ * a visit, and those beyond the prefix with one. */
 static sim_mmrm_data enumerate_look(const mscsim_config *cfg, const mscsim_workspace *w, long m,
-                                    size_t past[MSCSIM_ARM_COUNT][MSCSIM_MAX_VISITS],
+                                    int clda, size_t past[MSCSIM_ARM_COUNT][MSCSIM_MAX_VISITS],
                                     size_t *contributing, size_t *pipeline, dataset *ds)
 {
     double r = cfg->accrual_per_month, R = cfg->accrual_ramp_months, days = 30.4375;
@@ -562,8 +563,8 @@ static sim_mmrm_data enumerate_look(const mscsim_config *cfg, const mscsim_works
         mscsim_workspace_view(w, a, &v);
         size_t V = (size_t)v.visit_count;
         ds->visits = v.visit_count;
-        for (size_t i = 0; i < v.n; i++) {
-            size_t j = ds->n, used = 0;
+        for (size_t i = 0; i < v.n && entry_day[a][i] <= look_day + 1e-7; i++) {
+            size_t j = ds->n++, used = 0;
             ds->arm[j] = (unsigned char)a;
             ds->baseline[j] = v.baseline[i];
             for (size_t k = 0; k < V; k++) {
@@ -571,11 +572,10 @@ static sim_mmrm_data enumerate_look(const mscsim_config *cfg, const mscsim_works
                 int due = entry_day[a][i] + v.visit_days[k] <= look_day + 1e-7;
                 past[a][k] += (size_t)due;
                 ds->observed[j * V + k] = (unsigned char)(due && v.observed[i * V + k]);
-                ds->y[j * V + k] = v.score[i * V + k] - v.baseline[i];
+                ds->y[j * V + k] = v.score[i * V + k] - (clda ? 0.0 : v.baseline[i]);
                 used += ds->observed[j * V + k];
             }
             if (used) {
-                ds->n++;
                 *contributing += 1;
                 *pipeline += i >= (size_t)prefix[a];
             }
@@ -590,7 +590,8 @@ static void test_look_followup(void)
     trajectory_design(&cfg, 60, 1);
     set(&cfg, "control.mortality=0.1");
     set(&cfg, "trial.allocation=1:2");
-    set(&cfg, "analysis.tests=mmrm");
+    set(&cfg, "analysis.tests=mmrm, clda");
+    set(&cfg, "analysis.endpoint=change");
     set(&cfg, "interim.looks=0.4, 0.7, 1");
     set(&cfg, "trial.accrual_per_month=3");
     set(&cfg, "trial.accrual_ramp_months=4");
@@ -615,7 +616,7 @@ static void test_look_followup(void)
         mscsim_trial_simulate(d, &rng, n, w, &data, &diag);
         for (int k = 0; k + 1 < L.bounds.looks; k++) {
             size_t past[MSCSIM_ARM_COUNT][MSCSIM_MAX_VISITS], contributing, pipeline;
-            sim_mmrm_data in = enumerate_look(&cfg, w, L.plan[k].analysed_total, past,
+            sim_mmrm_data in = enumerate_look(&cfg, w, L.plan[k].analysed_total, 0, past,
                                               &contributing, &pipeline, &ds);
             sim_trial_look_prefix(d, w, &L.follow[k], &data);
             int same_cut = 1;
@@ -626,19 +627,23 @@ static void test_look_followup(void)
                   "trial %d look %d: the patients past each visit are those entered early "
                   "enough (control %zu %zu %zu, msc %zu %zu %zu)", t, k + 1, past[0][0],
                   past[0][1], past[0][2], past[1][0], past[1][1], past[1][2]);
-            mscsim_analysis_result res;
-            sim_mmrm_result ref;
-            sim_analysis_mmrm.analyze(&data, s, &res);
-            fit(&in, 0, &ref);
-            /* The enumeration leaves out the patients without a visit, which changes only
-             * the centring constants: equal up to rounding. */
-            CHECK(!res.failed && ref.status == SIM_MMRM_OK &&
-                      fabs(res.estimate - ref.estimate) <= 1e-9 * fmax(1.0, fabs(ref.estimate)) &&
-                      fabs(res.se - ref.se) <= 1e-9 * ref.se &&
-                      fabs(res.df - ref.df) <= 1e-7 * ref.df,
-                  "trial %d look %d: mmrm fits exactly the visits past by the look's date "
-                  "(estimate %.6g / %.6g, SE %.6g / %.6g)", t, k + 1, res.estimate,
-                  ref.estimate, res.se, ref.se);
+            for (int clda = 0; clda <= 1; clda++) {
+                mscsim_analysis_result res;
+                sim_mmrm_result ref;
+                (clda ? &sim_analysis_clda : &sim_analysis_mmrm)->analyze(&data, s, &res);
+                if (clda)
+                    in = enumerate_look(&cfg, w, L.plan[k].analysed_total, 1, past,
+                                        &contributing, &pipeline, &ds);
+                fit(&in, clda, &ref);
+                CHECK(!res.failed && ref.status == SIM_MMRM_OK &&
+                          fabs(res.estimate - ref.estimate) <=
+                              1e-12 * fmax(1.0, fabs(ref.estimate)) &&
+                          fabs(res.se - ref.se) <= 1e-12 * ref.se && res.df == ref.df,
+                      "trial %d look %d: %s fits exactly the %zu patients randomized and "
+                      "the visits past by the look's date (estimate %.6g / %.6g, SE %.6g / "
+                      "%.6g)", t, k + 1, clda ? "clda" : "mmrm", in.n, res.estimate,
+                      ref.estimate, res.se, ref.se);
+            }
             L.longitudinal = 1;
             size_t counted = sim_looks_analysed(&L, &data);
             CHECK(counted == contributing,

@@ -57,7 +57,8 @@ typedef struct {
     /** NULL for every visit of the n[a] patients, or, at an interim look with accrual, the
      * visits past by the look's date: patient i's visit v is used only when i <
      * followed[a][v] (non-increasing in v; patients are in randomization order, so the
-     * first ones are followed longest), and n[a] = followed[a][0]. Borrowed like the
+     * first ones are followed longest), n[a] counting the patients randomized by the
+     * date (a baseline known, no visit yet: only cLDA uses them). Borrowed like the
      * arrays above. */
     const size_t *followed[MSCSIM_ARM_COUNT];
 } mscsim_visit_data;

@@ -23,6 +23,10 @@ void sim_looks_followup(const mscsim_config *cfg, sim_looks *L)
                       mscsim_analysis_find(names[0])->min_visits > 0;
     for (int k = 0; k < L->bounds.looks; k++) {
         const mscsim_look_plan *p = &L->plan[k];
+        long sizes[MSCSIM_ARM_COUNT];
+        mscsim_config_arm_sizes(cfg, p->randomized, sizes);
+        for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
+            L->follow[k].randomized[a] = (size_t)sizes[a];
         for (int v = 0; v <= primary; v++) {
             long first = p->analysed_total; /* the prefix: past every visit up to primary */
             if (v < primary && !isnan(p->month)) {
@@ -34,7 +38,6 @@ void sim_looks_followup(const mscsim_config *cfg, sim_looks *L)
                 if (first < p->analysed_total)
                     first = p->analysed_total;
             }
-            long sizes[MSCSIM_ARM_COUNT];
             mscsim_config_arm_sizes(cfg, first, sizes);
             for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
                 L->follow[k].followed[a][v] = (size_t)sizes[a];

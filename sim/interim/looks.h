@@ -35,11 +35,13 @@ int sim_interim_validate(const mscsim_config *cfg, mscsim_error *err);
 /* Cumulative patients randomized by month tau (>= 0) under cfg's accrual. */
 double sim_interim_accrued(const mscsim_config *cfg, double tau);
 
-/* What a look sees of each visit (followup.c): followed[a][v], the first patients of arm
- * a whose visit v (0-based, up to the primary one) is past by the look's date;
+/* What a look sees of each visit (followup.c): randomized[a], the patients of arm a
+ * randomized by the look's date (their baseline is known); followed[a][v], the first
+ * patients of arm a whose visit v (0-based, up to the primary one) is past by then;
  * followed[a][primary] is the look's prefix (analysed_arm), earlier visits count the
  * pipeline patients followed that far. Without accrual every entry is the prefix. */
 typedef struct {
+    size_t randomized[MSCSIM_ARM_COUNT];
     size_t followed[MSCSIM_ARM_COUNT][MSCSIM_MAX_VISITS];
 } sim_look_followup;
 

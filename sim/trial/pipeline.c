@@ -453,7 +453,7 @@ void sim_trial_look_prefix(const mscsim_design *d, mscsim_workspace *w,
         return;
     /* The pipeline patients (past the prefix) are simulated already: only the cut moves. */
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
-        w->visits.n[a] = f->followed[a][0];
+        w->visits.n[a] = f->randomized[a];
         w->visits.followed[a] = f->followed[a];
     }
 }
