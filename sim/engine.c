@@ -182,8 +182,10 @@ SIM_API int mscsim_engine_retarget(mscsim_engine *eng, const long *n, int n_coun
     memset(eng->look_totals, 0, sizeof eng->look_totals);
     for (int i = 1; eng->look_count && i < n_count; i++)
         eng->looks[i] = eng->looks[0]; /* bounds and p bounds; the plan follows */
-    for (int i = 0; eng->look_count && i < n_count; i++)
+    for (int i = 0; eng->look_count && i < n_count; i++) {
         mscsim_interim_plan(eng->cfg, n[i], eng->looks[i].plan);
+        sim_looks_followup(eng->cfg, &eng->looks[i]);
+    }
     int status = fit_run(eng, err);
     if (status)
         eng->cell_count = 0; /* Nothing can run: done, rather than stepping without buffers. */

@@ -122,7 +122,8 @@ static const mscsim_column results_columns[] = {
      "Expected sample size (patients)", "patients", 0},
     {"expected_n_analysed",
      "Mean patients in the analysis reported (the stopping look's, pipeline patients included "
-     "with `[interim] pipeline = analyse`; else `mean_n_analysed`).",
+     "with `[interim] pipeline = analyse`, counted as `mean_analysed` counts; else "
+     "`mean_n_analysed`).",
      "Expected patients analysed", "patients", 0},
     {"expected_months",
      "Mean calendar month of the deciding analysis from the start of accrual (the fixed "
@@ -318,7 +319,11 @@ static const mscsim_column looks_columns[] = {
      "Rejection at the look", NULL, 0},
     {"futility_at_look", "Share of all trials that stop here for futility.",
      "Futility stop at the look", NULL, 0},
-    {"mean_analysed", "Mean patients analysed at this look, over the trials that reach it.",
+    {"mean_analysed",
+     "Mean patients the first (deciding) analysis uses at this look, over the trials that "
+     "reach it: those with an endpoint, or for `mmrm` and `clda` those with at least one "
+     "post-baseline visit used (with accrual, pipeline patients' visits past by the look's "
+     "date included).",
      "Patients analysed at the look", "patients", 0},
     {"mean_randomized", "Patients randomized by the look.", "Patients randomized by the look",
      "patients", 0},

@@ -43,19 +43,28 @@ static inline void set(mscsim_config *cfg, const char *fmt, ...)
     }
 }
 
-/* Runs cfg to the end; the summary of analysis `analysis` in cell. 0 when cfg is invalid. */
-static inline int run_analysis(const mscsim_config *cfg, mscsim_cell_summary *out, size_t cell,
-                               int analysis)
+/* An engine of cfg run to the end (the caller frees it), or NULL when cfg is invalid. */
+static inline mscsim_engine *run_engine(const mscsim_config *cfg)
 {
     mscsim_engine *eng;
     mscsim_error err;
     if (mscsim_engine_new(cfg, 0, &eng, &err)) {
         char msg[1024];
         printf("engine_new: %s\n", mscsim_error_format(&err, msg, sizeof msg));
-        return 0;
+        return NULL;
     }
     while (!mscsim_engine_done(eng))
         mscsim_engine_step(eng, &err);
+    return eng;
+}
+
+/* Runs cfg to the end; the summary of analysis `analysis` in cell. 0 when cfg is invalid. */
+static inline int run_analysis(const mscsim_config *cfg, mscsim_cell_summary *out, size_t cell,
+                               int analysis)
+{
+    mscsim_engine *eng = run_engine(cfg);
+    if (!eng)
+        return 0;
     mscsim_engine_summary(eng, cell, analysis, out);
     mscsim_engine_free(eng);
     return 1;

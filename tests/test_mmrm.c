@@ -9,7 +9,11 @@
  * same fit as sim_mmrm_fit on the trial's patients gathered here independently, change and
  * final endpoints alike, a failure with its reason, identical summaries on 1 and 2
  * threads, and the validation under MAR dropout: mmrm unbiased and covering, complete-case
- * analyses of the primary visit biased.
+ * analyses of the primary visit biased. Then interim looks with accrual: the data a look
+ * hands to mmrm are exactly the visits past by its date (enumerated here from the accrual
+ * formula), single-visit analyses keep the look's prefix, type I error under the null
+ * within Monte Carlo error of alpha, and the pipeline patients' visits raise the power at
+ * the interim look.
  */
 #include <math.h>
 #include <stdio.h>
@@ -19,6 +23,7 @@
 #include "analyses/registry.h"
 #include "config_util.h"
 #include "harness.h"
+#include "interim/looks.h"
 #include "longitudinal/mmrm.h"
 #include "mscsim/trial.h"
 #include "ref_table.h"
@@ -377,6 +382,17 @@ static sim_mmrm_data gather(const mscsim_workspace *w, double orientation, int c
     return data_of(ds, ds->visits - 1, NULL);
 }
 
+/* The design of cfg, a workspace for 60 patients an arm and two-sided 0.05 settings. */
+static int build_trial(const mscsim_config *cfg, mscsim_design **d, mscsim_workspace **w,
+                       mscsim_analysis_settings **s)
+{
+    mscsim_error err;
+    int ok = !mscsim_design_new(cfg, d, &err) && !mscsim_workspace_new(*d, 60, w, &err) &&
+             !mscsim_analysis_settings_new(0.05, 2, 0.95, 1000, 1, s, &err);
+    CHECK(ok, "design, workspace and settings build");
+    return ok;
+}
+
 static void test_trial_analysis(void)
 {
     mscsim_config cfg;
@@ -390,12 +406,8 @@ static void test_trial_analysis(void)
         mscsim_design *d;
         mscsim_workspace *w;
         mscsim_analysis_settings *s;
-        mscsim_error err;
-        if (mscsim_design_new(&cfg, &d, &err) || mscsim_workspace_new(d, 60, &w, &err) ||
-            mscsim_analysis_settings_new(0.05, 2, 0.95, 1000, 1, &s, &err)) {
-            CHECK(0, "design, workspace and settings build");
+        if (!build_trial(&cfg, &d, &w, &s))
             return;
-        }
         for (int t = 0; t < 5; t++) {
             mscsim_rng rng = mscsim_rng_for_trial(11, 1, 0, (uint64_t)t);
             size_t n[MSCSIM_ARM_COUNT] = {45, 45};
@@ -508,6 +520,246 @@ static void test_mar_validation(void)
     }
 }
 
+
+/* Month patient t (1-based, both arms) enters under accrual r a month reached by a linear
+ * ramp over R months: the cumulative accrual r tau^2 / (2 R) on the ramp, r (tau - R / 2)
+ * after, solved for tau. */
+static double entry_month_of(double r, double R, double t)
+{
+    double tau = R + t / r - R / 2.0;
+    return tau <= R ? sqrt(2.0 * R * t / r) : tau;
+}
+
+/* The look at the day patient m reaches the primary visit (day 90), for the trial in w:
+ * every patient randomized by then (entry day at most the look's), with the visits whose
+ * day after entry is at most the look's and observed, as a data set (change from baseline
+ * for the MMRM, the score for cLDA); counts the patients past each visit per arm, those with
+ * a visit, and those beyond the prefix with one. */
+static sim_mmrm_data enumerate_look(const mscsim_config *cfg, const mscsim_workspace *w, long m,
+                                    int clda, size_t past[MSCSIM_ARM_COUNT][MSCSIM_MAX_VISITS],
+                                    size_t *contributing, size_t *pipeline, dataset *ds)
+{
+    double r = cfg->accrual_per_month, R = cfg->accrual_ramp_months, days = 30.4375;
+    double look_day = (entry_month_of(r, R, (double)m) * days) + 90.0;
+    long n = cfg->n[0];
+    /* Arm and index within the arm of every patient, in randomization order. */
+    static double entry_day[MSCSIM_ARM_COUNT][MAX_PATIENTS];
+    long prev[MSCSIM_ARM_COUNT] = {0, 0};
+    for (long t = 1; t <= n; t++) {
+        long sizes[MSCSIM_ARM_COUNT];
+        mscsim_config_arm_sizes(cfg, t, sizes);
+        int a = sizes[MSCSIM_ARM_MSC] > prev[MSCSIM_ARM_MSC];
+        entry_day[a][prev[a]] = entry_month_of(r, R, (double)t) * days;
+        prev[0] = sizes[0];
+        prev[1] = sizes[1];
+    }
+    memset(ds, 0, sizeof *ds);
+    memset(past, 0, sizeof(size_t) * MSCSIM_ARM_COUNT * MSCSIM_MAX_VISITS);
+    *contributing = *pipeline = 0;
+    long prefix[MSCSIM_ARM_COUNT];
+    mscsim_config_arm_sizes(cfg, m, prefix);
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
+        mscsim_arm_view v;
+        mscsim_workspace_view(w, a, &v);
+        size_t V = (size_t)v.visit_count;
+        ds->visits = v.visit_count;
+        for (size_t i = 0; i < v.n && entry_day[a][i] <= look_day + 1e-7; i++) {
+            size_t j = ds->n++, used = 0;
+            ds->arm[j] = (unsigned char)a;
+            ds->baseline[j] = v.baseline[i];
+            for (size_t k = 0; k < V; k++) {
+                /* 1e-7 days: the look's day is computed through months. */
+                int due = entry_day[a][i] + v.visit_days[k] <= look_day + 1e-7;
+                past[a][k] += (size_t)due;
+                ds->observed[j * V + k] = (unsigned char)(due && v.observed[i * V + k]);
+                ds->y[j * V + k] = v.score[i * V + k] - (clda ? 0.0 : v.baseline[i]);
+                used += ds->observed[j * V + k];
+            }
+            if (used) {
+                *contributing += 1;
+                *pipeline += i >= (size_t)prefix[a];
+            }
+        }
+    }
+    return data_of(ds, ds->visits - 1, NULL);
+}
+
+static void test_look_followup(void)
+{
+    mscsim_config cfg;
+    trajectory_design(&cfg, 60, 1);
+    set(&cfg, "control.mortality=0.1");
+    set(&cfg, "trial.allocation=1:2");
+    set(&cfg, "analysis.tests=mmrm, clda");
+    set(&cfg, "analysis.endpoint=change");
+    set(&cfg, "interim.looks=0.4, 0.7, 1");
+    set(&cfg, "trial.accrual_per_month=3");
+    set(&cfg, "trial.accrual_ramp_months=4");
+    mscsim_design *d;
+    mscsim_workspace *w;
+    mscsim_analysis_settings *s;
+    if (!build_trial(&cfg, &d, &w, &s))
+        return;
+    sim_looks L;
+    memset(&L, 0, sizeof L);
+    L.bounds.looks = mscsim_interim_plan(&cfg, 60, L.plan);
+    sim_looks_followup(&cfg, &L);
+    static dataset ds;
+    long sizes[MSCSIM_ARM_COUNT];
+    mscsim_config_arm_sizes(&cfg, 60, sizes);
+    size_t pipeline_total = 0;
+    for (int t = 0; t < 4; t++) {
+        mscsim_rng rng = mscsim_rng_for_trial(5, 1, 0, (uint64_t)t);
+        size_t n[MSCSIM_ARM_COUNT] = {(size_t)sizes[0], (size_t)sizes[1]};
+        mscsim_trial_data data;
+        mscsim_trial_diag diag;
+        mscsim_trial_simulate(d, &rng, n, w, &data, &diag);
+        for (int k = 0; k + 1 < L.bounds.looks; k++) {
+            size_t past[MSCSIM_ARM_COUNT][MSCSIM_MAX_VISITS], contributing, pipeline;
+            sim_mmrm_data in = enumerate_look(&cfg, w, L.plan[k].analysed_total, 0, past,
+                                              &contributing, &pipeline, &ds);
+            sim_trial_look_prefix(d, w, &L.follow[k], &data);
+            int same_cut = 1;
+            for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
+                for (int v = 0; v < 3; v++)
+                    same_cut &= L.follow[k].followed[a][v] == past[a][v];
+            CHECK(same_cut && data.arm[0].n + data.arm[1].n <= (size_t)L.plan[k].analysed_total,
+                  "trial %d look %d: the patients past each visit are those entered early "
+                  "enough (control %zu %zu %zu, msc %zu %zu %zu)", t, k + 1, past[0][0],
+                  past[0][1], past[0][2], past[1][0], past[1][1], past[1][2]);
+            for (int clda = 0; clda <= 1; clda++) {
+                mscsim_analysis_result res;
+                sim_mmrm_result ref;
+                (clda ? &sim_analysis_clda : &sim_analysis_mmrm)->analyze(&data, s, &res);
+                if (clda)
+                    in = enumerate_look(&cfg, w, L.plan[k].analysed_total, 1, past,
+                                        &contributing, &pipeline, &ds);
+                fit(&in, clda, &ref);
+                CHECK(!res.failed && ref.status == SIM_MMRM_OK &&
+                          fabs(res.estimate - ref.estimate) <=
+                              1e-12 * fmax(1.0, fabs(ref.estimate)) &&
+                          fabs(res.se - ref.se) <= 1e-12 * ref.se && res.df == ref.df,
+                      "trial %d look %d: %s fits exactly the %zu patients randomized and "
+                      "the visits past by the look's date (estimate %.6g / %.6g, SE %.6g / "
+                      "%.6g)", t, k + 1, clda ? "clda" : "mmrm", in.n, res.estimate,
+                      ref.estimate, res.se, ref.se);
+            }
+            L.longitudinal = 1;
+            size_t counted = sim_looks_analysed(&L, &data);
+            CHECK(counted == contributing,
+                  "trial %d look %d: %zu patients analysed, %zu with a visit (%zu in the "
+                  "pipeline)", t, k + 1, counted, contributing, pipeline);
+            pipeline_total += pipeline;
+        }
+    }
+    CHECK(pipeline_total > 0, "pipeline patients contribute visits (%zu)", pipeline_total);
+
+    /* Without accrual every patient of the prefix is followed to the primary visit and
+     * nobody else is randomized: the look is the prefix, as a single-visit analysis's. */
+    set(&cfg, "trial.accrual_per_month=0");
+    set(&cfg, "trial.accrual_ramp_months=0");
+    memset(&L, 0, sizeof L);
+    L.bounds.looks = mscsim_interim_plan(&cfg, 60, L.plan);
+    sim_looks_followup(&cfg, &L);
+    int prefix_only = 1;
+    for (int k = 0; k < L.bounds.looks; k++)
+        for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
+            for (int v = 0; v < 3; v++)
+                prefix_only &= L.follow[k].followed[a][v] == (size_t)L.plan[k].analysed_arm[a];
+    CHECK(prefix_only, "without accrual every visit's cut is the look's prefix");
+    mscsim_analysis_settings_free(s);
+    mscsim_workspace_free(w);
+    mscsim_design_free(d);
+}
+
+/* Look k's row of analysis j after running cfg. */
+static int run_look(const mscsim_config *cfg, int analysis, int look, mscsim_cell_summary *sum,
+                    mscsim_look_summary *out)
+{
+    mscsim_engine *eng = run_engine(cfg);
+    if (!eng)
+        return 0;
+    mscsim_engine_summary(eng, 0, analysis, sum);
+    mscsim_engine_look_summary(eng, 0, analysis, look, out);
+    mscsim_engine_free(eng);
+    return 1;
+}
+
+static void looks_design(mscsim_config *cfg, long reps, int accrual)
+{
+    trajectory_design(cfg, 150, reps);
+    set(cfg, "trial.sides=1");
+    set(cfg, "trial.alpha=0.025");
+    set(cfg, "interim.looks=0.5, 1");
+    set(cfg, "trial.accrual_per_month=%d", accrual);
+}
+
+/* A single-visit analysis (ancova, deciding) keeps the look's prefix with accrual: the same
+ * looks as without; mmrm beside it gains the pipeline patients' visits. */
+static void test_looks_single_visit(void)
+{
+    mscsim_config cfg;
+    mscsim_cell_summary s[2];
+    mscsim_look_summary look[2], mm[2];
+    int ok = 1;
+    for (int acc = 0; acc <= 1; acc++) {
+        looks_design(&cfg, 400, acc ? 8 : 0);
+        set(&cfg, "analysis.tests=ancova, mmrm");
+        ok &= run_look(&cfg, 0, 0, &s[acc], &look[acc]);
+        ok &= run_look(&cfg, 1, 0, &s[acc], &mm[acc]);
+    }
+    CHECK(ok && look[0].reject_at_look == look[1].reject_at_look &&
+              look[0].mean_analysed == look[1].mean_analysed &&
+              look[0].futility_at_look == look[1].futility_at_look,
+          "ancova at the look: the same trials and patients with accrual (analysed %.3f)",
+          look[1].mean_analysed);
+    CHECK(ok && mm[1].mean_analysed == look[1].mean_analysed && mm[1].pipeline > 0,
+          "the looks file counts the deciding analysis' patients (%.3f), %g in the pipeline",
+          mm[1].mean_analysed, mm[1].pipeline);
+}
+
+/* Under the null the pipeline patients' visits add information at the look beyond its
+ * planned fraction; O'Brien-Fleming bounds on the planned fractions stay valid (a higher
+ * correlation between the looks' statistics only lowers the chance of crossing either).
+ * 20000 trials: the MCSE of the type I error is sqrt(0.025 0.975 / 20000) = 0.0011, and
+ * the test allows 4 of them either side. The power at the interim look rises with the
+ * pipeline's visits: the same trials (same seeds) with and without accrual, the difference
+ * more than 4 unpaired SEs (pairing only lowers its SE). */
+static void test_looks_error_and_power(void)
+{
+    mscsim_config cfg;
+    mscsim_cell_summary s;
+    mscsim_look_summary look;
+    long reps = 20000;
+    looks_design(&cfg, reps, 8);
+    set(&cfg, "analysis.tests=mmrm");
+    set(&cfg, "msc.r_gain=0");
+    set(&cfg, "simulation.seed=13");
+    if (!run_look(&cfg, 0, 0, &s, &look)) {
+        CHECK(0, "the null design runs");
+        return;
+    }
+    double se = sqrt(0.025 * 0.975 / (double)reps);
+    CHECK(fabs(s.power - 0.025) <= 4.0 * se && s.failures == 0,
+          "mmrm with partial follow-up at the look: type I error %.5f (alpha 0.025, 4 MCSE "
+          "%.5f), %ld failures", s.power, 4.0 * se, s.failures);
+
+    long preps = 4000;
+    mscsim_look_summary with, without;
+    looks_design(&cfg, preps, 8);
+    set(&cfg, "analysis.tests=mmrm");
+    int ok = run_look(&cfg, 0, 0, &s, &with);
+    looks_design(&cfg, preps, 0);
+    set(&cfg, "analysis.tests=mmrm");
+    ok = ok && run_look(&cfg, 0, 0, &s, &without);
+    double p1 = with.reject_at_look, p0 = without.reject_at_look;
+    double dse = sqrt((p1 * (1 - p1) + p0 * (1 - p0)) / (double)preps);
+    CHECK(ok && p1 - p0 > 4.0 * dse && with.mean_analysed > without.mean_analysed,
+          "the pipeline's visits raise the power at the look: %.4f against %.4f "
+          "(4 SE %.4f); patients analysed %.2f against %.2f", p1, p0, 4.0 * dse,
+          with.mean_analysed, without.mean_analysed);
+}
+
 int main(void)
 {
     test_against_nlme();
@@ -518,5 +770,8 @@ int main(void)
     test_trial_failure();
     test_threads_identical();
     test_mar_validation();
+    test_look_followup();
+    test_looks_single_visit();
+    test_looks_error_and_power();
     return TEST_DONE();
 }

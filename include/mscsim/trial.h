@@ -35,7 +35,8 @@ typedef struct {
  * with a nonzero min_visits, mscsim_analysis_type): per arm, n[a] patients in randomization
  * order with their baseline and, for visit v = 0..visits - 1 (the visits up to and
  * including the primary one, which is the last), the score score[a][i * stride + v], used
- * only where observed[a][i * stride + v] is nonzero. Scores are as measured (rounded and
+ * only where observed[a][i * stride + v] is nonzero (and, with followed, the visit is past
+ * by the analysis date). Scores are as measured (rounded and
  * clipped; a death scored worst is observed, a death left missing is not; dropout leaves
  * every later visit unobserved); orientation is +1 when higher scores are better, -1
  * when lower are, and change is 1 when the endpoint is the change from baseline, 0 when
@@ -54,6 +55,13 @@ typedef struct {
     int change;
     void *work;
     size_t work_bytes;
+    /** NULL for every visit of the n[a] patients, or, at an interim look with accrual, the
+     * visits past by the look's date: patient i's visit v is used only when i <
+     * followed[a][v] (non-increasing in v; patients are in randomization order, so the
+     * first ones are followed longest), n[a] counting the patients randomized by the
+     * date (a baseline known, no visit yet: only cLDA uses them). Borrowed like the
+     * arrays above. */
+    const size_t *followed[MSCSIM_ARM_COUNT];
 } mscsim_visit_data;
 
 /** Most distinct endpoint values a count table holds (mRS has 7). */

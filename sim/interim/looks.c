@@ -24,9 +24,6 @@
 #include "internal.h"
 #include "mathlib.h"
 
-/* Days per month: 365.25 / 12. */
-#define DAYS_PER_MONTH 30.4375
-
 static int rule_spends(const mscsim_stopping_rule *r)
 {
     return r->kind != MSCSIM_RULE_NONE && r->kind != MSCSIM_RULE_CONDITIONAL_POWER;
@@ -40,7 +37,7 @@ static int rule_spends(const mscsim_stopping_rule *r)
 
 /* Cumulative patients randomized by month tau: a linear ramp to the full rate r over R
  * months, then r. */
-static double accrued(const mscsim_config *cfg, double tau)
+double sim_interim_accrued(const mscsim_config *cfg, double tau)
 {
     double r = cfg->accrual_per_month, R = cfg->accrual_ramp_months;
     if (R > 0.0 && tau <= R)
@@ -59,7 +56,7 @@ static double entry_month(const mscsim_config *cfg, double j)
 
 static double follow_up_months(const mscsim_config *cfg)
 {
-    return cfg->visits[mscsim_config_primary_index(cfg)] / DAYS_PER_MONTH;
+    return cfg->visits[mscsim_config_primary_index(cfg)] / SIM_DAYS_PER_MONTH;
 }
 
 SIM_API double mscsim_interim_final_month(const mscsim_config *cfg, long n)
@@ -82,7 +79,7 @@ SIM_API int mscsim_interim_plan(const mscsim_config *cfg, long n,
         if (cfg->accrual_per_month > 0.0) {
             p->month = entry_month(cfg, (double)m) + follow_up_months(cfg);
             /* The 1e-9 keeps patient m itself in when the inverse rounds below it. */
-            double by_then = floor(accrued(cfg, p->month) + 1e-9);
+            double by_then = floor(sim_interim_accrued(cfg, p->month) + 1e-9);
             p->randomized = by_then >= (double)n ? n : (long)by_then;
         }
     }
@@ -261,21 +258,20 @@ void sim_looks_trial(const sim_looks *L, const mscsim_design *design, mscsim_wor
 {
     int K = L->bounds.looks;
     mscsim_trial_data prefix;
+    sim_look_followup follow; /* data->visits points into it: it outlives each look */
     memset(out, 0, sizeof *out);
     for (int k = 0; k < K; k++) {
         const mscsim_look_plan *p = &L->plan[k];
         const mscsim_trial_data *data = full;
         if (k + 1 < K) {
-            size_t m[MSCSIM_ARM_COUNT] = {(size_t)p->analysed_arm[0],
-                                          (size_t)p->analysed_arm[1]};
-            sim_trial_first_patients(design, w, p->analysed_total, m); /* randomised: counted */
-            sim_trial_prefix(design, w, m, &prefix);
+            sim_looks_trial_followup(L, k, design, w, &follow);
+            sim_trial_look_prefix(design, w, &follow, &prefix);
             data = &prefix;
         } else if (k > 0) {
             sim_trial_prefix_all(design, w, full); /* the last look's patients: the trial's */
         }
         int filled = analyse(ctx, data, w, 0, 1, rec);
-        out->analysed[k] = data->arm[0].n + data->arm[1].n;
+        out->analysed[k] = sim_looks_analysed(L, data);
         int verdict = decide(L, k, &rec->result[0]);
         if (verdict == 0 && k + 1 < K)
             continue;
@@ -298,7 +294,7 @@ void sim_looks_trial(const sim_looks *L, const mscsim_design *design, mscsim_wor
             sim_trial_first_patients(design, w, p->randomized, all);
             sim_trial_prefix(design, w, all, &prefix);
             analyse(ctx, &prefix, w, 0, analyses, rec);
-            out->analysed_final = prefix.arm[0].n + prefix.arm[1].n;
+            out->analysed_final = sim_looks_analysed(L, &prefix);
             for (int j = 0; j < analyses; j++)
                 rec->result[j].reject = reject[j];
         }

@@ -30,6 +30,25 @@ void sim_rule_describe(const char *const *choices, char *buf, size_t len);
 /* The checks across [interim] and the accrual keys (mscsim_config_validate calls it). */
 int sim_interim_validate(const mscsim_config *cfg, mscsim_error *err);
 
+/* Days per month: 365.25 / 12. */
+#define SIM_DAYS_PER_MONTH 30.4375
+
+/* Cumulative patients randomized by month tau (>= 0) under cfg's accrual. */
+double sim_interim_accrued(const mscsim_config *cfg, double tau);
+
+/* What a look sees of each visit (followup.c): randomized[a], the patients of arm a
+ * randomized by the look's date (their baseline is known); followed[a][v], the first
+ * patients of arm a whose visit v (0-based, up to the primary one) is past by then;
+ * followed[a][primary] is the look's prefix (analysed_arm), earlier visits count the
+ * pipeline patients followed that far. Without accrual every entry is the prefix. */
+typedef struct {
+    size_t randomized[MSCSIM_ARM_COUNT];
+    size_t followed[MSCSIM_ARM_COUNT][MSCSIM_MAX_VISITS];
+    /* The same counts over both arms (first patients in order of entry), which a
+     * randomised design splits into arms per trial (sim_looks_trial_followup). */
+    long randomized_total, followed_total[MSCSIM_MAX_VISITS];
+} sim_look_followup;
+
 /* ---- pipeline.c ---- */
 
 /* Patients per arm (randomisation.c) among the first `first` in order of entry of w's last trial, into m;
@@ -45,6 +64,12 @@ void sim_trial_prefix(const mscsim_design *d, mscsim_workspace *w,
 /* Points w back at every patient of its last trial, as mscsim_trial_simulate left it, and
  * data, which that call filled, at w's extras again (the last look reuses its arm sums). */
 void sim_trial_prefix_all(const mscsim_design *d, mscsim_workspace *w, mscsim_trial_data *data);
+
+/* sim_trial_prefix of the look's prefix (f->followed[a][primary]); longitudinal analyses
+ * also get the pipeline patients' visits past by the look's date (data->visits->followed
+ * points into f, which must outlive data). Imputation still completes only the prefix. */
+void sim_trial_look_prefix(const mscsim_design *d, mscsim_workspace *w,
+                           const sim_look_followup *f, mscsim_trial_data *data);
 
 /* ---- looks.c: the engine ---- */
 
@@ -84,6 +109,8 @@ typedef struct {
     double efficacy_p[MSCSIM_MAX_LOOKS], futility_p[MSCSIM_MAX_LOOKS];
     mscsim_look_plan plan[MSCSIM_MAX_LOOKS];
     const sim_looks_levels *levels; /* The bounds as settings, or NULL: p is computed. */
+    sim_look_followup follow[MSCSIM_MAX_LOOKS]; /* sim_looks_followup, from plan */
+    int longitudinal; /* 1 when the first analysis (the deciding one) reads every visit */
 } sim_looks;
 
 /* Fills L's p-value bounds from its bounds and sides. */
@@ -98,6 +125,20 @@ int sim_looks_levels_fit(sim_looks_levels *lv, const sim_looks *L,
 
 /* Frees lv's settings (lv itself is the caller's). */
 void sim_looks_levels_free(sim_looks_levels *lv);
+
+/* ---- followup.c ---- */
+
+/* Fills L->follow and L->longitudinal from L->plan (mscsim_interim_plan of cfg at n). */
+void sim_looks_followup(const mscsim_config *cfg, sim_looks *L);
+
+/* Look k's follow-up in the trial last simulated in w: L->follow[k], with the arms'
+ * counts recounted from the trial's own arms when [trial] randomisation draws them. */
+void sim_looks_trial_followup(const sim_looks *L, int k, const mscsim_design *d,
+                              const mscsim_workspace *w, sim_look_followup *out);
+
+/* Patients the deciding analysis uses in data: with at least one visit used for a
+ * longitudinal one, with an endpoint otherwise. */
+size_t sim_looks_analysed(const sim_looks *L, const mscsim_trial_data *data);
 
 /* One trial, already simulated in w with its full data, through its looks: each look
  * analyses its prefix (the last one full) with the first analysis, whose z decides; the

@@ -6,8 +6,9 @@
  * cLDA takes the baseline as its first response, so it models o score at every visit and
  * o baseline at visit 0: with one baseline mean for both arms, the difference of the arm
  * means at the primary visit is the difference in change and in final score alike.
- * Every randomized patient enters with the visits observed up to the primary one; a
- * patient with none contributes nothing. The fit starts from its moment estimate, never
+ * Every randomized patient enters with the visits observed up to the primary one (at an
+ * interim look with accrual, those past by the look's date: mscsim_visit_data.followed); a
+ * patient with none contributes nothing to the MMRM and the baseline alone to cLDA. The fit starts from its moment estimate, never
  * from another trial's covariance, so a trial's result does not depend on which trials a
  * thread fitted before it (tests/bench_mmrm.c: the previous trial's Sigma is a worse
  * start than the moment one, 6.2 against 4.9 Newton steps).
@@ -27,6 +28,13 @@ static size_t fit_bytes(int visits, size_t n)
 {
     size_t b = sim_mmrm_work_size(visits, n);
     return (b + alignof(double) - 1) / alignof(double) * alignof(double);
+}
+
+/* Whether the fit uses visit v of patient i: observed (o, the patient's row) and, with the
+ * cut f of a look, past by its date. */
+static int visit_used(const unsigned char *o, const size_t *f, size_t i, size_t v)
+{
+    return o[v] && (!f || i < f[v]);
 }
 
 size_t sim_longitudinal_work_size(int visits, size_t n)
@@ -58,13 +66,15 @@ void sim_longitudinal_analyze(const mscsim_trial_data *data,
         for (size_t i = 0; i < vd->n[a]; i++, j++) {
             const double *s = vd->score[a] + i * vd->stride;
             const unsigned char *o = vd->observed[a] + i * vd->stride;
+            const size_t *f = vd->followed[a];
             double b = vd->baseline[a][i];
             double shift = vd->change && model == SIM_LONGITUDINAL_MMRM ? b : 0.0;
             arm[j] = (unsigned char)a;
             baseline[j] = model == SIM_LONGITUDINAL_CLDA ? vd->orientation * b : b;
             for (size_t v = 0; v < V; v++) {
-                observed[j * V + v] = o[v] != 0;
-                y[j * V + v] = o[v] ? vd->orientation * (s[v] - shift) : 0.0;
+                int used = visit_used(o, f, i, v);
+                observed[j * V + v] = (unsigned char)used;
+                y[j * V + v] = used ? vd->orientation * (s[v] - shift) : 0.0;
             }
         }
     sim_mmrm_data in = {n, vd->visits, arm, baseline, y, observed, vd->visits - 1, NULL};
@@ -81,4 +91,20 @@ void sim_longitudinal_analyze(const mscsim_trial_data *data,
     result->estimate = res.estimate;
     result->se = res.se;
     sim_analysis_t_finish(settings, res.estimate / res.se, res.df, result);
+}
+
+size_t sim_longitudinal_contributing(const mscsim_visit_data *vd)
+{
+    size_t count = 0, V = (size_t)vd->visits;
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
+        const size_t *f = vd->followed[a];
+        for (size_t i = 0; i < vd->n[a]; i++) {
+            const unsigned char *o = vd->observed[a] + i * vd->stride;
+            size_t v = 0;
+            while (v < V && !visit_used(o, f, i, v))
+                v++;
+            count += v < V;
+        }
+    }
+    return count;
 }

@@ -21,4 +21,8 @@ void sim_longitudinal_analyze(const mscsim_trial_data *data,
                               const mscsim_analysis_settings *settings,
                               sim_longitudinal_model model, mscsim_analysis_result *result);
 
+/* Patients of vd with at least one visit the fit uses (observed, and past by the date
+ * with followed): those a longitudinal analysis analyses. */
+size_t sim_longitudinal_contributing(const mscsim_visit_data *vd);
+
 #endif

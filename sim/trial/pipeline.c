@@ -366,6 +366,7 @@ static void set_data_extras(const mscsim_design *d, mscsim_workspace *w, mscsim_
         v->baseline[a] = b->baseline;
         v->score[a] = b->score;
         v->observed[a] = b->observed;
+        v->followed[a] = NULL;
     }
     data->visits = v;
 }
@@ -466,4 +467,20 @@ void sim_trial_prefix_all(const mscsim_design *d, mscsim_workspace *w, mscsim_tr
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
         w->arm[a].prefix = w->arm[a].n;
     set_data_extras(d, w, data);
+}
+
+void sim_trial_look_prefix(const mscsim_design *d, mscsim_workspace *w,
+                           const sim_look_followup *f, mscsim_trial_data *data)
+{
+    size_t m[MSCSIM_ARM_COUNT];
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
+        m[a] = f->followed[a][d->primary];
+    sim_trial_prefix(d, w, m, data);
+    if (!d->longitudinal)
+        return;
+    /* The pipeline patients (past the prefix) are simulated already: only the cut moves. */
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
+        w->visits.n[a] = f->randomized[a];
+        w->visits.followed[a] = f->followed[a];
+    }
 }
