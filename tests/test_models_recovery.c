@@ -939,19 +939,27 @@ static int cell_six(size_t i)
  * conditional quadrature (acceptance 0.60 to 0.72 in these cells; without conditioning the
  * B = 10, s0 = 5 means would be 6 to 12 points higher); measurement residuals
  * ~ N(0, measurement_sd^2). */
+static const double mix_days[3] = {7, 30, 90};
+
+/* The mixture design of the two tests below: spread, noise, an MSC effect with a delay. */
+static void mixture_config(mscsim_config *c)
+{
+    base_config(c, MSCSIM_SCALE_FMA_UE);
+    set_model_number(c, "model", "r_sd", 0.1);
+    set_model_number(c, "model", "tau_cv", 0.3);
+    set_model_number(c, "model", "measurement_sd", 2);
+    c->visit_count = 3;
+    memcpy(c->visits, mix_days, sizeof mix_days);
+    set_arm_number(c, 1, "r_gain", 0.08);
+    set_arm_number(c, 1, "tau_ratio", 0.7);
+    set_arm_number(c, 1, "delay_days", 10);
+}
+
 static void test_trajectory_mixture(void)
 {
     mscsim_config c;
-    base_config(&c, MSCSIM_SCALE_FMA_UE);
-    set_model_number(&c, "model", "r_sd", 0.1);
-    set_model_number(&c, "model", "tau_cv", 0.3);
-    set_model_number(&c, "model", "measurement_sd", 2);
-    static const double days[3] = {7, 30, 90};
-    c.visit_count = 3;
-    memcpy(c.visits, days, sizeof days);
-    set_arm_number(&c, 1, "r_gain", 0.08);
-    set_arm_number(&c, 1, "tau_ratio", 0.7);
-    set_arm_number(&c, 1, "delay_days", 10);
+    mixture_config(&c);
+    const double *days = mix_days;
     static params_buf pb; /* static: the trajectory model's table is large */
     mscsim_error err;
     INT_EQ(prepare(&sim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
@@ -996,15 +1004,8 @@ static void test_trajectory_table(void)
 {
     static const double base[6] = {1, 4, 10, 25, 40, 55};
     mscsim_config c;
-    base_config(&c, MSCSIM_SCALE_FMA_UE);
-    set_model_number(&c, "model", "r_sd", 0.1);
-    set_model_number(&c, "model", "tau_cv", 0.3);
-    static const double days[3] = {7, 30, 90};
-    c.visit_count = 3;
-    memcpy(c.visits, days, sizeof days);
-    set_arm_number(&c, 1, "r_gain", 0.08);
-    set_arm_number(&c, 1, "tau_ratio", 0.7);
-    set_arm_number(&c, 1, "delay_days", 10);
+    mixture_config(&c);
+    const double *days = mix_days;
     char why[256];
     INT_EQ(mscsim_distspec_parse("fixed(20)", &c.onset_days, why, sizeof why), MSCSIM_OK,
            "onset_days = fixed(20) parses (%.200s)", why);

@@ -88,6 +88,18 @@ static double ks_critical(size_t n)
     return sqrt(-0.5 * log(LEVEL / 2)) * sqrt(2.0 / (double)n);
 }
 
+/* KS test of r (field 0) or tau (field 1) between the courses a and b (N_DRAWS each). */
+static void ks_check(const char *what, double B, const char *name, const sim_traj_course *a,
+                     const sim_traj_course *b, int field)
+{
+    for (size_t i = 0; i < N_DRAWS; i++) {
+        g_a[i] = field ? a[i].tau : a[i].r;
+        g_b[i] = field ? b[i].tau : b[i].r;
+    }
+    double d = ks_two(g_a, g_b, N_DRAWS), crit = ks_critical(N_DRAWS);
+    CHECK(d < crit, "%s, B = %g: %s agrees (KS %.4f < %.4f)", what, B, name, d, crit);
+}
+
 /* Draws N courses at baseline B by the table (via sim_traj_course_draw) and by rejection
  * and compares them. */
 static void compare(const char *what, const sim_traj_prior *p, double B, double s0,
@@ -123,23 +135,10 @@ static void compare(const char *what, const sim_traj_prior *p, double B, double 
     if (df > 0)
         CHECK(x2 < qchisq(1 - LEVEL, df, 1, 0),
               "%s, B = %g: subgroup counts agree (chi-square %.2f on %d df)", what, B, x2, df);
-    double crit = ks_critical(N_DRAWS);
-    for (size_t i = 0; i < N_DRAWS; i++) {
-        g_a[i] = c[0][i].r;
-        g_b[i] = c[1][i].r;
-    }
-    if (p->r_sd > 0) {
-        double d = ks_two(g_a, g_b, N_DRAWS);
-        CHECK(d < crit, "%s, B = %g: r agrees (KS %.4f < %.4f)", what, B, d, crit);
-    }
-    for (size_t i = 0; i < N_DRAWS; i++) {
-        g_a[i] = c[0][i].tau;
-        g_b[i] = c[1][i].tau;
-    }
-    if (p->tau_cv > 0) {
-        double d = ks_two(g_a, g_b, N_DRAWS);
-        CHECK(d < crit, "%s, B = %g: tau agrees (KS %.4f < %.4f)", what, B, d, crit);
-    }
+    if (p->r_sd > 0)
+        ks_check(what, B, "r", c[0], c[1], 0);
+    if (p->tau_cv > 0)
+        ks_check(what, B, "tau", c[0], c[1], 1);
 }
 
 static void test_same_law(void)
