@@ -9,10 +9,10 @@
  * model cannot avoid, per patient:
  *   normal      1 normal (the change) + 1 uniform (dropout)                   target 1.5x
  *   trajectory  3 visits, FMA motor, randomized 20 days after onset: 3 uniforms
- *               (baseline, subgroup, dropout) + 5 normals (r, tau, measurement error at
- *               each visit)                                                 target 2x
- *               (the courses redrawn to fit the baseline are not in the bare count)
- *   traj-onset0 the same randomized at onset, where every course fits       target 2x
+ *               (baseline, subgroup with tau from the course table, dropout) + 4 normals
+ *               (r, measurement error at each visit)                        target 3x
+ *   traj-onset0 the same randomized at onset, where every course fits: 3 uniforms
+ *               (baseline, subgroup, dropout) + 5 normals (r, tau, 3 errors) target 3x
  *   ordinal     mRS by alias table: 2 uniforms (category, dropout), Welch
  *   ordinal-po+wx  the same analysed by proportional odds and Wilcoxon (issue: shift analyses)
  *   ordinal-utility  the ordinal design on the utility-weighted mRS, Welch
@@ -72,13 +72,13 @@ static const bench_design designs[] = {
      "[model]\ntype = trajectory\n[baseline]\nscore = uniform(0, 49)\nonset_days = fixed(20)\n"
      "[control]\ndropout = 0.1\n[msc]\nr_gain = 0.1\ndropout = 0.1\n"
      "[analysis]\ntest = welch\n[simulation]\nseed = 12345\n",
-     3, 5, 3, 2.0},
+     3, 4, 3, 3.0},
     {"traj-onset0",
      "[trial]\nn = 100\nvisits = 7, 30, 90\n[outcome]\nscale = fma_motor\n"
      "[model]\ntype = trajectory\n[baseline]\nscore = uniform(0, 49)\n"
      "[control]\ndropout = 0.1\n[msc]\nr_gain = 0.1\ndropout = 0.1\n"
      "[analysis]\ntest = welch\n[simulation]\nseed = 12345\n",
-     3, 5, 3, 2.0},
+     3, 5, 3, 3.0},
     {"ordinal",
      "[trial]\nn = 100\n[model]\ntype = ordinal\n"
      "[control]\nprobs = 0.029029029029029, 0.078078078078078, 0.118118118118118, "

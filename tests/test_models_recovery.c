@@ -58,8 +58,9 @@ extern const mscsim_model_type sim_model_trajectory;
 static double *g_base, *g_nihss, *g_onset, *g_true, *g_score, *g_true2, *g_score2;
 static long g_values, g_nonfinite;
 
-/* Room for a model's params_size bytes (checked in prepare). */
-#define PARAMS_BYTES 4096
+/* Room for a model's params_size bytes (checked in prepare; the trajectory model holds its
+ * course table). */
+#define PARAMS_BYTES (1 << 20)
 
 typedef union {
     unsigned char bytes[PARAMS_BYTES];
@@ -236,7 +237,7 @@ static void test_proportional_fitters(void)
     set_model_number(&c, "model", "noise_sd", 4);
     set_arm_number(&c, 0, "nonfitter_share", 0);
     set_arm_number(&c, 1, "nonfitter_share", 0); /* logit -inf: no non-fitters */
-    params_buf pb;
+    static params_buf pb; /* static: the trajectory model's table is large */
     mscsim_error err;
     INT_EQ(prepare(&sim_model_proportional, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
     size_t n = N_BIG;
@@ -280,7 +281,7 @@ static void test_proportional_nonfitters(void)
     set_arm_number(&c, 0, "nonfitter_share", 0.3);
     set_arm_number(&c, 1, "nonfitter_share", 0.2);
     set_arm_number(&c, 1, "r", 0.75);
-    params_buf pb;
+    static params_buf pb; /* static: the trajectory model's table is large */
     mscsim_error err;
     INT_EQ(prepare(&sim_model_proportional, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
     size_t n = N_BIG;
@@ -329,7 +330,7 @@ static void test_proportional_heterogeneity(void)
     set_model_number(&c, "model", "noise_sd", 0);
     CHECK((sim_model_proportional.needs(&c) & MSCSIM_NEED_NIHSS) != 0,
           "proportional needs NIHSS when effect_slope != 0");
-    params_buf pb;
+    static params_buf pb; /* static: the trajectory model's table is large */
     mscsim_error err;
     INT_EQ(prepare(&sim_model_proportional, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
     size_t n = N_BIG;
@@ -402,7 +403,7 @@ static void test_proportional_direction(void)
     set_model_number(&c, "model", "noise_sd", 0);
     set_arm_number(&c, 0, "nonfitter_share", 0);
     set_arm_number(&c, 1, "nonfitter_share", 0);
-    params_buf pb;
+    static params_buf pb; /* static: the trajectory model's table is large */
     mscsim_error err;
     INT_EQ(prepare(&sim_model_proportional, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
     double base[3] = {20, 42, 0}, t[3], y[3], day = 90;
@@ -451,7 +452,7 @@ static void test_random_recovery(void)
     mscsim_config c;
     base_config(&c, MSCSIM_SCALE_FMA_UE);
     set_arm_number(&c, 1, "gain_shift", 5);
-    params_buf pb;
+    static params_buf pb; /* static: the trajectory model's table is large */
     mscsim_error err;
     INT_EQ(prepare(&sim_model_random_recovery, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s",
            err.msg);
@@ -609,7 +610,7 @@ static void test_trajectory_exact(void)
           "trajectory with onset_days, no slope: baseline and onset: got %u", needs);
     c.arm[1].effect_slope = 0.05;
     CHECK(sim_model_trajectory.multi_visit == 1, "trajectory is multi-visit");
-    params_buf pb;
+    static params_buf pb; /* static: the trajectory model's table is large */
     mscsim_error err;
     INT_EQ(prepare(&sim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
     size_t n = 6 * 4 * 5 * 10;
@@ -723,7 +724,7 @@ static void test_trajectory_fallback(void)
     set_model_number(&c, "model", "measurement_sd", 0);
     c.visit_count = 4;
     memcpy(c.visits, traj_days, sizeof traj_days);
-    params_buf pb;
+    static params_buf pb; /* static: the trajectory model's table is large */
     mscsim_error err;
     INT_EQ(prepare(&sim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
     const double s0 = 30;
@@ -929,24 +930,37 @@ static int cell_pattern(size_t i)
     return (int)(i % 4);
 }
 
+static int cell_six(size_t i)
+{
+    return (int)(i % 6);
+}
+
 /* Mixture with spread and measurement error: per (pattern, visit, arm) mean against the
  * conditional quadrature (acceptance 0.60 to 0.72 in these cells; without conditioning the
  * B = 10, s0 = 5 means would be 6 to 12 points higher); measurement residuals
  * ~ N(0, measurement_sd^2). */
+static const double mix_days[3] = {7, 30, 90};
+
+/* The mixture design of the two tests below: spread, noise, an MSC effect with a delay. */
+static void mixture_config(mscsim_config *c)
+{
+    base_config(c, MSCSIM_SCALE_FMA_UE);
+    set_model_number(c, "model", "r_sd", 0.1);
+    set_model_number(c, "model", "tau_cv", 0.3);
+    set_model_number(c, "model", "measurement_sd", 2);
+    c->visit_count = 3;
+    memcpy(c->visits, mix_days, sizeof mix_days);
+    set_arm_number(c, 1, "r_gain", 0.08);
+    set_arm_number(c, 1, "tau_ratio", 0.7);
+    set_arm_number(c, 1, "delay_days", 10);
+}
+
 static void test_trajectory_mixture(void)
 {
     mscsim_config c;
-    base_config(&c, MSCSIM_SCALE_FMA_UE);
-    set_model_number(&c, "model", "r_sd", 0.1);
-    set_model_number(&c, "model", "tau_cv", 0.3);
-    set_model_number(&c, "model", "measurement_sd", 2);
-    static const double days[3] = {7, 30, 90};
-    c.visit_count = 3;
-    memcpy(c.visits, days, sizeof days);
-    set_arm_number(&c, 1, "r_gain", 0.08);
-    set_arm_number(&c, 1, "tau_ratio", 0.7);
-    set_arm_number(&c, 1, "delay_days", 10);
-    params_buf pb;
+    mixture_config(&c);
+    const double *days = mix_days;
+    static params_buf pb; /* static: the trajectory model's table is large */
     mscsim_error err;
     INT_EQ(prepare(&sim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
     size_t n = N_BIG;
@@ -978,6 +992,43 @@ static void test_trajectory_mixture(void)
                "trajectory arm %d: measurement error mean 0", a);
         ABS_EQ(s2 / (double)(nr - 1), 4, K_MCSE * 4 * sqrt(2.0 / (double)(nr - 1)),
                "trajectory arm %d: measurement error variance 4 (normal: se s^2 sqrt(2/(n-1)))", a);
+    }
+}
+
+/* The same mixture randomized a fixed 20 days after onset ([baseline] onset_days =
+ * fixed(20)): the model then draws the courses from its per-baseline table
+ * (sim/models/trajectory_course.c) instead of by rejection, and must match the same
+ * conditional quadrature. Baselines 1 and 4 of 66 add cells where a course drawn by
+ * rejection fits with probability 0.02 to 0.07. */
+static void test_trajectory_table(void)
+{
+    static const double base[6] = {1, 4, 10, 25, 40, 55};
+    mscsim_config c;
+    mixture_config(&c);
+    const double *days = mix_days;
+    char why[256];
+    INT_EQ(mscsim_distspec_parse("fixed(20)", &c.onset_days, why, sizeof why), MSCSIM_OK,
+           "onset_days = fixed(20) parses (%.200s)", why);
+    static params_buf pb; /* static: the trajectory model's table is large */
+    mscsim_error err;
+    INT_EQ(prepare(&sim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
+    size_t n = N_BIG;
+    for (size_t i = 0; i < n; i++) {
+        g_base[i] = base[i % 6];
+        g_onset[i] = 20;
+    }
+    mscsim_covariates cov = {NULL, NULL, g_onset, g_base};
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
+        run(&sim_model_trajectory, &pb, a, 616 + (uint64_t)a, n, &cov, 3, days, g_true, g_score);
+        for (int p = 0; p < 6; p++)
+            for (int v = 0; v < 3; v++) {
+                moments m = cell_moments(g_score, NULL, n, 3, v, cell_six, p);
+                double tol = K_MCSE * mcse(&m);
+                double want = expected_trajectory(&c, base[p], 20, days[v], a, tol);
+                ABS_EQ(m.mean, want, tol,
+                       "trajectory table arm %d: mean score, B=%g s0=20 day %g", a, base[p],
+                       days[v]);
+            }
     }
 }
 
@@ -1050,7 +1101,7 @@ static void test_trajectory_subgroups(void)
     static const double days[3] = {7, 14, 21};
     c.visit_count = 3;
     memcpy(c.visits, days, sizeof days);
-    params_buf pb;
+    static params_buf pb; /* static: the trajectory model's table is large */
     mscsim_error err;
     INT_EQ(prepare(&sim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
     size_t n = N_BIG;
@@ -1152,7 +1203,7 @@ static void test_trajectory_conditioning(void)
     set_arm_number(&c, 1, "r_gain", 0.08);
     set_arm_number(&c, 1, "tau_ratio", 0.7);
     set_arm_number(&c, 1, "delay_days", 10);
-    params_buf pb;
+    static params_buf pb; /* static: the trajectory model's table is large */
     mscsim_error err;
     INT_EQ(prepare(&sim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
     const double B = 5, s0 = 60;
@@ -1205,7 +1256,7 @@ static void test_trajectory_delay(void)
     set_arm_number(&c, 1, "delay_days", 21);
     c.arm[1].effect_slope = 0.05;
     c.arm[1].effect_center = 10; /* NIHSS 4..30: m = 0.7..2, all > 0 */
-    params_buf pb;
+    static params_buf pb; /* static: the trajectory model's table is large */
     mscsim_error err;
     INT_EQ(prepare(&sim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
     size_t n = N_BIG / 4;
@@ -1266,7 +1317,7 @@ static void test_trajectory_speed(void)
     set_arm_number(&c, 1, "r_gain", 0);
     set_arm_number(&c, 1, "tau_ratio", 0.5);
     set_arm_number(&c, 1, "delay_days", 0);
-    params_buf pb;
+    static params_buf pb; /* static: the trajectory model's table is large */
     mscsim_error err;
     INT_EQ(prepare(&sim_model_trajectory, &c, &pb, &err), MSCSIM_OK, "prepare: %.200s", err.msg);
     size_t n = N_BIG;
@@ -1304,7 +1355,7 @@ static void test_trajectory_speed(void)
 static void expect_error(const mscsim_model_type *m, const mscsim_config *c, const char *section,
                          const char *key, const char *what)
 {
-    params_buf pb;
+    static params_buf pb; /* static: the trajectory model's table is large */
     mscsim_error err;
     int status = prepare(m, c, &pb, &err);
     char buf[1024], want[160];
@@ -1356,7 +1407,7 @@ static void test_errors(void)
     expect_error(&sim_model_proportional, &c, "msc", "nonfitter_share",
                  "share 0 in one arm with a slope");
     c.arm[1].effect_slope = 0;
-    params_buf pb;
+    static params_buf pb; /* static: the trajectory model's table is large */
     mscsim_error err;
     INT_EQ(prepare(&sim_model_proportional, &c, &pb, &err), MSCSIM_OK,
            "proportional: share 0 in one arm without a slope is fine (%.200s)", err.msg);
@@ -1421,6 +1472,7 @@ int main(void)
     test_trajectory_exact();
     test_trajectory_fallback();
     test_trajectory_mixture();
+    test_trajectory_table();
     test_trajectory_subgroups();
     test_trajectory_delay();
     test_trajectory_speed();

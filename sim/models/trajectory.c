@@ -56,7 +56,8 @@
  *   has levelled off (chronic patients, EVIDENCE.md section 1, Levy 2019) r_gain has almost
  *   no effect (r 0.46 -> 0.56, tau 10.1 weeks, s0 = 365 days: 0.1 point instead of 8.5
  *   for a 46-point deficit).
- *   Numerics: D(s1) = D_B g(s1) / g(s0) as above; a treated visit costs one expm1. D(0)
+ *   Numerics: D(s1) = D_B g(s1) / g(s0) as above (1, without an exponential, when
+ *   d = 0); a treated visit costs one exponential, D(s1) e^x + D(0)(1 - r')(1 - e^x). D(0)
  *   is needed only when r' < 1; for r = 1 it is D_B e^{s0/tau}, which overflows for
  *   s0/tau > ~709 (a patient with full recovery left and still impaired long after
  *   onset). The treated deficit can exceed the scale only when r' < r (a harmful effect),
@@ -68,20 +69,26 @@
  *
  *   Conditioning. A course (k, r_i, tau_i) whose implied onset deficit D_B / g(s0) exceeds
  *   the scale's range would need a score below the floor at the stroke; it cannot have
- *   produced the observed baseline, so the course is redrawn (up to MAX_COURSE_DRAWS
- *   times, keeping the most plausible if none fits). Subgroup shares are therefore those
- *   of the weights only among patients randomized at onset; later, fast subgroups are
- *   rarer among patients still severe. (Without this, half the lee2022 preset's patients
- *   had an implied onset FMA below 0.) A baseline at the floor after onset fits only r = 0
- *   (the limit of the conditional r), which is taken at once with the subgroup and tau
- *   drawn as usual.
+ *   produced the observed baseline, so courses are drawn from the law above restricted to
+ *   those that fit (sim/models/trajectory_course.c). Subgroup shares are therefore those of
+ *   the weights only among patients randomized at onset; later, fast subgroups are rarer
+ *   among patients still severe. (Without this, half the lee2022 preset's patients had an
+ *   implied onset FMA below 0.) With a drawn onset the courses are redrawn until one fits
+ *   (up to 1000 times, keeping the most plausible if none does). With a fixed onset
+ *   ([baseline] onset_days = fixed(d), d > 0) and baselines on the scale's steps, prepare
+ *   tabulates, per baseline value, an envelope of the conditional law of (k, tau) from
+ *   which a proposal is accepted with probability > 0.96 (a course drawn by rejection fits
+ *   with probability 0.02 to 0.8, depending on the baseline): the same law, without the
+ *   redraws. A baseline at the floor after onset fits only r = 0 (the limit of the
+ *   conditional r), which is taken at once with the subgroup and tau drawn as usual.
  *
  *   Draw order per patient (fixed, identical in both arms, so equal seeds and covariates
- *   give an msc patient the control patient's draws): for each course drawn, one 64-bit draw for the subgroup
- *   (alias method); the truncated normal of r_i (skipped when r_sd = 0; rejection, so a
- *   variable number of draws); one standard normal for tau_i (skipped when tau_cv = 0);
- *   then one standard normal per visit, in visit order, for the measurement error
- *   (skipped when measurement_sd = 0).
+ *   give an msc patient the control patient's draws): the course (trajectory_course.c:
+ *   by rejection, per course drawn one 64-bit draw for the subgroup, the truncated normal
+ *   of r unless r_sd = 0, one standard normal for tau unless tau_cv = 0; from the table,
+ *   per proposal one uniform for (k, tau) and the truncated normal of r); then one standard
+ *   normal per visit, in visit order, for the measurement error (skipped when
+ *   measurement_sd = 0).
  *
  *   true_effect is NaN: rounding and clipping leave no closed form.
  *
@@ -100,22 +107,20 @@
 #include "mscsim/model.h"
 #include "mscsim/scale.h"
 #include "tolerance.h"
+#include "trajectory_course.h"
 
 #define DAYS_PER_WEEK 7.0
 
 extern const mscsim_model_type sim_model_trajectory;
 
+/* The table comes last: prepare writes the rest and keeps a table built from the same
+ * inputs (see sim_traj_table_build). */
 typedef struct {
-    mscsim_categorical subgroup;           /* alias table of the subgroup weights */
-    double r[MSCSIM_MAX_SUBGROUPS];        /* r_k */
-    double tau[MSCSIM_MAX_SUBGROUPS];      /* tau_k in days */
-    double lo, hi;                         /* scale range */
-    double best;                           /* the scale's better end */
-    double dir;                            /* +1 when higher is better, else -1 */
-    double r_sd, tau_cv, tau_shift;        /* tau_shift = -tau_cv^2 / 2 */
+    sim_traj_prior course;                 /* the courses before conditioning, the scale */
     double measurement_sd;
     double r_gain, log_tau_ratio, delay;   /* [msc] effect; delay in days */
     double effect_slope, effect_center;
+    sim_traj_table table;                  /* fixed onset: courses given each baseline */
 } trajectory_params;
 
 /* Its config keys; rank places them in their section's listing (sim/config/keys.c). */
@@ -286,30 +291,39 @@ static int trajectory_prepare(const mscsim_config *cfg, void *out, mscsim_error 
     const mscsim_arm_config *msc = &cfg->arm[MSCSIM_ARM_MSC];
     const mscsim_subgroup *groups = value(cfg, KEY_SUBGROUPS)->subgroups.items;
     int count = value(cfg, KEY_SUBGROUPS)->subgroups.count;
-    trajectory_params p;
-    memset(&p, 0, sizeof p);
-    double w[MSCSIM_MAX_SUBGROUPS];
+    sim_traj_prior c;
+    memset(&c, 0, sizeof c);
+    double w[MSCSIM_MAX_SUBGROUPS], sum = 0.0;
     for (int k = 0; k < count; k++) {
-        p.r[k] = groups[k].r;
-        p.tau[k] = DAYS_PER_WEEK * groups[k].tau_weeks;
-        w[k] = groups[k].weight;
+        c.r[k] = groups[k].r;
+        c.tau[k] = DAYS_PER_WEEK * groups[k].tau_weeks;
+        sum += w[k] = groups[k].weight;
     }
-    if ((status = mscsim_categorical_init(&p.subgroup, w, count, err)))
+    for (int k = 0; k < count; k++)
+        c.weight[k] = w[k] / sum;
+    if ((status = mscsim_categorical_init(&c.subgroup, w, count, err)))
         return subgroup_error(cfg, err);
-    p.lo = scale.min;
-    p.hi = scale.max;
-    p.best = scale.higher_is_better ? scale.max : scale.min;
-    p.dir = mscsim_scale_orientation(&scale);
-    p.r_sd = r_sd;
-    p.tau_cv = tau_cv;
-    p.tau_shift = -0.5 * tau_cv * tau_cv;
-    p.measurement_sd = measurement_sd;
-    p.r_gain = value(cfg, KEY_R_GAIN)->number;
-    p.log_tau_ratio = log(value(cfg, KEY_TAU_RATIO)->number);
-    p.delay = value(cfg, KEY_DELAY_DAYS)->number;
-    p.effect_slope = msc->effect_slope;
-    p.effect_center = msc->effect_center;
-    memcpy(out, &p, sizeof p);
+    c.count = count;
+    c.lo = scale.min;
+    c.hi = scale.max;
+    c.step = scale.step;
+    c.best = scale.higher_is_better ? scale.max : scale.min;
+    c.dir = mscsim_scale_orientation(&scale);
+    c.r_sd = r_sd;
+    c.tau_cv = tau_cv;
+    c.tau_shift = -0.5 * tau_cv * tau_cv;
+    /* Written field by field: the table after them may be kept. */
+    trajectory_params *p = out;
+    memcpy(&p->course, &c, sizeof c); /* with its zeroed padding: the table's key */
+    p->measurement_sd = measurement_sd;
+    p->r_gain = value(cfg, KEY_R_GAIN)->number;
+    p->log_tau_ratio = log(value(cfg, KEY_TAU_RATIO)->number);
+    p->delay = value(cfg, KEY_DELAY_DAYS)->number;
+    p->effect_slope = msc->effect_slope;
+    p->effect_center = msc->effect_center;
+    /* Randomized a fixed time after onset: tabulate the courses given each baseline. */
+    double s0 = cfg->onset_days.kind == MSCSIM_DIST_FIXED ? cfg->onset_days.a : 0.0;
+    sim_traj_table_build(&p->table, &p->course, s0);
     return MSCSIM_OK;
 }
 
@@ -332,12 +346,12 @@ typedef struct {
     double den;  /* g(s0) = 1 - r + r e^{-s0/tau}; unused when r = 1 */
 } curve;
 
-static inline curve curve_make(double r, double tau, double s0)
+static inline curve curve_make(const sim_traj_course *c, double s0)
 {
-    curve c = {r, 1.0 / tau, s0, 1.0 - r, 0.0};
-    if (r < 1.0)
-        c.den = c.keep + r * exp(-s0 * c.inv_tau);
-    return c;
+    curve k = {c->r, c->inv_tau, s0, 1.0 - c->r, 0.0};
+    if (c->r < 1.0)
+        k.den = k.keep + c->r * c->e0;
+    return k;
 }
 
 /*
@@ -365,12 +379,6 @@ static inline double onset_deficit(double deficit_b, const curve *c)
     return deficit_b / c->den;
 }
 
-/* Courses drawn for one patient before the most plausible one is kept: no course is
- * compatible only for a baseline within a few percent of the floor long after onset. */
-#define MAX_COURSE_DRAWS 1000
-/* Relative slack on "deficit at onset <= range", for rounding in D_B / g(s0). */
-#define COURSE_TOLERANCE 1e-12
-
 static inline double clamp01(double x)
 {
     return x < 0.0 ? 0.0 : (x > 1.0 ? 1.0 : x);
@@ -379,8 +387,10 @@ static inline double clamp01(double x)
 static void trajectory_simulate(const void *params, mscsim_rng *rng, mscsim_arm_sim *arm)
 {
     const trajectory_params *p = params;
+    const sim_traj_prior *prior = &p->course;
     const int msc = arm->arm == MSCSIM_ARM_MSC;
-    const double range = p->hi - p->lo;
+    const double range = prior->hi - prior->lo, best = prior->best, dir = prior->dir;
+    const sim_traj_table *table = p->table.built ? &p->table : NULL;
     /* sim_effect_multiplier reads only the slope and centre of an arm config. */
     mscsim_arm_config het;
     memset(&het, 0, sizeof het);
@@ -392,51 +402,28 @@ static void trajectory_simulate(const void *params, mscsim_rng *rng, mscsim_arm_
     const size_t nv = (size_t)arm->visit_count;
     for (size_t i = 0; i < arm->n; i++) {
         /* Clamp into the range; comparisons keep a NaN NaN. */
-        double b = base[i] < p->lo ? p->lo : (base[i] > p->hi ? p->hi : base[i]);
-        double deficit_b = p->dir * (p->best - b);
+        double b = base[i] < prior->lo ? prior->lo : (base[i] > prior->hi ? prior->hi : base[i]);
+        double deficit_b = dir * (best - b);
         /* A negative onset (possible from an unbounded spec) means randomized at onset. */
         double s0 = onset ? (onset[i] < 0.0 ? 0.0 : onset[i]) : 0.0;
 
-        /* The course given the observed baseline: one that implies a deficit at onset
-         * larger than the whole range (a score below the floor at the stroke) cannot have
-         * produced this baseline, so it is redrawn. This is rejection sampling from the
-         * courses conditional on (baseline, onset); fast-recovering subgroups thus become
+        /* The course given the observed baseline (trajectory_course.c): one that implies a
+         * deficit at onset larger than the whole range (a score below the floor at the
+         * stroke) cannot have produced this baseline, so fast-recovering subgroups are
          * rarer among patients still severe weeks after onset. */
-        double r = 0.0, tau = 1.0, best_excess = HUGE_VAL;
-        curve control = curve_make(1.0, 1.0, 0.0);
-        /* At the floor after onset only r = 0 fits (D_B / g(s0) <= range needs g(s0) = 1):
-         * that limit of the conditional r is taken at once, with the subgroup and tau drawn
-         * as usual, instead of drawing courses that can never fit. */
-        int at_floor = s0 > 0.0 && deficit_b >= range * (1.0 - COURSE_TOLERANCE);
-        for (int attempt = 0; attempt < MAX_COURSE_DRAWS; attempt++) {
-            int k_try = mscsim_rcategorical(rng, &p->subgroup);
-            double r_try = at_floor       ? 0.0
-                           : p->r_sd > 0.0 ? mscsim_rtruncnorm(rng, p->r[k_try], p->r_sd, 0.0, 1.0)
-                                           : p->r[k_try];
-            double tau_try = p->tau[k_try];
-            if (p->tau_cv > 0.0)
-                tau_try *= exp(p->tau_cv * mscsim_rnorm_std(rng) + p->tau_shift);
-            curve c = curve_make(r_try, tau_try, s0);
-            double excess = onset_deficit(deficit_b, &c) - range;
-            if (attempt == 0 || excess < best_excess) {
-                best_excess = excess;
-                r = r_try;
-                tau = tau_try;
-                control = c;
-            }
-            /* A NaN baseline or onset gives a NaN score whatever the course. */
-            if (at_floor || excess <= range * COURSE_TOLERANCE || isnan(excess))
-                break;
-        }
+        sim_traj_course course;
+        sim_traj_course_draw(prior, table, rng, b, deficit_b, s0, &course);
+        curve control = curve_make(&course, s0);
 
         /* The msc curve from s1 = s0 + delay: 1 / tau', deficit at s1, new plateau. */
         double inv_tau1 = 0.0, deficit1 = 0.0, plateau1 = 0.0;
         if (msc) {
             double m = sim_effect_multiplier(&het, arm->cov, i);
-            double r1 = clamp01(r + m * p->r_gain);
+            double r1 = clamp01(course.r + m * p->r_gain);
             /* DBL_MIN floor: an extreme m must not turn tau' into 0 (0/0 at s = s1). */
-            inv_tau1 = 1.0 / fmax(tau * exp(m * p->log_tau_ratio), DBL_MIN);
-            deficit1 = deficit_b * curve_share(&control, p->delay);
+            inv_tau1 = 1.0 / fmax(course.tau * exp(m * p->log_tau_ratio), DBL_MIN);
+            /* At delay 0 the share is 1 (the same quotient), without its exponential. */
+            deficit1 = p->delay > 0.0 ? deficit_b * curve_share(&control, p->delay) : deficit_b;
             /* 0 * inf guarded: r' = 1 has no plateau whatever the onset deficit. */
             plateau1 = r1 >= 1.0 ? 0.0 : onset_deficit(deficit_b, &control) * (1.0 - r1);
         }
@@ -444,18 +431,17 @@ static void trajectory_simulate(const void *params, mscsim_rng *rng, mscsim_arm_
         for (size_t v = 0; v < nv; v++) {
             double deficit;
             if (msc && days[v] >= p->delay) {
-                /* D(s1) e^x + D(0)(1 - r')(1 - e^x), x = -(s - s1)/tau' <= 0, with one
-                 * expm1; at x = 0 exactly D(s1) (continuity), and no inf * 0 there. */
-                double x = -(days[v] - p->delay) * inv_tau1;
-                double em = expm1(x);
-                deficit = deficit1 + deficit1 * em;
-                if (plateau1 > 0.0 && x < 0.0)
-                    deficit -= plateau1 * em;
+                /* D(s1) e^x + D(0)(1 - r')(1 - e^x), x = -(s - s1)/tau' <= 0: exactly D(s1)
+                 * at x = 0 (continuity), and no inf * 0 there. */
+                double e = exp(-(days[v] - p->delay) * inv_tau1);
+                deficit = deficit1 * e;
+                if (plateau1 > 0.0 && e < 1.0)
+                    deficit += plateau1 * (1.0 - e);
                 deficit = deficit > range ? range : deficit;
             } else {
                 deficit = deficit_b * curve_share(&control, days[v]);
             }
-            double t = p->best - p->dir * deficit;
+            double t = best - dir * deficit;
             t_out[v] = t;
             y_out[v] = p->measurement_sd > 0.0 ? t + p->measurement_sd * mscsim_rnorm_std(rng) : t;
         }
