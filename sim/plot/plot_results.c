@@ -218,7 +218,8 @@ static void put_dot_plot(FILE *gp, const sim_plot_table *t, const sim_selection 
 
 /* On a sweep of TIPPING_KEY, each line's tipping point: of the places where its power
  * crosses the target between neighbouring deltas (linearly interpolated), the one nearest
- * delta 0, marked by a vertical line and labelled with its delta. */
+ * delta 0, marked by a vertical line and labelled with its delta (low in the panel, clear
+ * of the line, where power curves seldom run). */
 static void put_tipping_points(FILE *gp, const sim_plot_table *t, const point *pt, size_t n,
                                const measure *m)
 {
@@ -240,7 +241,7 @@ static void put_tipping_points(FILE *gp, const sim_plot_table *t, const point *p
             fprintf(gp,
                     "set arrow from first %.17g, graph 0 to first %.17g, graph 1 nohead dt 2 "
                     "lw 2 lc %zu front\nset label 'tipping point %.3g' at first %.17g, "
-                    "graph 0.98 rotate by 90 right offset -0.8, 0 textcolor lt %zu front\n",
+                    "graph 0.03 rotate by 90 left offset -1.5, 0 textcolor lt %zu front\n",
                     best, best, g + 1, best, best, g + 1);
         i = end;
     }
