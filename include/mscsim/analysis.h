@@ -69,6 +69,9 @@ typedef struct {
     const char *description; /**< One line for --help and the README. */
     unsigned outcomes;       /**< Mask of mscsim_outcome_kind it accepts. */
     int uses_baseline;       /**< 1 when it reads the baseline covariate x. */
+    /** 1 when it adjusts for the [analysis] covariates once that key is set (po, po_lr);
+     * unset, it reads none. (An analysis with uses_baseline always reads them.) */
+    int uses_covariates;
     mscsim_estimand estimand; /**< What estimate estimates. */
     /** Analyses data; never allocates; thread-safe. */
     void (*analyze)(const mscsim_trial_data *data, const mscsim_analysis_settings *settings,

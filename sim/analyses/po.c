@@ -16,6 +16,10 @@
  *            p = pchisq(LR, 1, upper) (anova(null, full)); for sides = 1 the signed root
  *            r = sign(beta) sqrt(LR) with p = pnorm(r, upper). Statistic: r.
  *   Both: df = INFINITY (a normal interval beta +/- z se).
+ *   With [analysis] covariates (data->cov_count >= 1) both analyses fit
+ *   polr(factor(y) ~ arm + covariates) instead (po_fit.c): beta is then the log odds ratio
+ *   conditional on the covariates, the LR test is against the fit with the covariates only,
+ *   and there is no analytic power. Everything below is the unadjusted table fit.
  *
  * METHOD
  *   Sufficient statistics: the 2 x K table of counts. Values that are integers within a
@@ -69,6 +73,8 @@
 #include "analysis_impl.h"
 #include "analytic_impl.h"
 #include "mathlib.h"
+#include "mscsim/config.h"
+#include "po_fit.h"
 
 /* Most distinct values fitted: K - 1 cutpoints + beta stay small enough for the stack. */
 #define MAX_CATEGORIES 64
@@ -546,10 +552,22 @@ int sim_analysis_po_fit(const mscsim_trial_data *data, int *k, double *zeta, dou
  * The two analysis types
  * ====================================================================================== */
 
-/* Fits and fills the estimate, or marks the result failed; returns 1 when fitted. */
-static int fit_estimate(const mscsim_trial_data *data, po_fit *f, mscsim_analysis_result *result)
+/* The fit behind both analyses: the 2 x K table, or with [analysis] covariates the
+ * adjusted fit (po_fit.c). Fills the estimate and returns 1, or marks the result failed. */
+static int fit_estimate(const mscsim_trial_data *data, int want_lr, po_fit *f,
+                        mscsim_analysis_result *result)
 {
-    if (!po_analyze(data, 0, f)) {
+    int ok;
+    if (data->cov_count > 0) {
+        sim_po_adjusted adj;
+        ok = sim_po_fit_adjusted(data, want_lr, &adj);
+        f->beta = adj.beta;
+        f->se = adj.se;
+        f->lr = adj.lr;
+    } else {
+        ok = po_analyze(data, 0, f);
+    }
+    if (!ok) {
         sim_analysis_fail(result);
         return 0;
     }
@@ -562,7 +580,7 @@ static void analyze_wald(const mscsim_trial_data *data, const mscsim_analysis_se
                          mscsim_analysis_result *result)
 {
     po_fit f;
-    if (fit_estimate(data, &f, result))
+    if (fit_estimate(data, 0, &f, result))
         sim_analysis_t_finish(settings, f.beta / f.se, INFINITY, result);
 }
 
@@ -570,7 +588,7 @@ static void analyze_lr(const mscsim_trial_data *data, const mscsim_analysis_sett
                        mscsim_analysis_result *result)
 {
     po_fit f;
-    if (!fit_estimate(data, &f, result))
+    if (!fit_estimate(data, 1, &f, result))
         return;
     /* The signed root of the LR statistic: one-sided, a normal test like Wald's. */
     double root = copysign(sqrt(f.lr), f.beta);
@@ -586,7 +604,10 @@ static void analyze_lr(const mscsim_trial_data *data, const mscsim_analysis_sett
 static sim_analytic_status po_design(const mscsim_analytic_outcome *o, const mscsim_config *cfg,
                                      mscsim_analytic_design *d, char *why, size_t why_len)
 {
-    (void)cfg;
+    if (mscsim_config_is_set(cfg, "analysis", "covariates"))
+        return sim_analytic_none(why, why_len, "no formula for the covariate-adjusted "
+                                               "proportional-odds model (its gain depends on "
+                                               "the covariates' prognostic strength)");
     if (o->kind == SIM_ANALYTIC_ORDERED) {
         d->method = MSCSIM_ANALYTIC_WHITEHEAD;
         d->categories = o->categories;
@@ -611,9 +632,10 @@ static const mscsim_analytic_hook analytic = {.design = po_design};
 
 const mscsim_analysis_type sim_analysis_po = {
     .name = "po",
-    .description = "proportional-odds (cumulative logit) model on arm, Wald test (MASS::polr)",
+    .description = "proportional-odds (cumulative logit) model on arm (+ [analysis] covariates when set), Wald test (MASS::polr)",
     .outcomes = MSCSIM_OUTCOME_ORDINAL | MSCSIM_OUTCOME_BINARY,
     .uses_baseline = 0,
+    .uses_covariates = 1,
     .estimand = MSCSIM_ESTIMAND_LOG_ODDS_RATIO,
     .analyze = analyze_wald,
     .analytic = &analytic,
@@ -621,9 +643,10 @@ const mscsim_analysis_type sim_analysis_po = {
 
 const mscsim_analysis_type sim_analysis_po_lr = {
     .name = "po_lr",
-    .description = "proportional-odds model on arm, likelihood-ratio test (polr + anova)",
+    .description = "proportional-odds model on arm (+ covariates when set), likelihood-ratio test (polr + anova)",
     .outcomes = MSCSIM_OUTCOME_ORDINAL | MSCSIM_OUTCOME_BINARY,
     .uses_baseline = 0,
+    .uses_covariates = 1,
     .estimand = MSCSIM_ESTIMAND_LOG_ODDS_RATIO,
     .analyze = analyze_lr,
     .analytic = &analytic,

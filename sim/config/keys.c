@@ -270,7 +270,8 @@ const sim_key sim_generic_keys[] = {
     {"analysis", "covariates", SIM_KEY_ENUM_LIST, OFF(covariates), OFF(covariate_count),
      MSCSIM_MAX_COVARIATES, 0, 0, 0, "baseline", covariate_names, SIM_FOR_ALL,
      "Covariates ancova adjusts for: baseline, nihss, age, onset_days (each needs its "
-     "[baseline] distribution)."},
+     "[baseline] distribution); when set, po and po_lr adjust for them too (not baseline "
+     "on a model without one)."},
     {"analysis", "imputations", SIM_KEY_INT, OFF(imputations), 0, 0, 2, MSCSIM_MAX_IMPUTATIONS, 0,
      "20", NULL, SIM_FOR_ALL, "Imputations per trial with missing = mi."},
     {"analysis", "mi_method", SIM_KEY_ENUM, OFF(mi_method), 0, 0, 0, 0, 0, "mar", mi_method_names,

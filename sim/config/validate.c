@@ -134,6 +134,13 @@ static int validate_endpoint(const mscsim_config *cfg, const mscsim_model_type *
         return key_error(cfg, "analysis", analysis_key(cfg), err,
                          "analysis '%s' adjusts for the baseline score, which model '%s' does "
                          "not have", analysis->name, model->name);
+    for (int k = 0; analysis->uses_covariates && !has_baseline && k < cfg->covariate_count &&
+                    mscsim_config_is_set(cfg, "analysis", "covariates");
+         k++)
+        if (cfg->covariates[k] == MSCSIM_COVARIATE_BASELINE)
+            return key_error(cfg, "analysis", "covariates", err,
+                             "baseline: model '%s' has no baseline score to adjust '%s' for "
+                             "(nihss, age or onset_days)", model->name, analysis->name);
     int sliding = cfg->sliding_count > 0, has_threshold = mscsim_config_is_set(cfg, "analysis",
                                                                                "threshold");
     if (endpoint == MSCSIM_ENDPOINT_RESPONDER && !has_threshold && !sliding)

@@ -53,7 +53,10 @@
  *   The odds ratio stays the marginal (population-averaged) one. An analysis that adjusts
  *   for NIHSS estimates the conditional odds ratio, which is larger, as odds ratios are not
  *   collapsible: with c = 0.5, OR 1.67 and NIHSS truncnormal(12, 4, 6, 21), MASS::polr
- *   with NIHSS as a covariate gives about 1.8 on a large simulated sample.
+ *   with NIHSS as a covariate gives about 1.8 on a large simulated sample. Given NIHSS the
+ *   model is not exactly proportional odds (a probit-like copula), so the adjusted po's
+ *   true effect has no closed form: truth.c fits it to the large sample, covariates
+ *   included (README, Adjusted shift analysis).
  *
  *   G is computed at prepare from [baseline] nihss with the population's rule
  *   (sim/population.c, DRAW ORDER step 5): NIHSS = the spec's draw rounded half up to a
@@ -168,7 +171,11 @@ static const sim_key ordinal_keys[KEY_COUNT] = {
                          .flags = SIM_KEY_MIN_EXCLUSIVE | SIM_KEY_MAX_EXCLUSIVE,
                          .default_text = "0",
                          .help = "Correlation of the latent mRS variable with baseline NIHSS "
-                                 "(positive: more severe patients do worse).",
+                                 "(positive: more severe patients do worse): NIHSS's "
+                                 "prognostic effect, which po with covariates = nihss "
+                                 "exploits (0.3, 0.5: log-odds of a worse mRS about 0.18, "
+                                 "0.33 per point for NIHSS truncnormal(13, 4, 8, 20)); both "
+                                 "arms' mRS stay as configured.",
                          .label = "latent correlation of the mRS with NIHSS", .rank = 50},
     [KEY_PROBS] = {"control", "probs", SIM_KEY_DOUBLE_LIST, .max_count = MSCSIM_MRS_LEVELS,
                    .min = 0, .max = 1,

@@ -108,6 +108,8 @@ static void derive_fields(mscsim_design *d)
     int analyses = mscsim_config_analyses(cfg, names);
     for (int k = 0; k < analyses; k++) {
         d->fill_x |= mscsim_analysis_find(names[k])->uses_baseline;
+        d->fill_x |= mscsim_analysis_find(names[k])->uses_covariates &&
+                     mscsim_config_is_set(cfg, "analysis", "covariates");
         d->longitudinal |= mscsim_analysis_find(names[k])->min_visits > 0;
     }
     d->orientation = mscsim_scale_orientation(&d->scale);

@@ -32,7 +32,7 @@ struct mscsim_design {
     double orientation;    /* +1 higher is better, -1 lower. */
     double ratio_floor;    /* Smallest denominator of the improvement rate. */
     mscsim_endpoint endpoint;
-    int fill_x;            /* The analysis reads the baseline. */
+    int fill_x;            /* An analysis reads the baseline or the covariates. */
     int visit_count, primary;
     int ordinal_deaths;    /* Deaths are mRS 6 from the model, not drawn here. */
     int deaths_possible;   /* Some mortality, or ordinal deaths. */

@@ -20,18 +20,6 @@ static double batch_se(const mscsim_welford *b)
     return mscsim_welford_sd(b) / sqrt((double)b->count);
 }
 
-/* Analysis data over n[a] values of y (and died) per arm, with scratch. */
-static void truth_data(mscsim_trial_data *data, double *const y[MSCSIM_ARM_COUNT],
-                       unsigned char *const died[MSCSIM_ARM_COUNT], const size_t n[MSCSIM_ARM_COUNT],
-                       double *scratch)
-{
-    const double *cy[MSCSIM_ARM_COUNT] = {y[0], y[1]};
-    mscsim_trial_data_set(data, cy, n);
-    for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
-        data->died[a] = died[a];
-    data->scratch = scratch;
-}
-
 /* Estimands other than the mean difference: the analysis applied to a large sample. */
 typedef struct {
     const mscsim_analysis_type *analysis[MSCSIM_MAX_ANALYSES];
@@ -40,16 +28,39 @@ typedef struct {
     mscsim_analysis_settings *settings;
     double *y[MSCSIM_ARM_COUNT];
     unsigned char *died[MSCSIM_ARM_COUNT];
+    /* The adjusted analyses' covariates (the design's fill_x): the truth of an adjusted
+     * estimand is the adjusted fit to the large sample. */
+    double *cov[MSCSIM_ARM_COUNT][MSCSIM_MAX_COVARIATES];
+    int cov_count;
     double *scratch;
     size_t n[MSCSIM_ARM_COUNT];
     mscsim_welford batch[MSCSIM_MAX_ANALYSES];
 } truth_sample;
+
+/* Analysis data over n[a] values of y (and died, and t's covariates from offset at) per
+ * arm, with scratch. */
+static void truth_data(mscsim_trial_data *data, double *const y[MSCSIM_ARM_COUNT],
+                       unsigned char *const died[MSCSIM_ARM_COUNT], const size_t n[MSCSIM_ARM_COUNT],
+                       double *scratch, const truth_sample *t, size_t at)
+{
+    const double *cy[MSCSIM_ARM_COUNT] = {y[0], y[1]};
+    mscsim_trial_data_set(data, cy, n);
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
+        data->died[a] = died[a];
+        for (int k = 0; k < t->cov_count; k++)
+            data->cov[a][k] = t->cov[a][k] + at;
+    }
+    data->cov_count = t->cov_count;
+    data->scratch = scratch;
+}
 
 static void truth_sample_free(truth_sample *t)
 {
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
         free(t->y[a]);
         free(t->died[a]);
+        for (int k = 0; k < t->cov_count; k++)
+            free(t->cov[a][k]);
     }
     free(t->scratch);
     mscsim_analysis_settings_free(t->settings);
@@ -86,6 +97,10 @@ static void run_batch(const mscsim_design *d, const truth_sample *t, long batch,
             memcpy(t->y[a] + at, w->arm[a].y, kept * sizeof(double));
             if (d->deaths_possible) /* calloc'd: no deaths otherwise */
                 memcpy(t->died[a] + at, w->arm[a].died_kept, kept);
+            for (int k = 0; k < t->cov_count; k++) { /* the baseline is kept in x */
+                const double *src = w->arm[a].cov_kept[k] ? w->arm[a].cov_kept[k] : w->arm[a].x;
+                memcpy(t->cov[a][k] + at, src, kept * sizeof(double));
+            }
         }
     }
     if (t->count == 0)
@@ -93,7 +108,7 @@ static void run_batch(const mscsim_design *d, const truth_sample *t, long batch,
     double *y[MSCSIM_ARM_COUNT] = {t->y[0] + at, t->y[1] + at};
     unsigned char *died[MSCSIM_ARM_COUNT] = {t->died[0] + at, t->died[1] + at};
     mscsim_trial_data data;
-    truth_data(&data, y, died, out->kept, scratch);
+    truth_data(&data, y, died, out->kept, scratch, t, at);
     for (int k = 0; k < t->count; k++) {
         mscsim_analysis_result r;
         t->analysis[k]->analyze(&data, t->settings, &r);
@@ -159,6 +174,9 @@ static int estimate_truth(mscsim_design *d, int need_mean, truth_sample *t, mscs
                 size_t at = (size_t)batch * SIM_TRUTH_BATCH;
                 memmove(t->y[a] + t->n[a], t->y[a] + at, b->kept[a] * sizeof(double));
                 memmove(t->died[a] + t->n[a], t->died[a] + at, b->kept[a]);
+                for (int k = 0; k < t->cov_count; k++)
+                    memmove(t->cov[a][k] + t->n[a], t->cov[a][k] + at,
+                            b->kept[a] * sizeof(double));
                 t->n[a] += b->kept[a];
             }
         }
@@ -183,9 +201,11 @@ static int estimate_truth(mscsim_design *d, int need_mean, truth_sample *t, mscs
     int identical = t->count > 0 && t->n[0] == t->n[1] &&
                     memcmp(t->y[0], t->y[1], t->n[0] * sizeof(double)) == 0 &&
                     memcmp(t->died[0], t->died[1], t->n[0]) == 0;
+    for (int k = 0; identical && k < t->cov_count; k++)
+        identical = memcmp(t->cov[0][k], t->cov[1][k], t->n[0] * sizeof(double)) == 0;
     mscsim_trial_data data;
     if (t->count > 0 && !identical)
-        truth_data(&data, t->y, t->died, t->n, t->scratch);
+        truth_data(&data, t->y, t->died, t->n, t->scratch, t, 0);
     for (int k = 0; k < t->count; k++) {
         if (identical) {
             d->analysis_truth[t->index[k]] = d->analysis_mcse[t->index[k]] = 0.0;
@@ -277,6 +297,12 @@ int sim_design_truths(mscsim_design *d, mscsim_error *err)
             if (!t.y[a] || !t.died[a])
                 status = sim_error_set(err, MSCSIM_ENOMEM, "out of memory for the truth sample");
         }
+        t.cov_count = d->fill_x ? d->cfg.covariate_count : 0;
+        for (int a = 0; !status && a < MSCSIM_ARM_COUNT; a++)
+            for (int k = 0; !status && k < t.cov_count; k++)
+                if (!(t.cov[a][k] = malloc(MSCSIM_TRUTH_PATIENTS * sizeof(double))))
+                    status = sim_error_set(err, MSCSIM_ENOMEM,
+                                           "out of memory for the truth sample");
         if (!status && !(t.scratch = malloc(2 * MSCSIM_TRUTH_PATIENTS * sizeof(double))))
             status = sim_error_set(err, MSCSIM_ENOMEM, "out of memory for the truth sample");
     }

@@ -2,7 +2,8 @@
 # proportional-odds analyses po and po_lr, sim/analysis_po.c).
 #
 # Run from the repository root (R >= 4.2 with MASS; written with R 4.2.2, MASS 7.3-58.2):
-#   Rscript tests/ref/make_po_ref.R          # fixed data sets: po_data.csv, po_ref.csv (~2 s)
+#   Rscript tests/ref/make_po_ref.R          # fixed data sets: po_data.csv, po_ref.csv,
+#                                            # po_cov_data.csv, po_cov_ref.csv (~5 s)
 #   Rscript tests/ref/make_po_ref.R --sim    # also the polr simulations: po_power_ref.csv
 #                                            # (40000 polr fits, ~5 min)
 # Deterministic (set.seed below): rerunning reproduces the files byte for byte.
@@ -269,6 +270,163 @@ wr <- function(df, file) {
 }
 wr(do.call(rbind, data_rows), "po_data.csv")
 wr(do.call(rbind, rows), "po_ref.csv")
+
+# ---- covariate-adjusted fits: polr(factor(y) ~ arm + covariates) -----------------------
+# po and po_lr with [analysis] covariates (sim/analyses/po_fit.c). Patient-level data sets
+# drawn from the ordinal model's own mechanism (sim/models/ordinal.c): a Gaussian copula
+# between the latent mRS and a standard normal severity s, NIHSS = round(13 + 4 s) clipped
+# to 8..20 (whole numbers), age and onset days continuous; mRS from the TREASURE placebo
+# cut points shifted by the arm's log odds ratio, y = -mRS. Two sources per case:
+#   polr   polr(factor(y) ~ arm + covariates, method = "logistic", Hess = TRUE) with the
+#          tightened optimiser above, on the covariates centred at their means (the same
+#          model: beta, its SE and gamma are unchanged and zeta_j = zeta_j(centred) +
+#          gamma' mean; uncentred, an age near 70 correlates the cutpoints with gamma so
+#          strongly that optim stops ~5e-6 short on beta), the LR statistic as anova() of
+#          the fits without and with arm (deviance difference). Binary cases (K = 2) by glm.
+#   exact  Newton-Raphson on the analytic log-likelihood, gradient and observed
+#          information (dense, R arithmetic) from polr's answer to a step below 1e-13, for
+#          the full fit and the one without arm; polr agrees with it to POLR_TOL.
+# Cases f* have no fit (a constant covariate, collinear covariates, arms separated):
+# failed = 1.
+#   po_cov_data.csv  case,arm,y,x1,x2,x3: one row per patient, covariates in the order the
+#                    analysis gets them (NA beyond the case's count).
+#   po_cov_ref.csv   case,source,failed,k,covariates,n0,n1,beta,se,lr,loglik,zeta,gamma
+#                    (zeta and gamma ';'-separated; gamma per covariate unit).
+set.seed(20240614)
+cov_case <- function(n0, n1, log_or, corr, covs, p0 = rev(p_control), binary = FALSE) {
+  arm <- rep(0:1, c(n0, n1)); n <- n0 + n1
+  s <- rnorm(n)
+  z <- corr * s + sqrt(1 - corr^2) * rnorm(n)
+  u <- qlogis(pnorm(z)) - log_or * arm        # latent on the logistic scale
+  theta <- qlogis(cumsum(p0)[-length(p0)])    # mRS 0..5 cut points
+  mrs <- vapply(u, function(v) sum(theta < v), 0)
+  y <- if (binary) as.integer(mrs <= 2) else -mrs
+  X <- list(nihss = pmin(pmax(round(13 + 4 * s), 8), 20),
+            age = round(70 + 10 * rnorm(n) - 3 * s, 1),
+            onset = round(runif(n, 20, 90), 2))
+  list(arm = arm, y = y, x = as.data.frame(X[covs]))
+}
+cov_cases <- list(
+  c01_treasure_nihss_age = cov_case(102, 104, log(1.67), 0.5, c("nihss", "age")),
+  c02_nihss_only = cov_case(103, 103, log(1.67), 0.5, "nihss"),
+  c03_three_covariates = cov_case(150, 150, log(1.3), 0.4, c("nihss", "age", "onset")),
+  c04_unequal_60_140 = cov_case(60, 140, log(2), 0.6, "nihss"),
+  c05_null = cov_case(120, 120, 0, 0.5, c("age", "nihss")),
+  c06_binary = cov_case(90, 90, log(1.8), 0.5, c("nihss", "age"), binary = TRUE),
+  c07_large_2000 = cov_case(1000, 1000, log(1.5), 0.5, c("nihss", "age")),
+  c08_negative_effect = cov_case(80, 80, log(0.6), 0.3, "age"),
+  c09_strong_prognosis = cov_case(100, 100, log(1.67), 0.8, "nihss"),
+  f01_constant = local({ d <- cov_case(40, 40, log(1.5), 0.5, c("nihss", "age"))
+                         d$x$age <- 65; d }),
+  f02_collinear = local({ d <- cov_case(40, 40, log(1.5), 0.5, c("nihss", "age"))
+                          d$x$age <- 2 * d$x$nihss + 30; d }),
+  f03_separated = list(arm = rep(0:1, c(20, 20)), y = rep(c(-4, -1), c(20, 20)),
+                       x = data.frame(nihss = rep(c(10, 12, 14, 16), 10)))
+)
+# theta = (zeta_1..zeta_{k-1}, coefficients of the columns of Z); cat = category 1..k.
+cov_terms <- function(th, cat, Z) {
+  k <- max(cat); m <- k - 1; P <- length(th); n <- length(cat)
+  z <- th[1:m]; eta <- drop(Z %*% th[-(1:m)])
+  if (m > 1 && any(diff(z) <= 0)) return(NULL)
+  Fa <- ifelse(cat == k, 1, plogis(c(z, 0)[cat] - eta))
+  Fb <- ifelse(cat == 1, 0, plogis(c(0, z)[cat] - eta))
+  p <- Fa - Fb; fa <- Fa * (1 - Fa); fb <- Fb * (1 - Fb)
+  ga <- fa / p; gb <- -fb / p
+  haa <- fa * (1 - 2 * Fa) / p - ga^2; hbb <- -fb * (1 - 2 * Fb) / p - gb^2; hab <- -ga * gb
+  A <- matrix(0, n, P); B <- matrix(0, n, P)
+  A[cbind(which(cat < k), cat[cat < k])] <- 1
+  B[cbind(which(cat > 1), cat[cat > 1] - 1)] <- 1
+  A[, -(1:m)] <- -Z; B[, -(1:m)] <- -Z
+  list(ll = sum(log(p)), g = drop(t(A) %*% ga + t(B) %*% gb),
+       I = -(t(A) %*% (haa * A) + t(A) %*% (hab * B) + t(B) %*% (hab * A) + t(B) %*% (hbb * B)))
+}
+cov_newton <- function(th, cat, Z) {
+  for (it in 1:100) {
+    tm <- cov_terms(th, cat, Z); d <- solve(tm$I, tm$g)
+    h <- 1
+    while (is.null(cov_terms(th + h * d, cat, Z)) ||
+           cov_terms(th + h * d, cat, Z)$ll < tm$ll - 1e-12 * abs(tm$ll)) h <- h / 2
+    th <- th + h * d
+    if (max(abs(d)) < 1e-13 * (1 + max(abs(th)))) break
+  }
+  tm <- cov_terms(th, cat, Z)
+  list(theta = th, V = solve(tm$I), ll = tm$ll)
+}
+cov_rows <- list(); cov_data <- list()
+for (case in names(cov_cases)) {
+  cs <- cov_cases[[case]]
+  K <- ncol(cs$x)
+  xs <- lapply(1:3, function(j) if (j <= K) fmt(cs$x[[j]]) else rep("NA", length(cs$y)))
+  cov_data[[case]] <- data.frame(case = case, arm = cs$arm, y = fmt(cs$y), x1 = xs[[1]],
+                                 x2 = xs[[2]], x3 = xs[[3]])
+  n0 <- sum(cs$arm == 0); n1 <- sum(cs$arm == 1)
+  levels_y <- sort(unique(cs$y)); k <- length(levels_y)
+  na_row <- data.frame(case = case, source = "polr", failed = 1L, k = k, covariates = K,
+                       n0 = n0, n1 = n1, beta = "NA", se = "NA", lr = "NA", loglik = "NA",
+                       zeta = "NA", gamma = "NA")
+  if (startsWith(case, "f")) {
+    # The C fit must fail: polr drops an aliased column (or finds no finite MLE).
+    cov_rows[[case]] <- na_row
+    cat(sprintf("%s: no fit expected\n", case))
+    next
+  }
+  xbar <- colMeans(cs$x)
+  d <- data.frame(y = factor(cs$y, levels = levels_y), arm = cs$arm,
+                  sweep(cs$x, 2, xbar))
+  rhs <- paste(names(cs$x), collapse = " + ")
+  if (k >= 3) {
+    P <- k - 1 + K + 1
+    full <- polr(as.formula(paste("y ~ arm +", rhs)), data = d, method = "logistic",
+                 Hess = TRUE, control = POLR_CONTROL(P))
+    null <- polr(as.formula(paste("y ~", rhs)), data = d, method = "logistic",
+                 control = POLR_CONTROL(P - 1))
+    stopifnot(full$convergence == 0, null$convergence == 0)
+    beta <- unname(coef(full)["arm"]); se <- sqrt(vcov(full)["arm", "arm"])
+    gamma <- unname(coef(full)[names(cs$x)])
+    zeta <- unname(full$zeta) + sum(gamma * xbar)
+    ll <- -full$deviance / 2
+    lr <- null$deviance - full$deviance
+    stopifnot(abs(anova(null, full)$`LR stat.`[2] - lr) < 1e-9)
+    src <- "polr"
+    # The exact MLE (uncentred covariates: the C fit's output scale).
+    cat_y <- match(cs$y, levels_y); Xm <- as.matrix(cs$x)
+    ex <- cov_newton(c(zeta, gamma, beta), cat_y, cbind(Xm, arm = cs$arm))
+    nul0 <- unname(null$zeta) + sum(coef(null)[names(cs$x)] * xbar)
+    ex0 <- cov_newton(c(nul0, unname(coef(null)[names(cs$x)])), cat_y, Xm)
+    exact <- list(beta = ex$theta[P], se = sqrt(ex$V[P, P]), zeta = ex$theta[1:(k - 1)],
+                  gamma = ex$theta[k:(P - 1)], ll = ex$ll, lr = 2 * (ex$ll - ex0$ll))
+    dev <- c(beta = rel(beta, exact$beta), se = rel(se, exact$se),
+             zeta = rel(zeta, exact$zeta), lr = rel(lr, exact$lr))
+    cat(sprintf("  %s polr vs exact: %s\n", case,
+                paste(sprintf("%s %.1e", names(dev), dev), collapse = ", ")))
+    stopifnot(all(dev <= POLR_TOL[names(dev)]))
+    cov_rows[[paste(case, "exact")]] <- data.frame(
+      case = case, source = "exact", failed = 0L, k = k, covariates = K, n0 = n0, n1 = n1,
+      beta = fmt(exact$beta), se = fmt(exact$se), lr = fmt(exact$lr), loglik = fmt(exact$ll),
+      zeta = paste(fmt(exact$zeta), collapse = ";"),
+      gamma = paste(fmt(exact$gamma), collapse = ";"))
+  } else {
+    d$y <- as.integer(d$y) - 1L
+    full <- glm(as.formula(paste("y ~ arm +", rhs)), binomial, data = d,
+                control = glm.control(epsilon = 1e-15, maxit = 100))
+    null <- glm(as.formula(paste("y ~", rhs)), binomial, data = d,
+                control = glm.control(epsilon = 1e-15, maxit = 100))
+    co <- coef(summary(full))
+    beta <- co["arm", 1]; se <- co["arm", 2]
+    gamma <- unname(co[names(cs$x), 1]); zeta <- -co["(Intercept)", 1] + sum(gamma * xbar)
+    ll <- as.numeric(logLik(full)); lr <- null$deviance - full$deviance
+    src <- "glm"
+  }
+  cat(sprintf("%s: %s, k = %d, K = %d, beta = %.6f (se %.6f), LR %.4f\n", case, src, k, K,
+              beta, se, lr))
+  cov_rows[[paste(case, src)]] <- data.frame(case = case, source = src, failed = 0L, k = k,
+                                 covariates = K, n0 = n0, n1 = n1, beta = fmt(beta),
+                                 se = fmt(se), lr = fmt(lr), loglik = fmt(ll),
+                                 zeta = paste(fmt(zeta), collapse = ";"),
+                                 gamma = paste(fmt(gamma), collapse = ";"))
+}
+wr(do.call(rbind, cov_data), "po_cov_data.csv")
+wr(do.call(rbind, cov_rows), "po_cov_ref.csv")
 
 # ---- simulation: power and size of the Wald and LR tests -------------------------------
 # Design: control = TREASURE placebo day-90 mRS (renormalised from 99.9 %), msc by
