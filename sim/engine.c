@@ -236,6 +236,7 @@ SIM_API int mscsim_engine_new_with_design(const mscsim_design *design, int want_
         eng->looks[0].pipeline_analyse = eng->cfg->pipeline == MSCSIM_PIPELINE_ANALYSE;
         eng->looks[0].futility = eng->cfg->futility.kind != MSCSIM_RULE_NONE;
         eng->looks[0].levels = &eng->looks_levels;
+        eng->looks[0].bayes = sim_bayes_looks(eng->cfg) ? eng->cfg : NULL;
         eng->look_records = malloc(CHUNK_REPS * sizeof *eng->look_records);
         status = mscsim_interim_bounds(eng->cfg, &eng->looks[0].bounds, err);
         sim_looks_prepare(&eng->looks[0]);
@@ -366,11 +367,10 @@ static void run_replicate(const mscsim_engine *eng, size_t cell,
         for (int k = 0; k < eng->analysis_count; k++)
             eng->analysis[k]->analyze(&data, eng->settings, &rec->result[k]);
     for (int k = 0; k < eng->analysis_count; k++) {
-        if (looks) /* The looks decided (priors and posterior rules are refused with them). */
-            ;
-        else if (cfg->decision_rule != MSCSIM_DECISION_TEST)
-            rec->result[k].reject = sim_decision_success(cfg, &data, &rec->result[k]);
-        else if (shadow) /* A success is a rejection in favour of msc, not against it. */
+        if (cfg->decision_rule != MSCSIM_DECISION_TEST) {
+            if (!looks) /* With looks, the looks decided by the rule. */
+                rec->result[k].reject = sim_decision_success(cfg, &data, &rec->result[k]);
+        } else if (shadow) /* A success is a rejection in favour of msc, not against it. */
             rec->result[k].reject &= rec->result[k].estimate > 0;
         rec->covered[k] = mscsim_analysis_covers(eng->settings, &rec->result[k], rec->truth[k]);
     }

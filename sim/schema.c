@@ -305,14 +305,22 @@ static const mscsim_column looks_columns[] = {
     {"look", "The look, 1-based (the last is the final analysis).", "Look", NULL, 0},
     {"information_fraction", "Planned share of the final analysis' patients (`[interim] looks`).",
      "Information fraction", NULL, 0},
-    {"efficacy_z", "Efficacy boundary on the z scale (`Inf`: nothing spent here).",
+    {"efficacy_z",
+     "Efficacy boundary on the z scale (`Inf`: nothing spent here). For a Bayesian rule, the "
+     "z it implies in the normal approximation where that does not depend on the data (a "
+     "flat `[decision]` prior with zero thresholds), else `NA` (see Bayesian rules at "
+     "interim looks).",
      "Efficacy boundary (z)", NULL, 0},
-    {"efficacy_p", "Its nominal one-sided p-value boundary.", "Nominal p boundary", NULL, 0},
+    {"efficacy_p", "Its nominal one-sided p-value boundary (`NA` with `efficacy_z`).",
+     "Nominal p boundary", NULL, 0},
     {"futility_z",
-     "Futility boundary on the z scale (`NA` without futility; at the last look the "
-     "efficacy boundary).",
+     "Futility boundary on the z scale (`NA` without futility, or for a Bayesian rule whose "
+     "bound depends on the data; at the last look the efficacy boundary).",
      "Futility boundary (z)", NULL, 0},
-    {"cumulative_alpha", "Alpha spent by this look.", "Cumulative alpha", NULL, 0},
+    {"cumulative_alpha",
+     "Alpha spent by this look (`NA` when the efficacy rule is Bayesian or `[decision] rule = "
+     "posterior`: such looks spend no alpha).",
+     "Cumulative alpha", NULL, 0},
     {"reject_at_look",
      "Share of all trials that stop here and whose analysis crosses the efficacy boundary "
      "here (summed over looks: `power`).",

@@ -66,7 +66,11 @@ run_bad decision_mcid_below "12: [decision] mcid: mcid must be at least threshol
 run_bad decision_probability "11: [decision] probability: 1 is out of range (0, 1)"
 run_bad decision_beta_continuous "11: [decision] prior: a beta prior is on each arm's event probability"
 run_bad decision_without_posterior "10: [decision] threshold: applies only with rule = posterior"
-run_bad prior_with_looks "12: [prior] control.mean: a design prior cannot be combined with [interim] looks yet"
+run_bad bayes_posterior_with_spending "13: [decision] rule: rule = posterior decides the last look, so [interim] efficacy must be none"
+run_bad bayes_efficacy_with_cp "12: [interim] futility: with a Bayesian efficacy rule or [decision] rule = posterior, futility is none"
+run_bad bayes_probability_range "11: [interim] efficacy: posterior probability threshold 1.5 is outside (0, 1)"
+run_bad bayes_binding "13: [interim] binding: a Bayesian futility rule is non-binding"
+run_bad bayes_two_sided "10: [interim] efficacy: a Bayesian efficacy rule with the test at the last look needs a one-sided test"
 run_bad alpha_one "3: [trial] alpha: 1 is out of range (0, 1)"
 # Stroke-recovery models, population and endpoints.
 run_bad r_out_of_range "10: [control] r: 1.2 is out of range [0, 1]"

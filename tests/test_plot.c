@@ -21,7 +21,10 @@
  * (the looks file of `run configs/lee2022_interim.ini --set trial.sides=1 --set
  * trial.alpha=0.025 --set "interim.futility=conditional_power(0.1)"`), looks_none (the
  * same config at n = 60 with `--set interim.efficacy=none --set interim.looks=0.3,0.6,1`,
- * 300 trials: infinite efficacy bounds at the first two looks).
+ * 300 trials: infinite efficacy bounds at the first two looks), replicates_prior
+ * (`run configs/example.ini --reps 300 --set "trial.n=60, 100" --set "prior.msc.mean=normal(16.5,
+ * 4)" --replicates`: at n = 60, 148 of 300 trials succeed, 12 drawn effects are <= 0 and none
+ * of them succeeds; in 30 bins from -5.178 to 21.372 the 12th holds 29 trials, 11 successes).
  */
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -151,6 +154,11 @@ static void test_kinds(void)
     const char *const none[] = {"Group-sequential boundaries and stopping",
                                 "no efficacy stop", NULL};
     check_renders("looks_none", "", NULL, none);
+    const char *const prior[] = {"True MSC effects drawn in 300 trials: assurance 0.493",
+                                 "n = 60 (first of 2)", "P(no benefit) 0.040, false go 0.000",
+                                 "failed (152)", "succeeded (148)", "Share succeeding",
+                                 "True MSC effect drawn from the prior", NULL};
+    check_renders("replicates_prior", "", NULL, prior);
 }
 
 static void test_options(void)
@@ -413,6 +421,16 @@ static void test_scripts(void)
     capture_script("sweep_one", NULL, text, sizeof text);
     CHECK(strstr(text, "tipping point") == NULL, "another swept key: no tipping point");
 
+    capture_script("replicates_prior", NULL, text, sizeof text);
+    CHECK(strstr(text, "set multiplot layout 2,1") != NULL, "prior draws: two panels");
+    CHECK(strstr(text, " 29 11 0.37931034482758") != NULL,
+          "prior draws: the 12th bin's trials, successes and share");
+    CHECK(strstr(text, " 2 0 NaN") != NULL,
+          "prior draws: no share for a bin of fewer than 20 trials");
+    CHECK(strstr(text, "set arrow 1 from first 0, graph 0") != NULL, "prior draws: no-benefit line");
+    capture_script("replicates", NULL, text, sizeof text);
+    CHECK(strstr(text, "Share succeeding") == NULL, "replicates without a prior: the histogram");
+
     capture_script("patients", NULL, text, sizeof text);
     CHECK(strstr(text, "set xtics (7, 30, 90)") != NULL, "patients: ticks on the visits");
     CHECK(strstr(text, "with lines lw 1 lc rgb '#a04477aa'") != NULL,
@@ -493,7 +511,7 @@ int main(void)
                                 "replicates_wilcoxon", "power_by_n_ancova", "trace_target",
                                 "names", "binary", "replicates_binary", "unbounded", "null",
                                 "null_no_config", "one_n", "patients", "sweep_one_n120",
-                                "heatmap_s5", "looks", "looks_none"};
+                                "heatmap_s5", "looks", "looks_none", "replicates_prior"};
     for (size_t i = 0; i < sizeof left / sizeof left[0]; i++) {
         char path[600];
         snprintf(path, sizeof path, "%s/%s.png", dir, left[i]);

@@ -33,15 +33,22 @@ typedef enum {
     MSCSIM_RULE_OBRIEN_FLEMING = MSCSIM_SPENDING_OBRIEN_FLEMING,
     MSCSIM_RULE_POCOCK = MSCSIM_SPENDING_POCOCK,
     MSCSIM_RULE_HSD = MSCSIM_SPENDING_HSD,
-    MSCSIM_RULE_CONDITIONAL_POWER /**< Futility when conditional power under the current
-                                       estimate is below param (futility only). */
+    MSCSIM_RULE_CONDITIONAL_POWER, /**< Futility when conditional power under the current
+                                        estimate is below param (futility only). */
+    MSCSIM_RULE_POSTERIOR,  /**< Bayesian: P(effect > [decision] threshold | data) under the
+                                 [decision] prior, efficacy when >= param (and the mcid
+                                 criterion), futility when below param. */
+    MSCSIM_RULE_PREDICTIVE  /**< Bayesian: the predictive probability that the final analysis
+                                 succeeds by its rule, efficacy when >= param, futility when
+                                 below param. */
 } mscsim_rule_kind;
 
 /** [interim] efficacy or futility: "none", "obrien_fleming", "pocock", "hsd(gamma)" with
- * gamma in [-10, 10], or (futility) "conditional_power(c)" with c in (0, 1). */
+ * gamma in [-10, 10], (futility) "conditional_power(c)" with c in (0, 1), or the Bayesian
+ * "posterior(q)" and "predictive(q)" with q in (0, 1). */
 typedef struct {
     mscsim_rule_kind kind;
-    double param; /**< hsd: gamma; conditional_power: c; else 0. */
+    double param; /**< hsd: gamma; conditional_power: c; posterior, predictive: q; else 0. */
 } mscsim_stopping_rule;
 
 /** [interim] pipeline: what the analysis after an early stop does with patients randomized
@@ -57,6 +64,10 @@ typedef enum {
  * spending at [interim] beta (mscsim_gsd_bounds_compute), or for conditional_power(c)
  * futility the z below which conditional power under the current trend is below c:
  * sqrt(t) (c_K - sqrt(1 - t) qnorm(1 - c)), c_K the final efficacy bound (non-binding).
+ * A Bayesian rule (posterior, predictive) spends nothing; its bound is the z it implies for
+ * the normal approximation where that z does not depend on the data (a flat [decision]
+ * prior and zero thresholds), NaN otherwise, and the cumulative alpha of a design whose
+ * efficacy is Bayesian (or decided by [decision] rule = posterior) is NaN.
  * Returns MSCSIM_OK or MSCSIM_EINVAL (err says why).
  */
 int mscsim_interim_bounds(const struct mscsim_config *cfg, mscsim_gsd_bounds *out,

@@ -23,11 +23,17 @@ static int print_looks(const mscsim_config *cfg, mscsim_error *err)
            futility, cfg->binding ? " (binding)" : "", cfg->sides == 1 ? "one" : "two",
            cfg->alpha);
     for (int k = 0; k < b.looks; k++) {
-        printf("\n#   look %d at %.4g: efficacy z %.4f (nominal p %.3g), cumulative alpha %.4g",
-               k + 1, b.t[k], b.efficacy_z[k], 0.5 * erfc(b.efficacy_z[k] / sqrt(2.0)),
-               b.cumulative_alpha[k]);
+        /* A Bayesian rule's z is NaN where it depends on the data; it spends no alpha. */
+        if (isnan(b.efficacy_z[k]))
+            printf("\n#   look %d at %.4g: efficacy z data-dependent", k + 1, b.t[k]);
+        else
+            printf("\n#   look %d at %.4g: efficacy z %.4f (nominal p %.3g)", k + 1, b.t[k],
+                   b.efficacy_z[k], 0.5 * erfc(b.efficacy_z[k] / sqrt(2.0)));
+        if (!isnan(b.cumulative_alpha[k]))
+            printf(", cumulative alpha %.4g", b.cumulative_alpha[k]);
         if (cfg->futility.kind != MSCSIM_RULE_NONE && k + 1 < b.looks)
-            printf(", futility z %.4f", b.futility_z[k]);
+            printf(isnan(b.futility_z[k]) ? ", futility z data-dependent" : ", futility z %.4f",
+                   b.futility_z[k]);
     }
     for (int i = 0; i < cfg->n_count; i++) {
         mscsim_look_plan plan[MSCSIM_MAX_LOOKS];
@@ -140,7 +146,8 @@ int cli_cmd_check(const cli_args *args)
                 printf("%s n = %ld: %.4f (%s)", i ? "," : "", cfg.n[i],
                        mscsim_analytic_design_power(&analytic, sizes[0], sizes[1]), formula);
             }
-            if (cfg.look_count) {
+            /* NaN with a Bayesian rule whose bounds depend on the data. */
+            if (cfg.look_count && !isnan(mscsim_analytic_power(&cfg, k, cfg.n[0]))) {
                 printf("\n# Analytic power for %s with looks:", s[k].analysis);
                 for (int i = 0; i < cfg.n_count; i++)
                     printf("%s n = %ld: %.4f", i ? "," : "", cfg.n[i],

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stddef.h>
 
+#include "decision/decision.h"
 #include "mscsim/config.h"
 #include "mscsim/samplesize.h"
 
@@ -24,9 +25,11 @@ static const char *const mechanism_names[] = {"mcar", "mar", "mnar", NULL};
 static const char *const mar_on_names[] = {"baseline", "previous_visit", NULL};
 static const char *const yes_no_names[] = {"no", "yes", NULL};
 static const char *const shortcut_names[] = {"no", "auto", NULL};
-static const char *const efficacy_names[] = {"none", "obrien_fleming", "pocock", "hsd", NULL};
-static const char *const futility_names[] = {"none", "obrien_fleming", "pocock", "hsd",
-                                             "conditional_power", NULL};
+static const char *const efficacy_names[] = {"none", "obrien_fleming", "pocock", "hsd",
+                                             "posterior", "predictive", NULL};
+static const char *const futility_names[] = {"none",      "obrien_fleming", "pocock",
+                                             "hsd",       "conditional_power", "posterior",
+                                             "predictive", NULL};
 static const char *const pipeline_names[] = {"ignore", "analyse", NULL};
 static const char *const decision_names[] = {"test", "posterior", NULL};
 static const char *const missing_names[] = {"complete_case", "locf", "bocf", "worst", "mi",
@@ -95,8 +98,9 @@ static int has_looks(const mscsim_config *cfg)
 
 static int spends_beta(const mscsim_config *cfg)
 {
-    return has_looks(cfg) && cfg->futility.kind != MSCSIM_RULE_NONE &&
-           cfg->futility.kind != MSCSIM_RULE_CONDITIONAL_POWER;
+    mscsim_rule_kind f = cfg->futility.kind;
+    return has_looks(cfg) &&
+           (f == MSCSIM_RULE_OBRIEN_FLEMING || f == MSCSIM_RULE_POCOCK || f == MSCSIM_RULE_HSD);
 }
 
 static int custom_scale(const mscsim_config *cfg)
@@ -106,7 +110,7 @@ static int custom_scale(const mscsim_config *cfg)
 
 static int posterior_rule(const mscsim_config *cfg)
 {
-    return cfg->decision_rule == MSCSIM_DECISION_POSTERIOR;
+    return cfg->decision_rule == MSCSIM_DECISION_POSTERIOR || sim_bayes_looks(cfg);
 }
 
 #define OFF(field) offsetof(mscsim_config, field)
@@ -299,12 +303,17 @@ const sim_key sim_generic_keys[] = {
      "analysis' patients whose primary outcome is known at each look. Unset = a fixed design."},
     {"interim", "efficacy", SIM_KEY_RULE, OFF(efficacy), 0, 0, 0, 0, 0, "obrien_fleming",
      efficacy_names, SIM_FOR_ALL,
-     "Lan-DeMets alpha spending of the efficacy bounds (none: no early efficacy stop).",
+     "Lan-DeMets alpha spending of the efficacy bounds (none: no early efficacy stop), or "
+     "Bayesian: posterior(q) stops when the posterior probability of an effect above "
+     "[decision] threshold is >= q, predictive(q) when the predictive probability of final "
+     "success is >= q.",
      has_looks, "[interim] looks", .label = "efficacy boundary"},
     {"interim", "futility", SIM_KEY_RULE, OFF(futility), 0, 0, 0, 0, 0, "none", futility_names,
      SIM_FOR_ALL,
-     "Futility stopping: beta spending of that family, or conditional power under the "
-     "current estimate below c (needs sides = 1).",
+     "Futility stopping: beta spending of that family, conditional power under the "
+     "current estimate below c, or Bayesian: posterior(q) stops when the posterior "
+     "probability of an effect above [decision] threshold is < q, predictive(q) when the "
+     "predictive probability of final success is < q (needs sides = 1).",
      has_looks, "[interim] looks", .label = "futility rule"},
     {"interim", "binding", SIM_KEY_ENUM, OFF(binding), 0, 0, 0, 0, 0, "no", yes_no_names,
      SIM_FOR_ALL,
@@ -330,22 +339,23 @@ const sim_key sim_generic_keys[] = {
      SIM_FOR_ALL,
      "Analysis prior on the effect, on the analysis' estimand scale: flat, normal(mean, sd), "
      "or beta(a, b) on each arm's event probability (binary endpoints).",
-     posterior_rule, "rule = posterior"},
+     posterior_rule, "rule = posterior or a Bayesian [interim] rule"},
     {"decision", "threshold", SIM_KEY_DOUBLE, OFF(decision_threshold), 0, 0, -HUGE_VAL, HUGE_VAL,
      0, "0", NULL, SIM_FOR_ALL, "Success needs P(effect > threshold | data) >= probability.",
-     posterior_rule, "rule = posterior"},
+     posterior_rule, "rule = posterior or a Bayesian [interim] rule"},
     {"decision", "probability", SIM_KEY_DOUBLE, OFF(decision_probability), 0, 0, 0, 1,
      SIM_KEY_MIN_EXCLUSIVE | SIM_KEY_MAX_EXCLUSIVE, "0.975", NULL, SIM_FOR_ALL,
      "Posterior probability the effect must exceed threshold with.", posterior_rule,
-     "rule = posterior", .label = "posterior probability of success"},
+     "rule = posterior or a Bayesian [interim] rule", .label = "posterior probability of success"},
     {"decision", "mcid", SIM_KEY_DOUBLE, OFF(decision_mcid), 0, 0, -HUGE_VAL, HUGE_VAL,
      SIM_KEY_ALLOW_INFINITE, "-inf", NULL, SIM_FOR_ALL,
      "Dual criterion: also P(effect > mcid | data) >= mcid_probability (mcid >= threshold; "
-     "-inf = no second criterion).", posterior_rule, "rule = posterior"},
+     "-inf = no second criterion).", posterior_rule,
+     "rule = posterior or a Bayesian [interim] rule"},
     {"decision", "mcid_probability", SIM_KEY_DOUBLE, OFF(decision_mcid_probability), 0, 0, 0, 1,
      SIM_KEY_MIN_EXCLUSIVE | SIM_KEY_MAX_EXCLUSIVE, "0.5", NULL, SIM_FOR_ALL,
      "Posterior probability the effect must exceed mcid with.", posterior_rule,
-     "rule = posterior"},
+     "rule = posterior or a Bayesian [interim] rule"},
     {"simulation", "reps", SIM_KEY_LONG, OFF(reps), 0, 0, 1, MAX_REPS, 0, "10000", NULL,
      SIM_FOR_ALL, "Simulated trials per sample size."},
     {"simulation", "seed", SIM_KEY_U64, OFF(seed), 0, 0, 0, 0, 0, "1", NULL, SIM_FOR_ALL,

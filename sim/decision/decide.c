@@ -11,18 +11,23 @@
 #include "decision.h"
 #include "mscsim/posterior.h"
 
-/* P(effect > t | data) under cfg's analysis prior. */
-static double exceeds(const mscsim_config *cfg, const mscsim_trial_data *data,
-                      const mscsim_analysis_result *r, double t)
+void sim_decision_counts(const mscsim_trial_data *data, long n[MSCSIM_ARM_COUNT],
+                         long x[MSCSIM_ARM_COUNT])
+{
+    for (int arm = 0; arm < MSCSIM_ARM_COUNT; arm++) {
+        n[arm] = (long)data->arm[arm].n;
+        x[arm] = lround(data->arm[arm].sum_y); /* 0/1 endpoints: the event count */
+    }
+}
+
+double sim_decision_exceeds(const mscsim_config *cfg, const mscsim_trial_data *data,
+                            const mscsim_analysis_result *r, double t)
 {
     const mscsim_dist_spec *prior = &cfg->decision_prior;
     if (prior->kind == MSCSIM_DIST_BETA) {
         double a[2] = {prior->a, prior->a}, b[2] = {prior->b, prior->b};
         long n[2], x[2];
-        for (int arm = 0; arm < MSCSIM_ARM_COUNT; arm++) {
-            n[arm] = (long)data->arm[arm].n;
-            x[arm] = lround(data->arm[arm].sum_y); /* 0/1 endpoints: the event count */
-        }
+        sim_decision_counts(data, n, x);
         return mscsim_posterior_rd_exceeds(a, b, n, x, t);
     }
     int flat = prior->kind == MSCSIM_DIST_FLAT;
@@ -38,8 +43,10 @@ int sim_decision_success(const mscsim_config *cfg, const mscsim_trial_data *data
     if (r->failed)
         return 0;
     /* NaN (no usable SE) compares false: not a success. */
-    if (!(exceeds(cfg, data, r, cfg->decision_threshold) >= cfg->decision_probability))
+    if (!(sim_decision_exceeds(cfg, data, r, cfg->decision_threshold) >=
+          cfg->decision_probability))
         return 0;
     return !isfinite(cfg->decision_mcid) ||
-           exceeds(cfg, data, r, cfg->decision_mcid) >= cfg->decision_mcid_probability;
+           sim_decision_exceeds(cfg, data, r, cfg->decision_mcid) >=
+               cfg->decision_mcid_probability;
 }

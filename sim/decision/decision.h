@@ -47,6 +47,23 @@ void sim_prior_write(const mscsim_config *cfg, FILE *out);
 int sim_decision_success(const mscsim_config *cfg, const mscsim_trial_data *data,
                          const mscsim_analysis_result *r);
 
+/* P(effect > t | data) under cfg's [decision] prior (as sim_decision_success uses it);
+ * NaN without a usable SE. */
+double sim_decision_exceeds(const mscsim_config *cfg, const mscsim_trial_data *data,
+                            const mscsim_analysis_result *r, double t);
+
+/* The analysed patients n[a] and events x[a] of each arm of data (0/1 endpoints). */
+void sim_decision_counts(const mscsim_trial_data *data, long n[MSCSIM_ARM_COUNT],
+                         long x[MSCSIM_ARM_COUNT]);
+
+/* 1 when cfg's looks decide by a Bayesian rule (an [interim] efficacy or futility
+ * posterior(q) or predictive(q)) or by [decision] rule = posterior at the last look. */
+int sim_bayes_looks(const mscsim_config *cfg);
+
+/* The checks of Bayesian rules with [interim] looks (sim/interim/bayes_rule.c): which rules
+ * combine, sides, binding, a beta prior's rule. Errors name the line and key. */
+int sim_bayes_looks_validate(const mscsim_config *cfg, mscsim_error *err);
+
 /* ---- the compiled design prior (sim/trial/prior.c) ---- */
 
 typedef struct sim_prior sim_prior;

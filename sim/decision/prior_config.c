@@ -164,7 +164,8 @@ static int decision_error(const mscsim_config *cfg, const char *key, mscsim_erro
 
 static int validate_decision(const mscsim_config *cfg, mscsim_error *err)
 {
-    if (cfg->decision_rule != MSCSIM_DECISION_POSTERIOR)
+    /* The [decision] prior also serves the Bayesian rules at interim looks. */
+    if (cfg->decision_rule != MSCSIM_DECISION_POSTERIOR && !sim_bayes_looks(cfg))
         return MSCSIM_OK;
     const mscsim_dist_spec *prior = &cfg->decision_prior;
     if (prior->kind != MSCSIM_DIST_FLAT && prior->kind != MSCSIM_DIST_NORMAL &&
@@ -201,21 +202,13 @@ static int validate_decision(const mscsim_config *cfg, mscsim_error *err)
 
 int sim_prior_validate(const mscsim_config *cfg, mscsim_error *err)
 {
-    /* Interim looks decide by their own boundaries; Bayesian looks are not wired yet. */
-    if (cfg->look_count > 0 && cfg->prior_count > 0) {
-        sim_error_set(err, MSCSIM_ECONFIG, "a design prior cannot be combined with [interim] "
-                      "looks yet");
-        return at_prior(cfg, &cfg->prior[0], err);
-    }
-    if (cfg->look_count > 0 && cfg->decision_rule == MSCSIM_DECISION_POSTERIOR)
-        return decision_error(cfg, "rule", err, "rule = posterior cannot be combined with "
-                              "[interim] looks yet (the looks decide by their boundaries)");
     for (int i = 0; i < cfg->prior_count; i++) {
         int status = validate_prior(cfg, i, err);
         if (status)
             return status;
     }
-    return validate_decision(cfg, err);
+    int status = validate_decision(cfg, err);
+    return status ? status : sim_bayes_looks_validate(cfg, err);
 }
 
 void sim_prior_write(const mscsim_config *cfg, FILE *out)

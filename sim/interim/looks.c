@@ -26,7 +26,8 @@
 
 static int rule_spends(const mscsim_stopping_rule *r)
 {
-    return r->kind != MSCSIM_RULE_NONE && r->kind != MSCSIM_RULE_CONDITIONAL_POWER;
+    return r->kind == MSCSIM_RULE_OBRIEN_FLEMING || r->kind == MSCSIM_RULE_POCOCK ||
+           r->kind == MSCSIM_RULE_HSD;
 }
 
 /* Fills err (in scope) with a printf-style message located at section.key of cfg (in scope);
@@ -94,7 +95,8 @@ SIM_API int mscsim_interim_bounds(const mscsim_config *cfg, mscsim_gsd_bounds *o
     memcpy(s.t, cfg->looks, sizeof s.t);
     s.alpha = cfg->alpha;
     s.sides = cfg->sides;
-    s.efficacy.family = (mscsim_spending_family)cfg->efficacy.kind;
+    s.efficacy.family = rule_spends(&cfg->efficacy) ? (mscsim_spending_family)cfg->efficacy.kind
+                                                    : MSCSIM_SPENDING_NONE;
     s.efficacy.gamma = cfg->efficacy.param;
     if (rule_spends(&cfg->futility)) {
         s.futility.family = (mscsim_spending_family)cfg->futility.kind;
@@ -103,6 +105,8 @@ SIM_API int mscsim_interim_bounds(const mscsim_config *cfg, mscsim_gsd_bounds *o
         s.binding = cfg->binding;
     }
     int status = mscsim_gsd_bounds_compute(&s, out, err);
+    if (!status)
+        sim_bayes_bounds(cfg, out);
     if (status || cfg->futility.kind != MSCSIM_RULE_CONDITIONAL_POWER)
         return status;
     /* CP(z) = Phi_upper((c_K - z / sqrt(t)) / sqrt(1 - t)) grows with z: below c exactly
@@ -272,7 +276,9 @@ void sim_looks_trial(const sim_looks *L, const mscsim_design *design, mscsim_wor
         }
         int filled = analyse(ctx, data, w, 0, 1, rec);
         out->analysed[k] = sim_looks_analysed(L, data);
-        int verdict = decide(L, k, &rec->result[0]);
+        int verdict = L->bayes ? sim_bayes_verdict(L, k, data, &rec->result[0],
+                                                   crosses_efficacy(L, k, &rec->result[0]))
+                               : decide(L, k, &rec->result[0]);
         if (verdict == 0 && k + 1 < K)
             continue;
         if (filled < analyses) /* the others are reported at the stopping look only */
@@ -281,7 +287,10 @@ void sim_looks_trial(const sim_looks *L, const mscsim_design *design, mscsim_wor
         out->futile = verdict == 2 && k + 1 < K;
         out->efficacy = verdict == 1;
         for (int j = 0; j < analyses; j++)
-            rec->result[j].reject = crosses_efficacy(L, k, &rec->result[j]);
+            rec->result[j].reject =
+                L->bayes ? sim_bayes_success(L, k, data, &rec->result[j],
+                                             crosses_efficacy(L, k, &rec->result[j]))
+                         : crosses_efficacy(L, k, &rec->result[j]);
         out->analysed_final = out->analysed[k];
         if (L->pipeline_analyse && p->randomized > p->analysed_total) {
             /* The estimate includes the pipeline patients; the decision stays the look's. */

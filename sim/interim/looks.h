@@ -111,6 +111,9 @@ typedef struct {
     const sim_looks_levels *levels; /* The bounds as settings, or NULL: p is computed. */
     sim_look_followup follow[MSCSIM_MAX_LOOKS]; /* sim_looks_followup, from plan */
     int longitudinal; /* 1 when the first analysis (the deciding one) reads every visit */
+    /* The config whose Bayesian rules decide the looks (bayes_rule.c), NULL when the
+     * bounds alone decide. */
+    const mscsim_config *bayes;
 } sim_looks;
 
 /* Fills L's p-value bounds from its bounds and sides. */
@@ -168,5 +171,22 @@ void sim_looks_summary(const sim_looks *L, const sim_looks_totals *t, mscsim_cel
 /* One row of the looks file. */
 void sim_looks_look_summary(const sim_looks *L, const sim_looks_totals *t, int analysis,
                             int look, mscsim_look_summary *out);
+
+/* ---- bayes_rule.c: Bayesian rules at the looks ---- */
+
+/* Puts in b the z bounds cfg's Bayesian rules imply where they do not depend on the data,
+ * NaN where they do (mscsim_interim_bounds calls it). */
+void sim_bayes_bounds(const mscsim_config *cfg, mscsim_gsd_bounds *b);
+
+/* What L->bayes's rules decide at look k (0-based) from the first analysis' result r on
+ * data: 1 = efficacy (at the last look: success), 2 = futility, 0 = continue. crossed says
+ * whether r crosses L's spending efficacy bound at k, for the parts the bounds decide. */
+int sim_bayes_verdict(const sim_looks *L, int k, const mscsim_trial_data *data,
+                      const mscsim_analysis_result *r, int crossed);
+
+/* Whether analysis result r succeeds at look k: the Bayesian efficacy rule before the last
+ * look, the [decision] rule at it (crossed, as above, where the bounds decide). */
+int sim_bayes_success(const sim_looks *L, int k, const mscsim_trial_data *data,
+                      const mscsim_analysis_result *r, int crossed);
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * [interim] efficacy and futility values: a rule name, with its parameter in parentheses
- * for hsd(gamma) and conditional_power(c). Read with the one decimal number reader, so a
+ * for hsd(gamma), conditional_power(c), posterior(q) and predictive(q). Read with the one decimal number reader, so a
  * value means the same in every locale.
  */
 #include <math.h>
@@ -14,11 +14,12 @@
 
 /* The rule names, indexed by mscsim_rule_kind. */
 static const char *const rule_names[] = {"none", "obrien_fleming", "pocock", "hsd",
-                                         "conditional_power"};
+                                         "conditional_power", "posterior", "predictive"};
 
 static int takes_param(mscsim_rule_kind kind)
 {
-    return kind == MSCSIM_RULE_HSD || kind == MSCSIM_RULE_CONDITIONAL_POWER;
+    return kind != MSCSIM_RULE_NONE && kind != MSCSIM_RULE_OBRIEN_FLEMING &&
+           kind != MSCSIM_RULE_POCOCK;
 }
 
 static int allowed(const char *const *choices, const char *name)
@@ -40,6 +41,8 @@ void sim_rule_describe(const char *const *choices, char *buf, size_t len)
             sim_append(buf, len, "(gamma in [-10, 10])");
         else if (strcmp(choices[c], "conditional_power") == 0)
             sim_append(buf, len, "(c in (0, 1))");
+        else if (strcmp(choices[c], "posterior") == 0 || strcmp(choices[c], "predictive") == 0)
+            sim_append(buf, len, "(q in (0, 1))");
     }
 }
 
@@ -50,7 +53,7 @@ int sim_rule_parse(const char *text, const char *const *choices, mscsim_stopping
     size_t name_len = open ? (size_t)(open - text) : strlen(text);
     while (name_len > 0 && text[name_len - 1] == ' ')
         name_len--;
-    char known[160];
+    char known[256];
     sim_rule_describe(choices, known, sizeof known);
     int kind = -1;
     for (int r = 0; r < (int)SIM_ARRAY_LEN(rule_names); r++)
@@ -68,8 +71,8 @@ int sim_rule_parse(const char *text, const char *const *choices, mscsim_stopping
     }
     const char *close = open ? strchr(open, ')') : NULL;
     if (!open || !close || close[1] != '\0')
-        return sim_error_set(err, MSCSIM_ESYNTAX, "write %s(value), e.g. %s", rule_names[kind],
-                             rule.kind == MSCSIM_RULE_HSD ? "hsd(-4)" : "conditional_power(0.1)");
+        return sim_error_set(err, MSCSIM_ESYNTAX, "write %s(value), e.g. %s(%s)", rule_names[kind],
+                             rule_names[kind], rule.kind == MSCSIM_RULE_HSD ? "-4" : "0.1");
     const char *p = open + 1, *q = close;
     while (p < q && *p == ' ')
         p++;
@@ -79,9 +82,12 @@ int sim_rule_parse(const char *text, const char *const *choices, mscsim_stopping
         return sim_error_set(err, MSCSIM_ESYNTAX, "'%.*s' is not a number", (int)(q - p), p);
     if (rule.kind == MSCSIM_RULE_HSD && !(rule.param >= -10.0 && rule.param <= 10.0))
         return sim_error_set(err, MSCSIM_ERANGE, "hsd gamma %g is outside [-10, 10]", rule.param);
-    if (rule.kind == MSCSIM_RULE_CONDITIONAL_POWER && !(rule.param > 0.0 && rule.param < 1.0))
-        return sim_error_set(err, MSCSIM_ERANGE,
-                             "conditional power threshold %g is outside (0, 1)", rule.param);
+    if (rule.kind != MSCSIM_RULE_HSD && !(rule.param > 0.0 && rule.param < 1.0))
+        return sim_error_set(err, MSCSIM_ERANGE, "%s threshold %g is outside (0, 1)",
+                             rule.kind == MSCSIM_RULE_CONDITIONAL_POWER ? "conditional power"
+                             : rule.kind == MSCSIM_RULE_POSTERIOR       ? "posterior probability"
+                                                                        : "predictive probability",
+                             rule.param);
     *out = rule;
     return MSCSIM_OK;
 }

@@ -126,7 +126,8 @@ static int write_script(sim_plot_table *t, FILE *gp, sim_selection *s,
         status = sim_plot_looks(t, gp, s, opt, scratch);
         break;
     case SIM_PLOT_REPLICATES:
-        status = sim_plot_replicates(t, gp, s, opt, scratch);
+        status = sim_plot_prior_applies(t, s) ? sim_plot_prior(t, gp, s, opt, scratch)
+                                              : sim_plot_replicates(t, gp, s, opt, scratch);
         break;
     case SIM_PLOT_PATIENTS:
         status = sim_plot_patients(t, gp, s, opt, scratch);

@@ -197,5 +197,10 @@ int sim_plot_replicates(sim_plot_table *t, FILE *gp, sim_selection *s,
                         const mscsim_plot_options *opt, double *scratch);
 int sim_plot_patients(sim_plot_table *t, FILE *gp, sim_selection *s,
                       const mscsim_plot_options *opt, double *scratch);
+/* Replicates of a run with a design prior (plot_prior.c): whether the selection's trials
+ * drew their own true effects, and the figure of them split by success. */
+int sim_plot_prior_applies(const sim_plot_table *t, const sim_selection *s);
+int sim_plot_prior(sim_plot_table *t, FILE *gp, sim_selection *s, const mscsim_plot_options *opt,
+                   double *scratch);
 
 #endif
