@@ -47,19 +47,25 @@ void sim_looks_followup(const mscsim_config *cfg, sim_looks *L)
     }
 }
 
-void sim_looks_trial_followup(const sim_looks *L, int k, const mscsim_design *d,
-                              const mscsim_workspace *w, sim_look_followup *out)
+const sim_look_followup *sim_looks_trial_followup(const sim_looks *L, int k,
+                                                  const mscsim_design *d,
+                                                  const mscsim_workspace *w,
+                                                  sim_look_followup *scratch)
 {
-    *out = L->follow[k];
+    const mscsim_config *cfg = mscsim_design_config(d);
+    if (cfg->randomisation.method == MSCSIM_RANDOMISE_FIXED)
+        return &L->follow[k]; /* the plan's split holds for every trial */
+    *scratch = L->follow[k];
     size_t m[MSCSIM_ARM_COUNT];
-    sim_trial_first_patients(d, w, out->randomized_total, out->randomized);
-    for (int v = 0, primary = mscsim_config_primary_index(mscsim_design_config(d)); v <= primary; v++) {
-        m[0] = out->followed[0][v];
-        m[1] = out->followed[1][v];
-        sim_trial_first_patients(d, w, out->followed_total[v], m);
-        out->followed[0][v] = m[0];
-        out->followed[1][v] = m[1];
+    sim_trial_first_patients(d, w, scratch->randomized_total, scratch->randomized);
+    for (int v = 0, primary = mscsim_config_primary_index(cfg); v <= primary; v++) {
+        m[0] = scratch->followed[0][v];
+        m[1] = scratch->followed[1][v];
+        sim_trial_first_patients(d, w, scratch->followed_total[v], m);
+        scratch->followed[0][v] = m[0];
+        scratch->followed[1][v] = m[1];
     }
+    return scratch;
 }
 
 size_t sim_looks_analysed(const sim_looks *L, const mscsim_trial_data *data)

@@ -262,14 +262,14 @@ void sim_looks_trial(const sim_looks *L, const mscsim_design *design, mscsim_wor
 {
     int K = L->bounds.looks;
     mscsim_trial_data prefix;
-    sim_look_followup follow; /* data->visits points into it: it outlives each look */
+    sim_look_followup follow; /* randomised arms' follow-up, which data->visits points into */
     memset(out, 0, sizeof *out);
     for (int k = 0; k < K; k++) {
         const mscsim_look_plan *p = &L->plan[k];
         const mscsim_trial_data *data = full;
         if (k + 1 < K) {
-            sim_looks_trial_followup(L, k, design, w, &follow);
-            sim_trial_look_prefix(design, w, &follow, &prefix);
+            sim_trial_look_prefix(design, w,
+                                  sim_looks_trial_followup(L, k, design, w, &follow), &prefix);
             data = &prefix;
         } else if (k > 0) {
             sim_trial_prefix_all(design, w, full); /* the last look's patients: the trial's */

@@ -134,10 +134,13 @@ void sim_looks_levels_free(sim_looks_levels *lv);
 /* Fills L->follow and L->longitudinal from L->plan (mscsim_interim_plan of cfg at n). */
 void sim_looks_followup(const mscsim_config *cfg, sim_looks *L);
 
-/* Look k's follow-up in the trial last simulated in w: L->follow[k], with the arms'
- * counts recounted from the trial's own arms when [trial] randomisation draws them. */
-void sim_looks_trial_followup(const sim_looks *L, int k, const mscsim_design *d,
-                              const mscsim_workspace *w, sim_look_followup *out);
+/* Look k's follow-up in the trial last simulated in w: L->follow[k], or, when [trial]
+ * randomisation draws the arms, its counts recounted from the trial's own arms into
+ * scratch (which the data of the look then points into). */
+const sim_look_followup *sim_looks_trial_followup(const sim_looks *L, int k,
+                                                  const mscsim_design *d,
+                                                  const mscsim_workspace *w,
+                                                  sim_look_followup *scratch);
 
 /* Patients the deciding analysis uses in data: with at least one visit used for a
  * longitudinal one, with an endpoint otherwise. */
