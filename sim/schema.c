@@ -208,6 +208,15 @@ static const mscsim_column answer_columns[] = {
     {"warnings", warnings_text, "Warnings", NULL, 0},
 };
 
+/* The simulated power at a candidate, ending both search traces. */
+#define CANDIDATE_POWER_COLUMNS                                                              \
+    {"reps", "Trials simulated at the candidate.", "Simulated trials", "trials", 0},         \
+        {"rejections", rejections_text, "Rejections (trials)", "trials", 0},                 \
+        {"power", "`rejections / reps`.", "Power", NULL, 0},                                 \
+        {"power_lo", interval_text, "Power, lower 95 % limit", NULL, 0},                     \
+        {"power_hi", interval_text, "Power, upper 95 % limit", NULL, 0},                     \
+        {"target", target_text, "Target power", NULL, 0}
+
 static const mscsim_column trace_columns[] = {
     LEAD_COLUMNS,
     {"analysis", "The analysis that must reach the target.", "Analysis", NULL, 0},
@@ -218,12 +227,7 @@ static const mscsim_column trace_columns[] = {
      "Control arm size (patients)", "patients", 0},
     {"n_msc", candidate_text, "MSC arm size (patients)",
      "patients", 0},
-    {"reps", "Trials simulated at the candidate.", "Simulated trials", "trials", 0},
-    {"rejections", rejections_text, "Rejections (trials)", "trials", 0},
-    {"power", "`rejections / reps`.", "Power", NULL, 0},
-    {"power_lo", interval_text, "Power, lower 95 % limit", NULL, 0},
-    {"power_hi", interval_text, "Power, upper 95 % limit", NULL, 0},
-    {"target", target_text, "Target power", NULL, 0},
+    CANDIDATE_POWER_COLUMNS,
 };
 
 static const char mde_key_text[] = "The key searched (`--key`), as `section.key`.";
@@ -270,12 +274,7 @@ static const mscsim_column mde_trace_columns[] = {
      NULL, 0},
     {"value", "The candidate value of the key.", "Value", NULL, 0},
     ARM_COLUMNS,
-    {"reps", "Trials simulated at the candidate.", "Simulated trials", "trials", 0},
-    {"rejections", rejections_text, "Rejections (trials)", "trials", 0},
-    {"power", "`rejections / reps`.", "Power", NULL, 0},
-    {"power_lo", interval_text, "Power, lower 95 % limit", NULL, 0},
-    {"power_hi", interval_text, "Power, upper 95 % limit", NULL, 0},
-    {"target", target_text, "Target power", NULL, 0},
+    CANDIDATE_POWER_COLUMNS,
 };
 
 static const mscsim_column patients_columns[] = {
