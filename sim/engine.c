@@ -22,6 +22,7 @@
 #include "mscsim/rng.h"
 #include "mscsim/stats.h"
 #include "shortcut.h"
+#include "shortcut_nested.h"
 
 /* Replicates per step, one unit: large enough to amortise the parallel region (~10 us)
  * over milliseconds of work, small enough for smooth progress and a small, flat buffer. */
@@ -66,7 +67,7 @@ struct mscsim_engine {
     sim_looks_totals look_totals[MSCSIM_MAX_N_VALUES];
     sim_look_record *look_records; /* CHUNK_REPS, beside records */
     sim_looks_levels looks_levels; /* looks[i].levels, fitted with the settings */
-    sim_shortcut shortcut;       /* The table path, when exact (not for nested sizes). */
+    sim_shortcut shortcut;       /* The table path, when exact (nested sizes too). */
 };
 
 static void free_workspaces(mscsim_engine *eng)
@@ -350,7 +351,10 @@ static void run_replicate(const mscsim_engine *eng, size_t cell,
     }
     mscsim_trial_data data;
     mscsim_count_table table;
-    if (eng->shortcut.path != MSCSIM_PATH_PATIENTS && !eng->nested_sizes)
+    if (eng->shortcut.path != MSCSIM_PATH_PATIENTS && eng->nested_sizes)
+        sim_shortcut_nested_trial(&eng->shortcut, design, &rng, sizes, &table, &data,
+                                  &rec->diag);
+    else if (eng->shortcut.path != MSCSIM_PATH_PATIENTS)
         sim_shortcut_trial(&eng->shortcut, design, &rng, sizes, &table, &data, &rec->diag);
     else
         mscsim_trial_simulate(design, &rng, sizes, w, &data, &rec->diag);

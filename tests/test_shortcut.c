@@ -139,8 +139,8 @@ static void test_rule(void)
     design(&cfg, "ordinal", "po, po_lr, wilcoxon, welch, student", 100, 0);
     expect_path(&cfg, MSCSIM_PATH_COUNTS, "2 x 7 table", "ordinal shift analyses");
     char why[256];
-    CHECK(path_of(&cfg, 1, why, sizeof why) == MSCSIM_PATH_PATIENTS && strstr(why, "nested"),
-          "nested trials take the patient path: %s", why);
+    CHECK(path_of(&cfg, 1, why, sizeof why) == MSCSIM_PATH_COUNTS && strstr(why, "nested"),
+          "nested trials take the table path too (tests/test_shortcut_nested.c): %s", why);
     design(&cfg, "ordinal", "wilcoxon, welch", 100, 0);
     set(&cfg, "analysis.endpoint=utility");
     expect_path(&cfg, MSCSIM_PATH_COUNTS, "table", "ordinal utility");

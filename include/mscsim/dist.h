@@ -112,6 +112,23 @@ double mscsim_rchisq(mscsim_rng *rng, double df);
  */
 long mscsim_rbinom(mscsim_rng *rng, long n, double p);
 
+/**
+ * Hypergeometric variate: the good items among draws taken without replacement from good +
+ * bad items (draws <= good + bad; all >= 0). Inversion from the mode, exact up to
+ * floating-point rounding; the expected cost grows as the standard deviation. Returns -1
+ * for invalid parameters. Thread-safe.
+ */
+long mscsim_rhyper(mscsim_rng *rng, long good, long bad, long draws);
+
+/**
+ * Multivariate hypergeometric variate: out[j] of the draws taken without replacement from
+ * k >= 1 categories of count[j] >= 0 items each (draws <= their total), by one
+ * mscsim_rhyper per category on what the earlier categories left. out has room for k;
+ * count and out must not overlap. Returns draws, or -1 (out untouched) for invalid
+ * parameters. Thread-safe.
+ */
+long mscsim_rmvhyper(mscsim_rng *rng, const long *count, int k, long draws, long *out);
+
 /* ---- Categorical (alias method) --------------------------------------------------- */
 
 /** Largest number of categories of a categorical sampler (mRS has 7). */

@@ -246,9 +246,11 @@ typedef enum {
 /**
  * The path the engine takes for d's trials: the table path when it is exact for every
  * analysis of d (the rule: sim/trial/shortcut.c, README "Table path"), else the patient
- * path; nested = 1 asks for the sample-size search's nested trials, which always take the
- * patient path. why (why_len bytes, may be NULL) gets one line: what the table path draws,
- * or the first reason it does not apply. Thread-safe.
+ * path; nested = 1 asks for the sample-size search's nested trials (the same path, its
+ * tables drawn over a binary tree of patient blocks so that smaller trials are prefixes of
+ * larger ones: sim/trial/shortcut_nested.c), which only changes why. why (why_len bytes,
+ * may be NULL) gets one line: what the table path draws, or the first reason it does not
+ * apply. Thread-safe.
  */
 mscsim_trial_path mscsim_design_shortcut(const mscsim_design *d, int nested, char *why,
                                          size_t why_len);

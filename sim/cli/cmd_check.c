@@ -160,10 +160,8 @@ int cli_cmd_check(const cli_args *args)
     char path[256];
     mscsim_design_shortcut(design, 0, path, sizeof path);
     printf("\n# Simulation: %s", path);
-    if (mscsim_design_shortcut(design, 1, NULL, 0) == MSCSIM_PATH_PATIENTS &&
-        mscsim_design_shortcut(design, 0, NULL, 0) != MSCSIM_PATH_PATIENTS)
-        printf("\n# Simulation in samplesize's search: patient path (its nested trials must "
-               "be prefixes of one another); its confirmation run takes the table path");
+    if (mscsim_design_shortcut(design, 1, path, sizeof path) != MSCSIM_PATH_PATIENTS)
+        printf("\n# Simulation in samplesize's and mde's search: %s", path);
     char derived[512];
     if (mscsim_model_describe(&cfg, derived, sizeof derived, &err) == MSCSIM_OK && derived[0])
         printf("\n# Model: %s", derived);

@@ -5,9 +5,7 @@
  * and, within an arm, identically distributed; when every analysis of the design is a
  * function of per-arm summaries (mscsim_analysis_type sufficient) and nothing between
  * the model and the analysis looks at a patient, the summaries have an exact law:
- *   - [simulation] shortcut = auto (no forces the patient path), not the sample-size
- *     search's nested trials (those must be prefixes of one another, see below), no
- *     [prior], no [interim] looks, [decision] rule = test, fixed arm sizes ([trial]
+ *   - [simulation] shortcut = auto (no forces the patient path), no [prior], no [interim] looks, [decision] rule = test, fixed arm sizes ([trial]
  *     randomisation = fixed);
  *   - no analysis adjusted for the baseline or [analysis] covariates (ancova, an adjusted
  *     po);
@@ -41,7 +39,8 @@
  *
  * NESTED TRIALS. The sample-size search simulates trial r of every n from one stream so
  * that smaller trials are prefixes of larger ones; independent tables per n would lose
- * that (and the search's monotone power), so nested trials take the patient path.
+ * that (and the search's monotone power), so nested trials draw the same summaries over a
+ * binary tree of patient blocks instead (shortcut_nested.c).
  */
 #include "shortcut.h"
 
@@ -83,14 +82,11 @@ static const char *insufficient_analysis(const mscsim_config *cfg, unsigned need
 }
 
 /* The design-level conditions shared by both paths; NULL when they hold. */
-static const char *design_obstacle(const mscsim_design *d, int nested)
+static const char *design_obstacle(const mscsim_design *d)
 {
     const mscsim_config *c = &d->cfg;
     if (!c->shortcut)
         return "[simulation] shortcut = no";
-    if (nested)
-        return "the sample-size search's nested trials (smaller trials are prefixes of "
-               "larger ones) are simulated patient by patient";
     if (c->prior_count > 0)
         return "[prior] draws the design's parameters per trial";
     if (c->look_count > 0)
@@ -218,7 +214,7 @@ mscsim_trial_path sim_shortcut_prepare(const mscsim_design *d, int nested, sim_s
 {
     memset(s, 0, sizeof *s);
     s->path = MSCSIM_PATH_PATIENTS;
-    const char *obstacle = design_obstacle(d, nested);
+    const char *obstacle = design_obstacle(d);
     if (obstacle)
         return patients(why, len, "patient path: %s", obstacle);
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
@@ -232,8 +228,9 @@ mscsim_trial_path sim_shortcut_prepare(const mscsim_design *d, int nested, sim_s
         s->path = path;
         return patients(why, len, "patient path: %s", reason);
     }
-    if (why && len > 0)
-        snprintf(why, len, "%s", reason);
+    if (why && len > 0) /* nested: shortcut_nested.c */
+        snprintf(why, len, "%s%s", reason, nested ? ", nested: drawn top-down over a binary "
+                 "tree of patient blocks, so smaller trials are prefixes of larger ones" : "");
     return path;
 }
 
@@ -378,8 +375,14 @@ static inline long binom(const sim_shortcut *s, int tabled, int a, int f, long m
     return tabled ? family_draw(&s->family[a][f], m, rng) : mscsim_rbinom(rng, m, p);
 }
 
+long sim_shortcut_binom(const sim_shortcut *s, long size, int a, int f, long m, double p,
+                        mscsim_rng *rng)
+{
+    return binom(s, size <= SIM_SHORTCUT_TABLE_MAX, a, f, m, p, rng);
+}
+
 /* Arm statistics of a count table's column a, in two passes as mscsim_arm_stats_compute. */
-static void table_stats(const mscsim_count_table *t, int a, mscsim_arm_stats *st)
+void sim_shortcut_table_stats(const mscsim_count_table *t, int a, mscsim_arm_stats *st)
 {
     memset(st, 0, sizeof *st);
     double n = 0, sum = 0;
@@ -459,7 +462,7 @@ void sim_shortcut_trial(const sim_shortcut *s, const mscsim_design *d, mscsim_rn
         *table = s->values;
         counts_trial(s, as, na, m, rng, table, diag);
         for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
-            table_stats(table, a, &data->arm[a]);
+            sim_shortcut_table_stats(table, a, &data->arm[a]);
         data->table = table;
         return;
     }

@@ -47,8 +47,8 @@ typedef struct {
     void *table_memory;
 } sim_shortcut;
 
-/* Decides d's path (nested: the sample-size search's nested trials) and fills *s for it;
- * why (why_len bytes, may be NULL) gets the one-line reason. */
+/* Decides d's path and fills *s for it; why (why_len bytes, may be NULL) gets the one-line
+ * reason (nested: as the sample-size search's nested trials draw it). */
 mscsim_trial_path sim_shortcut_prepare(const mscsim_design *d, int nested, sim_shortcut *s,
                                        char *why, size_t why_len);
 
@@ -62,5 +62,15 @@ void sim_shortcut_free(sim_shortcut *s);
 void sim_shortcut_trial(const sim_shortcut *s, const mscsim_design *d, mscsim_rng *rng,
                         const size_t n[MSCSIM_ARM_COUNT], mscsim_count_table *table,
                         mscsim_trial_data *data, mscsim_trial_diag *diag);
+
+/* Bin(m, p) of arm a's family f (p its probability, m <= size) as an arm of size patients
+ * draws it: from the alias tables up to SIM_SHORTCUT_TABLE_MAX (sim_shortcut_fit has made
+ * them for size), else by mscsim_rbinom. */
+long sim_shortcut_binom(const sim_shortcut *s, long size, int a, int f, long m, double p,
+                        mscsim_rng *rng);
+
+/* Arm statistics of column a of the count table t (two passes, as
+ * mscsim_arm_stats_compute). */
+void sim_shortcut_table_stats(const mscsim_count_table *t, int a, mscsim_arm_stats *st);
 
 #endif
