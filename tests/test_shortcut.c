@@ -19,6 +19,7 @@
 #include "mscsim/dist.h"
 #include "mscsim/engine.h"
 #include "mscsim/trial.h"
+#include "shortcut_designs.h"
 
 /* A correct sampler fails one chi-square test at this level with probability 1e-4. */
 #define GOF_LEVEL 1e-4
@@ -80,34 +81,13 @@ static void test_binomial(void)
 
 /* ---- designs ----------------------------------------------------------------------- */
 
-static const char *const ORDINAL_PROBS =
-    "control.probs=0.029029029029029, 0.078078078078078, 0.118118118118118, "
-    "0.167167167167167, 0.382382382382382, 0.196196196196196, 0.029029029029029";
-
 /* The design of model (ordinal, binary or normal) with tests, n patients, 10 % MCAR
  * dropout; null = 1 for no effect. */
 static void design(mscsim_config *cfg, const char *model, const char *tests, long n, int null)
 {
-    load_base(cfg);
-    set(cfg, "model.type=%s", model);
+    shortcut_design(cfg, model, tests, null);
     set(cfg, "trial.n=%ld", n);
-    set(cfg, "analysis.tests=%s", tests);
-    set(cfg, "control.dropout=0.1");
-    set(cfg, "msc.dropout=0.15");
     set(cfg, "simulation.reps=%d", REPS);
-    set(cfg, "simulation.seed=2024");
-    if (strcmp(model, "ordinal") == 0) {
-        set(cfg, "%s", ORDINAL_PROBS);
-        set(cfg, "msc.odds_ratio=%s", null ? "1" : "1.6");
-    } else if (strcmp(model, "binary") == 0) {
-        set(cfg, "control.p=0.3");
-        set(cfg, "msc.p=%s", null ? "0.3" : "0.45");
-    } else {
-        set(cfg, "control.mean=0");
-        set(cfg, "msc.mean=%s", null ? "0" : "0.4");
-        set(cfg, "control.sd=1");
-        set(cfg, "msc.sd=1.3");
-    }
 }
 
 static mscsim_trial_path path_of(const mscsim_config *cfg, int nested, char *why, size_t len)

@@ -28,6 +28,7 @@
 #include "mscsim/trial.h"
 #include "shortcut.h"
 #include "shortcut_nested.h"
+#include "shortcut_designs.h"
 
 /* A correct sampler fails one goodness-of-fit test at this level with probability 1e-4. */
 #define GOF_LEVEL 1e-4
@@ -175,34 +176,6 @@ static void test_samplers(void)
 
 /* ---- designs ----------------------------------------------------------------------- */
 
-static const char *const ORDINAL_PROBS =
-    "control.probs=0.029029029029029, 0.078078078078078, 0.118118118118118, "
-    "0.167167167167167, 0.382382382382382, 0.196196196196196, 0.029029029029029";
-
-/* As tests/test_shortcut.c: the design of model (ordinal, binary or normal) with tests and
- * 10 / 15 % MCAR dropout; null = 1 for no effect. */
-static void design(mscsim_config *cfg, const char *model, const char *tests, int null)
-{
-    load_base(cfg);
-    set(cfg, "model.type=%s", model);
-    set(cfg, "analysis.tests=%s", tests);
-    set(cfg, "control.dropout=0.1");
-    set(cfg, "msc.dropout=0.15");
-    set(cfg, "simulation.seed=2024");
-    if (strcmp(model, "ordinal") == 0) {
-        set(cfg, "%s", ORDINAL_PROBS);
-        set(cfg, "msc.odds_ratio=%s", null ? "1" : "1.6");
-    } else if (strcmp(model, "binary") == 0) {
-        set(cfg, "control.p=0.3");
-        set(cfg, "msc.p=%s", null ? "0.3" : "0.45");
-    } else {
-        set(cfg, "control.mean=0");
-        set(cfg, "msc.mean=%s", null ? "0" : "0.4");
-        set(cfg, "control.sd=1");
-        set(cfg, "msc.sd=1.3");
-    }
-}
-
 typedef struct {
     mscsim_design *d;
     sim_shortcut s;
@@ -266,7 +239,7 @@ static void ks_uniform(double *u, long count, const char *what)
 static void normal_law(long n)
 {
     mscsim_config cfg;
-    design(&cfg, "normal", "welch", 0);
+    shortcut_design(&cfg, "normal", "welch", 0);
     nested_design x;
     open_design(&cfg, &x, MSCSIM_PATH_NORMAL);
     static double um[LAW_TRIALS], uq[LAW_TRIALS], zm[LAW_TRIALS], zq[LAW_TRIALS];
@@ -321,7 +294,7 @@ static void normal_law(long n)
 static void counts_law(long n)
 {
     mscsim_config cfg;
-    design(&cfg, "ordinal", "po", 0);
+    shortcut_design(&cfg, "ordinal", "po", 0);
     nested_design x;
     open_design(&cfg, &x, MSCSIM_PATH_COUNTS);
     /* The probability of each table slot: P(observed) P(category). */
@@ -368,7 +341,7 @@ static void test_laws(void)
 static void test_prefix_counts(void)
 {
     mscsim_config cfg;
-    design(&cfg, "ordinal", "po", 0);
+    shortcut_design(&cfg, "ordinal", "po", 0);
     nested_design x;
     open_design(&cfg, &x, MSCSIM_PATH_COUNTS);
     long bad = 0, checked = 0;
@@ -406,7 +379,7 @@ static void test_prefix_counts(void)
 static void test_prefix_normal(void)
 {
     mscsim_config cfg;
-    design(&cfg, "normal", "welch", 0);
+    shortcut_design(&cfg, "normal", "welch", 0);
     nested_design x;
     open_design(&cfg, &x, MSCSIM_PATH_NORMAL);
     long bad = 0, checked = 0, grew = 0;
@@ -468,7 +441,7 @@ static mscsim_engine *nested_engine(const mscsim_config *cfg, const long *n, int
 static void test_decisions(void)
 {
     mscsim_config cfg;
-    design(&cfg, "normal", "welch", 0);
+    shortcut_design(&cfg, "normal", "welch", 0);
     const long n[2] = {140, 142};
     mscsim_engine *eng = nested_engine(&cfg, n, 2, MSCSIM_UNIT_REPS);
     static int reject[2][MSCSIM_UNIT_REPS];
@@ -506,7 +479,7 @@ static void test_decisions(void)
 static void test_threads(void)
 {
     mscsim_config cfg;
-    design(&cfg, "ordinal", "po, wilcoxon", 0);
+    shortcut_design(&cfg, "ordinal", "po, wilcoxon", 0);
     const long n[2] = {90, 200};
     mscsim_cell_summary a[2], b[2];
     for (int t = 0; t < 2; t++) {
@@ -584,14 +557,14 @@ static void test_paths_agree(void)
 {
     mscsim_config cfg;
     for (int null = 0; null <= 1; null++) {
-        design(&cfg, "ordinal", "po, po_lr, wilcoxon, welch, student", null);
+        shortcut_design(&cfg, "ordinal", "po, po_lr, wilcoxon, welch, student", null);
         compare_paths(&cfg, null ? "mRS, null" : "mRS");
-        design(&cfg, "ordinal", "welch, student, wilcoxon", null);
+        shortcut_design(&cfg, "ordinal", "welch, student, wilcoxon", null);
         set(&cfg, "analysis.endpoint=utility");
         compare_paths(&cfg, null ? "utility, null" : "utility");
-        design(&cfg, "binary", "chisq, fisher, rd_z", null);
+        shortcut_design(&cfg, "binary", "chisq, fisher, rd_z", null);
         compare_paths(&cfg, null ? "binary, null" : "binary");
-        design(&cfg, "normal", "welch, student", null);
+        shortcut_design(&cfg, "normal", "welch, student", null);
         compare_paths(&cfg, null ? "normal, null" : "normal");
     }
 }
