@@ -5,8 +5,8 @@
  *   Normal, exponential, truncated normal, gamma, chi-squared, binomial, hypergeometric
  *   and categorical variates.
  *   Every sampler takes the generator as an argument and keeps no state of its own;
- *   the only tables are the constant ziggurat tables below, so everything is
- *   thread-safe. Nothing here uses Rmath's generators (unif_rand, norm_rand, r*), which
+ *   the only tables are the constant ziggurat tables below and a table of log-factorials
+ *   filled once (call_once), so everything is thread-safe. Nothing here uses Rmath's generators (unif_rand, norm_rand, r*), which
  *   keep global state (tests/check_symbols.sh enforces this).
  *
  * METHODS AND REFERENCES
@@ -45,9 +45,11 @@
  *   Hypergeometric: inversion from the mode, A. W. Kemp (1986), "A modal method for
  *     generating binomial variables", Communications in Statistics - Theory and Methods
  *     15(3), 805-813 (the same search on the hypergeometric pmf), with the pmf at the mode
- *     from Rmath's dhyper (C. Loader (2000), "Fast and accurate computation of binomial
- *     probabilities"). Multivariate hypergeometric: one hypergeometric per category,
- *     each on what the earlier ones left (the chain rule of the joint pmf).
+ *     from log-factorials (lgammafn) or Rmath's dhyper (C. Loader (2000), "Fast and
+ *     accurate computation of binomial probabilities"). Multivariate hypergeometric: one
+ *     hypergeometric per category, each on what the earlier ones left (the chain rule of
+ *     the joint pmf). Small urns (at most 4 items per category) are drawn one item at a
+ *     time, each uniform over the items left: the definition itself.
  *   Categorical: alias method. A. J. Walker (1977), "An efficient method for generating
  *     discrete random variables with general distributions", ACM TOMS 3(3), 253-256;
  *     set-up by M. D. Vose (1991), "A linear algorithm for generating random numbers
@@ -628,15 +630,7 @@ SIM_API long mscsim_rbinom(mscsim_rng *rng, long n, double p)
  * Hypergeometric and multivariate hypergeometric
  * =================================================================================== */
 
-/* Hyper(good, bad, draws), above the sequential sizes, by inversion from the mode (the chop-down search of Kemp 1986,
- * centred): u is compared with the pmf at the mode, then alternately at the next value
- * below and above, each pmf carried from its neighbour by
- *   f(x + 1) / f(x) = (good - x) (draws - x) / ((x + 1) (bad - draws + x + 1)).
- * The pmf at the mode comes from a table of log-factorials, or above it from Rmath's dhyper
- * (Loader's saddle-point deviances: relative error near 1e-15 at any size). The expected number of steps is about the standard deviation,
- * and the mass the recurrence loses to rounding is taken by a fresh uniform (a restart), as
- * in binom_inversion, so nothing is clipped. */
-/* Nodes of up to HYPER_SEQUENTIAL items per category (and 2^11 in all) are drawn one item
+/* Urns of up to HYPER_SEQUENTIAL items per category (and 2^11 in all) are drawn one item
  * at a time: cheaper than the pmf at the mode below that (measured on the nested table
  * path's small tree nodes, where the mRS has 9 categories). */
 #define HYPER_SEQUENTIAL 4
@@ -659,9 +653,9 @@ static void hyper_sequential(mscsim_rng *rng, const long *count, int k, long tot
 }
 
 /* log(i!) for i <= LOG_FACT_MAX (32 KB), filled once (call_once: thread-safe) from Rmath's
- * lgammafn, which is accurate to the last bits: the pmf at the mode from nine of them is
- * exp of a sum whose rounding is about 1e-11 relative at these sizes; larger calls use
- * dhyper. */
+ * lgammafn, accurate to the last bits: the pmf from nine of them is exp of a sum whose
+ * rounding is about 1e-11 relative at these sizes. Larger totals use Rmath's dhyper
+ * (Loader's saddle-point deviances: relative error near 1e-15 at any size). */
 #define LOG_FACT_MAX 4096
 static double log_fact[LOG_FACT_MAX + 1];
 static once_flag log_fact_once = ONCE_FLAG_INIT;
@@ -684,6 +678,13 @@ static double hyper_pmf(long x, long good, long bad, long draws)
                f[total] + f[draws] + f[total - draws]);
 }
 
+/* Hyper(good, bad, draws) above the sequential sizes by inversion from the mode (the
+ * chop-down search of Kemp 1986, centred): u is compared with the pmf at the mode, then
+ * alternately at the next value below and above, each pmf carried from its neighbour by
+ *   f(x + 1) / f(x) = (good - x) (draws - x) / ((x + 1) (bad - draws + x + 1)).
+ * The expected number of steps is about the standard deviation, and the mass the
+ * recurrence loses to rounding is taken by a fresh uniform (a restart), as in
+ * binom_inversion, so nothing is clipped. */
 SIM_API long mscsim_rhyper(mscsim_rng *rng, long good, long bad, long draws)
 {
     if (good < 0 || bad < 0 || draws < 0 || draws > good + bad)

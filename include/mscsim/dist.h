@@ -114,9 +114,9 @@ long mscsim_rbinom(mscsim_rng *rng, long n, double p);
 
 /**
  * Hypergeometric variate: the good items among draws taken without replacement from good +
- * bad items (draws <= good + bad; all >= 0). Inversion from the mode, exact up to
- * floating-point rounding; the expected cost grows as the standard deviation. Returns -1
- * for invalid parameters. Thread-safe.
+ * bad items (draws <= good + bad; all >= 0). Inversion from the mode (at most 8 items: one
+ * item at a time), exact up to floating-point rounding; the expected cost grows as the
+ * standard deviation. Returns -1 for invalid parameters. Thread-safe.
  */
 long mscsim_rhyper(mscsim_rng *rng, long good, long bad, long draws);
 
