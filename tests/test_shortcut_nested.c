@@ -13,7 +13,7 @@
  *     analysis of the ordinal (mRS, utility), binary and normal designs at several n;
  *   - byte-identical across thread counts;
  *   - the sample-size search on the shipped presets answers as on the patient path within
- *     Monte Carlo error.
+ *     Monte Carlo error (example.ini, minimal.ini with msc.mean = 0.5, starting2 by po).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -571,7 +571,7 @@ static void test_paths_agree(void)
 
 /* ---- the search on the shipped presets --------------------------------------------- */
 
-static void search_agrees(const char *path, const char *test)
+static void search_agrees(const char *path, const char *test, const char *extra)
 {
     mscsim_ss_result *res[2];
     for (int p = 0; p < 2; p++) {
@@ -583,6 +583,8 @@ static void search_agrees(const char *path, const char *test)
             exit(2);
         }
         set(&cfg, "analysis.tests=%s", test);
+        if (extra)
+            set(&cfg, "%s", extra);
         set(&cfg, "simulation.shortcut=%s", p ? "no" : "auto");
         set(&cfg, "simulation.threads=2");
         mscsim_ss_options opt = {.target = 0.8};
@@ -618,7 +620,9 @@ int main(void)
     test_decisions();
     test_threads();
     test_paths_agree();
-    search_agrees(MSCSIM_TEST_DIR "/../configs/example.ini", "welch");
-    search_agrees(MSCSIM_TEST_DIR "/../configs/starting2_mrs_shift.ini", "po");
+    /* The golden search's preset and tests/bench_samplesize.sh's two. */
+    search_agrees(MSCSIM_TEST_DIR "/../configs/example.ini", "welch", NULL);
+    search_agrees(MSCSIM_TEST_DIR "/configs/good/minimal.ini", "student", "msc.mean=0.5");
+    search_agrees(MSCSIM_TEST_DIR "/../configs/starting2_mrs_shift.ini", "po", NULL);
     return TEST_DONE();
 }
