@@ -454,6 +454,17 @@ static void looks_add(sim_looks_totals *t, const mscsim_unit_looks *u)
     }
 }
 
+/* Record i of the unit into its partial sums. */
+static void fold_record(const mscsim_engine *eng, long i, mscsim_unit *out,
+                        sim_looks_totals *looks)
+{
+    fold_trial(&out->trials, &eng->records[i].diag, eng->cfg);
+    for (int k = 0; k < eng->analysis_count; k++)
+        fold_analysis(&out->analysis[k], &eng->records[i], k, eng->shadow != NULL);
+    if (eng->look_count)
+        sim_looks_fold(looks, &eng->look_records[i], &eng->records[i], eng->analysis_count);
+}
+
 SIM_API long mscsim_engine_unit_count(const mscsim_engine *eng)
 {
     return eng->blocks * (long)eng->cell_count;
@@ -474,25 +485,31 @@ SIM_API int mscsim_engine_run_unit(mscsim_engine *eng, long unit, mscsim_unit *o
     mscsim_config_arm_sizes(eng->cfg, eng->n[cell], arm_sizes);
     size_t sizes[MSCSIM_ARM_COUNT] = {(size_t)arm_sizes[0], (size_t)arm_sizes[1]};
 
-#pragma omp parallel num_threads(eng->threads)
-    {
-        mscsim_workspace *w = eng->ws[omp_get_thread_num()];
-#pragma omp for schedule(dynamic, 64)
-        for (long i = 0; i < count; i++)
-            run_replicate(eng, cell, sizes, first + i, w,
-                          eng->shadow ? eng->shadow[omp_get_thread_num()] : NULL,
-                          &eng->records[i], eng->look_count ? &eng->look_records[i] : NULL);
-    }
-
     memset(out, 0, sizeof *out);
     sim_looks_totals looks;
     memset(&looks, 0, sizeof looks);
-    for (long i = 0; i < count; i++) {
-        fold_trial(&out->trials, &eng->records[i].diag, eng->cfg);
-        for (int k = 0; k < eng->analysis_count; k++)
-            fold_analysis(&out->analysis[k], &eng->records[i], k, eng->shadow != NULL);
-        if (eng->look_count)
-            sim_looks_fold(&looks, &eng->look_records[i], &eng->records[i], eng->analysis_count);
+    if (eng->threads == 1) {
+        /* Each trial folded at once, while its record is in cache: a unit's records outgrow
+         * the L2 cache, and reading them back afterwards cost ~6 % of a table-path trial.
+         * The same fold in the same order. */
+        for (long i = 0; i < count; i++) {
+            run_replicate(eng, cell, sizes, first + i, eng->ws[0],
+                          eng->shadow ? eng->shadow[0] : NULL, &eng->records[i],
+                          eng->look_count ? &eng->look_records[i] : NULL);
+            fold_record(eng, i, out, &looks);
+        }
+    } else {
+#pragma omp parallel num_threads(eng->threads)
+        {
+            mscsim_workspace *w = eng->ws[omp_get_thread_num()];
+#pragma omp for schedule(dynamic, 64)
+            for (long i = 0; i < count; i++)
+                run_replicate(eng, cell, sizes, first + i, w,
+                              eng->shadow ? eng->shadow[omp_get_thread_num()] : NULL,
+                              &eng->records[i], eng->look_count ? &eng->look_records[i] : NULL);
+        }
+        for (long i = 0; i < count; i++)
+            fold_record(eng, i, out, &looks);
     }
     if (eng->look_count)
         unit_looks_set(&out->looks, &looks);
