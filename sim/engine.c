@@ -51,6 +51,7 @@ struct mscsim_engine {
     long reps;
     int nested_sizes;
     size_t cell_count, cell;
+    uint64_t rng_key[MSCSIM_MAX_N_VALUES]; /* sim_rng_cell_key of each cell's trials */
     trial_totals trials[MSCSIM_MAX_N_VALUES];
     analysis_totals totals[MSCSIM_MAX_N_VALUES * MSCSIM_MAX_ANALYSES]; /* analysis fastest */
     mscsim_workspace **ws;       /* One per thread, for ws_capacity patients per arm. */
@@ -169,8 +170,12 @@ SIM_API int mscsim_engine_retarget(mscsim_engine *eng, const long *n, int n_coun
         if (sizes[MSCSIM_ARM_CONTROL] < 1 || sizes[MSCSIM_ARM_MSC] < 1)
             return sim_error_set(err, MSCSIM_EINVAL, "engine: n = %ld leaves an arm empty", n[i]);
     }
-    for (int i = 0; i < n_count; i++)
+    uint64_t scenario = eng->cfg->common_random_numbers ? 1 : (uint64_t)eng->cfg->scenario;
+    for (int i = 0; i < n_count; i++) {
         eng->n[i] = n[i];
+        eng->rng_key[i] = sim_rng_cell_key(eng->cfg->seed, scenario,
+                                           nested_sizes ? 0 : (uint64_t)n[i]);
+    }
     eng->cell_count = (size_t)n_count;
     eng->reps = reps;
     eng->nested_sizes = nested_sizes != 0;
@@ -338,9 +343,8 @@ static void run_replicate(const mscsim_engine *eng, size_t cell,
                           sim_look_record *looks)
 {
     const mscsim_config *cfg = eng->cfg;
-    uint64_t scenario = cfg->common_random_numbers ? 1 : (uint64_t)cfg->scenario;
-    uint64_t n = eng->nested_sizes ? 0 : (uint64_t)eng->n[cell];
-    mscsim_rng rng = mscsim_rng_for_trial(cfg->seed, scenario, n, (uint64_t)replicate);
+    /* mscsim_rng_for_trial(seed, scenario, n or 0 for nested sizes, replicate) */
+    mscsim_rng rng = sim_rng_for_replicate(eng->rng_key[cell], (uint64_t)replicate);
     const mscsim_design *design = eng->design;
     int drawn_ok = 1;
     memcpy(rec->truth, eng->truth, sizeof rec->truth);

@@ -327,8 +327,29 @@ static inline long family_draw(const sim_binom_family *f, long m, mscsim_rng *rn
 void sim_shortcut_free(sim_shortcut *s)
 {
     free(s->table_memory);
-    s->table_memory = NULL;
+    free(s->normal_memory);
+    s->table_memory = s->normal_memory = NULL;
     s->table_n = 0;
+}
+
+/* The normal path's per-m constants, computed as the draw computes them (same values):
+ * a square root and two divisions per arm and trial fewer. */
+static int normal_fit(sim_shortcut *s, size_t n)
+{
+    /* calloc: ss_gamma below m = 3 stays zero (those draw by mscsim_rchisq) */
+    double *mem = calloc(n + 1, MSCSIM_ARM_COUNT * sizeof *mem + sizeof *s->ss_gamma);
+    if (!mem)
+        return MSCSIM_ENOMEM;
+    s->normal_memory = mem;
+    s->ss_gamma = (mscsim_gamma_setup *)(mem + MSCSIM_ARM_COUNT * (n + 1));
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
+        s->mean_sd[a] = mem + (size_t)a * (n + 1);
+        for (size_t m = 0; m <= n; m++)
+            s->mean_sd[a][m] = s->sd[a] / sqrt((double)m);
+    }
+    for (size_t m = 3; m <= n; m++)
+        mscsim_gamma_setup_init(&s->ss_gamma[m], 0.5 * (double)(m - 1));
+    return MSCSIM_OK;
 }
 
 int sim_shortcut_fit(sim_shortcut *s, size_t n)
@@ -360,8 +381,13 @@ int sim_shortcut_fit(sim_shortcut *s, size_t n)
                 family_build(fam, p, n, log_fact, prob, threshold, alias, work);
             }
         s->table_memory = mem;
-        s->table_n = n;
         mem = NULL;
+        if (s->path == MSCSIM_PATH_NORMAL)
+            status = normal_fit(s, n);
+        if (!status)
+            s->table_n = n;
+        else
+            sim_shortcut_free(s);
     }
     free(mem);
     free(log_fact);
@@ -401,10 +427,12 @@ static void table_stats(const mscsim_count_table *t, int a, mscsim_arm_stats *st
 }
 
 /* Both arms' tables, category by category in lockstep: the two arms' draws are
- * independent, so their table loads overlap. */
-static void counts_trial(const sim_shortcut *s, const int as[MSCSIM_ARM_COUNT],
-                         const long n[MSCSIM_ARM_COUNT], const long m[MSCSIM_ARM_COUNT],
-                         mscsim_rng *rng, mscsim_count_table *t, mscsim_trial_diag *diag)
+ * independent, so their table loads overlap. rng is a copy the caller keeps in registers
+ * (through a pointer, the compiler reloads it after every size_t store of the diagnostics,
+ * which may alias its uint64_t state). */
+static mscsim_rng counts_trial(const sim_shortcut *s, const int as[MSCSIM_ARM_COUNT],
+                               const long n[MSCSIM_ARM_COUNT], const long m[MSCSIM_ARM_COUNT],
+                               mscsim_rng rng, mscsim_count_table *t, mscsim_trial_diag *diag)
 {
     int tabled[MSCSIM_ARM_COUNT];
     long left[MSCSIM_ARM_COUNT], c[MSCSIM_ARM_COUNT][MSCSIM_TABLE_MAX] = {{0}};
@@ -416,29 +444,35 @@ static void counts_trial(const sim_shortcut *s, const int as[MSCSIM_ARM_COUNT],
         for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
             if (left[a] == 0)
                 continue;
-            c[a][j] = binom(s, tabled[a], as[a], 1 + j, left[a], s->cond[as[a]][j], rng);
+            c[a][j] = binom(s, tabled[a], as[a], 1 + j, left[a], s->cond[as[a]][j], &rng);
             left[a] -= c[a][j];
         }
+    size_t at_floor = 0, at_ceiling = 0, deaths = 0;
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
         c[a][s->k - 1] += left[a];
         for (int j = 0; j < s->k; j++)
             t->count[a][s->slot[j]] += (double)c[a][j];
         if (s->floor_cat >= 0)
-            diag->at_floor += (size_t)c[a][s->floor_cat];
+            at_floor += (size_t)c[a][s->floor_cat];
         if (s->ceiling_cat >= 0)
-            diag->at_ceiling += (size_t)c[a][s->ceiling_cat];
+            at_ceiling += (size_t)c[a][s->ceiling_cat];
         if (s->death_cat >= 0) /* and the dead among the dropped out */
-            diag->deaths += (size_t)(c[a][s->death_cat] +
-                                     (n[a] > m[a] ? binom(s, tabled[a], as[a], s->k, n[a] - m[a],
-                                                          s->dead[as[a]], rng)
-                                                  : 0));
+            deaths += (size_t)(c[a][s->death_cat] +
+                               (n[a] > m[a] ? binom(s, tabled[a], as[a], s->k, n[a] - m[a],
+                                                    s->dead[as[a]], &rng)
+                                            : 0));
     }
+    diag->at_floor = at_floor;
+    diag->at_ceiling = at_ceiling;
+    diag->deaths = deaths;
+    return rng;
 }
 
-void sim_shortcut_trial(const sim_shortcut *s, const mscsim_design *d, mscsim_rng *rng,
+void sim_shortcut_trial(const sim_shortcut *s, const mscsim_design *d, mscsim_rng *rng_io,
                         const size_t n[MSCSIM_ARM_COUNT], mscsim_count_table *table,
                         mscsim_trial_data *data, mscsim_trial_diag *diag)
 {
+    mscsim_rng rng = *rng_io; /* in registers, as in counts_trial */
     memset(diag, 0, sizeof *diag);
     memset(data, 0, sizeof *data);
     int as[MSCSIM_ARM_COUNT];
@@ -447,20 +481,23 @@ void sim_shortcut_trial(const sim_shortcut *s, const mscsim_design *d, mscsim_rn
         as[a] = d->cfg.null_effect ? MSCSIM_ARM_CONTROL : a;
         na[a] = (long)n[a];
         double keep = s->observed[as[a]];
-        m[a] = keep < 1.0 ? binom(s, na[a] <= SIM_SHORTCUT_TABLE_MAX, as[a], 0, na[a], keep, rng)
+        m[a] = keep < 1.0 ? binom(s, na[a] <= SIM_SHORTCUT_TABLE_MAX, as[a], 0, na[a], keep, &rng)
                           : na[a];
+    }
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
         diag->n_randomised[a] = n[a];
         diag->n_analysed[a] = (size_t)m[a];
         diag->missing[a] = (size_t)(na[a] - m[a]);
-        diag->scored += (size_t)m[a];
     }
+    diag->scored = (size_t)(m[0] + m[1]);
     diag->recovery_slope = (double)NAN;
     if (s->path == MSCSIM_PATH_COUNTS) {
         *table = s->values;
-        counts_trial(s, as, na, m, rng, table, diag);
+        rng = counts_trial(s, as, na, m, rng, table, diag);
         for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
             table_stats(table, a, &data->arm[a]);
         data->table = table;
+        *rng_io = rng;
         return;
     }
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
@@ -469,8 +506,15 @@ void sim_shortcut_trial(const sim_shortcut *s, const mscsim_design *d, mscsim_rn
         if (m[a] == 0)
             continue;
         double sd = s->sd[as[a]];
-        st->mean_y = s->mean[as[a]] + sd / sqrt((double)m[a]) * mscsim_rnorm_std(rng);
+        int tabled = na[a] <= SIM_SHORTCUT_TABLE_MAX; /* m <= table_n: sim_shortcut_fit */
+        double se = tabled ? s->mean_sd[as[a]][m[a]] : sd / sqrt((double)m[a]);
+        st->mean_y = s->mean[as[a]] + se * mscsim_rnorm_std(&rng);
         st->sum_y = st->mean_y * (double)m[a];
-        st->ss_y = m[a] > 1 ? sd * sd * mscsim_rchisq(rng, (double)(m[a] - 1)) : 0.0;
+        /* chi^2(m - 1) = 2 Gamma((m - 1) / 2), as mscsim_rchisq draws it */
+        if (tabled && m[a] > 2)
+            st->ss_y = sd * sd * (2.0 * mscsim_rgamma_setup(&rng, &s->ss_gamma[m[a]]));
+        else
+            st->ss_y = m[a] > 1 ? sd * sd * mscsim_rchisq(&rng, (double)(m[a] - 1)) : 0.0;
     }
+    *rng_io = rng;
 }

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mscsim/dist.h"
 #include "mscsim/rng.h"
 #include "mscsim/trial.h"
 
@@ -45,6 +46,11 @@ typedef struct {
     size_t table_n;
     sim_binom_family family[MSCSIM_ARM_COUNT][SIM_SHORTCUT_FAMILIES];
     void *table_memory;
+    /* Normal path, for m = 0..table_n analysed patients: sd / sqrt(m) per arm, and the
+     * set-up of Gamma((m - 1) / 2) behind the sum of squares (m >= 3); in normal_memory. */
+    double *mean_sd[MSCSIM_ARM_COUNT];
+    mscsim_gamma_setup *ss_gamma;
+    void *normal_memory;
 } sim_shortcut;
 
 /* Decides d's path (nested: the sample-size search's nested trials) and fills *s for it;
