@@ -114,7 +114,8 @@ static void design(mscsim_config *cfg, const char *model, const char *tests, lon
     }
 }
 
-static mscsim_trial_path path_of(const mscsim_config *cfg, int nested, char *why, size_t len)
+/* cfg's design; exits on an error (a broken test config). */
+static mscsim_design *compile(const mscsim_config *cfg)
 {
     mscsim_design *d;
     mscsim_error err;
@@ -123,6 +124,12 @@ static mscsim_trial_path path_of(const mscsim_config *cfg, int nested, char *why
         printf("design: %s\n", mscsim_error_format(&err, msg, sizeof msg));
         exit(2);
     }
+    return d;
+}
+
+static mscsim_trial_path path_of(const mscsim_config *cfg, int nested, char *why, size_t len)
+{
+    mscsim_design *d = compile(cfg);
     mscsim_trial_path p = mscsim_design_shortcut(d, nested, why, len);
     mscsim_design_free(d);
     return p;
@@ -252,13 +259,7 @@ static void test_paths_agree(void)
  * sim_shortcut_trial: tables, arm statistics, diagnostics and the generators afterwards. */
 static void check_lanes(const mscsim_config *cfg, const char *what)
 {
-    mscsim_design *d;
-    mscsim_error err;
-    if (mscsim_design_new(cfg, &d, &err)) {
-        char msg[512];
-        printf("design: %s\n", mscsim_error_format(&err, msg, sizeof msg));
-        exit(2);
-    }
+    mscsim_design *d = compile(cfg);
     sim_shortcut s;
     long sizes[MSCSIM_ARM_COUNT];
     mscsim_config_arm_sizes(cfg, cfg->n[0], sizes);
