@@ -339,6 +339,10 @@ static const mscsim_column looks_columns[] = {
     {"pipeline",
      "Patients randomized but not yet at their primary visit when a trial stops here.",
      "Pipeline patients", "patients", 0},
+    {"sides",
+     "`[trial] sides`: 1, a trial stops for efficacy when z >= `efficacy_z`; 2, the bounds "
+     "are symmetric: it stops when z >= `efficacy_z` or z <= -`efficacy_z`.",
+     "Sides", NULL, 0},
     DESIGN_COLUMNS,
 };
 

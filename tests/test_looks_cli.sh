@@ -69,7 +69,7 @@ else fail "looks file missing or differs by thread count"; fi
 header=$(head -n 1 "$tmp/a/r_looks.csv")
 want="scenario,analysis,n_total,n_control,n_msc,reps,look,information_fraction,efficacy_z,\
 efficacy_p,futility_z,cumulative_alpha,reject_at_look,futility_at_look,mean_analysed,\
-mean_randomized,mean_month,pipeline,model,scale,endpoint,missing"
+mean_randomized,mean_month,pipeline,sides,model,scale,endpoint,missing"
 if [ "$header" = "$want" ]; then ok "looks header"; else fail "looks header: $header"; fi
 # 2 n x 2 analyses x 3 looks.
 if [ "$(wc -l <"$tmp/a/r_looks.csv")" -eq 13 ]; then ok "one row per n, analysis and look"

@@ -21,7 +21,8 @@
  * (the looks file of `run configs/lee2022_interim.ini --set trial.sides=1 --set
  * trial.alpha=0.025 --set "interim.futility=conditional_power(0.1)"`), looks_none (the
  * same config at n = 60 with `--set interim.efficacy=none --set interim.looks=0.3,0.6,1`,
- * 300 trials: infinite efficacy bounds at the first two looks), replicates_prior
+ * 300 trials: infinite efficacy bounds at the first two looks), looks_two (the looks file
+ * of `run configs/lee2022_interim.ini --reps 300`: two-sided, sides = 2), replicates_prior
  * (`run configs/example.ini --reps 300 --set "trial.n=60, 100" --set "prior.msc.mean=normal(16.5,
  * 4)" --replicates`: at n = 60, 148 of 300 trials succeed, 12 drawn effects are <= 0 and none
  * of them succeeds; in 30 bins from -5.178 to 21.372 the 12th holds 29 trials, 11 successes).
@@ -154,6 +155,8 @@ static void test_kinds(void)
     const char *const none[] = {"Group-sequential boundaries and stopping",
                                 "no efficacy stop", NULL};
     check_renders("looks_none", "", NULL, none);
+    const char *const two[] = {"efficacy (upper)", "efficacy (lower)", NULL};
+    check_renders("looks_two", "", NULL, two);
     const char *const prior[] = {"True MSC effects drawn in 300 trials: assurance 0.493",
                                  "n = 60 (first of 2)", "P(no benefit) 0.040, false go 0.000",
                                  "failed (152)", "succeeded (148)", "Share succeeding",
@@ -399,8 +402,8 @@ static void test_scripts(void)
     /* efficacy = none: the Inf bounds of looks 1 and 2 are no points (NaN) but triangles at
      * the top edge; the last look's 1.95996 is drawn. */
     capture_script("looks_none", NULL, text, sizeof text);
-    CHECK(strstr(text, "\n0.29999999999999999 NaN NaN NaN NaN 0 0\n") != NULL &&
-              strstr(text, "\n0.59999999999999998 NaN NaN NaN NaN 0 0\n") != NULL &&
+    CHECK(strstr(text, "\n0.29999999999999999 NaN NaN NaN NaN 0 0 NaN NaN\n") != NULL &&
+              strstr(text, "\n0.59999999999999998 NaN NaN NaN NaN 0 0 NaN NaN\n") != NULL &&
               strstr(text, "\n1 1.9599") != NULL,
           "looks_none: infinite bounds are no points");
     CHECK(strstr(text, "at first 0.29999999999999999, graph 0.96 point pt 8") != NULL &&
@@ -409,6 +412,16 @@ static void test_scripts(void)
           "looks_none: marked 'no efficacy stop' at the top edge");
     CHECK(strstr(text, "set yrange [*<0:4<*]") != NULL,
           "looks_none: zero and the usual bounds in view around the one finite bound");
+    CHECK(strstr(text, "efficacy (lower)") == NULL, "looks_none: a file without sides is one-sided");
+    /* Two-sided (sides = 2), n = 60, look 1 at t = 0.5: efficacy z 2.96259, drawn also as
+     * -2.96259 and, on the estimate scale, -4.18974 (columns 8 and 9), dashed. */
+    capture_script("looks_two", NULL, text, sizeof text);
+    CHECK(strstr(text, " -2.96258804272756") != NULL && strstr(text, " -4.1897") != NULL,
+          "looks_two: the lower bound on both scales");
+    CHECK(strstr(text, "using 1:8 with linespoints pt 7 ps 1.3 lw 2 dt 2") != NULL &&
+              strstr(text, "using 1:9 with linespoints pt 7 ps 1.3 lw 2 dt 2") != NULL,
+          "looks_two: the lower bound dashed in both bound panels");
+    CHECK(strstr(text, "set yrange [*<-4:4<*]") != NULL, "looks_two: -4 to 4 in view");
 
     /* tipping.csv: `mscsim run` of a sweep over analysis.mnar_delta = -20..0 (MI, ancova);
      * at n = 240 power is 0.6750 at -15 and 0.8225 at -10: 0.8 is crossed at
@@ -511,7 +524,8 @@ int main(void)
                                 "replicates_wilcoxon", "power_by_n_ancova", "trace_target",
                                 "names", "binary", "replicates_binary", "unbounded", "null",
                                 "null_no_config", "one_n", "patients", "sweep_one_n120",
-                                "heatmap_s5", "looks", "looks_none", "replicates_prior"};
+                                "heatmap_s5", "looks", "looks_none", "looks_two",
+                                "replicates_prior"};
     for (size_t i = 0; i < sizeof left / sizeof left[0]; i++) {
         char path[600];
         snprintf(path, sizeof path, "%s/%s.png", dir, left[i]);

@@ -58,6 +58,7 @@ struct mscsim_analysis_settings {
     double conf_level; /* Two-sided CI level, 0 < conf_level < 1. */
     int want_p;        /* 1: every analysis fills p_value. */
     int defer_t_p;     /* 1: t statistics leave p_value NaN (sim_analysis_settings_defer_t_p). */
+    int defer_t_reject; /* 1: t statistics leave reject 0 (sim_analysis_settings_defer_t_reject). */
     size_t max_df;     /* Tables hold k = 1..max_df (index 0 unused). */
     double *crit;      /* crit[k] = qt(alpha / sides, k, upper). */
     double *ci_q;      /* ci_q[k] = qt((1 - conf_level) / 2, k, upper). */
@@ -93,6 +94,11 @@ void sim_analysis_t_finish(const mscsim_analysis_settings *s, double t, double d
  * their bounds through tabulated quantiles instead (sim/interim/looks.c), saving a pt per
  * look. A result with a NaN p_value and a statistic is then a t result. */
 void sim_analysis_settings_defer_t_p(mscsim_analysis_settings *s);
+
+/* Makes the t statistics leave reject 0: with interim looks each look decides against its
+ * own bound and overwrites every reject at the stopping look (sim/interim/looks.c), so the
+ * analyses' test at alpha would be a bracket evaluated for nothing at every look. */
+void sim_analysis_settings_defer_t_reject(mscsim_analysis_settings *s);
 
 /* Marks result failed: reject 0, every number NaN. */
 void sim_analysis_fail(mscsim_analysis_result *result);

@@ -119,6 +119,11 @@ void sim_analysis_settings_defer_t_p(mscsim_analysis_settings *s)
     s->defer_t_p = 1;
 }
 
+void sim_analysis_settings_defer_t_reject(mscsim_analysis_settings *s)
+{
+    s->defer_t_reject = 1;
+}
+
 SIM_API void mscsim_analysis_settings_free(mscsim_analysis_settings *settings)
 {
     if (!settings)
@@ -207,7 +212,7 @@ void sim_analysis_t_finish(const mscsim_analysis_settings *s, double t, double d
 {
     result->statistic = t;
     result->df = df;
-    result->reject = sim_analysis_t_reject(s, t, df);
+    result->reject = s->defer_t_reject ? 0 : sim_analysis_t_reject(s, t, df);
     result->p_value =
         s->want_p && !s->defer_t_p ? sim_analysis_t_pvalue(t, df, s->sides) : (double)NAN;
     result->failed = 0;

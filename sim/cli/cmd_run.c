@@ -66,6 +66,7 @@ static int write_looks(mscsim_csv_writer *w, const mscsim_config *base, size_t p
                                 l.mean_month,           l.pipeline};
         for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++)
             cli_row_double(&r, reals[i]);
+        cli_row_long(&r, design->sides);
         cli_row_design(&r, design);
         status = cli_row_write(w, &r, err);
     }

@@ -172,6 +172,8 @@ void sim_looks_prepare(sim_looks *L)
         double c = L->bounds.efficacy_z[k], f = L->bounds.futility_z[k];
         /* Both tails for sides = 2: |z| >= c is a two-sided p of at most 2 Phi_upper(c). */
         L->efficacy_p[k] = isinf(c) ? -1.0 : L->sides * pnorm(c, 0.0, 1.0, 0, 0);
+        /* The smallest level above efficacy_p: the analyses reject when p is below it. */
+        L->efficacy_level[k] = nextafter(L->efficacy_p[k], 1.0);
         L->futility_p[k] = isinf(f) || L->sides == 2 ? 2.0 : pnorm(f, 0.0, 1.0, 0, 0);
     }
 }
@@ -182,8 +184,7 @@ int sim_looks_levels_fit(sim_looks_levels *lv, const sim_looks *L,
 {
     sim_looks_levels_free(lv);
     for (int k = 0; k < L->bounds.looks; k++) {
-        /* The smallest level above efficacy_p: the analyses reject when p is below it. */
-        double e = nextafter(L->efficacy_p[k], 1.0), f = L->futility_p[k];
+        double e = L->efficacy_level[k], f = L->futility_p[k];
         int status = MSCSIM_OK;
         if (L->efficacy_p[k] >= 0.0 && e < 1.0)
             status = mscsim_analysis_settings_new(e, L->sides, 0.95, max_df, 0,
@@ -197,6 +198,7 @@ int sim_looks_levels_fit(sim_looks_levels *lv, const sim_looks *L,
     }
     if (!want_p)
         sim_analysis_settings_defer_t_p(settings);
+    sim_analysis_settings_defer_t_reject(settings);
     return MSCSIM_OK;
 }
 
@@ -241,7 +243,7 @@ static int crosses_efficacy(const sim_looks *L, int k, const mscsim_analysis_res
     if (L->efficacy_p[k] < 0.0) /* an infinite bound */
         return 0;
     const mscsim_analysis_settings *at = L->levels ? L->levels->efficacy[k] : NULL;
-    return p_below(at, nextafter(L->efficacy_p[k], 1.0), L->sides, r) == 1;
+    return p_below(at, L->efficacy_level[k], L->sides, r) == 1;
 }
 
 /* The stopping rule, in one place: 1 = efficacy, 2 = futility (one-sided p at least

@@ -107,6 +107,7 @@ typedef struct {
     /* The bounds as p-values (sim_looks_prepare): efficacy when p <= efficacy_p (two-sided
      * p for sides = 2), futility when the one-sided p >= futility_p. */
     double efficacy_p[MSCSIM_MAX_LOOKS], futility_p[MSCSIM_MAX_LOOKS];
+    double efficacy_level[MSCSIM_MAX_LOOKS]; /* nextafter(efficacy_p, 1): p below it stops */
     mscsim_look_plan plan[MSCSIM_MAX_LOOKS];
     const sim_looks_levels *levels; /* The bounds as settings, or NULL: p is computed. */
     sim_look_followup follow[MSCSIM_MAX_LOOKS]; /* sim_looks_followup, from plan */

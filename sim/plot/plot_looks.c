@@ -5,7 +5,8 @@
  * fraction t_k is z_k / sqrt(t_k) standard errors of the final analysis' estimate (the
  * standard error at look k is sqrt(1 / t_k) times the final one; Jennison & Turnbull 2000,
  * ch. 3). A look where a rule cannot stop (an infinite bound: efficacy = none, or no alpha
- * spent yet) has no point but a triangle at the panel's edge.
+ * spent yet) has no point but a triangle at the panel's edge. Two-sided bounds (sides = 2)
+ * are symmetric: the lower efficacy bound -z_k is drawn too, dashed.
  */
 #include <math.h>
 #include <stdio.h>
@@ -25,12 +26,13 @@ static double finite_or_nan(double v)
  * efficacy (+Inf) or futility (-Inf) cannot stop a trial. */
 typedef struct {
     int futility;
+    int two_sided; /* the lower efficacy bound is drawn */
     int no_efficacy, no_futility;
     double no_efficacy_at[MSCSIM_MAX_LOOKS], no_futility_at[MSCSIM_MAX_LOOKS];
 } looks_marks;
 
 /* One datablock: fraction, efficacy z, futility z, both on the estimate scale, the shares
- * stopping for efficacy and for futility. */
+ * stopping for efficacy and for futility, the lower efficacy bound on both scales. */
 static void put_looks(FILE *gp, const sim_plot_table *t, const sim_selection *s, looks_marks *m)
 {
     fputs("$looks << EOD\n", gp);
@@ -40,6 +42,8 @@ static void put_looks(FILE *gp, const sim_plot_table *t, const sim_selection *s,
         double e = sim_plot_value(t, t->at[SIM_COL_EFFICACY_Z], r);
         double u = sim_plot_value(t, t->at[SIM_COL_FUTILITY_Z], r);
         m->futility |= !isnan(u);
+        /* Files written before the column: one-sided. */
+        m->two_sided |= t->at[SIM_COL_SIDES] >= 0 && sim_plot_value(t, t->at[SIM_COL_SIDES], r) == 2;
         if (isinf(e) && m->no_efficacy < MSCSIM_MAX_LOOKS)
             m->no_efficacy_at[m->no_efficacy++] = f;
         if (isinf(u) && m->no_futility < MSCSIM_MAX_LOOKS)
@@ -50,7 +54,9 @@ static void put_looks(FILE *gp, const sim_plot_table *t, const sim_selection *s,
                             finite_or_nan(e / sqrt(f)),
                             finite_or_nan(u / sqrt(f)),
                             sim_plot_value(t, t->at[SIM_COL_REJECT_AT_LOOK], r),
-                            sim_plot_value(t, t->at[SIM_COL_FUTILITY_AT_LOOK], r)};
+                            sim_plot_value(t, t->at[SIM_COL_FUTILITY_AT_LOOK], r),
+                            finite_or_nan(-e),
+                            finite_or_nan(-e / sqrt(f))};
         for (size_t j = 0; j < SIM_ARRAY_LEN(v); j++) {
             sim_gp_num(gp, v[j]);
             fputc(j + 1 < SIM_ARRAY_LEN(v) ? ' ' : '\n', gp);
@@ -70,21 +76,28 @@ static void put_edge_marks(FILE *gp, const double *at, int count, double y, int 
     }
 }
 
-/* A boundary panel: efficacy column e and futility column u of $looks. */
-static void put_bounds(FILE *gp, const char *title, const char *ylabel, int e, int u,
+/* A boundary panel: efficacy column e, futility column u and lower efficacy column lower
+ * of $looks. */
+static void put_bounds(FILE *gp, const char *title, const char *ylabel, int e, int u, int lower,
                        const looks_marks *m)
 {
     sim_gp_cmd_str(gp, "set title", title);
     sim_gp_cmd_str(gp, "set ylabel", ylabel);
     /* Zero and the usual range of bounds in view, so that one finite bound (efficacy =
      * none) is not drawn as a zoom on its own value. */
-    fputs("unset label\nset yrange [*<0:4<*]\n", gp);
+    fputs("unset label\n", gp);
+    fputs(m->two_sided ? "set yrange [*<-4:4<*]\n" : "set yrange [*<0:4<*]\n", gp);
     put_edge_marks(gp, m->no_efficacy_at, m->no_efficacy, 0.96, 8, "#cc3311");
     put_edge_marks(gp, m->no_futility_at, m->no_futility, 0.04, 10, "#4477aa");
     fprintf(gp,
             "plot $looks using 1:%d with linespoints pt 7 ps 1.3 lw 2 lc rgb '#cc3311' "
-            "title 'efficacy'",
-            e);
+            "title '%s'",
+            e, m->two_sided ? "efficacy (upper)" : "efficacy");
+    if (m->two_sided)
+        fprintf(gp,
+                ", \\\n  $looks using 1:%d with linespoints pt 7 ps 1.3 lw 2 dt 2 "
+                "lc rgb '#cc3311' title 'efficacy (lower)'",
+                lower);
     if (m->futility)
         fprintf(gp,
                 ", \\\n  $looks using 1:%d with linespoints pt 5 ps 1.3 lw 2 lc rgb '#4477aa' "
@@ -121,8 +134,8 @@ int sim_plot_looks(sim_plot_table *t, FILE *gp, sim_selection *s, const mscsim_p
           "set xrange [0:1.05]\n",
           gp);
     sim_gp_cmd_str(gp, "set xlabel", "Information fraction");
-    put_bounds(gp, "z scale", "Boundary (z)", 2, 3, &marks);
-    put_bounds(gp, "estimate scale", "Boundary (final analysis' SEs)", 4, 5, &marks);
+    put_bounds(gp, "z scale", "Boundary (z)", 2, 3, 8, &marks);
+    put_bounds(gp, "estimate scale", "Boundary (final analysis' SEs)", 4, 5, 9, &marks);
     sim_gp_cmd_str(gp, "set title", "stopping at each look");
     sim_gp_cmd_str(gp, "set ylabel", "Share of trials");
     fputs("unset label\nset yrange [0:*]\nset style fill solid 0.7 noborder\n"

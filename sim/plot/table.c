@@ -47,6 +47,7 @@ static const struct {
     [SIM_COL_FUTILITY_Z] = {MSCSIM_FILE_LOOKS, {"futility_z", 0, 1, -HUGE_VAL, HUGE_VAL, 1}},
     [SIM_COL_REJECT_AT_LOOK] = {MSCSIM_FILE_LOOKS, {"reject_at_look", 0, 0, 0, 1}},
     [SIM_COL_FUTILITY_AT_LOOK] = {MSCSIM_FILE_LOOKS, {"futility_at_look", 0, 0, 0, 1}},
+    [SIM_COL_SIDES] = {MSCSIM_FILE_LOOKS, {"sides", 0, 0, 1, 2}},
 };
 
 #define BIT(c) (1u << (c))
@@ -81,7 +82,7 @@ static const struct {
                             BIT(SIM_COL_EFFICACY_Z) | BIT(SIM_COL_FUTILITY_Z) |
                             BIT(SIM_COL_REJECT_AT_LOOK) | BIT(SIM_COL_FUTILITY_AT_LOOK),
                         BIT(SIM_COL_SCENARIO) | BIT(SIM_COL_SCALE) | BIT(SIM_COL_ENDPOINT) |
-                            BIT(SIM_COL_MODEL)},
+                            BIT(SIM_COL_MODEL) | BIT(SIM_COL_SIDES)},
 };
 
 void sim_text_add(sim_text *b, const char *fmt, ...)

@@ -26,7 +26,7 @@
 #include "internal.h"
 #include "trial_impl.h"
 
-/* Step 5 on cells values. The scale is a local copy: through a pointer the stores would
+/* Step 5 on the cells. The scale is a local copy: through a pointer the stores would
  * force reloads of its fields on every cell. */
 static inline void scale_cells(const mscsim_scale sc, double *true_score, double *score,
                                size_t cells)
@@ -293,6 +293,7 @@ size_t sim_trial_simulate_drawn(const mscsim_design *d, int a, size_t n, const m
             step_rng[s] = mscsim_rng_substream(rng, (uint64_t)(stream * STEPS + s));
     sim_arm_buffers *b = &w->arm[a];
     b->n = b->prefix = n;
+    b->counted = b->counted_kept = 0;
     mscsim_covariates cov = {b->nihss, b->age, b->onset, b->baseline};
     if (b->baseline && mscsim_scale_bounded(&d->scale))
         for (size_t i = 0; i < n; i++)
@@ -454,21 +455,36 @@ SIM_API int mscsim_trial_impute(const mscsim_design *d, mscsim_workspace *w, msc
     return MSCSIM_OK;
 }
 
+/* The patients with a primary outcome among the arm's first m: counted on from the last
+ * count while m grows (a trial's looks come in order), else from the first patient. */
+static size_t analysed_among_first(const mscsim_design *d, sim_arm_buffers *b, size_t m)
+{
+    const size_t V = (size_t)d->visit_count;
+    const unsigned char *primary = b->observed + d->primary;
+    if (m < b->counted)
+        b->counted = b->counted_kept = 0;
+    size_t k = b->counted_kept;
+    if (V == 1) /* contiguous flags: a loop the compiler vectorises */
+        for (size_t i = b->counted; i < m; i++)
+            k += primary[i];
+    else
+        for (size_t i = b->counted; i < m; i++)
+            k += primary[i * V];
+    b->counted = m;
+    b->counted_kept = k;
+    return k;
+}
+
 /* Step 7 keeps patients in randomization order, so a look's patients are a prefix of the
  * analysed arrays: only their number has to be counted. */
 void sim_trial_prefix(const mscsim_design *d, mscsim_workspace *w,
                       const size_t m[MSCSIM_ARM_COUNT], mscsim_trial_data *data)
 {
     const double *y[MSCSIM_ARM_COUNT];
-    size_t kept[MSCSIM_ARM_COUNT], V = (size_t)d->visit_count, p = (size_t)d->primary;
+    size_t kept[MSCSIM_ARM_COUNT];
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
         sim_arm_buffers *b = &w->arm[a];
-        size_t k = m[a];
-        if (!d->fill_missing) {
-            k = 0;
-            for (size_t i = 0; i < m[a]; i++)
-                k += b->observed[i * V + p];
-        }
+        size_t k = d->fill_missing ? m[a] : analysed_among_first(d, b, m[a]);
         b->prefix = m[a];
         kept[a] = k;
         y[a] = b->y;

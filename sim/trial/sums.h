@@ -37,10 +37,15 @@ static inline void sim_deviations(const double *v, size_t n, double m, double *d
 {
     double d[SIM_LANES] = {0}, q[SIM_LANES] = {0};
     size_t i = 0;
+    /* Two loops over the lanes rather than one: each maps its lanes onto vector registers
+     * (the fused loop was vectorised into shuffles and scalar additions); the additions
+     * are the same, in the same order. */
     for (; i + SIM_LANES <= n; i += SIM_LANES)
+        for (int k = 0; k < SIM_LANES; k++)
+            d[k] += v[i + k] - m;
+    for (i = 0; i + SIM_LANES <= n; i += SIM_LANES)
         for (int k = 0; k < SIM_LANES; k++) {
             double e = v[i + k] - m;
-            d[k] += e;
             q[k] += e * e;
         }
     for (; i < n; i++) {

@@ -88,6 +88,7 @@ struct sim_arm_buffers {
     double *impute_work;      /* sim_impute_work_size doubles (mi) */
     size_t n;
     size_t prefix;            /* the first patients mscsim_trial_impute completes (n, or a look's) */
+    size_t counted, counted_kept; /* the analysed among the first `counted` (sim_trial_prefix) */
 };
 
 struct mscsim_workspace {
