@@ -510,10 +510,15 @@ SIM_API double mscsim_rtruncnorm(mscsim_rng *rng, double mu, double sd, double l
 
 /* Gamma(shape, 1) for shape >= 1: d (1 + c x)^3 with x standard normal, d = shape - 1/3,
  * c = 1 / sqrt(9 d), accepted by the paper's log test (rate >= 0.95 for every shape). */
-static double gamma_ge1(mscsim_rng *rng, double shape)
+SIM_API void mscsim_gamma_setup_init(mscsim_gamma_setup *g, double shape)
 {
-    const double d = shape - 1.0 / 3.0;
-    const double c = 1.0 / sqrt(9.0 * d);
+    g->d = shape - 1.0 / 3.0;
+    g->c = 1.0 / sqrt(9.0 * g->d);
+}
+
+SIM_API double mscsim_rgamma_setup(mscsim_rng *rng, const mscsim_gamma_setup *g)
+{
+    const double d = g->d, c = g->c;
     for (;;) {
         double x, v;
         do {
@@ -528,6 +533,13 @@ static double gamma_ge1(mscsim_rng *rng, double shape)
         if (log(u) < 0.5 * x2 + d * (1.0 - v + log(v)))
             return d * v;
     }
+}
+
+static double gamma_ge1(mscsim_rng *rng, double shape)
+{
+    mscsim_gamma_setup g;
+    mscsim_gamma_setup_init(&g, shape);
+    return mscsim_rgamma_setup(rng, &g);
 }
 
 SIM_API double mscsim_rgamma(mscsim_rng *rng, double shape, double scale)

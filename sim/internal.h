@@ -3,6 +3,7 @@
 /* Private helpers shared by sim/ files; never included from outside sim/. */
 
 #include "mscsim/error.h"
+#include "mscsim/rng.h"
 
 #define SIM_API __attribute__((visibility("default")))
 
@@ -18,6 +19,12 @@ static inline long sim_gcd(long a, long b)
     }
     return a;
 }
+
+/* mscsim_rng_for_trial(seed, scenario, n, replicate) in two steps, for the replicate loop
+ * of one cell: the cell's key once (three of its five mixes), then each replicate's
+ * generator from it, the same generator (rng.c). */
+uint64_t sim_rng_cell_key(uint64_t seed, uint64_t scenario, uint64_t n);
+mscsim_rng sim_rng_for_replicate(uint64_t key, uint64_t replicate);
 
 /* Fills err (if not NULL) with code and a printf-style message; returns code so callers
  * can write `return sim_error_set(err, MSCSIM_EINVAL, "...")`. Location fields are

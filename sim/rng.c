@@ -55,16 +55,25 @@ static uint64_t mix64(uint64_t z)
 /* Golden-ratio increment of splitmix64: keeps chained coordinates from cancelling. */
 #define MIX_GAMMA UINT64_C(0x9e3779b97f4a7c15)
 
-SIM_API mscsim_rng mscsim_rng_for_trial(uint64_t seed, uint64_t scenario, uint64_t n,
-                                           uint64_t replicate)
+uint64_t sim_rng_cell_key(uint64_t seed, uint64_t scenario, uint64_t n)
 {
     uint64_t h = mix64(seed + MIX_GAMMA);
     h = mix64(h ^ (scenario + 2 * MIX_GAMMA));
-    h = mix64(h ^ (n + 3 * MIX_GAMMA));
-    h = mix64(h ^ (replicate + 4 * MIX_GAMMA));
+    return mix64(h ^ (n + 3 * MIX_GAMMA));
+}
+
+mscsim_rng sim_rng_for_replicate(uint64_t key, uint64_t replicate)
+{
+    uint64_t h = mix64(key ^ (replicate + 4 * MIX_GAMMA));
     mscsim_rng rng;
     mscsim_rng_seed(&rng, h, mix64(h + MIX_GAMMA));
     return rng;
+}
+
+SIM_API mscsim_rng mscsim_rng_for_trial(uint64_t seed, uint64_t scenario, uint64_t n,
+                                           uint64_t replicate)
+{
+    return sim_rng_for_replicate(sim_rng_cell_key(seed, scenario, n), replicate);
 }
 
 SIM_API mscsim_rng mscsim_rng_substream(const mscsim_rng *parent, uint64_t key)

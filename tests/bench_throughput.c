@@ -38,7 +38,8 @@
  * Last, the table path (issue: exact count and sufficient-statistic paths): ordinal
  * n = 300 (Welch; target 20x), the same with po + Wilcoxon, binary n = 100 (chi-square) and
  * the normal design, each timed with [simulation] shortcut = auto and = no in one run.
- * Usage: mscsim_bench [--reps N]   (N = replicates per timed engine run, default 200000)
+ * Usage: mscsim_bench [--reps N] [--table]   (N = replicates per timed engine run, default
+ * 200000; --table: the table path's rows only)
  */
 /* mkstemp, fork and wait4 with its resource usage: POSIX and BSD. */
 #define _DEFAULT_SOURCE
@@ -366,11 +367,22 @@ int main(int argc, char **argv)
         time_engine(&designs[0], atol(argv[2]), 0, &power);
         return 0;
     }
-    if (argc == 3 && strcmp(argv[1], "--reps") == 0)
-        reps = atol(argv[2]);
+    int table_only = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc)
+            reps = atol(argv[++i]);
+        else if (strcmp(argv[i], "--table") == 0)
+            table_only = 1;
+        else
+            reps = 0;
+    }
     if (reps < 1000) {
-        fprintf(stderr, "usage: mscsim_bench [--reps N]   (N >= 1000)\n");
+        fprintf(stderr, "usage: mscsim_bench [--reps N] [--table]   (N >= 1000)\n");
         return 2;
+    }
+    if (table_only) {
+        bench_table_path(reps);
+        return 0;
     }
     int cores = omp_get_max_threads();
     double patients = (double)reps * PATIENTS_PER_TRIAL, sink = 0, power = 0;

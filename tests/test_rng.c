@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "internal.h"
 #include "mathlib.h"
 #include "mscsim/rng.h"
 
@@ -353,6 +354,17 @@ static void test_for_trial(void)
     for (int r = 1; r < NR; r++)
         distinct &= states[r] != states[r - 1] && incs[r] != incs[r - 1];
     CHECK(distinct, "%d replicates get distinct states and distinct streams", NR);
+
+    /* The engine's two-step form (a cell's key, then each replicate) is the same generator. */
+    int split_same = 1;
+    for (uint64_t n = 0; n < 3; n++) {
+        uint64_t key = sim_rng_cell_key(2024u, 1u, 200u + n);
+        for (uint64_t r = 0; r < 100; r++)
+            split_same &= same_rng(sim_rng_for_replicate(key, r),
+                                   mscsim_rng_for_trial(2024u, 1u, 200u + n, r));
+    }
+    CHECK(split_same, "sim_rng_for_replicate(sim_rng_cell_key(seed, scenario, n), r) is "
+                      "mscsim_rng_for_trial(seed, scenario, n, r)");
 
     /* Golden values: recorded from this implementation when it was written. They pin the
      * derivation of a trial's stream from its coordinates, so that a given seed keeps

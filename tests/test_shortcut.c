@@ -7,9 +7,12 @@
  *   - both paths give the same power, mean estimate and null rejection rate within
  *     4 Monte Carlo standard errors (fixed seeds), for every table-sufficient analysis on
  *     the ordinal (mRS and utility), binary and normal models;
- *   - the table path is byte-identical across thread counts.
+ *   - the table path is byte-identical across thread counts;
+ *   - trials drawn together (sim_shortcut_trials, the engine's lanes) are bit for bit the
+ *     trials drawn one at a time, on both paths, with and without alias tables.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +22,7 @@
 #include "mscsim/dist.h"
 #include "mscsim/engine.h"
 #include "mscsim/trial.h"
+#include "shortcut.h"
 
 /* A correct sampler fails one chi-square test at this level with probability 1e-4. */
 #define GOF_LEVEL 1e-4
@@ -110,7 +114,8 @@ static void design(mscsim_config *cfg, const char *model, const char *tests, lon
     }
 }
 
-static mscsim_trial_path path_of(const mscsim_config *cfg, int nested, char *why, size_t len)
+/* cfg's design; exits on an error (a broken test config). */
+static mscsim_design *compile(const mscsim_config *cfg)
 {
     mscsim_design *d;
     mscsim_error err;
@@ -119,6 +124,12 @@ static mscsim_trial_path path_of(const mscsim_config *cfg, int nested, char *why
         printf("design: %s\n", mscsim_error_format(&err, msg, sizeof msg));
         exit(2);
     }
+    return d;
+}
+
+static mscsim_trial_path path_of(const mscsim_config *cfg, int nested, char *why, size_t len)
+{
+    mscsim_design *d = compile(cfg);
     mscsim_trial_path p = mscsim_design_shortcut(d, nested, why, len);
     mscsim_design_free(d);
     return p;
@@ -244,10 +255,65 @@ static void test_paths_agree(void)
     compare_paths(&cfg, 3, "binary, n = 12");
 }
 
+/* Trials r and r + 1 drawn together by sim_shortcut_trials against each drawn alone by
+ * sim_shortcut_trial: tables, arm statistics, diagnostics and the generators afterwards. */
+static void check_lanes(const mscsim_config *cfg, const char *what)
+{
+    mscsim_design *d = compile(cfg);
+    sim_shortcut s;
+    long sizes[MSCSIM_ARM_COUNT];
+    mscsim_config_arm_sizes(cfg, cfg->n[0], sizes);
+    size_t n[MSCSIM_ARM_COUNT] = {(size_t)sizes[0], (size_t)sizes[1]};
+    int ok = sim_shortcut_prepare(d, 0, &s, NULL, 0) != MSCSIM_PATH_PATIENTS &&
+             sim_shortcut_fit(&s, n[0] > n[1] ? n[0] : n[1]) == MSCSIM_OK;
+    for (uint64_t r = 0; ok && r < 2000; r += SIM_SHORTCUT_LANES) {
+        mscsim_rng one[SIM_SHORTCUT_LANES], lanes[SIM_SHORTCUT_LANES];
+        mscsim_count_table t1[SIM_SHORTCUT_LANES], tl[SIM_SHORTCUT_LANES];
+        mscsim_trial_data d1[SIM_SHORTCUT_LANES], dl[SIM_SHORTCUT_LANES];
+        mscsim_trial_diag g1[SIM_SHORTCUT_LANES], gl[SIM_SHORTCUT_LANES];
+        mscsim_trial_diag *diag[SIM_SHORTCUT_LANES];
+        memset(t1, 0, sizeof t1);
+        memset(tl, 0, sizeof tl);
+        for (int l = 0; l < SIM_SHORTCUT_LANES; l++) {
+            one[l] = lanes[l] = mscsim_rng_for_trial(77, 1, cfg->n[0], r + (uint64_t)l);
+            sim_shortcut_trial(&s, d, &one[l], n, &t1[l], &d1[l], &g1[l]);
+            diag[l] = &gl[l];
+        }
+        sim_shortcut_trials(&s, d, SIM_SHORTCUT_LANES, lanes, n, tl, dl, diag);
+        for (int l = 0; l < SIM_SHORTCUT_LANES; l++) {
+            ok &= memcmp(&one[l], &lanes[l], sizeof one[l]) == 0;
+            ok &= memcmp(&t1[l], &tl[l], sizeof t1[l]) == 0;
+            ok &= memcmp(d1[l].arm, dl[l].arm, sizeof d1[l].arm) == 0;
+            ok &= (d1[l].table != NULL) == (dl[l].table != NULL);
+            ok &= memcmp(&g1[l], &gl[l], offsetof(mscsim_trial_diag, recovery_slope)) == 0;
+        }
+    }
+    CHECK(ok, "%s: %d trials drawn together are the trials drawn alone, bit for bit", what,
+          SIM_SHORTCUT_LANES);
+    sim_shortcut_free(&s);
+    mscsim_design_free(d);
+}
+
+static void test_lanes(void)
+{
+    mscsim_config cfg;
+    design(&cfg, "ordinal", "po, welch", 300, 0); /* mRS deaths among the dropped out */
+    check_lanes(&cfg, "ordinal n = 300");
+    design(&cfg, "ordinal", "po, welch", 600, 0); /* arms above the alias tables: rbinom */
+    check_lanes(&cfg, "ordinal n = 600");
+    design(&cfg, "binary", "chisq", 100, 1);
+    check_lanes(&cfg, "binary null");
+    design(&cfg, "normal", "welch", 100, 0);
+    check_lanes(&cfg, "normal n = 100");
+    design(&cfg, "normal", "welch", 700, 0);
+    check_lanes(&cfg, "normal n = 700");
+}
+
 static void test_threads(void)
 {
     mscsim_config cfg;
     design(&cfg, "ordinal", "po, wilcoxon", 200, 0);
+    set(&cfg, "simulation.reps=%d", REPS + 1); /* odd: a unit ends with a lone trial */
     mscsim_cell_summary a[2], b[2];
     set(&cfg, "simulation.threads=1");
     int ok = run_analysis(&cfg, &a[0], 0, 0) && run_analysis(&cfg, &a[1], 0, 1);
@@ -264,6 +330,7 @@ int main(void)
     test_binomial();
     test_rule();
     test_paths_agree();
+    test_lanes();
     test_threads();
     return TEST_DONE();
 }

@@ -106,6 +106,25 @@ double mscsim_rgamma(mscsim_rng *rng, double shape, double scale);
 double mscsim_rchisq(mscsim_rng *rng, double df);
 
 /**
+ * The set-up of Gamma(shape, 1) for one shape >= 1 (Marsaglia and Tsang's d = shape - 1/3
+ * and c = 1 / sqrt(9 d)), for a caller drawing many variates of few shapes: fill it with
+ * mscsim_gamma_setup_init, then draw with mscsim_rgamma_setup. A plain value, read-only
+ * while drawing: any number of threads may share one.
+ */
+typedef struct {
+    double d, c;
+} mscsim_gamma_setup;
+
+/** Fills *g for shape >= 1 (finite); a smaller shape is not a valid set-up. Thread-safe. */
+void mscsim_gamma_setup_init(mscsim_gamma_setup *g, double shape);
+
+/**
+ * Gamma(shape, 1) variate of g's shape: exactly mscsim_rgamma(rng, shape, 1) with the same
+ * draws from rng, without recomputing the set-up. Thread-safe.
+ */
+double mscsim_rgamma_setup(mscsim_rng *rng, const mscsim_gamma_setup *g);
+
+/**
  * Binomial variate: successes in n >= 0 trials of probability p in [0, 1] (Knuth's beta
  * splitting above a mean of 16, inversion below; exact up to floating-point rounding).
  * Returns -1 for a negative n or a p outside [0, 1] (NaN included). Thread-safe.

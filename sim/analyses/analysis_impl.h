@@ -107,8 +107,10 @@ void sim_analysis_fail(mscsim_analysis_result *result);
  * below 10 eps times the larger arm mean, is rounding noise and the analysis fails. */
 static inline int sim_analysis_se_degenerate(const mscsim_trial_data *data, double se)
 {
-    double scale = fmax(fabs(data->arm[MSCSIM_ARM_CONTROL].mean_y),
-                        fabs(data->arm[MSCSIM_ARM_MSC].mean_y));
+    /* fmax(a, b), NaN included, without its libm call. */
+    double a = fabs(data->arm[MSCSIM_ARM_CONTROL].mean_y);
+    double b = fabs(data->arm[MSCSIM_ARM_MSC].mean_y);
+    double scale = a > b || isnan(b) ? a : b;
     return !(se > 0.0) || se < 10.0 * DBL_EPSILON * scale;
 }
 

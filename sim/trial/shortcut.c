@@ -327,8 +327,29 @@ static inline long family_draw(const sim_binom_family *f, long m, mscsim_rng *rn
 void sim_shortcut_free(sim_shortcut *s)
 {
     free(s->table_memory);
-    s->table_memory = NULL;
+    free(s->normal_memory);
+    s->table_memory = s->normal_memory = NULL;
     s->table_n = 0;
+}
+
+/* The normal path's per-m constants, computed as the draw computes them (same values):
+ * a square root and two divisions per arm and trial fewer. */
+static int normal_fit(sim_shortcut *s, size_t n)
+{
+    /* calloc: ss_gamma below m = 3 stays zero (those draw by mscsim_rchisq) */
+    double *mem = calloc(n + 1, MSCSIM_ARM_COUNT * sizeof *mem + sizeof *s->ss_gamma);
+    if (!mem)
+        return MSCSIM_ENOMEM;
+    s->normal_memory = mem;
+    s->ss_gamma = (mscsim_gamma_setup *)(mem + MSCSIM_ARM_COUNT * (n + 1));
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
+        s->mean_sd[a] = mem + (size_t)a * (n + 1);
+        for (size_t m = 0; m <= n; m++)
+            s->mean_sd[a][m] = s->sd[a] / sqrt((double)m);
+    }
+    for (size_t m = 3; m <= n; m++)
+        mscsim_gamma_setup_init(&s->ss_gamma[m], 0.5 * (double)(m - 1));
+    return MSCSIM_OK;
 }
 
 int sim_shortcut_fit(sim_shortcut *s, size_t n)
@@ -360,8 +381,13 @@ int sim_shortcut_fit(sim_shortcut *s, size_t n)
                 family_build(fam, p, n, log_fact, prob, threshold, alias, work);
             }
         s->table_memory = mem;
-        s->table_n = n;
         mem = NULL;
+        if (s->path == MSCSIM_PATH_NORMAL)
+            status = normal_fit(s, n);
+        if (!status)
+            s->table_n = n;
+        else
+            sim_shortcut_free(s);
     }
     free(mem);
     free(log_fact);
@@ -400,38 +426,125 @@ static void table_stats(const mscsim_count_table *t, int a, mscsim_arm_stats *st
     st->ss_y = ss;
 }
 
-/* Both arms' tables, category by category in lockstep: the two arms' draws are
- * independent, so their table loads overlap. */
-static void counts_trial(const sim_shortcut *s, const int as[MSCSIM_ARM_COUNT],
-                         const long n[MSCSIM_ARM_COUNT], const long m[MSCSIM_ARM_COUNT],
-                         mscsim_rng *rng, mscsim_count_table *t, mscsim_trial_diag *diag)
+/* Chain q is arm q % MSCSIM_ARM_COUNT of lane (trial) q / MSCSIM_ARM_COUNT. */
+#define CHAINS (SIM_SHORTCUT_LANES * MSCSIM_ARM_COUNT)
+
+/* The tables of the chains' lanes, category by category in lockstep over the chains: their
+ * draws are independent, so one chain's table loads overlap the others'. Each lane draws
+ * from its own generator in the order of a trial alone (for each category control, then
+ * msc; then the dead among the dropped out, control, then msc). */
+static void counts_trials(const sim_shortcut *s, int chains, const int as[MSCSIM_ARM_COUNT],
+                          const long n[MSCSIM_ARM_COUNT], const long m[CHAINS],
+                          mscsim_rng *rng, mscsim_count_table *t, mscsim_trial_diag *const *diag)
 {
     int tabled[MSCSIM_ARM_COUNT];
-    long left[MSCSIM_ARM_COUNT], c[MSCSIM_ARM_COUNT][MSCSIM_TABLE_MAX] = {{0}};
-    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
         tabled[a] = n[a] <= SIM_SHORTCUT_TABLE_MAX;
-        left[a] = m[a];
-    }
+    long left[CHAINS], c[CHAINS][MSCSIM_TABLE_MAX];
+    for (int q = 0; q < chains; q++)
+        left[q] = m[q];
     for (int j = 0; j + 1 < s->k; j++)
-        for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
-            if (left[a] == 0)
+        for (int q = 0; q < chains; q++) {
+            int a = q % MSCSIM_ARM_COUNT;
+            if (left[q] == 0) {
+                c[q][j] = 0;
                 continue;
-            c[a][j] = binom(s, tabled[a], as[a], 1 + j, left[a], s->cond[as[a]][j], rng);
-            left[a] -= c[a][j];
+            }
+            c[q][j] = binom(s, tabled[a], as[a], 1 + j, left[q], s->cond[as[a]][j],
+                            &rng[q / MSCSIM_ARM_COUNT]);
+            left[q] -= c[q][j];
         }
-    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
-        c[a][s->k - 1] += left[a];
+    for (int q = 0; q < chains; q++) {
+        int a = q % MSCSIM_ARM_COUNT, l = q / MSCSIM_ARM_COUNT;
+        c[q][s->k - 1] = left[q];
         for (int j = 0; j < s->k; j++)
-            t->count[a][s->slot[j]] += (double)c[a][j];
+            t[l].count[a][s->slot[j]] += (double)c[q][j];
         if (s->floor_cat >= 0)
-            diag->at_floor += (size_t)c[a][s->floor_cat];
+            diag[l]->at_floor += (size_t)c[q][s->floor_cat];
         if (s->ceiling_cat >= 0)
-            diag->at_ceiling += (size_t)c[a][s->ceiling_cat];
+            diag[l]->at_ceiling += (size_t)c[q][s->ceiling_cat];
         if (s->death_cat >= 0) /* and the dead among the dropped out */
-            diag->deaths += (size_t)(c[a][s->death_cat] +
-                                     (n[a] > m[a] ? binom(s, tabled[a], as[a], s->k, n[a] - m[a],
-                                                          s->dead[as[a]], rng)
-                                                  : 0));
+            diag[l]->deaths += (size_t)(c[q][s->death_cat] +
+                                        (n[a] > m[q] ? binom(s, tabled[a], as[a], s->k,
+                                                             n[a] - m[q], s->dead[as[a]],
+                                                             &rng[l])
+                                                     : 0));
+    }
+}
+
+/* The normal path's arm statistics of the lanes, each lane in its own order (control's
+ * mean and sum of squares, then msc's), lane by lane within an arm. */
+static void normal_trials(const sim_shortcut *s, int lanes, const int as[MSCSIM_ARM_COUNT],
+                          const long n[MSCSIM_ARM_COUNT], const long m[CHAINS],
+                          mscsim_rng *rng, mscsim_trial_data *data)
+{
+    for (int q = 0; q < lanes * MSCSIM_ARM_COUNT; q++) {
+        int a = q / lanes, l = q % lanes;
+        mscsim_rng *r = &rng[l];
+        mscsim_arm_stats *st = &data[l].arm[a];
+        long ma = m[l * MSCSIM_ARM_COUNT + a];
+        st->n = (size_t)ma;
+        if (ma == 0)
+            continue;
+        double sd = s->sd[as[a]];
+        int tabled = n[a] <= SIM_SHORTCUT_TABLE_MAX; /* m <= table_n: sim_shortcut_fit */
+        double se = tabled ? s->mean_sd[as[a]][ma] : sd / sqrt((double)ma);
+        st->mean_y = s->mean[as[a]] + se * mscsim_rnorm_std(r);
+        st->sum_y = st->mean_y * (double)ma;
+        /* chi^2(m - 1) = 2 Gamma((m - 1) / 2), as mscsim_rchisq draws it */
+        if (tabled && ma > 2)
+            st->ss_y = sd * sd * (2.0 * mscsim_rgamma_setup(r, &s->ss_gamma[ma]));
+        else
+            st->ss_y = ma > 1 ? sd * sd * mscsim_rchisq(r, (double)(ma - 1)) : 0.0;
+    }
+}
+
+void sim_shortcut_trials(const sim_shortcut *s, const mscsim_design *d, int count,
+                         mscsim_rng *rng, const size_t n[MSCSIM_ARM_COUNT],
+                         mscsim_count_table *table, mscsim_trial_data *data,
+                         mscsim_trial_diag *const *diag)
+{
+    int as[MSCSIM_ARM_COUNT], chains = count * MSCSIM_ARM_COUNT;
+    long na[MSCSIM_ARM_COUNT], m[CHAINS];
+    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
+        as[a] = d->cfg.null_effect ? MSCSIM_ARM_CONTROL : a;
+        na[a] = (long)n[a];
+    }
+    for (int q = 0; q < chains; q++) {
+        int a = q % MSCSIM_ARM_COUNT;
+        double keep = s->observed[as[a]];
+        m[q] = keep < 1.0 ? binom(s, na[a] <= SIM_SHORTCUT_TABLE_MAX, as[a], 0, na[a], keep,
+                                  &rng[q / MSCSIM_ARM_COUNT])
+                          : na[a];
+    }
+    /* Copies of zero objects, not memset: for these sizes gcc emits rep stos, whose start-up
+     * cost ~15 % of a normal-path trial. */
+    static const mscsim_trial_diag no_diag;
+    static const mscsim_trial_data no_data;
+    for (int l = 0; l < count; l++) {
+        mscsim_trial_diag *g = diag[l];
+        *g = no_diag;
+        data[l] = no_data;
+        for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
+            long ma = m[l * MSCSIM_ARM_COUNT + a];
+            g->n_randomised[a] = n[a];
+            g->n_analysed[a] = (size_t)ma;
+            g->missing[a] = (size_t)(na[a] - ma);
+            g->scored += (size_t)ma;
+        }
+        g->recovery_slope = (double)NAN;
+    }
+    if (s->path != MSCSIM_PATH_COUNTS) {
+        normal_trials(s, count, as, na, m, rng, data);
+        return;
+    }
+    for (int l = 0; l < count; l++)
+        table[l] = s->values;
+    counts_trials(s, chains, as, na, m, rng, table, diag);
+    for (int l = 0; l < count; l++) {
+        for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
+            table_stats(&table[l], a, &data[l].arm[a]);
+        data[l].table = &table[l];
     }
 }
 
@@ -439,38 +552,5 @@ void sim_shortcut_trial(const sim_shortcut *s, const mscsim_design *d, mscsim_rn
                         const size_t n[MSCSIM_ARM_COUNT], mscsim_count_table *table,
                         mscsim_trial_data *data, mscsim_trial_diag *diag)
 {
-    memset(diag, 0, sizeof *diag);
-    memset(data, 0, sizeof *data);
-    int as[MSCSIM_ARM_COUNT];
-    long na[MSCSIM_ARM_COUNT], m[MSCSIM_ARM_COUNT];
-    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
-        as[a] = d->cfg.null_effect ? MSCSIM_ARM_CONTROL : a;
-        na[a] = (long)n[a];
-        double keep = s->observed[as[a]];
-        m[a] = keep < 1.0 ? binom(s, na[a] <= SIM_SHORTCUT_TABLE_MAX, as[a], 0, na[a], keep, rng)
-                          : na[a];
-        diag->n_randomised[a] = n[a];
-        diag->n_analysed[a] = (size_t)m[a];
-        diag->missing[a] = (size_t)(na[a] - m[a]);
-        diag->scored += (size_t)m[a];
-    }
-    diag->recovery_slope = (double)NAN;
-    if (s->path == MSCSIM_PATH_COUNTS) {
-        *table = s->values;
-        counts_trial(s, as, na, m, rng, table, diag);
-        for (int a = 0; a < MSCSIM_ARM_COUNT; a++)
-            table_stats(table, a, &data->arm[a]);
-        data->table = table;
-        return;
-    }
-    for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
-        mscsim_arm_stats *st = &data->arm[a];
-        st->n = (size_t)m[a];
-        if (m[a] == 0)
-            continue;
-        double sd = s->sd[as[a]];
-        st->mean_y = s->mean[as[a]] + sd / sqrt((double)m[a]) * mscsim_rnorm_std(rng);
-        st->sum_y = st->mean_y * (double)m[a];
-        st->ss_y = m[a] > 1 ? sd * sd * mscsim_rchisq(rng, (double)(m[a] - 1)) : 0.0;
-    }
+    sim_shortcut_trials(s, d, 1, rng, n, table, data, &diag);
 }
