@@ -13,6 +13,11 @@
  *               (r, measurement error at each visit)                        target 3x
  *   traj-onset0 the same randomized at onset, where every course fits: 3 uniforms
  *               (baseline, subgroup, dropout) + 5 normals (r, tau, 3 errors) target 3x
+ *   traj-drawn  the trajectory design with the presets' drawn onset, truncnormal(20.2, 10,
+ *               1, 120) (the course table's onset bins): the trajectory row's draws + 1
+ *               normal (the onset)
+ *   (The course table also draws a uniform for z inside its cell and one for z's test,
+ *   per proposal; the bare counts stay the model's own draws.)
  *   ordinal     mRS by alias table: 2 uniforms (category, dropout), Welch
  *   ordinal-po+wx  the same analysed by proportional odds and Wilcoxon (issue: shift analyses)
  *   ordinal-utility  the ordinal design on the utility-weighted mRS, Welch
@@ -80,6 +85,13 @@ static const bench_design designs[] = {
      "[control]\ndropout = 0.1\n[msc]\nr_gain = 0.1\ndropout = 0.1\n"
      "[analysis]\ntest = welch\n[simulation]\nseed = 12345\n",
      3, 5, 3, 3.0},
+    {"traj-drawn",
+     "[trial]\nn = 100\nvisits = 7, 30, 90\n[outcome]\nscale = fma_motor\n"
+     "[model]\ntype = trajectory\n[baseline]\nscore = uniform(0, 49)\n"
+     "onset_days = truncnormal(20.2, 10, 1, 120)\n"
+     "[control]\ndropout = 0.1\n[msc]\nr_gain = 0.1\ndropout = 0.1\n"
+     "[analysis]\ntest = welch\n[simulation]\nseed = 12345\n",
+     3, 5, 3, 0},
     {"ordinal",
      "[trial]\nn = 100\n[model]\ntype = ordinal\n"
      "[control]\nprobs = 0.029029029029029, 0.078078078078078, 0.118118118118118, "

@@ -60,7 +60,7 @@ static long g_values, g_nonfinite;
 
 /* Room for a model's params_size bytes (checked in prepare; the trajectory model holds its
  * course table). */
-#define PARAMS_BYTES (1 << 20)
+#define PARAMS_BYTES (1 << 23)
 
 typedef union {
     unsigned char bytes[PARAMS_BYTES];
@@ -1381,7 +1381,7 @@ static void test_errors(void)
                                        &sim_model_trajectory};
     for (int k = 0; k < 3; k++) {
         trajectory_ok_config(&c);
-        params_buf pb;
+        static params_buf pb; /* static: the trajectory model's table is large */
         mscsim_error err;
         INT_EQ(prepare(all[k], &c, &pb, &err), MSCSIM_OK, "%s: the base config prepares (%.200s)",
                all[k]->name, err.msg);

@@ -5,19 +5,29 @@
  * conditionally on the observed baseline (sim/models/trajectory_course.c). Private to
  * sim/models/trajectory.c and its tests.
  */
+#include <math.h>
 #include <stdint.h>
 
 #include "mscsim/dist.h"
 #include "mscsim/rng.h"
 #include "mscsim/types.h"
 
-/* Baseline values a table covers (fma_motor has 101); cells per subgroup: CELLS equal
- * steps of z = Phi^-1(p) over [-CELL_Z, CELL_Z] and the two tails beyond. */
+/* Baseline values a table covers (fma_motor has 101). */
 #define SIM_TRAJ_TABLE_BASELINES 128
-#define SIM_TRAJ_TABLE_CELLS 32
+/* Cells per subgroup: equal steps of z (tau = tau_k e^{tau_cv z + shift}) over
+ * [-CELL_Z, CELL_Z] and the two tails beyond. A fixed onset has one onset bin and the finer
+ * steps; a drawn onset trades them for bins (see trajectory_course.c). */
 #define SIM_TRAJ_CELL_Z 4.0
-#define SIM_TRAJ_TABLE_GUIDE 256
-#define SIM_TRAJ_ROW_CELLS (MSCSIM_MAX_SUBGROUPS * (SIM_TRAJ_TABLE_CELLS + 2))
+#define SIM_TRAJ_FIXED_STEPS 64
+#define SIM_TRAJ_DRAWN_STEPS 32
+#define SIM_TRAJ_MAX_CELLS (SIM_TRAJ_FIXED_STEPS + 2)
+#define SIM_TRAJ_ROW_CELLS (MSCSIM_MAX_SUBGROUPS * SIM_TRAJ_MAX_CELLS)
+/* Onset bins of a drawn onset, and the alias slots of all rows of all bins (16 bytes each:
+ * 4 MiB, of which a table touches bins x rows x subgroups x cells: the presets, 30 bins x
+ * 50 baselines x 5 x 34, 4.1 MB; a fixed onset with 101 baselines, 0.5 MB). */
+#define SIM_TRAJ_MAX_BINS 32
+#define SIM_TRAJ_SLOTS (1 << 18)
+#define SIM_TRAJ_BIN_GUIDE 256
 
 /* The courses before conditioning and the scale they are scored on. */
 typedef struct {
@@ -26,55 +36,79 @@ typedef struct {
     double weight[MSCSIM_MAX_SUBGROUPS];   /* renormalised weights */
     double r[MSCSIM_MAX_SUBGROUPS];        /* r_k */
     double tau[MSCSIM_MAX_SUBGROUPS];      /* tau_k in days */
+    double inv_tau[MSCSIM_MAX_SUBGROUPS];  /* 1 / tau_k */
     double r_sd, tau_cv, tau_shift;        /* tau_shift = -tau_cv^2 / 2 */
+    double inv_r_sd;                       /* 1 / r_sd (0 without spread) */
+    double r_lo[MSCSIM_MAX_SUBGROUPS];     /* -r_k / r_sd: r = 0 in sd units */
+    double r_fast[MSCSIM_MAX_SUBGROUPS];   /* r's bound in sd units above which plain
+                                              rejection accepts >= SIM_TRAJ_FAST_SHARE */
     double lo, hi, step;                   /* scale range and step (0 = continuous) */
     double best, dir;                      /* the better end; +1 higher is better, else -1 */
 } sim_traj_prior;
 
-/* One cell (k, j) of a table row: the envelope's cumulative mass before it and the bound
- * u_j of r at its upper end (see trajectory_course.c). */
-typedef struct {
-    double cum, u;
-} sim_traj_cell;
+/* Sets inv_tau, inv_r_sd, r_lo and r_fast from the others (prepare and the tests). */
+void sim_traj_prior_finish(sim_traj_prior *p);
 
-/* Per baseline value, the envelope of (k, p = Phi(z)) for one fixed onset. */
+/* One alias slot (Walker 1977): cell `self` with probability prob, else cell alias. */
 typedef struct {
-    double total;                                   /* envelope mass; 0 = not usable */
-    int last;                                       /* last cell with positive mass */
-    uint16_t guide[SIM_TRAJ_TABLE_GUIDE];           /* first cell of each 1/G of the mass */
-    sim_traj_cell cell[SIM_TRAJ_ROW_CELLS + 1];
-} sim_traj_row;
+    double prob;
+    uint32_t alias, spare;
+} sim_traj_slot;
+
+/* What a table covers: onsets in bins [edge_b, edge_b+1) from lo (the last bin open
+ * above) and baselines in [base_lo, base_hi] (scale units, may be infinite). */
+typedef struct {
+    double lo, hi;           /* the onsets' support; lo > 0; lo = hi for a fixed onset */
+    double base_lo, base_hi; /* the baselines' support */
+} sim_traj_span;
 
 typedef struct {
     /* What the table was built from (compared bitwise to reuse it). */
     struct {
         sim_traj_prior prior;
-        double s0;
+        sim_traj_span span;
     } key;
-    int built;                /* 1: rows valid for onset key.s0 */
-    int baselines;            /* rows */
-    double edge[SIM_TRAJ_TABLE_CELLS + 3]; /* cell edges in p, 0 ... 1 */
-    sim_traj_row row[SIM_TRAJ_TABLE_BASELINES];
+    int built;                /* 1: rows valid for key */
+    int baselines;            /* values of the scale */
+    int row_lo, rows;         /* rows built per bin: row_lo ... row_lo + rows - 1 */
+    int cells;                /* cells per subgroup: steps + 2 tails */
+    int bins;                 /* onset bins */
+    double inv_step;          /* 1 / the scale's step */
+    double z_mass[SIM_TRAJ_MAX_CELLS];              /* z's mass of a cell before acceptance */
+    double r_all[MSCSIM_MAX_SUBGROUPS];             /* Phi(-r_k / r_sd) and 1 / (Phi((1 - */
+    double r_inv_all[MSCSIM_MAX_SUBGROUPS];         /* r_k) / r_sd) - Phi(-r_k / r_sd)) */
+    double c[SIM_TRAJ_TABLE_BASELINES];             /* onset-deficit share c of each row */
+    uint8_t cell_k[SIM_TRAJ_ROW_CELLS], cell_j[SIM_TRAJ_ROW_CELLS]; /* k, j of a row's cell */
+    double z_lo, z_step;      /* interior cell j (1 ... cells - 2): [z_lo + (j-1) step, +step] */
+    double zm2[SIM_TRAJ_MAX_CELLS];                 /* squared |z| nearest 0 in the cell */
+    double edge[SIM_TRAJ_MAX_BINS + 1];             /* bin edges in days */
+    double guide_lo, guide_scale;                   /* bin guide over [edge_0, edge_bins] */
+    uint8_t guide[SIM_TRAJ_BIN_GUIDE];
+    double inv_h[SIM_TRAJ_MAX_BINS][SIM_TRAJ_ROW_CELLS]; /* 1 / h at the cell's upper edge and
+                                                            the bin's lowest onset; 0: h = 0 */
+    unsigned char usable[SIM_TRAJ_MAX_BINS][SIM_TRAJ_TABLE_BASELINES];
+    sim_traj_slot slot[SIM_TRAJ_SLOTS];
 } sim_traj_table;
 
-/* A drawn course: subgroup k, r, tau (days), 1 / tau and e0 = e^{-s0/tau}. */
+/* A drawn course: subgroup k, r, 1 / tau (per day) and e0 = e^{-s0/tau}. */
 typedef struct {
     int k;
-    double r, tau, inv_tau, e0;
+    double r, inv_tau, e0;
 } sim_traj_course;
 
 /*
- * Builds t for onset s0 (days, fixed for the design) unless it already holds a table of the
- * same prior and onset. Leaves t->built = 0 when no table applies: s0 <= 0 (no
- * conditioning), a continuous scale or more than SIM_TRAJ_TABLE_BASELINES values.
+ * Builds t for the span o unless it already holds a table of the same prior and span.
+ * Leaves t->built = 0 when no table applies: o->lo <= 0 or not finite, a continuous scale
+ * or more than SIM_TRAJ_TABLE_BASELINES values.
  */
-void sim_traj_table_build(sim_traj_table *t, const sim_traj_prior *p, double s0);
+void sim_traj_table_build(sim_traj_table *t, const sim_traj_prior *p, const sim_traj_span *o);
 
 /*
  * The course of a patient with deficit deficit_b = dir (best - B) at baseline B randomized
- * s0 days after onset, drawn from the courses conditional on an onset deficit within the
- * scale's range. t (may be NULL) is used when it was built for s0 and B is one of its
- * values; otherwise the courses are drawn by rejection.
+ * s0 >= 0 days after onset, drawn from the courses conditional on an onset deficit within
+ * the scale's range (at s0 = 0 every course fits). t (may be NULL) is used when it was
+ * built, s0 is at least its first bin's edge and B is one of its values; otherwise the
+ * courses are drawn by rejection.
  */
 void sim_traj_course_draw(const sim_traj_prior *p, const sim_traj_table *t, mscsim_rng *rng,
                           double b, double deficit_b, double s0, sim_traj_course *out);
@@ -83,8 +117,79 @@ void sim_traj_course_draw(const sim_traj_prior *p, const sim_traj_table *t, mscs
 void sim_traj_course_reject(const sim_traj_prior *p, mscsim_rng *rng, double deficit_b,
                             double s0, sim_traj_course *out);
 
-/* The conditional density of p = Phi(z) for subgroup k at onset-deficit share c (before the
- * weight): P(r h(tau(p)) <= c | k) with h = 1 - e^{-s0/tau}. For the tests. */
-double sim_traj_acceptance(const sim_traj_prior *p, int k, double c, double s0, double pp);
+/* r ~ N(r_k, r_sd) truncated to [0, u], 0 < u <= 1, r_sd > 0 (exact; for the tests). */
+double sim_traj_r_draw(const sim_traj_prior *p, int k, double u, mscsim_rng *rng);
+
+/* The conditional density of z for subgroup k at onset-deficit share c (before the weight
+ * and phi(z)): P(r h(tau(z)) <= c | k) with h = 1 - e^{-s0/tau}. For the tests. */
+double sim_traj_acceptance(const sim_traj_prior *p, int k, double c, double s0, double z);
+
+/* The envelope's mass of cell j of subgroup k at onset-deficit share c in onset bin bin
+ * (unnormalised; the row's alias slots draw the cells in proportion to it). */
+double sim_traj_cell_mass(const sim_traj_table *t, const sim_traj_prior *p, int bin, double c,
+                          int k, int j);
+
+/* The alias slots of the row of baseline row (built) in onset bin bin (count x cells). */
+static inline const sim_traj_slot *sim_traj_row_slots(const sim_traj_table *t,
+                                                      const sim_traj_prior *p, int bin, int row)
+{
+    return t->slot + ((size_t)bin * (size_t)t->rows + (size_t)(row - t->row_lo)) *
+                         (size_t)p->count * (size_t)t->cells;
+}
+
+/* {==================================================================================
+ * Exponentials of fixed days
+ * =================================================================================== */
+
+/* Entries of a plan: the visits and the MSC delay. */
+#define SIM_TRAJ_PLAN_DAYS (MSCSIM_MAX_VISITS + 1)
+/* Largest power taken of an earlier day's exponential, and the largest error bound a
+ * power may reach, in units of 2^-53 beyond d x 2^-53 (what rounding the argument d x of a
+ * direct exponential costs): a direct exponential is 1, e^{-m d x} = (e^{-d x})^m is m
+ * times its source's bound plus its m - 1 products' roundings (m = 4: two). */
+#define SIM_TRAJ_PLAN_POWER 4
+#define SIM_TRAJ_PLAN_BOUND 16
+
+/* e^{-d_i x} for fixed days d_i > 0 and any x >= 0: a day that is 1 to SIM_TRAJ_PLAN_POWER
+ * times an earlier day is a power of its exponential (for visits on days 7, 30, 90 two
+ * exponentials instead of three). */
+typedef struct {
+    int count;
+    double day[SIM_TRAJ_PLAN_DAYS];
+    signed char from[SIM_TRAJ_PLAN_DAYS];  /* the earlier day, -1: a direct exponential */
+    unsigned char power[SIM_TRAJ_PLAN_DAYS];
+    unsigned char bound[SIM_TRAJ_PLAN_DAYS]; /* its error bound (see SIM_TRAJ_PLAN_BOUND) */
+} sim_traj_plan;
+
+/* The plan of days[0..count-1] (count <= SIM_TRAJ_PLAN_DAYS). */
+void sim_traj_plan_init(sim_traj_plan *plan, const double *days, int count);
+
+/* out[i] = e^{-day_i x}, relative error within (day_i x + bound_i) 2^-53 plus exp's own. */
+static inline void sim_traj_plan_eval(const sim_traj_plan *plan, double x, double *out)
+{
+    for (int i = 0; i < plan->count; i++) {
+        double e;
+        if (plan->from[i] < 0) {
+            e = exp(-plan->day[i] * x);
+        } else {
+            double f = out[plan->from[i]];
+            switch (plan->power[i]) {
+            case 1:
+                e = f;
+                break;
+            case 2:
+                e = f * f;
+                break;
+            case 3:
+                e = f * f * f;
+                break;
+            default:
+                e = (f * f) * (f * f);
+                break;
+            }
+        }
+        out[i] = e;
+    }
+}
 
 #endif

@@ -26,6 +26,18 @@
 #include "internal.h"
 #include "trial_impl.h"
 
+/* Step 5 on the cells. The scale is a local copy: through a pointer the stores would
+ * force reloads of its fields on every cell. */
+static inline void scale_cells(const mscsim_scale sc, double *true_score, double *score,
+                               size_t cells)
+{
+    for (size_t c = 0; c < cells; c++) {
+        double t = true_score[c];
+        true_score[c] = t < sc.min ? sc.min : (t > sc.max ? sc.max : t);
+        score[c] = mscsim_scale_apply(&sc, score[c]);
+    }
+}
+
 /* Steps 4 and 5: deaths, then the scale. Each part runs only when it can change
  * something, so a design without deaths or a scale pays only for two fills. */
 static void deaths_and_scale(const mscsim_design *d, int a, sim_arm_buffers *b, mscsim_rng *rng)
@@ -36,10 +48,13 @@ static void deaths_and_scale(const mscsim_design *d, int a, sim_arm_buffers *b, 
     memset(b->observed, 1, cells);
     memset(b->died, 0, b->n); /* death_day is set, and read, only where died is. */
     if (mscsim_scale_bounded(sc)) {
-        for (size_t c = 0; c < cells; c++) {
-            double t = b->true_score[c];
-            b->true_score[c] = t < sc->min ? sc->min : (t > sc->max ? sc->max : t);
-            b->score[c] = mscsim_scale_apply(sc, b->score[c]);
+        mscsim_scale unit = *sc;
+        if (sc->step == 1.0) {
+            /* A unit step (FMA, NIHSS) as a constant: the division by it is dropped (exact). */
+            unit.step = 1.0;
+            scale_cells(unit, b->true_score, b->score, cells);
+        } else {
+            scale_cells(unit, b->true_score, b->score, cells);
         }
     }
     if (mortality > 0) {
