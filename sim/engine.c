@@ -336,13 +336,6 @@ static int analyse(const void *ctx, const mscsim_trial_data *data, mscsim_worksp
     return to;
 }
 
-/* 1 when the cell's trials take the table path, fresh tables (nested sizes draw nested
- * tables, one trial at a time in run_replicate). */
-static int table_path(const mscsim_engine *eng)
-{
-    return eng->shortcut.path != MSCSIM_PATH_PATIENTS && !eng->nested_sizes;
-}
-
 /* Applies every analysis to a drawn trial (at each look, with looks) and decides: rng is
  * the trial's generator, past its draws; design its own with a [prior] (shadow). */
 static void analyse_replicate(const mscsim_engine *eng, size_t cell,
@@ -396,7 +389,7 @@ static void run_replicate(const mscsim_engine *eng, size_t cell,
     if (eng->shortcut.path != MSCSIM_PATH_PATIENTS && eng->nested_sizes)
         sim_shortcut_nested_trial(&eng->shortcut, design, &rng, sizes, &table, &data,
                                   &rec->diag);
-    else if (table_path(eng))
+    else if (eng->shortcut.path != MSCSIM_PATH_PATIENTS)
         sim_shortcut_trial(&eng->shortcut, design, &rng, sizes, &table, &data, &rec->diag);
     else
         mscsim_trial_simulate(design, &rng, sizes, w, &data, &rec->diag);
@@ -427,10 +420,12 @@ static void run_table_lanes(const mscsim_engine *eng, size_t cell,
                           replicate + l);
 }
 
-/* Trials run_step runs at once while the unit has them. */
+/* Trials run_step runs at once while the unit has them: fresh tables pair up; nested
+ * tables and patients go one trial at a time (run_replicate). */
 static long step_lanes(const mscsim_engine *eng)
 {
-    return table_path(eng) ? sim_shortcut_lanes(&eng->shortcut) : 1;
+    int fresh_tables = eng->shortcut.path != MSCSIM_PATH_PATIENTS && !eng->nested_sizes;
+    return fresh_tables ? sim_shortcut_lanes(&eng->shortcut) : 1;
 }
 
 /* Replicates first + i.. of the unit into records i..: SIM_SHORTCUT_LANES at once where
