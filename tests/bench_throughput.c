@@ -38,8 +38,9 @@
  * Last, the table path (issue: exact count and sufficient-statistic paths): ordinal
  * n = 300 (Welch; target 20x), the same with po + Wilcoxon, binary n = 100 (chi-square) and
  * the normal design, each timed with [simulation] shortcut = auto and = no in one run.
- * Usage: mscsim_bench [--reps N] [--table]   (N = replicates per timed engine run, default
- * 200000; --table: the table path's rows only)
+ * Usage: mscsim_bench [--reps N] [--table | --design NAME[,NAME...]]   (N = replicates per
+ * timed engine run, default 200000; --table: the table path's rows only; --design: only
+ * those rows of the main table, for measuring one model while working on it)
  */
 /* mkstemp, fork and wait4 with its resource usage: POSIX and BSD. */
 #define _DEFAULT_SOURCE
@@ -171,6 +172,16 @@ static size_t design_index(const char *name)
         exit(2);
     }
     return d;
+}
+
+/* 1 if name is one of the comma-separated names in list. */
+static int listed(const char *list, const char *name)
+{
+    size_t len = strlen(name);
+    for (const char *p = list; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+        if (strncmp(p, name, len) == 0 && (p[len] == ',' || p[len] == '\0'))
+            return 1;
+    return 0;
 }
 
 static double now(void)
@@ -368,17 +379,27 @@ int main(int argc, char **argv)
         return 0;
     }
     int table_only = 0;
+    const char *only = NULL; /* --design: a comma-separated list of rows */
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc)
             reps = atol(argv[++i]);
         else if (strcmp(argv[i], "--table") == 0)
             table_only = 1;
+        else if (strcmp(argv[i], "--design") == 0 && i + 1 < argc)
+            only = argv[++i];
         else
             reps = 0;
     }
-    if (reps < 1000) {
-        fprintf(stderr, "usage: mscsim_bench [--reps N] [--table]   (N >= 1000)\n");
+    if (reps < 1000 || (table_only && only)) {
+        fprintf(stderr, "usage: mscsim_bench [--reps N] [--table | --design NAME[,NAME...]]   "
+                        "(N >= 1000)\n");
         return 2;
+    }
+    if (only) {
+        char list[256];
+        snprintf(list, sizeof list, "%s", only);
+        for (char *name = strtok(list, ","); name; name = strtok(NULL, ","))
+            design_index(name); /* an unknown name: exit 2 before any timing */
     }
     if (table_only) {
         bench_table_path(reps);
@@ -392,6 +413,8 @@ int main(int argc, char **argv)
            "engine ns/pt-v", "ratio", "target");
     double t_one_normal = 0, t_design[DESIGN_COUNT];
     for (size_t d = 0; d < DESIGN_COUNT; d++) {
+        if (only && !listed(only, designs[d].name))
+            continue;
         double bare[TIMING_ROUNDS], one[TIMING_ROUNDS];
         for (int k = 0; k < TIMING_ROUNDS; k++) {
             bare[k] = time_bare(&designs[d], reps, &sink);
@@ -408,6 +431,8 @@ int main(int argc, char **argv)
                1e9 * t_bare / patients, 1e9 * t_one / patients,
                1e9 * t_one / patients / designs[d].visits, t_one / t_bare, target);
     }
+    if (only)
+        return 0;
     printf("3 looks over fixed, no early stop: normal %.2f (OBF bounds %.2f), trajectory %.2f "
            "  (target <= %.1f)\n",
            t_design[design_index("normal-3look")] / t_design[design_index("normal")],
