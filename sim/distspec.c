@@ -693,3 +693,35 @@ SIM_API double mscsim_distspec_draw(const mscsim_dist_spec *spec, mscsim_rng *rn
         return (double)NAN;
     }
 }
+
+SIM_API void mscsim_distspec_fill(const mscsim_dist_spec *spec, mscsim_rng *rng, size_t n,
+                                  double *out)
+{
+    /* The generator as a local: the stores to out would otherwise keep its state in
+     * memory, a store and a load on every draw's dependency chain. */
+    mscsim_rng r = *rng;
+    double a = spec->a, b = spec->b;
+    switch (spec->kind) {
+    case MSCSIM_DIST_NORMAL:
+        for (size_t i = 0; i < n; i++)
+            out[i] = mscsim_rnorm(&r, a, b);
+        break;
+    case MSCSIM_DIST_UNIFORM:
+        for (size_t i = 0; i < n; i++)
+            out[i] = a + (b - a) * mscsim_rng_uniform(&r);
+        break;
+    case MSCSIM_DIST_LOGNORMAL:
+        for (size_t i = 0; i < n; i++)
+            out[i] = exp(mscsim_rnorm(&r, a, b));
+        break;
+    case MSCSIM_DIST_FIXED:
+        for (size_t i = 0; i < n; i++)
+            out[i] = a;
+        break;
+    default: /* the kinds drawn by a call each anyway (or NaN) */
+        for (size_t i = 0; i < n; i++)
+            out[i] = mscsim_distspec_draw(spec, &r);
+        break;
+    }
+    *rng = r;
+}

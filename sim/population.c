@@ -139,6 +139,9 @@ struct mscsim_population {
     int nfiles;
     emp_file file[V_COUNT];
     int var_file[V_COUNT], var_col[V_COUNT];
+    /* No window, file or copula and at most one variable drawing random numbers: each
+     * variable's column can be filled in one loop, the same draws in the same order. */
+    int by_column;
 };
 
 /* {==================================================================================
@@ -210,6 +213,20 @@ SIM_API void mscsim_population_draw(const mscsim_population *pop, mscsim_rng *rn
     if (pop->drawn == 0)
         return; /* Nothing to draw: the common case of the normal and binary models. */
     double *dst[V_COUNT] = {out->nihss, out->age, out->onset, out->baseline};
+    if (pop->by_column) {
+        for (int v = 0; v < V_COUNT; v++) {
+            if (pop->mode[v] == MODE_DISCRETE)
+                for (size_t i = 0; i < n; i++)
+                    dst[v][i] = draw_var(pop, v, rng);
+            else if (pop->mode[v] == MODE_DIRECT)
+                mscsim_distspec_fill(&pop->spec[v], rng, n, dst[v]);
+        }
+        const mscsim_scale nihss = pop->nihss_scale; /* a local: the stores could alias it */
+        if (pop->mode[V_NIHSS] != MODE_SKIP)
+            for (size_t i = 0; i < n; i++)
+                dst[V_NIHSS][i] = mscsim_scale_apply(&nihss, dst[V_NIHSS][i]);
+        return;
+    }
     double x[V_COUNT] = {0.0, 0.0, 0.0, 0.0};
     for (size_t i = 0; i < n; i++) {
         do
@@ -648,6 +665,18 @@ static int check_acceptance(const mscsim_population *pop, const mscsim_config *c
     return mscsim_config_error_at(cfg, "eligibility", key, err);
 }
 
+static int fills_by_column(const mscsim_population *pop)
+{
+    int random = 0;
+    for (int v = 0; v < V_COUNT; v++) {
+        if (pop->windowed[v] || pop->mode[v] == MODE_EMPIRICAL || pop->mode[v] == MODE_COPULA)
+            return 0;
+        random += pop->mode[v] == MODE_DISCRETE ||
+                  (pop->mode[v] == MODE_DIRECT && pop->spec[v].kind != MSCSIM_DIST_FIXED);
+    }
+    return random <= 1;
+}
+
 SIM_API void mscsim_population_free(mscsim_population *pop)
 {
     if (!pop)
@@ -683,6 +712,8 @@ SIM_API int mscsim_population_new(const mscsim_config *cfg, unsigned needs,
         status = prepare_copula(pop, cfg, err);
     if (!status)
         status = check_acceptance(pop, cfg, err);
+    if (!status)
+        pop->by_column = fills_by_column(pop);
     if (status) {
         mscsim_population_free(pop);
         return status;

@@ -10,6 +10,7 @@
  *   far in a tail to TAIL_ULPS * a^4 * DBL_EPSILON (moments: the documented accuracy
  *   of the variance formula) and TAIL_ULPS * a^2 * DBL_EPSILON (quantiles: log Q(a) is
  *   about -a^2/2, so an ulp of it moves x by about a DBL_EPSILON).
+ * - Filling an array equals drawing its values one by one (test_fill).
  * - Draws, fixed seeds, N_DRAWS each: sample mean and variance within K_MCSE Monte Carlo
  *   standard errors sqrt(var / n) and sqrt((mu4 - var^2) / n) (exact moments from R),
  *   and the DKW bound sup |F_n - F| <= sqrt(log(2 / DKW_DELTA) / (2 n)) (Massart 1990)
@@ -610,6 +611,30 @@ static void test_draws(void)
     CHECK(same, "same seed, same truncnormal draws");
 }
 
+/* mscsim_distspec_fill equals n calls of mscsim_distspec_draw: the same values, bit for bit,
+ * and the generator left in the same state, for every kind (NaN for those the population
+ * draws). */
+static void test_fill(void)
+{
+    enum { N = 1000 };
+    const char *const specs[] = {"normal(40, 15)",    "uniform(0, 49)", "truncnormal(12, 5, 6, 21)",
+                                 "lognormal(3, 0.25)", "fixed(7.5)",     "beta(2, 5)",
+                                 "gamma(2, 3)",       "none",           "discrete(1:1)"};
+    for (size_t k = 0; k < sizeof specs / sizeof specs[0]; k++) {
+        mscsim_dist_spec s = parse_ok(specs[k]);
+        mscsim_rng by_fill, by_draw;
+        mscsim_rng_seed(&by_fill, 77u, (uint64_t)k);
+        by_draw = by_fill;
+        double filled[N], drawn[N];
+        mscsim_distspec_fill(&s, &by_fill, N, filled);
+        for (int i = 0; i < N; i++)
+            drawn[i] = mscsim_distspec_draw(&s, &by_draw);
+        CHECK(memcmp(filled, drawn, sizeof filled) == 0 &&
+                  memcmp(&by_fill, &by_draw, sizeof by_fill) == 0,
+              "fill of %s equals %d draws and leaves the generator where they do", specs[k], N);
+    }
+}
+
 int main(void)
 {
     test_roundtrip();
@@ -617,5 +642,6 @@ int main(void)
     test_moments();
     test_quantiles();
     test_draws();
+    test_fill();
     return TEST_DONE();
 }

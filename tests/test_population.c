@@ -845,6 +845,47 @@ static void test_reproducible(void)
     mscsim_population_free(pop);
 }
 
+/* A design drawing one variable (the others fixed), without window, file or copula, is
+ * drawn a column at a time: the same patients as the per-patient path, which a window
+ * that accepts everyone (fixed age 70, age_min = 0) forces. */
+static void test_one_column(void)
+{
+    const char *const one[][3] = {{"baseline", "uniform(0, 49)", "score"},
+                                  {"nihss", "normal(12, 5)", "NIHSS, rounded"},
+                                  {"onset", "discrete(14:0.5, 21:0.3, 28:0.2)", "onset"},
+                                  {"nihss", "fixed(12.4)", "nothing random"}};
+    unsigned all = MSCSIM_NEED_NIHSS | MSCSIM_NEED_AGE | MSCSIM_NEED_ONSET | MSCSIM_NEED_BASELINE;
+    enum { N = 1000 };
+    for (size_t k = 0; k < sizeof one / sizeof one[0]; k++) {
+        mscsim_config cfg = base_config();
+        set_spec(&cfg.nihss, "fixed(8)");
+        set_spec(&cfg.age, "fixed(70)");
+        set_spec(&cfg.onset_days, "fixed(20)");
+        set_spec(&cfg.baseline, "fixed(30)");
+        mscsim_dist_spec *random = strcmp(one[k][0], "baseline") == 0 ? &cfg.baseline
+                                   : strcmp(one[k][0], "nihss") == 0  ? &cfg.nihss
+                                                                      : &cfg.onset_days;
+        set_spec(random, one[k][1]);
+        mscsim_population *by_column = new_ok(&cfg, all, one[k][2]);
+        cfg.age_min = 0;
+        mscsim_population *by_patient = new_ok(&cfg, all, one[k][2]);
+        if (by_column && by_patient) {
+            static double a[4][N], b[4][N];
+            mscsim_covariates ca = {a[0], a[1], a[2], a[3]}, cb = {b[0], b[1], b[2], b[3]};
+            mscsim_rng ra, rb;
+            mscsim_rng_seed(&ra, 43u, (uint64_t)k);
+            rb = ra;
+            mscsim_population_draw(by_column, &ra, N, &ca);
+            mscsim_population_draw(by_patient, &rb, N, &cb);
+            CHECK(memcmp(a, b, sizeof a) == 0 && memcmp(&ra, &rb, sizeof ra) == 0,
+                  "%s drawn by column: the per-patient path's patients and generator state",
+                  one[k][2]);
+        }
+        mscsim_population_free(by_column);
+        mscsim_population_free(by_patient);
+    }
+}
+
 int main(void)
 {
     for (int i = 0; i < 4; i++) {
@@ -860,6 +901,7 @@ int main(void)
     test_empirical();
     test_empirical_once();
     test_reproducible();
+    test_one_column();
     for (int i = 0; i < 4; i++)
         free(buf[i]);
     return TEST_DONE();

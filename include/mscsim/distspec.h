@@ -8,6 +8,8 @@
  * are drawn through a prepared mscsim_population, which owns their tables and data.
  */
 
+#include <stddef.h>
+
 #include "mscsim/rng.h"
 
 #ifdef __cplusplus
@@ -72,6 +74,12 @@ double mscsim_distspec_quantile(const mscsim_dist_spec *spec, double p);
  * by inversion (their quantile at one uniform in (0, 1)).
  */
 double mscsim_distspec_draw(const mscsim_dist_spec *spec, mscsim_rng *rng);
+
+/**
+ * out[0..n-1] = n successive mscsim_distspec_draw(spec, rng), the same values from the same
+ * random numbers, with the choice of kind made once rather than per draw.
+ */
+void mscsim_distspec_fill(const mscsim_dist_spec *spec, mscsim_rng *rng, size_t n, double *out);
 
 #ifdef __cplusplus
 }
