@@ -45,14 +45,35 @@ const mscsim_scale *mscsim_scale_find(mscsim_scale_id id);
 const char *mscsim_scale_label(const char *name);
 
 /**
+ * Clips v to [min, max] (min <= max, as every scale has); NaN stays NaN. Two selects that
+ * compile to minsd and maxsd: the nested v < min ? min : (v > max ? max : v), equal for
+ * min <= max, compiles to a branch.
+ */
+static inline double mscsim_scale_clip(const mscsim_scale *s, double v)
+{
+    double below_max = v > s->max ? s->max : v;
+    return below_max < s->min ? s->min : below_max;
+}
+
+/**
  * Rounds v to the nearest point min + k * step (halves away from min's side up) and clips it
  * to [min, max]. NaN stays NaN. The single place scores are made valid.
  */
 static inline double mscsim_scale_apply(const mscsim_scale *s, double v)
 {
-    if (s->step > 0)
-        v = s->min + s->step * __builtin_floor((v - s->min) / s->step + 0.5);
-    return v < s->min ? s->min : (v > s->max ? s->max : v);
+    if (s->step > 0) {
+        /* min + step * floor((v - min) / step + 0.5), written so that baseline x86-64 (no
+         * SSE4.1 round) needs no branch on the data: below min every v rounds to min, so v
+         * is raised to min first; q is then at least 0.5, where floor is truncation (one
+         * conversion to an integer and back, no sign fix-up). From 2^52 on a double is whole
+         * already, and NaN fails the test: both stay as they are (a test nearly always
+         * true, so predicted). */
+        double q = ((v < s->min ? s->min : v) - s->min) / s->step + 0.5;
+        if (q < 0x1p52)
+            q = (double)(long long)q;
+        v = s->min + s->step * q;
+    }
+    return mscsim_scale_clip(s, v);
 }
 
 /** +1 when higher scores are better, -1 otherwise: endpoints are multiplied by it. */

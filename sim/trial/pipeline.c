@@ -32,8 +32,7 @@ static inline void scale_cells(const mscsim_scale sc, double *true_score, double
                                size_t cells)
 {
     for (size_t c = 0; c < cells; c++) {
-        double t = true_score[c];
-        true_score[c] = t < sc.min ? sc.min : (t > sc.max ? sc.max : t);
+        true_score[c] = mscsim_scale_clip(&sc, true_score[c]);
         score[c] = mscsim_scale_apply(&sc, score[c]);
     }
 }
@@ -295,9 +294,11 @@ size_t sim_trial_simulate_drawn(const mscsim_design *d, int a, size_t n, const m
     b->n = b->prefix = n;
     b->counted = b->counted_kept = 0;
     mscsim_covariates cov = {b->nihss, b->age, b->onset, b->baseline};
-    if (b->baseline && mscsim_scale_bounded(&d->scale))
+    if (b->baseline && mscsim_scale_bounded(&d->scale)) {
+        const mscsim_scale sc = d->scale; /* a local: the stores could alias d->scale */
         for (size_t i = 0; i < n; i++)
-            b->baseline[i] = mscsim_scale_apply(&d->scale, b->baseline[i]);
+            b->baseline[i] = mscsim_scale_apply(&sc, b->baseline[i]);
+    }
     mscsim_arm_sim sim = {n, as, &cov, d->visit_count, d->cfg.visits, b->true_score, b->score};
     d->model->simulate(d->params, &step_rng[STEP_MODEL], &sim);
     deaths_and_scale(d, as, b, &step_rng[STEP_DEATHS]);
