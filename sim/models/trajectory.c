@@ -24,11 +24,14 @@
  *                = best - (best - B) (1 - r + r e^{-s/tau}) / (1 - r + r e^{-s0/tau}).
  *   Numerics. For r < 1 the denominator is >= 1 - r > 0 and an underflowing e^{-s0/tau}
  *   is harmless (1 - r dominates it). For r = 1 the ratio is e^{-v/tau}, computed in that
- *   form, because both exponentials underflow to 0 (0/0) once s0/tau > ~745. 1 / g(s0) is
- *   computed once per patient and e^{-(s0+v)/tau} = e^{-s0/tau} e^{-v/tau}, so a visit
- *   costs at most one exponential: e^{-v/tau} of a visit day that is 2 to 4 times an
- *   earlier one is a power of that day's (sim_traj_plan, within ~4 ulps of a direct
- *   exponential: visits 7, 30, 90 take two).
+ *   form, because both exponentials underflow to 0 (0/0) once s0/tau > ~745. Per patient
+ *   the deficit D_B g(s0 + v) / g(s0) is written a + b e^{-v/tau} (a = D_B (1 - r) / g(s0),
+ *   b = D_B r e^{-s0/tau} / g(s0); a = 0, b = D_B for r = 1), so a visit costs at most one
+ *   exponential: e^{-v/tau} of a visit day that is 2 to 4 times an earlier one is a power
+ *   of that day's (sim_traj_plan, within ~4 ulps of a direct exponential: visits 7, 30, 90
+ *   take two). The plans of the configured visits are made at prepare. The model's
+ *   exponentials are sim_exp (sim/exp_fast.h: inline, table-driven, within 0.52 ulp; the
+ *   library's exp costs twice as many instructions).
  *
  *   Between patients. Subgroup k from the weights (alias table built at prepare); then
  *       r_i   = N(r_k, r_sd) truncated to [0, 1]
@@ -123,6 +126,32 @@
 
 extern const mscsim_model_type sim_model_trajectory;
 
+/* The exponentials of the visit days (and of the delay, last) on the control curve and of
+ * the days since the delay on the msc one: powers of each other where the days are
+ * multiples (sim_traj_plan). Made at prepare for the configured visits. */
+typedef struct {
+    int visits;
+    int first; /* the first visit on or after the delay */
+    double day[MSCSIM_MAX_VISITS];
+    sim_traj_plan control, msc;
+} visit_plans;
+
+static void visit_plans_init(visit_plans *plans, const double *days, int visits, double delay)
+{
+    double day[SIM_TRAJ_PLAN_DAYS];
+    plans->visits = visits;
+    memcpy(plans->day, days, (size_t)visits * sizeof *days);
+    memcpy(day, days, (size_t)visits * sizeof *days);
+    day[visits] = delay;
+    sim_traj_plan_init(&plans->control, day, visits + (delay > 0.0));
+    plans->first = 0;
+    while (plans->first < visits && days[plans->first] < delay)
+        plans->first++;
+    for (int v = plans->first; v < visits; v++)
+        day[v - plans->first] = days[v] - delay;
+    sim_traj_plan_init(&plans->msc, day, visits - plans->first);
+}
+
 /* The table comes last: prepare writes the rest and keeps a table built from the same
  * inputs (see sim_traj_table_build). */
 typedef struct {
@@ -131,6 +160,7 @@ typedef struct {
     double r_gain, log_tau_ratio, delay;   /* [msc] effect; delay in days */
     double inv_tau_ratio;                  /* 1 / tau_ratio: 1 / tau' without NIHSS slope */
     double effect_slope, effect_center;
+    visit_plans plans;                     /* of the configured visits */
     sim_traj_table table;                  /* courses given each baseline and onset */
 } trajectory_params;
 
@@ -373,6 +403,7 @@ static int trajectory_prepare(const mscsim_config *cfg, void *out, mscsim_error 
     p->delay = value(cfg, KEY_DELAY_DAYS)->number;
     p->effect_slope = msc->effect_slope;
     p->effect_center = msc->effect_center;
+    visit_plans_init(&p->plans, cfg->visits, cfg->visit_count, p->delay);
     /* Randomized after onset: tabulate the courses given each baseline and onset. */
     sim_traj_span span;
     table_span(cfg, &span);
@@ -391,46 +422,39 @@ static double trajectory_true_effect(const void *params, const mscsim_config *cf
  * Simulation
  * =================================================================================== */
 
-/* One patient's control curve after randomization, set up once per patient so that a
- * visit costs one exponential. */
+/* One patient's control curve after randomization as a deficit, D(s0 + v) = a + b e^{-v/tau}:
+ * a = D_B (1 - r) / g(s0), b = D_B r e^{-s0/tau} / g(s0), g(s0) = 1 - r + r e^{-s0/tau}. For
+ * r = 1 it is D_B e^{-v/tau} (a = 0, b = D_B), the form that stays finite when both
+ * exponentials underflow (see the header). Both arms take their control part from it, so
+ * an msc patient matches the control patient bit for bit up to the delay. */
 typedef struct {
-    double r, inv_tau, s0, e0;
-    double keep;    /* 1 - r */
-    double inv_den; /* 1 / g(s0), g(s0) = 1 - r + r e^{-s0/tau}; unused when r = 1 */
+    double a, b;
+    double inv_den; /* 1 / g(s0); unused when r = 1 */
 } curve;
 
-static inline curve curve_make(const sim_traj_course *c, double s0)
+static inline curve curve_make(const sim_traj_course *c, double deficit_b)
 {
-    curve k = {c->r, c->inv_tau, s0, c->e0, 1.0 - c->r, 0.0};
-    if (c->r < 1.0)
-        k.inv_den = 1.0 / (k.keep + c->r * c->e0);
+    curve k = {0.0, deficit_b, 0.0};
+    if (c->r < 1.0) {
+        k.inv_den = 1.0 / ((1.0 - c->r) + c->r * c->e0);
+        k.a = deficit_b * (1.0 - c->r) * k.inv_den;
+        k.b = deficit_b * (c->r * c->e0) * k.inv_den;
+    }
     return k;
-}
-
-/*
- * g(s0 + v) / g(s0) from ev = e^{-v/tau}: the share of the deficit at randomization still
- * missing v days later. See the header for the r = 1 form. Both arms take their control
- * part from it and the same plan of days, so an msc patient matches the control patient
- * bit for bit up to the delay.
- */
-static inline double curve_share(const curve *c, double ev)
-{
-    if (c->r >= 1.0)
-        return ev;
-    return (c->keep + c->r * (c->e0 * ev)) * c->inv_den;
 }
 
 /*
  * D_B / g(s0): the deficit at onset implied by the deficit D_B at day s0. For r = 1 it is
  * D_B e^{s0/tau} (inf on overflow); 0 when D_B = 0 whatever r.
  */
-static inline double onset_deficit(double deficit_b, const curve *c)
+static inline double onset_deficit(double deficit_b, const sim_traj_course *c, double s0,
+                                   const curve *k)
 {
     if (deficit_b == 0.0)
         return 0.0;
     if (c->r >= 1.0)
-        return deficit_b * exp(c->s0 * c->inv_tau);
-    return deficit_b * c->inv_den;
+        return deficit_b * sim_exp(s0 * c->inv_tau);
+    return deficit_b * k->inv_den;
 }
 
 static inline double clamp01(double x)
@@ -444,6 +468,7 @@ static void trajectory_simulate(const void *params, mscsim_rng *rng, mscsim_arm_
     const sim_traj_prior *prior = &p->course;
     const int msc = arm->arm == MSCSIM_ARM_MSC;
     const double range = prior->hi - prior->lo, best = prior->best, dir = prior->dir;
+    const double sd = p->measurement_sd;
     const sim_traj_table *table = p->table.built ? &p->table : NULL;
     /* sim_effect_multiplier reads only the slope and centre of an arm config. */
     mscsim_arm_config het;
@@ -452,22 +477,16 @@ static void trajectory_simulate(const void *params, mscsim_rng *rng, mscsim_arm_
     het.effect_center = p->effect_center;
     const double *base = arm->cov->baseline; /* declared in needs(), so drawn */
     const double *onset = arm->cov->onset;   /* NULL: randomized at onset */
-    const double *days = arm->visit_days;
     const size_t nv = (size_t)arm->visit_count;
-    /* The exponentials of the visit days (and of the delay, last) on the control curve and
-     * of the days since the delay on the msc one: powers of each other where the days are
-     * multiples (sim_traj_plan). */
-    double day[SIM_TRAJ_PLAN_DAYS];
-    size_t first = 0; /* the first visit on or after the delay */
-    sim_traj_plan control_plan, msc_plan;
-    memcpy(day, days, nv * sizeof *days);
-    day[nv] = p->delay;
-    sim_traj_plan_init(&control_plan, day, (int)nv + (p->delay > 0.0));
-    while (first < nv && days[first] < p->delay)
-        first++;
-    for (size_t v = first; v < nv; v++)
-        day[v - first] = days[v] - p->delay;
-    sim_traj_plan_init(&msc_plan, day, (int)(nv - first));
+    /* Other visits than the configured ones (the model's tests): their own plans. */
+    visit_plans local;
+    const visit_plans *plans = &p->plans;
+    if (arm->visit_count != plans->visits ||
+        memcmp(arm->visit_days, plans->day, nv * sizeof *arm->visit_days) != 0) {
+        visit_plans_init(&local, arm->visit_days, arm->visit_count, p->delay);
+        plans = &local;
+    }
+    const size_t first = (size_t)plans->first;
     const int control_part = !msc || p->delay > 0.0;
     double ec[SIM_TRAJ_PLAN_DAYS], et[SIM_TRAJ_PLAN_DAYS];
     for (size_t i = 0; i < arm->n; i++) {
@@ -483,42 +502,44 @@ static void trajectory_simulate(const void *params, mscsim_rng *rng, mscsim_arm_
          * rarer among patients still severe weeks after onset. */
         sim_traj_course course;
         sim_traj_course_draw(prior, table, rng, b, deficit_b, s0, &course);
-        curve control = curve_make(&course, s0);
+        curve control = curve_make(&course, deficit_b);
         if (control_part)
-            sim_traj_plan_eval(&control_plan, course.inv_tau, ec);
-
-        /* The msc curve from s1 = s0 + delay: 1 / tau', deficit at s1, new plateau. */
-        double inv_tau1 = 0.0, deficit1 = 0.0, plateau1 = 0.0;
-        if (msc) {
+            sim_traj_plan_eval(&plans->control, course.inv_tau, ec);
+        double *t_out = arm->true_score + i * nv, *y_out = arm->score + i * nv;
+        if (!msc) {
+            for (size_t v = 0; v < nv; v++)
+                t_out[v] = best - dir * (control.a + control.b * ec[v]);
+        } else {
+            /* The msc curve from s1 = s0 + delay: 1 / tau', deficit at s1, new plateau. */
             double m = sim_effect_multiplier(&het, arm->cov, i);
             double r1 = clamp01(course.r + m * p->r_gain);
+            double inv_tau1 =
+                course.inv_tau * (m == 1.0 ? p->inv_tau_ratio : sim_exp(-m * p->log_tau_ratio));
             /* 1 / DBL_MIN cap: an extreme m must not turn tau' into 0 (0/0 at s = s1). */
-            inv_tau1 = course.inv_tau * (m == 1.0 ? p->inv_tau_ratio : exp(-m * p->log_tau_ratio));
-            inv_tau1 = fmin(inv_tau1, 1.0 / DBL_MIN);
+            inv_tau1 = inv_tau1 < 1.0 / DBL_MIN ? inv_tau1 : 1.0 / DBL_MIN;
             /* At delay 0 the share is 1 (the same quotient), without its exponential. */
-            deficit1 = p->delay > 0.0 ? deficit_b * curve_share(&control, ec[nv]) : deficit_b;
+            double deficit1 =
+                p->delay > 0.0 ? control.a + control.b * ec[nv] : deficit_b;
             /* 0 * inf guarded: r' = 1 has no plateau whatever the onset deficit. */
-            plateau1 = r1 >= 1.0 ? 0.0 : onset_deficit(deficit_b, &control) * (1.0 - r1);
-            sim_traj_plan_eval(&msc_plan, inv_tau1, et);
-        }
-        double *t_out = arm->true_score + i * nv, *y_out = arm->score + i * nv;
-        for (size_t v = 0; v < nv; v++) {
-            double deficit;
-            if (msc && v >= first) {
+            double plateau1 =
+                r1 >= 1.0 ? 0.0 : onset_deficit(deficit_b, &course, s0, &control) * (1.0 - r1);
+            sim_traj_plan_eval(&plans->msc, inv_tau1, et);
+            for (size_t v = 0; v < first; v++)
+                t_out[v] = best - dir * (control.a + control.b * ec[v]);
+            for (size_t v = first; v < nv; v++) {
                 /* D(s1) e^x + D(0)(1 - r')(1 - e^x), x = -(s - s1)/tau' <= 0: exactly D(s1)
                  * at x = 0 (continuity), and no inf * 0 there. */
-                double e = et[v - first];
-                deficit = deficit1 * e;
+                double e = et[v - first], deficit = deficit1 * e;
                 if (plateau1 > 0.0 && e < 1.0)
                     deficit += plateau1 * (1.0 - e);
-                deficit = deficit > range ? range : deficit;
-            } else {
-                deficit = deficit_b * curve_share(&control, ec[v]);
+                t_out[v] = best - dir * (deficit > range ? range : deficit);
             }
-            double t = best - dir * deficit;
-            t_out[v] = t;
-            y_out[v] = p->measurement_sd > 0.0 ? t + p->measurement_sd * mscsim_rnorm_std(rng) : t;
         }
+        if (sd > 0.0)
+            for (size_t v = 0; v < nv; v++)
+                y_out[v] = t_out[v] + sd * mscsim_rnorm_std(rng);
+        else
+            memcpy(y_out, t_out, nv * sizeof *y_out);
     }
 }
 

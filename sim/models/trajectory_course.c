@@ -124,7 +124,8 @@ double sim_traj_r_draw(const sim_traj_prior *p, int k, double u, mscsim_rng *rng
 /* 1 / tau at z: tau_k e^{tau_cv z + shift} without a division. */
 static inline double inv_tau_at(const sim_traj_prior *p, int k, double z)
 {
-    return p->tau_cv > 0.0 ? p->inv_tau[k] * exp(-(p->tau_cv * z + p->tau_shift)) : p->inv_tau[k];
+    return p->tau_cv > 0.0 ? p->inv_tau[k] * sim_exp(-(p->tau_cv * z + p->tau_shift))
+                           : p->inv_tau[k];
 }
 
 /* h = 1 - e^{-s0/tau} from x0 = s0 / tau and e0 = e^{-x0}. */
@@ -141,7 +142,7 @@ static double excess(const sim_traj_prior *p, const sim_traj_course *c, double d
     if (deficit_b == 0.0)
         return -range;
     if (c->r >= 1.0) /* g = e0; D_B e^{s0/tau} (inf on overflow) */
-        return deficit_b * exp(s0 * c->inv_tau) - range;
+        return deficit_b * sim_exp(s0 * c->inv_tau) - range;
     return deficit_b / ((1.0 - c->r) + c->r * c->e0) - range;
 }
 
@@ -160,10 +161,10 @@ void sim_traj_course_reject(const sim_traj_prior *p, mscsim_rng *rng, double def
                                    : p->r[k];
         double tau = p->tau[k];
         if (p->tau_cv > 0.0)
-            tau *= exp(p->tau_cv * mscsim_rnorm_std(rng) + p->tau_shift);
+            tau *= sim_exp(p->tau_cv * mscsim_rnorm_std(rng) + p->tau_shift);
         sim_traj_course c = {k, r, 1.0 / tau, 1.0};
         if (s0 != 0.0)
-            c.e0 = exp(-s0 * c.inv_tau); /* a NaN onset stays NaN */
+            c.e0 = sim_exp(-s0 * c.inv_tau); /* a NaN onset stays NaN */
         double e = excess(p, &c, deficit_b, s0);
         if (attempt == 0 || e < best_excess) {
             best_excess = e;
@@ -226,7 +227,7 @@ static inline double cell_bound(double c, double inv_h)
 
 double sim_traj_acceptance(const sim_traj_prior *p, int k, double c, double s0, double z)
 {
-    double x0 = s0 * inv_tau_at(p, k, z), h = h_of(x0, exp(-x0));
+    double x0 = s0 * inv_tau_at(p, k, z), h = h_of(x0, sim_exp(-x0));
     return r_share(p, k, h > 0.0 && c < h ? c / h : 1.0);
 }
 
@@ -293,7 +294,7 @@ static double inv_h_at(const sim_traj_prior *p, int k, double z, double s)
 {
     if (z == HUGE_VAL)
         return 0.0;
-    double x0 = s * inv_tau_at(p, k, z), h = h_of(x0, exp(-x0));
+    double x0 = s * inv_tau_at(p, k, z), h = h_of(x0, sim_exp(-x0));
     return h > 0.0 ? 1.0 / h : 0.0;
 }
 
@@ -434,12 +435,12 @@ static int course_from_table(const sim_traj_prior *p, const sim_traj_table *t, i
             z = t->z_lo + ((j - 1) + mscsim_rng_uniform(rng)) * t->z_step;
             /* Keep z with probability e^{-d}, d = (z^2 - m_j^2) / 2 >= 0. */
             double d = 0.5 * (z * z - t->zm2[j]), v = mscsim_rng_uniform(rng);
-            if (v >= 1.0 - d && (v >= 1.0 - d + 0.5 * d * d || v >= exp(-d)))
+            if (v >= 1.0 - d && (v >= 1.0 - d + 0.5 * d * d || v >= sim_exp(-d)))
                 continue;
         }
         double u = cell_bound(c, inv_h[m]);
         double r = p->r_sd > 0.0 ? r_draw(p, k, u, rng) : p->r[k];
-        double inv_tau = inv_tau_at(p, k, z), x0 = s0 * inv_tau, e0 = exp(-x0);
+        double inv_tau = inv_tau_at(p, k, z), x0 = s0 * inv_tau, e0 = sim_exp(-x0);
         if (r * h_of(x0, e0) <= c) {
             out->k = k;
             out->r = r;
@@ -459,12 +460,14 @@ void sim_traj_course_draw(const sim_traj_prior *p, const sim_traj_table *t, mscs
         return;
     }
     if (t && t->built && s0 >= t->edge[0] && s0 < HUGE_VAL) {
+        /* b on one of the scale's values (NaN fails the range test); truncation is the
+         * floor of the nonnegative steps + 1/2, without floor's library call. */
         double steps = (b - p->lo) * t->inv_step;
-        double i = floor(steps + 0.5);
-        if (i >= 0 && i < t->baselines && fabs(steps - i) < 1e-9) {
+        int i = steps >= 0.0 && steps < t->baselines - 0.5 ? (int)(steps + 0.5) : -1;
+        if (i >= 0 && fabs(steps - i) < 1e-9) {
             /* Row i counts steps from the worst end. */
-            int row = p->dir > 0 ? (int)i : t->baselines - 1 - (int)i;
-            int bin = bin_of(t, s0);
+            int row = p->dir > 0 ? i : t->baselines - 1 - i;
+            int bin = t->bins == 1 ? 0 : bin_of(t, s0);
             if (t->usable[bin][row] &&
                 course_from_table(p, t, bin, row, rng, t->c[row], s0, out))
                 return;
@@ -497,4 +500,14 @@ void sim_traj_plan_init(sim_traj_plan *plan, const double *days, int count)
                 }
             }
     }
+    int slot = 0;
+    for (int i = 0; i < count; i++)
+        if (plan->from[i] < 0) {
+            plan->order[slot] = (unsigned char)i;
+            plan->neg_day[slot++] = -days[i];
+        }
+    plan->directs = slot;
+    for (int i = 0; i < count; i++)
+        if (plan->from[i] >= 0)
+            plan->order[slot++] = (unsigned char)i;
 }

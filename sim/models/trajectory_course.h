@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdint.h>
 
+#include "exp_fast.h"
 #include "mscsim/dist.h"
 #include "mscsim/rng.h"
 #include "mscsim/types.h"
@@ -152,13 +153,17 @@ static inline const sim_traj_slot *sim_traj_row_slots(const sim_traj_table *t,
 
 /* e^{-d_i x} for fixed days d_i > 0 and any x >= 0: a day that is 1 to SIM_TRAJ_PLAN_POWER
  * times an earlier day is a power of its exponential (for visits on days 7, 30, 90 two
- * exponentials instead of three). */
+ * exponentials instead of three). The direct exponentials are taken first, then the
+ * powers in day order (a power's source is direct or an earlier power), so neither loop
+ * branches on the kind of entry. */
 typedef struct {
-    int count;
+    int count, directs;
     double day[SIM_TRAJ_PLAN_DAYS];
     signed char from[SIM_TRAJ_PLAN_DAYS];  /* the earlier day, -1: a direct exponential */
     unsigned char power[SIM_TRAJ_PLAN_DAYS];
     unsigned char bound[SIM_TRAJ_PLAN_DAYS]; /* its error bound (see SIM_TRAJ_PLAN_BOUND) */
+    unsigned char order[SIM_TRAJ_PLAN_DAYS]; /* the directs, then the powers */
+    double neg_day[SIM_TRAJ_PLAN_DAYS];      /* -day, by order */
 } sim_traj_plan;
 
 /* The plan of days[0..count-1] (count <= SIM_TRAJ_PLAN_DAYS). */
@@ -167,28 +172,25 @@ void sim_traj_plan_init(sim_traj_plan *plan, const double *days, int count);
 /* out[i] = e^{-day_i x}, relative error within (day_i x + bound_i) 2^-53 plus exp's own. */
 static inline void sim_traj_plan_eval(const sim_traj_plan *plan, double x, double *out)
 {
-    for (int i = 0; i < plan->count; i++) {
-        double e;
-        if (plan->from[i] < 0) {
-            e = exp(-plan->day[i] * x);
-        } else {
-            double f = out[plan->from[i]];
-            switch (plan->power[i]) {
-            case 1:
-                e = f;
-                break;
-            case 2:
-                e = f * f;
-                break;
-            case 3:
-                e = f * f * f;
-                break;
-            default:
-                e = (f * f) * (f * f);
-                break;
-            }
+    for (int j = 0; j < plan->directs; j++)
+        out[plan->order[j]] = sim_exp(plan->neg_day[j] * x);
+    for (int j = plan->directs; j < plan->count; j++) {
+        int i = plan->order[j];
+        double f = out[plan->from[i]], f2 = f * f;
+        switch (plan->power[i]) {
+        case 1:
+            out[i] = f;
+            break;
+        case 2:
+            out[i] = f2;
+            break;
+        case 3:
+            out[i] = f2 * f;
+            break;
+        default:
+            out[i] = f2 * f2;
+            break;
         }
-        out[i] = e;
     }
 }
 
