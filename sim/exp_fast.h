@@ -35,10 +35,12 @@ typedef struct {
 
 extern const sim_exp_entry sim_exp_table[SIM_EXP_TABLE_SIZE];
 
-static inline double sim_exp(double x)
+/* The inline range: |x| <= SIM_EXP_INLINE_MAX (a caller that knows its arguments are
+ * within it calls sim_exp_inline directly, without the test). */
+#define SIM_EXP_INLINE_MAX 700.0
+
+static inline double sim_exp_inline(double x)
 {
-    if (!(fabs(x) <= 700.0))
-        return exp(x);
     /* Adding 1.5 * 2^52 rounds 128 x / ln2 to the integer k held in the low bits. */
     const double shift = 0x1.8p52, inv_ln2_n = 0x1.71547652b82fep+7;
     const double ln2_n_hi = 0x1.62e42fef80000p-8, ln2_n_lo = 0x1.1cf79abc9e3b4p-43;
@@ -58,6 +60,11 @@ static inline double sim_exp(double x)
     double r2 = r * r;
     double p = r + r2 * (0.5 + r * (1.0 / 6.0)) + (r2 * r2) * (1.0 / 24.0 + r * (1.0 / 120.0));
     return scale + scale * (p + t->t_rel);
+}
+
+static inline double sim_exp(double x)
+{
+    return fabs(x) <= SIM_EXP_INLINE_MAX ? sim_exp_inline(x) : exp(x);
 }
 
 #endif

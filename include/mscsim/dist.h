@@ -171,9 +171,18 @@ int mscsim_categorical_init(mscsim_categorical *c, const double *p, int k, mscsi
 /**
  * A category in [0, k) drawn with the probabilities c was set up with, from one 64-bit
  * draw: column floor(u k), kept when the fractional part of u k is below its threshold,
- * otherwise its alias. Thread-safe (c is only read).
+ * otherwise its alias. Thread-safe (c is only read). Inline: models draw one per patient.
  */
-int mscsim_rcategorical(mscsim_rng *rng, const mscsim_categorical *c);
+static inline int mscsim_rcategorical(mscsim_rng *rng, const mscsim_categorical *c)
+{
+    /* u = j 2^-53; u k = t 2^-53 with t = j k < 2^59 computed exactly in integers, so the
+     * column floor(u k) never reaches k and its fractional part has no rounding. */
+    uint64_t j = mscsim_rng_next_u64(rng) >> 11;
+    uint64_t t = j * (uint64_t)c->k;
+    int column = (int)(t >> 53);
+    double frac = (double)(int64_t)(t & ((UINT64_C(1) << 53) - 1u)) * 0x1.0p-53;
+    return frac < c->threshold[column] ? column : c->alias[column];
+}
 
 #ifdef __cplusplus
 }

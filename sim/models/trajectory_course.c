@@ -102,32 +102,6 @@ void sim_traj_prior_finish(sim_traj_prior *p)
     }
 }
 
-static inline double r_draw(const sim_traj_prior *p, int k, double u, mscsim_rng *rng)
-{
-    double b = (u - p->r[k]) * p->inv_r_sd;
-    if (b >= p->r_fast[k]) {
-        double lo = p->r_lo[k], z;
-        do
-            z = mscsim_rnorm_std(rng);
-        while (z < lo || z > b);
-        double r = p->r[k] + p->r_sd * z; /* rounding may step outside [0, u] */
-        return r < 0.0 ? 0.0 : (r > u ? u : r);
-    }
-    return mscsim_rtruncnorm(rng, p->r[k], p->r_sd, 0.0, u);
-}
-
-double sim_traj_r_draw(const sim_traj_prior *p, int k, double u, mscsim_rng *rng)
-{
-    return r_draw(p, k, u, rng);
-}
-
-/* 1 / tau at z: tau_k e^{tau_cv z + shift} without a division. */
-static inline double inv_tau_at(const sim_traj_prior *p, int k, double z)
-{
-    return p->tau_cv > 0.0 ? p->inv_tau[k] * sim_exp(-(p->tau_cv * z + p->tau_shift))
-                           : p->inv_tau[k];
-}
-
 /* h = 1 - e^{-s0/tau} from x0 = s0 / tau and e0 = e^{-x0}. */
 static inline double h_of(double x0, double e0)
 {
@@ -176,16 +150,6 @@ void sim_traj_course_reject(const sim_traj_prior *p, mscsim_rng *rng, double def
     }
 }
 
-/* At onset every course fits: the unconditional law, with the fast r. */
-static void course_at_onset(const sim_traj_prior *p, mscsim_rng *rng, sim_traj_course *out)
-{
-    int k = mscsim_rcategorical(rng, &p->subgroup);
-    out->k = k;
-    out->r = p->r_sd > 0.0 ? r_draw(p, k, 1.0, rng) : p->r[k];
-    out->inv_tau = p->tau_cv > 0.0 ? inv_tau_at(p, k, mscsim_rnorm_std(rng)) : p->inv_tau[k];
-    out->e0 = 1.0;
-}
-
 /* {==================================================================================
  * Table
  * =================================================================================== */
@@ -227,7 +191,7 @@ static inline double cell_bound(double c, double inv_h)
 
 double sim_traj_acceptance(const sim_traj_prior *p, int k, double c, double s0, double z)
 {
-    double x0 = s0 * inv_tau_at(p, k, z), h = h_of(x0, sim_exp(-x0));
+    double x0 = s0 * sim_traj_inv_tau_at(p, k, z), h = h_of(x0, sim_exp(-x0));
     return r_share(p, k, h > 0.0 && c < h ? c / h : 1.0);
 }
 
@@ -294,7 +258,7 @@ static double inv_h_at(const sim_traj_prior *p, int k, double z, double s)
 {
     if (z == HUGE_VAL)
         return 0.0;
-    double x0 = s * inv_tau_at(p, k, z), h = h_of(x0, sim_exp(-x0));
+    double x0 = s * sim_traj_inv_tau_at(p, k, z), h = h_of(x0, sim_exp(-x0));
     return h > 0.0 ? 1.0 / h : 0.0;
 }
 
@@ -439,8 +403,8 @@ static int course_from_table(const sim_traj_prior *p, const sim_traj_table *t, i
                 continue;
         }
         double u = cell_bound(c, inv_h[m]);
-        double r = p->r_sd > 0.0 ? r_draw(p, k, u, rng) : p->r[k];
-        double inv_tau = inv_tau_at(p, k, z), x0 = s0 * inv_tau, e0 = sim_exp(-x0);
+        double r = p->r_sd > 0.0 ? sim_traj_r_draw(p, k, u, rng) : p->r[k];
+        double inv_tau = sim_traj_inv_tau_at(p, k, z), x0 = s0 * inv_tau, e0 = sim_exp(-x0);
         if (r * h_of(x0, e0) <= c) {
             out->k = k;
             out->r = r;
@@ -452,13 +416,10 @@ static int course_from_table(const sim_traj_prior *p, const sim_traj_table *t, i
     return 0;
 }
 
-void sim_traj_course_draw(const sim_traj_prior *p, const sim_traj_table *t, mscsim_rng *rng,
-                          double b, double deficit_b, double s0, sim_traj_course *out)
+void sim_traj_course_after_onset(const sim_traj_prior *p, const sim_traj_table *t,
+                                 mscsim_rng *rng, double b, double deficit_b, double s0,
+                                 sim_traj_course *out)
 {
-    if (s0 == 0.0) {
-        course_at_onset(p, rng, out);
-        return;
-    }
     if (t && t->built && s0 >= t->edge[0] && s0 < HUGE_VAL) {
         /* b on one of the scale's values (NaN fails the range test); truncation is the
          * floor of the nonnegative steps + 1/2, without floor's library call. */
@@ -505,6 +466,7 @@ void sim_traj_plan_init(sim_traj_plan *plan, const double *days, int count)
         if (plan->from[i] < 0) {
             plan->order[slot] = (unsigned char)i;
             plan->neg_day[slot++] = -days[i];
+            plan->max_day = fmax(plan->max_day, days[i]);
         }
     plan->directs = slot;
     for (int i = 0; i < count; i++)

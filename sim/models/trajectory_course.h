@@ -104,22 +104,63 @@ typedef struct {
  */
 void sim_traj_table_build(sim_traj_table *t, const sim_traj_prior *p, const sim_traj_span *o);
 
+/* r ~ N(r_k, r_sd) truncated to [0, u], 0 < u <= 1, r_sd > 0 (exact): plain rejection from
+ * standard normals when that accepts at least SIM_TRAJ_FAST_SHARE of them, else Robert's
+ * sampler. */
+static inline double sim_traj_r_draw(const sim_traj_prior *p, int k, double u, mscsim_rng *rng)
+{
+    double b = (u - p->r[k]) * p->inv_r_sd;
+    if (b >= p->r_fast[k]) {
+        double lo = p->r_lo[k], z;
+        do
+            z = mscsim_rnorm_std(rng);
+        while (z < lo || z > b);
+        double r = p->r[k] + p->r_sd * z; /* rounding may step outside [0, u] */
+        return r < 0.0 ? 0.0 : (r > u ? u : r);
+    }
+    return mscsim_rtruncnorm(rng, p->r[k], p->r_sd, 0.0, u);
+}
+
+/* 1 / tau at z: tau_k e^{tau_cv z + shift} without a division. */
+static inline double sim_traj_inv_tau_at(const sim_traj_prior *p, int k, double z)
+{
+    return p->tau_cv > 0.0 ? p->inv_tau[k] * sim_exp(-(p->tau_cv * z + p->tau_shift))
+                           : p->inv_tau[k];
+}
+
+/* The course of a patient randomized s0 > 0 days after onset (see sim_traj_course_draw). */
+void sim_traj_course_after_onset(const sim_traj_prior *p, const sim_traj_table *t,
+                                 mscsim_rng *rng, double b, double deficit_b, double s0,
+                                 sim_traj_course *out);
+
 /*
  * The course of a patient with deficit deficit_b = dir (best - B) at baseline B randomized
  * s0 >= 0 days after onset, drawn from the courses conditional on an onset deficit within
- * the scale's range (at s0 = 0 every course fits). t (may be NULL) is used when it was
+ * the scale's range. At s0 = 0 every course fits: the unconditional law (inline: no call
+ * for the common design randomized at onset). Later, t (may be NULL) is used when it was
  * built, s0 is at least its first bin's edge and B is one of its values; otherwise the
  * courses are drawn by rejection.
  */
-void sim_traj_course_draw(const sim_traj_prior *p, const sim_traj_table *t, mscsim_rng *rng,
-                          double b, double deficit_b, double s0, sim_traj_course *out);
+static inline void sim_traj_course_draw(const sim_traj_prior *p, const sim_traj_table *t,
+                                        mscsim_rng *rng, double b, double deficit_b, double s0,
+                                        sim_traj_course *out)
+{
+    if (s0 != 0.0) {
+        sim_traj_course_after_onset(p, t, rng, b, deficit_b, s0, out);
+        return;
+    }
+    int k = mscsim_rcategorical(rng, &p->subgroup);
+    out->k = k;
+    out->r = p->r_sd > 0.0 ? sim_traj_r_draw(p, k, 1.0, rng) : p->r[k];
+    out->inv_tau =
+        p->tau_cv > 0.0 ? sim_traj_inv_tau_at(p, k, mscsim_rnorm_std(rng)) : p->inv_tau[k];
+    out->e0 = 1.0;
+}
 
 /* The rejection sampler alone (for the tests: the table must draw the same law). */
 void sim_traj_course_reject(const sim_traj_prior *p, mscsim_rng *rng, double deficit_b,
                             double s0, sim_traj_course *out);
 
-/* r ~ N(r_k, r_sd) truncated to [0, u], 0 < u <= 1, r_sd > 0 (exact; for the tests). */
-double sim_traj_r_draw(const sim_traj_prior *p, int k, double u, mscsim_rng *rng);
 
 /* The conditional density of z for subgroup k at onset-deficit share c (before the weight
  * and phi(z)): P(r h(tau(z)) <= c | k) with h = 1 - e^{-s0/tau}. For the tests. */
@@ -164,6 +205,7 @@ typedef struct {
     unsigned char bound[SIM_TRAJ_PLAN_DAYS]; /* its error bound (see SIM_TRAJ_PLAN_BOUND) */
     unsigned char order[SIM_TRAJ_PLAN_DAYS]; /* the directs, then the powers */
     double neg_day[SIM_TRAJ_PLAN_DAYS];      /* -day, by order */
+    double max_day;                          /* of the directs */
 } sim_traj_plan;
 
 /* The plan of days[0..count-1] (count <= SIM_TRAJ_PLAN_DAYS). */
@@ -172,8 +214,13 @@ void sim_traj_plan_init(sim_traj_plan *plan, const double *days, int count);
 /* out[i] = e^{-day_i x}, relative error within (day_i x + bound_i) 2^-53 plus exp's own. */
 static inline void sim_traj_plan_eval(const sim_traj_plan *plan, double x, double *out)
 {
-    for (int j = 0; j < plan->directs; j++)
-        out[plan->order[j]] = sim_exp(plan->neg_day[j] * x);
+    /* One range test for all the directs (a NaN x takes the tested path). */
+    if (fabs(x) * plan->max_day <= SIM_EXP_INLINE_MAX)
+        for (int j = 0; j < plan->directs; j++)
+            out[plan->order[j]] = sim_exp_inline(plan->neg_day[j] * x);
+    else
+        for (int j = 0; j < plan->directs; j++)
+            out[plan->order[j]] = sim_exp(plan->neg_day[j] * x);
     for (int j = plan->directs; j < plan->count; j++) {
         int i = plan->order[j];
         double f = out[plan->from[i]], f2 = f * f;
