@@ -24,6 +24,7 @@
  * - The plan of exponentials of fixed days (powers of earlier days') against long double
  *   exponentials: within its stated bound everywhere, ~1e-15 for the benchmark's visits.
  */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -436,6 +437,48 @@ static void test_plan(void)
           worst_visits);
 }
 
+/* 1 / tau inside an interior cell by the table's polynomial against the exponential at the
+ * same z (long double), at a fixed onset (tau_cv 0.2 and 0.44, the largest it takes) and a
+ * drawn one; a tau_cv beyond the polynomial's reach leaves it unused. */
+static void tau_poly_check(double tau_cv, double lo, double hi, int want_ok)
+{
+    sim_traj_prior p;
+    make_prior(&p, 0.1, tau_cv, 1, 66);
+    build(&p, lo, hi);
+    const sim_traj_table *t = &g_table;
+    CHECK(t->built && t->tau_poly_ok == want_ok, "tau_cv %g, onsets %g-%g: polynomial %s",
+          tau_cv, lo, hi, want_ok ? "used" : "not used");
+    if (!want_ok)
+        return;
+    double worst = 0.0;
+    for (int m = 0; m < p.count * t->cells; m++) {
+        int k = t->cell_k[m], j = t->cell_j[m];
+        if (j == 0 || j == t->cells - 1)
+            continue;
+        for (int g = 0; g <= 64; g++) {
+            double w = g / 64.0, e = t->tau_poly[SIM_TRAJ_TAU_DEGREE];
+            for (int d = SIM_TRAJ_TAU_DEGREE - 1; d >= 0; d--)
+                e = e * w + t->tau_poly[d];
+            long double z = (long double)t->z_lo + ((j - 1) + (long double)w) * t->z_step;
+            long double want =
+                p.inv_tau[k] * expl(-((long double)p.tau_cv * z + (long double)p.tau_shift));
+            double rel = (double)fabsl((t->cell_inv_tau[m] * e - want) / want);
+            worst = fmax(worst, rel);
+        }
+    }
+    CHECK(worst < 4 * DBL_EPSILON, "tau_cv %g: 1 / tau by the cell polynomial within %.2g "
+          "(relative) of the exponential, < 4 eps", tau_cv, worst);
+}
+
+static void test_tau_poly(void)
+{
+    tau_poly_check(0.2, 20, 20, 1);
+    tau_poly_check(0.44, 20, 20, 1);
+    tau_poly_check(0.2, 1, 90, 1);
+    tau_poly_check(0.45, 20, 20, 0);
+    tau_poly_check(0.3, 1, 90, 0);
+}
+
 int main(void)
 {
     test_same_law_fixed();
@@ -445,5 +488,6 @@ int main(void)
     test_envelope();
     test_reuse();
     test_plan();
+    test_tau_poly();
     return TEST_DONE();
 }

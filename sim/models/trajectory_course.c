@@ -52,6 +52,11 @@
  *   on r and tau. A baseline at the floor, a row with no fitting course or an onset below
  *   the first bin uses the rejection sampler (its at-floor and most-plausible rules).
  *
+ *   1 / tau in an interior cell is the cell's lower-edge value times e^{-tau_cv z_step U}
+ *   (U the uniform that placed z), by its Taylor polynomial of degree 8 (exact to 2^-56
+ *   while tau_cv z_step <= 0.055; tests/test_trajectory_course.c checks it within 4 eps of
+ *   the exponential), so an accepted proposal costs one exponential (e^{-s0/tau}).
+ *
  *   r from N(r_k, r_sd) truncated to [0, u]: plain rejection from standard normals when
  *   it accepts at least SIM_TRAJ_FAST_SHARE of them (the bound in sd units is at least
  *   r_fast, set up per subgroup), else Robert's sampler (mscsim_rtruncnorm).
@@ -337,9 +342,18 @@ void sim_traj_table_build(sim_traj_table *t, const sim_traj_prior *p, const sim_
     for (int k = 0; k < p->count; k++)
         if (p->r_sd > 0.0)
             r_norm(p, k, &t->r_all[k], &t->r_inv_all[k]);
+    double a = p->tau_cv * t->z_step;
+    t->tau_poly_ok = p->tau_cv > 0.0 && a <= SIM_TRAJ_TAU_POLY_A;
+    t->tau_poly[0] = 1.0;
+    for (int d = 1; d <= SIM_TRAJ_TAU_DEGREE; d++)
+        t->tau_poly[d] = t->tau_poly[d - 1] * -a / d;
     for (int m = 0; m < n; m++) {
         t->cell_k[m] = (uint8_t)(m / C);
         t->cell_j[m] = (uint8_t)(m % C);
+        int j = m % C;
+        t->cell_inv_tau[m] =
+            j > 0 && j < C - 1 ? sim_traj_inv_tau_at(p, m / C, t->z_lo + (j - 1) * t->z_step)
+                               : 0.0;
     }
     for (int bin = 0; bin < t->bins; bin++) {
         for (int k = 0; k < p->count; k++)
@@ -390,21 +404,28 @@ static int course_from_table(const sim_traj_prior *p, const sim_traj_table *t, i
         int i = (int)x;
         int m = x - i < slot[i].prob ? i : (int)slot[i].alias;
         int k = t->cell_k[m], j = t->cell_j[m];
-        double z;
-        if (j == 0) {
-            z = -mscsim_rtruncnorm(rng, 0.0, 1.0, SIM_TRAJ_CELL_Z, HUGE_VAL);
-        } else if (j == C - 1) {
-            z = mscsim_rtruncnorm(rng, 0.0, 1.0, SIM_TRAJ_CELL_Z, HUGE_VAL);
+        double inv_tau;
+        if (j == 0 || j == C - 1) {
+            double z = mscsim_rtruncnorm(rng, 0.0, 1.0, SIM_TRAJ_CELL_Z, HUGE_VAL);
+            inv_tau = sim_traj_inv_tau_at(p, k, j == 0 ? -z : z);
         } else {
-            z = t->z_lo + ((j - 1) + mscsim_rng_uniform(rng)) * t->z_step;
+            double w = mscsim_rng_uniform(rng), z = t->z_lo + ((j - 1) + w) * t->z_step;
             /* Keep z with probability e^{-d}, d = (z^2 - m_j^2) / 2 >= 0. */
             double d = 0.5 * (z * z - t->zm2[j]), v = mscsim_rng_uniform(rng);
             if (v >= 1.0 - d && (v >= 1.0 - d + 0.5 * d * d || v >= sim_exp(-d)))
                 continue;
+            if (t->tau_poly_ok) {
+                double e = t->tau_poly[SIM_TRAJ_TAU_DEGREE];
+                for (int deg = SIM_TRAJ_TAU_DEGREE - 1; deg >= 0; deg--)
+                    e = e * w + t->tau_poly[deg];
+                inv_tau = t->cell_inv_tau[m] * e;
+            } else {
+                inv_tau = sim_traj_inv_tau_at(p, k, z);
+            }
         }
         double u = cell_bound(c, inv_h[m]);
         double r = p->r_sd > 0.0 ? sim_traj_r_draw(p, k, u, rng) : p->r[k];
-        double inv_tau = sim_traj_inv_tau_at(p, k, z), x0 = s0 * inv_tau, e0 = sim_exp(-x0);
+        double x0 = s0 * inv_tau, e0 = sim_exp(-x0);
         if (r * h_of(x0, e0) <= c) {
             out->k = k;
             out->r = r;

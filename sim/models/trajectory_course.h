@@ -29,6 +29,10 @@
 #define SIM_TRAJ_MAX_BINS 32
 #define SIM_TRAJ_SLOTS (1 << 18)
 #define SIM_TRAJ_BIN_GUIDE 256
+/* e^{-a U}, 0 <= U <= 1, by its Taylor polynomial: the first term left out,
+ * a^9 / 9!, is below 2^-56 for a <= 0.055. */
+#define SIM_TRAJ_TAU_DEGREE 8
+#define SIM_TRAJ_TAU_POLY_A 0.055
 
 /* The courses before conditioning and the scale they are scored on. */
 typedef struct {
@@ -82,6 +86,14 @@ typedef struct {
     uint8_t cell_k[SIM_TRAJ_ROW_CELLS], cell_j[SIM_TRAJ_ROW_CELLS]; /* k, j of a row's cell */
     double z_lo, z_step;      /* interior cell j (1 ... cells - 2): [z_lo + (j-1) step, +step] */
     double zm2[SIM_TRAJ_MAX_CELLS];                 /* squared |z| nearest 0 in the cell */
+    /* 1 / tau in an interior cell without an exponential: at z = z_j + z_step U it is
+     * cell_inv_tau (1 / tau at z_j) times e^{-a U}, a = tau_cv z_step, whose Taylor
+     * polynomial of degree SIM_TRAJ_TAU_DEGREE (tau_poly) is exact to 2^-56 when
+     * a <= SIM_TRAJ_TAU_POLY_A (tau_cv up to 0.44 at a fixed onset, 0.22 drawn; larger
+     * tau_cv, tau_poly_ok = 0, takes the exponential). */
+    int tau_poly_ok;
+    double tau_poly[SIM_TRAJ_TAU_DEGREE + 1];
+    double cell_inv_tau[SIM_TRAJ_ROW_CELLS];
     double edge[SIM_TRAJ_MAX_BINS + 1];             /* bin edges in days */
     double guide_lo, guide_scale;                   /* bin guide over [edge_0, edge_bins] */
     uint8_t guide[SIM_TRAJ_BIN_GUIDE];
