@@ -436,30 +436,25 @@ SIM_API double mscsim_rexp_std(mscsim_rng *rng)
  * Phi(b) - Phi(a)) when b - a < sqrt(2 pi) (Robert 1995, section 2.2). */
 #define TN_SQRT_2PI 2.5066282746310002
 
-/* Robert's optimal rate of the translated exponential for [a, inf):
- * alpha* = (a + sqrt(a^2 + 4)) / 2; hypot avoids overflow for huge a. */
-static double tn_alpha(double a)
-{
-    return 0.5 * (a + hypot(a, 2.0));
-}
-
 /* Interval width above which the translated exponential is more efficient than the
- * uniform proposal on [a, b], a >= 0 (Robert 1995, section 2.2):
- * 2 sqrt(e) / (a + sqrt(a^2 + 4)) * exp((a^2 - a sqrt(a^2 + 4)) / 4), with the exponent
- * rewritten as -a / (a + sqrt(a^2 + 4)) to avoid cancellation for large a. */
-static double tn_exp_width(double a)
+ * uniform proposal on [a, b], a >= 0 (Robert 1995, section 2.2), from
+ * s = a + sqrt(a^2 + 4): 2 sqrt(e) / s * exp((a^2 - a sqrt(a^2 + 4)) / 4), with the
+ * exponent rewritten as -a / s to avoid cancellation for large a. */
+static double tn_exp_width(double a, double s)
 {
-    double s = a + hypot(a, 2.0);
     return 2.0 * 1.6487212707001282 /* sqrt(e) */ / s * exp(-a / s);
 }
 
 /* Standard normal truncated to [a, b] with 0 <= a < b <= inf. */
 static double tn_right(mscsim_rng *rng, double a, double b)
 {
-    if (b - a > tn_exp_width(a)) {
+    /* hypot avoids overflow for huge a; s serves the width and the rate. */
+    double s = a + hypot(a, 2.0);
+    if (b - a > tn_exp_width(a, s)) {
         /* z = a + E/alpha, accepted with probability exp(-(z - alpha)^2 / 2); draws
-         * beyond b are rejected, which keeps the method exact for finite b. */
-        double alpha = tn_alpha(a);
+         * beyond b are rejected, which keeps the method exact for finite b. Robert's
+         * optimal rate for [a, inf): alpha* = (a + sqrt(a^2 + 4)) / 2. */
+        double alpha = 0.5 * s;
         for (;;) {
             double z = a + mscsim_rexp_std(rng) / alpha;
             double d = z - alpha;
