@@ -1,5 +1,6 @@
 /*
- * Scale rounding (include/mscsim/scale.h): mscsim_scale_apply and mscsim_scale_clip equal,
+ * Scale rounding (include/mscsim/scale.h): mscsim_scale_apply and mscsim_scale_clip (and
+ * mscsim_scale_apply_vector, on the scales mscsim_scale_vectorisable accepts) equal,
  * bit for bit, the formulas they replaced (min + step * floor((v - min) / step + 0.5), then
  * v < min ? min : (v > max ? max : v)), on every shipped scale and on custom ones (a fractional
  * step, a step that is not a binary fraction, negative ranges, no step): a dense grid over
@@ -35,8 +36,11 @@ static void check_value(const mscsim_scale *s, double v)
 {
     double got = mscsim_scale_apply(s, v), want = former_apply(s, v);
     double got_clip = mscsim_scale_clip(s, v), want_clip = former_clip(s, v);
+    /* and the vectorisable form, where it is said to be equal */
+    double got_vector = mscsim_scale_vectorisable(s) ? mscsim_scale_apply_vector(s, v) : want;
     int bad = memcmp(&got, &want, sizeof got) != 0 ||
-              memcmp(&got_clip, &want_clip, sizeof got_clip) != 0;
+              memcmp(&got_clip, &want_clip, sizeof got_clip) != 0 ||
+              memcmp(&got_vector, &want, sizeof got_vector) != 0;
     if (bad && mismatches++ == 0)
         first_bad = v;
     checked++;
@@ -92,8 +96,11 @@ int main(void)
     for (size_t i = 0; i < sizeof shipped / sizeof shipped[0]; i++) {
         const mscsim_scale *s = mscsim_scale_find(shipped[i]);
         CHECK(s != NULL, "shipped scale %d is in the table", (int)shipped[i]);
-        if (s)
+        if (s) {
             check_scale(s->name, *s);
+            CHECK(mscsim_scale_vectorisable(s), "%s: mscsim_scale_apply_vector applies",
+                  s->name);
+        }
     }
     check_scale("custom -3 to 7.5 by 0.5",
                 (mscsim_scale){MSCSIM_SCALE_CUSTOM, "custom", -3.0, 7.5, 0.5, 1, NULL});
@@ -103,6 +110,10 @@ int main(void)
                 (mscsim_scale){MSCSIM_SCALE_CUSTOM, "custom", -40.0, -10.0, 3.0, 0, NULL});
     check_scale("custom 0 to 1e4 by 1",
                 (mscsim_scale){MSCSIM_SCALE_CUSTOM, "custom", 0.0, 1e4, 1.0, 1, NULL});
+    /* max not on the grid (rounds down to 0.9): mscsim_scale_apply only */
+    const mscsim_scale off_grid = {MSCSIM_SCALE_CUSTOM, "custom", 0.0, 1.0, 0.3, 1, NULL};
+    CHECK(!mscsim_scale_vectorisable(&off_grid), "custom 0 to 1 by 0.3: not vectorisable");
+    check_scale("custom 0 to 1 by 0.3", off_grid);
     check_scale("custom 2.5 to 9, no step",
                 (mscsim_scale){MSCSIM_SCALE_CUSTOM, "custom", 2.5, 9.0, 0.0, 1, NULL});
     return TEST_DONE();

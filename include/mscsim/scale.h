@@ -3,7 +3,8 @@
 
 /**
  * Clinical scales: range, step and direction of benefit. Every score a model produces is
- * rounded to the scale's step and clipped to its range in one place, mscsim_scale_apply.
+ * rounded to the scale's step and clipped to its range in one place, mscsim_scale_apply
+ * (or mscsim_scale_apply_vector, its equal on the scales it accepts).
  *
  * | scale     | range | step | better | source (configs/EVIDENCE.md section 2) |
  * | fma_ue    | 0-66  | 1    | higher | Fugl-Meyer upper extremity          |
@@ -13,6 +14,8 @@
  * | nihss     | 0-42  | 1    | lower  | NIH Stroke Scale                    |
  * | mrs       | 0-6   | 1    | lower  | modified Rankin Scale, 6 = dead     |
  */
+
+#include <math.h>
 
 #include "mscsim/config.h"
 
@@ -72,8 +75,42 @@ static inline double mscsim_scale_apply(const mscsim_scale *s, double v)
         if (q < 0x1p52)
             q = (double)(long long)q;
         v = s->min + s->step * q;
+        /* q, whole and at least 0 (or NaN), keeps v at min or above: only max is left. */
+        return v > s->max ? s->max : v;
     }
     return mscsim_scale_clip(s, v);
+}
+
+/**
+ * 1 when mscsim_scale_apply_vector equals mscsim_scale_apply on s (true of every shipped
+ * scale): a step, at most 2^51 steps from min to max, and max rounding to max or above
+ * (so that every score from max on ends at max).
+ */
+static inline int mscsim_scale_vectorisable(const mscsim_scale *s)
+{
+    return s->step > 0 && (s->max - s->min) / s->step <= 0x1p51 &&
+           s->min + s->step * floor((s->max - s->min) / s->step + 0.5) >= s->max;
+}
+
+/**
+ * mscsim_scale_apply, bit for bit (NaN included), on a scale mscsim_scale_vectorisable
+ * accepts, in additions, multiplications, min and max only: a loop of calls vectorises on
+ * baseline x86-64, which has no vector conversion to a 64-bit integer nor a vector round.
+ * v is clipped to max first (every score from max on ends at max), so q stays below 2^52,
+ * where the sums with 2^52 round it to a whole number (the doubles from 2^52 to 2^53 are
+ * the whole numbers).
+ */
+static inline double mscsim_scale_apply_vector(const mscsim_scale *s, double v)
+{
+    v = v > s->max ? s->max : v;
+    double q = ((v < s->min ? s->min : v) - s->min) / s->step + 0.5; /* >= 0.5, or NaN */
+    double near = (q + 0x1p52) - 0x1p52;        /* q rounded to a whole number, ties to even */
+    double low = ((q - 0.5) + 0x1p52) - 0x1p52; /* floor(q), or q - 1 when q is whole */
+    double off = (q - near) * 0x1p1000;         /* 0 when q is whole, else its square is inf */
+    double whole = near - off * off;            /* q when q is whole, else -inf */
+    q = low > whole ? low : whole;              /* floor(q); NaN stays NaN */
+    v = s->min + s->step * q;
+    return v > s->max ? s->max : v; /* v >= min already */
 }
 
 /** +1 when higher scores are better, -1 otherwise: endpoints are multiplied by it. */

@@ -27,13 +27,15 @@
 #include "trial_impl.h"
 
 /* Step 5 on the cells. The scale is a local copy: through a pointer the stores would
- * force reloads of its fields on every cell. */
+ * force reloads of its fields on every cell. Inline and called with vector constant: with
+ * vector 1 (mscsim_scale_apply_vector) the loop vectorises. */
 static inline void scale_cells(const mscsim_scale sc, double *true_score, double *score,
-                               size_t cells)
+                               size_t cells, int vector)
 {
     for (size_t c = 0; c < cells; c++) {
         true_score[c] = mscsim_scale_clip(&sc, true_score[c]);
-        score[c] = mscsim_scale_apply(&sc, score[c]);
+        score[c] = vector ? mscsim_scale_apply_vector(&sc, score[c])
+                          : mscsim_scale_apply(&sc, score[c]);
     }
 }
 
@@ -48,12 +50,14 @@ static void deaths_and_scale(const mscsim_design *d, int a, sim_arm_buffers *b, 
     memset(b->died, 0, b->n); /* death_day is set, and read, only where died is. */
     if (mscsim_scale_bounded(sc)) {
         mscsim_scale unit = *sc;
-        if (sc->step == 1.0) {
+        if (!mscsim_scale_vectorisable(sc)) {
+            scale_cells(unit, b->true_score, b->score, cells, 0);
+        } else if (sc->step == 1.0) {
             /* A unit step (FMA, NIHSS) as a constant: the division by it is dropped (exact). */
             unit.step = 1.0;
-            scale_cells(unit, b->true_score, b->score, cells);
+            scale_cells(unit, b->true_score, b->score, cells, 1);
         } else {
-            scale_cells(unit, b->true_score, b->score, cells);
+            scale_cells(unit, b->true_score, b->score, cells, 1);
         }
     }
     if (mortality > 0) {
@@ -77,10 +81,9 @@ static void deaths_and_scale(const mscsim_design *d, int a, sim_arm_buffers *b, 
 }
 
 /* Step 7: turns the kept primary scores in b->y into oriented endpoints, in place (also
- * the table path's endpoint of each score category, shortcut.c). The
- * baselines of the kept patients are needed for all but final; with fill_x they are in
- * b->x already, otherwise they are gathered again (every patient when all_kept, else the
- * observed ones). */
+ * the table path's endpoint of each score category, shortcut.c). The baselines of the kept
+ * patients are needed for all but final: when all_kept they are b->baseline itself,
+ * otherwise the pipeline's compaction (or keep_patient) has gathered them into b->x. */
 void sim_trial_endpoints(const mscsim_design *d, sim_arm_buffers *b, size_t kept, int all_kept)
 {
     double o = d->orientation, *y = b->y;
@@ -114,14 +117,7 @@ void sim_trial_endpoints(const mscsim_design *d, sim_arm_buffers *b, size_t kept
                 y[j] = -y[j];
         return;
     }
-    const double *base = b->x;
-    if (!d->fill_x) {
-        size_t V = (size_t)d->visit_count, j = 0;
-        for (size_t i = 0; i < b->n; i++) {
-            b->x[j] = b->baseline[i];
-            j += all_kept || b->observed[i * V + (size_t)d->primary];
-        }
-    }
+    const double *base = all_kept ? b->baseline : b->x;
     switch (d->endpoint) {
     case MSCSIM_ENDPOINT_RATIO:
         for (size_t j = 0; j < kept; j++)
@@ -138,34 +134,66 @@ void sim_trial_endpoints(const mscsim_design *d, sim_arm_buffers *b, size_t kept
     }
 }
 
-/* Within-arm pooled OLS slope of the gain on the lost function among the alive patients
- * with an observed primary score (Hope 2019's diagnostic; NaN when undefined). */
-static double recovery_slope(const mscsim_design *d, const mscsim_workspace *w)
+/* Gathers the lost function (from the best score) and gain of arm b's alive patients with
+ * an observed primary score into lost and gain (written always, kept only when counted: a
+ * 10 % branch would mispredict often); returns their number. Inline, so that the call
+ * without deaths (died NULL: every flag 0) is a loop without the flag. */
+static inline size_t slope_terms(const mscsim_design *d, const sim_arm_buffers *b,
+                                 const unsigned char *died, double best, double *lost,
+                                 double *gain)
 {
-    double best = d->scale.higher_is_better ? d->scale.max : d->scale.min;
+    const double o = d->orientation;
+    const size_t V = (size_t)d->visit_count, p = (size_t)d->primary;
+    const double *base = b->baseline, *score = b->score + p;
+    const unsigned char *obs = b->observed + p;
+    size_t m = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        lost[m] = fabs(best - base[i]);
+        gain[m] = o * (score[i * V] - base[i]);
+        m += died ? obs[i * V] & !died[i] : obs[i * V];
+    }
+    return m;
+}
+
+/* Within-arm pooled OLS slope of the gain on the lost function among the alive patients
+ * with an observed primary score (Hope 2019's diagnostic; NaN when undefined), from the
+ * arms' kept counts. Their terms are gathered into w->scratch first, so both passes run
+ * over them without a test; the sums are the same, in the same order. Without deaths or
+ * filled scores those patients are the kept ones, whose change endpoints in b->y are the
+ * gains already (the same expression) and whose baselines are in b->x: only the lost
+ * function is left to compute. */
+static double recovery_slope(const mscsim_design *d, mscsim_workspace *w,
+                             const size_t kept[MSCSIM_ARM_COUNT])
+{
+    const double best = d->scale.higher_is_better ? d->scale.max : d->scale.min;
+    const int endpoints_are_gains =
+        d->endpoint == MSCSIM_ENDPOINT_CHANGE && !d->deaths_possible && !d->fill_missing;
+    double *lost = w->scratch, *gain = w->scratch + w->capacity;
     double sp = 0, ss = 0;
-    int V = d->visit_count;
     for (int a = 0; a < MSCSIM_ARM_COUNT; a++) {
         const sim_arm_buffers *b = &w->arm[a];
-        double sl = 0, sg = 0;
-        size_t m = 0;
-        for (size_t i = 0; i < b->n; i++) {
-            size_t k = i * (size_t)V + (size_t)d->primary;
-            if (!b->observed[k] || b->died[i])
-                continue;
-            sl += fabs(best - b->baseline[i]);
-            sg += d->orientation * (b->score[k] - b->baseline[i]);
-            m++;
+        const double *g = gain;
+        size_t m;
+        if (endpoints_are_gains) {
+            m = kept[a];
+            for (size_t j = 0; j < m; j++)
+                lost[j] = fabs(best - b->x[j]);
+            g = b->y;
+        } else {
+            m = d->deaths_possible ? slope_terms(d, b, b->died, best, lost, gain)
+                                   : slope_terms(d, b, NULL, best, lost, gain);
         }
         if (m < 2)
             continue;
+        double sl = 0, sg = 0;
+        for (size_t j = 0; j < m; j++) {
+            sl += lost[j];
+            sg += g[j];
+        }
         double ml = sl / (double)m, mg = sg / (double)m;
-        for (size_t i = 0; i < b->n; i++) {
-            size_t k = i * (size_t)V + (size_t)d->primary;
-            if (!b->observed[k] || b->died[i])
-                continue;
-            double dl = fabs(best - b->baseline[i]) - ml;
-            sp += dl * (d->orientation * (b->score[k] - b->baseline[i]) - mg);
+        for (size_t j = 0; j < m; j++) {
+            double dl = lost[j] - ml;
+            sp += dl * (g[j] - mg);
             ss += dl * dl;
         }
     }
@@ -209,33 +237,45 @@ int sim_dropout_visit(const mscsim_design *d, mscsim_rng *rng)
 static void dropout(const mscsim_design *d, int a, sim_arm_buffers *b, mscsim_rng *rng)
 {
     double rate = d->cfg.arm[a].dropout;
-    size_t V = (size_t)d->visit_count, p = (size_t)d->primary;
+    size_t V = (size_t)d->visit_count;
     if (rate <= 0)
         return;
-    if (d->cfg.dropout_mechanism == MSCSIM_DROPOUT_MCAR && V == 1) {
-        /* The common case, branch-free: a 10 % branch would mispredict often. The generator
-         * is copied to a local: the byte stores could alias *rng, which would keep its state
-         * in memory, a store and a load on every draw's dependency chain. */
+    if (d->cfg.dropout_mechanism == MSCSIM_DROPOUT_MCAR) {
+        /* The generator is copied to a local: the byte stores could alias *rng, which would
+         * keep its state in memory, a store and a load on every draw's dependency chain.
+         * mscsim_rng_uniform(&r) >= rate is compared on the uniform's 53 bits j: j 2^-53 >=
+         * rate exactly when j >= ceil(rate 2^53) (a power of 2 scales exactly), and from
+         * rate 1 on (or NaN) never, as j < 2^53. */
         mscsim_rng r = *rng;
-        unsigned char *observed = b->observed + p;
-        for (size_t i = 0; i < b->n; i++)
-            observed[i * V] &= mscsim_rng_uniform(&r) >= rate;
+        unsigned char *observed = b->observed;
+        const uint64_t stay = rate < 1.0 ? (uint64_t)ceil(rate * 0x1p53) : UINT64_C(1) << 53;
+        if (V == 1) {
+            /* The common case, branch-free: a 10 % branch would mispredict often. */
+            for (size_t i = 0; i < b->n; i++)
+                observed[i] &= mscsim_rng_next_u64(&r) >> 11 >= stay;
+        } else {
+            /* The dropout visit is drawn only for those who drop out, so this branches. */
+            for (size_t i = 0; i < b->n; i++) {
+                if (mscsim_rng_next_u64(&r) >> 11 >= stay)
+                    continue;
+                mscsim_rng c = r; /* the call takes c's address, so r stays in registers */
+                size_t v = (size_t)sim_dropout_visit(d, &c);
+                r = c;
+                /* Over every visit (the flags are 0 or 1): a loop from v becomes a call
+                 * to memset, dearer than these few bytes. */
+                for (size_t k = 0; k < V; k++)
+                    observed[i * V + k] &= k < v;
+            }
+        }
         *rng = r;
         return;
     }
     for (size_t i = 0; i < b->n; i++) {
-        int v;
-        if (d->cfg.dropout_mechanism == MSCSIM_DROPOUT_MCAR) {
-            if (mscsim_rng_uniform(rng) >= rate)
-                continue;
-            v = sim_dropout_visit(d, rng);
-        } else {
-            v = sim_dropout_visit(d, rng);
-            double z = (sim_dropout_driver(d, b, i, v) - d->dropout_mean) / d->dropout_sd;
-            double prob = 1.0 / (1.0 + exp(-(d->dropout_alpha[a] + d->dropout_beta * z)));
-            if (mscsim_rng_uniform(rng) >= prob)
-                continue;
-        }
+        int v = sim_dropout_visit(d, rng);
+        double z = (sim_dropout_driver(d, b, i, v) - d->dropout_mean) / d->dropout_sd;
+        double prob = 1.0 / (1.0 + exp(-(d->dropout_alpha[a] + d->dropout_beta * z)));
+        if (mscsim_rng_uniform(rng) >= prob)
+            continue;
         for (size_t k = (size_t)v; k < V; k++)
             b->observed[i * V + k] = 0;
     }
@@ -257,6 +297,31 @@ static double fill_value(const mscsim_design *d, const sim_arm_buffers *b, size_
         break;
     }
     return b->baseline ? b->baseline[i] : 0.0;
+}
+
+/* Step 7's branch-free compaction of the primary scores into b->y: written always, kept
+ * only when observed, with the kept patients' baselines into b->x unless base is NULL.
+ * Returns the number kept. Inline, so that each call is a loop without the test on base. */
+static inline size_t compact(const mscsim_design *d, sim_arm_buffers *b, size_t n,
+                             const double *base)
+{
+    /* Locals: through b and d, the call in the loop would force reloads on every patient. */
+    const int keep = d->fill_x || d->deaths_possible;
+    const size_t V = (size_t)d->visit_count, p = (size_t)d->primary;
+    const unsigned char *obs = b->observed;
+    const double *score = b->score;
+    double *y = b->y, *x = b->x;
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = i * V + p;
+        y[kept] = score[k];
+        if (keep)
+            keep_patient(d, b, i, kept);
+        if (base)
+            x[kept] = base[i];
+        kept += obs[k];
+    }
+    return kept;
 }
 
 /* One substream per step (and per stream, i.e. arm in a trial): every step walks the
@@ -309,11 +374,12 @@ size_t sim_trial_simulate_drawn(const mscsim_design *d, int a, size_t n, const m
 
     /* Locals: through b and d, the call in the loop would force reloads on every patient. */
     const int keep = d->fill_x || d->deaths_possible;
+    const int all_kept = d->fill_missing && apply_dropout;
     const unsigned char *obs = b->observed;
     const double *score = b->score;
     double *y = b->y;
     size_t kept = 0, observed = 0;
-    if (d->fill_missing && apply_dropout) {
+    if (all_kept) {
         /* Every patient is analysed: a missing primary score is filled by the rule (not
          * when estimating the truth, which is about patients with the outcome). */
         for (size_t i = 0; i < n; i++) {
@@ -325,24 +391,29 @@ size_t sim_trial_simulate_drawn(const mscsim_design *d, int a, size_t n, const m
         }
         kept = n;
     } else {
-        /* Branch-free compaction: written always, kept only when observed. */
-        for (size_t i = 0; i < n; i++) {
-            size_t k = i * (size_t)V + (size_t)p;
-            y[kept] = score[k];
-            if (keep)
-                keep_patient(d, b, i, kept);
-            kept += obs[k];
-        }
-        observed = kept;
+        /* The endpoint's baselines are gathered too when keep_patient does not (no
+         * fill_x); a test in the loop would cost as much as the copy: two calls. */
+        const double *base = d->fill_x ? NULL : b->baseline;
+        kept = observed = base ? compact(d, b, n, base) : compact(d, b, n, NULL);
     }
     if (mscsim_scale_bounded(&d->scale)) {
-        /* Local counters: through diag the compiler would store on every patient. */
+        /* Local counters: through diag the compiler would store on every patient. Compacted,
+         * y holds the observed scores only. Every score is in [lo, hi] or NaN (step 5), so
+         * <= lo and >= hi are == lo and == hi, each one compare and a carry (== needs a
+         * second flag for NaN). */
+        const double lo = d->scale.min, hi = d->scale.max;
         size_t at_floor = 0, at_ceiling = 0;
-        for (size_t i = 0; i < n; i++) {
-            size_t k = i * (size_t)V + (size_t)p;
-            at_floor += b->observed[k] & (b->score[k] == d->scale.min);
-            at_ceiling += b->observed[k] & (b->score[k] == d->scale.max);
-        }
+        if (all_kept)
+            for (size_t i = 0; i < n; i++) {
+                size_t k = i * (size_t)V + (size_t)p;
+                at_floor += obs[k] & (score[k] == lo);
+                at_ceiling += obs[k] & (score[k] == hi);
+            }
+        else
+            for (size_t j = 0; j < kept; j++) {
+                at_floor += y[j] <= lo;
+                at_ceiling += y[j] >= hi;
+            }
         diag->at_floor += at_floor;
         diag->at_ceiling += at_ceiling;
     }
@@ -351,7 +422,7 @@ size_t sim_trial_simulate_drawn(const mscsim_design *d, int a, size_t n, const m
     if (d->deaths_possible)
         for (size_t i = 0; i < n; i++)
             diag->deaths += b->died[i];
-    sim_trial_endpoints(d, b, kept, d->fill_missing && apply_dropout);
+    sim_trial_endpoints(d, b, kept, all_kept);
     diag->n_analysed[a] = kept;
     return kept;
 }
@@ -405,7 +476,7 @@ SIM_API void mscsim_trial_simulate(const mscsim_design *d, mscsim_rng *rng,
     }
     mscsim_trial_data_set(data, y, kept);
     set_data_extras(d, w, data);
-    diag->recovery_slope = d->slope_diagnostic ? recovery_slope(d, w) : (double)NAN;
+    diag->recovery_slope = d->slope_diagnostic ? recovery_slope(d, w, kept) : (double)NAN;
 }
 
 SIM_API int mscsim_trial_impute(const mscsim_design *d, mscsim_workspace *w, mscsim_rng *rng,
