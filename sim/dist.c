@@ -651,7 +651,7 @@ static void hyper_sequential(mscsim_rng *rng, const long *count, int k, long tot
     for (int j = 0; j < k; j++)
         out[j] = 0;
     for (long i = 0; i < draws; i++, total--) {
-        long t = (long)(((mscsim_rng_next_u64(rng) >> TOP53_SHIFT) * (uint64_t)total) >> 53);
+        long t = (long)((mscsim_rng_next_u53(rng) * (uint64_t)total) >> 53);
         int j = 0;
         while ((t -= count[j] - out[j]) >= 0)
             j++;

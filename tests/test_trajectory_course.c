@@ -456,13 +456,11 @@ static void tau_poly_check(double tau_cv, double lo, double hi, int want_ok)
         if (j == 0 || j == t->cells - 1)
             continue;
         for (int g = 0; g <= 64; g++) {
-            double w = g / 64.0, e = t->tau_poly[SIM_TRAJ_TAU_DEGREE];
-            for (int d = SIM_TRAJ_TAU_DEGREE - 1; d >= 0; d--)
-                e = e * w + t->tau_poly[d];
+            double w = g / 64.0;
             long double z = (long double)t->z_lo + ((j - 1) + (long double)w) * t->z_step;
             long double want =
                 p.inv_tau[k] * expl(-((long double)p.tau_cv * z + (long double)p.tau_shift));
-            double rel = (double)fabsl((t->cell_inv_tau[m] * e - want) / want);
+            double rel = (double)fabsl((sim_traj_cell_inv_tau(t, m, w) - want) / want);
             worst = fmax(worst, rel);
         }
     }

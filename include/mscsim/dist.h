@@ -177,7 +177,7 @@ static inline int mscsim_rcategorical(mscsim_rng *rng, const mscsim_categorical 
 {
     /* u = j 2^-53; u k = t 2^-53 with t = j k < 2^59 computed exactly in integers, so the
      * column floor(u k) never reaches k and its fractional part has no rounding. */
-    uint64_t j = mscsim_rng_next_u64(rng) >> 11;
+    uint64_t j = mscsim_rng_next_u53(rng);
     uint64_t t = j * (uint64_t)c->k;
     int column = (int)(t >> 53);
     double frac = (double)(int64_t)(t & ((UINT64_C(1) << 53) - 1u)) * 0x1.0p-53;

@@ -47,10 +47,17 @@ static inline uint64_t mscsim_rng_next_u64(mscsim_rng *rng)
     return (hi << 32) | mscsim_rng_next_u32(rng);
 }
 
-/** Uniform double in [0, 1) with 53 random bits (the top 53 bits of next_u64, times 2^-53). */
+/** The top 53 bits of next_u64: the integer j of the uniform j 2^-53, for exact integer
+ * comparisons and products with it. */
+static inline uint64_t mscsim_rng_next_u53(mscsim_rng *rng)
+{
+    return mscsim_rng_next_u64(rng) >> 11;
+}
+
+/** Uniform double in [0, 1) with 53 random bits (next_u53 times 2^-53). */
 static inline double mscsim_rng_uniform(mscsim_rng *rng)
 {
-    return (double)(mscsim_rng_next_u64(rng) >> 11) * 0x1.0p-53;
+    return (double)mscsim_rng_next_u53(rng) * 0x1.0p-53;
 }
 
 /**

@@ -443,6 +443,13 @@ static inline curve curve_make(const sim_traj_course *c, double deficit_b)
     return k;
 }
 
+/* The control score v days after randomization from ev = e^{-v/tau}: the one expression for
+ * the control arm and the msc arm before the delay. */
+static inline double control_score(const curve *k, double best, double dir, double ev)
+{
+    return best - dir * (k->a + k->b * ev);
+}
+
 /*
  * D_B / g(s0): the deficit at onset implied by the deficit D_B at day s0. For r = 1 it is
  * D_B e^{s0/tau} (inf on overflow); 0 when D_B = 0 whatever r.
@@ -508,7 +515,7 @@ static void trajectory_simulate(const void *params, mscsim_rng *rng, mscsim_arm_
         double *t_out = arm->true_score + i * nv, *y_out = arm->score + i * nv;
         if (!msc) {
             for (size_t v = 0; v < nv; v++)
-                t_out[v] = best - dir * (control.a + control.b * ec[v]);
+                t_out[v] = control_score(&control, best, dir, ec[v]);
         } else {
             /* The msc curve from s1 = s0 + delay: 1 / tau', deficit at s1, new plateau. */
             double m = sim_effect_multiplier(&het, arm->cov, i);
@@ -518,14 +525,13 @@ static void trajectory_simulate(const void *params, mscsim_rng *rng, mscsim_arm_
             /* 1 / DBL_MIN cap: an extreme m must not turn tau' into 0 (0/0 at s = s1). */
             inv_tau1 = inv_tau1 < 1.0 / DBL_MIN ? inv_tau1 : 1.0 / DBL_MIN;
             /* At delay 0 the share is 1 (the same quotient), without its exponential. */
-            double deficit1 =
-                p->delay > 0.0 ? control.a + control.b * ec[nv] : deficit_b;
+            double deficit1 = p->delay > 0.0 ? control.a + control.b * ec[nv] : deficit_b;
             /* 0 * inf guarded: r' = 1 has no plateau whatever the onset deficit. */
             double plateau1 =
                 r1 >= 1.0 ? 0.0 : onset_deficit(deficit_b, &course, s0, &control) * (1.0 - r1);
             sim_traj_plan_eval(&plans->msc, inv_tau1, et);
             for (size_t v = 0; v < first; v++)
-                t_out[v] = best - dir * (control.a + control.b * ec[v]);
+                t_out[v] = control_score(&control, best, dir, ec[v]);
             for (size_t v = first; v < nv; v++) {
                 /* D(s1) e^x + D(0)(1 - r')(1 - e^x), x = -(s - s1)/tau' <= 0: exactly D(s1)
                  * at x = 0 (continuity), and no inf * 0 there. */

@@ -414,14 +414,8 @@ static int course_from_table(const sim_traj_prior *p, const sim_traj_table *t, i
             double d = 0.5 * (z * z - t->zm2[j]), v = mscsim_rng_uniform(rng);
             if (v >= 1.0 - d && (v >= 1.0 - d + 0.5 * d * d || v >= sim_exp(-d)))
                 continue;
-            if (t->tau_poly_ok) {
-                double e = t->tau_poly[SIM_TRAJ_TAU_DEGREE];
-                for (int deg = SIM_TRAJ_TAU_DEGREE - 1; deg >= 0; deg--)
-                    e = e * w + t->tau_poly[deg];
-                inv_tau = t->cell_inv_tau[m] * e;
-            } else {
-                inv_tau = sim_traj_inv_tau_at(p, k, z);
-            }
+            inv_tau = t->tau_poly_ok ? sim_traj_cell_inv_tau(t, m, w)
+                                     : sim_traj_inv_tau_at(p, k, z);
         }
         double u = cell_bound(c, inv_h[m]);
         double r = p->r_sd > 0.0 ? sim_traj_r_draw(p, k, u, rng) : p->r[k];

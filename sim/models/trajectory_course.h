@@ -103,6 +103,15 @@ typedef struct {
     sim_traj_slot slot[SIM_TRAJ_SLOTS];
 } sim_traj_table;
 
+/* 1 / tau at z = z_j + z_step w in interior cell m of a table with tau_poly_ok. */
+static inline double sim_traj_cell_inv_tau(const sim_traj_table *t, int m, double w)
+{
+    double e = t->tau_poly[SIM_TRAJ_TAU_DEGREE];
+    for (int d = SIM_TRAJ_TAU_DEGREE - 1; d >= 0; d--)
+        e = e * w + t->tau_poly[d];
+    return t->cell_inv_tau[m] * e;
+}
+
 /* A drawn course: subgroup k, r, 1 / tau (per day) and e0 = e^{-s0/tau}. */
 typedef struct {
     int k;

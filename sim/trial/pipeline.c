@@ -243,7 +243,7 @@ static void dropout(const mscsim_design *d, int a, sim_arm_buffers *b, mscsim_rn
     if (d->cfg.dropout_mechanism == MSCSIM_DROPOUT_MCAR) {
         /* The generator is copied to a local: the byte stores could alias *rng, which would
          * keep its state in memory, a store and a load on every draw's dependency chain.
-         * mscsim_rng_uniform(&r) >= rate is compared on the uniform's 53 bits j: j 2^-53 >=
+         * mscsim_rng_uniform(&r) >= rate is compared on the uniform's 53 bits j (next_u53): j 2^-53 >=
          * rate exactly when j >= ceil(rate 2^53) (a power of 2 scales exactly), and from
          * rate 1 on (or NaN) never, as j < 2^53. */
         mscsim_rng r = *rng;
@@ -252,11 +252,11 @@ static void dropout(const mscsim_design *d, int a, sim_arm_buffers *b, mscsim_rn
         if (V == 1) {
             /* The common case, branch-free: a 10 % branch would mispredict often. */
             for (size_t i = 0; i < b->n; i++)
-                observed[i] &= mscsim_rng_next_u64(&r) >> 11 >= stay;
+                observed[i] &= mscsim_rng_next_u53(&r) >= stay;
         } else {
             /* The dropout visit is drawn only for those who drop out, so this branches. */
             for (size_t i = 0; i < b->n; i++) {
-                if (mscsim_rng_next_u64(&r) >> 11 >= stay)
+                if (mscsim_rng_next_u53(&r) >= stay)
                     continue;
                 mscsim_rng c = r; /* the call takes c's address, so r stays in registers */
                 size_t v = (size_t)sim_dropout_visit(d, &c);

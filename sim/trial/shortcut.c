@@ -314,7 +314,7 @@ static void family_build(sim_binom_family *f, double p, size_t n, const double *
  * when the fraction is below its threshold. */
 static inline long family_draw(const sim_binom_family *f, long m, mscsim_rng *rng)
 {
-    uint64_t x = (mscsim_rng_next_u64(rng) >> 11) * (uint64_t)(m + 1);
+    uint64_t x = mscsim_rng_next_u53(rng) * (uint64_t)(m + 1);
     size_t column = (size_t)(x >> 53);
     uint64_t e = f->entry[triangle((size_t)m) + column];
     uint64_t frac = x & ((UINT64_C(1) << 53) - 1u);
