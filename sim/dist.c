@@ -496,14 +496,20 @@ static double tn_standard(mscsim_rng *rng, double a, double b)
 
 SIM_API double mscsim_rtruncnorm(mscsim_rng *rng, double mu, double sd, double lo, double hi)
 {
-    if (isnan(mu) || isnan(sd) || isnan(lo) || isnan(hi) || !isfinite(mu) || !isfinite(sd) ||
-        sd < 0.0 || !(lo < hi))
-        return (double)NAN;
-    if (sd == 0.0)
-        return (lo <= mu && mu <= hi) ? mu : (double)NAN;
+    /* One test admits every valid call (it is false for any NaN); the rest sort out the
+     * others. */
+    if (!(sd > 0.0 && sd < HUGE_VAL && fabs(mu) < HUGE_VAL && lo < hi)) {
+        if (isnan(mu) || isnan(sd) || isnan(lo) || isnan(hi) || !isfinite(mu) ||
+            !isfinite(sd) || sd < 0.0 || !(lo < hi))
+            return (double)NAN;
+        return (lo <= mu && mu <= hi) ? mu : (double)NAN; /* sd = 0 */
+    }
     double z = tn_standard(rng, (lo - mu) / sd, (hi - mu) / sd);
-    /* z is in [a, b] exactly; only the rounding of mu + sd z can step outside. */
-    return fmin(fmax(mu + sd * z, lo), hi);
+    /* z is in [a, b] exactly; only the rounding of mu + sd z can step outside. The
+     * comparisons give fmin(fmax(x, lo), hi) bit for bit (lo, hi not NaN; ties at +-0 return
+     * the bound, as maxsd / minsd do) without two calls into libm on every draw. */
+    double x = mu + sd * z, above = x > lo ? x : lo;
+    return above < hi ? above : hi;
 }
 
 /* {==================================================================================

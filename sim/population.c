@@ -142,6 +142,10 @@ struct mscsim_population {
     /* No window, file or copula and at most one variable drawing random numbers: each
      * variable's column can be filled in one loop, the same draws in the same order. */
     int by_column;
+    /* The per-patient loops' variables, so they test no modes: those drawn directly or by
+     * alias table in the documented order, the windowed ones and the ones kept. */
+    int ndirect, nwindowed, nkept;
+    unsigned char direct[V_COUNT], windowed_var[V_COUNT], kept[V_COUNT];
 };
 
 /* {==================================================================================
@@ -189,21 +193,19 @@ static void draw_candidate(const mscsim_population *pop, mscsim_rng *rng, double
         x[V_NIHSS] = from_score(&pop->spec[V_NIHSS], z1);
         x[V_BASELINE] = from_score(&pop->spec[V_BASELINE], z2);
     }
-    static const int order[] = {V_NIHSS, V_BASELINE, V_AGE, V_ONSET};
-    for (size_t i = 0; i < SIM_ARRAY_LEN(order); i++) {
-        int v = order[i];
-        if (pop->mode[v] == MODE_DISCRETE || pop->mode[v] == MODE_DIRECT)
-            x[v] = draw_var(pop, v, rng);
-    }
+    for (int i = 0; i < pop->ndirect; i++)
+        x[pop->direct[i]] = draw_var(pop, pop->direct[i], rng);
     if (pop->mode[V_NIHSS] != MODE_SKIP)
         x[V_NIHSS] = mscsim_scale_apply(&pop->nihss_scale, x[V_NIHSS]);
 }
 
 static int eligible(const mscsim_population *pop, const double x[V_COUNT])
 {
-    for (int v = 0; v < V_COUNT; v++)
-        if (pop->windowed[v] && !(x[v] >= pop->lo[v] && x[v] <= pop->hi[v]))
+    for (int i = 0; i < pop->nwindowed; i++) {
+        int v = pop->windowed_var[i];
+        if (!(x[v] >= pop->lo[v] && x[v] <= pop->hi[v]))
             return 0;
+    }
     return 1;
 }
 
@@ -232,9 +234,8 @@ SIM_API void mscsim_population_draw(const mscsim_population *pop, mscsim_rng *rn
         do
             draw_candidate(pop, rng, x);
         while (!eligible(pop, x));
-        for (int v = 0; v < V_COUNT; v++)
-            if (pop->mode[v] != MODE_SKIP)
-                dst[v][i] = x[v];
+        for (int k = 0; k < pop->nkept; k++)
+            dst[pop->kept[k]][i] = x[pop->kept[k]];
     }
 }
 
@@ -677,6 +678,22 @@ static int fills_by_column(const mscsim_population *pop)
     return random <= 1;
 }
 
+static void list_variables(mscsim_population *pop)
+{
+    static const int order[] = {V_NIHSS, V_BASELINE, V_AGE, V_ONSET};
+    for (size_t i = 0; i < SIM_ARRAY_LEN(order); i++) {
+        int v = order[i];
+        if (pop->mode[v] == MODE_DISCRETE || pop->mode[v] == MODE_DIRECT)
+            pop->direct[pop->ndirect++] = (unsigned char)v;
+    }
+    for (int v = 0; v < V_COUNT; v++) {
+        if (pop->windowed[v])
+            pop->windowed_var[pop->nwindowed++] = (unsigned char)v;
+        if (pop->mode[v] != MODE_SKIP)
+            pop->kept[pop->nkept++] = (unsigned char)v;
+    }
+}
+
 SIM_API void mscsim_population_free(mscsim_population *pop)
 {
     if (!pop)
@@ -710,8 +727,10 @@ SIM_API int mscsim_population_new(const mscsim_config *cfg, unsigned needs,
         status = prepare_empirical(pop, cfg, err);
     if (!status)
         status = prepare_copula(pop, cfg, err);
-    if (!status)
+    if (!status) {
+        list_variables(pop); /* the modes and windows are final */
         status = check_acceptance(pop, cfg, err);
+    }
     if (!status)
         pop->by_column = fills_by_column(pop);
     if (status) {

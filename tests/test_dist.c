@@ -338,6 +338,12 @@ static void test_truncnorm(double *x)
     CHECK(isnan(mscsim_rtruncnorm(&rng, 0.0, 1.0, 2.0, 1.0)), "rtruncnorm lo > hi gives NaN");
     CHECK(isnan(mscsim_rtruncnorm(&rng, NAN, 1.0, 0.0, 1.0)), "rtruncnorm NaN mu gives NaN");
     CHECK(isnan(mscsim_rtruncnorm(&rng, 0.0, 1.0, NAN, 1.0)), "rtruncnorm NaN lo gives NaN");
+    CHECK(isnan(mscsim_rtruncnorm(&rng, 0.0, NAN, 0.0, 1.0)), "rtruncnorm NaN sd gives NaN");
+    CHECK(isnan(mscsim_rtruncnorm(&rng, 0.0, 1.0, 0.0, NAN)), "rtruncnorm NaN hi gives NaN");
+    CHECK(isnan(mscsim_rtruncnorm(&rng, 0.0, INFINITY, 0.0, 1.0)),
+          "rtruncnorm infinite sd gives NaN");
+    CHECK(isnan(mscsim_rtruncnorm(&rng, -INFINITY, 1.0, 0.0, 1.0)),
+          "rtruncnorm -infinite mu gives NaN");
     CHECK(isnan(mscsim_rtruncnorm(&rng, INFINITY, 1.0, 0.0, 1.0)),
           "rtruncnorm infinite mu gives NaN");
     CHECK(isnan(mscsim_rtruncnorm(&rng, 0.0, 0.0, 1.0, 2.0)),
