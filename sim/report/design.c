@@ -138,10 +138,12 @@ static void clause(char *buf, size_t len, const char *description)
         buf[n - 1] = '\0';
 }
 
+/* A setting's value for the prose: every key is listed with its default, so "not set" is
+ * never expected, but the text must not pass a null pointer to %s. */
 static const char *setting(const sim_report_config *c, const char *section, const char *key)
 {
     const sim_report_setting *s = sim_report_setting_find(c, section, key);
-    return s ? s->value : NULL;
+    return s ? s->value : "not set";
 }
 
 /* "two-sided" or "one-sided (MSC better)". */
