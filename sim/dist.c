@@ -496,13 +496,12 @@ static double tn_standard(mscsim_rng *rng, double a, double b)
 
 SIM_API double mscsim_rtruncnorm(mscsim_rng *rng, double mu, double sd, double lo, double hi)
 {
-    /* One test admits every valid call (it is false for any NaN); the rest sort out the
-     * others. */
+    /* One test admits every call that draws (it is false for any NaN); of the others only
+     * sd = 0 with a finite mu and lo < hi has a value. */
     if (!(sd > 0.0 && sd < HUGE_VAL && fabs(mu) < HUGE_VAL && lo < hi)) {
-        if (isnan(mu) || isnan(sd) || isnan(lo) || isnan(hi) || !isfinite(mu) ||
-            !isfinite(sd) || sd < 0.0 || !(lo < hi))
-            return (double)NAN;
-        return (lo <= mu && mu <= hi) ? mu : (double)NAN; /* sd = 0 */
+        if (sd == 0.0 && fabs(mu) < HUGE_VAL && lo < hi && lo <= mu && mu <= hi)
+            return mu;
+        return (double)NAN;
     }
     double z = tn_standard(rng, (lo - mu) / sd, (hi - mu) / sd);
     /* z is in [a, b] exactly; only the rounding of mu + sd z can step outside. The
